@@ -1,0 +1,135 @@
+"""The catalog: SKUs, their barcodes (GTIN/UPC/EAN with check digits) and scan lookup."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import NewType
+
+import attrs
+
+from invorder.domain import _checks
+from invorder.domain.errors import DuplicateError, InvalidBarcodeError, UnknownSkuError
+
+SkuId = NewType("SkuId", str)
+"""The code of a stock keeping unit, e.g. ``"MUG-BLUE"``."""
+
+
+def sku_id(value: str) -> SkuId:
+    """Check that ``value`` can be a SKU code (a non-empty id) and return it as a SkuId."""
+    _checks.check_identifier("sku", value)
+    return SkuId(value)
+
+
+GTIN_LENGTHS = (8, 12, 13, 14)
+"""Accepted barcode lengths: GTIN-8 (EAN-8), GTIN-12 (UPC-A), GTIN-13 (EAN-13), GTIN-14."""
+
+
+def gtin_check_digit(body: str) -> int:
+    """The GS1 check digit for the digits of a GTIN without its last (check) digit."""
+    total = 0
+    for index, char in enumerate(reversed(body)):
+        total += int(char) * (3 if index % 2 == 0 else 1)
+    return (10 - total % 10) % 10
+
+
+def normalize_barcode(barcode: str) -> str:
+    """Validate a GTIN-8/12/13/14 and return it as 14 digits (zero-padded on the left).
+
+    UPC-A ``036000291452`` and EAN-13 ``0036000291452`` are the same product, so both
+    normalise to ``00036000291452``. Raises :class:`InvalidBarcodeError` for a wrong length,
+    a non-digit or a wrong check digit.
+    """
+    if type(barcode) is not str:
+        raise InvalidBarcodeError(barcode, "it must be a string of digits")
+    code = barcode.strip()
+    if not code.isascii() or not code.isdigit():
+        raise InvalidBarcodeError(barcode, "it must contain digits only")
+    if len(code) not in GTIN_LENGTHS:
+        raise InvalidBarcodeError(
+            barcode, f"it has {len(code)} digits; expected one of {GTIN_LENGTHS}"
+        )
+    expected = gtin_check_digit(code[:-1])
+    if int(code[-1]) != expected:
+        raise InvalidBarcodeError(
+            barcode, f"check digit is {code[-1]}, expected {expected} (mistyped or misread?)"
+        )
+    return code.zfill(14)
+
+
+def _barcodes(values: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(values, str):
+        values = (values,)
+    return tuple(sorted({normalize_barcode(value) for value in values}))
+
+
+@attrs.frozen
+class Sku:
+    """A stock keeping unit as the catalog defines it.
+
+    Invariants: ``code`` is a non-empty id; ``barcodes`` are valid GTINs, normalised to 14
+    digits, sorted and without repeats.
+    """
+
+    code: SkuId = attrs.field(converter=sku_id)
+    """The SKU code."""
+    name: str = attrs.field(default="", validator=_checks.text)
+    """A label for people."""
+    barcodes: tuple[str, ...] = attrs.field(default=(), converter=_barcodes)
+    """The GTIN/UPC/EAN codes that identify this SKU when scanned (normalised to GTIN-14)."""
+
+
+class Catalog:
+    """The SKUs defined so far and the barcode index (a projection of ``SkuDefined`` events).
+
+    Invariant: a barcode identifies at most one SKU.
+    """
+
+    __slots__ = ("_by_barcode", "_skus")
+
+    def __init__(self) -> None:
+        self._skus: dict[str, Sku] = {}
+        self._by_barcode: dict[str, SkuId] = {}
+
+    def __contains__(self, sku: object) -> bool:
+        return sku in self._skus
+
+    def __iter__(self) -> Iterator[Sku]:
+        return iter(self._skus.values())
+
+    def __len__(self) -> int:
+        return len(self._skus)
+
+    def get(self, sku: str) -> Sku | None:
+        """The SKU with this code, or ``None``."""
+        return self._skus.get(sku)
+
+    def check_new(self, sku: Sku) -> None:
+        """Raise :class:`DuplicateError` if ``sku`` clashes with what is defined.
+
+        Redefining a SKU with identical content is allowed (and changes nothing).
+        """
+        existing = self._skus.get(sku.code)
+        if existing is not None and existing != sku:
+            raise DuplicateError("SKU", sku.code, f"defined as {existing!r}")
+        for barcode in sku.barcodes:
+            owner = self._by_barcode.get(barcode)
+            if owner is not None and owner != sku.code:
+                raise DuplicateError("barcode", barcode, f"it identifies SKU {owner!r}")
+
+    def lookup(self, barcode: str) -> SkuId:
+        """The SKU a scanned barcode identifies.
+
+        Raises :class:`InvalidBarcodeError` if the scan is not a valid GTIN and
+        :class:`UnknownSkuError` if no SKU carries it.
+        """
+        code = normalize_barcode(barcode)
+        sku = self._by_barcode.get(code)
+        if sku is None:
+            raise UnknownSkuError("", barcode=barcode)
+        return sku
+
+    def add(self, sku: Sku) -> None:
+        """Record a SKU (the caller has checked it with :meth:`check_new`)."""
+        self._skus[sku.code] = sku
+        for barcode in sku.barcodes:
+            self._by_barcode[barcode] = sku.code

@@ -1,0 +1,255 @@
+"""The typed errors invorder raises, one root and four branches.
+
+Branches: :class:`ValidationError` (malformed input; the state does not matter),
+:class:`RejectedError` (refused by the current state), :class:`IdempotencyConflictError`
+(a key reused with other content) and :class:`ConcurrencyError` (safe to retry).
+
+When one command breaks several rules, the error reported follows this precedence:
+
+1. malformed input (raised while the command value is built, before any engine sees it);
+2. idempotency: a key seen before returns the first outcome if the command is identical,
+   else :class:`IdempotencyConflictError` naming the first field that differs;
+3. references: unknown SKU, then unknown location, in the order they appear in the command;
+4. state rules: insufficient stock and the like, for the first account (in the order the
+   command names them) that breaks one.
+
+Every error carries a stable ``code`` and structured ``fields``; the message says what was
+asked, what was there, and what to do.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class InvorderError(Exception):
+    """Root of every error invorder raises on purpose.
+
+    ``code`` is stable across releases (use it in logs and APIs); ``fields`` holds the
+    structured facts the message was built from.
+    """
+
+    code: ClassVar[str] = "invorder_error"
+
+    def __init__(self, message: str, **fields: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields: dict[str, Any] = fields
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            type(other) is type(self)
+            and isinstance(other, InvorderError)
+            and other.message == self.message
+            and other.fields == self.fields
+        )
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.message))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.message, self.fields))
+
+
+def _rebuild(cls: type[InvorderError], message: str, fields: dict[str, Any]) -> InvorderError:
+    error = cls.__new__(cls)
+    InvorderError.__init__(error, message, **fields)
+    return error
+
+
+# --- malformed input ---------------------------------------------------------------------
+
+
+class ValidationError(InvorderError, ValueError):
+    """Malformed input: the command is wrong whatever the state is."""
+
+    code = "validation_error"
+
+
+class InvalidQuantityError(ValidationError):
+    """A quantity that is not a positive integer (or, for counts, a non-negative one)."""
+
+    code = "invalid_quantity"
+
+    def __init__(self, field: str, value: object, *, allow_zero: bool = False) -> None:
+        rule = "a non-negative integer" if allow_zero else "a positive integer"
+        super().__init__(
+            f"{field} must be {rule} number of units, got {value!r}; "
+            "quantities are whole units, never zero, negative or fractional",
+            field=field,
+            value=value,
+        )
+
+
+class NaiveDatetimeError(ValidationError):
+    """A datetime without a timezone: invorder only accepts aware times."""
+
+    code = "naive_datetime"
+
+    def __init__(self, field: str, value: object) -> None:
+        super().__init__(
+            f"{field} must be a timezone-aware datetime, got {value!r}; "
+            "pass tzinfo (for example datetime(..., tzinfo=timezone.utc))",
+            field=field,
+            value=value,
+        )
+
+
+class InvalidIdentifierError(ValidationError):
+    """An id, SKU code, key or reference that is empty or badly formed."""
+
+    code = "invalid_identifier"
+
+    def __init__(self, field: str, value: object, rule: str) -> None:
+        super().__init__(
+            f"{field} {value!r} is not valid: {rule}", field=field, value=value, rule=rule
+        )
+
+
+class InvalidLocationError(ValidationError):
+    """A location path that cannot name a place (empty segment, bad characters)."""
+
+    code = "invalid_location"
+
+    def __init__(self, value: object, rule: str) -> None:
+        super().__init__(
+            f"location {value!r} is not a valid path: {rule}; "
+            "use segments of letters, digits, '-', '_' or '.', joined by '/' (e.g. 'EAST/A/01')",
+            value=value,
+            rule=rule,
+        )
+
+
+class InvalidBarcodeError(ValidationError):
+    """A barcode that is not a GTIN-8/12/13/14 with a correct check digit."""
+
+    code = "invalid_barcode"
+
+    def __init__(self, value: object, rule: str) -> None:
+        super().__init__(
+            f"barcode {value!r} is not a valid GTIN/UPC/EAN: {rule}", value=value, rule=rule
+        )
+
+
+class InvalidMovementError(ValidationError):
+    """A movement or entry that cannot be posted as written (e.g. from an account to itself)."""
+
+    code = "invalid_movement"
+
+    def __init__(self, rule: str, **fields: Any) -> None:
+        super().__init__(f"invalid movement: {rule}", rule=rule, **fields)
+
+
+# --- rejected by the current state -------------------------------------------------------
+
+
+class RejectedError(InvorderError):
+    """A well-formed command that the current state refuses; retrying as-is will not help."""
+
+    code = "rejected"
+
+
+class UnknownSkuError(RejectedError):
+    """The command names a SKU (or barcode) the catalog does not define."""
+
+    code = "unknown_sku"
+
+    def __init__(self, sku: str, *, barcode: str | None = None) -> None:
+        if barcode is not None:
+            message = f"no SKU has barcode {barcode!r}; define the SKU with that barcode first"
+        else:
+            message = f"unknown SKU {sku!r}; define it in the catalog before moving stock"
+        super().__init__(message, sku=sku, barcode=barcode)
+
+
+class UnknownLocationError(RejectedError):
+    """The command names a location that was never defined."""
+
+    code = "unknown_location"
+
+    def __init__(self, location: str) -> None:
+        super().__init__(
+            f"unknown location {location!r}; define it (define_location) before using it",
+            location=location,
+        )
+
+
+class DuplicateError(RejectedError):
+    """Something with this id or barcode already exists with other content."""
+
+    code = "duplicate"
+
+    def __init__(self, what: str, key: str, detail: str) -> None:
+        super().__init__(f"{what} {key!r} already exists: {detail}", what=what, key=key)
+
+
+class InsufficientStockError(RejectedError):
+    """Posting would take an account of a real location below zero."""
+
+    code = "insufficient_stock"
+
+    def __init__(self, sku: str, location: str, bucket: str, requested: int, available: int):
+        super().__init__(
+            f"cannot take {requested} of {sku!r} from {location} [{bucket}]: "
+            f"only {available} there; post less, or receive or move stock in first",
+            sku=sku,
+            location=location,
+            bucket=bucket,
+            requested=requested,
+            available=available,
+        )
+
+
+class NotFoundError(RejectedError):
+    """The command refers to a record (transfer, reservation, order, ...) that does not exist."""
+
+    code = "not_found"
+
+    def __init__(self, what: str, key: str) -> None:
+        super().__init__(f"no {what} with id {key!r}", what=what, key=key)
+
+
+class IllegalTransitionError(RejectedError):
+    """The action is not allowed in the record's current state."""
+
+    code = "illegal_transition"
+
+    def __init__(self, what: str, key: str, state: str, action: str, hint: str = "") -> None:
+        message = f"cannot {action} {what} {key!r}: it is {state}"
+        if hint:
+            message += f"; {hint}"
+        super().__init__(message, what=what, key=key, state=state, action=action)
+
+
+# --- idempotency and concurrency ---------------------------------------------------------
+
+
+class IdempotencyConflictError(InvorderError):
+    """An idempotency key reused for a command whose content differs from the first one."""
+
+    code = "idempotency_conflict"
+
+    def __init__(self, key: str, field: str, first: object, second: object) -> None:
+        super().__init__(
+            f"idempotency key {key!r} was first used with {field}={first!r}, now {second!r}; "
+            "a key names one command: use a new key for a different command",
+            key=key,
+            field=field,
+            first=first,
+            second=second,
+        )
+
+
+class ConcurrencyError(InvorderError):
+    """Another writer appended first; reload and retry (the engine does so a few times)."""
+
+    code = "concurrency_conflict"
+
+    def __init__(self, expected: int, actual: int, attempts: int = 1) -> None:
+        super().__init__(
+            f"the log moved on (expected position {expected}, found {actual}) "
+            f"after {attempts} attempt(s); it is safe to retry the command",
+            expected=expected,
+            actual=actual,
+            attempts=attempts,
+        )

@@ -1,0 +1,140 @@
+"""Ledger events: immutable facts appended to the log; all state is a fold of them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import ClassVar, Protocol
+
+import attrs
+
+from invorder.domain.catalog import Sku
+from invorder.domain.commands import Command, DefineLocation, DefineSku
+from invorder.domain.location import LocationId
+from invorder.domain.stock import Movement
+
+
+class Operation(enum.StrEnum):
+    """What a journal entry did, for people and for projections that follow one kind."""
+
+    POST = "post"
+    RECEIVE = "receive"
+    COUNT = "count"
+    DAMAGE = "damage"
+    QUARANTINE = "quarantine"
+    RELEASE_QUARANTINE = "release_quarantine"
+    SCRAP = "scrap"
+    MOVE = "move"
+    TRANSFER_SHIP = "transfer_ship"
+    TRANSFER_RECEIVE = "transfer_receive"
+    TRANSFER_CLOSE = "transfer_close"
+
+
+@attrs.frozen(kw_only=True)
+class LocationDefined:
+    """A real location (and, implicitly, each of its ancestors) came into use."""
+
+    SCHEMA_VERSION: ClassVar[int] = 1
+    position: int
+    """Index of this event in the log (0-based, gap-free)."""
+    command: DefineLocation
+    """The command that produced it."""
+
+    @property
+    def key(self) -> str:
+        """Idempotency key of the command that produced it."""
+        return self.command.key
+
+    @property
+    def at(self) -> datetime:
+        """When the command said it happened."""
+        return self.command.at
+
+    @property
+    def location(self) -> LocationId:
+        """The path defined."""
+        return self.command.location
+
+
+@attrs.frozen(kw_only=True)
+class SkuDefined:
+    """A SKU was added to the catalog."""
+
+    SCHEMA_VERSION: ClassVar[int] = 1
+    position: int
+    """Index of this event in the log."""
+    command: DefineSku
+    """The command that produced it."""
+
+    @property
+    def key(self) -> str:
+        """Idempotency key of the command that produced it."""
+        return self.command.key
+
+    @property
+    def at(self) -> datetime:
+        """When the command said it happened."""
+        return self.command.at
+
+    @property
+    def sku(self) -> Sku:
+        """The SKU as defined."""
+        return self.command.sku
+
+
+@attrs.frozen(kw_only=True)
+class StockPosted:
+    """A journal entry: movements posted together, all or nothing.
+
+    Every event carries the command that produced it, its log position, and (through the
+    command) the idempotency key and time; every movement of the entry shares them. An entry
+    may hold no movement (a cycle count that matched the shelf is still recorded).
+    """
+
+    SCHEMA_VERSION: ClassVar[int] = 1
+    position: int
+    """Index of this event in the log."""
+    command: Command
+    """The command that produced it (kept so that a repeated key can be compared)."""
+    operation: Operation
+    """What kind of stock operation this was."""
+    movements: tuple[Movement, ...]
+    """The postings, in the order they were given."""
+    reference: str = ""
+    """The document the entry belongs to (purchase order, transfer, count sheet, ...)."""
+    memo: str = ""
+    """Free text for people."""
+
+    @property
+    def key(self) -> str:
+        """Idempotency key of the command that produced it."""
+        return self.command.key
+
+    @property
+    def at(self) -> datetime:
+        """When the command said it happened."""
+        return self.command.at
+
+
+LedgerEvent = LocationDefined | SkuDefined | StockPosted
+"""Any event the stock ledger writes."""
+
+
+class Event(Protocol):
+    """What every event offers: its position, the command behind it, its key and time."""
+
+    @property
+    def command(self) -> Command:
+        """The command that produced the event."""
+
+    @property
+    def position(self) -> int:
+        """Index of the event in the log."""
+
+    @property
+    def key(self) -> str:
+        """Idempotency key of the command that produced it."""
+
+    @property
+    def at(self) -> datetime:
+        """When the command said it happened."""

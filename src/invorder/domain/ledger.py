@@ -1,0 +1,558 @@
+"""The stock ledger: decisions over ledger commands and the projection they are made against.
+
+:func:`decide` is pure: given the current :class:`Ledger` projection, a command and the log
+position the event will take, it returns the event to append or raises a typed error, and
+changes nothing. :meth:`Ledger.apply` folds an event into the projection. The balances after
+any sequence of accepted commands are exactly the fold of their events from empty.
+
+Invariants kept here, each checked by property tests:
+
+* per SKU, the balances of all accounts sum to zero (every movement has two sides);
+* no account at a real location is ever negative;
+* a rejected command returns no event, so it changes neither balances nor log.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from invorder.domain.catalog import Catalog, SkuId
+from invorder.domain.commands import (
+    CloseTransfer,
+    Command,
+    CountStock,
+    DefineLocation,
+    DefineSku,
+    MarkDamaged,
+    MoveStock,
+    PostEntry,
+    QuarantineStock,
+    ReceiveStock,
+    ReceiveTransfer,
+    ReleaseQuarantine,
+    ScrapStock,
+    ShipTransfer,
+)
+from invorder.domain.errors import (
+    DuplicateError,
+    IllegalTransitionError,
+    InsufficientStockError,
+    InvalidMovementError,
+    NotFoundError,
+    UnknownLocationError,
+    UnknownSkuError,
+)
+from invorder.domain.events import (
+    Event,
+    LedgerEvent,
+    LocationDefined,
+    Operation,
+    SkuDefined,
+    StockPosted,
+)
+from invorder.domain.location import (
+    ADJUSTMENT,
+    SCRAP,
+    SUPPLIER,
+    VIRTUAL_LOCATIONS,
+    Location,
+    LocationId,
+    ancestors_of,
+)
+from invorder.domain.stock import PHYSICAL_BUCKETS, Account, Bucket, Movement
+
+_EMPTY: Mapping[tuple[str, Bucket], int] = {}
+
+
+@attrs.frozen
+class TransferLineStatus:
+    """Where the units of one SKU of a transfer are."""
+
+    sku: SkuId
+    """The SKU."""
+    shipped: int
+    """Units that left the origin."""
+    received: int = 0
+    """Units that arrived at the destination."""
+    written_off: int = 0
+    """Units written off when the transfer was closed."""
+
+    @property
+    def in_transit(self) -> int:
+        """Units shipped and neither received nor written off."""
+        return self.shipped - self.received - self.written_off
+
+
+@attrs.frozen
+class Transfer:
+    """A two-step transfer between warehouses, as the log tells it.
+
+    Invariant: for every line, ``received + written_off <= shipped``.
+    """
+
+    transfer: str
+    """The transfer id."""
+    origin: LocationId
+    """The sending location."""
+    destination: LocationId
+    """The receiving location."""
+    lines: tuple[TransferLineStatus, ...]
+    """One status per SKU, in the order shipped."""
+    closed: bool = False
+    """True once closed: nothing more can be received."""
+
+    def line(self, sku: str) -> TransferLineStatus | None:
+        """The status of ``sku`` on this transfer, or ``None``."""
+        for line in self.lines:
+            if line.sku == sku:
+                return line
+        return None
+
+
+@attrs.frozen
+class HistoryLine:
+    """One movement in a SKU's history at one account, with the balance after it."""
+
+    position: int
+    """Log position of the entry."""
+    at: datetime
+    """Time of the entry."""
+    key: str
+    """Idempotency key of the entry."""
+    operation: Operation
+    """What the entry did."""
+    movement: Movement
+    """The movement itself."""
+    change: int
+    """Signed change to the account followed (+ in, - out)."""
+    balance: int
+    """The account's balance after the movement."""
+
+
+class Ledger:
+    """The ledger projection: locations, catalog, balances, transfers.
+
+    It is a fold of ledger events (see :meth:`apply`); it keeps balances per exact account
+    and, for real locations, rolled up over each subtree, so both a bin's balance and a
+    warehouse's total are single lookups.
+    """
+
+    __slots__ = ("_exact", "_history", "_lineage", "_rolled", "catalog", "locations", "transfers")
+
+    def __init__(self) -> None:
+        self.catalog = Catalog()
+        """The SKUs defined so far."""
+        self.locations: dict[LocationId, Location] = {}
+        """The real locations defined so far (ancestors included)."""
+        self.transfers: dict[str, Transfer] = {}
+        """Every transfer ever shipped, by id."""
+        self._lineage: dict[str, tuple[str, ...]] = {v: (v,) for v in VIRTUAL_LOCATIONS}
+        self._exact: dict[str, dict[tuple[str, Bucket], int]] = {}
+        self._rolled: dict[tuple[str, str, Bucket], int] = {}
+        self._history: dict[str, array[int]] = {}
+
+    # --- queries -------------------------------------------------------------------------
+
+    def has_location(self, location: str) -> bool:
+        """True for a defined real location or a virtual one."""
+        return location in self._lineage
+
+    def balance(self, sku: str, location: str, bucket: Bucket = Bucket.AVAILABLE) -> int:
+        """Units in exactly this account (not counting locations inside ``location``)."""
+        return self._exact.get(sku, _EMPTY).get((location, bucket), 0)
+
+    def rollup(self, sku: str, location: str, bucket: Bucket = Bucket.AVAILABLE) -> int:
+        """Units in ``bucket`` at ``location`` and every location inside it."""
+        if location[:1] == "@":
+            return self.balance(sku, location, bucket)
+        return self._rolled.get((sku, location, bucket), 0)
+
+    def on_hand(self, sku: str, location: str) -> int:
+        """Physical units (available, reserved, damaged, quality control) in the subtree."""
+        return sum(self.rollup(sku, location, bucket) for bucket in PHYSICAL_BUCKETS)
+
+    def balances(self, sku: str) -> dict[Account, int]:
+        """Every account of ``sku`` with a non-zero balance, sorted by location and bucket."""
+        accounts = self._exact.get(sku, _EMPTY)
+        return {
+            Account(location, bucket): quantity
+            for (location, bucket), quantity in sorted(accounts.items())
+            if quantity
+        }
+
+    def skus_with_stock(self) -> Iterator[SkuId]:
+        """SKUs that have ever had a movement, in first-movement order."""
+        return (SkuId(sku) for sku in self._exact)
+
+    def history_positions(self, sku: str) -> tuple[int, ...]:
+        """Log positions of the entries that moved ``sku``, in log order."""
+        return tuple(self._history.get(sku, ()))
+
+    def subtree(self, location: str) -> list[LocationId]:
+        """Defined locations in the subtree of ``location`` (itself included), sorted."""
+        prefix = location + "/"
+        return sorted(
+            path for path in self.locations if path == location or path.startswith(prefix)
+        )
+
+    # --- folding events ------------------------------------------------------------------
+
+    def apply(self, event: Event) -> None:
+        """Fold one event into the projection (events of other kinds are ignored)."""
+        if type(event) is StockPosted:
+            self._post(event)
+        elif type(event) is LocationDefined:
+            for path in (event.location, *ancestors_of(event.location)):
+                if path not in self.locations:
+                    name = event.command.name if path == event.location else ""
+                    self.locations[path] = Location(path, name)
+                    self._lineage[path] = (path, *ancestors_of(path))
+        elif type(event) is SkuDefined:
+            self.catalog.add(event.sku)
+
+    def _post(self, event: StockPosted) -> None:
+        exact = self._exact
+        rolled = self._rolled
+        lineage = self._lineage
+        history = self._history
+        for movement in event.movements:
+            sku = movement.sku
+            accounts = exact.get(sku)
+            if accounts is None:
+                accounts = exact[sku] = {}
+                history[sku] = array("q")
+            quantity = movement.quantity
+            source = movement.source
+            destination = movement.destination
+            key = (source.location, source.bucket)
+            accounts[key] = accounts.get(key, 0) - quantity
+            key = (destination.location, destination.bucket)
+            accounts[key] = accounts.get(key, 0) + quantity
+            for path in lineage[source.location]:
+                rkey = (sku, path, source.bucket)
+                rolled[rkey] = rolled.get(rkey, 0) - quantity
+            for path in lineage[destination.location]:
+                rkey = (sku, path, destination.bucket)
+                rolled[rkey] = rolled.get(rkey, 0) + quantity
+            positions = history[sku]
+            if not positions or positions[-1] != event.position:
+                positions.append(event.position)
+        if event.operation in _TRANSFER_OPERATIONS:
+            self._track_transfer(event)
+
+    def _track_transfer(self, event: StockPosted) -> None:
+        transfer_id = event.reference
+        if event.operation is Operation.TRANSFER_SHIP:
+            first = event.movements[0]
+            self.transfers[transfer_id] = Transfer(
+                transfer_id,
+                first.source.location,
+                first.destination.location,
+                tuple(TransferLineStatus(m.sku, m.quantity) for m in event.movements),
+            )
+            return
+        transfer = self.transfers[transfer_id]
+        moved = {m.sku: m.quantity for m in event.movements}
+        if event.operation is Operation.TRANSFER_RECEIVE:
+            lines = tuple(
+                attrs.evolve(line, received=line.received + moved.get(line.sku, 0))
+                for line in transfer.lines
+            )
+            self.transfers[transfer_id] = attrs.evolve(transfer, lines=lines)
+        else:
+            lines = tuple(
+                attrs.evolve(line, written_off=line.written_off + moved.get(line.sku, 0))
+                for line in transfer.lines
+            )
+            self.transfers[transfer_id] = attrs.evolve(transfer, lines=lines, closed=True)
+
+
+_TRANSFER_OPERATIONS = frozenset(
+    {Operation.TRANSFER_SHIP, Operation.TRANSFER_RECEIVE, Operation.TRANSFER_CLOSE}
+)
+
+
+# --- decisions -------------------------------------------------------------------------------
+
+
+def decide(ledger: Ledger, command: Command, position: int) -> LedgerEvent:
+    """Decide a ledger command against ``ledger``: the event to append at ``position``.
+
+    Pure: raises a typed :class:`~invorder.InvorderError` and changes nothing when the
+    command is refused (see :mod:`invorder.domain.errors` for the precedence).
+    """
+    handler = _HANDLERS.get(type(command))
+    if handler is None:
+        raise TypeError(f"not a command invorder knows: {command!r}")
+    return handler(ledger, command, position)
+
+
+def check_entry(ledger: Ledger, movements: Iterable[Movement]) -> None:
+    """Check that ``movements`` can be posted together; raise the first rule they break.
+
+    References first (every SKU, then every location, in order), then balances: the net
+    change of each real account must leave it at zero or more.
+    """
+    movements = tuple(movements)
+    catalog = ledger.catalog
+    for movement in movements:
+        if movement.sku not in catalog:
+            raise UnknownSkuError(movement.sku)
+    for movement in movements:
+        for account in (movement.source, movement.destination):
+            if not ledger.has_location(account.location):
+                raise UnknownLocationError(account.location)
+    outgoing: dict[tuple[str, str, Bucket], int] = {}
+    for movement in movements:
+        source = movement.source
+        if source.location[:1] != "@":
+            key = (movement.sku, source.location, source.bucket)
+            outgoing[key] = outgoing.get(key, 0) + movement.quantity
+    if not outgoing:
+        return
+    incoming: dict[tuple[str, str, Bucket], int] = {}
+    for movement in movements:
+        destination = movement.destination
+        key = (movement.sku, destination.location, destination.bucket)
+        if key in outgoing:
+            incoming[key] = incoming.get(key, 0) + movement.quantity
+    for (sku, location, bucket), taken in outgoing.items():
+        have = ledger.balance(sku, location, bucket) + incoming.get((sku, location, bucket), 0)
+        if taken > have:
+            raise InsufficientStockError(sku, location, bucket.value, taken, have)
+
+
+def _entry(
+    ledger: Ledger,
+    command: Command,
+    position: int,
+    operation: Operation,
+    movements: tuple[Movement, ...],
+    reference: str = "",
+    memo: str = "",
+) -> StockPosted:
+    check_entry(ledger, movements)
+    return StockPosted(
+        position=position,
+        command=command,
+        operation=operation,
+        movements=movements,
+        reference=reference,
+        memo=memo,
+    )
+
+
+def _define_location(ledger: Ledger, command: DefineLocation, position: int) -> LocationDefined:
+    existing = ledger.locations.get(command.location)
+    if existing is not None and command.name and existing.name and existing.name != command.name:
+        raise DuplicateError("location", command.location, f"named {existing.name!r}")
+    return LocationDefined(position=position, command=command)
+
+
+def _define_sku(ledger: Ledger, command: DefineSku, position: int) -> SkuDefined:
+    ledger.catalog.check_new(command.sku)
+    return SkuDefined(position=position, command=command)
+
+
+def _post_entry(ledger: Ledger, command: PostEntry, position: int) -> StockPosted:
+    return _entry(
+        ledger, command, position, Operation.POST, command.movements,
+        command.reference, command.memo,
+    )  # fmt: skip
+
+
+def _receive(ledger: Ledger, command: ReceiveStock, position: int) -> StockPosted:
+    sku = command.sku or ledger.catalog.lookup(command.barcode)
+    movement = Movement(
+        sku=SkuId(sku),
+        quantity=command.quantity,
+        source=Account(SUPPLIER, Bucket.AVAILABLE),
+        destination=Account(command.location, command.bucket),
+        reason="receipt",
+        reference=command.reference,
+    )
+    return _entry(ledger, command, position, Operation.RECEIVE, (movement,), command.reference)
+
+
+def _count(ledger: Ledger, command: CountStock, position: int) -> StockPosted:
+    if command.sku not in ledger.catalog:
+        raise UnknownSkuError(command.sku)
+    if not ledger.has_location(command.location):
+        raise UnknownLocationError(command.location)
+    shelf = Account(command.location, Bucket.AVAILABLE)
+    adjustment = Account(ADJUSTMENT, Bucket.AVAILABLE)
+    reserved = ledger.balance(command.sku, command.location, Bucket.RESERVED)
+    expected = ledger.balance(command.sku, command.location) + reserved
+    difference = command.counted - expected
+    if difference < 0 and command.counted < reserved:
+        raise InsufficientStockError(
+            command.sku, command.location, Bucket.AVAILABLE.value, -difference, expected - reserved
+        )
+    movements: tuple[Movement, ...] = ()
+    if difference:
+        source, destination = (adjustment, shelf) if difference > 0 else (shelf, adjustment)
+        movements = (
+            Movement(
+                sku=command.sku,
+                quantity=abs(difference),
+                source=source,
+                destination=destination,
+                reason=command.reason,
+            ),
+        )
+    memo = f"counted {command.counted}, expected {expected}"
+    return _entry(ledger, command, position, Operation.COUNT, movements, memo=memo)
+
+
+def _within_location(
+    ledger: Ledger,
+    command: MarkDamaged | QuarantineStock | ReleaseQuarantine,
+    position: int,
+    operation: Operation,
+    source: Bucket,
+    destination: Bucket,
+) -> StockPosted:
+    movement = Movement(
+        sku=command.sku,
+        quantity=command.quantity,
+        source=Account(command.location, source),
+        destination=Account(command.location, destination),
+        reason=command.reason,
+    )
+    return _entry(ledger, command, position, operation, (movement,))
+
+
+def _damage(ledger: Ledger, command: MarkDamaged, position: int) -> StockPosted:
+    return _within_location(
+        ledger, command, position, Operation.DAMAGE, Bucket.AVAILABLE, Bucket.DAMAGED
+    )
+
+
+def _quarantine(ledger: Ledger, command: QuarantineStock, position: int) -> StockPosted:
+    return _within_location(
+        ledger, command, position, Operation.QUARANTINE, Bucket.AVAILABLE, Bucket.QUALITY_CONTROL
+    )
+
+
+def _release_quarantine(ledger: Ledger, command: ReleaseQuarantine, position: int) -> StockPosted:
+    return _within_location(
+        ledger, command, position, Operation.RELEASE_QUARANTINE,
+        Bucket.QUALITY_CONTROL, command.to,
+    )  # fmt: skip
+
+
+def _scrap(ledger: Ledger, command: ScrapStock, position: int) -> StockPosted:
+    movement = Movement(
+        sku=command.sku,
+        quantity=command.quantity,
+        source=Account(command.location, command.bucket),
+        destination=Account(SCRAP, Bucket.AVAILABLE),
+        reason=command.reason,
+    )
+    return _entry(ledger, command, position, Operation.SCRAP, (movement,))
+
+
+def _move(ledger: Ledger, command: MoveStock, position: int) -> StockPosted:
+    movement = Movement(
+        sku=command.sku,
+        quantity=command.quantity,
+        source=Account(command.source, command.bucket),
+        destination=Account(command.destination, command.bucket),
+        reason="move",
+    )
+    return _entry(ledger, command, position, Operation.MOVE, (movement,))
+
+
+def _ship_transfer(ledger: Ledger, command: ShipTransfer, position: int) -> StockPosted:
+    if command.transfer in ledger.transfers:
+        raise DuplicateError("transfer", command.transfer, "a transfer id is used once")
+    movements = tuple(
+        Movement(
+            sku=line.sku,
+            quantity=line.quantity,
+            source=Account(command.origin, Bucket.AVAILABLE),
+            destination=Account(command.destination, Bucket.IN_TRANSIT),
+            reason="transfer out",
+            reference=command.transfer,
+        )
+        for line in command.lines
+    )
+    return _entry(ledger, command, position, Operation.TRANSFER_SHIP, movements, command.transfer)
+
+
+def _open_transfer(ledger: Ledger, transfer_id: str, action: str) -> Transfer:
+    transfer = ledger.transfers.get(transfer_id)
+    if transfer is None:
+        raise NotFoundError("transfer", transfer_id)
+    if transfer.closed:
+        raise IllegalTransitionError("transfer", transfer_id, "closed", action)
+    return transfer
+
+
+def _receive_transfer(ledger: Ledger, command: ReceiveTransfer, position: int) -> StockPosted:
+    transfer = _open_transfer(ledger, command.transfer, "receive")
+    movements = []
+    for line in command.lines:
+        status = transfer.line(line.sku)
+        in_transit = status.in_transit if status is not None else 0
+        if line.quantity > in_transit:
+            raise InvalidMovementError(
+                f"transfer {command.transfer!r} has {in_transit} of {line.sku!r} in transit, "
+                f"{line.quantity} cannot be received; receive extra units with ReceiveStock",
+                transfer=command.transfer,
+                sku=line.sku,
+                requested=line.quantity,
+                in_transit=in_transit,
+            )
+        movements.append(
+            Movement(
+                sku=line.sku,
+                quantity=line.quantity,
+                source=Account(transfer.destination, Bucket.IN_TRANSIT),
+                destination=Account(transfer.destination, Bucket.AVAILABLE),
+                reason="transfer in",
+                reference=command.transfer,
+            )
+        )
+    return _entry(
+        ledger, command, position, Operation.TRANSFER_RECEIVE, tuple(movements), command.transfer
+    )
+
+
+def _close_transfer(ledger: Ledger, command: CloseTransfer, position: int) -> StockPosted:
+    transfer = _open_transfer(ledger, command.transfer, "close")
+    movements = tuple(
+        Movement(
+            sku=line.sku,
+            quantity=line.in_transit,
+            source=Account(transfer.destination, Bucket.IN_TRANSIT),
+            destination=Account(ADJUSTMENT, Bucket.AVAILABLE),
+            reason=command.reason,
+            reference=command.transfer,
+        )
+        for line in transfer.lines
+        if line.in_transit
+    )
+    return _entry(ledger, command, position, Operation.TRANSFER_CLOSE, movements, command.transfer)
+
+
+_HANDLERS: dict[type[Command], Callable[[Ledger, Any, int], LedgerEvent]] = {
+    DefineLocation: _define_location,
+    DefineSku: _define_sku,
+    PostEntry: _post_entry,
+    ReceiveStock: _receive,
+    CountStock: _count,
+    MarkDamaged: _damage,
+    QuarantineStock: _quarantine,
+    ReleaseQuarantine: _release_quarantine,
+    ScrapStock: _scrap,
+    MoveStock: _move,
+    ShipTransfer: _ship_transfer,
+    ReceiveTransfer: _receive_transfer,
+    CloseTransfer: _close_transfer,
+}

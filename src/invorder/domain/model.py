@@ -1,0 +1,35 @@
+"""The whole domain state as one fold of the log, and the one ``decide`` over all commands.
+
+:class:`State` groups the projections of every part of the domain (the stock ledger now;
+reservations, orders and the rest add theirs here). :func:`decide` sends each command to the
+part that owns it. Both are pure in the sense of the design: ``decide`` reads the state and
+returns events or raises; only ``State.apply`` changes the projections.
+"""
+
+from __future__ import annotations
+
+from invorder.domain import ledger as _ledger
+from invorder.domain.commands import Command
+from invorder.domain.events import Event
+
+
+class State:
+    """Every projection of the domain, folded from the same log."""
+
+    __slots__ = ("ledger",)
+
+    def __init__(self) -> None:
+        self.ledger = _ledger.Ledger()
+        """Locations, catalog, balances and transfers."""
+
+    def apply(self, event: Event) -> None:
+        """Fold one event into every projection that follows it."""
+        self.ledger.apply(event)
+
+
+def decide(state: State, command: Command, position: int) -> tuple[Event, ...]:
+    """The events ``command`` produces against ``state``, numbered from ``position``.
+
+    Raises the typed error of the first rule the command breaks; changes nothing.
+    """
+    return (_ledger.decide(state.ledger, command, position),)

@@ -1,0 +1,318 @@
+"""The engine: decides commands against its projections, appends events, answers queries.
+
+A host creates one :class:`Engine` over an :class:`~invorder.ports.EventStore` and calls
+:meth:`Engine.execute` from its request handlers. The engine never reads a clock: every
+command carries its time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+
+import attrs
+
+from invorder.domain import _checks
+from invorder.domain.catalog import Sku, SkuId
+from invorder.domain.commands import Command
+from invorder.domain.errors import (
+    ConcurrencyError,
+    IdempotencyConflictError,
+    InvorderError,
+)
+from invorder.domain.events import Event, StockPosted
+from invorder.domain.ledger import HistoryLine, Ledger, Transfer
+from invorder.domain.location import Location, LocationId, is_within
+from invorder.domain.model import State, decide
+from invorder.domain.stock import PHYSICAL_BUCKETS, Account, Bucket
+from invorder.ports import EventStore
+
+Outcome = tuple[Event, ...]
+"""What an accepted command produced: its events, in log order."""
+
+_MAX_EVENTS_PER_COMMAND = 256
+
+
+@attrs.frozen
+class Rejected:
+    """A command of a batch that was refused, with the error it got."""
+
+    command: Command
+    """The command."""
+    error: InvorderError
+    """Why it was refused."""
+
+
+class Engine:
+    """Runs commands against a store and answers questions about the state.
+
+    Each command is decided against the engine's projections, appended with the log
+    position they were built from, then folded in. If another writer appended first, the
+    engine reads what changed and decides again, up to ``max_attempts`` times, then raises
+    :class:`~invorder.ConcurrencyError`.
+
+    Idempotency: a command whose ``key`` was seen returns the first outcome if it is
+    identical (the same events, or the same error for a rejected one) and raises
+    :class:`~invorder.IdempotencyConflictError` naming the first differing field if not.
+    Accepted keys live in the log and survive restarts; rejected keys are remembered by
+    this engine instance only (a rejection writes nothing).
+    """
+
+    __slots__ = ("_first_position", "_ledger", "_max_attempts", "_position", "_rejections",
+                 "_state", "_store")  # fmt: skip
+
+    def __init__(self, store: EventStore, *, max_attempts: int = 5) -> None:
+        if max_attempts < 1:
+            raise ValueError("max_attempts must be at least 1")
+        self._store = store
+        self._max_attempts = max_attempts
+        self._state = State()
+        self._ledger = self._state.ledger
+        self._first_position: dict[str, int] = {}
+        self._rejections: dict[str, tuple[Command, InvorderError]] = {}
+        self._position = 0
+        self._catch_up()
+
+    # --- commands ------------------------------------------------------------------------
+
+    @property
+    def position(self) -> int:
+        """How many events of the log this engine has folded in."""
+        return self._position
+
+    def execute(self, command: Command) -> Outcome:
+        """Decide ``command``, append its events and return them.
+
+        Raises the typed error of the first rule the command breaks; then nothing is
+        written and no projection changes.
+        """
+        for _attempt in range(self._max_attempts):
+            prior = self._prior_outcome(command)
+            if prior is not None:
+                return prior
+            position = self._position
+            try:
+                events: Outcome = decide(self._state, command, position)
+            except InvorderError as error:
+                if self._store.head() != position:
+                    self._catch_up()
+                    continue
+                self._rejections[command.key] = (command, error)
+                raise
+            try:
+                self._store.append(events, expected_position=position)
+            except ConcurrencyError:
+                self._catch_up()
+                continue
+            self._fold(events)
+            return events
+        raise ConcurrencyError(self._position, self._store.head(), self._max_attempts)
+
+    def execute_many(self, commands: Iterable[Command]) -> list[Outcome | Rejected]:
+        """Run commands in order; each is accepted or refused on its own.
+
+        Returns one item per command: its events, or a :class:`Rejected`. Concurrency
+        errors are not caught (they concern the store, not the command).
+        """
+        results: list[Outcome | Rejected] = []
+        for command in commands:
+            try:
+                results.append(self.execute(command))
+            except ConcurrencyError:
+                raise
+            except InvorderError as error:
+                results.append(Rejected(command, error))
+        return results
+
+    def _prior_outcome(self, command: Command) -> Outcome | None:
+        key = command.key
+        first = self._first_position.get(key)
+        if first is not None:
+            events = self.outcome_of(key)
+            first_command = events[0].command
+            if first_command != command:
+                raise _conflict(first_command, command)
+            return events
+        rejected = self._rejections.get(key)
+        if rejected is not None:
+            first_command, error = rejected
+            if first_command != command:
+                raise _conflict(first_command, command)
+            raise error
+        return None
+
+    def _catch_up(self) -> None:
+        batch = list(self._store.read(self._position))
+        self._fold(batch)
+
+    def _fold(self, events: Sequence[Event]) -> None:
+        state = self._state
+        first_position = self._first_position
+        for event in events:
+            state.apply(event)
+            first_position.setdefault(event.key, event.position)
+        self._position += len(events)
+
+    # --- queries -------------------------------------------------------------------------
+
+    def outcome_of(self, key: str) -> Outcome:
+        """The events the command with idempotency ``key`` produced (empty if none)."""
+        first = self._first_position.get(key)
+        if first is None:
+            return ()
+        events = []
+        for event in self._store.read(first, first + _MAX_EVENTS_PER_COMMAND):
+            if event.key != key:
+                break
+            events.append(event)
+        return tuple(events)
+
+    def events(self, start: int = 0, stop: int | None = None) -> Iterator[Event]:
+        """The events of the log from ``start`` up to ``stop``."""
+        return self._store.read(start, stop)
+
+    def balance(self, sku: str, location: str, bucket: Bucket = Bucket.AVAILABLE) -> int:
+        """Units of ``sku`` in exactly the account (``location``, ``bucket``)."""
+        return self._ledger.balance(sku, location, bucket)
+
+    def rollup(self, sku: str, location: str, bucket: Bucket = Bucket.AVAILABLE) -> int:
+        """Units of ``sku`` in ``bucket`` over ``location`` and every location inside it."""
+        return self._ledger.rollup(sku, location, bucket)
+
+    def on_hand(self, sku: str, location: str) -> int:
+        """Physical units of ``sku`` over the subtree of ``location``."""
+        return self._ledger.on_hand(sku, location)
+
+    def balances(self, sku: str) -> dict[Account, int]:
+        """Every non-zero account of ``sku`` (virtual ones included), sorted."""
+        return self._ledger.balances(sku)
+
+    def balances_as_of(self, at: datetime) -> Ledger:
+        """A fresh ledger projection of the events whose time is at or before ``at``.
+
+        The result belongs to the caller; its query methods (``balance``, ``rollup``,
+        ``on_hand``, ``balances``) answer as of that time.
+        """
+        _checks.check_aware("at", at)
+        ledger = Ledger()
+        for event in self._store.read(0):
+            if event.at <= at:
+                ledger.apply(event)
+        return ledger
+
+    def history(self, sku: str, location: str, bucket: Bucket | None = None) -> list[HistoryLine]:
+        """The movements of ``sku`` in and out of ``location`` (its subtree included).
+
+        With ``bucket``, only that bucket is followed; without, the physical (on-hand)
+        buckets are. Each line carries the running balance after it.
+        """
+        buckets = (bucket,) if bucket is not None else PHYSICAL_BUCKETS
+        lines: list[HistoryLine] = []
+        balance = 0
+        for position in self._ledger.history_positions(sku):
+            for event in self._store.read(position, position + 1):
+                if not isinstance(event, StockPosted):
+                    continue
+                for movement in event.movements:
+                    if movement.sku != sku:
+                        continue
+                    change = 0
+                    if movement.destination.bucket in buckets and is_within(
+                        movement.destination.location, location
+                    ):
+                        change += movement.quantity
+                    if movement.source.bucket in buckets and is_within(
+                        movement.source.location, location
+                    ):
+                        change -= movement.quantity
+                    touches = any(
+                        account.bucket in buckets and is_within(account.location, location)
+                        for account in (movement.source, movement.destination)
+                    )
+                    if not touches:
+                        continue
+                    balance += change
+                    lines.append(
+                        HistoryLine(
+                            position=event.position,
+                            at=event.at,
+                            key=event.key,
+                            operation=event.operation,
+                            movement=movement,
+                            change=change,
+                            balance=balance,
+                        )
+                    )
+        return lines
+
+    def sku(self, sku: str) -> Sku | None:
+        """The catalog entry of ``sku``, or ``None``."""
+        return self._ledger.catalog.get(sku)
+
+    def skus(self) -> list[Sku]:
+        """Every SKU in the catalog, in the order defined."""
+        return list(self._ledger.catalog)
+
+    def lookup_barcode(self, barcode: str) -> SkuId:
+        """The SKU a scanned barcode identifies (raises if invalid or unknown)."""
+        return self._ledger.catalog.lookup(barcode)
+
+    def location(self, location: str) -> Location | None:
+        """The defined location at ``location``, or ``None``."""
+        return self._ledger.locations.get(LocationId(location))
+
+    def locations(self, within: str | None = None) -> list[LocationId]:
+        """Defined real locations, sorted; with ``within``, only that subtree."""
+        if within is None:
+            return sorted(self._ledger.locations)
+        return self._ledger.subtree(within)
+
+    def transfer(self, transfer: str) -> Transfer | None:
+        """The state of a transfer, or ``None`` if it was never shipped."""
+        return self._ledger.transfers.get(transfer)
+
+    def verify(self) -> list[str]:
+        """Rebuild every projection from the log and describe any difference (none: ``[]``).
+
+        A host can run it as a health check; a non-empty answer means a projection
+        drifted from the log that is the truth.
+        """
+        fresh = Ledger()
+        for event in self._store.read(0):
+            fresh.apply(event)
+        problems: list[str] = []
+        skus = set(fresh.skus_with_stock()) | set(self._ledger.skus_with_stock())
+        for sku in sorted(skus):
+            mine, truth = self._ledger.balances(sku), fresh.balances(sku)
+            if mine != truth:
+                problems.append(f"balances of {sku!r} differ: engine {mine}, log {truth}")
+        if fresh.locations != self._ledger.locations:
+            problems.append("defined locations differ from the log")
+        if list(fresh.catalog) != list(self._ledger.catalog):
+            problems.append("catalog differs from the log")
+        if fresh.transfers != self._ledger.transfers:
+            problems.append("transfers differ from the log")
+        head = self._store.head()
+        if head != self._position:
+            problems.append(f"engine folded {self._position} events, the log has {head}")
+        return problems
+
+
+def _conflict(first: Command, second: Command) -> IdempotencyConflictError:
+    if type(first) is not type(second):
+        return IdempotencyConflictError(
+            second.key, "type", type(first).__name__, type(second).__name__
+        )
+    for field in attrs.fields(type(first)):
+        a, b = getattr(first, field.name), getattr(second, field.name)
+        if a != b:
+            return IdempotencyConflictError(second.key, field.name, a, b)
+    raise AssertionError("commands differ but no field does")  # pragma: no cover
+
+
+def fold(events: Iterable[Event]) -> Ledger:
+    """A ledger projection built from ``events`` alone (replay from empty)."""
+    ledger = Ledger()
+    for event in events:
+        ledger.apply(event)
+    return ledger
