@@ -1,0 +1,518 @@
+"""Hypothesis strategies for the public ledger values, commands and events.
+
+Use them to property-test code built on invorder (a routing rule, a storage adapter, a
+report) against the ledger's invariants. Every strategy is deterministic given hypothesis'
+seed: times come with an explicit timezone, ids are drawn, never made up from a clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+
+from hypothesis import strategies as st
+
+from invorder.domain.catalog import GTIN_LENGTHS, Sku, SkuId, gtin_check_digit, normalize_barcode
+from invorder.domain.commands import (
+    CloseTransfer,
+    Command,
+    CountStock,
+    DefineLocation,
+    DefineSku,
+    MarkDamaged,
+    MoveStock,
+    PostEntry,
+    QuarantineStock,
+    ReceiveStock,
+    ReceiveTransfer,
+    ReleaseQuarantine,
+    ScrapStock,
+    ShipTransfer,
+    TransferLine,
+)
+from invorder.domain.events import LedgerEvent, LocationDefined, Operation, SkuDefined, StockPosted
+from invorder.domain.location import (
+    SUPPLIER,
+    VIRTUAL_LOCATIONS,
+    LocationId,
+    warehouse_of,
+)
+from invorder.domain.stock import Account, Bucket, Movement
+
+__all__ = [
+    "TIMEZONES",
+    "account_locations",
+    "accounts",
+    "aware_datetimes",
+    "buckets",
+    "catalogs",
+    "close_transfers",
+    "count_stock",
+    "define_locations",
+    "define_skus",
+    "gtins",
+    "idempotency_keys",
+    "ledger_commands",
+    "ledger_events",
+    "location_paths",
+    "location_segments",
+    "location_trees",
+    "mark_damaged",
+    "move_stock",
+    "movements",
+    "post_entries",
+    "quantities",
+    "quarantine_stock",
+    "receive_stock",
+    "receive_transfers",
+    "release_quarantine",
+    "scrap_stock",
+    "ship_transfers",
+    "sku_codes",
+    "skus",
+    "transfer_ids",
+]
+
+TIMEZONES: tuple[tzinfo, ...] = (
+    UTC,
+    timezone(timedelta(hours=2)),
+    timezone(timedelta(hours=-5)),
+    timezone(timedelta(hours=5, minutes=30)),
+)
+"""The fixed-offset timezones :func:`aware_datetimes` draws from (no DST surprises)."""
+
+_EPOCH = datetime(2026, 1, 1)
+_SEGMENT_HEAD = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+_SEGMENT_TAIL = _SEGMENT_HEAD + "abcdefghijklmnopqrstuvwxyz._-"
+
+
+# --- identifiers and values --------------------------------------------------------------
+
+
+def idempotency_keys() -> st.SearchStrategy[str]:
+    """Valid idempotency keys (``"cmd-<n>"``); callers renumber them when keys must differ."""
+    return st.integers(min_value=0, max_value=10**6).map(lambda n: f"cmd-{n}")
+
+
+def sku_codes() -> st.SearchStrategy[SkuId]:
+    """Valid SKU codes: short upper-case words joined by ``-`` (``"MUG-BLUE"``)."""
+    word = st.text(alphabet=_SEGMENT_HEAD, min_size=1, max_size=5)
+    return st.lists(word, min_size=1, max_size=3).map(lambda words: SkuId("-".join(words)))
+
+
+def gtins(lengths: Sequence[int] = GTIN_LENGTHS) -> st.SearchStrategy[str]:
+    """Valid GTIN-8/12/13/14 barcodes: random body digits plus the correct check digit."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> str:
+        length = draw(st.sampled_from(tuple(lengths)))
+        body = draw(st.text(alphabet="0123456789", min_size=length - 1, max_size=length - 1))
+        return body + str(gtin_check_digit(body))
+
+    return build()
+
+
+def skus(
+    codes: st.SearchStrategy[SkuId] | None = None, *, max_barcodes: int = 2
+) -> st.SearchStrategy[Sku]:
+    """SKUs with a name and up to ``max_barcodes`` valid barcodes (normalised to GTIN-14)."""
+    return st.builds(
+        Sku,
+        code=codes if codes is not None else sku_codes(),
+        name=st.text(max_size=12),
+        barcodes=st.lists(gtins(), max_size=max_barcodes),
+    )
+
+
+@st.composite
+def catalogs(draw: st.DrawFn, *, min_size: int = 1, max_size: int = 4) -> tuple[Sku, ...]:
+    """Distinct SKUs whose barcodes are all different once normalised (a valid catalog)."""
+    codes = draw(st.lists(sku_codes(), min_size=min_size, max_size=max_size, unique=True))
+    taken: set[str] = set()
+    result: list[Sku] = []
+    for code in codes:
+        drawn = draw(st.lists(gtins(), max_size=2))
+        fresh = [b for b in drawn if normalize_barcode(b) not in taken]
+        taken.update(normalize_barcode(b) for b in fresh)
+        result.append(Sku(code, draw(st.text(max_size=8)), tuple(fresh)))
+    return tuple(result)
+
+
+def location_segments() -> st.SearchStrategy[str]:
+    """One valid path segment: a letter or digit, then letters, digits, ``.``, ``_``, ``-``."""
+    return st.builds(
+        lambda head, tail: head + tail,
+        st.sampled_from(_SEGMENT_HEAD),
+        st.text(alphabet=_SEGMENT_TAIL, max_size=4),
+    )
+
+
+def location_paths(max_depth: int = 3) -> st.SearchStrategy[LocationId]:
+    """Valid real location paths of 1 to ``max_depth`` segments (``EAST``, ``EAST/A/01``)."""
+    return st.lists(location_segments(), min_size=1, max_size=max_depth).map(
+        lambda parts: LocationId("/".join(parts))
+    )
+
+
+@st.composite
+def location_trees(
+    draw: st.DrawFn, *, max_warehouses: int = 3, max_zones: int = 2, max_bins: int = 3
+) -> tuple[LocationId, ...]:
+    """The bins of a warehouse/zone/bin tree, sorted: ``("EAST/A/01", "EAST/A/02", ...)``.
+
+    Every path has exactly three segments; warehouses, zones and bins each have distinct
+    names under their parent. Defining the bins defines the zones and warehouses too.
+    """
+
+    def names(most: int) -> list[str]:
+        return draw(st.lists(location_segments(), min_size=1, max_size=most, unique=True))
+
+    bins: list[LocationId] = []
+    for warehouse in names(max_warehouses):
+        for zone in names(max_zones):
+            for bin_ in names(max_bins):
+                bins.append(LocationId(f"{warehouse}/{zone}/{bin_}"))
+    return tuple(sorted(bins))
+
+
+def buckets() -> st.SearchStrategy[Bucket]:
+    """Any bucket."""
+    return st.sampled_from(Bucket)
+
+
+def account_locations(locations: Sequence[str]) -> st.SearchStrategy[LocationId]:
+    """One of ``locations`` or a virtual location."""
+    return st.sampled_from(
+        tuple(LocationId(x) for x in locations) + tuple(sorted(VIRTUAL_LOCATIONS))
+    )
+
+
+def accounts(locations: Sequence[str] | None = None) -> st.SearchStrategy[Account]:
+    """Accounts over ``locations`` plus the virtual ones (any valid path when ``None``)."""
+    where = location_paths() if locations is None else account_locations(locations)
+    return st.builds(Account, where, buckets())
+
+
+def quantities(max_value: int = 50) -> st.SearchStrategy[int]:
+    """Valid movement quantities: positive integers up to ``max_value``."""
+    return st.integers(min_value=1, max_value=max_value)
+
+
+@st.composite
+def movements(
+    draw: st.DrawFn,
+    sku_list: Sequence[str] | None = None,
+    locations: Sequence[str] | None = None,
+    max_quantity: int = 50,
+) -> Movement:
+    """A movement of one of ``sku_list`` between two different accounts over ``locations``."""
+    sku = draw(sku_codes() if sku_list is None else st.sampled_from(tuple(sku_list)))
+    source = draw(accounts(locations))
+    destination = draw(accounts(locations).filter(lambda account: account != source))
+    return Movement(
+        sku=sku,
+        quantity=draw(quantities(max_quantity)),
+        source=source,
+        destination=destination,
+        reason=draw(st.sampled_from(("", "receipt", "move", "correction"))),
+        reference=draw(st.sampled_from(("", "PO-1", "DOC-7"))),
+    )
+
+
+def aware_datetimes(
+    min_value: datetime = _EPOCH,
+    max_value: datetime = _EPOCH + timedelta(days=365),
+    timezones: Sequence[tzinfo] = TIMEZONES,
+) -> st.SearchStrategy[datetime]:
+    """Timezone-aware datetimes between two naive bounds, in one of ``timezones``.
+
+    ``fold`` is always 0, so the values survive an ISO-8601 round trip unchanged.
+    """
+    zones = st.sampled_from(tuple(timezones))
+    return st.datetimes(min_value, max_value, timezones=zones).map(lambda t: t.replace(fold=0))
+
+
+def transfer_ids() -> st.SearchStrategy[str]:
+    """Valid transfer ids (``"TR-<n>"``)."""
+    return st.integers(min_value=1, max_value=9).map(lambda n: f"TR-{n}")
+
+
+# --- commands --------------------------------------------------------------------------------
+
+
+def _header() -> dict[str, st.SearchStrategy[object]]:
+    return {"key": idempotency_keys(), "at": aware_datetimes()}
+
+
+def define_locations(locations: Sequence[str]) -> st.SearchStrategy[DefineLocation]:
+    """``DefineLocation`` commands for one of ``locations``."""
+    return st.builds(
+        DefineLocation, location=st.sampled_from(tuple(locations)), name=st.just(""), **_header()
+    )
+
+
+def define_skus(sku_strategy: st.SearchStrategy[Sku] | None = None) -> st.SearchStrategy[DefineSku]:
+    """``DefineSku`` commands."""
+    return st.builds(DefineSku, sku=sku_strategy or skus(), **_header())
+
+
+def receive_stock(
+    sku_list: Sequence[str], locations: Sequence[str], barcodes: Sequence[str] = ()
+) -> st.SearchStrategy[ReceiveStock]:
+    """``ReceiveStock`` by SKU code, or by one of ``barcodes`` when any are given."""
+    by_sku = st.builds(
+        ReceiveStock,
+        sku=st.sampled_from(tuple(sku_list)),
+        location=st.sampled_from(tuple(locations)),
+        quantity=quantities(),
+        bucket=st.sampled_from((Bucket.AVAILABLE, Bucket.QUALITY_CONTROL)),
+        reference=st.sampled_from(("", "PO-1", "PO-2")),
+        **_header(),
+    )
+    if not barcodes:
+        return by_sku
+    by_barcode = st.builds(
+        ReceiveStock,
+        barcode=st.sampled_from(tuple(barcodes)),
+        location=st.sampled_from(tuple(locations)),
+        quantity=quantities(),
+        **_header(),
+    )
+    return by_sku | by_barcode
+
+
+def count_stock(sku_list: Sequence[str], locations: Sequence[str]) -> st.SearchStrategy[CountStock]:
+    """``CountStock`` with a counted figure from 0 to 60."""
+    return st.builds(
+        CountStock,
+        sku=st.sampled_from(tuple(sku_list)),
+        location=st.sampled_from(tuple(locations)),
+        counted=st.integers(min_value=0, max_value=60),
+        **_header(),
+    )
+
+
+def _at_location(
+    cls: type[MarkDamaged | QuarantineStock | ReleaseQuarantine | ScrapStock],
+    sku_list: Sequence[str],
+    locations: Sequence[str],
+    **extra: st.SearchStrategy[object],
+) -> st.SearchStrategy[MarkDamaged | QuarantineStock | ReleaseQuarantine | ScrapStock]:
+    return st.builds(
+        cls,
+        sku=st.sampled_from(tuple(sku_list)),
+        location=st.sampled_from(tuple(locations)),
+        quantity=quantities(20),
+        **extra,
+        **_header(),
+    )
+
+
+def mark_damaged(sku_list: Sequence[str], locations: Sequence[str]) -> st.SearchStrategy[Command]:
+    """``MarkDamaged`` commands."""
+    return _at_location(MarkDamaged, sku_list, locations)
+
+
+def quarantine_stock(
+    sku_list: Sequence[str], locations: Sequence[str]
+) -> st.SearchStrategy[Command]:
+    """``QuarantineStock`` commands."""
+    return _at_location(QuarantineStock, sku_list, locations)
+
+
+def release_quarantine(
+    sku_list: Sequence[str], locations: Sequence[str]
+) -> st.SearchStrategy[Command]:
+    """``ReleaseQuarantine`` commands, to ``available`` or ``damaged``."""
+    return _at_location(
+        ReleaseQuarantine,
+        sku_list,
+        locations,
+        to=st.sampled_from((Bucket.AVAILABLE, Bucket.DAMAGED)),
+    )
+
+
+def scrap_stock(sku_list: Sequence[str], locations: Sequence[str]) -> st.SearchStrategy[Command]:
+    """``ScrapStock`` commands from ``damaged``, ``quality_control`` or ``available``."""
+    return _at_location(
+        ScrapStock,
+        sku_list,
+        locations,
+        bucket=st.sampled_from((Bucket.DAMAGED, Bucket.QUALITY_CONTROL, Bucket.AVAILABLE)),
+    )
+
+
+def _pairs(locations: Sequence[str], *, same_warehouse: bool) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (a, b)
+        for a in locations
+        for b in locations
+        if a != b and (warehouse_of(a) == warehouse_of(b)) == same_warehouse
+    )
+
+
+def move_stock(sku_list: Sequence[str], locations: Sequence[str]) -> st.SearchStrategy[MoveStock]:
+    """``MoveStock`` between two different places of one warehouse (nothing if none)."""
+    pairs = _pairs(locations, same_warehouse=True)
+    if not pairs:
+        return st.nothing()
+    return st.sampled_from(pairs).flatmap(
+        lambda pair: st.builds(
+            MoveStock,
+            sku=st.sampled_from(tuple(sku_list)),
+            source=st.just(pair[0]),
+            destination=st.just(pair[1]),
+            quantity=quantities(20),
+            bucket=st.sampled_from((Bucket.AVAILABLE, Bucket.DAMAGED, Bucket.QUALITY_CONTROL)),
+            **_header(),
+        )
+    )
+
+
+def _transfer_lines(sku_list: Sequence[str], max_quantity: int) -> st.SearchStrategy[object]:
+    return st.lists(
+        st.sampled_from(tuple(sku_list)), min_size=1, max_size=len(sku_list), unique=True
+    ).flatmap(
+        lambda chosen: st.tuples(
+            *(st.builds(TransferLine, st.just(sku), quantities(max_quantity)) for sku in chosen)
+        )
+    )
+
+
+def ship_transfers(
+    sku_list: Sequence[str],
+    locations: Sequence[str],
+    transfers: st.SearchStrategy[str] | None = None,
+) -> st.SearchStrategy[ShipTransfer]:
+    """``ShipTransfer`` between two warehouses (nothing if ``locations`` span only one)."""
+    pairs = _pairs(locations, same_warehouse=False)
+    if not pairs:
+        return st.nothing()
+    return st.sampled_from(pairs).flatmap(
+        lambda pair: st.builds(
+            ShipTransfer,
+            transfer=transfers if transfers is not None else transfer_ids(),
+            origin=st.just(pair[0]),
+            destination=st.just(pair[1]),
+            lines=_transfer_lines(sku_list, 20),
+            **_header(),
+        )
+    )
+
+
+def receive_transfers(
+    sku_list: Sequence[str], transfers: st.SearchStrategy[str] | None = None
+) -> st.SearchStrategy[ReceiveTransfer]:
+    """``ReceiveTransfer`` of some SKUs of a transfer (may ask more than is in transit)."""
+    return st.builds(
+        ReceiveTransfer,
+        transfer=transfers if transfers is not None else transfer_ids(),
+        lines=_transfer_lines(sku_list, 20),
+        **_header(),
+    )
+
+
+def close_transfers(
+    transfers: st.SearchStrategy[str] | None = None,
+) -> st.SearchStrategy[CloseTransfer]:
+    """``CloseTransfer`` commands."""
+    return st.builds(
+        CloseTransfer, transfer=transfers if transfers is not None else transfer_ids(), **_header()
+    )
+
+
+@st.composite
+def post_entries(
+    draw: st.DrawFn, sku_list: Sequence[str], locations: Sequence[str], max_movements: int = 3
+) -> PostEntry:
+    """``PostEntry`` of 1 to ``max_movements`` movements; most start at the supplier.
+
+    Receipts from the supplier make later real-to-real movements likely to be accepted.
+    """
+    real = tuple(locations)
+    count = draw(st.integers(min_value=1, max_value=max_movements))
+    items: list[Movement] = []
+    for _ in range(count):
+        if draw(st.booleans()):
+            source = Account(SUPPLIER)
+            destination = Account(draw(st.sampled_from(real)), draw(buckets()))
+        else:
+            source = draw(accounts(real))
+            destination = draw(accounts(real).filter(source.__ne__))
+        items.append(
+            Movement(
+                sku=draw(st.sampled_from(tuple(sku_list))),
+                quantity=draw(quantities(20)),
+                source=source,
+                destination=destination,
+                reason="post",
+            )
+        )
+    return PostEntry(
+        key=draw(idempotency_keys()),
+        at=draw(aware_datetimes()),
+        movements=items,
+        reference=draw(st.sampled_from(("", "DOC-1"))),
+    )
+
+
+def ledger_commands(
+    sku_list: Sequence[str],
+    locations: Sequence[str],
+    *,
+    barcodes: Sequence[str] = (),
+    transfers: st.SearchStrategy[str] | None = None,
+) -> st.SearchStrategy[Command]:
+    """Any stock command over the given SKUs and real locations (not the definitions).
+
+    The commands are well formed; whether the ledger accepts them depends on its state
+    (stock there, transfer open, ...), so a sequence of them mixes accepted and refused
+    commands. Keys are drawn independently: renumber them (``attrs.evolve(c, key=...)``)
+    when every command must be new.
+    """
+    options: list[st.SearchStrategy[Command]] = [
+        receive_stock(sku_list, locations, barcodes),
+        count_stock(sku_list, locations),
+        mark_damaged(sku_list, locations),
+        quarantine_stock(sku_list, locations),
+        release_quarantine(sku_list, locations),
+        scrap_stock(sku_list, locations),
+        move_stock(sku_list, locations),
+        ship_transfers(sku_list, locations, transfers),
+        receive_transfers(sku_list, transfers),
+        close_transfers(transfers),
+        post_entries(sku_list, locations),
+    ]
+    return st.one_of(options)
+
+
+# --- events ----------------------------------------------------------------------------------
+
+
+@st.composite
+def ledger_events(draw: st.DrawFn, position: int | None = None) -> LedgerEvent:
+    """A ledger event of any kind (positions from ``position`` or drawn), for codec tests.
+
+    The events are well formed values, not necessarily ones a ledger would accept in
+    sequence; use an engine over commands for that.
+    """
+    at = draw(st.integers(min_value=0, max_value=10**6)) if position is None else position
+    sku_list = draw(st.lists(sku_codes(), min_size=1, max_size=3, unique=True))
+    locations = draw(location_trees(max_warehouses=2, max_zones=1, max_bins=2))
+    kind = draw(st.sampled_from(("location", "sku", "posted")))
+    if kind == "location":
+        return LocationDefined(position=at, command=draw(define_locations(locations)))
+    if kind == "sku":
+        return SkuDefined(position=at, command=draw(define_skus()))
+    command = draw(ledger_commands(sku_list, locations))
+    entry = draw(st.lists(movements(sku_list, locations), max_size=3))
+    if isinstance(command, PostEntry):
+        entry = list(command.movements)
+    return StockPosted(
+        position=at,
+        command=command,
+        operation=draw(st.sampled_from(Operation)),
+        movements=tuple(entry),
+        reference=draw(st.sampled_from(("", "TR-1", "PO-9"))),
+        memo=draw(st.text(max_size=10)),
+    )

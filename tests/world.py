@@ -1,0 +1,58 @@
+"""A small, deterministic ledger world for the tests, and a snapshot of what must not change."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import invorder
+from invorder import Engine, MemoryEventStore, Sku
+
+T0 = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
+"""The time every test world starts at."""
+
+MUG_EAN = "5901234123457"
+"""A valid EAN-13 carried by the MUG SKU."""
+
+BINS = ("EAST/A/01", "EAST/A/02", "EAST/B/01", "WEST/A/01")
+"""The bins defined in the standard world (EAST has two zones, WEST one)."""
+
+
+def at(minutes: int) -> datetime:
+    """``T0`` plus some minutes."""
+    return T0 + timedelta(minutes=minutes)
+
+
+def world(store: MemoryEventStore | None = None) -> Engine:
+    """An engine with the standard bins and SKUs MUG (barcode ``MUG_EAN``) and TEE."""
+    engine = Engine(store if store is not None else MemoryEventStore())
+    for n, path in enumerate(BINS):
+        engine.execute(invorder.DefineLocation(key=f"loc-{n}", at=T0, location=path))
+    engine.execute(invorder.DefineSku(key="sku-mug", at=T0, sku=Sku("MUG", "Mug", (MUG_EAN,))))
+    engine.execute(invorder.DefineSku(key="sku-tee", at=T0, sku=Sku("TEE", "T-shirt")))
+    return engine
+
+
+def stocked(store: MemoryEventStore | None = None) -> Engine:
+    """The standard world with 10 MUG and 5 TEE available at EAST/A/01."""
+    engine = world(store)
+    engine.execute(
+        invorder.ReceiveStock(key="rcv-mug", at=at(1), sku="MUG", location="EAST/A/01", quantity=10)
+    )
+    engine.execute(
+        invorder.ReceiveStock(key="rcv-tee", at=at(1), sku="TEE", location="EAST/A/01", quantity=5)
+    )
+    return engine
+
+
+def snapshot(engine: Engine) -> tuple[Any, ...]:
+    """Everything a refused command must leave alone: log, position, balances, transfers."""
+    skus = [sku.code for sku in engine.skus()]
+    return (
+        engine.position,
+        list(engine.events()),
+        {sku: engine.balances(sku) for sku in skus},
+        engine.skus(),
+        engine.locations(),
+        {t: engine.transfer(t) for t in ("TR-1", "TR-2")},
+    )
