@@ -188,16 +188,19 @@ class Engine:
         return self._ledger.balances(sku)
 
     def balances_as_of(self, at: datetime) -> Ledger:
-        """A fresh ledger projection of the events whose time is at or before ``at``.
+        """A fresh ledger projection of the log up to the first event later than ``at``.
 
         The result belongs to the caller; its query methods (``balance``, ``rollup``,
-        ``on_hand``, ``balances``) answer as of that time.
+        ``on_hand``, ``balances``) answer as of that time. When the host's times go
+        backwards in the log, the answer is still a state the ledger really had (a prefix
+        of the log), never a mix that breaks its invariants.
         """
         _checks.check_aware("at", at)
         ledger = Ledger()
         for event in self._store.read(0):
-            if event.at <= at:
-                ledger.apply(event)
+            if event.at > at:
+                break
+            ledger.apply(event)
         return ledger
 
     def history(self, sku: str, location: str, bucket: Bucket | None = None) -> list[HistoryLine]:
