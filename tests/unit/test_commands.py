@@ -341,3 +341,14 @@ def test_execute_many_reports_each_command_on_its_own(engine: Engine) -> None:
     assert rejected.command == bad
     assert isinstance(rejected.error, invorder.InsufficientStockError)
     assert engine.balance("MUG", "EAST/A/01", Bucket.DAMAGED) == 1
+
+
+def test_a_location_defined_as_an_ancestor_can_be_named_later() -> None:
+    engine = invorder.in_memory()
+    engine.execute(invorder.DefineLocation(key="bin", at=T0, location="EAST/A/01"))
+    engine.execute(invorder.DefineLocation(key="dc", at=T0, location="EAST", name="East DC"))
+    assert engine.location("EAST") == Location("EAST", "East DC")
+    # Repeating the definition without a name keeps the name.
+    engine.execute(invorder.DefineLocation(key="dc-again", at=T0, location="EAST"))
+    assert engine.location("EAST") == Location("EAST", "East DC")
+    assert engine.verify() == []

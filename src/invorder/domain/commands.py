@@ -13,7 +13,7 @@ from datetime import datetime
 import attrs
 
 from invorder.domain import _checks
-from invorder.domain.catalog import Sku, SkuId, sku_id
+from invorder.domain.catalog import Sku, SkuId, normalize_barcode, sku_id
 from invorder.domain.errors import InvalidLocationError, InvalidMovementError
 from invorder.domain.location import LocationId, is_virtual, location_id
 from invorder.domain.stock import Bucket, Movement, to_bucket
@@ -92,6 +92,8 @@ def _one_of_sku_or_barcode(instance: ReceiveStock, attribute: object, value: str
         raise InvalidMovementError(
             "give exactly one of sku or barcode", sku=instance.sku, barcode=value
         )
+    if value:
+        normalize_barcode(value)  # a mistyped scan is malformed input, refused when built
 
 
 @attrs.frozen(kw_only=True)

@@ -9,9 +9,11 @@ When one command breaks several rules, the error reported follows this precedenc
 1. malformed input (raised while the command value is built, before any engine sees it);
 2. idempotency: a key seen before returns the first outcome if the command is identical,
    else :class:`IdempotencyConflictError` naming the first field that differs;
-3. references: unknown SKU, then unknown location, in the order they appear in the command;
-4. state rules: insufficient stock and the like, for the first account (in the order the
-   command names them) that breaks one.
+3. references: unknown SKU (or barcode), then unknown location, each in the order the
+   command names them, then an unknown record (:class:`NotFoundError`, e.g. a transfer id);
+4. state rules: a duplicate id, an illegal transition, receiving more than is in transit,
+   then insufficient stock for the first account (in the order the command names them)
+   that would go negative.
 
 Every error carries a stable ``code`` and structured ``fields``; the message says what was
 asked, what was there, and what to do.

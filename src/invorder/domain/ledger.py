@@ -212,6 +212,9 @@ class Ledger:
                     name = event.command.name if path == event.location else ""
                     self.locations[path] = Location(path, name)
                     self._lineage[path] = (path, *ancestors_of(path))
+                elif path == event.location and event.command.name:
+                    # Naming a location defined without a name (e.g. as an ancestor).
+                    self.locations[path] = Location(path, event.command.name)
         elif type(event) is SkuDefined:
             self.catalog.add(event.sku)
 
@@ -299,14 +302,7 @@ def check_entry(ledger: Ledger, movements: Iterable[Movement]) -> None:
     change of each real account must leave it at zero or more.
     """
     movements = tuple(movements)
-    catalog = ledger.catalog
-    for movement in movements:
-        if movement.sku not in catalog:
-            raise UnknownSkuError(movement.sku)
-    for movement in movements:
-        for account in (movement.source, movement.destination):
-            if not ledger.has_location(account.location):
-                raise UnknownLocationError(account.location)
+    check_references(ledger, movements)
     outgoing: dict[tuple[str, str, Bucket], int] = {}
     for movement in movements:
         source = movement.source
@@ -325,6 +321,20 @@ def check_entry(ledger: Ledger, movements: Iterable[Movement]) -> None:
         have = ledger.balance(sku, location, bucket) + incoming.get((sku, location, bucket), 0)
         if taken > have:
             raise InsufficientStockError(sku, location, bucket.value, taken, have)
+
+
+def check_references(ledger: Ledger, movements: tuple[Movement, ...]) -> None:
+    """Raise :class:`UnknownSkuError` for the first unknown SKU of ``movements``, then
+    :class:`UnknownLocationError` for the first unknown location (source before destination).
+    """
+    catalog = ledger.catalog
+    for movement in movements:
+        if movement.sku not in catalog:
+            raise UnknownSkuError(movement.sku)
+    for movement in movements:
+        for account in (movement.source, movement.destination):
+            if not ledger.has_location(account.location):
+                raise UnknownLocationError(account.location)
 
 
 def _entry(
@@ -469,8 +479,6 @@ def _move(ledger: Ledger, command: MoveStock, position: int) -> StockPosted:
 
 
 def _ship_transfer(ledger: Ledger, command: ShipTransfer, position: int) -> StockPosted:
-    if command.transfer in ledger.transfers:
-        raise DuplicateError("transfer", command.transfer, "a transfer id is used once")
     movements = tuple(
         Movement(
             sku=line.sku,
@@ -482,6 +490,9 @@ def _ship_transfer(ledger: Ledger, command: ShipTransfer, position: int) -> Stoc
         )
         for line in command.lines
     )
+    check_references(ledger, movements)  # references before state rules (see errors.py)
+    if command.transfer in ledger.transfers:
+        raise DuplicateError("transfer", command.transfer, "a transfer id is used once")
     return _entry(ledger, command, position, Operation.TRANSFER_SHIP, movements, command.transfer)
 
 
@@ -495,6 +506,9 @@ def _open_transfer(ledger: Ledger, transfer_id: str, action: str) -> Transfer:
 
 
 def _receive_transfer(ledger: Ledger, command: ReceiveTransfer, position: int) -> StockPosted:
+    for line in command.lines:
+        if line.sku not in ledger.catalog:  # references before state rules (see errors.py)
+            raise UnknownSkuError(line.sku)
     transfer = _open_transfer(ledger, command.transfer, "receive")
     movements = []
     for line in command.lines:
