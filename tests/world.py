@@ -6,7 +6,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import invorder
-from invorder import Engine, MemoryEventStore, Sku
+from invorder import Bucket, Engine, MemoryEventStore, Sku
+from invorder.domain.location import is_within
+from invorder.engine.engine import fold
 
 T0 = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
 """The time every test world starts at."""
@@ -56,3 +58,26 @@ def snapshot(engine: Engine) -> tuple[Any, ...]:
         engine.locations(),
         {t: engine.transfer(t) for t in ("TR-1", "TR-2")},
     )
+
+
+def check_invariants(engine: Engine) -> None:
+    """Assert the ledger invariants on ``engine``: zero sums, no negative real account,
+    roll-ups that add up, and balances equal to a fold of the log."""
+    truth = fold(engine.events())
+    locations = engine.locations()
+    for sku in [sku.code for sku in engine.skus()]:
+        balances = engine.balances(sku)
+        assert sum(balances.values()) == 0, f"{sku}: accounts sum to {sum(balances.values())}"
+        for account, quantity in balances.items():
+            assert account.is_virtual or quantity >= 0, f"{sku} at {account}: {quantity}"
+        assert balances == truth.balances(sku)
+        for location in locations:
+            for bucket in Bucket:
+                inside = sum(
+                    quantity
+                    for account, quantity in balances.items()
+                    if account.bucket is bucket and is_within(account.location, location)
+                )
+                assert engine.rollup(sku, location, bucket) == inside
+                assert truth.rollup(sku, location, bucket) == inside
+    assert engine.position == len(list(engine.events()))

@@ -7,6 +7,7 @@ seed: times come with an explicit timezone, ids are drawn, never made up from a 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
@@ -54,6 +55,7 @@ __all__ = [
     "idempotency_keys",
     "ledger_commands",
     "ledger_events",
+    "ledger_scenarios",
     "location_paths",
     "location_segments",
     "location_trees",
@@ -127,14 +129,14 @@ def skus(
 @st.composite
 def catalogs(draw: st.DrawFn, *, min_size: int = 1, max_size: int = 4) -> tuple[Sku, ...]:
     """Distinct SKUs whose barcodes are all different once normalised (a valid catalog)."""
-    codes = draw(st.lists(sku_codes(), min_size=min_size, max_size=max_size, unique=True))
+    codes = draw(_unique_lists("sku", min_size, max_size))
     taken: set[str] = set()
     result: list[Sku] = []
     for code in codes:
-        drawn = draw(st.lists(gtins(), max_size=2))
+        drawn = draw(_unique_lists("gtin", 0, 2))
         fresh = [b for b in drawn if normalize_barcode(b) not in taken]
         taken.update(normalize_barcode(b) for b in fresh)
-        result.append(Sku(code, draw(st.text(max_size=8)), tuple(fresh)))
+        result.append(Sku(code, draw(_unique_lists("name", 1, 1))[0], tuple(fresh)))
     return tuple(result)
 
 
@@ -147,6 +149,19 @@ def location_segments() -> st.SearchStrategy[str]:
     )
 
 
+@functools.cache
+def _unique_lists(what: str, min_size: int, max_size: int) -> st.SearchStrategy[list[str]]:
+    # Built once per shape and reused: building strategies on every draw is what makes
+    # composite strategies slow (each new strategy is validated when first drawn from).
+    elements: st.SearchStrategy[str] = {
+        "sku": sku_codes(),
+        "gtin": gtins(),
+        "name": st.text(max_size=8),
+        "segment": location_segments(),
+    }[what]
+    return st.lists(elements, min_size=min_size, max_size=max_size, unique=True)
+
+
 def location_paths(max_depth: int = 3) -> st.SearchStrategy[LocationId]:
     """Valid real location paths of 1 to ``max_depth`` segments (``EAST``, ``EAST/A/01``)."""
     return st.lists(location_segments(), min_size=1, max_size=max_depth).map(
@@ -156,7 +171,12 @@ def location_paths(max_depth: int = 3) -> st.SearchStrategy[LocationId]:
 
 @st.composite
 def location_trees(
-    draw: st.DrawFn, *, max_warehouses: int = 3, max_zones: int = 2, max_bins: int = 3
+    draw: st.DrawFn,
+    *,
+    max_warehouses: int = 3,
+    max_zones: int = 2,
+    max_bins: int = 3,
+    min_warehouses: int = 1,
 ) -> tuple[LocationId, ...]:
     """The bins of a warehouse/zone/bin tree, sorted: ``("EAST/A/01", "EAST/A/02", ...)``.
 
@@ -164,11 +184,11 @@ def location_trees(
     names under their parent. Defining the bins defines the zones and warehouses too.
     """
 
-    def names(most: int) -> list[str]:
-        return draw(st.lists(location_segments(), min_size=1, max_size=most, unique=True))
+    def names(most: int, least: int = 1) -> list[str]:
+        return draw(_unique_lists("segment", least, most))
 
     bins: list[LocationId] = []
-    for warehouse in names(max_warehouses):
+    for warehouse in names(max_warehouses, min_warehouses):
         for zone in names(max_zones):
             for bin_ in names(max_bins):
                 bins.append(LocationId(f"{warehouse}/{zone}/{bin_}"))
@@ -253,7 +273,9 @@ def define_locations(locations: Sequence[str]) -> st.SearchStrategy[DefineLocati
 
 def define_skus(sku_strategy: st.SearchStrategy[Sku] | None = None) -> st.SearchStrategy[DefineSku]:
     """``DefineSku`` commands."""
-    return st.builds(DefineSku, sku=sku_strategy or skus(), **_header())
+    return st.builds(
+        DefineSku, sku=sku_strategy if sku_strategy is not None else skus(), **_header()
+    )
 
 
 def receive_stock(
@@ -486,6 +508,142 @@ def ledger_commands(
     return st.one_of(options)
 
 
+_KINDS = (
+    "receive", "receive", "receive", "receive_barcode", "count", "damage", "quarantine",
+    "release", "scrap", "move", "ship", "receive_transfer", "close_transfer", "post",
+)  # fmt: skip
+_PICK = st.integers(min_value=0, max_value=255)
+_SMALL = st.integers(min_value=1, max_value=6)
+_LARGE = st.integers(min_value=5, max_value=40)
+_KIND = st.sampled_from(_KINDS)
+_BOOL = st.booleans()
+_QUARTER = st.integers(min_value=0, max_value=3)
+
+
+def _story_command(
+    draw: st.DrawFn,
+    sku_list: Sequence[str],
+    bins: Sequence[LocationId],
+    barcodes: Sequence[str],
+    key: str,
+    at: datetime,
+    recent: Sequence[tuple[str, LocationId]] = (),
+    ships: Sequence[ShipTransfer] = (),
+) -> Command:
+    """One stock command drawn with fixed strategies only (fast: no strategy is built per
+    draw); choices index into ``sku_list``, ``bins`` and ``barcodes``. Three times in four
+    the SKU and location are one of the ``recent`` pairs that received stock, so that many
+    commands find stock to act on."""
+
+    def pick(options: Sequence[str]) -> str:
+        return options[draw(_PICK) % len(options)]
+
+    kind = draw(_KIND)
+    if recent and draw(_QUARTER) != 3:
+        sku, location = recent[draw(_PICK) % len(recent)]
+    else:
+        sku, location = pick(sku_list), LocationId(pick(bins))
+    quantity = draw(_LARGE if kind.startswith("receive") else _SMALL)
+    same = [b for b in bins if b != location and warehouse_of(b) == warehouse_of(location)]
+    other = [b for b in bins if warehouse_of(b) != warehouse_of(location)]
+    bucket = (Bucket.AVAILABLE, Bucket.DAMAGED, Bucket.QUALITY_CONTROL)[draw(_PICK) % 3]
+    transfer = ("TR-1", "TR-2")[draw(_PICK) % 2]
+    if kind == "receive_barcode" and barcodes:
+        return ReceiveStock(
+            key=key, at=at, barcode=pick(barcodes), location=location, quantity=quantity
+        )
+    if kind == "count":
+        return CountStock(key=key, at=at, sku=sku, location=location, counted=draw(_LARGE) - 5)
+    if kind == "damage":
+        return MarkDamaged(key=key, at=at, sku=sku, location=location, quantity=quantity)
+    if kind == "quarantine":
+        return QuarantineStock(key=key, at=at, sku=sku, location=location, quantity=quantity)
+    if kind == "release":
+        to = Bucket.DAMAGED if bucket is Bucket.DAMAGED else Bucket.AVAILABLE
+        return ReleaseQuarantine(
+            key=key, at=at, sku=sku, location=location, quantity=quantity, to=to
+        )
+    if kind == "scrap":
+        return ScrapStock(
+            key=key, at=at, sku=sku, location=location, quantity=quantity, bucket=bucket
+        )
+    if kind == "move" and same:
+        return MoveStock(
+            key=key, at=at, sku=sku, source=location, destination=pick(same), quantity=quantity,
+            bucket=bucket,
+        )  # fmt: skip
+    lines = [TransferLine(sku, quantity)]
+    second = pick(sku_list)
+    if second != sku and draw(_BOOL):
+        lines.append(TransferLine(second, draw(_SMALL)))
+    if kind == "ship" and other:
+        return ShipTransfer(
+            key=key, at=at, transfer=transfer, origin=location, destination=pick(other), lines=lines
+        )
+    if kind == "receive_transfer":
+        if ships and draw(_QUARTER) != 3:  # mostly part of what a drawn shipment sent
+            shipped = ships[draw(_PICK) % len(ships)]
+            first = shipped.lines[0]
+            transfer = shipped.transfer
+            lines = [TransferLine(first.sku, 1 + draw(_SMALL) % first.quantity)]
+        return ReceiveTransfer(key=key, at=at, transfer=transfer, lines=lines)
+    if kind == "close_transfer":
+        return CloseTransfer(key=key, at=at, transfer=transfer)
+    if kind == "post":
+        source = Account(SUPPLIER) if draw(_BOOL) else Account(location, bucket)
+        target = Account(pick(bins), (Bucket.AVAILABLE, Bucket.RESERVED)[draw(_PICK) % 2])
+        if target == source:
+            target = Account(SUPPLIER)
+        movement = Movement(sku=sku, quantity=quantity, source=source, destination=target)
+        return PostEntry(key=key, at=at, movements=[movement], reference="DOC")
+    return ReceiveStock(key=key, at=at, sku=sku, location=location, quantity=quantity, bucket=bucket
+                        if bucket is not Bucket.DAMAGED else Bucket.AVAILABLE)  # fmt: skip
+
+
+@st.composite
+def ledger_scenarios(
+    draw: st.DrawFn, *, max_commands: int = 25, max_warehouses: int = 2
+) -> list[Command]:
+    """A whole story: define a catalog and a location tree, then run stock commands.
+
+    The definitions come first (all accepted by an empty ledger); the stock commands that
+    follow mix accepted and refused ones (receipts are drawn most often, so that stock is
+    there to move). Every command has its own key (``def-...`` and ``op-<n>``), and times
+    increase by one minute per command from a drawn start. Transfers are ``TR-1``/``TR-2``.
+    """
+    catalog = draw(catalogs(max_size=3))
+    bins = draw(
+        location_trees(
+            max_warehouses=max_warehouses,
+            min_warehouses=min(2, max_warehouses),
+            max_zones=2,
+            max_bins=2,
+        )
+    )
+    sku_list = [sku.code for sku in catalog]
+    barcodes = [code for sku in catalog for code in sku.barcodes]
+    start = draw(aware_datetimes())
+    minute = timedelta(minutes=1)
+    story: list[Command] = [
+        DefineLocation(key=f"def-loc-{n}", at=start, location=path) for n, path in enumerate(bins)
+    ]
+    story += [DefineSku(key=f"def-sku-{n}", at=start, sku=sku) for n, sku in enumerate(catalog)]
+    count = draw(st.integers(min_value=0, max_value=max_commands))
+    recent: list[tuple[str, LocationId]] = []
+    ships: list[ShipTransfer] = []
+    for n in range(count):
+        at = start + (n + 1) * minute
+        command = _story_command(draw, sku_list, bins, barcodes, f"op-{n}", at, recent, ships)
+        if isinstance(command, ReceiveStock) and command.sku:
+            recent.append((command.sku, command.location))
+        elif isinstance(command, MoveStock):
+            recent.append((command.sku, command.destination))
+        elif isinstance(command, ShipTransfer):
+            ships.append(command)
+        story.append(command)
+    return story
+
+
 # --- events ----------------------------------------------------------------------------------
 
 
@@ -504,7 +662,7 @@ def ledger_events(draw: st.DrawFn, position: int | None = None) -> LedgerEvent:
         return LocationDefined(position=at, command=draw(define_locations(locations)))
     if kind == "sku":
         return SkuDefined(position=at, command=draw(define_skus()))
-    command = draw(ledger_commands(sku_list, locations))
+    command = _story_command(draw, sku_list, locations, (), "cmd-1", draw(aware_datetimes()))
     entry = draw(st.lists(movements(sku_list, locations), max_size=3))
     if isinstance(command, PostEntry):
         entry = list(command.movements)
