@@ -405,5 +405,5 @@ class LedgerMachine(RuleBasedStateMachine):
             assert replayed.balances(sku) == self.engine.balances(sku)
 
 
-LedgerMachine.TestCase.settings = settings(settings.default, stateful_step_count=30, deadline=None)
+LedgerMachine.TestCase.settings = settings(settings.default, stateful_step_count=25, deadline=None)
 TestLedgerMachine = LedgerMachine.TestCase

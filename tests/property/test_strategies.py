@@ -1,0 +1,104 @@
+"""The exported strategies produce what they promise: valid values that the ledger accepts."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import datetime
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+import invorder
+from invorder import Account, Movement, Sku
+from invorder.domain.catalog import gtin_check_digit, normalize_barcode
+from invorder.domain.location import location_id, warehouse_of
+from invorder.testing import strategies as ist
+from tests.world import T0
+
+
+@given(ist.gtins())
+def test_gtins_have_a_valid_length_and_check_digit(code: str) -> None:
+    assert len(code) in (8, 12, 13, 14)
+    assert gtin_check_digit(code[:-1]) == int(code[-1])
+    assert normalize_barcode(code).endswith(code)
+
+
+@given(ist.catalogs())
+def test_catalogs_define_cleanly_in_an_empty_ledger(catalog: tuple[Sku, ...]) -> None:
+    engine = invorder.in_memory()
+    for n, sku in enumerate(catalog):
+        engine.execute(invorder.DefineSku(key=f"s{n}", at=T0, sku=sku))
+    assert engine.skus() == list(catalog)
+    for sku in catalog:
+        for barcode in sku.barcodes:
+            assert engine.lookup_barcode(barcode) == sku.code
+
+
+@given(ist.location_paths())
+def test_location_paths_are_valid(path: str) -> None:
+    assert location_id(path) == path
+    assert not path.startswith("@")
+
+
+@given(ist.location_trees(min_warehouses=2))
+def test_location_trees_are_sorted_three_level_bins(bins: tuple[str, ...]) -> None:
+    assert list(bins) == sorted(set(bins))
+    assert all(path.count("/") == 2 for path in bins)
+    assert len({warehouse_of(path) for path in bins}) >= 2
+
+
+@given(ist.aware_datetimes())
+def test_aware_datetimes_carry_a_timezone(moment: datetime) -> None:
+    assert moment.utcoffset() is not None
+    assert datetime.fromisoformat(moment.isoformat()) == moment
+
+
+@given(ist.movements(["MUG", "TEE"], ["EAST/A/01", "WEST/A/01"]))
+def test_movements_join_two_different_accounts(movement: Movement) -> None:
+    assert movement.source != movement.destination
+    assert movement.sku in ("MUG", "TEE")
+    assert isinstance(movement.source, Account)
+
+
+@given(ist.ledger_scenarios())
+def test_scenarios_start_with_definitions_and_use_unique_keys(
+    story: list[invorder.Command],
+) -> None:
+    keys = [command.key for command in story]
+    assert len(set(keys)) == len(keys)
+    engine = invorder.in_memory()
+    definitions = [c for c in story if isinstance(c, invorder.DefineLocation | invorder.DefineSku)]
+    assert story[: len(definitions)] == definitions
+    for command in definitions:
+        engine.execute(command)  # every definition is accepted
+
+
+@given(st.data())
+def test_single_command_strategies_build_their_command(data: st.DataObject) -> None:
+    skus, bins = ["MUG", "TEE"], ["EAST/A/01", "EAST/A/02", "WEST/A/01"]
+    pairs = [
+        (ist.receive_stock(skus, bins, ["5901234123457"]), invorder.ReceiveStock),
+        (ist.count_stock(skus, bins), invorder.CountStock),
+        (ist.mark_damaged(skus, bins), invorder.MarkDamaged),
+        (ist.quarantine_stock(skus, bins), invorder.QuarantineStock),
+        (ist.release_quarantine(skus, bins), invorder.ReleaseQuarantine),
+        (ist.scrap_stock(skus, bins), invorder.ScrapStock),
+        (ist.move_stock(skus, bins), invorder.MoveStock),
+        (ist.ship_transfers(skus, bins), invorder.ShipTransfer),
+        (ist.receive_transfers(skus), invorder.ReceiveTransfer),
+        (ist.close_transfers(), invorder.CloseTransfer),
+        (ist.post_entries(skus, bins), invorder.PostEntry),
+        (ist.define_locations(bins), invorder.DefineLocation),
+        (ist.define_skus(), invorder.DefineSku),
+    ]
+    strategy, cls = data.draw(st.sampled_from(pairs))
+    assert type(data.draw(strategy)) is cls
+
+
+def test_importing_invorder_does_not_import_hypothesis() -> None:
+    code = "import sys, invorder; print('hypothesis' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
