@@ -180,8 +180,9 @@ def location_trees(
 ) -> tuple[LocationId, ...]:
     """The bins of a warehouse/zone/bin tree, sorted: ``("EAST/A/01", "EAST/A/02", ...)``.
 
-    Every path has exactly three segments; warehouses, zones and bins each have distinct
-    names under their parent. Defining the bins defines the zones and warehouses too.
+    Every path has exactly three segments; there are ``min_warehouses`` to
+    ``max_warehouses`` warehouses, and warehouses, zones and bins each have distinct names
+    under their parent. Defining the bins defines the zones and warehouses too.
     """
 
     def names(most: int, least: int = 1) -> list[str]:
@@ -646,6 +647,11 @@ def ledger_scenarios(
 
 # --- events ----------------------------------------------------------------------------------
 
+_POSITIONS = st.integers(min_value=0, max_value=10**6)
+_EVENT_KINDS = st.sampled_from(("location", "sku", "posted"))
+_OPERATIONS = st.sampled_from(Operation)
+_TIMES = aware_datetimes()
+
 
 @st.composite
 def ledger_events(draw: st.DrawFn, position: int | None = None) -> LedgerEvent:
@@ -654,22 +660,22 @@ def ledger_events(draw: st.DrawFn, position: int | None = None) -> LedgerEvent:
     The events are well formed values, not necessarily ones a ledger would accept in
     sequence; use an engine over commands for that.
     """
-    at = draw(st.integers(min_value=0, max_value=10**6)) if position is None else position
-    sku_list = draw(st.lists(sku_codes(), min_size=1, max_size=3, unique=True))
+    index = draw(_POSITIONS) if position is None else position
+    sku_list = draw(_unique_lists("sku", 1, 3))
     locations = draw(location_trees(max_warehouses=2, max_zones=1, max_bins=2))
-    kind = draw(st.sampled_from(("location", "sku", "posted")))
+    kind = draw(_EVENT_KINDS)
     if kind == "location":
-        return LocationDefined(position=at, command=draw(define_locations(locations)))
+        return LocationDefined(position=index, command=draw(define_locations(locations)))
     if kind == "sku":
-        return SkuDefined(position=at, command=draw(define_skus()))
-    command = _story_command(draw, sku_list, locations, (), "cmd-1", draw(aware_datetimes()))
+        return SkuDefined(position=index, command=draw(define_skus()))
+    command = _story_command(draw, sku_list, locations, (), "cmd-1", draw(_TIMES))
     entry = draw(st.lists(movements(sku_list, locations), max_size=3))
     if isinstance(command, PostEntry):
         entry = list(command.movements)
     return StockPosted(
-        position=at,
+        position=index,
         command=command,
-        operation=draw(st.sampled_from(Operation)),
+        operation=draw(_OPERATIONS),
         movements=tuple(entry),
         reference=draw(st.sampled_from(("", "TR-1", "PO-9"))),
         memo=draw(st.text(max_size=10)),
