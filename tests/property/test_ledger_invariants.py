@@ -15,11 +15,20 @@ from tests.world import check_invariants, snapshot
 
 
 def run(story: list[Command]) -> tuple[Engine, int]:
-    """Run a story; return the engine and how many commands were refused."""
+    """Run a story; return the engine and how many commands were refused.
+
+    Also checks the promise of ``ledger_scenarios``: unique keys, definitions first and
+    every definition accepted.
+    """
+    keys = [command.key for command in story]
+    assert len(set(keys)) == len(keys)
+    definitions = [command for command in story if not command.key.startswith("op-")]
+    assert story[: len(definitions)] == definitions
+    assert all(isinstance(c, invorder.DefineLocation | invorder.DefineSku) for c in definitions)
     engine = invorder.in_memory()
-    refused = 0
-    for result in engine.execute_many(story):
-        refused += isinstance(result, invorder.Rejected)
+    results = engine.execute_many(story)
+    assert not any(isinstance(r, invorder.Rejected) for r in results[: len(definitions)])
+    refused = sum(isinstance(result, invorder.Rejected) for result in results)
     return engine, refused
 
 
