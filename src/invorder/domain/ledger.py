@@ -39,6 +39,7 @@ from invorder.domain.commands import (
     ShipTransfer,
 )
 from invorder.domain.errors import (
+    BundleStockError,
     DuplicateError,
     IllegalTransitionError,
     InsufficientStockError,
@@ -301,8 +302,11 @@ def check_entry(ledger: Ledger, movements: Iterable[Movement]) -> None:
     movements = tuple(movements)
     catalog = ledger.catalog
     for movement in movements:
-        if movement.sku not in catalog:
+        defined = catalog.get(movement.sku)
+        if defined is None:
             raise UnknownSkuError(movement.sku)
+        if defined.components:
+            raise BundleStockError(movement.sku)
     for movement in movements:
         for account in (movement.source, movement.destination):
             if not ledger.has_location(account.location):

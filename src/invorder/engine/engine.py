@@ -7,23 +7,29 @@ command carries its time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 
 import attrs
 
 from invorder.domain import _checks
+from invorder.domain import availability as _availability
+from invorder.domain.availability import ChannelAtpExplanation, StockOutRisk, StockPosition
 from invorder.domain.catalog import Sku, SkuId
+from invorder.domain.channel import Channel, publish_diff
 from invorder.domain.commands import Command
 from invorder.domain.errors import (
     ConcurrencyError,
     IdempotencyConflictError,
     InvorderError,
+    NotFoundError,
 )
 from invorder.domain.events import Event, StockPosted
 from invorder.domain.ledger import HistoryLine, Ledger, Transfer
 from invorder.domain.location import Location, LocationId, is_within
 from invorder.domain.model import State, decide
+from invorder.domain.purchase import PurchaseLineStatus, PurchaseOrder
+from invorder.domain.reservation import Reservation
 from invorder.domain.stock import PHYSICAL_BUCKETS, Account, Bucket
 from invorder.ports import EventStore
 
@@ -296,6 +302,110 @@ class Engine:
         if head != self._position:
             problems.append(f"engine folded {self._position} events, the log has {head}")
         return problems
+
+    # --- reservations, availability and channels (issue 3) --------------------------------
+    # Read-only queries over the reservations, purchases and channels projections. Every
+    # ATP question takes the time ``at``: reservations lapsed by then count as expired.
+
+    def reservation(self, reservation: str) -> Reservation | None:
+        """The reservation with this id (any status), or ``None``."""
+        return self._state.reservations.get(reservation)
+
+    def reservations(
+        self, *, sku: str | None = None, location: str | None = None, open_only: bool = True
+    ) -> list[Reservation]:
+        """Reservations in the order made, filtered by SKU, location subtree and openness."""
+        return [
+            r
+            for r in self._state.reservations
+            if (not open_only or r.held)
+            and (sku is None or r.sku == sku)
+            and (location is None or is_within(r.location, location))
+        ]
+
+    def atp(self, sku: str, location: str, at: datetime) -> int:
+        """Available to promise of ``sku`` (stocked or bundle) over ``location``'s subtree."""
+        return _availability.location_atp(self._ledger, self._state.reservations, sku, location, at)
+
+    def atp_by_date(self, sku: str, location: str, by: datetime, at: datetime) -> int:
+        """What will be promisable by ``by``: ATP at ``at`` plus unclaimed incoming due."""
+        state = self._state
+        return _availability.atp_by_date(
+            state.ledger, state.reservations, state.purchases, sku, location, by, at
+        )
+
+    def stock_position(self, sku: str, at: datetime, location: str | None = None) -> StockPosition:
+        """On hand, every bucket, incoming by ETA, ATP and ATP per channel for ``sku``."""
+        state = self._state
+        return _availability.stock_position(
+            state.ledger, state.reservations, state.purchases, state.channels, sku, location, at
+        )
+
+    def stock_out_risk(
+        self,
+        at: datetime,
+        *,
+        location: str | None = None,
+        threshold: int = 1,
+        demand: Mapping[str, int] | None = None,
+        horizon: datetime | None = None,
+    ) -> list[StockOutRisk]:
+        """SKUs whose ATP is below ``threshold`` or below ``demand`` by ``horizon``."""
+        state = self._state
+        return _availability.stock_out_risk(
+            state.ledger, state.reservations, state.purchases, at,
+            location=location, threshold=threshold, demand=demand, horizon=horizon,
+        )  # fmt: skip
+
+    def purchase_order(self, purchase_order: str) -> PurchaseOrder | None:
+        """The purchase order with this id, or ``None``."""
+        return self._state.purchases.get(purchase_order)
+
+    def late_purchase_lines(self, at: datetime) -> list[tuple[PurchaseOrder, PurchaseLineStatus]]:
+        """Open purchase lines past their ETA at ``at`` with units still outstanding."""
+        return self._state.purchases.late(at)
+
+    def channel(self, channel: str) -> Channel | None:
+        """The channel's current policy, or ``None``."""
+        return self._state.channels.get(channel)
+
+    def channels(self) -> list[Channel]:
+        """Every channel, in the order first defined."""
+        return list(self._state.channels)
+
+    def _channel(self, channel: str) -> Channel:
+        found = self._state.channels.get(channel)
+        if found is None:
+            raise NotFoundError("channel", channel)
+        return found
+
+    def channel_atp(self, channel: str, sku: str, at: datetime) -> int:
+        """What ``channel`` may sell of ``sku`` at ``at``."""
+        state = self._state
+        return _availability.channel_atp(
+            state.ledger, state.reservations, state.purchases, self._channel(channel), sku, at
+        )
+
+    def channel_atp_all(self, channel: str, at: datetime) -> dict[str, int]:
+        """Channel ATP of every SKU in the catalog: the set to publish to ``channel``."""
+        state = self._state
+        return _availability.channel_atp_all(
+            state.ledger, state.reservations, state.purchases, self._channel(channel), at
+        )
+
+    def explain_channel_atp(self, channel: str, sku: str, at: datetime) -> ChannelAtpExplanation:
+        """The channel ATP of ``sku`` with the location figures, safety stock and caps."""
+        state = self._state
+        return _availability.explain_channel_atp(
+            state.ledger, state.reservations, state.purchases, self._channel(channel), sku, at
+        )
+
+    def publish_diff(
+        self, channel: str, at: datetime, previous: Mapping[str, int]
+    ) -> dict[str, int]:
+        """The SKUs whose channel ATP at ``at`` differs from ``previous`` (the set the host
+        last pushed), with their new figure; SKUs gone from the set come back as 0."""
+        return publish_diff(previous, self.channel_atp_all(channel, at))
 
 
 def _conflict(first: Command, second: Command) -> IdempotencyConflictError:
