@@ -31,13 +31,14 @@ def test_bundle_atp_is_min_of_floor_component_atp() -> None:
 def test_reserving_a_bundle_reserves_every_component_at_once() -> None:
     engine, key = world()
     (event,) = engine.execute(
-        iv.ReserveStock(key=key(), at=T, reservation="B1", sku="GIFT", location="WEST",
-                        quantity=2)
-    )  # fmt: skip
+        iv.ReserveStock(key=key(), at=T, reservation="B1", sku="GIFT", location="WEST", quantity=2)
+    )
     assert isinstance(event, iv.StockPosted)
     assert {(m.sku, m.quantity) for m in event.movements} == {
-        ("MUG", 4), ("SAUCER", 4), ("SPOON", 2),
-    }  # fmt: skip
+        ("MUG", 4),
+        ("SAUCER", 4),
+        ("SPOON", 2),
+    }
     engine.execute(iv.CommitReservation(key=key(), at=T, reservation="B1", quantity=1))
     assert engine.balance("MUG", "@customer") == 2
     assert engine.balance("SPOON", "@customer") == 1
@@ -51,19 +52,20 @@ def test_bundle_reservation_is_all_or_none() -> None:
     engine, key = world({("MUG", "WEST"): 10, ("SAUCER", "WEST"): 10, ("SPOON", "WEST"): 1})
     assert_refused(
         engine,
-        iv.ReserveStock(key=key(), at=T, reservation="B1", sku="GIFT", location="WEST",
-                        quantity=2),
-        iv.InsufficientStockError, sku="SPOON", requested=2, available=1,
-    )  # fmt: skip
+        iv.ReserveStock(key=key(), at=T, reservation="B1", sku="GIFT", location="WEST", quantity=2),
+        iv.InsufficientStockError,
+        sku="SPOON",
+        requested=2,
+        available=1,
+    )
     assert engine.balance("MUG", "WEST") == 10
 
 
 def test_two_bundles_compete_for_a_shared_component() -> None:
     engine, key = world({("MUG", "WEST"): 4, ("SAUCER", "WEST"): 10, ("SPOON", "WEST"): 10})
     engine.execute(
-        iv.DefineSku(key=key(), at=T,
-                     sku=iv.Sku("DUO", components=[iv.Component("MUG", 2)]))
-    )  # fmt: skip
+        iv.DefineSku(key=key(), at=T, sku=iv.Sku("DUO", components=[iv.Component("MUG", 2)]))
+    )
     assert engine.atp("SET", "WEST", T) == 2
     assert engine.atp("DUO", "WEST", T) == 2
     engine.execute(
@@ -78,17 +80,18 @@ def test_two_bundles_compete_for_a_shared_component() -> None:
     assert engine.atp("DUO", "WEST", T) == 0
     assert_refused(
         engine,
-        iv.ReserveStock(key=key(), at=T, reservation="D2", sku="DUO", location="WEST",
-                        quantity=1),
-        iv.InsufficientStockError, sku="MUG", requested=2, available=0,
-    )  # fmt: skip
+        iv.ReserveStock(key=key(), at=T, reservation="D2", sku="DUO", location="WEST", quantity=1),
+        iv.InsufficientStockError,
+        sku="MUG",
+        requested=2,
+        available=0,
+    )
 
 
 def test_bundle_with_unknown_component_is_refused() -> None:
     engine, key = world()
     sku = iv.Sku("BOX", components=[iv.Component("MUG"), iv.Component("GHOST", 2)])
-    assert_refused(engine, iv.DefineSku(key=key(), at=T, sku=sku), iv.UnknownSkuError,
-                   sku="GHOST")  # fmt: skip
+    assert_refused(engine, iv.DefineSku(key=key(), at=T, sku=sku), iv.UnknownSkuError, sku="GHOST")
 
 
 def test_bundle_cannot_contain_itself_or_repeat_a_component() -> None:
@@ -105,13 +108,14 @@ def test_a_cycle_cannot_be_built_through_redefinition() -> None:
     # SET contains MUG; making MUG contain SET would be a cycle: MUG is already defined
     # without components, so the catalog refuses the new content.
     looped = iv.Sku("MUG", components=[iv.Component("SET")])
-    assert_refused(engine, iv.DefineSku(key=key(), at=T, sku=looped), iv.DuplicateError,
-                   key="MUG")  # fmt: skip
+    assert_refused(engine, iv.DefineSku(key=key(), at=T, sku=looped), iv.DuplicateError, key="MUG")
 
 
 def test_bundles_hold_no_stock_of_their_own() -> None:
     engine, key = world()
     assert_refused(
-        engine, iv.ReceiveStock(key=key(), at=T, sku="SET", location="WEST", quantity=1),
-        iv.BundleStockError, sku="SET",
-    )  # fmt: skip
+        engine,
+        iv.ReceiveStock(key=key(), at=T, sku="SET", location="WEST", quantity=1),
+        iv.BundleStockError,
+        sku="SET",
+    )

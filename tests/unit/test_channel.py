@@ -18,8 +18,14 @@ def channel(
 
 
 def stocked() -> tuple[iv.Engine, Any]:
-    return world({("MUG", "WEST"): 40, ("MUG", "EAST/A/01"): 25, ("MUG", "CENTRAL"): 7,
-                  ("SAUCER", "WEST"): 9})  # fmt: skip
+    return world(
+        {
+            ("MUG", "WEST"): 40,
+            ("MUG", "EAST/A/01"): 25,
+            ("MUG", "CENTRAL"): 7,
+            ("SAUCER", "WEST"): 9,
+        }
+    )
 
 
 def test_channel_atp_sums_feeding_locations_then_safety_then_caps() -> None:
@@ -45,17 +51,23 @@ def test_channel_sees_only_its_locations_and_reservations_lower_it() -> None:
     engine, key = stocked()
     engine.execute(channel(key(), "wholesale", ["CENTRAL"]))
     assert engine.channel_atp("wholesale", "MUG", T) == 7
-    engine.execute(iv.ReserveStock(key=key(), at=T, reservation="R", sku="MUG",
-                                   location="CENTRAL", quantity=3))  # fmt: skip
+    engine.execute(
+        iv.ReserveStock(key=key(), at=T, reservation="R", sku="MUG", location="CENTRAL", quantity=3)
+    )
     assert engine.channel_atp("wholesale", "MUG", T) == 4
 
 
 def test_channel_selling_incoming_counts_unclaimed_incoming() -> None:
     engine, key = stocked()
-    engine.execute(iv.ExpectPurchase(
-        key=key(), at=T, purchase_order="PO-1", location="CENTRAL",
-        lines=[iv.PurchaseLine(sku="MUG", quantity=10, eta=T + DAY)],
-    ))  # fmt: skip
+    engine.execute(
+        iv.ExpectPurchase(
+            key=key(),
+            at=T,
+            purchase_order="PO-1",
+            location="CENTRAL",
+            lines=[iv.PurchaseLine(sku="MUG", quantity=10, eta=T + DAY)],
+        )
+    )
     engine.execute(channel(key(), "shopify", ["CENTRAL"], sell_incoming=True))
     engine.execute(channel(key(), "walmart", ["CENTRAL"]))
     assert engine.channel_atp("shopify", "MUG", T) == 17
@@ -65,8 +77,9 @@ def test_channel_selling_incoming_counts_unclaimed_incoming() -> None:
 
 
 def test_bundle_channel_atp_counts_whole_bundles_per_location() -> None:
-    engine, key = world({("MUG", "WEST"): 3, ("SAUCER", "WEST"): 2, ("MUG", "CENTRAL"): 1,
-                         ("SAUCER", "CENTRAL"): 3})  # fmt: skip
+    engine, key = world(
+        {("MUG", "WEST"): 3, ("SAUCER", "WEST"): 2, ("MUG", "CENTRAL"): 1, ("SAUCER", "CENTRAL"): 3}
+    )
     engine.execute(channel(key(), locations=["WEST", "CENTRAL"]))
     # WEST makes 1 SET, CENTRAL none: the MUG there cannot pair with WEST's SAUCERs.
     assert engine.channel_atp("amazon", "SET", T) == 1
@@ -88,8 +101,9 @@ def test_publish_set_and_diff() -> None:
     first = engine.channel_atp_all("amazon", T)
     assert first == {"MUG": 40, "SAUCER": 9, "SPOON": 0, "SET": 4, "GIFT": 0}
     assert engine.publish_diff("amazon", T, first) == {}
-    engine.execute(iv.ReserveStock(key=key(), at=T, reservation="R", sku="SAUCER",
-                                   location="WEST", quantity=2))  # fmt: skip
+    engine.execute(
+        iv.ReserveStock(key=key(), at=T, reservation="R", sku="SAUCER", location="WEST", quantity=2)
+    )
     assert engine.publish_diff("amazon", T, first) == {"SAUCER": 7, "SET": 3}
     assert iv.publish_diff({"OLD": 3, "A": 1}, {"A": 1, "B": 0}) == {"B": 0, "OLD": 0}
 
@@ -98,16 +112,25 @@ def test_stock_position_answers_everything_at_once() -> None:
     engine, key = stocked()
     engine.execute(channel(key(), locations=["WEST"]))
     engine.execute(channel(key(), "wholesale", ["CENTRAL"]))
-    engine.execute(iv.ReserveStock(key=key(), at=T, reservation="R", sku="MUG",
-                                   location="WEST", quantity=5))  # fmt: skip
+    engine.execute(
+        iv.ReserveStock(key=key(), at=T, reservation="R", sku="MUG", location="WEST", quantity=5)
+    )
     engine.execute(iv.MarkDamaged(key=key(), at=T, sku="MUG", location="WEST", quantity=1))
-    engine.execute(iv.ExpectPurchase(
-        key=key(), at=T, purchase_order="PO-1", location="WEST",
-        lines=[iv.PurchaseLine(sku="MUG", quantity=10, eta=T + DAY)],
-    ))  # fmt: skip
+    engine.execute(
+        iv.ExpectPurchase(
+            key=key(),
+            at=T,
+            purchase_order="PO-1",
+            location="WEST",
+            lines=[iv.PurchaseLine(sku="MUG", quantity=10, eta=T + DAY)],
+        )
+    )
     lines = [iv.TransferLine("MUG", 2)]
-    engine.execute(iv.ShipTransfer(key=key(), at=T, transfer="TR-1", origin="CENTRAL",
-                                   destination="WEST", lines=lines))  # fmt: skip
+    engine.execute(
+        iv.ShipTransfer(
+            key=key(), at=T, transfer="TR-1", origin="CENTRAL", destination="WEST", lines=lines
+        )
+    )
     west = engine.stock_position("MUG", T, "WEST")
     assert (west.on_hand, west.available, west.reserved, west.damaged) == (40, 34, 5, 1)
     assert (west.incoming, west.in_transit, west.atp) == (10, 2, 34)
@@ -119,20 +142,29 @@ def test_stock_position_answers_everything_at_once() -> None:
 
 def test_stock_out_risk_by_threshold_and_by_demand_over_a_horizon() -> None:
     engine, key = stocked()
-    engine.execute(iv.ExpectPurchase(
-        key=key(), at=T, purchase_order="PO-1", location="WEST",
-        lines=[iv.PurchaseLine(sku="SAUCER", quantity=10, eta=T + 2 * DAY)],
-    ))  # fmt: skip
+    engine.execute(
+        iv.ExpectPurchase(
+            key=key(),
+            at=T,
+            purchase_order="PO-1",
+            location="WEST",
+            lines=[iv.PurchaseLine(sku="SAUCER", quantity=10, eta=T + 2 * DAY)],
+        )
+    )
     risks = engine.stock_out_risk(T, threshold=10)
     assert [(r.sku, r.atp, r.reason) for r in risks] == [
-        ("SAUCER", 9, "below_threshold"), ("SPOON", 0, "below_threshold"),
-        ("SET", 4, "below_threshold"), ("GIFT", 0, "below_threshold"),
-    ]  # fmt: skip
-    risks = engine.stock_out_risk(T, threshold=0, demand={"SAUCER": 15, "MUG": 100},
-                                  horizon=T + 3 * DAY)  # fmt: skip
+        ("SAUCER", 9, "below_threshold"),
+        ("SPOON", 0, "below_threshold"),
+        ("SET", 4, "below_threshold"),
+        ("GIFT", 0, "below_threshold"),
+    ]
+    risks = engine.stock_out_risk(
+        T, threshold=0, demand={"SAUCER": 15, "MUG": 100}, horizon=T + 3 * DAY
+    )
     assert [(r.sku, r.projected, r.demand) for r in risks] == [("MUG", 72, 100)]
-    risks = engine.stock_out_risk(T, threshold=0, demand={"SAUCER": 15}, horizon=T + DAY,
-                                  location="WEST")  # fmt: skip
+    risks = engine.stock_out_risk(
+        T, threshold=0, demand={"SAUCER": 15}, horizon=T + DAY, location="WEST"
+    )
     assert [(r.sku, r.projected, r.reason) for r in risks] == [("SAUCER", 9, "below_demand")]
 
 
@@ -141,10 +173,15 @@ def test_stock_out_risk_by_threshold_and_by_demand_over_a_horizon() -> None:
 
 def test_channel_fed_by_an_unknown_location_or_sku() -> None:
     engine, key = stocked()
-    assert_refused(engine, channel(key(), locations=["WEST", "NORTH"]), iv.UnknownLocationError,
-                   location="NORTH")  # fmt: skip
-    assert_refused(engine, channel(key(), safety_stock_by_sku={"GHOST": 1}), iv.UnknownSkuError,
-                   sku="GHOST")  # fmt: skip
+    assert_refused(
+        engine,
+        channel(key(), locations=["WEST", "NORTH"]),
+        iv.UnknownLocationError,
+        location="NORTH",
+    )
+    assert_refused(
+        engine, channel(key(), safety_stock_by_sku={"GHOST": 1}), iv.UnknownSkuError, sku="GHOST"
+    )
 
 
 def test_channel_queries_on_an_unknown_channel() -> None:
@@ -178,18 +215,52 @@ def test_malformed_channel_policies() -> None:
 
 def test_codec_round_trips_every_new_command_and_event() -> None:
     engine, key = stocked()
-    engine.execute(channel(key(), locations=["WEST"], safety_stock_by_sku={"MUG": 2},
-                           share_max=5, sell_incoming=True))  # fmt: skip
-    engine.execute(iv.ExpectPurchase(
-        key=key(), at=T, purchase_order="PO-1", location="WEST",
-        lines=[iv.PurchaseLine(sku="MUG", quantity=10, eta=T + DAY)],
-    ))  # fmt: skip
-    engine.execute(iv.ReserveStock(key=key(), at=T, reservation="P", sku="MUG", location="WEST",
-                                   quantity=3, purchase_order="PO-1", priority=2))  # fmt: skip
-    engine.execute(iv.ReserveStock(key=key(), at=T, reservation="R", sku="SET", location="WEST",
-                                   quantity=1, expires_at=T + DAY))  # fmt: skip
-    engine.execute(iv.ReceivePurchase(key=key(), at=T, purchase_order="PO-1",
-                                      lines=[iv.ReceiptLine(sku="MUG", quantity=4)]))  # fmt: skip
+    engine.execute(
+        channel(
+            key(),
+            locations=["WEST"],
+            safety_stock_by_sku={"MUG": 2},
+            share_max=5,
+            sell_incoming=True,
+        )
+    )
+    engine.execute(
+        iv.ExpectPurchase(
+            key=key(),
+            at=T,
+            purchase_order="PO-1",
+            location="WEST",
+            lines=[iv.PurchaseLine(sku="MUG", quantity=10, eta=T + DAY)],
+        )
+    )
+    engine.execute(
+        iv.ReserveStock(
+            key=key(),
+            at=T,
+            reservation="P",
+            sku="MUG",
+            location="WEST",
+            quantity=3,
+            purchase_order="PO-1",
+            priority=2,
+        )
+    )
+    engine.execute(
+        iv.ReserveStock(
+            key=key(),
+            at=T,
+            reservation="R",
+            sku="SET",
+            location="WEST",
+            quantity=1,
+            expires_at=T + DAY,
+        )
+    )
+    engine.execute(
+        iv.ReceivePurchase(
+            key=key(), at=T, purchase_order="PO-1", lines=[iv.ReceiptLine(sku="MUG", quantity=4)]
+        )
+    )
     engine.execute(iv.CommitReservation(key=key(), at=T, reservation="P", quantity=1))
     engine.execute(iv.ReleaseReservation(key=key(), at=T, reservation="P"))
     engine.execute(iv.ExpireReservations(key=key(), at=T + DAY))
@@ -200,9 +271,16 @@ def test_codec_round_trips_every_new_command_and_event() -> None:
         assert codec.event_from_dict(codec.event_to_dict(event)) == event
         assert codec.command_from_dict(codec.command_to_dict(event.command)) == event.command
         seen.add(type(event.command).__name__)
-    assert {"DefineChannel", "ExpectPurchase", "ReserveStock", "ReceivePurchase",
-            "CommitReservation", "ReleaseReservation", "ExpireReservations",
-            "CancelPurchase"} <= seen  # fmt: skip
+    assert {
+        "DefineChannel",
+        "ExpectPurchase",
+        "ReserveStock",
+        "ReceivePurchase",
+        "CommitReservation",
+        "ReleaseReservation",
+        "ExpireReservations",
+        "CancelPurchase",
+    } <= seen
     replayed = iv.Engine(iv.MemoryEventStore(list(engine.events())))
     assert replayed.reservations(open_only=False) == engine.reservations(open_only=False)
     assert replayed.channel_atp_all("amazon", T) == engine.channel_atp_all("amazon", T)

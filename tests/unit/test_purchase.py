@@ -13,23 +13,39 @@ from invorder import Bucket, ReservationStatus
 
 def expect(key: str, po: str = "PO-1", location: str = "WEST", **lines: int) -> iv.ExpectPurchase:
     return iv.ExpectPurchase(
-        key=key, at=T, purchase_order=po, location=location, supplier="ACME",
+        key=key,
+        at=T,
+        purchase_order=po,
+        location=location,
+        supplier="ACME",
         lines=[iv.PurchaseLine(sku=sku, quantity=q, eta=T + 3 * DAY) for sku, q in lines.items()],
-    )  # fmt: skip
+    )
 
 
-def receive(key: str, po: str = "PO-1", at: Any = T, bucket: str = "available",
-            **lines: int) -> iv.ReceivePurchase:  # fmt: skip
+def receive(
+    key: str, po: str = "PO-1", at: Any = T, bucket: str = "available", **lines: int
+) -> iv.ReceivePurchase:
     return iv.ReceivePurchase(
-        key=key, at=at, purchase_order=po, bucket=bucket,
+        key=key,
+        at=at,
+        purchase_order=po,
+        bucket=bucket,
         lines=[iv.ReceiptLine(sku=sku, quantity=q) for sku, q in lines.items()],
-    )  # fmt: skip
+    )
 
 
 def preorder(key: str, rid: str, qty: int, priority: int = 0, **kw: Any) -> iv.ReserveStock:
-    return iv.ReserveStock(key=key, at=kw.pop("at", T), reservation=rid, sku="MUG",
-                           location="WEST", quantity=qty, purchase_order="PO-1",
-                           priority=priority, **kw)  # fmt: skip
+    return iv.ReserveStock(
+        key=key,
+        at=kw.pop("at", T),
+        reservation=rid,
+        sku="MUG",
+        location="WEST",
+        quantity=qty,
+        purchase_order="PO-1",
+        priority=priority,
+        **kw,
+    )
 
 
 def test_expected_lines_sit_in_incoming_and_receipts_move_them() -> None:
@@ -66,8 +82,10 @@ def test_cancel_returns_the_rest_to_the_supplier_and_late_lines() -> None:
     engine.execute(receive(key(), MUG=4))
     late = engine.late_purchase_lines(T + 4 * DAY)
     assert [(o.purchase_order, line.sku, line.outstanding) for o, line in late] == [
-        ("PO-1", "MUG", 6), ("PO-1", "SAUCER", 4), ("PO-2", "SPOON", 2),
-    ]  # fmt: skip
+        ("PO-1", "MUG", 6),
+        ("PO-1", "SAUCER", 4),
+        ("PO-2", "SPOON", 2),
+    ]
     assert engine.late_purchase_lines(T + 2 * DAY) == []
     engine.execute(iv.CancelPurchase(key=key(), at=T, purchase_order="PO-1"))
     assert engine.balance("MUG", "WEST", Bucket.INCOMING) == 0
@@ -104,9 +122,11 @@ def test_preorders_convert_on_receipt_in_priority_order() -> None:
     # Commit what is on the shelf; the rest waits for the goods.
     engine.execute(iv.CommitReservation(key=key(), at=T, reservation="HIGH"))
     assert_refused(
-        engine, iv.CommitReservation(key=key(), at=T, reservation="LOW", quantity=3),
-        iv.IllegalTransitionError, key="LOW",
-    )  # fmt: skip
+        engine,
+        iv.CommitReservation(key=key(), at=T, reservation="LOW", quantity=3),
+        iv.IllegalTransitionError,
+        key="LOW",
+    )
     engine.execute(receive(key(), MUG=4))
     low = engine.reservation("LOW")
     assert low is not None
@@ -164,26 +184,56 @@ def test_receipt_skips_and_sweeps_lapsed_preorders() -> None:
 def test_preorder_errors() -> None:
     engine, key = world({})
     engine.execute(expect(key(), MUG=10))
-    assert_refused(engine, preorder(key(), "P", 11), iv.InsufficientStockError,
-                   bucket="incoming", requested=11, available=10)  # fmt: skip
     assert_refused(
         engine,
-        iv.ReserveStock(key=key(), at=T, reservation="P", sku="MUG", location="WEST",
-                        quantity=1, purchase_order="PO-9"),
-        iv.NotFoundError, what="purchase order",
-    )  # fmt: skip
+        preorder(key(), "P", 11),
+        iv.InsufficientStockError,
+        bucket="incoming",
+        requested=11,
+        available=10,
+    )
     assert_refused(
         engine,
-        iv.ReserveStock(key=key(), at=T, reservation="P", sku="SAUCER", location="WEST",
-                        quantity=1, purchase_order="PO-1"),
-        iv.NotFoundError, what="purchase order line",
-    )  # fmt: skip
+        iv.ReserveStock(
+            key=key(),
+            at=T,
+            reservation="P",
+            sku="MUG",
+            location="WEST",
+            quantity=1,
+            purchase_order="PO-9",
+        ),
+        iv.NotFoundError,
+        what="purchase order",
+    )
     assert_refused(
         engine,
-        iv.ReserveStock(key=key(), at=T, reservation="P", sku="MUG", location="CENTRAL",
-                        quantity=1, purchase_order="PO-1"),
-        iv.IllegalTransitionError, action="pre-order at CENTRAL",
-    )  # fmt: skip
+        iv.ReserveStock(
+            key=key(),
+            at=T,
+            reservation="P",
+            sku="SAUCER",
+            location="WEST",
+            quantity=1,
+            purchase_order="PO-1",
+        ),
+        iv.NotFoundError,
+        what="purchase order line",
+    )
+    assert_refused(
+        engine,
+        iv.ReserveStock(
+            key=key(),
+            at=T,
+            reservation="P",
+            sku="MUG",
+            location="CENTRAL",
+            quantity=1,
+            purchase_order="PO-1",
+        ),
+        iv.IllegalTransitionError,
+        action="pre-order at CENTRAL",
+    )
 
 
 def test_purchase_errors() -> None:
@@ -191,20 +241,33 @@ def test_purchase_errors() -> None:
     engine.execute(expect(key(), MUG=10))
     assert_refused(engine, expect(key(), MUG=1), iv.DuplicateError, key="PO-1")
     assert_refused(engine, expect(key(), po="PO-2", GHOST=1), iv.UnknownSkuError, sku="GHOST")
-    assert_refused(engine, expect(key(), po="PO-2", location="NORTH", MUG=1),
-                   iv.UnknownLocationError, location="NORTH")  # fmt: skip
+    assert_refused(
+        engine,
+        expect(key(), po="PO-2", location="NORTH", MUG=1),
+        iv.UnknownLocationError,
+        location="NORTH",
+    )
     assert_refused(engine, receive(key(), po="PO-3", MUG=1), iv.NotFoundError, key="PO-3")
     assert_refused(engine, receive(key(), SPOON=1), iv.NotFoundError, key="PO-1/SPOON")
     engine.execute(preorder(key(), "P", 8))
-    assert_refused(engine, receive(key(), bucket="quality_control", MUG=3),
-                   iv.IllegalTransitionError, key="PO-1")  # fmt: skip
-    assert_refused(engine, iv.CancelPurchase(key=key(), at=T, purchase_order="PO-1"),
-                   iv.IllegalTransitionError, action="cancel")  # fmt: skip
+    assert_refused(
+        engine,
+        receive(key(), bucket="quality_control", MUG=3),
+        iv.IllegalTransitionError,
+        key="PO-1",
+    )
+    assert_refused(
+        engine,
+        iv.CancelPurchase(key=key(), at=T, purchase_order="PO-1"),
+        iv.IllegalTransitionError,
+        action="cancel",
+    )
     with pytest.raises(iv.InvalidMovementError):
         expect(key())
     with pytest.raises(iv.InvalidMovementError, match="more than one line"):
-        iv.ReceivePurchase(key="k", at=T, purchase_order="PO-1",
-                           lines=[iv.ReceiptLine(sku="MUG", quantity=1)] * 2)  # fmt: skip
+        iv.ReceivePurchase(
+            key="k", at=T, purchase_order="PO-1", lines=[iv.ReceiptLine(sku="MUG", quantity=1)] * 2
+        )
     with pytest.raises(iv.NaiveDatetimeError):
         iv.PurchaseLine(sku="MUG", quantity=1, eta=T.replace(tzinfo=None))
 
@@ -214,7 +277,15 @@ def test_preorder_of_a_bundle_is_refused() -> None:
     engine.execute(expect(key(), MUG=10))
     assert_refused(
         engine,
-        iv.ReserveStock(key=key(), at=T, reservation="P", sku="SET", location="WEST",
-                        quantity=1, purchase_order="PO-1"),
-        iv.NotFoundError, key="PO-1/SET",
-    )  # fmt: skip
+        iv.ReserveStock(
+            key=key(),
+            at=T,
+            reservation="P",
+            sku="SET",
+            location="WEST",
+            quantity=1,
+            purchase_order="PO-1",
+        ),
+        iv.NotFoundError,
+        key="PO-1/SET",
+    )

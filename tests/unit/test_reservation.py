@@ -139,9 +139,14 @@ def test_repeat_of_a_reservation_returns_first_outcome() -> None:
 def test_reserve_more_than_available_says_requested_available_and_where() -> None:
     engine, key = world()
     error = assert_refused(
-        engine, reserve(key(), "R1", 11), iv.InsufficientStockError,
-        sku="MUG", location="WEST", requested=11, available=10,
-    )  # fmt: skip
+        engine,
+        reserve(key(), "R1", 11),
+        iv.InsufficientStockError,
+        sku="MUG",
+        location="WEST",
+        requested=11,
+        available=10,
+    )
     assert "WEST" in error.message
     assert "11" in error.message
 
@@ -150,9 +155,12 @@ def test_reserve_more_than_available_even_counting_lapsed_holds() -> None:
     engine, key = world()
     engine.execute(reserve(key(), "CART", 4, expires_at=T + MINUTE))
     assert_refused(
-        engine, reserve(key(), "R2", 11, at=T + 2 * MINUTE), iv.InsufficientStockError,
-        requested=11, available=10,
-    )  # fmt: skip
+        engine,
+        reserve(key(), "R2", 11, at=T + 2 * MINUTE),
+        iv.InsufficientStockError,
+        requested=11,
+        available=10,
+    )
     cart = engine.reservation("CART")
     assert cart is not None
     assert cart.status is ReservationStatus.PENDING
@@ -168,9 +176,11 @@ def test_reserve_unknown_sku_and_location() -> None:
     engine, key = world()
     assert_refused(engine, reserve(key(), "R1", 1, sku="NOPE"), iv.UnknownSkuError, sku="NOPE")
     assert_refused(
-        engine, reserve(key(), "R1", 1, location="NORTH"), iv.UnknownLocationError,
+        engine,
+        reserve(key(), "R1", 1, location="NORTH"),
+        iv.UnknownLocationError,
         location="NORTH",
-    )  # fmt: skip
+    )
 
 
 def test_unknown_reservation() -> None:
@@ -187,13 +197,21 @@ def test_over_commit_and_over_release() -> None:
     engine.execute(reserve(key(), "R1", 3))
     engine.execute(iv.CommitReservation(key=key(), at=T, reservation="R1", quantity=1))
     assert_refused(
-        engine, iv.CommitReservation(key=key(), at=T, reservation="R1", quantity=3),
-        iv.OverCommitError, requested=3, held=2, action="commit",
-    )  # fmt: skip
+        engine,
+        iv.CommitReservation(key=key(), at=T, reservation="R1", quantity=3),
+        iv.OverCommitError,
+        requested=3,
+        held=2,
+        action="commit",
+    )
     assert_refused(
-        engine, iv.ReleaseReservation(key=key(), at=T, reservation="R1", quantity=5),
-        iv.OverCommitError, requested=5, held=2, action="release",
-    )  # fmt: skip
+        engine,
+        iv.ReleaseReservation(key=key(), at=T, reservation="R1", quantity=5),
+        iv.OverCommitError,
+        requested=5,
+        held=2,
+        action="release",
+    )
 
 
 @pytest.mark.parametrize("first", ["commit", "release"])
@@ -205,9 +223,12 @@ def test_a_reservation_resolves_at_most_once(first: str, second: str) -> None:
     engine.execute(kinds[first](key=key(), at=T, reservation="R1"))
     state = "committed" if first == "commit" else "released"
     assert_refused(
-        engine, kinds[second](key=key(), at=T, reservation="R1"), iv.IllegalTransitionError,
-        state=state, action=second,
-    )  # fmt: skip
+        engine,
+        kinds[second](key=key(), at=T, reservation="R1"),
+        iv.IllegalTransitionError,
+        state=state,
+        action=second,
+    )
 
 
 @pytest.mark.parametrize("action", [iv.CommitReservation, iv.ReleaseReservation])
@@ -216,9 +237,11 @@ def test_commit_or_release_after_swept_expiry(action: type[iv.CommitReservation]
     engine.execute(reserve(key(), "CART", 2, expires_at=T + MINUTE))
     engine.execute(iv.ExpireReservations(key=key(), at=T + MINUTE))
     assert_refused(
-        engine, action(key=key(), at=T + 2 * MINUTE, reservation="CART"),
-        iv.IllegalTransitionError, state="expired",
-    )  # fmt: skip
+        engine,
+        action(key=key(), at=T + 2 * MINUTE, reservation="CART"),
+        iv.IllegalTransitionError,
+        state="expired",
+    )
 
 
 @pytest.mark.parametrize("action", [iv.CommitReservation, iv.ReleaseReservation])
@@ -226,9 +249,11 @@ def test_commit_or_release_after_lazy_expiry(action: type[iv.CommitReservation])
     engine, key = world()
     engine.execute(reserve(key(), "CART", 2, expires_at=T + MINUTE))
     error = assert_refused(
-        engine, action(key=key(), at=T + MINUTE, reservation="CART"),
-        iv.IllegalTransitionError, state="expired",
-    )  # fmt: skip
+        engine,
+        action(key=key(), at=T + MINUTE, reservation="CART"),
+        iv.IllegalTransitionError,
+        state="expired",
+    )
     assert "lapsed" in error.message
 
 
