@@ -7,7 +7,13 @@ from invorder.adapters.memory import MemoryEventStore
 from invorder.codec import Codec, CodecError, make_converter
 from invorder.domain.availability import ChannelAtpExplanation, StockOutRisk, StockPosition
 from invorder.domain.catalog import Component, Sku, SkuId, normalize_barcode
-from invorder.domain.channel import Channel, ChannelDefined, DefineChannel, publish_diff
+from invorder.domain.channel import (
+    Channel,
+    ChannelDefined,
+    DefineChannel,
+    PublishedSet,
+    publish_diff,
+)
 from invorder.domain.commands import (
     CloseTransfer,
     Command,
@@ -151,6 +157,7 @@ __all__ = [
     "PostEntry",
     "PRODUCTION",
     "publish_diff",
+    "PublishedSet",
     "PurchaseLine",
     "PurchaseLineStatus",
     "PurchaseOrder",

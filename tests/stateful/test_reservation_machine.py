@@ -43,6 +43,7 @@ class ReservationMachine(RuleBasedStateMachine):
             self.engine.execute(
                 iv.DefineChannel(key=self.key(), at=T, channel=cid, locations=locations, **extra)
             )
+        self.published = self.engine.publish("shopify", T)
 
     def _run(self, command: iv.Command) -> bool:
         before = self.engine.position
@@ -180,6 +181,10 @@ class ReservationMachine(RuleBasedStateMachine):
             )
         )
 
+    @rule()
+    def publish(self) -> None:
+        self.published = self.engine.publish("shopify", self.now)
+
     # --- invariants --------------------------------------------------------------------
 
     @invariant()
@@ -226,6 +231,13 @@ class ReservationMachine(RuleBasedStateMachine):
                 feeding = sum(self.engine.atp(sku, loc, self.now) for loc in channel.locations)
                 atp = self.engine.channel_atp(channel.channel, sku, self.now)
                 assert 0 <= atp <= feeding
+
+    @invariant()
+    def incremental_publish_diff_matches_full_recompute(self) -> None:
+        full = iv.publish_diff(
+            self.published.quantities, self.engine.channel_atp_all("shopify", self.now)
+        )
+        assert self.engine.publish_diff("shopify", self.now, self.published) == full
 
     def teardown(self) -> None:
         assert self.engine.verify() == []

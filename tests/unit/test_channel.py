@@ -284,3 +284,30 @@ def test_codec_round_trips_every_new_command_and_event() -> None:
     replayed = iv.Engine(iv.MemoryEventStore(list(engine.events())))
     assert replayed.reservations(open_only=False) == engine.reservations(open_only=False)
     assert replayed.channel_atp_all("amazon", T) == engine.channel_atp_all("amazon", T)
+
+
+def test_incremental_publish_diff_recomputes_only_touched_skus() -> None:
+    engine, key = stocked()
+    engine.execute(channel(key(), locations=["WEST"]))
+    published = engine.publish("amazon", T)
+    assert (published.channel, published.position) == ("amazon", engine.position)
+    engine.execute(
+        iv.ReserveStock(
+            key=key(),
+            at=T,
+            reservation="CART",
+            sku="SAUCER",
+            location="WEST",
+            quantity=3,
+            expires_at=T + DAY,
+        )
+    )
+    assert engine.publish_diff("amazon", T, published) == {"SAUCER": 6, "SET": 3}
+    # Once the cart lapses, nothing differs from the published set any more.
+    assert engine.publish_diff("amazon", T + DAY, published) == {}
+    engine.execute(iv.DefineSku(key=key(), at=T, sku=iv.Sku("CUP")))
+    assert engine.publish_diff("amazon", T + DAY, published) == {"CUP": 0}
+    engine.execute(channel(key(), locations=["CENTRAL"]))
+    assert engine.publish_diff("amazon", T + DAY, published) == iv.publish_diff(
+        published.quantities, engine.channel_atp_all("amazon", T + DAY)
+    )

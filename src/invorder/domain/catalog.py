@@ -130,12 +130,13 @@ class Catalog:
     bundle can only contain SKUs that existed before it (and never itself).
     """
 
-    __slots__ = ("_by_barcode", "_leaves", "_skus")
+    __slots__ = ("_by_barcode", "_leaves", "_skus", "_used_in")
 
     def __init__(self) -> None:
         self._skus: dict[str, Sku] = {}
         self._by_barcode: dict[str, SkuId] = {}
         self._leaves: dict[str, tuple[tuple[SkuId, int], ...]] = {}
+        self._used_in: dict[str, list[SkuId]] = {}
 
     def __contains__(self, sku: object) -> bool:
         return sku in self._skus
@@ -206,3 +207,9 @@ class Catalog:
             for leaf, per in self._leaves[component.sku]:
                 totals[leaf] = totals.get(leaf, 0) + per * component.quantity
         self._leaves[sku.code] = tuple(sorted(totals.items()))
+        for leaf in totals:
+            self._used_in.setdefault(leaf, []).append(sku.code)
+
+    def bundles_using(self, sku: str) -> list[SkuId]:
+        """The bundles that contain stocked ``sku`` (directly or through nested bundles)."""
+        return list(self._used_in.get(sku, ()))

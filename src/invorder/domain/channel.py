@@ -203,3 +203,22 @@ def publish_diff(previous: Mapping[str, int], current: Mapping[str, int]) -> dic
         if sku not in current:
             changed[sku] = 0
     return dict(sorted(changed.items()))
+
+
+@attrs.frozen
+class PublishedSet:
+    """The channel ATP of every SKU as computed at one log position and time.
+
+    Pass it back to ``Engine.publish_diff`` to get only what changed since: the engine then
+    recomputes just the SKUs the log touched after ``position`` (and those whose
+    reservations lapsed between ``at`` and the new time).
+    """
+
+    channel: str
+    """The channel."""
+    position: int
+    """How many events of the log the figures include."""
+    at: datetime
+    """The time the figures are for."""
+    quantities: Mapping[str, int]
+    """Channel ATP per SKU, in catalog order."""

@@ -253,6 +253,17 @@ class Reservation:
         """True while some unit is held."""
         return self.held > 0
 
+    def _updated(self, committed: int, released: int, expired: int, incoming: int) -> Reservation:
+        # attrs.evolve re-introspects the class on every call; this is the fold's hot path.
+        return Reservation(
+            reservation=self.reservation, sku=self.sku, location=self.location,
+            quantity=self.quantity, leaves=self.leaves, reference=self.reference,
+            priority=self.priority, expires_at=self.expires_at,
+            purchase_order=self.purchase_order, reserved_at=self.reserved_at,
+            position=self.position, committed=committed, released=released, expired=expired,
+            incoming=incoming,
+        )  # fmt: skip
+
     def lapsed(self, at: datetime) -> bool:
         """True when the hold has lapsed at ``at`` (it counts as expired from then on)."""
         return self.expires_at is not None and self.expires_at <= at
@@ -362,7 +373,7 @@ class Reservations:
             assert isinstance(event, ReservationsExpired)
             for rid in event.reservations:
                 r = self._by_id[rid]
-                self._store(attrs.evolve(r, expired=r.expired + r.held, incoming=0))
+                self._store(r._updated(r.committed, r.released, r.expired + r.held, 0))
 
     def _reserve(self, event: StockPosted) -> None:
         command = event.command
@@ -404,17 +415,17 @@ class Reservations:
         r = self._by_id[command.reservation]
         n = command.quantity if command.quantity is not None else r.held
         if type(command) is CommitReservation:
-            self._store(attrs.evolve(r, committed=r.committed + n))
+            self._store(r._updated(r.committed + n, r.released, r.expired, r.incoming))
         else:
-            self._store(
-                attrs.evolve(r, released=r.released + n, incoming=r.incoming - min(n, r.incoming))
-            )
+            incoming = r.incoming - min(n, r.incoming)
+            self._store(r._updated(r.committed, r.released + n, r.expired, incoming))
 
     def _convert(self, event: StockPosted) -> None:
         for movement in event.movements:
             if movement.destination.bucket is Bucket.RESERVED:
                 r = self._by_id[movement.reference]
-                self._store(attrs.evolve(r, incoming=r.incoming - movement.quantity))
+                incoming = r.incoming - movement.quantity
+                self._store(r._updated(r.committed, r.released, r.expired, incoming))
 
     def _store(self, r: Reservation) -> None:
         rid = r.reservation
@@ -434,6 +445,25 @@ class Reservations:
 
 # --- decisions -------------------------------------------------------------------------------
 
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _movement(
+    sku: SkuId, quantity: int, source: Account, destination: Account, reason: str, reference: str
+) -> Movement:
+    # Every argument here comes from a command or reservation that was validated when it was
+    # built (positive quantities, distinct accounts), so the value is assembled without
+    # re-running the validators: this is the hot path of reserve / commit / release.
+    movement: Movement = _new(Movement)
+    _set(movement, "sku", sku)
+    _set(movement, "quantity", quantity)
+    _set(movement, "source", source)
+    _set(movement, "destination", destination)
+    _set(movement, "reason", reason)
+    _set(movement, "reference", reference)
+    return movement
+
 
 def expire(
     reservations: Reservations, due: list[Reservation], command: Command, position: int
@@ -447,14 +477,7 @@ def expire(
             available = reservations.account(r.location, Bucket.AVAILABLE)
             for leaf, per in r.leaves:
                 movements.append(
-                    Movement(
-                        sku=leaf,
-                        quantity=per * backed,
-                        source=reserved,
-                        destination=available,
-                        reason="expired",
-                        reference=r.reservation,
-                    )
+                    _movement(leaf, per * backed, reserved, available, "expired", r.reservation)
                 )
     entry = StockPosted(
         position=position,
@@ -513,8 +536,7 @@ def decide_commit(
     reserved = reservations.account(r.location, Bucket.RESERVED)
     customer = reservations.account(CUSTOMER, Bucket.AVAILABLE)
     movements = tuple(
-        Movement(sku=leaf, quantity=per * n, source=reserved, destination=customer,
-                 reason="commit", reference=r.reservation)
+        _movement(leaf, per * n, reserved, customer, "commit", r.reservation)
         for leaf, per in r.leaves
     )  # fmt: skip
     return StockPosted(
@@ -540,8 +562,7 @@ def decide_release(
         reserved = reservations.account(r.location, Bucket.RESERVED)
         available = reservations.account(r.location, Bucket.AVAILABLE)
         movements = tuple(
-            Movement(sku=leaf, quantity=per * on_shelf, source=reserved,
-                     destination=available, reason=command.reason, reference=r.reservation)
+            _movement(leaf, per * on_shelf, reserved, available, command.reason, r.reservation)
             for leaf, per in r.leaves
         )  # fmt: skip
     return StockPosted(
@@ -611,8 +632,8 @@ def decide_reserve(
     available = reservations.account(location, Bucket.AVAILABLE)
     reserved = reservations.account(location, Bucket.RESERVED)
     movements = tuple(
-        Movement(sku=leaf, quantity=per * command.quantity, source=available,
-                 destination=reserved, reason="reserve", reference=command.reservation)
+        _movement(leaf, per * command.quantity, available, reserved, "reserve",
+                  command.reservation)
         for leaf, per in leaves
     )  # fmt: skip
     entry = StockPosted(

@@ -16,7 +16,7 @@ from invorder.domain import _checks
 from invorder.domain import availability as _availability
 from invorder.domain.availability import ChannelAtpExplanation, StockOutRisk, StockPosition
 from invorder.domain.catalog import Sku, SkuId
-from invorder.domain.channel import Channel, publish_diff
+from invorder.domain.channel import Channel, ChannelDefined, PublishedSet, publish_diff
 from invorder.domain.commands import Command
 from invorder.domain.errors import (
     ConcurrencyError,
@@ -24,12 +24,12 @@ from invorder.domain.errors import (
     InvorderError,
     NotFoundError,
 )
-from invorder.domain.events import Event, StockPosted
+from invorder.domain.events import Event, LocationDefined, SkuDefined, StockPosted
 from invorder.domain.ledger import HistoryLine, Ledger, Transfer
 from invorder.domain.location import Location, LocationId, is_within
 from invorder.domain.model import State, decide
 from invorder.domain.purchase import PurchaseLineStatus, PurchaseOrder
-from invorder.domain.reservation import Reservation
+from invorder.domain.reservation import Reservation, ReservationsExpired
 from invorder.domain.stock import PHYSICAL_BUCKETS, Account, Bucket
 from invorder.ports import EventStore
 
@@ -400,12 +400,68 @@ class Engine:
             state.ledger, state.reservations, state.purchases, self._channel(channel), sku, at
         )
 
+    def publish(self, channel: str, at: datetime) -> PublishedSet:
+        """The whole set to publish to ``channel`` at ``at``, stamped with the log position."""
+        return PublishedSet(channel, self._position, at, self.channel_atp_all(channel, at))
+
     def publish_diff(
-        self, channel: str, at: datetime, previous: Mapping[str, int]
+        self, channel: str, at: datetime, previous: PublishedSet | Mapping[str, int]
     ) -> dict[str, int]:
-        """The SKUs whose channel ATP at ``at`` differs from ``previous`` (the set the host
-        last pushed), with their new figure; SKUs gone from the set come back as 0."""
-        return publish_diff(previous, self.channel_atp_all(channel, at))
+        """The SKUs whose channel ATP at ``at`` differs from ``previous``, with the new figure
+        (SKUs gone from the set come back as 0), sorted by SKU.
+
+        With a :class:`PublishedSet` from :meth:`publish`, only the SKUs the log touched
+        since its position (bundles over them included) and those whose reservations lapsed
+        between its time and ``at`` are recomputed; with a plain mapping (or after the
+        channel's policy or the locations changed), every SKU is.
+        """
+        target = self._channel(channel)
+        if not isinstance(previous, PublishedSet):
+            return publish_diff(previous, self.channel_atp_all(channel, at))
+        candidates = self._touched_since(previous, channel, at)
+        if candidates is None:
+            return publish_diff(previous.quantities, self.channel_atp_all(channel, at))
+        state = self._state
+        current = _availability.channel_atp_all(
+            state.ledger, state.reservations, state.purchases, target, at, sorted(candidates)
+        )
+        old = previous.quantities
+        return {sku: qty for sku, qty in current.items() if old.get(sku) != qty}
+
+    def _touched_since(self, previous: PublishedSet, channel: str, at: datetime) -> set[str] | None:
+        if previous.channel != channel or previous.position > self._position or at < previous.at:
+            return None
+        reservations = self._state.reservations
+        touched: set[str] = set()
+
+        def add_reservation(rid: str) -> None:
+            r = reservations.get(rid)
+            if r is not None:
+                touched.update(leaf for leaf, _per in r.leaves)
+
+        for event in self._store.read(previous.position, self._position):
+            kind = type(event)
+            if kind is StockPosted:
+                assert isinstance(event, StockPosted)
+                touched.update(m.sku for m in event.movements)
+                add_reservation(event.reference)
+            elif kind is ReservationsExpired:
+                assert isinstance(event, ReservationsExpired)
+                for rid in event.reservations:
+                    add_reservation(rid)
+            elif kind is SkuDefined:
+                assert isinstance(event, SkuDefined)
+                touched.add(event.sku.code)
+            elif kind is ChannelDefined or kind is LocationDefined:
+                return None
+        for r in reservations.due(at):
+            assert r.expires_at is not None
+            if r.expires_at > previous.at:
+                touched.update(leaf for leaf, _per in r.leaves)
+        catalog = self._ledger.catalog
+        for sku in list(touched):
+            touched.update(catalog.bundles_using(sku))
+        return touched
 
 
 def _conflict(first: Command, second: Command) -> IdempotencyConflictError:
