@@ -281,3 +281,14 @@ def test_reservations_listing_filters() -> None:
     assert [r.reservation for r in engine.reservations(open_only=False)] == ["W", "E"]
     assert [r.reservation for r in engine.reservations(location="EAST")] == ["E"]
     assert engine.reservations(sku="SAUCER") == []
+
+
+def test_a_raw_entry_cannot_touch_the_reserved_bucket() -> None:
+    engine, key = world()
+    movement = iv.Movement(
+        sku="MUG", quantity=1, source=iv.Account("WEST"), destination=iv.Account("WEST", "reserved")
+    )
+    error = assert_refused(
+        engine, iv.PostEntry(key=key(), at=T, movements=[movement]), iv.InvalidMovementError
+    )
+    assert "only through reservations" in error.message

@@ -141,8 +141,8 @@ class Channel:
         return self.safety_stock_by_sku.get(sku, self.safety_stock)
 
     def cap(self, pool: int) -> tuple[int, int]:
-        """``(after safety-free pool is given) -> (after share %, after max)`` for ``pool``
-        units left once safety stock is taken off."""
+        """For ``pool`` units left once safety stock is taken off: the figure after the
+        share (rounded down) and the figure after the maximum as well."""
         shared = pool * self.share_percent // 100
         capped = shared if self.share_max is None else min(shared, self.share_max)
         return shared, capped

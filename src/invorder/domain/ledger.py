@@ -364,6 +364,14 @@ def _define_sku(ledger: Ledger, command: DefineSku, position: int) -> SkuDefined
 
 
 def _post_entry(ledger: Ledger, command: PostEntry, position: int) -> StockPosted:
+    for movement in command.movements:
+        if Bucket.RESERVED in (movement.source.bucket, movement.destination.bucket):
+            # The reserved bucket must always equal the open reservations.
+            raise InvalidMovementError(
+                "the reserved bucket changes only through reservations "
+                "(ReserveStock, CommitReservation, ReleaseReservation)",
+                sku=movement.sku,
+            )
     return _entry(
         ledger, command, position, Operation.POST, command.movements,
         command.reference, command.memo,
