@@ -428,6 +428,42 @@ class Engine:
         old = previous.quantities
         return {sku: qty for sku, qty in current.items() if old.get(sku) != qty}
 
+    def verify_availability(self) -> list[str]:
+        """Rebuild the reservations, purchase orders and channels from the log and describe
+        any difference from this engine's projections (none: ``[]``).
+
+        It also checks that each ``reserved`` balance equals what open reservations hold.
+        """
+        fresh = State()
+        for event in self._store.read(0):
+            fresh.apply(event)
+        problems: list[str] = []
+        mine = self._state
+        if list(fresh.reservations) != list(mine.reservations):
+            problems.append("reservations differ from the log")
+        if list(fresh.purchases) != list(mine.purchases):
+            problems.append("purchase orders differ from the log")
+        if list(fresh.channels) != list(mine.channels):
+            problems.append("channels differ from the log")
+        held: dict[tuple[str, str], int] = {}
+        for r in mine.reservations.open():
+            for leaf, per in r.leaves:
+                held[(leaf, r.location)] = held.get((leaf, r.location), 0) + per * r.backed
+        for sku in sorted(self._ledger.skus_with_stock()):
+            for account, quantity in self._ledger.balances(sku).items():
+                if account.bucket is Bucket.RESERVED and not account.is_virtual:
+                    expected = held.pop((sku, account.location), 0)
+                    if quantity != expected:
+                        problems.append(
+                            f"{sku!r} at {account.location}: reserved {quantity}, "
+                            f"open reservations hold {expected}"
+                        )
+        for (leaf, location), quantity in sorted(held.items()):
+            if quantity:
+                problems.append(f"{leaf!r} at {location}: reserved 0, open reservations hold "
+                                f"{quantity}")  # fmt: skip
+        return problems
+
     def _touched_since(self, previous: PublishedSet, channel: str, at: datetime) -> set[str] | None:
         if previous.channel != channel or previous.position > self._position or at < previous.at:
             return None
