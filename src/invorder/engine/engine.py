@@ -458,9 +458,9 @@ class Engine:
                             f"{sku!r} at {account.location}: reserved {quantity}, "
                             f"open reservations hold {expected}"
                         )
-        for (leaf, location), quantity in sorted(held.items()):
+        for (code, location), quantity in sorted(held.items()):
             if quantity:
-                problems.append(f"{leaf!r} at {location}: reserved 0, open reservations hold "
+                problems.append(f"{code!r} at {location}: reserved 0, open reservations hold "
                                 f"{quantity}")  # fmt: skip
         return problems
 
