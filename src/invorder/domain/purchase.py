@@ -212,6 +212,8 @@ class Purchases:
         if type(event) is not StockPosted:
             return
         assert isinstance(event, StockPosted)
+        if event.operation not in _PURCHASE_OPERATIONS:
+            return
         command = event.command
         if event.operation is Operation.PURCHASE_EXPECT:
             assert isinstance(command, ExpectPurchase)
@@ -242,6 +244,11 @@ class Purchases:
                 for line in order.lines
             )
             self._by_id[order.purchase_order] = attrs.evolve(order, lines=lines, closed=True)
+
+
+_PURCHASE_OPERATIONS = frozenset(
+    {Operation.PURCHASE_EXPECT, Operation.PURCHASE_RECEIVE, Operation.PURCHASE_CANCEL}
+)
 
 
 def decide_expect(

@@ -25,7 +25,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 import attrs
 
@@ -410,8 +410,7 @@ class Reservations:
             self._preorders.setdefault((command.purchase_order, command.sku), {})[rid] = None
 
     def _resolve(self, event: StockPosted) -> None:
-        command = event.command
-        assert isinstance(command, CommitReservation | ReleaseReservation)
+        command = cast(CommitReservation | ReleaseReservation, event.command)
         r = self._by_id[command.reservation]
         n = command.quantity if command.quantity is not None else r.held
         if type(command) is CommitReservation:
