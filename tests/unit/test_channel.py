@@ -312,3 +312,32 @@ def test_incremental_publish_diff_recomputes_only_touched_skus() -> None:
     assert engine.publish_diff("amazon", T + DAY, published) == iv.publish_diff(
         published.quantities, engine.channel_atp_all("amazon", T + DAY)
     )
+
+
+def test_atp_questions_about_unknown_things_raise() -> None:
+    engine, _ = stocked()
+    with pytest.raises(iv.UnknownLocationError):
+        engine.atp("MUG", "NORTH", T)
+    with pytest.raises(iv.UnknownLocationError):
+        engine.atp_by_date("MUG", "NORTH", T + DAY, T)
+    with pytest.raises(iv.UnknownLocationError):
+        engine.stock_out_risk(T, location="NORTH")
+    with pytest.raises(iv.UnknownSkuError):
+        engine.atp("GHOST", "WEST", T)
+
+
+def test_reservations_by_order_line_reference() -> None:
+    engine, key = stocked()
+    for n, ref in enumerate(["order-1/1", "order-1/2", "order-1/1"]):
+        engine.execute(
+            iv.ReserveStock(
+                key=key(),
+                at=T,
+                reservation=f"R{n}",
+                sku="MUG",
+                location="WEST",
+                quantity=1,
+                reference=ref,
+            )
+        )
+    assert [r.reservation for r in engine.reservations(reference="order-1/1")] == ["R0", "R2"]

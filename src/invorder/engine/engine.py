@@ -23,6 +23,7 @@ from invorder.domain.errors import (
     IdempotencyConflictError,
     InvorderError,
     NotFoundError,
+    UnknownLocationError,
 )
 from invorder.domain.events import Event, LocationDefined, SkuDefined, StockPosted
 from invorder.domain.ledger import HistoryLine, Ledger, Transfer
@@ -312,23 +313,40 @@ class Engine:
         return self._state.reservations.get(reservation)
 
     def reservations(
-        self, *, sku: str | None = None, location: str | None = None, open_only: bool = True
+        self,
+        *,
+        sku: str | None = None,
+        location: str | None = None,
+        reference: str | None = None,
+        open_only: bool = True,
     ) -> list[Reservation]:
-        """Reservations in the order made, filtered by SKU, location subtree and openness."""
+        """Reservations in the order made, filtered by SKU, location subtree, reference
+        (the order line) and openness."""
         return [
             r
             for r in self._state.reservations
             if (not open_only or r.held)
             and (sku is None or r.sku == sku)
             and (location is None or is_within(r.location, location))
+            and (reference is None or r.reference == reference)
         ]
 
+    def _known_location(self, location: str | None) -> None:
+        if location is not None and not self._ledger.has_location(location):
+            raise UnknownLocationError(location)
+
     def atp(self, sku: str, location: str, at: datetime) -> int:
-        """Available to promise of ``sku`` (stocked or bundle) over ``location``'s subtree."""
+        """Available to promise of ``sku`` (stocked or bundle) over ``location``'s subtree.
+
+        Raises :class:`~invorder.UnknownSkuError` / :class:`~invorder.UnknownLocationError`
+        for what was never defined.
+        """
+        self._known_location(location)
         return _availability.location_atp(self._ledger, self._state.reservations, sku, location, at)
 
     def atp_by_date(self, sku: str, location: str, by: datetime, at: datetime) -> int:
         """What will be promisable by ``by``: ATP at ``at`` plus unclaimed incoming due."""
+        self._known_location(location)
         state = self._state
         return _availability.atp_by_date(
             state.ledger, state.reservations, state.purchases, sku, location, by, at
@@ -351,6 +369,7 @@ class Engine:
         horizon: datetime | None = None,
     ) -> list[StockOutRisk]:
         """SKUs whose ATP is below ``threshold`` or below ``demand`` by ``horizon``."""
+        self._known_location(location)
         state = self._state
         return _availability.stock_out_risk(
             state.ledger, state.reservations, state.purchases, at,
