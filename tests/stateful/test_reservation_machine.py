@@ -231,6 +231,8 @@ class ReservationMachine(RuleBasedStateMachine):
                 feeding = sum(self.engine.atp(sku, loc, self.now) for loc in channel.locations)
                 atp = self.engine.channel_atp(channel.channel, sku, self.now)
                 assert 0 <= atp <= feeding
+                why = self.engine.explain_channel_atp(channel.channel, sku, self.now)
+                assert why.atp == atp
 
     @invariant()
     def incremental_publish_diff_matches_full_recompute(self) -> None:

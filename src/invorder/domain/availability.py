@@ -187,10 +187,14 @@ def channel_atp(
         # The hot path: a stocked SKU, only shelf stock. Same result as the general case.
         leaf = leaves[0][0]
         rollup = ledger.rollup
-        lapsed = reservations.lapsed_units
         pool = 0
-        for location in channel.locations:
-            pool += rollup(leaf, location, _AVAILABLE) + lapsed(leaf, location, at)
+        if reservations.may_lapse(leaf):
+            lapsed = reservations.lapsed_units
+            for location in channel.locations:
+                pool += rollup(leaf, location, _AVAILABLE) + lapsed(leaf, location, at)
+        else:
+            for location in channel.locations:
+                pool += rollup(leaf, location, _AVAILABLE)
     else:
         figures, incoming = _pool(ledger, reservations, purchases, channel, sku, at)
         pool = sum(quantity for _location, quantity in figures) + incoming

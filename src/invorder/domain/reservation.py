@@ -290,12 +290,15 @@ class Reservations:
     lookup when there are none.
     """
 
-    __slots__ = ("_accounts", "_by_id", "_expiring", "_preorders", "_with_expiry")
+    __slots__ = (
+        "_accounts", "_by_id", "_expiring", "_expiring_skus", "_preorders", "_with_expiry",
+    )  # fmt: skip
 
     def __init__(self) -> None:
         self._by_id: dict[str, Reservation] = {}
         self._expiring: dict[tuple[str, str], dict[str, None]] = {}
         self._with_expiry: dict[str, None] = {}
+        self._expiring_skus: dict[str, int] = {}
         self._preorders: dict[tuple[str, str], dict[str, None]] = {}
         self._accounts: dict[tuple[str, Bucket], Account] = {}
 
@@ -330,6 +333,11 @@ class Reservations:
                     if leaf == sku:
                         total += per * r.backed
         return total
+
+    def may_lapse(self, sku: str) -> bool:
+        """True when some open reservation with an expiry holds stocked ``sku`` (anywhere);
+        when False, ATP of ``sku`` needs no lapse check."""
+        return sku in self._expiring_skus
 
     def lapsed_at(self, sku: str, location: str, at: datetime) -> list[Reservation]:
         """Open lapsed reservations holding ``sku`` in ``location``'s subtree."""
@@ -403,6 +411,9 @@ class Reservations:
         rid = reservation.reservation
         if reservation.expires_at is not None:
             self._with_expiry[rid] = None
+            counts = self._expiring_skus
+            for leaf, _per in leaves:
+                counts[leaf] = counts.get(leaf, 0) + 1
             for path in (reservation.location, *ancestors_of(reservation.location)):
                 for leaf, _per in leaves:
                     self._expiring.setdefault((leaf, path), {})[rid] = None
@@ -433,8 +444,13 @@ class Reservations:
             ids = self._preorders.get((r.purchase_order, r.sku))
             if ids is not None:
                 ids.pop(rid, None)
-        if not r.held and r.expires_at is not None:
-            self._with_expiry.pop(rid, None)
+        if not r.held and r.expires_at is not None and rid in self._with_expiry:
+            del self._with_expiry[rid]
+            counts = self._expiring_skus
+            for leaf, _per in r.leaves:
+                counts[leaf] -= 1
+                if not counts[leaf]:
+                    del counts[leaf]
             for path in (r.location, *ancestors_of(r.location)):
                 for leaf, _per in r.leaves:
                     ids = self._expiring.get((leaf, path))
