@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import datetime
+from typing import TypeVar
 
 import attrs
 
@@ -57,7 +58,10 @@ class ReceiptLine:
     """Units received (more than outstanding is an over-receipt)."""
 
 
-def _lines(values: Iterable[PurchaseLine | ReceiptLine]) -> tuple[PurchaseLine | ReceiptLine, ...]:
+_Line = TypeVar("_Line", PurchaseLine, ReceiptLine)
+
+
+def _lines(values: Iterable[_Line]) -> tuple[_Line, ...]:
     lines = tuple(values)
     if not lines:
         raise InvalidMovementError("a purchase order or receipt needs at least one line")
@@ -68,11 +72,11 @@ def _lines(values: Iterable[PurchaseLine | ReceiptLine]) -> tuple[PurchaseLine |
 
 
 def _purchase_lines(values: Iterable[PurchaseLine]) -> tuple[PurchaseLine, ...]:
-    return _lines(values)  # type: ignore[return-value]  # same items, narrower element type
+    return _lines(values)
 
 
 def _receipt_lines(values: Iterable[ReceiptLine]) -> tuple[ReceiptLine, ...]:
-    return _lines(values)  # type: ignore[return-value]  # same items, narrower element type
+    return _lines(values)
 
 
 @attrs.frozen(kw_only=True)
