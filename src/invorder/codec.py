@@ -14,8 +14,11 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from invorder.domain import _checks
+from invorder.domain import channel as _channel
 from invorder.domain import commands as _commands
 from invorder.domain import events as _events
+from invorder.domain import purchase as _purchase
+from invorder.domain import reservation as _reservation
 from invorder.domain.commands import Command
 from invorder.domain.errors import ValidationError
 from invorder.domain.events import Event
@@ -36,12 +39,27 @@ COMMAND_TYPES: dict[str, type[Command]] = {
         _commands.ShipTransfer,
         _commands.ReceiveTransfer,
         _commands.CloseTransfer,
+        _reservation.ReserveStock,
+        _reservation.CommitReservation,
+        _reservation.ReleaseReservation,
+        _reservation.ExpireReservations,
+        _purchase.ExpectPurchase,
+        _purchase.ReceivePurchase,
+        _purchase.CancelPurchase,
+        _channel.DefineChannel,
     )
 }
 """Command classes by the name used in their dicts."""
 
 EVENT_TYPES: dict[str, type[Any]] = {
-    cls.__name__: cls for cls in (_events.LocationDefined, _events.SkuDefined, _events.StockPosted)
+    cls.__name__: cls
+    for cls in (
+        _events.LocationDefined,
+        _events.SkuDefined,
+        _events.StockPosted,
+        _reservation.ReservationsExpired,
+        _channel.ChannelDefined,
+    )
 }
 """Event classes by the name used in their dicts."""
 

@@ -21,7 +21,7 @@ from invorder import (
     TransferLine,
 )
 from invorder.codec import COMMAND_TYPES, EVENT_TYPES
-from tests.world import MUG_EAN, T0, stocked
+from tests.world import MUG_EAN, T0, at, stocked
 
 PLUS_TWO = T0.astimezone(timezone(timedelta(hours=2)))
 
@@ -55,6 +55,23 @@ ONE_OF_EACH: list[Command] = [
                           lines=[TransferLine("MUG", 2), TransferLine("TEE", 1)]),
     invorder.ReceiveTransfer(key="rt", at=T0, transfer="TR-1", lines=[TransferLine("MUG", 1)]),
     invorder.CloseTransfer(key="ct", at=T0, transfer="TR-1", reason="lost"),
+    invorder.ReserveStock(key="rs", at=T0, reservation="R-1", sku="MUG", location="EAST/A/01",
+                          quantity=2, reference="ORDER-1/1", priority=3,
+                          expires_at=at(60).astimezone(PLUS_TWO.tzinfo), purchase_order="PO-9"),
+    invorder.CommitReservation(key="cr", at=T0, reservation="R-1", quantity=1, reference="S-1"),
+    invorder.ReleaseReservation(key="rr", at=T0, reservation="R-1", reason="cart emptied"),
+    invorder.ExpireReservations(key="ex", at=PLUS_TWO),
+    invorder.ExpectPurchase(key="ep", at=T0, purchase_order="PO-9", location="EAST/A/01",
+                            supplier="ACME",
+                            lines=[invorder.PurchaseLine(sku="MUG", quantity=10,
+                                                         eta=PLUS_TWO)]),
+    invorder.ReceivePurchase(key="rp", at=T0, purchase_order="PO-9",
+                             lines=[invorder.ReceiptLine(sku="MUG", quantity=4)],
+                             bucket="quality_control"),
+    invorder.CancelPurchase(key="cp", at=T0, purchase_order="PO-9", reason="late"),
+    invorder.DefineChannel(key="dc", at=T0, channel="amazon", locations=["EAST", "WEST"],
+                           name="Amazon", safety_stock=2, safety_stock_by_sku=[("MUG", 5)],
+                           share_percent=50, share_max=40, sell_incoming=True),
 ]  # fmt: skip
 
 
@@ -99,6 +116,22 @@ def events_of_every_kind() -> list[invorder.Event]:
                               destination="WEST/A/01", lines=[TransferLine("MUG", 2)]),
         invorder.ReceiveTransfer(key="rt", at=T0, transfer="TR-1", lines=[TransferLine("MUG", 1)]),
         invorder.CloseTransfer(key="ct", at=T0, transfer="TR-1"),
+        invorder.ExpectPurchase(key="ep", at=T0, purchase_order="PO-9", location="EAST/A/01",
+                                lines=[invorder.PurchaseLine(sku="MUG", quantity=6, eta=PLUS_TWO),
+                                       invorder.PurchaseLine(sku="TEE", quantity=2, eta=PLUS_TWO)]),
+        invorder.ReserveStock(key="pre", at=T0, reservation="R-0", sku="MUG",
+                              location="EAST/A/01", quantity=1, purchase_order="PO-9"),
+        invorder.ReceivePurchase(key="rp", at=T0, purchase_order="PO-9",
+                                 lines=[invorder.ReceiptLine(sku="MUG", quantity=4)]),
+        invorder.CancelPurchase(key="cp", at=T0, purchase_order="PO-9"),
+        invorder.ReserveStock(key="rs", at=T0, reservation="R-1", sku="MUG",
+                              location="EAST/A/01", quantity=3, expires_at=at(5)),
+        invorder.CommitReservation(key="cr", at=T0, reservation="R-1", quantity=1),
+        invorder.ReleaseReservation(key="rr", at=T0, reservation="R-1", quantity=1),
+        invorder.ReserveStock(key="rs2", at=T0, reservation="R-2", sku="TEE",
+                              location="EAST/A/01", quantity=1, expires_at=at(5)),
+        invorder.ExpireReservations(key="ex", at=at(10)),
+        invorder.DefineChannel(key="dc", at=T0, channel="shop", locations=["EAST"]),
     ]  # fmt: skip
     for command in commands:
         engine.execute(command)

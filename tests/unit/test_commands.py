@@ -181,11 +181,8 @@ def test_a_count_that_matches_is_recorded_without_movements(engine: Engine) -> N
 
 def test_count_includes_reserved_units_on_the_shelf(engine: Engine) -> None:
     engine.execute(
-        invorder.PostEntry(
-            key="hold", at=at(2),
-            movements=[Movement(sku="MUG", quantity=3, source=Account("EAST/A/01"),
-                                destination=Account("EAST/A/01", Bucket.RESERVED))],
-        )
+        invorder.ReserveStock(key="hold", at=at(2), reservation="R-1", sku="MUG",
+                              location="EAST/A/01", quantity=3)
     )  # fmt: skip
     engine.execute(
         invorder.CountStock(key="c", at=at(3), sku="MUG", location="EAST/A/01", counted=8)

@@ -16,7 +16,6 @@ import invorder
 from invorder import (
     SUPPLIER,
     Account,
-    Bucket,
     DuplicateError,
     Engine,
     IdempotencyConflictError,
@@ -569,9 +568,8 @@ def test_an_entry_is_checked_on_its_net_change_per_account(
 
 def test_a_count_below_the_reserved_units(engine: Engine, unchanged: Check) -> None:
     engine.execute(
-        invorder.PostEntry(key="hold", at=T0, movements=[
-            Movement(sku="MUG", quantity=6, source=Account("EAST/A/01"),
-                     destination=Account("EAST/A/01", Bucket.RESERVED))])
+        invorder.ReserveStock(key="hold", at=T0, reservation="R-1", sku="MUG",
+                              location="EAST/A/01", quantity=6)
     )  # fmt: skip
     error = refused(
         engine, unchanged,

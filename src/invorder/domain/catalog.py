@@ -1,4 +1,4 @@
-"""The catalog: SKUs, their barcodes (GTIN/UPC/EAN with check digits) and scan lookup."""
+"""The catalog: SKUs, their barcodes (GTIN/UPC/EAN with check digits), scan lookup, bundles."""
 
 from __future__ import annotations
 
@@ -8,7 +8,12 @@ from typing import NewType
 import attrs
 
 from invorder.domain import _checks
-from invorder.domain.errors import DuplicateError, InvalidBarcodeError, UnknownSkuError
+from invorder.domain.errors import (
+    DuplicateError,
+    InvalidBarcodeError,
+    InvalidBundleError,
+    UnknownSkuError,
+)
 
 SkuId = NewType("SkuId", str)
 """The code of a stock keeping unit, e.g. ``"MUG-BLUE"``."""
@@ -63,11 +68,41 @@ def _barcodes(values: Iterable[str]) -> tuple[str, ...]:
 
 
 @attrs.frozen
+class Component:
+    """One part of a bundle: ``quantity`` units of ``sku`` go into one unit of the bundle."""
+
+    sku: SkuId = attrs.field(converter=sku_id)
+    """The component SKU (a stocked SKU or another bundle)."""
+    quantity: int = attrs.field(default=1, validator=_checks.positive_quantity)
+    """Units of the component per unit of the bundle."""
+
+
+def _components(values: Iterable[Component]) -> tuple[Component, ...]:
+    components = tuple(values)
+    for component in components:
+        if not isinstance(component, Component):
+            raise InvalidBundleError("", f"{component!r} is not a Component")
+    skus = [component.sku for component in components]
+    if len(set(skus)) != len(skus):
+        raise InvalidBundleError("", "a component appears twice; give it once with its quantity")
+    return components
+
+
+def _not_itself(instance: Sku, attribute: object, value: tuple[Component, ...]) -> None:
+    for component in value:
+        if component.sku == instance.code:
+            raise InvalidBundleError(instance.code, "a bundle cannot contain itself")
+
+
+@attrs.frozen
 class Sku:
     """A stock keeping unit as the catalog defines it.
 
+    A SKU with ``components`` is a bundle (a virtual kit): it holds no stock of its own and
+    its availability comes from its components.
+
     Invariants: ``code`` is a non-empty id; ``barcodes`` are valid GTINs, normalised to 14
-    digits, sorted and without repeats.
+    digits, sorted and without repeats; no component repeats and none is the SKU itself.
     """
 
     code: SkuId = attrs.field(converter=sku_id)
@@ -76,19 +111,32 @@ class Sku:
     """A label for people."""
     barcodes: tuple[str, ...] = attrs.field(default=(), converter=_barcodes)
     """The GTIN/UPC/EAN codes that identify this SKU when scanned (normalised to GTIN-14)."""
+    components: tuple[Component, ...] = attrs.field(
+        default=(), converter=_components, validator=_not_itself
+    )
+    """For a bundle, what one unit is made of; empty for a stocked SKU."""
+
+    @property
+    def is_bundle(self) -> bool:
+        """True when the SKU is a bundle (it has components)."""
+        return bool(self.components)
 
 
 class Catalog:
     """The SKUs defined so far and the barcode index (a projection of ``SkuDefined`` events).
 
-    Invariant: a barcode identifies at most one SKU.
+    Invariants: a barcode identifies at most one SKU; every component of a bundle is defined
+    before the bundle. Since a defined SKU never changes, bundles cannot form a cycle: a
+    bundle can only contain SKUs that existed before it (and never itself).
     """
 
-    __slots__ = ("_by_barcode", "_skus")
+    __slots__ = ("_by_barcode", "_leaves", "_skus", "_used_in")
 
     def __init__(self) -> None:
         self._skus: dict[str, Sku] = {}
         self._by_barcode: dict[str, SkuId] = {}
+        self._leaves: dict[str, tuple[tuple[SkuId, int], ...]] = {}
+        self._used_in: dict[str, list[SkuId]] = {}
 
     def __contains__(self, sku: object) -> bool:
         return sku in self._skus
@@ -115,6 +163,24 @@ class Catalog:
             owner = self._by_barcode.get(barcode)
             if owner is not None and owner != sku.code:
                 raise DuplicateError("barcode", barcode, f"it identifies SKU {owner!r}")
+        for component in sku.components:
+            if component.sku not in self._skus:
+                raise UnknownSkuError(component.sku)
+
+    def leaves(self, sku: str) -> tuple[tuple[SkuId, int], ...]:
+        """The stocked SKUs one unit of ``sku`` is made of, with units per unit, sorted.
+
+        A stocked SKU is its own single leaf ``((sku, 1),)``; nested bundles are flattened
+        and shared components added up. Unknown SKUs raise :class:`UnknownSkuError`.
+        """
+        leaves = self._leaves.get(sku)
+        if leaves is None:
+            raise UnknownSkuError(sku)
+        return leaves
+
+    def bundles(self) -> Iterator[Sku]:
+        """The bundles defined so far."""
+        return (sku for sku in self._skus.values() if sku.components)
 
     def lookup(self, barcode: str) -> SkuId:
         """The SKU a scanned barcode identifies.
@@ -133,3 +199,17 @@ class Catalog:
         self._skus[sku.code] = sku
         for barcode in sku.barcodes:
             self._by_barcode[barcode] = sku.code
+        if not sku.components:
+            self._leaves[sku.code] = ((sku.code, 1),)
+            return
+        totals: dict[SkuId, int] = {}
+        for component in sku.components:
+            for leaf, per in self._leaves[component.sku]:
+                totals[leaf] = totals.get(leaf, 0) + per * component.quantity
+        self._leaves[sku.code] = tuple(sorted(totals.items()))
+        for leaf in totals:
+            self._used_in.setdefault(leaf, []).append(sku.code)
+
+    def bundles_using(self, sku: str) -> list[SkuId]:
+        """The bundles that contain stocked ``sku`` (directly or through nested bundles)."""
+        return list(self._used_in.get(sku, ()))

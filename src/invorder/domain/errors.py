@@ -142,6 +142,24 @@ class InvalidMovementError(ValidationError):
         super().__init__(f"invalid movement: {rule}", rule=rule, **fields)
 
 
+class InvalidBundleError(ValidationError):
+    """A bundle whose components are malformed (repeated, or the bundle itself)."""
+
+    code = "invalid_bundle"
+
+    def __init__(self, sku: str, rule: str) -> None:
+        super().__init__(f"bundle {sku!r} is not valid: {rule}", sku=sku, rule=rule)
+
+
+class InvalidPolicyError(ValidationError):
+    """A channel availability policy that cannot be applied (bad share cap, nested feeds)."""
+
+    code = "invalid_policy"
+
+    def __init__(self, rule: str, **fields: Any) -> None:
+        super().__init__(f"invalid channel policy: {rule}", rule=rule, **fields)
+
+
 # --- rejected by the current state -------------------------------------------------------
 
 
@@ -221,6 +239,35 @@ class IllegalTransitionError(RejectedError):
         if hint:
             message += f"; {hint}"
         super().__init__(message, what=what, key=key, state=state, action=action)
+
+
+class OverCommitError(RejectedError):
+    """Committing or releasing more units of a reservation than it still holds."""
+
+    code = "over_commit"
+
+    def __init__(self, reservation: str, action: str, requested: int, held: int) -> None:
+        super().__init__(
+            f"cannot {action} {requested} unit(s) of reservation {reservation!r}: only {held} "
+            f"still held; {action} at most {held}",
+            reservation=reservation,
+            action=action,
+            requested=requested,
+            held=held,
+        )
+
+
+class BundleStockError(RejectedError):
+    """A movement of a bundle SKU: bundles hold no stock, their components do."""
+
+    code = "bundle_stock"
+
+    def __init__(self, sku: str) -> None:
+        super().__init__(
+            f"{sku!r} is a bundle and holds no stock of its own; move or receive its "
+            "components instead",
+            sku=sku,
+        )
 
 
 # --- idempotency and concurrency ---------------------------------------------------------

@@ -28,6 +28,13 @@ class Operation(enum.StrEnum):
     TRANSFER_SHIP = "transfer_ship"
     TRANSFER_RECEIVE = "transfer_receive"
     TRANSFER_CLOSE = "transfer_close"
+    RESERVE = "reserve"
+    COMMIT = "commit"
+    RELEASE = "release"
+    EXPIRE = "expire"
+    PURCHASE_EXPECT = "purchase_expect"
+    PURCHASE_RECEIVE = "purchase_receive"
+    PURCHASE_CANCEL = "purchase_cancel"
 
 
 @attrs.frozen(kw_only=True)

@@ -39,6 +39,7 @@ from invorder.domain.commands import (
     ShipTransfer,
 )
 from invorder.domain.errors import (
+    BundleStockError,
     DuplicateError,
     IllegalTransitionError,
     InsufficientStockError,
@@ -324,13 +325,17 @@ def check_entry(ledger: Ledger, movements: Iterable[Movement]) -> None:
 
 
 def check_references(ledger: Ledger, movements: tuple[Movement, ...]) -> None:
-    """Raise :class:`UnknownSkuError` for the first unknown SKU of ``movements``, then
+    """Raise :class:`UnknownSkuError` for the first unknown SKU of ``movements`` (or
+    :class:`BundleStockError` for a bundle, which holds no stock of its own), then
     :class:`UnknownLocationError` for the first unknown location (source before destination).
     """
     catalog = ledger.catalog
     for movement in movements:
-        if movement.sku not in catalog:
+        defined = catalog.get(movement.sku)
+        if defined is None:
             raise UnknownSkuError(movement.sku)
+        if defined.components:
+            raise BundleStockError(movement.sku)
     for movement in movements:
         for account in (movement.source, movement.destination):
             if not ledger.has_location(account.location):
@@ -370,6 +375,14 @@ def _define_sku(ledger: Ledger, command: DefineSku, position: int) -> SkuDefined
 
 
 def _post_entry(ledger: Ledger, command: PostEntry, position: int) -> StockPosted:
+    for movement in command.movements:
+        if Bucket.RESERVED in (movement.source.bucket, movement.destination.bucket):
+            # The reserved bucket must always equal the open reservations.
+            raise InvalidMovementError(
+                "the reserved bucket changes only through reservations "
+                "(ReserveStock, CommitReservation, ReleaseReservation)",
+                sku=movement.sku,
+            )
     return _entry(
         ledger, command, position, Operation.POST, command.movements,
         command.reference, command.memo,

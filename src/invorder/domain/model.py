@@ -1,14 +1,21 @@
 """The whole domain state as one fold of the log, and the one ``decide`` over all commands.
 
-:class:`State` groups the projections of every part of the domain (the stock ledger now;
-reservations, orders and the rest add theirs here). :func:`decide` sends each command to the
-part that owns it. Both are pure in the sense of the design: ``decide`` reads the state and
-returns events or raises; only ``State.apply`` changes the projections.
+:class:`State` groups the projections of every part of the domain (the stock ledger,
+reservations, purchase orders, channels; orders and the rest add theirs here).
+:func:`decide` sends each command to the part that owns it. Both are pure in the sense of
+the design: ``decide`` reads the state and returns events or raises; only ``State.apply``
+changes the projections.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from invorder.domain import channel as _channel
 from invorder.domain import ledger as _ledger
+from invorder.domain import purchase as _purchase
+from invorder.domain import reservation as _reservation
 from invorder.domain.commands import Command
 from invorder.domain.events import Event
 
@@ -16,15 +23,74 @@ from invorder.domain.events import Event
 class State:
     """Every projection of the domain, folded from the same log."""
 
-    __slots__ = ("ledger",)
+    __slots__ = ("channels", "ledger", "purchases", "reservations")
 
     def __init__(self) -> None:
         self.ledger = _ledger.Ledger()
         """Locations, catalog, balances and transfers."""
+        self.reservations = _reservation.Reservations()
+        """Every reservation and its status."""
+        self.purchases = _purchase.Purchases()
+        """Purchase orders and their incoming lines."""
+        self.channels = _channel.Channels()
+        """Sales channels and their availability policies."""
 
     def apply(self, event: Event) -> None:
         """Fold one event into every projection that follows it."""
         self.ledger.apply(event)
+        self.reservations.apply(event)
+        self.purchases.apply(event)
+        self.channels.apply(event)
+
+
+def _reserve(state: State, command: Any, position: int) -> tuple[Event, ...]:
+    return _reservation.decide_reserve(
+        state.ledger, state.reservations, state.purchases, command, position
+    )
+
+
+def _commit(state: State, command: Any, position: int) -> tuple[Event, ...]:
+    return (_reservation.decide_commit(state.reservations, command, position),)
+
+
+def _release(state: State, command: Any, position: int) -> tuple[Event, ...]:
+    return (_reservation.decide_release(state.reservations, command, position),)
+
+
+def _sweep(state: State, command: Any, position: int) -> tuple[Event, ...]:
+    return _reservation.decide_sweep(state.reservations, command, position)
+
+
+def _expect(state: State, command: Any, position: int) -> tuple[Event, ...]:
+    return (_purchase.decide_expect(state.ledger, state.purchases, command, position),)
+
+
+def _receive(state: State, command: Any, position: int) -> tuple[Event, ...]:
+    return _purchase.decide_receive(
+        state.ledger, state.reservations, state.purchases, command, position
+    )
+
+
+def _cancel(state: State, command: Any, position: int) -> tuple[Event, ...]:
+    return _purchase.decide_cancel(
+        state.ledger, state.reservations, state.purchases, command, position
+    )
+
+
+def _define_channel(state: State, command: Any, position: int) -> tuple[Event, ...]:
+    return (_channel.decide_define(state.ledger, command, position),)
+
+
+_HANDLERS: dict[type[Command], Callable[[State, Any, int], tuple[Event, ...]]] = {
+    _reservation.ReserveStock: _reserve,
+    _reservation.CommitReservation: _commit,
+    _reservation.ReleaseReservation: _release,
+    _reservation.ExpireReservations: _sweep,
+    _purchase.ExpectPurchase: _expect,
+    _purchase.ReceivePurchase: _receive,
+    _purchase.CancelPurchase: _cancel,
+    _channel.DefineChannel: _define_channel,
+}
 
 
 def decide(state: State, command: Command, position: int) -> tuple[Event, ...]:
@@ -32,4 +98,7 @@ def decide(state: State, command: Command, position: int) -> tuple[Event, ...]:
 
     Raises the typed error of the first rule the command breaks; changes nothing.
     """
+    handler = _HANDLERS.get(type(command))
+    if handler is not None:
+        return handler(state, command, position)
     return (_ledger.decide(state.ledger, command, position),)

@@ -7,23 +7,30 @@ command carries its time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 
 import attrs
 
 from invorder.domain import _checks
+from invorder.domain import availability as _availability
+from invorder.domain.availability import ChannelAtpExplanation, StockOutRisk, StockPosition
 from invorder.domain.catalog import Sku, SkuId
+from invorder.domain.channel import Channel, ChannelDefined, PublishedSet, publish_diff
 from invorder.domain.commands import Command
 from invorder.domain.errors import (
     ConcurrencyError,
     IdempotencyConflictError,
     InvorderError,
+    NotFoundError,
+    UnknownLocationError,
 )
-from invorder.domain.events import Event, StockPosted
+from invorder.domain.events import Event, LocationDefined, SkuDefined, StockPosted
 from invorder.domain.ledger import HistoryLine, Ledger, Transfer
 from invorder.domain.location import Location, LocationId, is_within
 from invorder.domain.model import State, decide
+from invorder.domain.purchase import PurchaseLineStatus, PurchaseOrder
+from invorder.domain.reservation import Reservation, ReservationsExpired
 from invorder.domain.stock import PHYSICAL_BUCKETS, Account, Bucket
 from invorder.ports import EventStore
 
@@ -299,6 +306,220 @@ class Engine:
         if head != self._position:
             problems.append(f"engine folded {self._position} events, the log has {head}")
         return problems
+
+    # --- reservations, availability and channels (issue 3) --------------------------------
+    # Read-only queries over the reservations, purchases and channels projections. Every
+    # ATP question takes the time ``at``: reservations lapsed by then count as expired.
+
+    def reservation(self, reservation: str) -> Reservation | None:
+        """The reservation with this id (any status), or ``None``."""
+        return self._state.reservations.get(reservation)
+
+    def reservations(
+        self,
+        *,
+        sku: str | None = None,
+        location: str | None = None,
+        reference: str | None = None,
+        open_only: bool = True,
+    ) -> list[Reservation]:
+        """Reservations in the order made, filtered by SKU, location subtree, reference
+        (the order line) and openness."""
+        return [
+            r
+            for r in self._state.reservations
+            if (not open_only or r.held)
+            and (sku is None or r.sku == sku)
+            and (location is None or is_within(r.location, location))
+            and (reference is None or r.reference == reference)
+        ]
+
+    def _known_location(self, location: str | None) -> None:
+        if location is not None and not self._ledger.has_location(location):
+            raise UnknownLocationError(location)
+
+    def atp(self, sku: str, location: str, at: datetime) -> int:
+        """Available to promise of ``sku`` (stocked or bundle) over ``location``'s subtree.
+
+        Raises :class:`~invorder.UnknownSkuError` / :class:`~invorder.UnknownLocationError`
+        for what was never defined.
+        """
+        self._known_location(location)
+        return _availability.location_atp(self._ledger, self._state.reservations, sku, location, at)
+
+    def atp_by_date(self, sku: str, location: str, by: datetime, at: datetime) -> int:
+        """What will be promisable by ``by``: ATP at ``at`` plus unclaimed incoming due."""
+        self._known_location(location)
+        state = self._state
+        return _availability.atp_by_date(
+            state.ledger, state.reservations, state.purchases, sku, location, by, at
+        )
+
+    def stock_position(self, sku: str, at: datetime, location: str | None = None) -> StockPosition:
+        """On hand, every bucket, incoming by ETA, ATP and ATP per channel for ``sku``."""
+        state = self._state
+        return _availability.stock_position(
+            state.ledger, state.reservations, state.purchases, state.channels, sku, location, at
+        )
+
+    def stock_out_risk(
+        self,
+        at: datetime,
+        *,
+        location: str | None = None,
+        threshold: int = 1,
+        demand: Mapping[str, int] | None = None,
+        horizon: datetime | None = None,
+    ) -> list[StockOutRisk]:
+        """SKUs whose ATP is below ``threshold`` or below ``demand`` by ``horizon``."""
+        self._known_location(location)
+        state = self._state
+        return _availability.stock_out_risk(
+            state.ledger, state.reservations, state.purchases, at,
+            location=location, threshold=threshold, demand=demand, horizon=horizon,
+        )  # fmt: skip
+
+    def purchase_order(self, purchase_order: str) -> PurchaseOrder | None:
+        """The purchase order with this id, or ``None``."""
+        return self._state.purchases.get(purchase_order)
+
+    def late_purchase_lines(self, at: datetime) -> list[tuple[PurchaseOrder, PurchaseLineStatus]]:
+        """Open purchase lines past their ETA at ``at`` with units still outstanding."""
+        return self._state.purchases.late(at)
+
+    def channel(self, channel: str) -> Channel | None:
+        """The channel's current policy, or ``None``."""
+        return self._state.channels.get(channel)
+
+    def channels(self) -> list[Channel]:
+        """Every channel, in the order first defined."""
+        return list(self._state.channels)
+
+    def _channel(self, channel: str) -> Channel:
+        found = self._state.channels.get(channel)
+        if found is None:
+            raise NotFoundError("channel", channel)
+        return found
+
+    def channel_atp(self, channel: str, sku: str, at: datetime) -> int:
+        """What ``channel`` may sell of ``sku`` at ``at``."""
+        state = self._state
+        return _availability.channel_atp(
+            state.ledger, state.reservations, state.purchases, self._channel(channel), sku, at
+        )
+
+    def channel_atp_all(self, channel: str, at: datetime) -> dict[str, int]:
+        """Channel ATP of every SKU in the catalog: the set to publish to ``channel``."""
+        state = self._state
+        return _availability.channel_atp_all(
+            state.ledger, state.reservations, state.purchases, self._channel(channel), at
+        )
+
+    def explain_channel_atp(self, channel: str, sku: str, at: datetime) -> ChannelAtpExplanation:
+        """The channel ATP of ``sku`` with the location figures, safety stock and caps."""
+        state = self._state
+        return _availability.explain_channel_atp(
+            state.ledger, state.reservations, state.purchases, self._channel(channel), sku, at
+        )
+
+    def publish(self, channel: str, at: datetime) -> PublishedSet:
+        """The whole set to publish to ``channel`` at ``at``, stamped with the log position."""
+        return PublishedSet(channel, self._position, at, self.channel_atp_all(channel, at))
+
+    def publish_diff(
+        self, channel: str, at: datetime, previous: PublishedSet | Mapping[str, int]
+    ) -> dict[str, int]:
+        """The SKUs whose channel ATP at ``at`` differs from ``previous``, with the new figure
+        (SKUs gone from the set come back as 0), sorted by SKU.
+
+        With a :class:`PublishedSet` from :meth:`publish`, only the SKUs the log touched
+        since its position (bundles over them included) and those whose reservations lapsed
+        between its time and ``at`` are recomputed; with a plain mapping (or after the
+        channel's policy or the locations changed), every SKU is.
+        """
+        target = self._channel(channel)
+        if not isinstance(previous, PublishedSet):
+            return publish_diff(previous, self.channel_atp_all(channel, at))
+        candidates = self._touched_since(previous, channel, at)
+        if candidates is None:
+            return publish_diff(previous.quantities, self.channel_atp_all(channel, at))
+        state = self._state
+        current = _availability.channel_atp_all(
+            state.ledger, state.reservations, state.purchases, target, at, sorted(candidates)
+        )
+        old = previous.quantities
+        return {sku: qty for sku, qty in current.items() if old.get(sku) != qty}
+
+    def verify_availability(self) -> list[str]:
+        """Rebuild the reservations, purchase orders and channels from the log and describe
+        any difference from this engine's projections (none: ``[]``).
+
+        It also checks that each ``reserved`` balance equals what open reservations hold.
+        """
+        fresh = State()
+        for event in self._store.read(0):
+            fresh.apply(event)
+        problems: list[str] = []
+        mine = self._state
+        if list(fresh.reservations) != list(mine.reservations):
+            problems.append("reservations differ from the log")
+        if list(fresh.purchases) != list(mine.purchases):
+            problems.append("purchase orders differ from the log")
+        if list(fresh.channels) != list(mine.channels):
+            problems.append("channels differ from the log")
+        held: dict[tuple[str, str], int] = {}
+        for r in mine.reservations.open():
+            for leaf, per in r.leaves:
+                held[(leaf, r.location)] = held.get((leaf, r.location), 0) + per * r.backed
+        for sku in sorted(self._ledger.skus_with_stock()):
+            for account, quantity in self._ledger.balances(sku).items():
+                if account.bucket is Bucket.RESERVED and not account.is_virtual:
+                    expected = held.pop((sku, account.location), 0)
+                    if quantity != expected:
+                        problems.append(
+                            f"{sku!r} at {account.location}: reserved {quantity}, "
+                            f"open reservations hold {expected}"
+                        )
+        for (code, location), quantity in sorted(held.items()):
+            if quantity:
+                problems.append(f"{code!r} at {location}: reserved 0, open reservations hold "
+                                f"{quantity}")  # fmt: skip
+        return problems
+
+    def _touched_since(self, previous: PublishedSet, channel: str, at: datetime) -> set[str] | None:
+        if previous.channel != channel or previous.position > self._position or at < previous.at:
+            return None
+        reservations = self._state.reservations
+        touched: set[str] = set()
+
+        def add_reservation(rid: str) -> None:
+            r = reservations.get(rid)
+            if r is not None:
+                touched.update(leaf for leaf, _per in r.leaves)
+
+        for event in self._store.read(previous.position, self._position):
+            kind = type(event)
+            if kind is StockPosted:
+                assert isinstance(event, StockPosted)
+                touched.update(m.sku for m in event.movements)
+                add_reservation(event.reference)
+            elif kind is ReservationsExpired:
+                assert isinstance(event, ReservationsExpired)
+                for rid in event.reservations:
+                    add_reservation(rid)
+            elif kind is SkuDefined:
+                assert isinstance(event, SkuDefined)
+                touched.add(event.sku.code)
+            elif kind is ChannelDefined or kind is LocationDefined:
+                return None
+        for r in reservations.due(at):
+            assert r.expires_at is not None
+            if r.expires_at > previous.at:
+                touched.update(leaf for leaf, _per in r.leaves)
+        catalog = self._ledger.catalog
+        for sku in list(touched):
+            touched.update(catalog.bundles_using(sku))
+        return touched
 
 
 def _conflict(first: Command, second: Command) -> IdempotencyConflictError:
