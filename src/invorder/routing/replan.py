@@ -144,12 +144,22 @@ def _explain(
     entries = []
     for entry in base.locations:
         decision = entry.decision
+        excluded_by, reason = entry.excluded_by, entry.exclusion_reason
         if kept.get(entry.location):
+            if excluded_by is not None:
+                decision = f"re-routing the rest: excluded by {excluded_by}: {reason}"
+                excluded_by = reason = None
             decision = f"kept {kept[entry.location]} units from the previous plan" + (
                 f"; {decision}" if decision else ""
             )
         entries.append(
-            attrs.evolve(entry, decision=decision, allocated=units.get(entry.location, 0))
+            attrs.evolve(
+                entry,
+                decision=decision,
+                excluded_by=excluded_by,
+                exclusion_reason=reason,
+                allocated=units.get(entry.location, 0),
+            )
         )
     listed = {entry.location for entry in entries}
     for loc in sorted(units.keys() - listed):
