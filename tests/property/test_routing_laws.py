@@ -136,7 +136,7 @@ def test_host_rule_mixes_with_built_ins(request: RoutingRequest, built_in: objec
     assert_routing_laws(half_then_built_in, request)
 
 
-@given(st.lists(routing_requests(max_locations=4), min_size=1, max_size=4), pipelines())
+@given(st.lists(routing_requests(max_locations=4), min_size=1, max_size=3), pipelines())
 def test_waves_never_share_more_than_the_pool(
     drafts: list[RoutingRequest], rule: object
 ) -> None:

@@ -36,7 +36,7 @@ def _wave_requests(drafts: list[RoutingRequest]) -> list[RoutingRequest]:
     ]
 
 
-waves = st.lists(routing_requests(max_locations=4, max_lines=3), min_size=1, max_size=4)
+waves = st.lists(routing_requests(max_locations=4, max_lines=3), min_size=1, max_size=3)
 weights = st.fixed_dictionaries({channel: st.integers(0, 3) for channel in CHANNELS})
 
 

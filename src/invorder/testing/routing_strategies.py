@@ -10,9 +10,7 @@ Needs the ``test`` extra (hypothesis). Typical use::
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
-from decimal import Decimal
 from typing import Any
 
 from hypothesis import strategies as st
@@ -67,95 +65,124 @@ BASE_TIME = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
 """Requests' ``now`` lies within 18 hours after this time."""
 
 
+_POINTS = (
+    Coordinates(40.7, -74.0),
+    Coordinates(41.9, -87.6),
+    Coordinates(34.0, -118.2),
+    Coordinates(47.6, -122.3),
+    Coordinates(51.5, -0.1),
+    Coordinates(-33.9, 151.2),
+)
+
+
 def coordinates() -> st.SearchStrategy[Coordinates]:
-    """Points on Earth, rounded to 0.1 degree."""
-    return st.builds(
-        Coordinates,
-        lat=st.integers(-600, 700).map(lambda v: v / 10),
-        lon=st.integers(-1800, 1800).map(lambda v: v / 10),
-    )
+    """A few real cities (few draws keep generation fast; distances still vary)."""
+    return st.sampled_from(_POINTS)
 
 
-def money(currency: str = "USD") -> st.SearchStrategy[Money]:
-    """Amounts from 0 to 100.00 in one currency."""
-    return st.integers(0, 10_000).map(lambda cents: Money(Decimal(cents) / 100, currency))
+_RATES = (
+    ShippingRate(per_shipment=Money("5.00", "USD")),
+    ShippingRate(per_shipment=Money("3.50", "USD"), per_unit=Money("0.40", "USD"), zone="Z1"),
+    ShippingRate(per_shipment=Money("9.00", "USD"), method=ShippingMethod.EXPRESS),
+    ShippingRate(
+        per_shipment=Money("2.00", "USD"),
+        per_unit=Money("1.00", "USD"),
+        zone="Z2",
+        method=ShippingMethod.STANDARD,
+    ),
+)
+_CUTOFFS: tuple[dict[ShippingMethod, time], ...] = (
+    {},
+    {ShippingMethod.EXPRESS: time(12), ShippingMethod.STANDARD: time(17)},
+    {ShippingMethod.SAME_DAY: time(9), ShippingMethod.TWO_DAY: time(15)},
+    {method: time(23) for method in ShippingMethod},
+)
+_CHANNEL_SETS = (frozenset(), frozenset({"shopify"}), frozenset({"amazon", "shopify"}))
+_KIND_SETS = (frozenset(), frozenset({OrderKind.WHOLESALE}), frozenset({OrderKind.DTC}))
+
+
+_STOCK = st.lists(st.integers(0, 12), min_size=len(SKUS), max_size=len(SKUS))
+_DAILY = st.sampled_from((None, None, 0, 5, 20))
+_WHERE = st.sampled_from((None, *_POINTS))
+_ZONE = st.sampled_from((None, *ZONES))
+_SHIPMENTS = st.sampled_from((None, None, 0, 1, 3))
+_RATE_LISTS = st.lists(st.sampled_from(_RATES), max_size=2, unique=True)
+_CHANNEL_SET = st.sampled_from(_CHANNEL_SETS)
+_KIND_SET = st.sampled_from(_KIND_SETS)
+_CUTOFF = st.sampled_from(_CUTOFFS)
+_ONLINE = st.sampled_from((True, True, True, False))
+_USED = st.integers(0, 20)
 
 
 @st.composite
-def location_facts(draw: Any, location: str, skus: Sequence[str] = SKUS) -> LocationFacts:
-    """One candidate location with random ATP (often zero), facts and shipping rates."""
-    atp = {
-        sku: draw(st.integers(0, 12)) for sku in draw(st.lists(st.sampled_from(skus), unique=True))
-    }
-    daily = draw(st.none() | st.integers(0, 40))
-    used = 0 if daily is None else draw(st.integers(0, daily))
-    rates = draw(
-        st.lists(
-            st.builds(
-                ShippingRate,
-                per_shipment=money(),
-                per_unit=st.none() | money(),
-                zone=st.none() | st.sampled_from(ZONES),
-                method=st.none() | st.sampled_from(ShippingMethod),
-            ),
-            max_size=3,
-        )
-    )
-    cutoffs = draw(
-        st.dictionaries(
-            st.sampled_from(ShippingMethod), st.integers(0, 23).map(lambda h: time(h)), max_size=3
-        )
-    )
+def location_facts(draw: Any, location: str) -> LocationFacts:
+    """One candidate location with random ATP of :data:`SKUS` (often zero or unlisted),
+    capacity, shipping rates, channels, kinds, cutoffs and online flag."""
+    stock = draw(_STOCK)
+    atp = {sku: quantity for sku, quantity in zip(SKUS, stock, strict=True) if quantity % 4}
+    daily = draw(_DAILY)
     return LocationFacts(
         location=location,
         atp=atp,
-        coordinates=draw(st.none() | coordinates()),
-        zone=draw(st.none() | st.sampled_from(ZONES)),
+        coordinates=draw(_WHERE),
+        zone=draw(_ZONE),
         daily_capacity=daily,
-        used_today=used,
-        shipments_left=draw(st.none() | st.integers(0, 5)),
-        shipping_rates=rates,
-        channels=draw(st.frozensets(st.sampled_from(CHANNELS), max_size=2)),
-        kinds=draw(st.frozensets(st.sampled_from(OrderKind), max_size=2)),
-        cutoffs=cutoffs,
-        online=draw(st.sampled_from((True, True, True, False))),
+        used_today=0 if daily is None else min(draw(_USED), daily),
+        shipments_left=draw(_SHIPMENTS),
+        shipping_rates=draw(_RATE_LISTS),
+        channels=draw(_CHANNEL_SET),
+        kinds=draw(_KIND_SET),
+        cutoffs=draw(_CUTOFF),
+        online=draw(_ONLINE),
     )
+
+
+_AGE = st.integers(0, 5000)
+_CHANNEL = st.sampled_from(CHANNELS)
+_KIND = st.sampled_from(OrderKind)
+_TIER = st.sampled_from(("standard", "gold"))
+_METHOD = st.sampled_from(ShippingMethod)
+_SHIP_BY = st.sampled_from((None, 2, 10, 30)).map(
+    lambda h: None if h is None else BASE_TIME + timedelta(hours=h)
+)
+_PRIORITY = st.integers(0, 2)
+_VALUE = st.sampled_from((None, Money("15.00", "USD"), Money("250.00", "USD")))
+_BOOL = st.booleans()
 
 
 @st.composite
 def order_views(draw: Any, order_id: str = "o-1") -> OrderView:
     """An order view with random channel, kind, tier, ship-to, method, value and times."""
-    placed = BASE_TIME - timedelta(minutes=draw(st.integers(0, 5000)))
     return OrderView(
         order_id=order_id,
-        channel=draw(st.sampled_from(CHANNELS)),
-        kind=draw(st.sampled_from(OrderKind)),
-        placed_at=placed,
-        customer_tier=draw(st.sampled_from(("standard", "gold"))),
-        ship_to=ShipTo(
-            coordinates=draw(st.none() | coordinates()),
-            zone=draw(st.none() | st.sampled_from(ZONES)),
-        ),
-        shipping_method=draw(st.sampled_from(ShippingMethod)),
-        ship_by=draw(st.none() | st.integers(0, 72).map(lambda h: BASE_TIME + timedelta(hours=h))),
-        priority=draw(st.integers(0, 2)),
-        value=draw(st.none() | money()),
-        ship_complete=draw(st.booleans()),
+        channel=draw(_CHANNEL),
+        kind=draw(_KIND),
+        placed_at=BASE_TIME - timedelta(minutes=draw(_AGE)),
+        customer_tier=draw(_TIER),
+        ship_to=ShipTo(coordinates=draw(_WHERE), zone=draw(_ZONE)),
+        shipping_method=draw(_METHOD),
+        ship_by=draw(_SHIP_BY),
+        priority=draw(_PRIORITY),
+        value=draw(_VALUE),
+        ship_complete=draw(_BOOL),
     )
+
+
+_SKU = st.sampled_from(SKUS)
+_QUANTITY = st.integers(1, 10)
 
 
 @st.composite
-def request_lines(
-    draw: Any, skus: Sequence[str] = SKUS, max_lines: int = 4
-) -> tuple[RequestLine, ...]:
-    """1..max_lines lines; SKUs may repeat across lines."""
+def request_lines(draw: Any, max_lines: int = 4) -> tuple[RequestLine, ...]:
+    """1..max_lines lines of :data:`SKUS`; SKUs may repeat across lines."""
     count = draw(st.integers(1, max_lines))
     return tuple(
-        RequestLine(
-            line_id=f"L{index}", sku=draw(st.sampled_from(skus)), quantity=draw(st.integers(1, 10))
-        )
+        RequestLine(line_id=f"L{index}", sku=draw(_SKU), quantity=draw(_QUANTITY))
         for index in range(1, count + 1)
     )
+
+
+_NOW = st.integers(0, 18 * 60)
 
 
 @st.composite
@@ -172,7 +199,7 @@ def routing_requests(
         order=draw(order_views(order_id)),
         lines=draw(request_lines(max_lines=max_lines)),
         locations=[draw(location_facts(name)) for name in names],
-        now=BASE_TIME + timedelta(minutes=draw(st.integers(0, 18 * 60))),
+        now=BASE_TIME + timedelta(minutes=draw(_NOW)),
     )
 
 
