@@ -137,9 +137,7 @@ def test_host_rule_mixes_with_built_ins(request: RoutingRequest, built_in: objec
 
 
 @given(st.lists(routing_requests(max_locations=4), min_size=1, max_size=3), pipelines())
-def test_waves_never_share_more_than_the_pool(
-    drafts: list[RoutingRequest], rule: object
-) -> None:
+def test_waves_never_share_more_than_the_pool(drafts: list[RoutingRequest], rule: object) -> None:
     shared = drafts[0].locations
     requests = [
         attrs.evolve(d, order=attrs.evolve(d.order, order_id=f"o-{i}"), locations=shared)

@@ -170,7 +170,9 @@ def _explain(
 def replan(wave: WaveResult, changes: Iterable[SupplyChange], rule: RoutingRule) -> Replan:
     """Re-plan ``wave`` after ``changes``. Existing allocations are kept where the new pool
     still holds them (higher-priority orders first); then every unit that lost its place or
-    was backordered is routed again with ``rule``, in priority order. Cancelled units stay
+    was backordered is routed again with ``rule``, in priority order. Units an order still
+    holds are never taken from it for another order (this keeps churn low; run
+    :func:`allocate_wave` afresh to re-prioritise from scratch). Cancelled units stay
     cancelled. Nothing is applied: the result says what would change."""
     changes = tuple(changes)
     start = apply_changes(wave.supply, changes)

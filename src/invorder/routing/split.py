@@ -183,7 +183,7 @@ class MinimiseShipments:
             elif examined > self.exact_budget:
                 notes.append(
                     f"exact search stopped after {self.exact_budget} subsets: greedy cover of "
-                    f"{len(greedy)} shipment(s) kept"
+                    f"{len(greedy)} location(s) kept"
                 )
             else:
                 notes.append(f"greedy cover of {len(greedy)} shipment(s) is minimal")
