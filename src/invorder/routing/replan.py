@@ -56,6 +56,8 @@ class LocationOffline:
 SupplyChange = StockArrived | PurchaseOrderSlipped | ShortPicked | LocationOffline
 """One change of supply fed to :func:`replan`."""
 
+_CHANGES = (StockArrived, PurchaseOrderSlipped, ShortPicked, LocationOffline)
+
 
 @attrs.frozen
 class Reroute:
@@ -102,6 +104,16 @@ def apply_changes(supply: Supply, changes: Iterable[SupplyChange]) -> Supply:
     atp = {loc: dict(skus) for loc, skus in supply.atp.items()}
     capacity = dict(supply.capacity)
     shipments = dict(supply.shipments)
+    changes = tuple(changes)
+    for change in changes:
+        if not isinstance(
+            change, StockArrived | PurchaseOrderSlipped | ShortPicked | LocationOffline
+        ):
+            raise InvalidRoutingRequestError(
+                "replan takes StockArrived, PurchaseOrderSlipped, ShortPicked or "
+                "LocationOffline changes",
+                value=change,
+            )
     for change in changes:
         if isinstance(change, LocationOffline):
             atp[change.location] = {}
@@ -112,14 +124,8 @@ def apply_changes(supply: Supply, changes: Iterable[SupplyChange]) -> Supply:
         have = skus.get(change.sku, 0)
         if isinstance(change, StockArrived):
             skus[change.sku] = have + change.quantity
-        elif isinstance(change, PurchaseOrderSlipped | ShortPicked):
-            skus[change.sku] = max(have - change.quantity, 0)
         else:
-            raise InvalidRoutingRequestError(
-                "replan takes StockArrived, PurchaseOrderSlipped, ShortPicked or "
-                "LocationOffline changes",
-                value=change,
-            )
+            skus[change.sku] = max(have - change.quantity, 0)
     return Supply(
         atp=_frozen({loc: _frozen(skus) for loc, skus in atp.items()}),
         capacity=_frozen(capacity),

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, time, tzinfo
 from decimal import Decimal
-from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -18,6 +17,7 @@ from invorder.domain.location import LocationId, location_id
 from invorder.domain.money import Money
 from invorder.domain.party import ChannelId, CustomerId, LineId, OrderId, OrderKind
 from invorder.domain.shipping import Coordinates, ShippingMethod, ShipTo
+from invorder.routing._frozen import FrozenMap
 
 
 def _optional_aware(instance: object, attribute: Any, value: Any) -> None:
@@ -38,6 +38,26 @@ def _instance_of(kind: type | tuple[type, ...], field: str) -> Any:
     return check
 
 
+def _order_id(value: str) -> OrderId:
+    _checks.check_identifier("order_id", value)
+    return OrderId(value)
+
+
+def _channel(value: str) -> ChannelId:
+    _checks.check_identifier("channel", value)
+    return ChannelId(value)
+
+
+def _customer(value: str) -> CustomerId:
+    _checks.check_identifier("customer_id", value)
+    return CustomerId(value)
+
+
+def _line(value: str) -> LineId:
+    _checks.check_identifier("line_id", value)
+    return LineId(value)
+
+
 @attrs.frozen
 class OrderView:
     """The facts about an order that routing needs; the order lifecycle builds it.
@@ -45,15 +65,15 @@ class OrderView:
     Invariants: ids are non-empty; ``placed_at`` and ``ship_by`` are aware datetimes.
     """
 
-    order_id: OrderId = attrs.field(validator=_checks.identifier)
+    order_id: OrderId = attrs.field(converter=_order_id)
     """The order's id."""
-    channel: ChannelId = attrs.field(validator=_checks.identifier)
+    channel: ChannelId = attrs.field(converter=_channel)
     """The sales channel it came from."""
     kind: OrderKind = attrs.field(validator=_instance_of(OrderKind, "kind"))
     """DTC, marketplace or wholesale."""
     placed_at: datetime = attrs.field(validator=_checks.aware_datetime)
     """When the customer placed it (its age orders waves)."""
-    customer_id: CustomerId = attrs.field(default=CustomerId("anonymous"))
+    customer_id: CustomerId = attrs.field(default=CustomerId("anonymous"), converter=_customer)
     """Who placed it."""
     customer_tier: str = attrs.field(default="standard", validator=_checks.identifier)
     """The customer's tier (``"standard"``, ``"gold"``, ...), for conditions."""
@@ -75,15 +95,11 @@ class OrderView:
     """The customer asked for one shipment; conditions may pick a ship-complete pipeline."""
 
 
-def _line_id(instance: object, attribute: Any, value: Any) -> None:
-    _checks.check_identifier("line_id", value)
-
-
 @attrs.frozen
 class RequestLine:
     """One order line to route: a SKU and a positive quantity."""
 
-    line_id: LineId = attrs.field(validator=_line_id)
+    line_id: LineId = attrs.field(converter=_line)
     """The line's id, unique within the order."""
     sku: SkuId = attrs.field(converter=sku_id)
     """The SKU ordered."""
@@ -122,7 +138,7 @@ def _atp(value: Mapping[str, int] | Iterable[tuple[str, int]]) -> Mapping[SkuId,
         if type(quantity) is not int or quantity < 0:
             raise InvalidQuantityError(f"atp[{sku!r}]", quantity, allow_zero=True)
         result[sku_id(sku)] = quantity
-    return MappingProxyType(dict(sorted(result.items())))
+    return FrozenMap(dict(sorted(result.items())))
 
 
 def _cutoffs(value: Mapping[ShippingMethod, time]) -> Mapping[ShippingMethod, time]:
@@ -133,7 +149,7 @@ def _cutoffs(value: Mapping[ShippingMethod, time]) -> Mapping[ShippingMethod, ti
                 method=method,
                 cutoff=cutoff,
             )
-    return MappingProxyType(dict(sorted(value.items(), key=lambda item: item[0].speed_rank)))
+    return FrozenMap(dict(sorted(value.items(), key=lambda item: item[0].speed_rank)))
 
 
 def _optional_count(instance: object, attribute: Any, value: Any) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -18,6 +17,7 @@ from invorder.domain.errors import (
 )
 from invorder.domain.location import LocationId
 from invorder.domain.party import ChannelId, OrderId, OrderKind
+from invorder.routing._frozen import FrozenMap
 from invorder.routing.plan import Allocation, AllocationPlan, check_plan
 from invorder.routing.request import OrderView, RoutingRequest
 from invorder.routing.rule import RoutingRule
@@ -43,7 +43,7 @@ def default_priority(order: OrderView) -> tuple[Any, ...]:
 
 
 def _frozen(value: Mapping[Any, Any]) -> Mapping[Any, Any]:
-    return MappingProxyType(dict(sorted(value.items())))
+    return FrozenMap(dict(sorted(value.items())))
 
 
 @attrs.frozen

@@ -97,8 +97,16 @@ _CUTOFFS: tuple[dict[ShippingMethod, time], ...] = (
     {ShippingMethod.SAME_DAY: time(9), ShippingMethod.TWO_DAY: time(15)},
     {method: time(23) for method in ShippingMethod},
 )
-_CHANNEL_SETS = (frozenset(), frozenset({"shopify"}), frozenset({"amazon", "shopify"}))
-_KIND_SETS = (frozenset(), frozenset({OrderKind.WHOLESALE}), frozenset({OrderKind.DTC}))
+_CHANNEL_SETS: tuple[frozenset[str], ...] = (
+    frozenset(),
+    frozenset({"shopify"}),
+    frozenset({"amazon", "shopify"}),
+)
+_KIND_SETS: tuple[frozenset[OrderKind], ...] = (
+    frozenset(),
+    frozenset({OrderKind.WHOLESALE}),
+    frozenset({OrderKind.DTC}),
+)
 
 
 _STOCK = st.lists(st.integers(0, 12), min_size=len(SKUS), max_size=len(SKUS))
