@@ -3,6 +3,7 @@
 ``import invorder`` is the one import path: every public name is listed in ``__all__``.
 """
 
+from invorder import routing
 from invorder.adapters.memory import MemoryEventStore
 from invorder.codec import Codec, CodecError, make_converter
 from invorder.domain.catalog import Sku, SkuId, normalize_barcode
@@ -26,15 +27,22 @@ from invorder.domain.commands import (
 )
 from invorder.domain.errors import (
     ConcurrencyError,
+    CurrencyMismatchError,
     DuplicateError,
     IdempotencyConflictError,
     IllegalTransitionError,
+    InconsistentSupplyError,
     InsufficientStockError,
     InvalidBarcodeError,
+    InvalidCoordinatesError,
     InvalidIdentifierError,
     InvalidLocationError,
+    InvalidMoneyError,
     InvalidMovementError,
+    InvalidPlanError,
     InvalidQuantityError,
+    InvalidRoutingRequestError,
+    InvalidRoutingRuleError,
     InvorderError,
     NaiveDatetimeError,
     NotFoundError,
@@ -55,6 +63,9 @@ from invorder.domain.location import (
     Location,
     LocationId,
 )
+from invorder.domain.money import Money
+from invorder.domain.party import ChannelId, CustomerId, LineId, OrderId, OrderKind
+from invorder.domain.shipping import Coordinates, ShippingMethod, ShipTo
 from invorder.domain.stock import PHYSICAL_BUCKETS, Account, Bucket, Movement
 from invorder.engine import Engine, Outcome, Rejected
 from invorder.ports import EventStore
@@ -70,12 +81,16 @@ __all__ = [
     "Account",
     "Bucket",
     "CUSTOMER",
+    "ChannelId",
     "CloseTransfer",
     "Codec",
     "CodecError",
     "Command",
     "ConcurrencyError",
+    "Coordinates",
     "CountStock",
+    "CurrencyMismatchError",
+    "CustomerId",
     "DefineLocation",
     "DefineSku",
     "DuplicateError",
@@ -85,25 +100,35 @@ __all__ = [
     "HistoryLine",
     "IdempotencyConflictError",
     "IllegalTransitionError",
+    "InconsistentSupplyError",
     "InsufficientStockError",
     "InvalidBarcodeError",
+    "InvalidCoordinatesError",
     "InvalidIdentifierError",
     "InvalidLocationError",
+    "InvalidMoneyError",
     "InvalidMovementError",
+    "InvalidPlanError",
     "InvalidQuantityError",
+    "InvalidRoutingRequestError",
+    "InvalidRoutingRuleError",
     "InvorderError",
     "Ledger",
     "LedgerCommand",
+    "LineId",
     "Location",
     "LocationDefined",
     "LocationId",
     "MarkDamaged",
     "MemoryEventStore",
-    "Movement",
+    "Money",
     "MoveStock",
+    "Movement",
     "NaiveDatetimeError",
     "NotFoundError",
     "Operation",
+    "OrderId",
+    "OrderKind",
     "Outcome",
     "PHYSICAL_BUCKETS",
     "PRODUCTION",
@@ -117,7 +142,9 @@ __all__ = [
     "SCRAP",
     "SUPPLIER",
     "ScrapStock",
+    "ShipTo",
     "ShipTransfer",
+    "ShippingMethod",
     "Sku",
     "SkuDefined",
     "SkuId",
@@ -132,4 +159,5 @@ __all__ = [
     "in_memory",
     "make_converter",
     "normalize_barcode",
+    "routing",
 ]
