@@ -131,6 +131,10 @@ class Budget:
         capacity = self._capacity[location]
         return atp if capacity is None else min(atp, capacity)
 
+    def capacity(self, location: LocationId) -> int | None:
+        """Units ``location`` can still ship over all SKUs (``None`` for unlimited)."""
+        return self._capacity.get(location, 0)
+
     def take(self, location: LocationId, sku: SkuId, wanted: int) -> int:
         """Take up to ``wanted`` units; return how many were taken."""
         taken = min(wanted, self.available(location, sku))

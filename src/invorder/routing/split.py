@@ -145,10 +145,17 @@ class MinimiseShipments:
     def _greedy(
         self, request: RoutingRequest, useful: Sequence[RankedLocation], budget: Budget
     ) -> list[RankedLocation]:
-        remaining: dict[SkuId, int] = request.demand()
         chosen: list[RankedLocation] = []
         left = list(useful)
-        while left and any(remaining.values()):
+        while left:
+            trial = budget.copy(only=[entry.location for entry in chosen])
+            allocations, _ = _fill(request, chosen, trial)
+            remaining: dict[SkuId, int] = {}
+            for line in request.lines:
+                short = line.quantity - sum(a.quantity for a in allocations[line.line_id])
+                remaining[line.sku] = remaining.get(line.sku, 0) + short
+            if not any(remaining.values()):
+                break
             best: tuple[int, int] | None = None
             pick: RankedLocation | None = None
             for entry in left:
@@ -156,6 +163,8 @@ class MinimiseShipments:
                     min(need, budget.available(entry.location, sku))
                     for sku, need in remaining.items()
                 )
+                cap = budget.capacity(entry.location)
+                gain = gain if cap is None else min(gain, cap)
                 key = (-gain, entry.rank)
                 if gain and (best is None or key < best):
                     best, pick = key, entry
@@ -163,9 +172,8 @@ class MinimiseShipments:
                 break
             chosen.append(pick)
             left.remove(pick)
-            for sku, need in remaining.items():
-                remaining[sku] = need - min(need, budget.available(pick.location, sku))
-        return sorted(chosen, key=lambda entry: entry.rank)
+            chosen.sort(key=lambda entry: entry.rank)
+        return chosen
 
     def split(
         self, request: RoutingRequest, ranked: Sequence[RankedLocation], budget: Budget
