@@ -27,15 +27,25 @@ class Branch:
     amounts of two currencies raises :class:`CurrencyMismatchError`."""
 
     name: str
+    """Shown in explanations as the branch taken."""
     rule: RoutingRule
+    """The rule orders matching this branch get."""
     kinds: frozenset[OrderKind] = frozenset()
+    """Order kinds that match (empty: any)."""
     channels: frozenset[str] = frozenset()
+    """Channels that match (empty: any)."""
     tiers: frozenset[str] = frozenset()
+    """Customer tiers that match (empty: any)."""
     methods: frozenset[ShippingMethod] = frozenset()
+    """Shipping methods that match (empty: any)."""
     min_value: Money | None = None
+    """Smallest order value that matches (inclusive)."""
     max_value: Money | None = None
+    """Order values below this match (exclusive)."""
     ship_complete: bool | None = None
+    """The ship-complete flag that matches (``None``: either)."""
     test: Callable[[OrderView], bool] | None = None
+    """A host predicate on the order view."""
 
     def matches(self, order: OrderView) -> bool:
         """True when every condition holds for ``order``."""
@@ -135,7 +145,9 @@ class Choice:
     rule, else the fallback; the plan's explanation names the branch."""
 
     branches: tuple[Branch, ...]
+    """Tried in order."""
     fallback: RoutingRule
+    """The rule when no branch matches."""
 
     def select(self, order: OrderView) -> tuple[str, RoutingRule]:
         """The branch name and rule ``order`` gets."""

@@ -24,8 +24,11 @@ class StockArrived:
     """Units became available at a location (received, transferred in, restocked)."""
 
     location: LocationId = attrs.field(converter=location_id)
+    """Where."""
     sku: SkuId = attrs.field(converter=sku_id)
+    """Which SKU."""
     quantity: int = attrs.field(validator=_checks.positive_quantity)
+    """How many units more."""
 
 
 @attrs.frozen
@@ -33,8 +36,11 @@ class PurchaseOrderSlipped:
     """Incoming units counted in ATP will not arrive in time: they leave the pool."""
 
     location: LocationId = attrs.field(converter=location_id)
+    """Where the units were expected."""
     sku: SkuId = attrs.field(converter=sku_id)
+    """Which SKU."""
     quantity: int = attrs.field(validator=_checks.positive_quantity)
+    """How many units leave the pool."""
 
 
 @attrs.frozen
@@ -42,8 +48,11 @@ class ShortPicked:
     """A picker found fewer units than the books said: they leave the pool."""
 
     location: LocationId = attrs.field(converter=location_id)
+    """Where the pick fell short."""
     sku: SkuId = attrs.field(converter=sku_id)
+    """Which SKU."""
     quantity: int = attrs.field(validator=_checks.positive_quantity)
+    """How many units are missing."""
 
 
 @attrs.frozen
@@ -64,10 +73,15 @@ class Reroute:
     """A line whose units now ship from other locations (or fewer of them)."""
 
     order_id: OrderId
+    """The order."""
     line_id: LineId
+    """The line."""
     sku: SkuId
+    """Its SKU."""
     before: tuple[Allocation, ...]
+    """Where it shipped from in the old plan."""
     after: tuple[Allocation, ...]
+    """Where it ships from now."""
 
 
 @attrs.frozen
@@ -75,9 +89,13 @@ class LineChange:
     """A quantity change on a line: newly backordered or newly filled units."""
 
     order_id: OrderId
+    """The order."""
     line_id: LineId
+    """The line."""
     sku: SkuId
+    """Its SKU."""
     quantity: int
+    """Units newly backordered, or newly filled."""
 
 
 @attrs.frozen
@@ -87,11 +105,17 @@ class Replan:
     (to chain further changes)."""
 
     changes: tuple[SupplyChange, ...]
+    """The supply changes replanned for."""
     plans: tuple[AllocationPlan, ...]
+    """The new plans, in priority order."""
     reroutes: tuple[Reroute, ...]
+    """Lines that lost units at a location they had."""
     new_backorders: tuple[LineChange, ...]
+    """Lines with more units backordered than before."""
     newly_filled: tuple[LineChange, ...]
+    """Lines with more units allocated than before."""
     wave: WaveResult
+    """The new wave (its ``supply`` is the changed pool), to chain further changes."""
 
     @property
     def changed(self) -> bool:
