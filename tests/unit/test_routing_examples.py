@@ -394,3 +394,18 @@ def test_the_cutoff_uses_the_location_time_zone() -> None:
     assert route("c", filters=[before_cutoff()])(req).allocated == 5
     late = attrs.evolve(req, now=datetime(2026, 3, 2, 19, 30, tzinfo=UTC))  # 14:30 local
     assert route("c", filters=[before_cutoff()])(late).allocated == 0
+
+
+def test_replans_chain_and_stock_elsewhere_fills_what_an_outage_left() -> None:
+    rule, requests = _wave()
+    wave = allocate_wave(requests, rule)  # type: ignore[arg-type]
+    outage = replan(wave, [LocationOffline("EAST")], rule)  # type: ignore[arg-type]
+    assert outage.wave.supply.atp_of("EAST", "MUG") == 0
+    restock = replan(outage.wave, [StockArrived("WEST", "MUG", 6)], rule)  # type: ignore[arg-type]
+    assert outage.wave.plan_for("o-1").backordered == 3
+    assert restock.wave.plan_for("o-1").fully_allocated
+    assert [(c.order_id, c.quantity) for c in restock.newly_filled] == [("o-1", 3), ("o-2", 2)]
+    nothing = replan(restock.wave, [], rule)  # type: ignore[arg-type]
+    assert not nothing.changed
+    assert [plan.lines for plan in nothing.plans] == [plan.lines for plan in restock.plans]
+    assert nothing.plans[0].explanation.notes[-1] == "replanned after no change"
