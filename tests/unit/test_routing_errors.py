@@ -33,6 +33,7 @@ from invorder.routing import (
     FairShare,
     LineAllocation,
     LocationFacts,
+    LocationOnline,
     RequestLine,
     RoutingRequest,
     allocate_wave,
@@ -247,3 +248,5 @@ def test_replan_refuses_unknown_changes_and_applies_nothing() -> None:
     with pytest.raises(InvalidRoutingRequestError):
         apply_changes(wave.supply, [42])  # type: ignore[list-item]
     assert wave == before
+    with pytest.raises(InvalidQuantityError):
+        LocationOnline("EAST", capacity=-1)

@@ -15,6 +15,7 @@ from invorder.routing import (
     FairShare,
     LocationFacts,
     LocationOffline,
+    LocationOnline,
     PurchaseOrderSlipped,
     RoutingRequest,
     ShortPicked,
@@ -400,12 +401,16 @@ def test_replans_chain_and_stock_elsewhere_fills_what_an_outage_left() -> None:
     rule, requests = _wave()
     wave = allocate_wave(requests, rule)  # type: ignore[arg-type]
     outage = replan(wave, [LocationOffline("EAST")], rule)  # type: ignore[arg-type]
-    assert outage.wave.supply.atp_of("EAST", "MUG") == 0
+    assert outage.wave.supply.capacity["EAST"] == 0
+    assert outage.wave.supply.atp_of("EAST", "MUG") == 3  # still there, just unusable
     restock = replan(outage.wave, [StockArrived("WEST", "MUG", 6)], rule)  # type: ignore[arg-type]
     assert outage.wave.plan_for("o-1").backordered == 3
     assert restock.wave.plan_for("o-1").fully_allocated
     assert [(c.order_id, c.quantity) for c in restock.newly_filled] == [("o-1", 3), ("o-2", 2)]
     nothing = replan(restock.wave, [], rule)  # type: ignore[arg-type]
     assert not nothing.changed
+    back = replan(outage.wave, [LocationOnline("EAST", capacity=50)], rule)  # type: ignore[arg-type]
+    assert [(c.order_id, c.quantity) for c in back.newly_filled] == [("o-1", 3)]
+    assert back.wave.plan_for("o-1").units_by_location() == {"WEST": 2, "EAST": 3}
     assert [plan.lines for plan in nothing.plans] == [plan.lines for plan in restock.plans]
     assert nothing.plans[0].explanation.notes[-1] == "replanned after no change"

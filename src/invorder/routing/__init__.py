@@ -74,6 +74,7 @@ from invorder.routing.rankers import (
 from invorder.routing.replan import (
     LineChange,
     LocationOffline,
+    LocationOnline,
     PurchaseOrderSlipped,
     Replan,
     Reroute,
@@ -155,6 +156,7 @@ __all__ = [
     "LocationExplanation",
     "LocationFacts",
     "LocationOffline",
+    "LocationOnline",
     "LowestCost",
     "MinimiseShipments",
     "MostStock",

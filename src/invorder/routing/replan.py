@@ -1,9 +1,11 @@
 """Re-planning: when supply moves (stock in, a purchase order slips, a short pick, a
-location goes offline), recompute a wave's plans and return the difference as a value."""
+location goes offline or comes back), recompute a wave's plans and return the difference
+as a value."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import attrs
 
@@ -57,15 +59,35 @@ class ShortPicked:
 
 @attrs.frozen
 class LocationOffline:
-    """A location cannot ship (capacity zero): everything planned there moves or waits."""
+    """A location cannot ship (capacity zero): everything planned there moves or waits.
+    Its ATP stays in the pool, unusable until :class:`LocationOnline`."""
 
     location: LocationId = attrs.field(converter=location_id)
+    """The location."""
 
 
-SupplyChange = StockArrived | PurchaseOrderSlipped | ShortPicked | LocationOffline
+def _optional_count(instance: object, attribute: Any, value: Any) -> None:
+    if value is not None:
+        _checks.non_negative_quantity(instance, attribute, value)
+
+
+@attrs.frozen
+class LocationOnline:
+    """A location can ship again, with ``capacity`` units and ``shipments`` left today
+    (``None`` for unlimited)."""
+
+    location: LocationId = attrs.field(converter=location_id)
+    """The location."""
+    capacity: int | None = attrs.field(default=None, validator=_optional_count)
+    """Units it can still ship today."""
+    shipments: int | None = attrs.field(default=None, validator=_optional_count)
+    """Shipments it can still start today."""
+
+
+SupplyChange = StockArrived | PurchaseOrderSlipped | ShortPicked | LocationOffline | LocationOnline
 """One change of supply fed to :func:`replan`."""
 
-_CHANGES = (StockArrived, PurchaseOrderSlipped, ShortPicked, LocationOffline)
+_CHANGES = (StockArrived, PurchaseOrderSlipped, ShortPicked, LocationOffline, LocationOnline)
 
 
 @attrs.frozen
@@ -130,19 +152,20 @@ def apply_changes(supply: Supply, changes: Iterable[SupplyChange]) -> Supply:
     shipments = dict(supply.shipments)
     changes = tuple(changes)
     for change in changes:
-        if not isinstance(
-            change, StockArrived | PurchaseOrderSlipped | ShortPicked | LocationOffline
-        ):
+        if not isinstance(change, _CHANGES):
             raise InvalidRoutingRequestError(
-                "replan takes StockArrived, PurchaseOrderSlipped, ShortPicked or "
-                "LocationOffline changes",
+                "replan takes StockArrived, PurchaseOrderSlipped, ShortPicked, "
+                "LocationOffline or LocationOnline changes",
                 value=change,
             )
     for change in changes:
         if isinstance(change, LocationOffline):
-            atp[change.location] = {}
             capacity[change.location] = 0
             shipments[change.location] = 0
+            continue
+        if isinstance(change, LocationOnline):
+            capacity[change.location] = change.capacity
+            shipments[change.location] = change.shipments
             continue
         skus = atp.setdefault(change.location, {})
         have = skus.get(change.sku, 0)
