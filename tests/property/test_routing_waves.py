@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from invorder.routing import (
     FairShare,
     LocationOffline,
+    LocationOnline,
     PurchaseOrderSlipped,
     RoutingRequest,
     ShortPicked,
@@ -79,6 +80,11 @@ changes = st.lists(
             quantity=st.integers(1, 8),
         ),
         st.builds(LocationOffline, location=st.sampled_from(LOCATIONS)),
+        st.builds(
+            LocationOnline,
+            location=st.sampled_from(LOCATIONS),
+            capacity=st.none() | st.integers(0, 10),
+        ),
     ),
     max_size=4,
 )
@@ -101,9 +107,14 @@ def test_replan_keeps_the_laws_and_reports_the_difference(
     wave = allocate_wave(_wave_requests(drafts), rule)  # type: ignore[arg-type]
     result = replan(wave, moves, rule)  # type: ignore[arg-type]
     _check_wave(result.wave)
+    down = set()
     for change in moves:
         if isinstance(change, LocationOffline):
-            assert all(change.location not in plan.shipments for plan in result.plans)
+            down.add(change.location)
+        elif isinstance(change, LocationOnline):
+            down.discard(change.location)
+    for location in down:
+        assert all(location not in plan.shipments for plan in result.plans)
     filled = {(c.order_id, c.line_id): c.quantity for c in result.newly_filled}
     backordered = {(c.order_id, c.line_id): c.quantity for c in result.new_backorders}
     for old, new in zip(wave.plans, result.plans, strict=True):
