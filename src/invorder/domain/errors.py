@@ -302,3 +302,94 @@ class ConcurrencyError(InvorderError):
             actual=actual,
             attempts=attempts,
         )
+
+
+# --- routing (orders' value types, routing requests, rules and plans) ----------------------
+
+
+class InvalidMoneyError(ValidationError):
+    """An amount or currency that cannot make a :class:`~invorder.domain.money.Money`."""
+
+    code = "invalid_money"
+
+    def __init__(self, field: str, value: object, rule: str) -> None:
+        super().__init__(
+            f"money {field} {value!r} is not valid: {rule}; "
+            "write amounts as Decimal('12.50') with a code such as 'EUR'",
+            field=field,
+            value=value,
+            rule=rule,
+        )
+
+
+class CurrencyMismatchError(ValidationError):
+    """Two amounts of different currencies were added or compared."""
+
+    code = "currency_mismatch"
+
+    def __init__(self, action: str, first: str, second: str) -> None:
+        super().__init__(
+            f"cannot {action} {first} and {second}: convert to one currency first",
+            action=action,
+            first=first,
+            second=second,
+        )
+
+
+class InvalidCoordinatesError(ValidationError):
+    """A latitude or longitude outside its range, or not a number."""
+
+    code = "invalid_coordinates"
+
+    def __init__(self, field: str, value: object, rule: str) -> None:
+        super().__init__(
+            f"{field} must be {rule}, got {value!r}", field=field, value=value, rule=rule
+        )
+
+
+class InvalidRoutingRequestError(ValidationError):
+    """A routing request (order view, lines, candidate locations) that cannot be routed."""
+
+    code = "invalid_routing_request"
+
+    def __init__(self, rule: str, **fields: Any) -> None:
+        super().__init__(f"invalid routing request: {rule}", rule=rule, **fields)
+
+
+class InvalidRoutingRuleError(ValidationError):
+    """A routing building block composed with bad settings (a zero weight, N < 1, ...)."""
+
+    code = "invalid_routing_rule"
+
+    def __init__(self, rule: str, **fields: Any) -> None:
+        super().__init__(f"invalid routing rule: {rule}", rule=rule, **fields)
+
+
+class InvalidPlanError(ValidationError):
+    """An allocation plan that breaks a plan law (over ATP, quantities that do not add up)."""
+
+    code = "invalid_plan"
+
+    def __init__(self, rule: str, **fields: Any) -> None:
+        super().__init__(
+            f"allocation plan breaks a routing law: {rule}; a rule must never allocate more "
+            "than ATP and must account for every requested unit",
+            rule=rule,
+            **fields,
+        )
+
+
+class InconsistentSupplyError(ValidationError):
+    """Requests of one wave disagree about the ATP or capacity of a location."""
+
+    code = "inconsistent_supply"
+
+    def __init__(self, location: str, what: str, first: object, second: object) -> None:
+        super().__init__(
+            f"requests in one wave disagree on {what} at {location}: {first!r} vs {second!r}; "
+            "build every request of a wave from one snapshot of supply",
+            location=location,
+            what=what,
+            first=first,
+            second=second,
+        )

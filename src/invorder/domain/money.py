@@ -1,0 +1,70 @@
+"""Money: a ``Decimal`` amount with an ISO 4217 currency code, never a float."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from invorder.domain.errors import CurrencyMismatchError, InvalidMoneyError
+
+_CURRENCY = re.compile(r"[A-Z]{3}")
+
+
+def _amount(value: Any) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
+        raise InvalidMoneyError("amount", value, "it must be a Decimal, an int or a numeric string")
+    try:
+        amount = Decimal(value)
+    except ArithmeticError:
+        raise InvalidMoneyError("amount", value, "it is not a number") from None
+    if not amount.is_finite():
+        raise InvalidMoneyError("amount", value, "it must be finite")
+    return amount
+
+
+def _currency(instance: object, attribute: Any, value: Any) -> None:
+    if type(value) is not str or not _CURRENCY.fullmatch(value):
+        raise InvalidMoneyError(
+            "currency", value, "it must be an ISO 4217 code of three capital letters"
+        )
+
+
+@attrs.frozen(order=False)
+class Money:
+    """An amount of one currency, e.g. ``Money("12.50", "EUR")``.
+
+    Invariants: ``amount`` is a finite ``Decimal`` (floats are refused: they cannot hold
+    cents exactly); ``currency`` is three capital letters. Adding or comparing amounts of
+    two currencies raises :class:`CurrencyMismatchError`.
+    """
+
+    amount: Decimal = attrs.field(converter=_amount)
+    """The amount, exactly as given (``Decimal("12.50")``)."""
+    currency: str = attrs.field(validator=_currency)
+    """The ISO 4217 currency code, e.g. ``"EUR"``."""
+
+    def _same(self, other: Money, action: str) -> None:
+        if other.currency != self.currency:
+            raise CurrencyMismatchError(action, self.currency, other.currency)
+
+    def __add__(self, other: Money) -> Money:
+        self._same(other, "add")
+        return Money(self.amount + other.amount, self.currency)
+
+    def __lt__(self, other: Money) -> bool:
+        self._same(other, "compare")
+        return self.amount < other.amount
+
+    def __le__(self, other: Money) -> bool:
+        self._same(other, "compare")
+        return self.amount <= other.amount
+
+    def times(self, units: int) -> Money:
+        """This amount multiplied by a whole number of units."""
+        return Money(self.amount * units, self.currency)
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency}"

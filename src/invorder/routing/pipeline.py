@@ -1,0 +1,159 @@
+"""A routing rule built from blocks: filters, then a ranker, then a split policy, then a
+backorder policy; it records an explanation of every step."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import attrs
+
+from invorder.domain.errors import InvalidRoutingRuleError
+from invorder.domain.location import LocationId
+from invorder.routing.backorder import Backorder
+from invorder.routing.explain import Explanation, LocationExplanation
+from invorder.routing.filters import as_filter
+from invorder.routing.plan import AllocationPlan, LineAllocation, check_plan
+from invorder.routing.rankers import InTurn, _criterion, by
+from invorder.routing.request import LocationFacts, RoutingRequest
+from invorder.routing.rule import (
+    BackorderPolicy,
+    Budget,
+    Filter,
+    RankedLocation,
+    Ranker,
+    SplitPolicy,
+)
+from invorder.routing.split import SpillOver
+
+
+def _has(value: Any, *methods: str) -> bool:
+    return isinstance(getattr(value, "name", None), str) and all(
+        callable(getattr(value, method, None)) for method in methods
+    )
+
+
+def _ranker(value: Any) -> Ranker:
+    if value is None:
+        return InTurn(criteria=())
+    if _has(value, "rank"):
+        return value  # type: ignore[no-any-return]  # duck-typed Ranker checked above
+    if isinstance(value, list | tuple):
+        return by(*value)
+    return by(_criterion(value))
+
+
+@attrs.frozen
+class Pipeline:
+    """A :class:`~invorder.routing.RoutingRule` made of blocks.
+
+    Steps: every filter in turn (the first that objects excludes the location); the
+    ranker orders the survivors (ties by location id); the split takes units from a budget
+    of ATP and capacity; the backorder policy settles the rest. The plan is checked
+    against the routing laws before it is returned.
+    """
+
+    name: str
+    """Shown in explanations."""
+    filters: tuple[Filter, ...] = ()
+    """Applied in order."""
+    ranker: Ranker = attrs.field(factory=lambda: InTurn(criteria=()))
+    """Orders the candidates."""
+    split: SplitPolicy = attrs.field(factory=SpillOver)
+    """Chooses locations and quantities."""
+    backorder: BackorderPolicy = attrs.field(factory=Backorder)
+    """Settles the unfilled rest."""
+
+    def __call__(self, request: RoutingRequest) -> AllocationPlan:
+        """Plan ``request``."""
+        entries: dict[LocationId, LocationExplanation] = {}
+        candidates: list[LocationFacts] = []
+        for facts in request.locations:
+            for block in self.filters:
+                reason = block(request, facts)
+                if reason is not None:
+                    entries[facts.location] = LocationExplanation(
+                        location=facts.location, excluded_by=block.name, exclusion_reason=reason
+                    )
+                    break
+            else:
+                candidates.append(facts)
+        ranked: Sequence[RankedLocation] = self.ranker.rank(request, candidates)
+        outcome = self.split.split(request, ranked, Budget(candidates))
+        lines = []
+        for line in request.lines:
+            allocations = tuple(outcome.allocations.get(line.line_id, ()))
+            allocated = sum(allocation.quantity for allocation in allocations)
+            lines.append(
+                LineAllocation(
+                    line_id=line.line_id,
+                    sku=line.sku,
+                    requested=line.quantity,
+                    allocations=allocations,
+                    backordered=line.quantity - allocated,
+                )
+            )
+        settled = self.backorder.settle(request, tuple(lines))
+        units: dict[LocationId, int] = {}
+        for settled_line in settled.lines:
+            for allocation in settled_line.allocations:
+                units[allocation.location] = units.get(allocation.location, 0) + (
+                    allocation.quantity
+                )
+        for entry in ranked:
+            entries[entry.location] = LocationExplanation(
+                location=entry.location,
+                scores=entry.scores,
+                rank=entry.rank,
+                tie_break=entry.tie_break,
+                decision=outcome.decisions.get(entry.location),
+                allocated=units.get(entry.location, 0),
+            )
+        notes = list(outcome.notes)
+        if settled.hold_reason:
+            notes.append(f"held: {settled.hold_reason}")
+        explanation = Explanation(
+            rule=self.name,
+            locations=tuple(entries[facts.location] for facts in request.locations),
+            split=self.split.name,
+            backorder=self.backorder.name,
+            notes=tuple(notes),
+        )
+        plan = AllocationPlan(
+            order_id=request.order.order_id,
+            lines=settled.lines,
+            explanation=explanation,
+            held=settled.hold_reason is not None,
+            hold_reason=settled.hold_reason,
+        )
+        return check_plan(request, plan)
+
+
+def route(
+    name: str,
+    *,
+    filters: Iterable[Any] = (),
+    rank: Any = None,
+    split: SplitPolicy | None = None,
+    backorder: BackorderPolicy | None = None,
+) -> Pipeline:
+    """Compose a pipeline: ``route("dtc", filters=[serves_order()], rank=nearest(),
+    split=minimise_shipments())``.
+
+    ``filters`` take Filter blocks or plain ``(request, location) -> bool`` predicates;
+    ``rank`` takes a Ranker, one criterion, or a list of criteria (ranked in turn); the
+    split defaults to spill-over and the backorder policy to backorder.
+    """
+    if type(name) is not str or not name:
+        raise InvalidRoutingRuleError("a pipeline needs a non-empty name", name=name)
+    if split is not None and not _has(split, "split"):
+        raise InvalidRoutingRuleError("split must be a SplitPolicy", split=split)
+    if backorder is not None and not _has(backorder, "settle"):
+        raise InvalidRoutingRuleError("backorder must be a BackorderPolicy", backorder=backorder)
+    return Pipeline(
+        name=name,
+        filters=tuple(as_filter(block) for block in filters),
+        ranker=_ranker(rank),
+        split=split or SpillOver(),
+        backorder=backorder or Backorder(),
+    )

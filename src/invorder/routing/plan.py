@@ -1,0 +1,304 @@
+"""The allocation plan a routing rule returns, the laws every plan keeps, and a helper for
+host rules that build a plan from plain quantities."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from invorder.domain import _checks
+from invorder.domain.catalog import SkuId
+from invorder.domain.errors import InvalidPlanError
+from invorder.domain.location import LocationId, location_id
+from invorder.domain.party import LineId, OrderId
+from invorder.routing.explain import Explanation, LocationExplanation
+from invorder.routing.request import RoutingRequest
+
+
+@attrs.frozen
+class Allocation:
+    """Units of one line to ship from one location."""
+
+    location: LocationId = attrs.field(converter=location_id)
+    """Where they ship from."""
+    quantity: int = attrs.field(validator=_checks.positive_quantity)
+    """How many units (positive)."""
+
+
+def _allocations(value: Iterable[Allocation]) -> tuple[Allocation, ...]:
+    allocations = tuple(value)
+    seen: set[str] = set()
+    for allocation in allocations:
+        if allocation.location in seen:
+            raise InvalidPlanError(
+                f"location {allocation.location!r} appears twice in one line",
+                location=allocation.location,
+            )
+        seen.add(allocation.location)
+    return allocations
+
+
+@attrs.frozen
+class LineAllocation:
+    """The plan for one order line.
+
+    Invariant: ``allocated + backordered + cancelled == requested``; with the default
+    backorder policy ``cancelled`` is 0, so allocated + backordered == requested.
+    """
+
+    line_id: LineId
+    """The line."""
+    sku: SkuId
+    """Its SKU."""
+    requested: int = attrs.field(validator=_checks.positive_quantity)
+    """Units requested."""
+    allocations: tuple[Allocation, ...] = attrs.field(default=(), converter=_allocations)
+    """Where the allocated units ship from, in the order the split chose them."""
+    backordered: int = attrs.field(default=0, validator=_checks.non_negative_quantity)
+    """Units that wait for stock."""
+    cancelled: int = attrs.field(default=0, validator=_checks.non_negative_quantity)
+    """Units the backorder policy cancels."""
+
+    def __attrs_post_init__(self) -> None:
+        total = self.allocated + self.backordered + self.cancelled
+        if total != self.requested:
+            raise InvalidPlanError(
+                f"line {self.line_id!r}: allocated {self.allocated} + backordered "
+                f"{self.backordered} + cancelled {self.cancelled} != requested {self.requested}",
+                line_id=self.line_id,
+                requested=self.requested,
+                accounted=total,
+            )
+
+    @property
+    def allocated(self) -> int:
+        """Units allocated over all locations."""
+        return sum(allocation.quantity for allocation in self.allocations)
+
+    def quantity_at(self, location: str) -> int:
+        """Units of this line allocated at ``location``."""
+        for allocation in self.allocations:
+            if allocation.location == location:
+                return allocation.quantity
+        return 0
+
+
+def _line_tuple(value: Iterable[LineAllocation]) -> tuple[LineAllocation, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
+class AllocationPlan:
+    """A routing rule's answer for one order: per line, per location quantities, the
+    backorder (and cancel) quantities, whether a person must look at it, and why.
+
+    Laws (see :func:`check_plan`): no location gives more than its ATP of a SKU over all
+    lines; every requested unit is allocated, backordered or cancelled; the explanation
+    agrees with the quantities. A plan is a proposal: the engine turns it into reservations.
+    """
+
+    order_id: OrderId
+    """The order planned."""
+    lines: tuple[LineAllocation, ...] = attrs.field(converter=_line_tuple)
+    """One entry per request line, in request order."""
+    explanation: Explanation
+    """Why."""
+    held: bool = False
+    """True when the backorder policy holds the order for a person to decide."""
+    hold_reason: str | None = None
+    """Why it is held."""
+
+    def line(self, line_id: str) -> LineAllocation:
+        """The plan for one line."""
+        for line in self.lines:
+            if line.line_id == line_id:
+                return line
+        raise KeyError(line_id)
+
+    @property
+    def shipments(self) -> tuple[LocationId, ...]:
+        """The locations that ship something, in first-use order (one shipment each)."""
+        seen: dict[LocationId, None] = {}
+        for line in self.lines:
+            for allocation in line.allocations:
+                seen.setdefault(allocation.location, None)
+        return tuple(seen)
+
+    def units_by_location(self) -> dict[LocationId, int]:
+        """Units allocated per location over all lines."""
+        totals: dict[LocationId, int] = {}
+        for line in self.lines:
+            for allocation in line.allocations:
+                totals[allocation.location] = totals.get(allocation.location, 0) + (
+                    allocation.quantity
+                )
+        return totals
+
+    def taken(self) -> dict[tuple[LocationId, SkuId], int]:
+        """Units allocated per (location, SKU) over all lines."""
+        totals: dict[tuple[LocationId, SkuId], int] = {}
+        for line in self.lines:
+            for allocation in line.allocations:
+                key = (allocation.location, line.sku)
+                totals[key] = totals.get(key, 0) + allocation.quantity
+        return totals
+
+    @property
+    def allocated(self) -> int:
+        """Units allocated over all lines."""
+        return sum(line.allocated for line in self.lines)
+
+    @property
+    def backordered(self) -> int:
+        """Units backordered over all lines."""
+        return sum(line.backordered for line in self.lines)
+
+    @property
+    def cancelled(self) -> int:
+        """Units cancelled over all lines."""
+        return sum(line.cancelled for line in self.lines)
+
+    @property
+    def fully_allocated(self) -> bool:
+        """True when every requested unit is allocated."""
+        return all(line.allocated == line.requested for line in self.lines)
+
+    def to_rows(self) -> list[dict[str, Any]]:
+        """One plain dict per (line, location) allocation plus one per unfilled line part."""
+        rows: list[dict[str, Any]] = []
+        for line in self.lines:
+            for allocation in line.allocations:
+                rows.append(
+                    {
+                        "order_id": self.order_id,
+                        "line_id": line.line_id,
+                        "sku": line.sku,
+                        "location": allocation.location,
+                        "quantity": allocation.quantity,
+                        "status": "allocated",
+                    }
+                )
+            for status, quantity in (
+                ("backordered", line.backordered),
+                ("cancelled", line.cancelled),
+            ):
+                if quantity:
+                    rows.append(
+                        {
+                            "order_id": self.order_id,
+                            "line_id": line.line_id,
+                            "sku": line.sku,
+                            "location": None,
+                            "quantity": quantity,
+                            "status": status,
+                        }
+                    )
+        return rows
+
+
+def check_plan(request: RoutingRequest, plan: AllocationPlan) -> AllocationPlan:
+    """Check ``plan`` against the routing laws for ``request``; return it, or raise
+    :class:`InvalidPlanError` naming the first law broken.
+
+    Laws: same order and the same lines (id, SKU, quantity) in order; allocations only at
+    candidate locations and never above a location's ATP of a SKU summed over lines;
+    allocated + backordered + cancelled == requested (checked when the line is built);
+    the explanation's ``allocated`` per location matches the plan and no location a filter
+    excluded ships anything.
+    """
+    if plan.order_id != request.order.order_id:
+        raise InvalidPlanError(
+            "the plan is for another order", expected=request.order.order_id, got=plan.order_id
+        )
+    got = [(line.line_id, line.sku, line.requested) for line in plan.lines]
+    want = [(line.line_id, line.sku, line.quantity) for line in request.lines]
+    if got != want:
+        raise InvalidPlanError("the plan's lines differ from the request's", expected=want, got=got)
+    facts = {f.location: f for f in request.locations}
+    for (location, sku), quantity in sorted(plan.taken().items()):
+        if location not in facts:
+            raise InvalidPlanError(
+                f"{location!r} is not a candidate location", location=location, sku=sku
+            )
+        atp = facts[location].atp_of(sku)
+        if quantity > atp:
+            raise InvalidPlanError(
+                f"{quantity} of {sku!r} allocated at {location} but its ATP is {atp}",
+                location=location,
+                sku=sku,
+                allocated=quantity,
+                atp=atp,
+            )
+    units = plan.units_by_location()
+    explained = {entry.location: entry for entry in plan.explanation.locations}
+    for location in sorted(units.keys() | explained.keys()):
+        entry = explained.get(location, LocationExplanation(location=location))
+        if entry.allocated != units.get(location, 0):
+            raise InvalidPlanError(
+                f"explanation says {location} ships {entry.allocated} units, plan says "
+                f"{units.get(location, 0)}",
+                location=location,
+            )
+        if entry.excluded_by is not None and entry.allocated:
+            raise InvalidPlanError(
+                f"{location} was excluded by {entry.excluded_by} but ships units",
+                location=location,
+            )
+    return plan
+
+
+def plan_from_quantities(
+    request: RoutingRequest,
+    quantities: Mapping[str, Mapping[str, int]],
+    *,
+    rule: str,
+    decisions: Mapping[str, str] | None = None,
+    notes: Iterable[str] = (),
+) -> AllocationPlan:
+    """Build a checked plan from ``{line_id: {location: units}}``; the unallocated rest of
+    each line is backordered. For host rules that do not want to build values by hand.
+
+    Raises :class:`InvalidPlanError` if a line id is unknown or the quantities break a law.
+    """
+    known = {line.line_id for line in request.lines}
+    for line_id in quantities:
+        if line_id not in known:
+            raise InvalidPlanError(f"unknown line {line_id!r}", line_id=line_id)
+    lines = []
+    for line in request.lines:
+        chosen = quantities.get(line.line_id, {})
+        allocations = tuple(
+            Allocation(location=LocationId(location), quantity=quantity)
+            for location, quantity in chosen.items()
+            if quantity
+        )
+        allocated = sum(allocation.quantity for allocation in allocations)
+        if allocated > line.quantity:
+            raise InvalidPlanError(
+                f"line {line.line_id!r} allocates {allocated} of {line.quantity}",
+                line_id=line.line_id,
+            )
+        lines.append(
+            LineAllocation(
+                line_id=line.line_id,
+                sku=line.sku,
+                requested=line.quantity,
+                allocations=allocations,
+                backordered=line.quantity - allocated,
+            )
+        )
+    draft = AllocationPlan(request.order.order_id, tuple(lines), Explanation(rule=rule))
+    units = draft.units_by_location()
+    decisions = decisions or {}
+    entries = tuple(
+        LocationExplanation(
+            location=facts.location,
+            decision=decisions.get(facts.location),
+            allocated=units.get(facts.location, 0),
+        )
+        for facts in request.locations
+    )
+    explanation = Explanation(rule=rule, locations=entries, notes=tuple(notes))
+    return check_plan(request, attrs.evolve(draft, explanation=explanation))

@@ -1,0 +1,311 @@
+"""Built-in ranking criteria (priority list, nearest, lowest cost, most stock, least loaded,
+host functions) and the two rankers that combine them: in turn, or weighted."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from invorder.domain.errors import InvalidRoutingRuleError
+from invorder.domain.location import LocationId
+from invorder.routing.explain import CriterionScore, ScoreValue
+from invorder.routing.request import LocationFacts, RoutingRequest
+from invorder.routing.rule import Criterion, RankedLocation
+
+
+@attrs.frozen
+class PriorityList:
+    """Criterion: position in a fixed list (Magento MSI 'priority'); unlisted rank last."""
+
+    order: tuple[LocationId, ...]
+    name: str = "priority"
+    higher_is_better: bool = False
+
+    def __call__(self, request: RoutingRequest, location: LocationFacts) -> ScoreValue | None:
+        """1-based position, or ``None`` when not listed."""
+        try:
+            return self.order.index(location.location) + 1
+        except ValueError:
+            return None
+
+
+@attrs.frozen
+class Nearest:
+    """Criterion: kilometres to the ship-to (great-circle); without coordinates, the
+    ``zone_table`` distance from the location's zone to the ship-to zone, if listed."""
+
+    zone_table: Mapping[tuple[str, str], int] = attrs.field(factory=dict)
+    name: str = "nearest_km"
+    higher_is_better: bool = False
+
+    def __call__(self, request: RoutingRequest, location: LocationFacts) -> ScoreValue | None:
+        """Distance, or ``None`` when unknown."""
+        ship_to = request.order.ship_to
+        if ship_to.coordinates is not None and location.coordinates is not None:
+            return round(location.coordinates.distance_km(ship_to.coordinates), 3)
+        if location.zone is not None and ship_to.zone is not None:
+            return self.zone_table.get((location.zone, ship_to.zone))
+        return None
+
+
+def _coverable_units(request: RoutingRequest, location: LocationFacts) -> int:
+    units = 0
+    for sku, wanted in request.demand().items():
+        units += min(wanted, location.atp_of(sku))
+    return units
+
+
+@attrs.frozen
+class LowestCost:
+    """Criterion: cost of one shipment of what the location could send of this order,
+    from its shipping cost table; ``None`` when the table has no matching row.
+
+    Amounts are compared as numbers: give every location's table in one currency.
+    """
+
+    name: str = "lowest_cost"
+    higher_is_better: bool = False
+
+    def __call__(self, request: RoutingRequest, location: LocationFacts) -> ScoreValue | None:
+        """Cost amount, or ``None``."""
+        units = max(_coverable_units(request, location), 1)
+        order = request.order
+        cost = location.shipping_cost(order.ship_to, order.shipping_method, units)
+        return None if cost is None else cost.amount
+
+
+@attrs.frozen
+class MostStock:
+    """Criterion: ATP of the order's SKUs held there (Saleor 'high stock')."""
+
+    name: str = "most_stock"
+    higher_is_better: bool = True
+
+    def __call__(self, request: RoutingRequest, location: LocationFacts) -> ScoreValue | None:
+        """Units."""
+        return sum(location.atp_of(sku) for sku in request.skus)
+
+
+@attrs.frozen
+class LeastLoaded:
+    """Criterion: share of today's capacity already used (0 when unlimited)."""
+
+    name: str = "least_loaded"
+    higher_is_better: bool = False
+
+    def __call__(self, request: RoutingRequest, location: LocationFacts) -> ScoreValue | None:
+        """Load from 0 to 1."""
+        return location.load
+
+
+@attrs.frozen
+class HostCriterion:
+    """A host function as a criterion."""
+
+    score: Callable[[RoutingRequest, LocationFacts], ScoreValue | None]
+    name: str
+    higher_is_better: bool = False
+
+    def __call__(self, request: RoutingRequest, location: LocationFacts) -> ScoreValue | None:
+        """The host's score."""
+        return self.score(request, location)
+
+
+def _key(value: ScoreValue | None, higher_is_better: bool) -> tuple[int, ScoreValue]:
+    if value is None:
+        return (1, 0)
+    return (0, -value if higher_is_better else value)
+
+
+def _scored(
+    request: RoutingRequest, candidates: Sequence[LocationFacts], criteria: Sequence[Criterion]
+) -> list[tuple[LocationFacts, tuple[CriterionScore, ...]]]:
+    out = []
+    for facts in candidates:
+        scores = tuple(
+            CriterionScore(
+                criterion=c.name, value=c(request, facts), higher_is_better=c.higher_is_better
+            )
+            for c in criteria
+        )
+        out.append((facts, scores))
+    return out
+
+
+def _finish(
+    ordered: list[tuple[Any, LocationFacts, tuple[CriterionScore, ...]]], what: str
+) -> tuple[RankedLocation, ...]:
+    result = []
+    for index, (key, facts, scores) in enumerate(ordered):
+        tied = [
+            other.location
+            for other_key, other, _ in ordered[max(index - 1, 0) : index + 2]
+            if other_key == key and other.location != facts.location
+        ]
+        tie_break = None
+        if tied:
+            tie_break = f"tied with {', '.join(tied)} on {what}; ordered by location id"
+        result.append(
+            RankedLocation(facts=facts, rank=index + 1, scores=scores, tie_break=tie_break)
+        )
+    return tuple(result)
+
+
+@attrs.frozen
+class InTurn:
+    """Ranker: by the first criterion, ties by the next, ..., then by location id."""
+
+    criteria: tuple[Criterion, ...]
+
+    @property
+    def name(self) -> str:
+        """``"by(a, b)"``."""
+        return "by(" + ", ".join(c.name for c in self.criteria) + ")"
+
+    def rank(
+        self, request: RoutingRequest, candidates: Sequence[LocationFacts]
+    ) -> tuple[RankedLocation, ...]:
+        """Ranked, best first."""
+        rows = []
+        for facts, scores in _scored(request, candidates, self.criteria):
+            key = tuple(_key(s.value, s.higher_is_better) for s in scores)
+            rows.append((key, facts, scores))
+        rows.sort(key=lambda row: (row[0], row[1].location))
+        what = ", ".join(c.name for c in self.criteria) or "no criteria"
+        return _finish(rows, what)
+
+
+@attrs.frozen
+class Weighted:
+    """Ranker: a weighted sum of criteria, each scaled to 0 (worst) .. 1 (best) over the
+    candidates (unknown values score 0); ties by location id. Keeps every per-criterion
+    score, its normalised value and weight, plus the combined ``weighted`` score."""
+
+    criteria: tuple[tuple[Criterion, Decimal], ...]
+
+    @property
+    def name(self) -> str:
+        """``"weighted(a*2, b*1)"``."""
+        return "weighted(" + ", ".join(f"{c.name}*{w}" for c, w in self.criteria) + ")"
+
+    def rank(
+        self, request: RoutingRequest, candidates: Sequence[LocationFacts]
+    ) -> tuple[RankedLocation, ...]:
+        """Ranked, best first."""
+        criteria = [c for c, _ in self.criteria]
+        scored = _scored(request, candidates, criteria)
+        bounds = []
+        for index in range(len(criteria)):
+            known = [float(v) for _, s in scored if (v := s[index].value) is not None]
+            bounds.append((min(known), max(known)) if known else None)
+        total_weight = float(sum(w for _, w in self.criteria))
+        rows = []
+        for facts, scores in scored:
+            combined = 0.0
+            new_scores = []
+            for index, score in enumerate(scores):
+                weight = self.criteria[index][1]
+                normalised = _normalise(score, bounds[index])
+                combined += float(weight) * normalised
+                new_scores.append(attrs.evolve(score, normalised=normalised, weight=weight))
+            total = round(combined / total_weight, 9)
+            new_scores.append(CriterionScore("weighted", total, higher_is_better=True))
+            rows.append((-total, facts, tuple(new_scores)))
+        rows.sort(key=lambda row: (row[0], row[1].location))
+        return _finish(rows, "the weighted score")
+
+
+def _normalise(score: CriterionScore, bound: tuple[float, float] | None) -> float:
+    if score.value is None or bound is None:
+        return 0.0
+    low, high = bound
+    if high == low:
+        return 1.0
+    share = (float(score.value) - low) / (high - low)
+    return round(share if score.higher_is_better else 1.0 - share, 9)
+
+
+def _criterion(value: Any) -> Criterion:
+    if (
+        callable(value)
+        and isinstance(getattr(value, "name", None), str)
+        and isinstance(getattr(value, "higher_is_better", None), bool)
+    ):
+        return value  # type: ignore[no-any-return]  # duck-typed Criterion checked above
+    raise InvalidRoutingRuleError(
+        "rank by Criterion values (priority_list(), nearest(), ... or criterion(fn))",
+        value=value,
+    )
+
+
+def priority_list(locations: Iterable[str]) -> PriorityList:
+    """Criterion: the position in ``locations`` (first is best)."""
+    order = tuple(LocationId(location) for location in locations)
+    if len(set(order)) != len(order):
+        raise InvalidRoutingRuleError("priority_list names a location twice", order=order)
+    return PriorityList(order=order)
+
+
+def nearest(zone_table: Mapping[tuple[str, str], int] | None = None) -> Nearest:
+    """Criterion: nearest to the ship-to; ``zone_table[(location_zone, ship_to_zone)]``
+    gives a distance where coordinates are missing."""
+    return Nearest(zone_table=dict(sorted((zone_table or {}).items())))
+
+
+def lowest_cost() -> LowestCost:
+    """Criterion: cheapest shipment from the location's cost table."""
+    return LowestCost()
+
+
+def most_stock() -> MostStock:
+    """Criterion: most ATP of the ordered SKUs."""
+    return MostStock()
+
+
+def least_loaded() -> LeastLoaded:
+    """Criterion: least share of today's capacity used."""
+    return LeastLoaded()
+
+
+def criterion(
+    score: Callable[[RoutingRequest, LocationFacts], ScoreValue | None],
+    *,
+    name: str | None = None,
+    higher_is_better: bool = False,
+) -> HostCriterion:
+    """Criterion from a host function ``score(request, location)`` (``None`` = unknown)."""
+    if not callable(score):
+        raise InvalidRoutingRuleError("criterion needs a callable", score=score)
+    label = name or getattr(score, "__name__", None) or "criterion"
+    return HostCriterion(score=score, name=label, higher_is_better=higher_is_better)
+
+
+def by(*criteria: Criterion) -> InTurn:
+    """Ranker: by each criterion in turn, then by location id (no criteria: location id)."""
+    return InTurn(criteria=tuple(_criterion(c) for c in criteria))
+
+
+def weighted(*pairs: tuple[Criterion, int | str | Decimal]) -> Weighted:
+    """Ranker: ``weighted((nearest(), 3), (lowest_cost(), 1))``; weights are positive."""
+    if not pairs:
+        raise InvalidRoutingRuleError("weighted needs at least one (criterion, weight) pair")
+    checked = []
+    for pair in pairs:
+        if not isinstance(pair, tuple) or len(pair) != 2:
+            raise InvalidRoutingRuleError("weighted takes (criterion, weight) pairs", pair=pair)
+        crit, weight = pair
+        if isinstance(weight, bool | float) or not isinstance(weight, int | str | Decimal):
+            raise InvalidRoutingRuleError(
+                "a weight is an int, a numeric string or a Decimal", weight=weight
+            )
+        try:
+            amount = Decimal(weight)
+        except ArithmeticError:
+            raise InvalidRoutingRuleError("a weight must be a number", weight=weight) from None
+        if not amount.is_finite() or amount <= 0:
+            raise InvalidRoutingRuleError("a weight must be positive", weight=weight)
+        checked.append((_criterion(crit), amount))
+    return Weighted(criteria=tuple(checked))
