@@ -3,7 +3,7 @@
 ``import invorder`` is the one import path: every public name is listed in ``__all__``.
 """
 
-from invorder.adapters.memory import MemoryEventStore
+from invorder.adapters.memory import MemoryEventStore, MemorySnapshotStore
 from invorder.codec import Codec, CodecError, make_converter
 from invorder.domain.catalog import Sku, SkuId, normalize_barcode
 from invorder.domain.commands import (
@@ -57,7 +57,7 @@ from invorder.domain.location import (
 )
 from invorder.domain.stock import PHYSICAL_BUCKETS, Account, Bucket, Movement
 from invorder.engine import Engine, Outcome, Rejected
-from invorder.ports import EventStore
+from invorder.ports import EventStore, SnapshotStore
 
 
 def in_memory() -> Engine:
@@ -99,6 +99,7 @@ __all__ = [
     "LocationId",
     "MarkDamaged",
     "MemoryEventStore",
+    "MemorySnapshotStore",
     "Movement",
     "MoveStock",
     "NaiveDatetimeError",
@@ -121,6 +122,7 @@ __all__ = [
     "Sku",
     "SkuDefined",
     "SkuId",
+    "SnapshotStore",
     "StockPosted",
     "Transfer",
     "TransferLine",
