@@ -44,6 +44,8 @@ snapshots_table = sa.Table(
 """The latest engine snapshot (older ones are deleted when a newer one is saved)."""
 
 _BEGIN_OPTION = "invorder_sqlite_begin"
+# One encoder for every append: json.dumps with non-default options builds a new one per call.
+_ENCODE_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 _PAGE = 5000
 
 
@@ -131,7 +133,7 @@ class SqlEventStore:
                     "key": event.key,
                     "type": data["type"],
                     "schema": data.get("schema", 1),
-                    "data": json.dumps(data, separators=(",", ":"), sort_keys=True),
+                    "data": _ENCODE_JSON(data),
                 }
             )
         previous = sa.select(events_table.c.position).where(
