@@ -278,8 +278,13 @@ class Engine:
         return None
 
     def _catch_up(self) -> None:
-        batch = list(self._store.read(self._position))
-        self._fold(batch)
+        # Streams: a start-up replay must not hold the whole log in memory at once.
+        state = self._state
+        first_position = self._first_position
+        for event in self._store.read(self._position):
+            state.apply(event)
+            first_position.setdefault(event.key, event.position)
+            self._position += 1
 
     def _fold(self, events: Sequence[Event]) -> None:
         state = self._state
