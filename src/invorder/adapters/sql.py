@@ -44,6 +44,8 @@ snapshots_table = sa.Table(
 """The latest engine snapshot (older ones are deleted when a newer one is saved)."""
 
 _BEGIN_OPTION = "invorder_sqlite_begin"
+_COLUMNS = ("position", "key", "type", "schema", "data")
+_SQLITE_INSERT = f"INSERT INTO invorder_events ({', '.join(_COLUMNS)}) VALUES (?, ?, ?, ?, ?)"
 # One encoder for every append: json.dumps with non-default options builds a new one per call.
 _ENCODE_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 _PAGE = 5000
@@ -98,12 +100,13 @@ class SqlEventStore:
     may append to the same database: the primary key on the position decides who wins.
     """
 
-    __slots__ = ("_codec", "_engine")
+    __slots__ = ("_codec", "_engine", "_sqlite")
 
     def __init__(
         self, target: str | sa.Engine, *, codec: Codec | None = None, create: bool = True
     ) -> None:
         self._engine = _engine(target)
+        self._sqlite = self._engine.dialect.name == "sqlite"
         self._codec = codec or Codec()
         if create:
             metadata.create_all(self._engine)
@@ -128,13 +131,7 @@ class SqlEventStore:
         for event in events:
             data = encode(event)
             rows.append(
-                {
-                    "position": event.position,
-                    "key": event.key,
-                    "type": data["type"],
-                    "schema": data.get("schema", 1),
-                    "data": _ENCODE_JSON(data),
-                }
+                (event.position, event.key, data["type"], data.get("schema", 1), _ENCODE_JSON(data))
             )
         previous = sa.select(events_table.c.position).where(
             events_table.c.position == expected_position - 1
@@ -145,10 +142,17 @@ class SqlEventStore:
                 # deleted, so once seen it stays; the primary key refuses a second writer.
                 if expected_position > 0 and connection.execute(previous).first() is None:
                     raise ConcurrencyError(expected_position, self._head(connection))
-                if rows:
-                    connection.execute(sa.insert(events_table), rows)
-                elif self._head(connection) != expected_position:
-                    raise ConcurrencyError(expected_position, self._head(connection))
+                if not rows:
+                    if self._head(connection) != expected_position:
+                        raise ConcurrencyError(expected_position, self._head(connection))
+                elif self._sqlite:
+                    # The driver's executemany: a third faster than Core on SQLite.
+                    connection.exec_driver_sql(_SQLITE_INSERT, rows)
+                else:
+                    connection.execute(
+                        sa.insert(events_table),
+                        [dict(zip(_COLUMNS, row, strict=True)) for row in rows],
+                    )
         except IntegrityError:
             raise ConcurrencyError(expected_position, self.head()) from None
         return expected_position + len(rows)
