@@ -234,3 +234,16 @@ def test_execute_counts_its_retries() -> None:
     second.execute(damage("y"))
     assert second.retries == 1
     assert (first.retries, second.position) == (0, 5)
+
+
+def test_a_rejected_only_batch_rechecks_against_the_other_writer() -> None:
+    store = MemoryEventStore()
+    first = stocked(store, units=1)
+    second = Engine(store)
+    first.execute(receive("more", 5))
+    results = second.execute_batch([damage("big", 4)])  # stale: 1 unit; fresh: 6 units
+    assert isinstance(results[0], tuple)
+    assert second.retries == 1
+    assert second.balance("MUG", "EAST/A") == 2
+    assert second.execute_batch([]) == []
+    assert second.verify() == []

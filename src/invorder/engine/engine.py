@@ -161,15 +161,23 @@ class Engine:
             position = self._position
             try:
                 results, events, rejected = self._decide_batch(batch)
-                if events:
-                    self._store.append(events, expected_position=position)
-                elif self._store.head() != position:
-                    raise ConcurrencyError(position, self._store.head())
+            except BaseException:
+                self._load()  # drop what the batch folded in before the failure
+                raise
+            if not events:
+                # Nothing was folded: catching up is enough to decide again.
+                if self._store.head() == position:
+                    self._rejections.update(rejected)
+                    return results
+                self._catch_up()
+                continue
+            try:
+                self._store.append(events, expected_position=position)
             except ConcurrencyError:
                 self._load()
                 continue
             except BaseException:
-                self._load()  # drop what the batch folded in before the failure
+                self._load()
                 raise
             self._rejections.update(rejected)
             return results
