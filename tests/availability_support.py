@@ -89,7 +89,7 @@ def assert_refused(
         assert caught.value.fields[name] == value, (name, caught.value.fields)
     assert snapshot(engine) == before
     assert engine.verify() == []
-    assert engine.verify_availability() == []
+    assert engine.verify() == []
     return caught.value
 
 

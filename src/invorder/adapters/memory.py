@@ -1,7 +1,8 @@
-"""The embedded default store: the log in a Python list, fast, gone when the process ends."""
+"""The embedded default stores: the log (and snapshots) in Python objects, gone at exit."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
 
 from invorder.domain.errors import ConcurrencyError, InvalidMovementError
@@ -11,14 +12,15 @@ from invorder.domain.events import Event
 class MemoryEventStore:
     """An :class:`~invorder.ports.EventStore` holding the events in a list.
 
-    Several engines may share one instance (as they would share a database): the expected
-    position check makes their appends safe.
+    Several engines may share one instance (as they would share a database), from several
+    threads too: the expected position check and the append happen under one lock.
     """
 
-    __slots__ = ("_events",)
+    __slots__ = ("_events", "_lock")
 
     def __init__(self, events: Sequence[Event] = ()) -> None:
         self._events: list[Event] = []
+        self._lock = threading.Lock()
         if events:
             self.append(events, expected_position=0)
 
@@ -28,18 +30,45 @@ class MemoryEventStore:
 
     def append(self, events: Sequence[Event], *, expected_position: int) -> int:
         """Append all of ``events`` if the log holds ``expected_position`` events."""
-        log = self._events
-        if len(log) != expected_position:
-            raise ConcurrencyError(expected_position, len(log))
-        for offset, event in enumerate(events):
-            if event.position != expected_position + offset:
-                raise InvalidMovementError(
-                    f"event position {event.position} does not follow the log "
-                    f"(expected {expected_position + offset})"
-                )
-        log.extend(events)
-        return len(log)
+        check_positions(events, expected_position)
+        with self._lock:
+            log = self._events
+            if len(log) != expected_position:
+                raise ConcurrencyError(expected_position, len(log))
+            log.extend(events)
+            return len(log)
 
     def read(self, start: int = 0, stop: int | None = None) -> Iterator[Event]:
         """Iterate over the events from ``start`` up to ``stop``."""
         return iter(self._events[start:stop])
+
+
+class MemorySnapshotStore:
+    """A :class:`~invorder.ports.SnapshotStore` keeping the latest snapshot in memory."""
+
+    __slots__ = ("_latest",)
+
+    def __init__(self) -> None:
+        self._latest: tuple[int, bytes] | None = None
+
+    def save(self, position: int, data: bytes) -> None:
+        """Keep ``data`` unless a snapshot at a later position is already held."""
+        if self._latest is None or position >= self._latest[0]:
+            self._latest = (position, bytes(data))
+
+    def load(self) -> tuple[int, bytes] | None:
+        """The latest snapshot, or ``None``."""
+        return self._latest
+
+
+def check_positions(events: Sequence[Event], expected_position: int) -> None:
+    """Raise :class:`~invorder.InvalidMovementError` unless the batch is numbered in turn.
+
+    Adapters call it before writing, so a mis-numbered batch never reaches the log.
+    """
+    for offset, event in enumerate(events):
+        if event.position != expected_position + offset:
+            raise InvalidMovementError(
+                f"event position {event.position} does not follow the log "
+                f"(expected {expected_position + offset})"
+            )

@@ -201,6 +201,35 @@ class Ledger:
             path for path in self.locations if path == location or path.startswith(prefix)
         )
 
+    def differences(self, other: Ledger) -> list[str]:
+        """How this projection differs from ``other`` (the same: ``[]``)."""
+        problems: list[str] = []
+        skus = sorted(set(self._exact) | set(other._exact))
+        for sku in skus:
+            mine, theirs = self.balances(sku), other.balances(sku)
+            if mine != theirs:
+                problems.append(f"balances of {sku!r} differ: {mine} vs {theirs}")
+        if {k: v for k, v in self._rolled.items() if v} != {
+            k: v for k, v in other._rolled.items() if v
+        }:
+            problems.append("rolled-up balances differ")
+        if self.locations != other.locations or self._lineage != other._lineage:
+            problems.append("defined locations differ")
+        if list(self.catalog) != list(other.catalog):
+            problems.append("catalog differs")
+        if self.transfers != other.transfers:
+            problems.append("transfers differ")
+        if self._history != other._history:
+            problems.append("movement history differs")
+        return problems
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Ledger):
+            return NotImplemented
+        return not self.differences(other)
+
+    __hash__ = None  # type: ignore[assignment]  # a mutable projection is not hashable
+
     # --- folding events ------------------------------------------------------------------
 
     def apply(self, event: Event) -> None:

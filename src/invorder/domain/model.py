@@ -42,6 +42,30 @@ class State:
         self.purchases.apply(event)
         self.channels.apply(event)
 
+    def differences(self, other: State) -> list[str]:
+        """How this state differs from ``other``, projection by projection (same: ``[]``).
+
+        Every slot is a projection and is compared: with its own ``differences`` method if
+        it has one (for detail), else with ``==``. A new projection is covered by adding
+        its slot.
+        """
+        problems: list[str] = []
+        for name in State.__slots__:
+            mine, theirs = getattr(self, name), getattr(other, name)
+            detail = getattr(mine, "differences", None)
+            if detail is not None:
+                problems.extend(f"{name}: {line}" for line in detail(theirs))
+            elif mine != theirs:
+                problems.append(f"{name}: differs")
+        return problems
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, State):
+            return NotImplemented
+        return not self.differences(other)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable projections are not hashable
+
 
 def _reserve(state: State, command: Any, position: int) -> tuple[Event, ...]:
     return _reservation.decide_reserve(

@@ -179,6 +179,17 @@ class Purchases:
     def __iter__(self) -> Iterator[PurchaseOrder]:
         return iter(self._by_id.values())
 
+    def differences(self, other: Purchases) -> list[str]:
+        """How this projection differs from ``other`` (the same: ``[]``)."""
+        return [] if list(self) == list(other) else ["purchase orders differ from the log"]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Purchases):
+            return NotImplemented
+        return not self.differences(other)
+
+    __hash__ = None  # type: ignore[assignment]  # a mutable projection is not hashable
+
     def open_order(self, purchase_order: str, action: str) -> PurchaseOrder:
         """The open purchase order, or the typed error ``action`` gets."""
         order = self._by_id.get(purchase_order)

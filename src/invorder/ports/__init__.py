@@ -13,6 +13,7 @@ class EventStore(Protocol):
 
     The whole log is one stream: ``append`` succeeds only if the log holds exactly
     ``expected_position`` events, so two writers that read the same state cannot both win.
+    A batch is all or nothing: after a failed append no event of it is readable.
     """
 
     def head(self) -> int:
@@ -29,4 +30,21 @@ class EventStore(Protocol):
 
     def read(self, start: int = 0, stop: int | None = None) -> Iterator[Event]:
         """The events at positions ``start`` up to (not including) ``stop``, in order."""
+        ...
+
+
+class SnapshotStore(Protocol):
+    """Where the engine keeps a copy of its projections so start-up need not replay all.
+
+    A snapshot is opaque bytes taken at a log position; the engine loads the latest one
+    and replays only the events after it. Losing snapshots loses nothing but time: the
+    log stays the truth.
+    """
+
+    def save(self, position: int, data: bytes) -> None:
+        """Keep ``data``, the projections after the first ``position`` events."""
+        ...
+
+    def load(self) -> tuple[int, bytes] | None:
+        """The snapshot with the highest position, or ``None`` if there is none."""
         ...

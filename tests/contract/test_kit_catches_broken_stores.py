@@ -1,0 +1,140 @@
+"""The contract kit must fail on broken stores: each defect here is caught by name."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+
+from invorder.adapters.memory import MemoryEventStore, MemorySnapshotStore
+from invorder.domain.events import Event
+from invorder.ports import EventStore
+from invorder.testing.contract import check_event_store
+
+
+class IgnoresExpectedPosition(MemoryEventStore):
+    """Appends whatever it is given, renumbering nothing and checking nothing."""
+
+    __slots__ = ()
+
+    def append(self, events: Sequence[Event], *, expected_position: int) -> int:
+        return super().append(events, expected_position=self.head())
+
+
+class AppendsHalfABatch(MemoryEventStore):
+    """Keeps only the first half (rounded up) of each batch."""
+
+    __slots__ = ()
+
+    def append(self, events: Sequence[Event], *, expected_position: int) -> int:
+        return super().append(events[: (len(events) + 1) // 2], expected_position=expected_position)
+
+
+class DropsTheLastEvent(MemoryEventStore):
+    """Reads every event but the last one."""
+
+    __slots__ = ()
+
+    def read(self, start: int = 0, stop: int | None = None) -> Iterator[Event]:
+        events = list(super().read(start, stop))
+        if stop is None or stop >= self.head():
+            events = events[:-1]
+        return iter(events)
+
+
+class ReordersEvents(MemoryEventStore):
+    """Reads each pair of events swapped."""
+
+    __slots__ = ()
+
+    def read(self, start: int = 0, stop: int | None = None) -> Iterator[Event]:
+        events = list(super().read(start, stop))
+        for i in range(0, len(events) - 1, 2):
+            events[i], events[i + 1] = events[i + 1], events[i]
+        return iter(events)
+
+
+class InsertOrIgnore(MemoryEventStore):
+    """Skips positions it already holds and writes the rest (an ``INSERT OR IGNORE`` bug)."""
+
+    __slots__ = ()
+
+    def append(self, events: Sequence[Event], *, expected_position: int) -> int:
+        for event in events:
+            if event.position == self.head():
+                super().append([event], expected_position=event.position)
+        return self.head()
+
+
+class ForgetsSnapshots(MemorySnapshotStore):
+    """Saves nothing."""
+
+    __slots__ = ()
+
+    def save(self, position: int, data: bytes) -> None:
+        return None
+
+
+def test_the_memory_store_passes_every_check() -> None:
+    assert check_event_store(MemoryEventStore, make_snapshot_store=MemorySnapshotStore) == []
+
+
+@pytest.mark.parametrize(
+    ("broken", "caught_by"),
+    [
+        (IgnoresExpectedPosition, "test_stale_expected_position_conflicts"),
+        (IgnoresExpectedPosition, "test_two_engines_cannot_oversell"),
+        (AppendsHalfABatch, "test_read_after_write"),
+        (AppendsHalfABatch, "test_batch_is_appended_whole"),
+        (DropsTheLastEvent, "test_read_after_write"),
+        (DropsTheLastEvent, "test_read_keeps_order_and_ranges"),
+        (ReordersEvents, "test_read_keeps_order_and_ranges"),
+        (ReordersEvents, "test_read_after_write"),
+        (InsertOrIgnore, "test_failed_batch_writes_nothing"),
+    ],
+)
+def test_a_broken_store_is_caught(broken: type[EventStore], caught_by: str) -> None:
+    failures = check_event_store(broken)
+    failed = {line.split(":", 1)[0] for line in failures}
+    assert caught_by in failed, f"{broken.__name__} passed {caught_by}; failures: {failures}"
+    assert all("AssertionError" in line or "Error" in line for line in failures)
+
+
+def test_a_snapshot_store_that_forgets_is_caught() -> None:
+    failures = check_event_store(MemoryEventStore, make_snapshot_store=ForgetsSnapshots)
+    failed = {line.split(":", 1)[0] for line in failures}
+    assert failed == {"test_snapshot_round_trip", "test_engine_starts_from_snapshot"}
+
+
+def test_the_pytest_base_class_reports_the_failure(tmp_path: Path) -> None:
+    (tmp_path / "test_broken_adapter.py").write_text(
+        textwrap.dedent(
+            """
+            from invorder.adapters.memory import MemoryEventStore
+            from invorder.testing.contract import EventStoreContract
+
+            class DropsLast(MemoryEventStore):
+                __slots__ = ()
+                def read(self, start=0, stop=None):
+                    return iter(list(super().read(start, stop))[:-1])
+
+            class TestBroken(EventStoreContract):
+                def make_store(self):
+                    return DropsLast()
+            """
+        )
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rf"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1, result.stdout
+    assert "FAILED test_broken_adapter.py::TestBroken::test_read_after_write" in result.stdout
+    assert "passed" in result.stdout, "the checks the store does pass must still pass"
