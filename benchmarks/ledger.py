@@ -1,0 +1,297 @@
+"""Benchmark of the stock ledger through the public engine API.
+
+Run ``python benchmarks/ledger.py`` (default size, well under a minute) or
+``python benchmarks/ledger.py --size 5`` for five times more work in the timed phases. It
+prints what it does as it goes; its last line is one JSON object::
+
+    {"benchmark": "ledger", "python": "3.11.7", "figures": {...}}
+
+Every timed phase does what a host's call does: it builds the command (so the movements
+and accounts are validated when they are constructed), calls ``Engine.execute`` (decision
+with its balance checks, idempotency bookkeeping, append to the ``MemoryEventStore``,
+projection update) and keeps the result. The data are generated from a fixed seed before
+the clock starts, so two runs do the same work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import platform
+import random
+import sys
+import time
+import tracemalloc
+from array import array
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import invorder
+from invorder import (
+    SUPPLIER,
+    Account,
+    Bucket,
+    DefineLocation,
+    DefineSku,
+    Engine,
+    MemoryEventStore,
+    Movement,
+    PostEntry,
+    Sku,
+)
+
+SEED = 20261127
+WAREHOUSE = "EAST"
+ZONES = 10
+BINS_PER_ZONE = 100
+SKUS = 100
+BATCH = 100
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+AVAILABLE = Bucket.AVAILABLE
+
+BINS = [f"{WAREHOUSE}/Z{z:02d}/B{b:03d}" for z in range(ZONES) for b in range(BINS_PER_ZONE)]
+SKU_CODES = [f"SKU-{n:05d}" for n in range(SKUS)]
+# Destinations by index: the bins, then the two virtual ends of the flows.
+PLACES = [*BINS, str(SUPPLIER), str(invorder.CUSTOMER)]
+FROM_SUPPLIER = len(BINS)
+TO_CUSTOMER = len(BINS) + 1
+
+
+def say(message: str) -> None:
+    """Print a progress line at once (the figures come at the end)."""
+    print(message, flush=True)
+
+
+class Flow:
+    """A seeded stream of valid movements: receipts, bin-to-bin moves and shipments.
+
+    It keeps a shadow of the balances so that every movement it makes can be posted: a
+    random (SKU, bin) with enough stock is moved to another bin or shipped, otherwise it
+    receives stock from the supplier. Columns are compact arrays so that generating a
+    million movements before a memory measurement costs little.
+    """
+
+    def __init__(self, seed: int) -> None:
+        self._random = random.Random(seed)
+        self._shadow: dict[tuple[int, int], int] = {}
+
+    def generate(self, count: int) -> tuple[array[int], array[int], array[int], array[int]]:
+        """``count`` movements as (sku, source, destination, quantity) index columns."""
+        rnd = self._random.random
+        randrange = self._random.randrange
+        shadow = self._shadow
+        skus, sources, destinations, quantities = (array("i") for _ in range(4))
+        bins = len(BINS)
+        for _ in range(count):
+            sku = randrange(SKUS)
+            place = randrange(bins)
+            quantity = randrange(1, 21)
+            have = shadow.get((sku, place), 0)
+            if have >= quantity:
+                shadow[(sku, place)] = have - quantity
+                if rnd() < 0.6:
+                    other = randrange(bins - 1)
+                    other += other >= place
+                    shadow[(sku, other)] = shadow.get((sku, other), 0) + quantity
+                    source, destination = place, other
+                else:
+                    source, destination = place, TO_CUSTOMER
+            else:
+                quantity *= 3
+                shadow[(sku, place)] = have + quantity
+                source, destination = FROM_SUPPLIER, place
+            skus.append(sku)
+            sources.append(source)
+            destinations.append(destination)
+            quantities.append(quantity)
+        return skus, sources, destinations, quantities
+
+    def mix(self, columns: tuple[array[int], ...]) -> str:
+        """A one-line description of the kinds of movement in ``columns``."""
+        _, sources, destinations, _ = columns
+        receipts = sum(1 for s in sources if s == FROM_SUPPLIER)
+        shipments = sum(1 for d in destinations if d == TO_CUSTOMER)
+        moves = len(sources) - receipts - shipments
+        total = len(sources) or 1
+        return (
+            f"{receipts / total:.0%} receipts, {moves / total:.0%} bin-to-bin moves, "
+            f"{shipments / total:.0%} shipments"
+        )
+
+
+def new_engine(store: MemoryEventStore | None = None) -> Engine:
+    """An engine over a fresh in-memory store with one warehouse of 1,000 bins and the SKUs."""
+    engine = Engine(store if store is not None else MemoryEventStore())
+    for n, path in enumerate(BINS):
+        engine.execute(DefineLocation(key=f"loc-{n}", at=T0, location=path))
+    for n, code in enumerate(SKU_CODES):
+        engine.execute(DefineSku(key=f"sku-{n}", at=T0, sku=Sku(code)))
+    return engine
+
+
+def movement(columns: tuple[array[int], ...], i: int) -> Movement:
+    """Build movement ``i`` of ``columns`` as a host would: new accounts, full validation."""
+    skus, sources, destinations, quantities = columns
+    return Movement(
+        sku=SKU_CODES[skus[i]],
+        quantity=quantities[i],
+        source=Account(PLACES[sources[i]], AVAILABLE),
+        destination=Account(PLACES[destinations[i]], AVAILABLE),
+        reason="bench",
+    )
+
+
+def post_single(engine: Engine, columns: tuple[array[int], ...], prefix: str) -> None:
+    """One ``PostEntry`` of one movement per ``Engine.execute`` call."""
+    execute = engine.execute
+    for i in range(len(columns[0])):
+        execute(
+            PostEntry(
+                key=f"{prefix}{i}",
+                at=T0 + timedelta(seconds=i),
+                movements=(movement(columns, i),),
+            )
+        )
+
+
+def post_batched(engine: Engine, columns: tuple[array[int], ...], prefix: str) -> None:
+    """``PostEntry`` journal entries of ``BATCH`` movements each, one ``execute`` per entry."""
+    execute = engine.execute
+    count = len(columns[0])
+    for start in range(0, count, BATCH):
+        execute(
+            PostEntry(
+                key=f"{prefix}{start}",
+                at=T0 + timedelta(seconds=start),
+                movements=tuple(
+                    movement(columns, i) for i in range(start, min(start + BATCH, count))
+                ),
+            )
+        )
+
+
+def timed(action: Callable[[], object]) -> float:
+    """Seconds taken by ``action()``."""
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run every phase, print progress and, last, the JSON figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--size", type=float, default=1.0, help="scale of the timed phases (default 1)"
+    )
+    parser.add_argument(
+        "--memory-movements",
+        type=int,
+        default=1_000_000,
+        help="movements posted for the memory figure (default 1,000,000)",
+    )
+    args = parser.parse_args(argv)
+    single_count = int(20_000 * args.size)
+    batched_count = int(200_000 * args.size) // BATCH * BATCH
+    lookups = int(1_000_000 * args.size)
+    memory_count = args.memory_movements // BATCH * BATCH
+    figures: dict[str, float] = {}
+
+    say(f"invorder ledger benchmark, Python {platform.python_version()}, seed {SEED}")
+    say(f"set-up: one warehouse {WAREHOUSE} of {len(BINS)} bins, {SKUS} SKUs, memory store")
+    flow = Flow(SEED)
+    engine = new_engine()
+
+    warm = flow.generate(20_000)
+    say(f"warm-up: {len(warm[0]):,} movements in entries of {BATCH} ({flow.mix(warm)})")
+    post_batched(engine, warm, "warm-")
+
+    columns = flow.generate(single_count)
+    say(f"single: {single_count:,} PostEntry commands of one movement each ({flow.mix(columns)})")
+    seconds = timed(lambda: post_single(engine, columns, "single-"))
+    figures["post_single_per_s"] = round(single_count / seconds)
+    say(f"  {figures['post_single_per_s']:,} movements/s")
+
+    columns = flow.generate(batched_count)
+    say(
+        f"batched: {batched_count:,} movements in PostEntry commands of {BATCH} "
+        f"({flow.mix(columns)})"
+    )
+    seconds = timed(lambda: post_batched(engine, columns, "batch-"))
+    figures["post_batched_per_s"] = round(batched_count / seconds)
+    say(f"  {figures['post_batched_per_s']:,} movements/s")
+
+    accounts = [
+        (sku, path) for sku in SKU_CODES for path in BINS if engine.balance(sku, path, AVAILABLE)
+    ]
+    rnd = random.Random(SEED + 1)
+    sample = [accounts[rnd.randrange(len(accounts))] for _ in range(lookups)]
+    say(f"balance: {lookups:,} Engine.balance calls on random accounts out of {len(accounts):,}")
+    balance = engine.balance
+
+    def look_up() -> None:
+        for sku, path in sample:
+            balance(sku, path, AVAILABLE)
+
+    seconds = timed(look_up)
+    figures["balance_lookups_per_s"] = round(lookups / seconds)
+    say(f"  {figures['balance_lookups_per_s']:,} lookups/s")
+
+    rollups = max(1, int(100_000 * args.size))
+    say(f"rollup: {rollups:,} Engine.rollup calls over {WAREHOUSE} ({len(BINS)} bins)")
+    rollup = engine.rollup
+    expected = {
+        sku: sum(engine.balance(sku, path, AVAILABLE) for path in BINS) for sku in SKU_CODES
+    }
+    for sku in SKU_CODES:
+        assert rollup(sku, WAREHOUSE, AVAILABLE) == expected[sku], "roll-up disagrees with bins"
+    cycle = [SKU_CODES[rnd.randrange(SKUS)] for _ in range(rollups)]
+
+    def roll_up() -> None:
+        for sku in cycle:
+            rollup(sku, WAREHOUSE, AVAILABLE)
+
+    seconds = timed(roll_up)
+    figures["rollup_1000_bins_us"] = round(seconds / rollups * 1e6, 3)
+    say(f"  {figures['rollup_1000_bins_us']} us per roll-up")
+
+    say(f"replay: a new Engine folding the log of {engine.position:,} events")
+    moved = len(warm[0]) + single_count + batched_count
+    store = engine._store  # the same log, read by a second engine as after a restart
+    seconds = timed(lambda: Engine(store))
+    figures["replay_movements_per_s"] = round(moved / seconds)
+    say(f"  {figures['replay_movements_per_s']:,} movements/s")
+    problems = engine.verify()
+    assert not problems, problems
+    del engine, store, sample, cycle, accounts
+    gc.collect()
+
+    flow = Flow(SEED + 2)
+    columns = flow.generate(memory_count)
+    say(
+        f"memory: {memory_count:,} movements in PostEntry commands of {BATCH}, "
+        f"each movement with its own two Account values ({flow.mix(columns)}); tracemalloc on"
+    )
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    memory_engine = new_engine()
+    post_batched(memory_engine, columns, "mem-")
+    gc.collect()
+    held = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    figures["bytes_per_movement"] = round(held / memory_count, 1)
+    say(
+        f"  engine + store hold {held / 2**20:,.1f} MiB: "
+        f"{figures['bytes_per_movement']} bytes per movement"
+    )
+    assert memory_engine.position == len(BINS) + SKUS + memory_count // BATCH
+
+    print(
+        json.dumps({"benchmark": "ledger", "python": platform.python_version(), "figures": figures})
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
