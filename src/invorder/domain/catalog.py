@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, KeysView
 from typing import NewType
 
 import attrs
@@ -98,6 +98,10 @@ class Catalog:
 
     def __len__(self) -> int:
         return len(self._skus)
+
+    def codes(self) -> KeysView[str]:
+        """The codes of the SKUs defined so far (a live view: fast membership tests)."""
+        return self._skus.keys()
 
     def get(self, sku: str) -> Sku | None:
         """The SKU with this code, or ``None``."""

@@ -66,7 +66,7 @@ from invorder.domain.location import (
 )
 from invorder.domain.stock import PHYSICAL_BUCKETS, Account, Bucket, Movement
 
-_EMPTY: Mapping[tuple[str, Bucket], int] = {}
+_EMPTY: Mapping[int, int] = {}
 
 
 @attrs.frozen
@@ -142,7 +142,8 @@ class Ledger:
     warehouse's total are single lookups.
     """
 
-    __slots__ = ("_exact", "_history", "_lineage", "_rolled", "catalog", "locations", "transfers")
+    __slots__ = ("_accounts", "_books", "_exact", "_feeds", "_lineage", "_nodes",
+                 "catalog", "locations", "transfers")  # fmt: skip
 
     def __init__(self) -> None:
         self.catalog = Catalog()
@@ -152,9 +153,16 @@ class Ledger:
         self.transfers: dict[str, Transfer] = {}
         """Every transfer ever shipped, by id."""
         self._lineage: dict[str, tuple[str, ...]] = {v: (v,) for v in VIRTUAL_LOCATIONS}
-        self._exact: dict[str, dict[tuple[str, Bucket], int]] = {}
-        self._rolled: dict[tuple[str, str, Bucket], int] = {}
-        self._history: dict[str, array[int]] = {}
+        # Balances are kept per SKU under small integer ids (cheap to hash): one id per
+        # exact account and one per roll-up node (a real location's subtree, one bucket).
+        # _feeds maps an account to the ids a movement through it changes: its own id
+        # first, then the roll-up nodes of the location and of each ancestor.
+        self._feeds: dict[tuple[str, Bucket], tuple[int, ...]] = {}
+        self._nodes: dict[tuple[str, Bucket], int] = {}
+        self._accounts: list[tuple[str, Bucket] | None] = []
+        # Per SKU, in first-movement order: units by id, and the log positions of its entries.
+        self._exact: dict[str, dict[int, int]] = {}
+        self._books: dict[str, tuple[dict[int, int], array[int]]] = {}
 
     # --- queries -------------------------------------------------------------------------
 
@@ -164,13 +172,19 @@ class Ledger:
 
     def balance(self, sku: str, location: str, bucket: Bucket = Bucket.AVAILABLE) -> int:
         """Units in exactly this account (not counting locations inside ``location``)."""
-        return self._exact.get(sku, _EMPTY).get((location, bucket), 0)
+        ids = self._feeds.get((location, bucket))
+        if ids is None:
+            return 0
+        return self._exact.get(sku, _EMPTY).get(ids[0], 0)
 
     def rollup(self, sku: str, location: str, bucket: Bucket = Bucket.AVAILABLE) -> int:
         """Units in ``bucket`` at ``location`` and every location inside it."""
         if location[:1] == "@":
             return self.balance(sku, location, bucket)
-        return self._rolled.get((sku, location, bucket), 0)
+        node = self._nodes.get((location, bucket))
+        if node is None:
+            return 0
+        return self._exact.get(sku, _EMPTY).get(node, 0)
 
     def on_hand(self, sku: str, location: str) -> int:
         """Physical units (available, reserved, damaged, quality control) in the subtree."""
@@ -178,12 +192,14 @@ class Ledger:
 
     def balances(self, sku: str) -> dict[Account, int]:
         """Every account of ``sku`` with a non-zero balance, sorted by location and bucket."""
-        accounts = self._exact.get(sku, _EMPTY)
-        return {
-            Account(location, bucket): quantity
-            for (location, bucket), quantity in sorted(accounts.items())
-            if quantity
-        }
+        accounts = self._accounts
+        held = []
+        for ident, quantity in self._exact.get(sku, _EMPTY).items():
+            account = accounts[ident]
+            if quantity and account is not None:
+                held.append((account, quantity))
+        held.sort()
+        return {Account(location, bucket): quantity for (location, bucket), quantity in held}
 
     def skus_with_stock(self) -> Iterator[SkuId]:
         """SKUs that have ever had a movement, in first-movement order."""
@@ -191,7 +207,8 @@ class Ledger:
 
     def history_positions(self, sku: str) -> tuple[int, ...]:
         """Log positions of the entries that moved ``sku``, in log order."""
-        return tuple(self._history.get(sku, ()))
+        book = self._books.get(sku)
+        return tuple(book[1]) if book is not None else ()
 
     def subtree(self, location: str) -> list[LocationId]:
         """Defined locations in the subtree of ``location`` (itself included), sorted."""
@@ -215,33 +232,46 @@ class Ledger:
         elif type(event) is SkuDefined:
             self.catalog.add(event.sku)
 
+    def _feed(self, key: tuple[str, Bucket]) -> tuple[int, ...]:
+        """The ids a movement through account ``key`` changes (assigned on first use)."""
+        location, bucket = key
+        accounts = self._accounts
+        ids = [len(accounts)]
+        accounts.append(key)
+        if location[:1] != "@":
+            nodes = self._nodes
+            for path in self._lineage[location]:
+                node = nodes.get((path, bucket))
+                if node is None:
+                    node = nodes[(path, bucket)] = len(accounts)
+                    accounts.append(None)
+                ids.append(node)
+        feed = self._feeds[key] = tuple(ids)
+        return feed
+
     def _post(self, event: StockPosted) -> None:
-        exact = self._exact
-        rolled = self._rolled
-        lineage = self._lineage
-        history = self._history
+        feeds = self._feeds
+        books = self._books
+        position = event.position
         for movement in event.movements:
             sku = movement.sku
-            accounts = exact.get(sku)
-            if accounts is None:
-                accounts = exact[sku] = {}
-                history[sku] = array("q")
+            book = books.get(sku)
+            if book is None:
+                book = books[sku] = (self._exact.setdefault(sku, {}), array("q"))
+            units, positions = book
             quantity = movement.quantity
             source = movement.source
-            destination = movement.destination
             key = (source.location, source.bucket)
-            accounts[key] = accounts.get(key, 0) - quantity
+            ids = feeds.get(key) or self._feed(key)
+            for ident in ids:
+                units[ident] = units.get(ident, 0) - quantity
+            destination = movement.destination
             key = (destination.location, destination.bucket)
-            accounts[key] = accounts.get(key, 0) + quantity
-            for path in lineage[source.location]:
-                rkey = (sku, path, source.bucket)
-                rolled[rkey] = rolled.get(rkey, 0) - quantity
-            for path in lineage[destination.location]:
-                rkey = (sku, path, destination.bucket)
-                rolled[rkey] = rolled.get(rkey, 0) + quantity
-            positions = history[sku]
-            if not positions or positions[-1] != event.position:
-                positions.append(event.position)
+            ids = feeds.get(key) or self._feed(key)
+            for ident in ids:
+                units[ident] = units.get(ident, 0) + quantity
+            if not positions or positions[-1] != position:
+                positions.append(position)
         if event.operation in _TRANSFER_OPERATIONS:
             self._track_transfer(event)
 
@@ -299,32 +329,49 @@ def check_entry(ledger: Ledger, movements: Iterable[Movement]) -> None:
     change of each real account must leave it at zero or more.
     """
     movements = tuple(movements)
-    catalog = ledger.catalog
+    known = ledger.catalog.codes()
+    lineage = ledger._lineage
+    outgoing: dict[tuple[str, str, Bucket], int] = {}
     for movement in movements:
-        if movement.sku not in catalog:
+        sku = movement.sku
+        source = movement.source
+        location = source.location
+        if (
+            sku not in known
+            or location not in lineage
+            or movement.destination.location not in lineage
+        ):
+            _raise_reference_error(ledger, movements)
+        if location[0] != "@":
+            key = (sku, location, source.bucket)
+            outgoing[key] = outgoing.get(key, 0) + movement.quantity
+    for (code, place, bucket), taken in outgoing.items():
+        have = ledger.balance(code, place, bucket)
+        if taken > have:
+            # Units coming into the same account within the entry count too; summed only
+            # when the balance alone is not enough, which keeps the common case one pass.
+            for movement in movements:
+                destination = movement.destination
+                if (
+                    movement.sku == code
+                    and destination.location == place
+                    and destination.bucket is bucket
+                ):
+                    have += movement.quantity
+            if taken > have:
+                raise InsufficientStockError(code, place, bucket.value, taken, have)
+
+
+def _raise_reference_error(ledger: Ledger, movements: tuple[Movement, ...]) -> None:
+    """Raise the first unknown SKU, else the first unknown location, in entry order."""
+    for movement in movements:
+        if movement.sku not in ledger.catalog:
             raise UnknownSkuError(movement.sku)
     for movement in movements:
         for account in (movement.source, movement.destination):
             if not ledger.has_location(account.location):
                 raise UnknownLocationError(account.location)
-    outgoing: dict[tuple[str, str, Bucket], int] = {}
-    for movement in movements:
-        source = movement.source
-        if source.location[:1] != "@":
-            key = (movement.sku, source.location, source.bucket)
-            outgoing[key] = outgoing.get(key, 0) + movement.quantity
-    if not outgoing:
-        return
-    incoming: dict[tuple[str, str, Bucket], int] = {}
-    for movement in movements:
-        destination = movement.destination
-        key = (movement.sku, destination.location, destination.bucket)
-        if key in outgoing:
-            incoming[key] = incoming.get(key, 0) + movement.quantity
-    for (sku, location, bucket), taken in outgoing.items():
-        have = ledger.balance(sku, location, bucket) + incoming.get((sku, location, bucket), 0)
-        if taken > have:
-            raise InsufficientStockError(sku, location, bucket.value, taken, have)
+    raise AssertionError("called without an unknown reference")  # pragma: no cover
 
 
 def _entry(
