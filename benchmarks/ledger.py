@@ -24,7 +24,7 @@ import sys
 import time
 import tracemalloc
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import invorder
@@ -158,16 +158,19 @@ def post_single(engine: Engine, columns: tuple[array[int], ...], prefix: str) ->
 def post_batched(engine: Engine, columns: tuple[array[int], ...], prefix: str) -> None:
     """``PostEntry`` journal entries of ``BATCH`` movements each, one ``execute`` per entry."""
     execute = engine.execute
+    for command in entries(columns, prefix):
+        execute(command)
+
+
+def entries(columns: tuple[array[int], ...], prefix: str) -> Iterator[PostEntry]:
+    """The movements of ``columns`` as ``PostEntry`` commands of ``BATCH`` movements, built
+    one at a time."""
     count = len(columns[0])
     for start in range(0, count, BATCH):
-        execute(
-            PostEntry(
-                key=f"{prefix}{start}",
-                at=T0 + timedelta(seconds=start),
-                movements=tuple(
-                    movement(columns, i) for i in range(start, min(start + BATCH, count))
-                ),
-            )
+        yield PostEntry(
+            key=f"{prefix}{start}",
+            at=T0 + timedelta(seconds=start),
+            movements=tuple(movement(columns, i) for i in range(start, min(start + BATCH, count))),
         )
 
 
@@ -201,7 +204,8 @@ def main(argv: list[str] | None = None) -> int:
     say(f"set-up: one warehouse {WAREHOUSE} of {len(BINS)} bins, {SKUS} SKUs, memory store")
     run_speed(figures, single_count, batched_count, lookups, max(1, int(100_000 * args.size)))
     gc.collect()
-    run_memory(figures, memory_count)
+    if memory_count:
+        run_memory(figures, memory_count)
     print(
         json.dumps({"benchmark": "ledger", "python": platform.python_version(), "figures": figures})
     )
@@ -234,6 +238,17 @@ def run_speed(
     seconds = timed(lambda: post_batched(engine, columns, "batch-"))
     figures["post_batched_per_s"] = round(batched_count / seconds)
     say(f"  {figures['post_batched_per_s']:,} movements/s")
+
+    columns = flow.generate(batched_count)
+    say(f"the same split in two: build {batched_count:,} movements as PostEntry commands first,")
+    built: list[PostEntry] = []
+    seconds = timed(lambda: built.extend(entries(columns, "split-")))
+    figures["build_movements_per_s"] = round(batched_count / seconds)
+    say(f"  build (construction and validation of the values): {seconds:.2f} s")
+    seconds = timed(lambda: [engine.execute(command) for command in built])
+    figures["execute_batched_per_s"] = round(batched_count / seconds)
+    say(f"  then Engine.execute them: {figures['execute_batched_per_s']:,} movements/s")
+    built.clear()
 
     accounts = [
         (sku, path) for sku in SKU_CODES for path in BINS if engine.balance(sku, path, AVAILABLE)
@@ -269,7 +284,7 @@ def run_speed(
     say(f"  {figures['rollup_1000_bins_us']} us per roll-up")
 
     say(f"replay: a new Engine folding the log of {engine.position:,} events")
-    moved = len(warm[0]) + single_count + batched_count
+    moved = len(warm[0]) + single_count + 2 * batched_count
     seconds = timed(lambda: Engine(store))
     figures["replay_movements_per_s"] = round(moved / seconds)
     say(f"  {figures['replay_movements_per_s']:,} movements/s")

@@ -15,6 +15,7 @@ Invariants kept here, each checked by property tests:
 from __future__ import annotations
 
 from array import array
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
@@ -154,15 +155,16 @@ class Ledger:
         """Every transfer ever shipped, by id."""
         self._lineage: dict[str, tuple[str, ...]] = {v: (v,) for v in VIRTUAL_LOCATIONS}
         # Balances are kept per SKU under small integer ids (cheap to hash): one id per
-        # exact account and one per roll-up node (a real location's subtree, one bucket).
-        # _feeds maps an account to the ids a movement through it changes: its own id
-        # first, then the roll-up nodes of the location and of each ancestor.
+        # exact account and one per "below" node: the units strictly inside a real location,
+        # per bucket, so that a roll-up is the exact balance plus that node. _feeds maps an
+        # account to the ids a movement through it changes: its own id first, then the
+        # below-nodes of each ancestor (a bin in a zone in a warehouse: three ids).
         self._feeds: dict[tuple[str, Bucket], tuple[int, ...]] = {}
         self._nodes: dict[tuple[str, Bucket], int] = {}
         self._accounts: list[tuple[str, Bucket] | None] = []
         # Per SKU, in first-movement order: units by id, and the log positions of its entries.
-        self._exact: dict[str, dict[int, int]] = {}
-        self._books: dict[str, tuple[dict[int, int], array[int]]] = {}
+        self._exact: dict[str, defaultdict[int, int]] = {}
+        self._books: dict[str, tuple[defaultdict[int, int], array[int]]] = {}
 
     # --- queries -------------------------------------------------------------------------
 
@@ -181,10 +183,11 @@ class Ledger:
         """Units in ``bucket`` at ``location`` and every location inside it."""
         if location[:1] == "@":
             return self.balance(sku, location, bucket)
+        units = self._exact.get(sku, _EMPTY)
+        ids = self._feeds.get((location, bucket))
+        exact = units.get(ids[0], 0) if ids is not None else 0
         node = self._nodes.get((location, bucket))
-        if node is None:
-            return 0
-        return self._exact.get(sku, _EMPTY).get(node, 0)
+        return exact + units.get(node, 0) if node is not None else exact
 
     def on_hand(self, sku: str, location: str) -> int:
         """Physical units (available, reserved, damaged, quality control) in the subtree."""
@@ -240,7 +243,7 @@ class Ledger:
         accounts.append(key)
         if location[:1] != "@":
             nodes = self._nodes
-            for path in self._lineage[location]:
+            for path in self._lineage[location][1:]:
                 node = nodes.get((path, bucket))
                 if node is None:
                     node = nodes[(path, bucket)] = len(accounts)
@@ -257,19 +260,19 @@ class Ledger:
             sku = movement.sku
             book = books.get(sku)
             if book is None:
-                book = books[sku] = (self._exact.setdefault(sku, {}), array("q"))
+                book = books[sku] = (self._exact.setdefault(sku, defaultdict(int)), array("q"))
             units, positions = book
             quantity = movement.quantity
             source = movement.source
             key = (source.location, source.bucket)
             ids = feeds.get(key) or self._feed(key)
             for ident in ids:
-                units[ident] = units.get(ident, 0) - quantity
+                units[ident] -= quantity
             destination = movement.destination
             key = (destination.location, destination.bucket)
             ids = feeds.get(key) or self._feed(key)
             for ident in ids:
-                units[ident] = units.get(ident, 0) + quantity
+                units[ident] += quantity
             if not positions or positions[-1] != position:
                 positions.append(position)
         if event.operation in _TRANSFER_OPERATIONS:
@@ -344,9 +347,17 @@ def check_entry(ledger: Ledger, movements: Iterable[Movement]) -> None:
             _raise_reference_error(ledger, movements)
         if location[0] != "@":
             key = (sku, location, source.bucket)
-            outgoing[key] = outgoing.get(key, 0) + movement.quantity
+            if key in outgoing:
+                outgoing[key] += movement.quantity
+            else:
+                outgoing[key] = movement.quantity
+    if not outgoing:
+        return
+    feeds = ledger._feeds
+    exact = ledger._exact
     for (code, place, bucket), taken in outgoing.items():
-        have = ledger.balance(code, place, bucket)
+        ids = feeds.get((place, bucket))
+        have = exact[code].get(ids[0], 0) if ids is not None and code in exact else 0
         if taken > have:
             # Units coming into the same account within the entry count too; summed only
             # when the balance alone is not enough, which keeps the common case one pass.
