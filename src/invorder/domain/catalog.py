@@ -16,7 +16,8 @@ SkuId = NewType("SkuId", str)
 
 def sku_id(value: str) -> SkuId:
     """Check that ``value`` can be a SKU code (a non-empty id) and return it as a SkuId."""
-    _checks.check_identifier("sku", value)
+    if type(value) is not str or value != value.strip() or not value or "\n" in value:
+        _checks.check_identifier("sku", value)  # raises, with the reason
     return SkuId(value)
 
 
