@@ -23,12 +23,11 @@ import random
 import sys
 import time
 import tracemalloc
-from array import array
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
-import invorder
 from invorder import (
+    CUSTOMER,
     SUPPLIER,
     Account,
     Bucket,
@@ -49,11 +48,12 @@ SKUS = 100
 BATCH = 100
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 AVAILABLE = Bucket.AVAILABLE
+Raw = tuple[str, str, str, int]
 
 BINS = [f"{WAREHOUSE}/Z{z:02d}/B{b:03d}" for z in range(ZONES) for b in range(BINS_PER_ZONE)]
 SKU_CODES = [f"SKU-{n:05d}" for n in range(SKUS)]
 # Destinations by index: the bins, then the two virtual ends of the flows.
-PLACES = [*BINS, str(SUPPLIER), str(invorder.CUSTOMER)]
+PLACES = [*BINS, str(SUPPLIER), str(CUSTOMER)]
 FROM_SUPPLIER = len(BINS)
 TO_CUSTOMER = len(BINS) + 1
 
@@ -68,20 +68,20 @@ class Flow:
 
     It keeps a shadow of the balances so that every movement it makes can be posted: a
     random (SKU, bin) with enough stock is moved to another bin or shipped, otherwise it
-    receives stock from the supplier. Columns are compact arrays so that generating a
-    million movements before a memory measurement costs little.
+    receives stock from the supplier. A movement is a plain tuple of the strings and the
+    quantity a host would pass; building the invorder values from it is the timed part.
     """
 
     def __init__(self, seed: int) -> None:
         self._random = random.Random(seed)
         self._shadow: dict[tuple[int, int], int] = {}
 
-    def generate(self, count: int) -> tuple[array[int], array[int], array[int], array[int]]:
-        """``count`` movements as (sku, source, destination, quantity) index columns."""
+    def generate(self, count: int) -> list[Raw]:
+        """``count`` movements as (sku, source, destination, quantity) tuples."""
         rnd = self._random.random
         randrange = self._random.randrange
         shadow = self._shadow
-        skus, sources, destinations, quantities = (array("i") for _ in range(4))
+        raws: list[Raw] = []
         bins = len(BINS)
         for _ in range(count):
             sku = randrange(SKUS)
@@ -101,19 +101,15 @@ class Flow:
                 quantity *= 3
                 shadow[(sku, place)] = have + quantity
                 source, destination = FROM_SUPPLIER, place
-            skus.append(sku)
-            sources.append(source)
-            destinations.append(destination)
-            quantities.append(quantity)
-        return skus, sources, destinations, quantities
+            raws.append((SKU_CODES[sku], PLACES[source], PLACES[destination], quantity))
+        return raws
 
-    def mix(self, columns: tuple[array[int], ...]) -> str:
-        """A one-line description of the kinds of movement in ``columns``."""
-        _, sources, destinations, _ = columns
-        receipts = sum(1 for s in sources if s == FROM_SUPPLIER)
-        shipments = sum(1 for d in destinations if d == TO_CUSTOMER)
-        moves = len(sources) - receipts - shipments
-        total = len(sources) or 1
+    def mix(self, raws: list[Raw]) -> str:
+        """A one-line description of the kinds of movement in ``raws``."""
+        receipts = sum(1 for raw in raws if raw[1] == SUPPLIER)
+        shipments = sum(1 for raw in raws if raw[2] == CUSTOMER)
+        moves = len(raws) - receipts - shipments
+        total = len(raws) or 1
         return (
             f"{receipts / total:.0%} receipts, {moves / total:.0%} bin-to-bin moves, "
             f"{shipments / total:.0%} shipments"
@@ -130,47 +126,42 @@ def new_engine(store: MemoryEventStore | None = None) -> Engine:
     return engine
 
 
-def movement(columns: tuple[array[int], ...], i: int) -> Movement:
-    """Build movement ``i`` of ``columns`` as a host would: new accounts, full validation."""
-    skus, sources, destinations, quantities = columns
+def movement(raw: Raw) -> Movement:
+    """Build a movement as a host would: new accounts, full validation."""
+    sku, source, destination, quantity = raw
     return Movement(
-        sku=SKU_CODES[skus[i]],
-        quantity=quantities[i],
-        source=Account(PLACES[sources[i]], AVAILABLE),
-        destination=Account(PLACES[destinations[i]], AVAILABLE),
+        sku=sku,
+        quantity=quantity,
+        source=Account(source, AVAILABLE),
+        destination=Account(destination, AVAILABLE),
         reason="bench",
     )
 
 
-def post_single(engine: Engine, columns: tuple[array[int], ...], prefix: str) -> None:
+def post_single(engine: Engine, raws: list[Raw], prefix: str) -> None:
     """One ``PostEntry`` of one movement per ``Engine.execute`` call."""
     execute = engine.execute
-    for i in range(len(columns[0])):
+    for i, raw in enumerate(raws):
         execute(
-            PostEntry(
-                key=f"{prefix}{i}",
-                at=T0 + timedelta(seconds=i),
-                movements=(movement(columns, i),),
-            )
+            PostEntry(key=f"{prefix}{i}", at=T0 + timedelta(seconds=i), movements=(movement(raw),))
         )
 
 
-def post_batched(engine: Engine, columns: tuple[array[int], ...], prefix: str) -> None:
+def post_batched(engine: Engine, raws: list[Raw], prefix: str) -> None:
     """``PostEntry`` journal entries of ``BATCH`` movements each, one ``execute`` per entry."""
     execute = engine.execute
-    for command in entries(columns, prefix):
+    for command in entries(raws, prefix):
         execute(command)
 
 
-def entries(columns: tuple[array[int], ...], prefix: str) -> Iterator[PostEntry]:
-    """The movements of ``columns`` as ``PostEntry`` commands of ``BATCH`` movements, built
+def entries(raws: list[Raw], prefix: str) -> Iterator[PostEntry]:
+    """The movements of ``raws`` as ``PostEntry`` commands of ``BATCH`` movements, built
     one at a time."""
-    count = len(columns[0])
-    for start in range(0, count, BATCH):
+    for start in range(0, len(raws), BATCH):
         yield PostEntry(
             key=f"{prefix}{start}",
             at=T0 + timedelta(seconds=start),
-            movements=tuple(movement(columns, i) for i in range(start, min(start + BATCH, count))),
+            movements=tuple(movement(raw) for raw in raws[start : start + BATCH]),
         )
 
 
@@ -194,8 +185,8 @@ def main(argv: list[str] | None = None) -> int:
         help="movements posted for the memory figure (default 1,000,000)",
     )
     args = parser.parse_args(argv)
-    single_count = int(20_000 * args.size)
-    batched_count = int(200_000 * args.size) // BATCH * BATCH
+    single_count = int(10_000 * args.size)
+    batched_count = int(100_000 * args.size) // BATCH * BATCH
     lookups = int(1_000_000 * args.size)
     memory_count = args.memory_movements // BATCH * BATCH
     figures: dict[str, float] = {}
@@ -221,28 +212,25 @@ def run_speed(
     engine = new_engine(store)
 
     warm = flow.generate(20_000)
-    say(f"warm-up: {len(warm[0]):,} movements in entries of {BATCH} ({flow.mix(warm)})")
+    say(f"warm-up: {len(warm):,} movements in entries of {BATCH} ({flow.mix(warm)})")
     post_batched(engine, warm, "warm-")
 
-    columns = flow.generate(single_count)
-    say(f"single: {single_count:,} PostEntry commands of one movement each ({flow.mix(columns)})")
-    seconds = timed(lambda: post_single(engine, columns, "single-"))
+    raws = flow.generate(single_count)
+    say(f"single: {single_count:,} PostEntry commands of one movement each ({flow.mix(raws)})")
+    seconds = timed(lambda: post_single(engine, raws, "single-"))
     figures["post_single_per_s"] = round(single_count / seconds)
     say(f"  {figures['post_single_per_s']:,} movements/s")
 
-    columns = flow.generate(batched_count)
-    say(
-        f"batched: {batched_count:,} movements in PostEntry commands of {BATCH} "
-        f"({flow.mix(columns)})"
-    )
-    seconds = timed(lambda: post_batched(engine, columns, "batch-"))
+    raws = flow.generate(batched_count)
+    say(f"batched: {batched_count:,} movements in PostEntry commands of {BATCH} ({flow.mix(raws)})")
+    seconds = timed(lambda: post_batched(engine, raws, "batch-"))
     figures["post_batched_per_s"] = round(batched_count / seconds)
     say(f"  {figures['post_batched_per_s']:,} movements/s")
 
-    columns = flow.generate(batched_count)
+    raws = flow.generate(batched_count)
     say(f"the same split in two: build {batched_count:,} movements as PostEntry commands first,")
     built: list[PostEntry] = []
-    seconds = timed(lambda: built.extend(entries(columns, "split-")))
+    seconds = timed(lambda: built.extend(entries(raws, "split-")))
     figures["build_movements_per_s"] = round(batched_count / seconds)
     say(f"  build (construction and validation of the values): {seconds:.2f} s")
     seconds = timed(lambda: [engine.execute(command) for command in built])
@@ -284,7 +272,7 @@ def run_speed(
     say(f"  {figures['rollup_1000_bins_us']} us per roll-up")
 
     say(f"replay: a new Engine folding the log of {engine.position:,} events")
-    moved = len(warm[0]) + single_count + 2 * batched_count
+    moved = len(warm) + single_count + 2 * batched_count
     seconds = timed(lambda: Engine(store))
     figures["replay_movements_per_s"] = round(moved / seconds)
     say(f"  {figures['replay_movements_per_s']:,} movements/s")
@@ -295,16 +283,19 @@ def run_speed(
 def run_memory(figures: dict[str, float], memory_count: int) -> None:
     """Memory held per movement by a fresh engine and store after ``memory_count`` movements."""
     flow = Flow(SEED + 2)
-    columns = flow.generate(memory_count)
+    raws = flow.generate(memory_count)
     say(
         f"memory: {memory_count:,} movements in PostEntry commands of {BATCH}, "
-        f"each movement with its own two Account values ({flow.mix(columns)}); tracemalloc on"
+        f"each movement with its own two Account values ({flow.mix(raws)}); tracemalloc on"
     )
     gc.collect()
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
     memory_engine = new_engine()
-    post_batched(memory_engine, columns, "mem-")
+    step = 250_000
+    for start in range(0, memory_count, step):
+        post_batched(memory_engine, raws[start : start + step], f"mem-{start}-")
+        say(f"  {min(start + step, memory_count):,} posted")
     gc.collect()
     held = tracemalloc.get_traced_memory()[0] - before
     tracemalloc.stop()
