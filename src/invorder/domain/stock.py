@@ -75,7 +75,8 @@ def _account(instance: Movement, attribute: attrs.Attribute[Account], value: Acc
 
 
 def _destination(instance: Movement, attribute: attrs.Attribute[Account], value: Account) -> None:
-    _account(instance, attribute, value)
+    if type(value) is not Account:
+        _is_account(instance, attribute, value)
     source = instance.source
     # Account equality written out (same class, same fields): one call less per movement.
     if (
