@@ -143,7 +143,7 @@ class Ledger:
     warehouse's total are single lookups.
     """
 
-    __slots__ = ("_accounts", "_books", "_exact", "_feeds", "_lineage", "_nodes",
+    __slots__ = ("_accounts", "_books", "_exact", "_feeds", "_ids", "_lineage", "_nodes",
                  "catalog", "locations", "transfers")  # fmt: skip
 
     def __init__(self) -> None:
@@ -160,6 +160,7 @@ class Ledger:
         # account to the ids a movement through it changes: its own id first, then the
         # below-nodes of each ancestor (a bin in a zone in a warehouse: three ids).
         self._feeds: dict[tuple[str, Bucket], tuple[int, ...]] = {}
+        self._ids: dict[tuple[str, Bucket], int] = {}  # the first id of each feed
         self._nodes: dict[tuple[str, Bucket], int] = {}
         self._accounts: list[tuple[str, Bucket] | None] = []
         # Per SKU, in first-movement order: units by id, and the log positions of its entries.
@@ -174,20 +175,16 @@ class Ledger:
 
     def balance(self, sku: str, location: str, bucket: Bucket = Bucket.AVAILABLE) -> int:
         """Units in exactly this account (not counting locations inside ``location``)."""
-        ids = self._feeds.get((location, bucket))
-        if ids is None:
-            return 0
-        return self._exact.get(sku, _EMPTY).get(ids[0], 0)
+        # -1 is never an id: an account never used answers 0 without a branch.
+        return self._exact.get(sku, _EMPTY).get(self._ids.get((location, bucket), -1), 0)
 
     def rollup(self, sku: str, location: str, bucket: Bucket = Bucket.AVAILABLE) -> int:
         """Units in ``bucket`` at ``location`` and every location inside it."""
         if location[:1] == "@":
             return self.balance(sku, location, bucket)
         units = self._exact.get(sku, _EMPTY)
-        ids = self._feeds.get((location, bucket))
-        exact = units.get(ids[0], 0) if ids is not None else 0
-        node = self._nodes.get((location, bucket))
-        return exact + units.get(node, 0) if node is not None else exact
+        key = (location, bucket)
+        return units.get(self._ids.get(key, -1), 0) + units.get(self._nodes.get(key, -1), 0)
 
     def on_hand(self, sku: str, location: str) -> int:
         """Physical units (available, reserved, damaged, quality control) in the subtree."""
@@ -249,6 +246,7 @@ class Ledger:
                     node = nodes[(path, bucket)] = len(accounts)
                     accounts.append(None)
                 ids.append(node)
+        self._ids[key] = ids[0]
         feed = self._feeds[key] = tuple(ids)
         return feed
 
@@ -353,11 +351,10 @@ def check_entry(ledger: Ledger, movements: Iterable[Movement]) -> None:
                 outgoing[key] = movement.quantity
     if not outgoing:
         return
-    feeds = ledger._feeds
+    ids = ledger._ids
     exact = ledger._exact
     for (code, place, bucket), taken in outgoing.items():
-        ids = feeds.get((place, bucket))
-        have = exact[code].get(ids[0], 0) if ids is not None and code in exact else 0
+        have = exact.get(code, _EMPTY).get(ids.get((place, bucket), -1), 0)
         if taken > have:
             # Units coming into the same account within the entry count too; summed only
             # when the balance alone is not enough, which keeps the common case one pass.
