@@ -68,6 +68,7 @@ from invorder.domain.location import (
 from invorder.domain.stock import PHYSICAL_BUCKETS, Account, Bucket, Movement
 
 _EMPTY: Mapping[int, int] = {}
+_NO_IDS = (-1, -1)
 
 
 @attrs.frozen
@@ -143,7 +144,7 @@ class Ledger:
     warehouse's total are single lookups.
     """
 
-    __slots__ = ("_accounts", "_books", "_exact", "_feeds", "_ids", "_lineage", "_nodes",
+    __slots__ = ("_accounts", "_books", "_exact", "_feeds", "_ids", "_lineage", "_rolls",
                  "catalog", "locations", "transfers")  # fmt: skip
 
     def __init__(self) -> None:
@@ -161,7 +162,8 @@ class Ledger:
         # below-nodes of each ancestor (a bin in a zone in a warehouse: three ids).
         self._feeds: dict[tuple[str, Bucket], tuple[int, ...]] = {}
         self._ids: dict[tuple[str, Bucket], int] = {}  # the first id of each feed
-        self._nodes: dict[tuple[str, Bucket], int] = {}
+        # For roll-ups: (exact id, below-node id) of a (location, bucket), -1 where none yet.
+        self._rolls: dict[tuple[str, Bucket], tuple[int, int]] = {}
         self._accounts: list[tuple[str, Bucket] | None] = []
         # Per SKU, in first-movement order: units by id, and the log positions of its entries.
         self._exact: dict[str, defaultdict[int, int]] = {}
@@ -183,8 +185,8 @@ class Ledger:
         if location[:1] == "@":
             return self.balance(sku, location, bucket)
         units = self._exact.get(sku, _EMPTY)
-        key = (location, bucket)
-        return units.get(self._ids.get(key, -1), 0) + units.get(self._nodes.get(key, -1), 0)
+        exact, below = self._rolls.get((location, bucket), _NO_IDS)
+        return units.get(exact, 0) + units.get(below, 0)
 
     def on_hand(self, sku: str, location: str) -> int:
         """Physical units (available, reserved, damaged, quality control) in the subtree."""
@@ -236,15 +238,17 @@ class Ledger:
         """The ids a movement through account ``key`` changes (assigned on first use)."""
         location, bucket = key
         accounts = self._accounts
+        rolls = self._rolls
         ids = [len(accounts)]
         accounts.append(key)
+        rolls[key] = (ids[0], rolls.get(key, _NO_IDS)[1])
         if location[:1] != "@":
-            nodes = self._nodes
             for path in self._lineage[location][1:]:
-                node = nodes.get((path, bucket))
-                if node is None:
-                    node = nodes[(path, bucket)] = len(accounts)
+                exact, node = rolls.get((path, bucket), _NO_IDS)
+                if node == -1:
+                    node = len(accounts)
                     accounts.append(None)
+                    rolls[(path, bucket)] = (exact, node)
                 ids.append(node)
         self._ids[key] = ids[0]
         feed = self._feeds[key] = tuple(ids)
