@@ -69,6 +69,9 @@ from invorder.domain.stock import PHYSICAL_BUCKETS, Account, Bucket, Movement
 
 _EMPTY: Mapping[int, int] = {}
 _NO_IDS = (-1, -1)
+_NO_FEEDS: Mapping[Bucket, tuple[int, ...]] = {}
+_NO_ID: Mapping[Bucket, int] = {}
+_NO_ROLLS: Mapping[Bucket, tuple[int, int]] = {}
 
 
 @attrs.frozen
@@ -159,11 +162,13 @@ class Ledger:
         # exact account and one per "below" node: the units strictly inside a real location,
         # per bucket, so that a roll-up is the exact balance plus that node. _feeds maps an
         # account to the ids a movement through it changes: its own id first, then the
-        # below-nodes of each ancestor (a bin in a zone in a warehouse: three ids).
-        self._feeds: dict[tuple[str, Bucket], tuple[int, ...]] = {}
-        self._ids: dict[tuple[str, Bucket], int] = {}  # the first id of each feed
+        # below-nodes of each ancestor (a bin in a zone in a warehouse: three ids). These
+        # maps are keyed by location, then bucket: both are strings whose hash is cached,
+        # so a look-up builds and hashes no tuple.
+        self._feeds: dict[str, dict[Bucket, tuple[int, ...]]] = {}
+        self._ids: dict[str, dict[Bucket, int]] = {}  # the first id of each feed
         # For roll-ups: (exact id, below-node id) of a (location, bucket), -1 where none yet.
-        self._rolls: dict[tuple[str, Bucket], tuple[int, int]] = {}
+        self._rolls: dict[str, dict[Bucket, tuple[int, int]]] = {}
         self._accounts: list[tuple[str, Bucket] | None] = []
         # Per SKU, in first-movement order: units by id, and the log positions of its entries.
         self._exact: dict[str, defaultdict[int, int]] = {}
@@ -178,14 +183,14 @@ class Ledger:
     def balance(self, sku: str, location: str, bucket: Bucket = Bucket.AVAILABLE) -> int:
         """Units in exactly this account (not counting locations inside ``location``)."""
         # -1 is never an id: an account never used answers 0 without a branch.
-        return self._exact.get(sku, _EMPTY).get(self._ids.get((location, bucket), -1), 0)
+        return self._exact.get(sku, _EMPTY).get(self._ids.get(location, _NO_ID).get(bucket, -1), 0)
 
     def rollup(self, sku: str, location: str, bucket: Bucket = Bucket.AVAILABLE) -> int:
         """Units in ``bucket`` at ``location`` and every location inside it."""
         if location[:1] == "@":
             return self.balance(sku, location, bucket)
         units = self._exact.get(sku, _EMPTY)
-        exact, below = self._rolls.get((location, bucket), _NO_IDS)
+        exact, below = self._rolls.get(location, _NO_ROLLS).get(bucket, _NO_IDS)
         return units.get(exact, 0) + units.get(below, 0)
 
     def on_hand(self, sku: str, location: str) -> int:
@@ -234,24 +239,24 @@ class Ledger:
         elif type(event) is SkuDefined:
             self.catalog.add(event.sku)
 
-    def _feed(self, key: tuple[str, Bucket]) -> tuple[int, ...]:
-        """The ids a movement through account ``key`` changes (assigned on first use)."""
-        location, bucket = key
+    def _feed(self, location: str, bucket: Bucket) -> tuple[int, ...]:
+        """The ids a movement through (``location``, ``bucket``) changes (made on first use)."""
         accounts = self._accounts
-        rolls = self._rolls
         ids = [len(accounts)]
-        accounts.append(key)
-        rolls[key] = (ids[0], rolls.get(key, _NO_IDS)[1])
+        accounts.append((location, bucket))
+        rolls = self._rolls.setdefault(location, {})
+        rolls[bucket] = (ids[0], rolls.get(bucket, _NO_IDS)[1])
         if location[:1] != "@":
             for path in self._lineage[location][1:]:
-                exact, node = rolls.get((path, bucket), _NO_IDS)
+                rolls = self._rolls.setdefault(path, {})
+                exact, node = rolls.get(bucket, _NO_IDS)
                 if node == -1:
                     node = len(accounts)
                     accounts.append(None)
-                    rolls[(path, bucket)] = (exact, node)
+                    rolls[bucket] = (exact, node)
                 ids.append(node)
-        self._ids[key] = ids[0]
-        feed = self._feeds[key] = tuple(ids)
+        self._ids.setdefault(location, {})[bucket] = ids[0]
+        feed = self._feeds.setdefault(location, {})[bucket] = tuple(ids)
         return feed
 
     def _post(self, event: StockPosted) -> None:
@@ -265,14 +270,16 @@ class Ledger:
                 book = books[sku] = (self._exact.setdefault(sku, defaultdict(int)), array("q"))
             units, positions = book
             quantity = movement.quantity
-            source = movement.source
-            key = (source.location, source.bucket)
-            ids = feeds.get(key) or self._feed(key)
+            account = movement.source
+            ids = feeds.get(account.location, _NO_FEEDS).get(account.bucket) or self._feed(
+                account.location, account.bucket
+            )
             for ident in ids:
                 units[ident] -= quantity
-            destination = movement.destination
-            key = (destination.location, destination.bucket)
-            ids = feeds.get(key) or self._feed(key)
+            account = movement.destination
+            ids = feeds.get(account.location, _NO_FEEDS).get(account.bucket) or self._feed(
+                account.location, account.bucket
+            )
             for ident in ids:
                 units[ident] += quantity
             if not positions or positions[-1] != position:
@@ -358,7 +365,7 @@ def check_entry(ledger: Ledger, movements: Iterable[Movement]) -> None:
     ids = ledger._ids
     exact = ledger._exact
     for (code, place, bucket), taken in outgoing.items():
-        have = exact.get(code, _EMPTY).get(ids.get((place, bucket), -1), 0)
+        have = exact.get(code, _EMPTY).get(ids.get(place, _NO_ID).get(bucket, -1), 0)
         if taken > have:
             # Units coming into the same account within the entry count too; summed only
             # when the balance alone is not enough, which keeps the common case one pass.
