@@ -71,7 +71,6 @@ _EMPTY: Mapping[int, int] = {}
 _NO_IDS = (-1, -1)
 _NO_FEEDS: Mapping[Bucket, tuple[int, ...]] = {}
 _NO_ID: Mapping[Bucket, int] = {}
-_NO_ROLLS: Mapping[Bucket, tuple[int, int]] = {}
 
 
 @attrs.frozen
@@ -162,13 +161,13 @@ class Ledger:
         # exact account and one per "below" node: the units strictly inside a real location,
         # per bucket, so that a roll-up is the exact balance plus that node. _feeds maps an
         # account to the ids a movement through it changes: its own id first, then the
-        # below-nodes of each ancestor (a bin in a zone in a warehouse: three ids). These
-        # maps are keyed by location, then bucket: both are strings whose hash is cached,
-        # so a look-up builds and hashes no tuple.
+        # below-nodes of each ancestor (a bin in a zone in a warehouse: three ids). The two
+        # maps used by every movement are keyed by location, then bucket: both are strings
+        # whose hash is cached, so a look-up builds and hashes no tuple.
         self._feeds: dict[str, dict[Bucket, tuple[int, ...]]] = {}
         self._ids: dict[str, dict[Bucket, int]] = {}  # the first id of each feed
         # For roll-ups: (exact id, below-node id) of a (location, bucket), -1 where none yet.
-        self._rolls: dict[str, dict[Bucket, tuple[int, int]]] = {}
+        self._rolls: dict[tuple[str, Bucket], tuple[int, int]] = {}
         self._accounts: list[tuple[str, Bucket] | None] = []
         # Per SKU, in first-movement order: units by id, and the log positions of its entries.
         self._exact: dict[str, defaultdict[int, int]] = {}
@@ -187,10 +186,9 @@ class Ledger:
 
     def rollup(self, sku: str, location: str, bucket: Bucket = Bucket.AVAILABLE) -> int:
         """Units in ``bucket`` at ``location`` and every location inside it."""
-        if location[:1] == "@":
-            return self.balance(sku, location, bucket)
+        # A virtual location has no below-node (-1): its roll-up is its balance.
+        exact, below = self._rolls.get((location, bucket), _NO_IDS)
         units = self._exact.get(sku, _EMPTY)
-        exact, below = self._rolls.get(location, _NO_ROLLS).get(bucket, _NO_IDS)
         return units.get(exact, 0) + units.get(below, 0)
 
     def on_hand(self, sku: str, location: str) -> int:
@@ -244,16 +242,15 @@ class Ledger:
         accounts = self._accounts
         ids = [len(accounts)]
         accounts.append((location, bucket))
-        rolls = self._rolls.setdefault(location, {})
-        rolls[bucket] = (ids[0], rolls.get(bucket, _NO_IDS)[1])
+        rolls = self._rolls
+        rolls[(location, bucket)] = (ids[0], rolls.get((location, bucket), _NO_IDS)[1])
         if location[:1] != "@":
             for path in self._lineage[location][1:]:
-                rolls = self._rolls.setdefault(path, {})
-                exact, node = rolls.get(bucket, _NO_IDS)
+                exact, node = rolls.get((path, bucket), _NO_IDS)
                 if node == -1:
                     node = len(accounts)
                     accounts.append(None)
-                    rolls[bucket] = (exact, node)
+                    rolls[(path, bucket)] = (exact, node)
                 ids.append(node)
         self._ids.setdefault(location, {})[bucket] = ids[0]
         feed = self._feeds.setdefault(location, {})[bucket] = tuple(ids)
