@@ -1,8 +1,10 @@
 """Benchmark of the stock ledger through the public engine API.
 
-Run ``python benchmarks/ledger.py`` (default size, well under a minute) or
-``python benchmarks/ledger.py --size 5`` for five times more work in the timed phases. It
-prints what it does as it goes; its last line is one JSON object::
+Run ``python benchmarks/ledger.py`` (the default size: about a minute of CPU time on a slow
+shared 2-core machine, most of it posting the 1,000,000 movements of the memory figure
+under tracemalloc), ``--size 5`` for five times more work in the timed phases, or
+``--memory-movements 200000`` for a quicker memory phase. It prints what it does as it
+goes; its last line is one JSON object::
 
     {"benchmark": "ledger", "python": "3.11.7", "figures": {...}}
 
