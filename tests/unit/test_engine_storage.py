@@ -130,7 +130,7 @@ def test_verify_reports_a_drifted_projection() -> None:
     engine._state.apply(extra[0])  # drift: folded, never stored
     problems = engine.verify()
     assert problems[0].startswith("ledger: balances of 'MUG' differ")
-    assert "ledger: movement history differs" in problems
+    assert "ledger: movement history of 'MUG' differs" in problems
 
 
 class Gappy(MemoryEventStore):

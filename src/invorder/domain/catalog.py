@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, KeysView
+from collections.abc import Set as AbstractSet
 from typing import NewType
 
 import attrs
@@ -21,7 +22,8 @@ SkuId = NewType("SkuId", str)
 
 def sku_id(value: str) -> SkuId:
     """Check that ``value`` can be a SKU code (a non-empty id) and return it as a SkuId."""
-    _checks.check_identifier("sku", value)
+    if type(value) is not str or value != value.strip() or not value or "\n" in value:
+        _checks.check_identifier("sku", value)  # raises, with the reason
     return SkuId(value)
 
 
@@ -130,13 +132,14 @@ class Catalog:
     bundle can only contain SKUs that existed before it (and never itself).
     """
 
-    __slots__ = ("_by_barcode", "_leaves", "_skus", "_used_in")
+    __slots__ = ("_by_barcode", "_leaves", "_skus", "_stocked", "_used_in")
 
     def __init__(self) -> None:
         self._skus: dict[str, Sku] = {}
         self._by_barcode: dict[str, SkuId] = {}
         self._leaves: dict[str, tuple[tuple[SkuId, int], ...]] = {}
         self._used_in: dict[str, list[SkuId]] = {}
+        self._stocked: set[str] = set()
 
     def __contains__(self, sku: object) -> bool:
         return sku in self._skus
@@ -146,6 +149,14 @@ class Catalog:
 
     def __len__(self) -> int:
         return len(self._skus)
+
+    def codes(self) -> KeysView[str]:
+        """The codes of the SKUs defined so far (a live view: fast membership tests)."""
+        return self._skus.keys()
+
+    def stocked_codes(self) -> AbstractSet[str]:
+        """The codes of the SKUs that hold stock of their own (every SKU but bundles)."""
+        return self._stocked
 
     def get(self, sku: str) -> Sku | None:
         """The SKU with this code, or ``None``."""
@@ -201,6 +212,7 @@ class Catalog:
             self._by_barcode[barcode] = sku.code
         if not sku.components:
             self._leaves[sku.code] = ((sku.code, 1),)
+            self._stocked.add(sku.code)
             return
         totals: dict[SkuId, int] = {}
         for component in sku.components:

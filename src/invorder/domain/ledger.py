@@ -15,6 +15,7 @@ Invariants kept here, each checked by property tests:
 from __future__ import annotations
 
 from array import array
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
@@ -67,7 +68,10 @@ from invorder.domain.location import (
 )
 from invorder.domain.stock import PHYSICAL_BUCKETS, Account, Bucket, Movement
 
-_EMPTY: Mapping[tuple[str, Bucket], int] = {}
+_EMPTY: Mapping[int, int] = {}
+_NO_IDS = (-1, -1)
+_NO_FEEDS: Mapping[Bucket, tuple[int, ...]] = {}
+_NO_ID: Mapping[Bucket, int] = {}
 
 
 @attrs.frozen
@@ -143,7 +147,8 @@ class Ledger:
     warehouse's total are single lookups.
     """
 
-    __slots__ = ("_exact", "_history", "_lineage", "_rolled", "catalog", "locations", "transfers")
+    __slots__ = ("_accounts", "_books", "_exact", "_feeds", "_ids", "_lineage", "_rolls",
+                 "catalog", "locations", "transfers")  # fmt: skip
 
     def __init__(self) -> None:
         self.catalog = Catalog()
@@ -153,9 +158,21 @@ class Ledger:
         self.transfers: dict[str, Transfer] = {}
         """Every transfer ever shipped, by id."""
         self._lineage: dict[str, tuple[str, ...]] = {v: (v,) for v in VIRTUAL_LOCATIONS}
-        self._exact: dict[str, dict[tuple[str, Bucket], int]] = {}
-        self._rolled: dict[tuple[str, str, Bucket], int] = {}
-        self._history: dict[str, array[int]] = {}
+        # Balances are kept per SKU under small integer ids (cheap to hash): one id per
+        # exact account and one per "below" node: the units strictly inside a real location,
+        # per bucket, so that a roll-up is the exact balance plus that node. _feeds maps an
+        # account to the ids a movement through it changes: its own id first, then the
+        # below-nodes of each ancestor (a bin in a zone in a warehouse: three ids). The two
+        # maps used by every movement are keyed by location, then bucket: both are strings
+        # whose hash is cached, so a look-up builds and hashes no tuple.
+        self._feeds: dict[str, dict[Bucket, tuple[int, ...]]] = {}
+        self._ids: dict[str, dict[Bucket, int]] = {}  # the first id of each feed
+        # For roll-ups: (exact id, below-node id) of a (location, bucket), -1 where none yet.
+        self._rolls: dict[tuple[str, Bucket], tuple[int, int]] = {}
+        self._accounts: list[tuple[str, Bucket] | None] = []
+        # Per SKU, in first-movement order: units by id, and the log positions of its entries.
+        self._exact: dict[str, defaultdict[int, int]] = {}
+        self._books: dict[str, tuple[defaultdict[int, int], array[int]]] = {}
 
     # --- queries -------------------------------------------------------------------------
 
@@ -165,13 +182,15 @@ class Ledger:
 
     def balance(self, sku: str, location: str, bucket: Bucket = Bucket.AVAILABLE) -> int:
         """Units in exactly this account (not counting locations inside ``location``)."""
-        return self._exact.get(sku, _EMPTY).get((location, bucket), 0)
+        # -1 is never an id: an account never used answers 0 without a branch.
+        return self._exact.get(sku, _EMPTY).get(self._ids.get(location, _NO_ID).get(bucket, -1), 0)
 
     def rollup(self, sku: str, location: str, bucket: Bucket = Bucket.AVAILABLE) -> int:
         """Units in ``bucket`` at ``location`` and every location inside it."""
-        if location[:1] == "@":
-            return self.balance(sku, location, bucket)
-        return self._rolled.get((sku, location, bucket), 0)
+        # A virtual location has no below-node (-1): its roll-up is its balance.
+        exact, below = self._rolls.get((location, bucket), _NO_IDS)
+        units = self._exact.get(sku, _EMPTY)
+        return units.get(exact, 0) + units.get(below, 0)
 
     def on_hand(self, sku: str, location: str) -> int:
         """Physical units (available, reserved, damaged, quality control) in the subtree."""
@@ -179,12 +198,14 @@ class Ledger:
 
     def balances(self, sku: str) -> dict[Account, int]:
         """Every account of ``sku`` with a non-zero balance, sorted by location and bucket."""
-        accounts = self._exact.get(sku, _EMPTY)
-        return {
-            Account(location, bucket): quantity
-            for (location, bucket), quantity in sorted(accounts.items())
-            if quantity
-        }
+        accounts = self._accounts
+        held = []
+        for ident, quantity in self._exact.get(sku, _EMPTY).items():
+            account = accounts[ident]
+            if quantity and account is not None:
+                held.append((account, quantity))
+        held.sort()
+        return {Account(location, bucket): quantity for (location, bucket), quantity in held}
 
     def skus_with_stock(self) -> Iterator[SkuId]:
         """SKUs that have ever had a movement, in first-movement order."""
@@ -192,7 +213,8 @@ class Ledger:
 
     def history_positions(self, sku: str) -> tuple[int, ...]:
         """Log positions of the entries that moved ``sku``, in log order."""
-        return tuple(self._history.get(sku, ()))
+        book = self._books.get(sku)
+        return tuple(book[1]) if book is not None else ()
 
     def subtree(self, location: str) -> list[LocationId]:
         """Defined locations in the subtree of ``location`` (itself included), sorted."""
@@ -205,23 +227,37 @@ class Ledger:
         """How this projection differs from ``other`` (the same: ``[]``)."""
         problems: list[str] = []
         skus = sorted(set(self._exact) | set(other._exact))
+        my_nodes, their_nodes = self._below_nodes(), other._below_nodes()
         for sku in skus:
             mine, theirs = self.balances(sku), other.balances(sku)
             if mine != theirs:
                 problems.append(f"balances of {sku!r} differ: {mine} vs {theirs}")
-        if {k: v for k, v in self._rolled.items() if v} != {
-            k: v for k, v in other._rolled.items() if v
-        }:
-            problems.append("rolled-up balances differ")
+            if self._inside(sku, my_nodes) != other._inside(sku, their_nodes):
+                problems.append(f"rolled-up balances of {sku!r} differ")
         if self.locations != other.locations or self._lineage != other._lineage:
             problems.append("defined locations differ")
         if list(self.catalog) != list(other.catalog):
             problems.append("catalog differs")
         if self.transfers != other.transfers:
             problems.append("transfers differ")
-        if self._history != other._history:
-            problems.append("movement history differs")
+        for sku in skus:
+            if self.history_positions(sku) != other.history_positions(sku):
+                problems.append(f"movement history of {sku!r} differs")
         return problems
+
+    def _below_nodes(self) -> dict[int, tuple[str, Bucket]]:
+        return {below: key for key, (_, below) in self._rolls.items() if below >= 0}
+
+    def _inside(
+        self, sku: str, nodes: dict[int, tuple[str, Bucket]]
+    ) -> dict[tuple[str, Bucket], int]:
+        # The non-zero units strictly inside each real location, by (location, bucket):
+        # with the exact balances, they determine every roll-up.
+        return {
+            nodes[ident]: quantity
+            for ident, quantity in self._exact.get(sku, _EMPTY).items()
+            if quantity and ident in nodes
+        }
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Ledger):
@@ -248,33 +284,50 @@ class Ledger:
         elif type(event) is SkuDefined:
             self.catalog.add(event.sku)
 
+    def _feed(self, location: str, bucket: Bucket) -> tuple[int, ...]:
+        """The ids a movement through (``location``, ``bucket``) changes (made on first use)."""
+        accounts = self._accounts
+        ids = [len(accounts)]
+        accounts.append((location, bucket))
+        rolls = self._rolls
+        rolls[(location, bucket)] = (ids[0], rolls.get((location, bucket), _NO_IDS)[1])
+        if location[:1] != "@":
+            for path in self._lineage[location][1:]:
+                exact, node = rolls.get((path, bucket), _NO_IDS)
+                if node == -1:
+                    node = len(accounts)
+                    accounts.append(None)
+                    rolls[(path, bucket)] = (exact, node)
+                ids.append(node)
+        self._ids.setdefault(location, {})[bucket] = ids[0]
+        feed = self._feeds.setdefault(location, {})[bucket] = tuple(ids)
+        return feed
+
     def _post(self, event: StockPosted) -> None:
-        exact = self._exact
-        rolled = self._rolled
-        lineage = self._lineage
-        history = self._history
+        feeds = self._feeds
+        books = self._books
+        position = event.position
         for movement in event.movements:
             sku = movement.sku
-            accounts = exact.get(sku)
-            if accounts is None:
-                accounts = exact[sku] = {}
-                history[sku] = array("q")
+            book = books.get(sku)
+            if book is None:
+                book = books[sku] = (self._exact.setdefault(sku, defaultdict(int)), array("q"))
+            units, positions = book
             quantity = movement.quantity
-            source = movement.source
-            destination = movement.destination
-            key = (source.location, source.bucket)
-            accounts[key] = accounts.get(key, 0) - quantity
-            key = (destination.location, destination.bucket)
-            accounts[key] = accounts.get(key, 0) + quantity
-            for path in lineage[source.location]:
-                rkey = (sku, path, source.bucket)
-                rolled[rkey] = rolled.get(rkey, 0) - quantity
-            for path in lineage[destination.location]:
-                rkey = (sku, path, destination.bucket)
-                rolled[rkey] = rolled.get(rkey, 0) + quantity
-            positions = history[sku]
-            if not positions or positions[-1] != event.position:
-                positions.append(event.position)
+            account = movement.source
+            ids = feeds.get(account.location, _NO_FEEDS).get(account.bucket) or self._feed(
+                account.location, account.bucket
+            )
+            for ident in ids:
+                units[ident] -= quantity
+            account = movement.destination
+            ids = feeds.get(account.location, _NO_FEEDS).get(account.bucket) or self._feed(
+                account.location, account.bucket
+            )
+            for ident in ids:
+                units[ident] += quantity
+            if not positions or positions[-1] != position:
+                positions.append(position)
         if event.operation in _TRANSFER_OPERATIONS:
             self._track_transfer(event)
 
@@ -332,25 +385,51 @@ def check_entry(ledger: Ledger, movements: Iterable[Movement]) -> None:
     change of each real account must leave it at zero or more.
     """
     movements = tuple(movements)
-    check_references(ledger, movements)
+    known = ledger.catalog.stocked_codes()
+    lineage = ledger._lineage
     outgoing: dict[tuple[str, str, Bucket], int] = {}
     for movement in movements:
+        sku = movement.sku
         source = movement.source
-        if source.location[:1] != "@":
-            key = (movement.sku, source.location, source.bucket)
-            outgoing[key] = outgoing.get(key, 0) + movement.quantity
+        location = source.location
+        if (
+            sku not in known
+            or location not in lineage
+            or movement.destination.location not in lineage
+        ):
+            _raise_reference_error(ledger, movements)
+        if location[0] != "@":
+            key = (sku, location, source.bucket)
+            if key in outgoing:
+                outgoing[key] += movement.quantity
+            else:
+                outgoing[key] = movement.quantity
     if not outgoing:
         return
-    incoming: dict[tuple[str, str, Bucket], int] = {}
-    for movement in movements:
-        destination = movement.destination
-        key = (movement.sku, destination.location, destination.bucket)
-        if key in outgoing:
-            incoming[key] = incoming.get(key, 0) + movement.quantity
-    for (sku, location, bucket), taken in outgoing.items():
-        have = ledger.balance(sku, location, bucket) + incoming.get((sku, location, bucket), 0)
+    ids = ledger._ids
+    exact = ledger._exact
+    for (code, place, bucket), taken in outgoing.items():
+        have = exact.get(code, _EMPTY).get(ids.get(place, _NO_ID).get(bucket, -1), 0)
         if taken > have:
-            raise InsufficientStockError(sku, location, bucket.value, taken, have)
+            # Units coming into the same account within the entry count too; summed only
+            # when the balance alone is not enough, which keeps the common case one pass.
+            for movement in movements:
+                destination = movement.destination
+                if (
+                    movement.sku == code
+                    and destination.location == place
+                    and destination.bucket is bucket
+                ):
+                    have += movement.quantity
+            if taken > have:
+                raise InsufficientStockError(code, place, bucket.value, taken, have)
+
+
+def _raise_reference_error(ledger: Ledger, movements: tuple[Movement, ...]) -> None:
+    """Raise the first unknown SKU (or bundle, which holds no stock of its own), else the
+    first unknown location, in entry order."""
+    check_references(ledger, movements)
+    raise AssertionError("called without an unknown reference")  # pragma: no cover
 
 
 def check_references(ledger: Ledger, movements: tuple[Movement, ...]) -> None:

@@ -35,6 +35,9 @@ VIRTUAL_LOCATIONS: frozenset[LocationId] = frozenset(
 """Every virtual location; they exist in every ledger without being defined."""
 
 _SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+# The whole path in one match: the common, valid case costs a single regex call.
+_PATH = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*(?:/[A-Za-z0-9][A-Za-z0-9._-]*)*")
+_is_path = _PATH.fullmatch
 
 
 def location_id(path: str) -> LocationId:
@@ -45,7 +48,7 @@ def location_id(path: str) -> LocationId:
     """
     if type(path) is not str or not path:
         raise InvalidLocationError(path, "it must be a non-empty string")
-    if path in VIRTUAL_LOCATIONS:
+    if _is_path(path) is not None or path in VIRTUAL_LOCATIONS:
         return LocationId(path)
     if path.startswith("@"):
         raise InvalidLocationError(
