@@ -13,9 +13,11 @@ from collections.abc import Callable
 from typing import Any
 
 from invorder.domain import channel as _channel
+from invorder.domain import kit as _kit_module
 from invorder.domain import ledger as _ledger
 from invorder.domain import purchase as _purchase
 from invorder.domain import reservation as _reservation
+from invorder.domain import supplier as _supplier
 from invorder.domain.commands import Command
 from invorder.domain.events import Event
 
@@ -23,7 +25,7 @@ from invorder.domain.events import Event
 class State:
     """Every projection of the domain, folded from the same log."""
 
-    __slots__ = ("channels", "ledger", "purchases", "reservations")
+    __slots__ = ("channels", "ledger", "purchases", "reservations", "suppliers")
 
     def __init__(self) -> None:
         self.ledger = _ledger.Ledger()
@@ -34,6 +36,8 @@ class State:
         """Purchase orders and their incoming lines."""
         self.channels = _channel.Channels()
         """Sales channels and their availability policies."""
+        self.suppliers = _supplier.Suppliers()
+        """Suppliers and their terms (lead times, minimums, case packs)."""
 
     def apply(self, event: Event) -> None:
         """Fold one event into every projection that follows it."""
@@ -41,6 +45,7 @@ class State:
         self.reservations.apply(event)
         self.purchases.apply(event)
         self.channels.apply(event)
+        self.suppliers.apply(event)
 
 
 def _reserve(state: State, command: Any, position: int) -> tuple[Event, ...]:
@@ -77,6 +82,26 @@ def _cancel(state: State, command: Any, position: int) -> tuple[Event, ...]:
     )
 
 
+def _draft(state: State, command: Any, position: int) -> tuple[Event, ...]:
+    return (_purchase.decide_draft(state.ledger, state.purchases, command, position),)
+
+
+def _confirm(state: State, command: Any, position: int) -> tuple[Event, ...]:
+    return (_purchase.decide_confirm(state.ledger, state.purchases, command, position),)
+
+
+def _change_eta(state: State, command: Any, position: int) -> tuple[Event, ...]:
+    return (_purchase.decide_change_eta(state.purchases, command, position),)
+
+
+def _define_supplier(state: State, command: Any, position: int) -> tuple[Event, ...]:
+    return (_supplier.decide_define(state.ledger, command, position),)
+
+
+def _kit(state: State, command: Any, position: int) -> tuple[Event, ...]:
+    return (_kit_module.decide(state.ledger, command, position),)
+
+
 def _define_channel(state: State, command: Any, position: int) -> tuple[Event, ...]:
     return (_channel.decide_define(state.ledger, command, position),)
 
@@ -89,6 +114,13 @@ _HANDLERS: dict[type[Command], Callable[[State, Any, int], tuple[Event, ...]]] =
     _purchase.ExpectPurchase: _expect,
     _purchase.ReceivePurchase: _receive,
     _purchase.CancelPurchase: _cancel,
+    _purchase.ClosePurchase: _cancel,
+    _purchase.DraftPurchase: _draft,
+    _purchase.ConfirmPurchase: _confirm,
+    _purchase.ChangePurchaseEta: _change_eta,
+    _supplier.DefineSupplier: _define_supplier,
+    _kit_module.AssembleKit: _kit,
+    _kit_module.DisassembleKit: _kit,
     _channel.DefineChannel: _define_channel,
 }
 

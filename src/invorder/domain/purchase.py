@@ -1,9 +1,17 @@
-"""Incoming stock: purchase orders whose expected lines sit in the ``incoming`` bucket.
+"""Purchase orders: draft, confirmed, partially received, received, closed or cancelled.
 
-Expecting a purchase order moves each line ``@supplier -> location[incoming]`` with its ETA;
-a receipt moves units ``incoming -> available`` (or ``quality_control``), over-receipts come
+A draft (:class:`DraftPurchase`) moves nothing; confirming it (:class:`ConfirmPurchase`),
+or recording a confirmed order at once (:class:`ExpectPurchase`), moves each line
+``@supplier -> location[incoming]`` with its ETA; a receipt moves units
+``incoming -> available`` (or ``quality_control``), over-receipts come
 straight from ``@supplier``; cancelling the rest returns it to ``@supplier``. Received
 units first serve the pre-orders waiting on the line, larger priority first.
+
+Receipts carry unit costs (from the line or the receipt) for valuation; an order with a
+``tolerance`` refuses receipts past ``ordered * (1 + tolerance)`` per line
+(:class:`OverReceiptError`). :class:`ClosePurchase` ends an order (short shipment accepted),
+:class:`CancelPurchase` calls it off; both return what is outstanding to ``@supplier``.
+:class:`ChangePurchaseEta` records a new ETA as its own event for re-planning to react to.
 
 Invariants: per line, ``outstanding == ordered - received_against - cancelled >= 0``, and
 the units still promised to unlapsed pre-orders never exceed ``outstanding`` (a receipt into
@@ -12,9 +20,11 @@ the units still promised to unlapsed pre-orders never exceed ``outstanding`` (a 
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import TypeVar
+from decimal import Decimal
+from typing import Any, ClassVar, TypeVar
 
 import attrs
 
@@ -25,14 +35,17 @@ from invorder.domain.commands import Command, _bucket_in, _real_location
 from invorder.domain.errors import (
     DuplicateError,
     IllegalTransitionError,
+    InvalidMoneyError,
     InvalidMovementError,
     NotFoundError,
+    OverReceiptError,
     UnknownLocationError,
     UnknownSkuError,
 )
 from invorder.domain.events import Event, Operation, StockPosted
 from invorder.domain.ledger import Ledger, check_entry
 from invorder.domain.location import SUPPLIER, LocationId, is_within
+from invorder.domain.money import Money, non_negative_cost
 from invorder.domain.stock import Account, Bucket, Movement, to_bucket
 
 
@@ -46,6 +59,8 @@ class PurchaseLine:
     """Units ordered."""
     eta: datetime = attrs.field(validator=_checks.aware_datetime)
     """When the units are expected to arrive."""
+    unit_cost: Money | None = attrs.field(default=None, validator=non_negative_cost)
+    """The agreed price of one unit (``None``: not costed; receipts may give it)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -56,6 +71,8 @@ class ReceiptLine:
     """The SKU received."""
     quantity: int = attrs.field(validator=_checks.positive_quantity)
     """Units received (more than outstanding is an over-receipt)."""
+    unit_cost: Money | None = attrs.field(default=None, validator=non_negative_cost)
+    """The invoiced price of one unit, overriding the purchase line's (``None``: the line's)."""
 
 
 _Line = TypeVar("_Line", PurchaseLine, ReceiptLine)
@@ -72,7 +89,24 @@ def _lines(values: Iterable[_Line]) -> tuple[_Line, ...]:
 
 
 def _purchase_lines(values: Iterable[PurchaseLine]) -> tuple[PurchaseLine, ...]:
-    return _lines(values)
+    lines = _lines(values)
+    currencies = {line.unit_cost.currency for line in lines if line.unit_cost is not None}
+    if len(currencies) > 1:
+        raise InvalidMoneyError(
+            f"a purchase order is in one currency, got {sorted(currencies)}", sorted(currencies)
+        )
+    return lines
+
+
+def _tolerance(value: Any) -> Decimal | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (Decimal, int, str)):
+        raise InvalidMoneyError(f"tolerance must be a Decimal fraction, got {value!r}", value)
+    tolerance = Decimal(value)
+    if not tolerance.is_finite() or tolerance < 0:
+        raise InvalidMoneyError(f"tolerance must be a fraction >= 0, got {value!r}", value)
+    return tolerance
 
 
 def _receipt_lines(values: Iterable[ReceiptLine]) -> tuple[ReceiptLine, ...]:
@@ -91,6 +125,90 @@ class ExpectPurchase(Command):
     """What is expected, and when."""
     supplier: str = attrs.field(default="", validator=_checks.text)
     """Who ships it."""
+    tolerance: Decimal | None = attrs.field(default=None, converter=_tolerance)
+    """Over-receipt allowed per line as a fraction of the ordered units (``Decimal("0.05")``
+    = 5 %, rounded down to whole units); ``None`` accepts any over-receipt."""
+
+
+@attrs.frozen(kw_only=True)
+class DraftPurchase(ExpectPurchase):
+    """Record a draft purchase order: nothing moves until it is confirmed."""
+
+
+@attrs.frozen(kw_only=True)
+class ConfirmPurchase(Command):
+    """Confirm a draft: its lines become ``incoming`` at its location."""
+
+    purchase_order: str = attrs.field(validator=_checks.identifier)
+    """The draft's id."""
+
+
+@attrs.frozen(kw_only=True)
+class ClosePurchase(Command):
+    """Close a purchase order: nothing more is expected; the rest returns to the supplier."""
+
+    purchase_order: str = attrs.field(validator=_checks.identifier)
+    """The purchase order id."""
+    reason: str = attrs.field(default="closed short", validator=_checks.text)
+    """Why."""
+
+
+@attrs.frozen(kw_only=True)
+class ChangePurchaseEta(Command):
+    """Record a new ETA for one line of a purchase order (an event re-planning can follow)."""
+
+    purchase_order: str = attrs.field(validator=_checks.identifier)
+    """The purchase order id."""
+    sku: SkuId = attrs.field(converter=sku_id)
+    """The line's SKU."""
+    eta: datetime = attrs.field(validator=_checks.aware_datetime)
+    """The new ETA."""
+    reason: str = attrs.field(default="", validator=_checks.text)
+    """What the supplier said."""
+
+
+@attrs.frozen(kw_only=True)
+class PurchaseDrafted:
+    """A draft purchase order was recorded (no stock moved)."""
+
+    SCHEMA_VERSION: ClassVar[int] = 1
+    position: int
+    """Index of this event in the log."""
+    command: DraftPurchase
+    """The command that produced it (it holds the lines)."""
+
+    @property
+    def key(self) -> str:
+        """Idempotency key of the command that produced it."""
+        return self.command.key
+
+    @property
+    def at(self) -> datetime:
+        """When the command said it happened."""
+        return self.command.at
+
+
+@attrs.frozen(kw_only=True)
+class PurchaseEtaChanged:
+    """The ETA of a purchase line changed (from ``previous`` to the command's ``eta``)."""
+
+    SCHEMA_VERSION: ClassVar[int] = 1
+    position: int
+    """Index of this event in the log."""
+    command: ChangePurchaseEta
+    """The command that produced it."""
+    previous: datetime
+    """The ETA before the change."""
+
+    @property
+    def key(self) -> str:
+        """Idempotency key of the command that produced it."""
+        return self.command.key
+
+    @property
+    def at(self) -> datetime:
+        """When the command said it happened."""
+        return self.command.at
 
 
 @attrs.frozen(kw_only=True)
@@ -133,11 +251,33 @@ class PurchaseLineStatus:
     """Units received (over-receipts included)."""
     cancelled: int = 0
     """Units cancelled."""
+    unit_cost: Money | None = None
+    """The agreed price of one unit, if given."""
 
     @property
     def outstanding(self) -> int:
         """Units still incoming: ordered, neither received nor cancelled."""
         return max(0, self.ordered - self.received - self.cancelled)
+
+
+class PurchaseState(enum.StrEnum):
+    """Where a purchase order is in its life (derived from its events)."""
+
+    DRAFT = "draft"
+    CONFIRMED = "confirmed"
+    PARTIALLY_RECEIVED = "partially_received"
+    RECEIVED = "received"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+def _received_state(lines: Iterable[PurchaseLineStatus]) -> PurchaseState:
+    lines = tuple(lines)
+    if all(line.outstanding == 0 for line in lines):
+        return PurchaseState.RECEIVED
+    if any(line.received for line in lines):
+        return PurchaseState.PARTIALLY_RECEIVED
+    return PurchaseState.CONFIRMED
 
 
 @attrs.frozen
@@ -152,8 +292,20 @@ class PurchaseOrder:
     """Who ships it."""
     lines: tuple[PurchaseLineStatus, ...]
     """One status per SKU."""
-    closed: bool = False
-    """True once cancelled: nothing more can be received."""
+    state: PurchaseState = PurchaseState.CONFIRMED
+    """Draft, confirmed, partially received, received, closed or cancelled."""
+    tolerance: Decimal | None = None
+    """Over-receipt tolerance as a fraction of each line (``None``: unlimited)."""
+
+    @property
+    def closed(self) -> bool:
+        """True once closed or cancelled: nothing more can be received."""
+        return self.state in (PurchaseState.CLOSED, PurchaseState.CANCELLED)
+
+    @property
+    def confirmed(self) -> bool:
+        """True once its lines are (or were) ``incoming``: any state but draft."""
+        return self.state is not PurchaseState.DRAFT
 
     def line(self, sku: str) -> PurchaseLineStatus | None:
         """The line for ``sku``, or ``None``."""
@@ -184,8 +336,11 @@ class Purchases:
         order = self._by_id.get(purchase_order)
         if order is None:
             raise NotFoundError("purchase order", purchase_order)
-        if order.closed:
-            raise IllegalTransitionError("purchase order", purchase_order, "cancelled", action)
+        if order.closed or not order.confirmed:
+            hint = "confirm it first" if not order.confirmed else ""
+            raise IllegalTransitionError(
+                "purchase order", purchase_order, order.state.value, action, hint
+            )
         return order
 
     def incoming_lines(
@@ -194,7 +349,7 @@ class Purchases:
         """Open lines of ``sku`` with units outstanding, received in ``location``'s subtree."""
         for po in self._by_sku.get(sku, ()):
             order = self._by_id[po]
-            if order.closed or not is_within(order.location, location):
+            if order.closed or not order.confirmed or not is_within(order.location, location):
                 continue
             line = order.line(sku)
             if line is not None and line.outstanding:
@@ -205,7 +360,7 @@ class Purchases:
         found = [
             (order, line)
             for order in self._by_id.values()
-            if not order.closed
+            if order.confirmed and not order.closed
             for line in order.lines
             if line.outstanding and line.eta < at
         ]
@@ -213,24 +368,36 @@ class Purchases:
 
     def apply(self, event: Event) -> None:
         """Fold one event (only purchase entries matter)."""
-        if type(event) is not StockPosted:
+        kind = type(event)
+        if kind is PurchaseDrafted:
+            assert isinstance(event, PurchaseDrafted)
+            self._open(event.command, PurchaseState.DRAFT)
+            return
+        if kind is PurchaseEtaChanged:
+            assert isinstance(event, PurchaseEtaChanged)
+            change = event.command
+            order = self._by_id[change.purchase_order]
+            lines = tuple(
+                attrs.evolve(line, eta=change.eta) if line.sku == change.sku else line
+                for line in order.lines
+            )
+            self._by_id[order.purchase_order] = attrs.evolve(order, lines=lines)
+            return
+        if kind is not StockPosted:
             return
         assert isinstance(event, StockPosted)
         if event.operation not in _PURCHASE_OPERATIONS:
             return
         command = event.command
         if event.operation is Operation.PURCHASE_EXPECT:
-            assert isinstance(command, ExpectPurchase)
-            self._by_id[command.purchase_order] = PurchaseOrder(
-                command.purchase_order,
-                command.location,
-                command.supplier,
-                tuple(
-                    PurchaseLineStatus(line.sku, line.quantity, line.eta) for line in command.lines
-                ),
-            )
-            for line in command.lines:
-                self._by_sku.setdefault(line.sku, {})[command.purchase_order] = None
+            if isinstance(command, ConfirmPurchase):
+                order = self._by_id[command.purchase_order]
+                self._by_id[order.purchase_order] = attrs.evolve(
+                    order, state=PurchaseState.CONFIRMED
+                )
+            else:
+                assert isinstance(command, ExpectPurchase)
+                self._open(command, PurchaseState.CONFIRMED)
         elif event.operation is Operation.PURCHASE_RECEIVE:
             assert isinstance(command, ReceivePurchase)
             order = self._by_id[command.purchase_order]
@@ -239,15 +406,37 @@ class Purchases:
                 attrs.evolve(line, received=line.received + got.get(line.sku, 0))
                 for line in order.lines
             )
-            self._by_id[order.purchase_order] = attrs.evolve(order, lines=lines)
+            self._by_id[order.purchase_order] = attrs.evolve(
+                order, lines=lines, state=_received_state(lines)
+            )
         elif event.operation is Operation.PURCHASE_CANCEL:
-            assert isinstance(command, CancelPurchase)
+            assert isinstance(command, CancelPurchase | ClosePurchase)
             order = self._by_id[command.purchase_order]
             lines = tuple(
                 attrs.evolve(line, cancelled=line.cancelled + line.outstanding)
                 for line in order.lines
             )
-            self._by_id[order.purchase_order] = attrs.evolve(order, lines=lines, closed=True)
+            state = (
+                PurchaseState.CLOSED
+                if isinstance(command, ClosePurchase)
+                else PurchaseState.CANCELLED
+            )
+            self._by_id[order.purchase_order] = attrs.evolve(order, lines=lines, state=state)
+
+    def _open(self, command: ExpectPurchase, state: PurchaseState) -> None:
+        self._by_id[command.purchase_order] = PurchaseOrder(
+            command.purchase_order,
+            command.location,
+            command.supplier,
+            tuple(
+                PurchaseLineStatus(line.sku, line.quantity, line.eta, unit_cost=line.unit_cost)
+                for line in command.lines
+            ),
+            state=state,
+            tolerance=command.tolerance,
+        )
+        for line in command.lines:
+            self._by_sku.setdefault(line.sku, {})[command.purchase_order] = None
 
 
 _PURCHASE_OPERATIONS = frozenset(
@@ -255,10 +444,7 @@ _PURCHASE_OPERATIONS = frozenset(
 )
 
 
-def decide_expect(
-    ledger: Ledger, purchases: Purchases, command: ExpectPurchase, position: int
-) -> StockPosted:
-    """The ``purchase_expect`` entry: each line into ``incoming`` at the location."""
+def _check_new(ledger: Ledger, purchases: Purchases, command: ExpectPurchase) -> None:
     if purchases.get(command.purchase_order) is not None:
         raise DuplicateError("purchase order", command.purchase_order, "an id is used once")
     for line in command.lines:
@@ -266,12 +452,22 @@ def decide_expect(
             raise UnknownSkuError(line.sku)
     if not ledger.has_location(command.location):
         raise UnknownLocationError(command.location)
+
+
+def _incoming_entry(
+    ledger: Ledger,
+    command: Command,
+    position: int,
+    purchase_order: str,
+    location: LocationId,
+    lines: Iterable[tuple[SkuId, int]],
+) -> StockPosted:
     supplier = Account(SUPPLIER, Bucket.AVAILABLE)
-    incoming = Account(command.location, Bucket.INCOMING)
+    incoming = Account(location, Bucket.INCOMING)
     movements = tuple(
-        Movement(sku=line.sku, quantity=line.quantity, source=supplier, destination=incoming,
-                 reason="expected", reference=command.purchase_order)
-        for line in command.lines
+        Movement(sku=sku, quantity=quantity, source=supplier, destination=incoming,
+                 reason="expected", reference=purchase_order)
+        for sku, quantity in lines
     )  # fmt: skip
     check_entry(ledger, movements)
     return StockPosted(
@@ -279,8 +475,71 @@ def decide_expect(
         command=command,
         operation=Operation.PURCHASE_EXPECT,
         movements=movements,
-        reference=command.purchase_order,
+        reference=purchase_order,
     )
+
+
+def decide_expect(
+    ledger: Ledger, purchases: Purchases, command: ExpectPurchase, position: int
+) -> StockPosted:
+    """The ``purchase_expect`` entry: each line into ``incoming`` at the location."""
+    _check_new(ledger, purchases, command)
+    return _incoming_entry(
+        ledger, command, position, command.purchase_order, command.location,
+        ((line.sku, line.quantity) for line in command.lines),
+    )  # fmt: skip
+
+
+def decide_draft(
+    ledger: Ledger, purchases: Purchases, command: DraftPurchase, position: int
+) -> PurchaseDrafted:
+    """A draft: checked like an expected order, but nothing moves."""
+    _check_new(ledger, purchases, command)
+    return PurchaseDrafted(position=position, command=command)
+
+
+def decide_confirm(
+    ledger: Ledger, purchases: Purchases, command: ConfirmPurchase, position: int
+) -> StockPosted:
+    """Confirm a draft: its lines move into ``incoming``."""
+    order = purchases.get(command.purchase_order)
+    if order is None:
+        raise NotFoundError("purchase order", command.purchase_order)
+    if order.confirmed:
+        raise IllegalTransitionError(
+            "purchase order", order.purchase_order, order.state.value, "confirm"
+        )
+    return _incoming_entry(
+        ledger, command, position, order.purchase_order, order.location,
+        ((line.sku, line.ordered) for line in order.lines),
+    )  # fmt: skip
+
+
+def decide_change_eta(
+    purchases: Purchases, command: ChangePurchaseEta, position: int
+) -> PurchaseEtaChanged:
+    """Record the new ETA of a line that still has units to come (or of a draft)."""
+    order = purchases.get(command.purchase_order)
+    if order is None:
+        raise NotFoundError("purchase order", command.purchase_order)
+    line = order.line(command.sku)
+    if line is None:
+        raise NotFoundError("purchase order line", f"{order.purchase_order}/{command.sku}")
+    if order.closed or (order.confirmed and not line.outstanding):
+        raise IllegalTransitionError(
+            "purchase order", order.purchase_order, order.state.value, "change an ETA of",
+            "only lines with units still to come have an ETA",
+        )  # fmt: skip
+    return PurchaseEtaChanged(position=position, command=command, previous=line.eta)
+
+
+def _check_tolerance(order: PurchaseOrder, status: PurchaseLineStatus, quantity: int) -> None:
+    if order.tolerance is None:
+        return
+    limit = status.ordered + int(status.ordered * order.tolerance)
+    allowed = max(0, limit - status.received - status.cancelled)
+    if quantity > allowed:
+        raise OverReceiptError(order.purchase_order, status.sku, quantity, allowed)
 
 
 def _sweep_preorders(
@@ -326,6 +585,13 @@ def decide_receive(
     for line in command.lines:
         status = order.line(line.sku)
         assert status is not None
+        _check_tolerance(order, status, line.quantity)
+        currency = status.unit_cost.currency if status.unit_cost is not None else None
+        if line.unit_cost is not None and currency not in (None, line.unit_cost.currency):
+            raise InvalidMoneyError(
+                f"the order is priced in {currency}, the receipt in {line.unit_cost.currency}",
+                line.unit_cost.currency,
+            )
         from_incoming = min(line.quantity, status.outstanding)
         extra = line.quantity - from_incoming
         waiting = [
@@ -378,14 +644,24 @@ def decide_cancel(
     ledger: Ledger,
     reservations: _reservation.Reservations,
     purchases: Purchases,
-    command: CancelPurchase,
+    command: CancelPurchase | ClosePurchase,
     position: int,
 ) -> tuple[Event, ...]:
-    """Cancel the rest: outstanding units go back to ``@supplier``.
+    """Cancel or close: outstanding units go back to ``@supplier``.
 
-    Refused while unlapsed pre-orders still wait on the order.
+    A draft can be cancelled (nothing moves) but not closed. Refused while unlapsed
+    pre-orders still wait on the order.
     """
-    order = purchases.open_order(command.purchase_order, "cancel")
+    action = "close" if isinstance(command, ClosePurchase) else "cancel"
+    draft = purchases.get(command.purchase_order)
+    if draft is not None and not draft.confirmed and action == "cancel":
+        return (
+            StockPosted(
+                position=position, command=command, operation=Operation.PURCHASE_CANCEL,
+                movements=(), reference=draft.purchase_order,
+            ),
+        )  # fmt: skip
+    order = purchases.open_order(command.purchase_order, action)
     for line in order.lines:
         waiting = [
             r
@@ -395,7 +671,7 @@ def decide_cancel(
         if waiting:
             raise IllegalTransitionError(
                 "purchase order", order.purchase_order,
-                f"awaited by pre-order {waiting[0].reservation!r}", "cancel",
+                f"awaited by pre-order {waiting[0].reservation!r}", action,
                 "release or expire its pre-orders first",
             )  # fmt: skip
     incoming = Account(order.location, Bucket.INCOMING)
