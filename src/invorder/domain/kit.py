@@ -5,9 +5,9 @@ location moves each component ``location -> @production`` (``n`` x its quantity)
 kits ``@production -> location``, in one all-or-nothing entry; disassembly reverses it.
 Unlike a bundle (``components``), a kit holds stock of its own once assembled.
 
-Invariants: per entry, ``@production`` nets to zero in the units of the bill of materials;
-a refused command (unknown SKU, not a kit, unknown location, short of a component) changes
-nothing.
+Invariants: the units through ``@production`` follow the bill of materials exactly
+(components in, kits out, or the reverse), so the ledger stays balanced per SKU; a refused
+command (unknown SKU, not a kit, unknown location, short of a component) changes nothing.
 """
 
 from __future__ import annotations

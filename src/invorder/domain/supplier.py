@@ -27,6 +27,11 @@ def _optional_days(instance: object, attribute: Any, value: Any) -> None:
         raise InvalidQuantityError(attribute.name, value, allow_zero=True)
 
 
+def _optional_pack(instance: object, attribute: Any, value: Any) -> None:
+    if value is not None:
+        _checks.positive_quantity(instance, attribute, value)
+
+
 @attrs.frozen(kw_only=True)
 class SupplierTerms:
     """What a supplier says about one SKU; ``None`` fields fall back to the supplier's."""
@@ -37,7 +42,7 @@ class SupplierTerms:
     """Days from order to receipt for this SKU (``None``: the supplier's lead time)."""
     min_order_quantity: int | None = attrs.field(default=None, validator=_optional_days)
     """Smallest quantity accepted on one line (``None``: the supplier's)."""
-    case_pack: int | None = attrs.field(default=None, validator=_optional_days)
+    case_pack: int | None = attrs.field(default=None, validator=_optional_pack)
     """Units per case: lines are ordered in multiples of it (``None``: the supplier's)."""
     unit_cost: Money | None = attrs.field(default=None, validator=non_negative_cost)
     """The list price, used to value suggestions."""
@@ -48,9 +53,6 @@ def _terms(values: Iterable[SupplierTerms]) -> tuple[SupplierTerms, ...]:
     skus = [t.sku for t in terms]
     if len(set(skus)) != len(skus):
         raise ValidationError("a SKU appears twice in a supplier's terms; give it once")
-    for t in terms:
-        if t.case_pack == 0:
-            raise InvalidQuantityError("case_pack", 0)
     return terms
 
 

@@ -63,7 +63,7 @@ class SkuValue:
 
 
 class _Sku:
-    __slots__ = ("currency", "issued", "received", "uncosted", "units", "value", "where")
+    __slots__ = ("currency", "issued", "last", "received", "uncosted", "units", "value", "where")
 
     def __init__(self) -> None:
         self.units = 0
@@ -71,11 +71,20 @@ class _Sku:
         self.received = _ZERO
         self.issued = _ZERO
         self.uncosted = 0
+        self.last = _ZERO
         self.currency: str | None = None
         self.where: dict[str, int] = {}
 
     def average(self) -> Decimal:
-        return self.value / self.units if self.units else _ZERO
+        # With no units left, the last average stands (returns and disassembly use it).
+        return self.value / self.units if self.units else self.last
+
+    def add(self, units: int, value: Decimal) -> None:
+        self.units += units
+        self.value += value
+        self.received += value
+        if self.units:
+            self.last = self.value / self.units
 
 
 class Valuation:
@@ -106,6 +115,7 @@ class Valuation:
         if event.operation is Operation.PURCHASE_EXPECT and isinstance(command, ExpectPurchase):
             self._remember(command)
         production = _ZERO
+        currency: str | None = None
         produced: list[tuple[_Sku, int, str]] = []
         for m in event.movements:
             state = self._skus.get(m.sku)
@@ -124,26 +134,30 @@ class Valuation:
                 state.issued += out
                 if m.destination.location == PRODUCTION:
                     production += out
+                    currency = currency or state.currency
             elif dst and not src:
                 if m.source.location == PRODUCTION:
                     produced.append((state, m.quantity, m.sku))
                     continue
-                cost = self._cost(event, m.sku) if m.source.location == SUPPLIER else None
+                bought = m.source.location == SUPPLIER or m.source.bucket is Bucket.INCOMING
+                cost = self._cost(event, m.sku) if bought else None
                 if cost is not None:
                     self._currency(state, cost.currency, m.sku)
                     amount = cost.amount * m.quantity
                 else:
-                    if m.source.location == SUPPLIER:
+                    if bought:
                         state.uncosted += m.quantity
                     amount = state.average() * m.quantity
-                state.units += m.quantity
-                state.value += amount
-                state.received += amount
+                state.add(m.quantity, amount)
         if produced:
-            self._produce(produced, production, event.operation)
+            self._produce(produced, production, event.operation, currency)
 
     def _produce(
-        self, produced: list[tuple[_Sku, int, str]], value: Decimal, op: Operation
+        self,
+        produced: list[tuple[_Sku, int, str]],
+        value: Decimal,
+        op: Operation,
+        currency: str | None,
     ) -> None:
         if op is Operation.DISASSEMBLE:
             weights = [s.average() * q for s, q, _ in produced]
@@ -155,12 +169,12 @@ class Valuation:
             weights = [Decimal(1)] * len(produced)
             total = Decimal(len(produced))
         left = value
-        for index, (state, quantity, _sku) in enumerate(produced):
+        for index, (state, quantity, sku) in enumerate(produced):
+            if currency is not None:
+                self._currency(state, currency, sku)
             share = left if index == len(produced) - 1 else value * weights[index] / total
             left -= share
-            state.units += quantity
-            state.value += share
-            state.received += share
+            state.add(quantity, share)
 
     def _remember(self, command: ExpectPurchase | DraftPurchase) -> None:
         for line in command.lines:
