@@ -184,6 +184,15 @@ class MissingLeadTimeError(ValidationError):
         )
 
 
+class InvalidReorderPolicyError(ValidationError):
+    """A replenishment policy or planning parameter that cannot be used."""
+
+    code = "invalid_reorder_policy"
+
+    def __init__(self, rule: str, **fields: Any) -> None:
+        super().__init__(f"invalid reorder policy: {rule}", rule=rule, **fields)
+
+
 # --- rejected by the current state -------------------------------------------------------
 
 
