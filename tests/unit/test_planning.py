@@ -86,9 +86,10 @@ def test_reorder_point_uses_z_sigma_sqrt_lead_time() -> None:
     reason = evaluate(ReorderPoint(service_level=0.95, cover_days=10), DemandRate(4.0, 2.0),
                       atp=20, incoming=5, supplier_lead_time=9)  # fmt: skip
     assert reason.safety_stock == math.ceil(1.6448536 * 2.0 * 3)  # 10
-    assert (reason.demand_over_lead_time, reason.trigger, reason.target) == (36, 46, 86)
+    # The reorder point covers the lead time and the review day: 4 x (9 + 1) + 10.
+    assert (reason.demand_over_lead_time, reason.trigger, reason.target) == (36, 50, 90)
     assert reason.position == 25
-    assert reason.need == 61
+    assert reason.need == 65
     assert "reorder_point" in str(reason)
     assert "safety stock 10" in str(reason)
     assert evaluate(ReorderPoint(), DemandRate(1.0, 0.0), 100, 0, supplier_lead_time=3).need == 0
@@ -142,20 +143,21 @@ def test_suggestions_transfer_before_buying_and_round_to_packs() -> None:
                      policy=policy, supplier="ACME", unit_cost=iv.Money(Decimal("0.5"), "EUR")),
     ]  # fmt: skip
     plan = plan_replenishment(items, [ACME])
-    # EAST needs 15 + 30 - 2 = 43 MUG; WEST keeps its target 5 + 10 = 15 and lends 45.
+    # EAST needs 3 x 6 + 30 - 2 = 46 MUG; WEST keeps its target 6 + 10 = 16 and lends 44.
     (transfer,) = plan.transfers
-    assert (transfer.origin, transfer.destination, transfer.quantity) == ("WEST", "EAST", 43)
+    assert (transfer.origin, transfer.destination, transfer.quantity) == ("WEST", "EAST", 44)
     (po,) = plan.purchases
-    assert (po.supplier, po.location, po.lead_time_days) == ("ACME", "EAST", 2)
-    (spoon,) = po.lines
-    assert (spoon.sku, spoon.need, spoon.quantity) == ("SPOON", 12, 15)  # packs of 5
+    assert (po.supplier, po.location, po.lead_time_days) == ("ACME", "EAST", 5)
+    mug, spoon = po.lines
+    assert (mug.need, mug.transferred_in, mug.quantity) == (2, 44, 24)  # the minimum, 2 cases
+    assert (spoon.sku, spoon.need, spoon.quantity) == ("SPOON", 13, 15)  # packs of 5
     draft = po.draft(key="d1", at=T, purchase_order="PO-7")
-    assert draft.lines[0].eta == T + timedelta(days=2)
-    assert draft.lines[0].quantity == 15
+    assert draft.lines[1].eta == T + timedelta(days=5)
+    assert draft.lines[1].quantity == 15
     buy_only = plan_replenishment(items, {"ACME": ACME}, transfers_first=False)
-    mug = [line for line in buy_only.purchases[0].lines if line.sku == "MUG"]
-    assert mug[0].need == 43
-    assert mug[0].quantity == 48
+    mug_lines = [line for line in buy_only.purchases[0].lines if line.sku == "MUG"]
+    assert mug_lines[0].need == 46
+    assert mug_lines[0].quantity == 48
 
 
 def test_reports_show_risk_overstock_and_slow_movers() -> None:
@@ -200,4 +202,4 @@ def test_planning_items_come_from_the_engine() -> None:
     assert {i.location for i in items} == {"CENTRAL", "EAST", "WEST"}
     assert all(i.sku not in ("SET", "GIFT") for i in items)
     plan = plan_replenishment(items, engine.suppliers())
-    assert plan.reasons[("MUG", "WEST")].trigger == 10
+    assert plan.reasons[("MUG", "WEST")].trigger == 12

@@ -45,8 +45,14 @@ def _positive_days(instance: object, attribute: Any, value: Any) -> None:
 
 @attrs.frozen(kw_only=True)
 class ReorderPoint:
-    """Order when the position falls to the reorder point (demand over the lead time plus
-    safety stock), up to that point plus ``cover_days`` of demand."""
+    """Order when the position falls to the reorder point, up to that point plus
+    ``cover_days`` of demand.
+
+    The reorder point is the demand over the lead time plus one day (positions are reviewed
+    once a day, so the day of the review is covered too) plus the safety stock. With demand
+    at the expected rate and orders received on time, stock never falls below the safety
+    stock (a property test checks it).
+    """
 
     service_level: float = attrs.field(default=0.95, validator=_service_level)
     """Probability of not running out during a lead time."""
@@ -124,7 +130,9 @@ class Reason:
     safety_stock: int
     """Units held against demand variability."""
     trigger: int
-    """Order when ``atp + incoming`` is at or below this (reorder point or minimum)."""
+    """Order when ``atp + incoming`` is at or below this: the reorder point (demand over
+    lead time + 1 review day + safety stock), ``minimum - 1``, or ``target - 1`` for
+    periodic review."""
     target: int
     """Order up to this level."""
 
@@ -175,7 +183,7 @@ def evaluate(
     if isinstance(policy, ReorderPoint):
         over = math.ceil(mean * lead - 1e-9)
         safety = math.ceil(z * demand.sigma * math.sqrt(lead) - 1e-9)
-        trigger = over + safety
+        trigger = math.ceil(mean * (lead + 1) - 1e-9) + safety
         target = trigger + math.ceil(mean * policy.cover_days - 1e-9)
         return Reason(policy.name, atp, incoming, lead, mean, over, safety, trigger, target)
     span = lead + policy.review_days
