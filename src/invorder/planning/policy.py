@@ -149,6 +149,11 @@ class Reason:
         return max(0, self.target - self.position)
 
     def __str__(self) -> str:
+        if self.policy == "min_max":
+            return (
+                f"min_max: position {self.position} (ATP {self.atp} + incoming "
+                f"{self.incoming}) vs minimum {self.trigger + 1}; order up to {self.target}"
+            )
         return (
             f"{self.policy}: position {self.position} (ATP {self.atp} + incoming "
             f"{self.incoming}) vs trigger {self.trigger} (demand over lead time "
