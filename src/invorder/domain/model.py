@@ -15,6 +15,7 @@ from typing import Any
 from invorder.domain import channel as _channel
 from invorder.domain import kit as _kit_module
 from invorder.domain import ledger as _ledger
+from invorder.domain import procurement as _procurement
 from invorder.domain import purchase as _purchase
 from invorder.domain import reservation as _reservation
 from invorder.domain import supplier as _supplier
@@ -67,31 +68,31 @@ def _sweep(state: State, command: Any, position: int) -> tuple[Event, ...]:
 
 
 def _expect(state: State, command: Any, position: int) -> tuple[Event, ...]:
-    return (_purchase.decide_expect(state.ledger, state.purchases, command, position),)
+    return (_procurement.decide_expect(state.ledger, state.purchases, command, position),)
 
 
 def _receive(state: State, command: Any, position: int) -> tuple[Event, ...]:
-    return _purchase.decide_receive(
+    return _procurement.decide_receive(
         state.ledger, state.reservations, state.purchases, command, position
     )
 
 
 def _cancel(state: State, command: Any, position: int) -> tuple[Event, ...]:
-    return _purchase.decide_cancel(
+    return _procurement.decide_cancel(
         state.ledger, state.reservations, state.purchases, command, position
     )
 
 
 def _draft(state: State, command: Any, position: int) -> tuple[Event, ...]:
-    return (_purchase.decide_draft(state.ledger, state.purchases, command, position),)
+    return (_procurement.decide_draft(state.ledger, state.purchases, command, position),)
 
 
 def _confirm(state: State, command: Any, position: int) -> tuple[Event, ...]:
-    return (_purchase.decide_confirm(state.ledger, state.purchases, command, position),)
+    return (_procurement.decide_confirm(state.ledger, state.purchases, command, position),)
 
 
 def _change_eta(state: State, command: Any, position: int) -> tuple[Event, ...]:
-    return (_purchase.decide_change_eta(state.purchases, command, position),)
+    return (_procurement.decide_change_eta(state.purchases, command, position),)
 
 
 def _define_supplier(state: State, command: Any, position: int) -> tuple[Event, ...]:
