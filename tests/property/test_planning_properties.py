@@ -71,7 +71,7 @@ def test_suggestions_are_positive_whole_packs_above_minimums(
             assert line.quantity - line.need < max(supplier.pack(line.sku), 1) or (
                 line.quantity <= supplier.minimum(line.sku) + supplier.pack(line.sku)
             )
-    atp = {(i.sku, i.location): i.atp for i in items}
+    atp: dict[tuple[str, str], int] = {(i.sku, i.location): i.atp for i in items}
     taken: dict[tuple[str, str], int] = {}
     for t in plan.transfers:
         assert t.quantity > 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 
@@ -34,12 +35,14 @@ ACME = iv.Supplier(
 )  # fmt: skip
 
 
-def sell(engine: iv.Engine, key: object, sku: str, location: str, quantity: int, day: int) -> None:
+def sell(
+    engine: iv.Engine, key: Callable[[], str], sku: str, location: str, quantity: int, day: int
+) -> None:
     at = T + day * DAY
-    rid = f"R-{key()}"  # type: ignore[operator]
-    engine.execute(iv.ReserveStock(key=key(), at=at, reservation=rid, sku=sku,  # type: ignore[operator]
+    rid = f"R-{key()}"
+    engine.execute(iv.ReserveStock(key=key(), at=at, reservation=rid, sku=sku,
                                    location=location, quantity=quantity))  # fmt: skip
-    engine.execute(iv.CommitReservation(key=key(), at=at, reservation=rid, quantity=quantity))  # type: ignore[operator]
+    engine.execute(iv.CommitReservation(key=key(), at=at, reservation=rid, quantity=quantity))
 
 
 def test_demand_history_counts_shipments_nets_returns_and_ignores_transfers() -> None:
@@ -79,7 +82,7 @@ def test_moving_average_and_exponential_smoothing() -> None:
     assert estimate_demand([]) == DemandRate(0.0, 0.0)
     for bad in ({"window": 0}, {"method": "median"}, {"method": "exponential", "alpha": 0.0}):
         with pytest.raises(iv.InvalidReorderPolicyError):
-            estimate_demand([1, 2], **bad)  # type: ignore[arg-type]
+            estimate_demand([1, 2], **bad)
 
 
 def test_reorder_point_uses_z_sigma_sqrt_lead_time() -> None:
@@ -126,9 +129,9 @@ def test_a_policy_that_needs_a_lead_time_without_one_is_refused() -> None:
         lambda: PeriodicReview(review_days=0),
     ],
 )
-def test_malformed_policies_are_refused(build: object) -> None:
+def test_malformed_policies_are_refused(build: Callable[[], object]) -> None:
     with pytest.raises(iv.InvalidReorderPolicyError) as caught:
-        build()  # type: ignore[operator]
+        build()
     assert caught.value.code == "invalid_reorder_policy"
 
 

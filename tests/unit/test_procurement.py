@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
@@ -27,7 +28,7 @@ def draft(
     lines = kw.pop("lines", [line("MUG", 10, "2.00"), line("SAUCER", 4, "1.50")])
     return iv.DraftPurchase(
         key=key, at=T, purchase_order=po, location="WEST", supplier="ACME",
-        lines=lines, tolerance=tolerance,  # type: ignore[arg-type] (lines is a list of lines)
+        lines=lines, tolerance=tolerance,  # type: ignore[arg-type]  # a list converts to a tuple
     )  # fmt: skip
 
 
@@ -88,7 +89,7 @@ def test_closing_short_returns_outstanding_units_to_the_supplier() -> None:
     order = engine.purchase_order("PO-1")
     assert order is not None
     assert order.line("MUG") == iv.PurchaseLineStatus(
-        "MUG", 10, T + 5 * DAY, received=7, cancelled=3, unit_cost=eur("2.00")
+        iv.SkuId("MUG"), 10, T + 5 * DAY, received=7, cancelled=3, unit_cost=eur("2.00")
     )
 
 
@@ -114,7 +115,9 @@ def test_an_eta_change_is_its_own_event() -> None:
     assert event.previous == T + 5 * DAY
     order = engine.purchase_order("PO-1")
     assert order is not None
-    assert order.line("MUG").eta == T + 9 * DAY
+    mug = order.line("MUG")
+    assert mug is not None
+    assert mug.eta == T + 9 * DAY
     assert engine.atp_by_date("MUG", "WEST", T + 6 * DAY, T) == 0
     assert engine.atp_by_date("SAUCER", "WEST", T + 6 * DAY, T) == 4
 
@@ -183,7 +186,7 @@ def test_bad_purchase_commands_change_nothing() -> None:
 @pytest.mark.parametrize(
     ("build", "code"),
     [
-        (lambda: iv.Money(1.5, "EUR"), "invalid_money"),  # type: ignore[arg-type] (a float)
+        (lambda: iv.Money(1.5, "EUR"), "invalid_money"),  # a float, refused
         (lambda: iv.Money(Decimal("NaN"), "EUR"), "invalid_money"),
         (lambda: iv.Money(Decimal(1), "euro"), "invalid_money"),
         (lambda: line("MUG", 1, "-2"), "invalid_money"),
@@ -201,9 +204,9 @@ def test_bad_purchase_commands_change_nothing() -> None:
          "invalid_bundle"),
     ],
 )  # fmt: skip
-def test_malformed_values_are_refused_when_built(build: object, code: str) -> None:
+def test_malformed_values_are_refused_when_built(build: Callable[[], object], code: str) -> None:
     with pytest.raises(iv.ValidationError) as caught:
-        build()  # type: ignore[operator]
+        build()
     assert caught.value.code == code
     if code == "invalid_money" and "negative" in str(caught.value):
         assert "zero or more" in str(caught.value)
