@@ -13,46 +13,22 @@ from hypothesis import strategies as st
 import invorder as iv
 from invorder.planning import (
     DemandRate,
-    MinMax,
-    PeriodicReview,
     PlanningItem,
     ReorderPoint,
     evaluate,
     plan_replenishment,
 )
+from invorder.testing import planning as planning_strategies
 from tests.availability_support import DAY, T, world
 
 SKUS = ("A", "B", "C")
 PLACES = ("EAST", "WEST", "NORTH")
 
-policies = st.one_of(
-    st.builds(ReorderPoint, service_level=st.floats(0.5, 0.999), cover_days=st.integers(0, 30)),
-    st.integers(0, 50).flatmap(
-        lambda low: st.builds(MinMax, minimum=st.just(low), maximum=st.integers(low, low + 80))
-    ),
-    st.builds(PeriodicReview, review_days=st.integers(1, 14), service_level=st.floats(0.5, 0.99)),
-)
-items = st.lists(
-    st.builds(
-        PlanningItem,
-        sku=st.sampled_from(SKUS),
-        location=st.sampled_from(PLACES),
-        atp=st.integers(0, 200),
-        incoming=st.integers(0, 100),
-        demand=st.builds(DemandRate, st.floats(0, 30), st.floats(0, 10)),
-        policy=policies,
-        supplier=st.sampled_from(("S1", "S2")),
-    ),
-    max_size=12,
-    unique_by=lambda item: (item.sku, item.location),
-)
+items = planning_strategies.planning_items(SKUS, PLACES, ("S1", "S2"))
 suppliers = st.tuples(
-    st.builds(iv.Supplier, supplier=st.just("S1"), lead_time_days=st.integers(0, 20),
-              min_order_quantity=st.integers(0, 60), case_pack=st.integers(1, 24)),
-    st.builds(iv.Supplier, supplier=st.just("S2"), lead_time_days=st.integers(1, 20),
-              min_order_quantity=st.integers(0, 60), case_pack=st.integers(1, 24),
-              terms=st.just([iv.SupplierTerms(sku="A", case_pack=7, min_order_quantity=30)])),
-)  # fmt: skip
+    planning_strategies.suppliers("S1"),
+    planning_strategies.suppliers("S2", SKUS),
+)
 
 
 @given(items=items, terms=suppliers, transfers_first=st.booleans())
