@@ -332,3 +332,20 @@ def test_bad_kit_commands_change_nothing() -> None:
         key=key(), at=T, sku=iv.Sku("BIG", kit_components=[iv.Component("SET", 1)])
     )
     assert_refused(engine, bundle_part, iv.InvalidBundleError)
+
+
+def test_repeated_purchase_commands_are_answered_not_redone() -> None:
+    engine, key = world({})
+    command = draft("dp-1")
+    first = engine.execute(command)
+    assert engine.execute(command) == first
+    changed = draft("dp-1", lines=[line("MUG", 11, "2.00")])
+    before = engine.position
+    with pytest.raises(iv.IdempotencyConflictError) as caught:
+        engine.execute(changed)
+    assert caught.value.fields["field"] == "lines"
+    assert engine.position == before
+    confirm = iv.ConfirmPurchase(key="cf-1", at=T, purchase_order="PO-1")
+    outcome = engine.execute(confirm)
+    assert engine.execute(confirm) == outcome
+    assert engine.balance("MUG", "WEST", Bucket.INCOMING) == 10
