@@ -335,7 +335,7 @@ def test_bad_kit_commands_change_nothing() -> None:
 
 
 def test_repeated_purchase_commands_are_answered_not_redone() -> None:
-    engine, key = world({})
+    engine, _key = world({})
     command = draft("dp-1")
     first = engine.execute(command)
     assert engine.execute(command) == first
