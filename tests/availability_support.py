@@ -65,6 +65,8 @@ def snapshot(engine: iv.Engine) -> tuple[Any, ...]:
         {sku.code: engine.balances(sku.code) for sku in engine.skus()},
         list(engine.reservations(open_only=False)),
         [engine.purchase_order(o.purchase_order) for o in _orders(engine)],
+        engine.purchase_orders(),
+        engine.suppliers(),
         engine.channels(),
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta, timezone
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -24,6 +25,11 @@ from invorder.codec import COMMAND_TYPES, EVENT_TYPES
 from tests.world import MUG_EAN, T0, at, stocked
 
 PLUS_TWO = T0.astimezone(timezone(timedelta(hours=2)))
+
+
+def EUR(amount: str) -> invorder.Money:  # noqa: N802 (reads like the currency)
+    return invorder.Money(Decimal(amount), "EUR")
+
 
 ONE_OF_EACH: list[Command] = [
     invorder.DefineLocation(key="l", at=T0, location="EAST/A/01", name="bin"),
@@ -69,6 +75,20 @@ ONE_OF_EACH: list[Command] = [
                              lines=[invorder.ReceiptLine(sku="MUG", quantity=4)],
                              bucket="quality_control"),
     invorder.CancelPurchase(key="cp", at=T0, purchase_order="PO-9", reason="late"),
+    invorder.DraftPurchase(key="dp", at=T0, purchase_order="PO-8", location="EAST/A/01",
+                           supplier="ACME", tolerance=Decimal("0.05"),
+                           lines=[invorder.PurchaseLine(sku="MUG", quantity=3, eta=PLUS_TWO,
+                                                        unit_cost=EUR("2.35"))]),
+    invorder.ConfirmPurchase(key="cfp", at=T0, purchase_order="PO-8"),
+    invorder.ClosePurchase(key="clp", at=T0, purchase_order="PO-8", reason="short"),
+    invorder.ChangePurchaseEta(key="eta", at=T0, purchase_order="PO-8", sku="MUG", eta=PLUS_TWO,
+                               reason="port strike"),
+    invorder.DefineSupplier(key="ds", at=T0, supplier=invorder.Supplier(
+        supplier="ACME", name="Acme", lead_time_days=7, min_order_quantity=10, case_pack=6,
+        terms=[invorder.SupplierTerms(sku="MUG", lead_time_days=3, case_pack=12,
+                                      unit_cost=EUR("2.10"))])),
+    invorder.AssembleKit(key="ak", at=T0, sku="KIT", location="EAST/A/01", quantity=2),
+    invorder.DisassembleKit(key="dk", at=T0, sku="KIT", location="EAST/A/01", quantity=1),
     invorder.DefineChannel(key="dc", at=T0, channel="amazon", locations=["EAST", "WEST"],
                            name="Amazon", safety_stock=2, safety_stock_by_sku=[("MUG", 5)],
                            share_percent=50, share_max=40, sell_incoming=True),
@@ -132,6 +152,20 @@ def events_of_every_kind() -> list[invorder.Event]:
                               location="EAST/A/01", quantity=1, expires_at=at(5)),
         invorder.ExpireReservations(key="ex", at=at(10)),
         invorder.DefineChannel(key="dc", at=T0, channel="shop", locations=["EAST"]),
+        invorder.DefineSku(key="kit", at=T0, sku=invorder.Sku(
+            "KIT", kit_components=[invorder.Component("MUG", 1), invorder.Component("TEE", 1)])),
+        invorder.ReceiveStock(key="rk", at=T0, sku="TEE", location="EAST/A/01", quantity=2,
+                              unit_cost=EUR("4")),
+        invorder.AssembleKit(key="ak", at=T0, sku="KIT", location="EAST/A/01", quantity=1),
+        invorder.DisassembleKit(key="dk", at=T0, sku="KIT", location="EAST/A/01", quantity=1),
+        invorder.DefineSupplier(key="ds", at=T0, supplier=invorder.Supplier(supplier="ACME")),
+        invorder.DraftPurchase(key="dp", at=T0, purchase_order="PO-8", location="EAST/A/01",
+                               lines=[invorder.PurchaseLine(sku="MUG", quantity=3, eta=PLUS_TWO,
+                                                            unit_cost=EUR("2.35"))]),
+        invorder.ChangePurchaseEta(key="eta", at=T0, purchase_order="PO-8", sku="MUG",
+                                   eta=at(60)),
+        invorder.ConfirmPurchase(key="cfp", at=T0, purchase_order="PO-8"),
+        invorder.ClosePurchase(key="clp", at=T0, purchase_order="PO-8"),
     ]  # fmt: skip
     for command in commands:
         engine.execute(command)

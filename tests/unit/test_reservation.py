@@ -294,12 +294,12 @@ def test_a_raw_entry_cannot_touch_the_reserved_bucket() -> None:
     assert "only through reservations" in error.message
 
 
-def test_verify_availability_reports_a_drifted_projection() -> None:
+def test_verify_reports_a_drifted_reservation_projection() -> None:
     engine, key = world()
     engine.execute(reserve(key(), "R1", 3))
     assert engine.verify() == []
     # Simulate drift: the projection forgets the reservation the log holds.
     engine._state.reservations._by_id.clear()
     problems = engine.verify()
-    assert "reservations: reservations differ from the log" in problems
+    assert "reservations: the records differ from the log" in problems
     assert "'MUG' at WEST: reserved 3, open reservations hold 0" in problems

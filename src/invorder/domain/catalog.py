@@ -117,6 +117,17 @@ class Sku:
         default=(), converter=_components, validator=_not_itself
     )
     """For a bundle, what one unit is made of; empty for a stocked SKU."""
+    kit_components: tuple[Component, ...] = attrs.field(
+        default=(), converter=_components, validator=_not_itself
+    )
+    """For a kit, its bill of materials: what one assembled unit consumes. A kit is stocked
+    (assembled with ``AssembleKit``), unlike a bundle; a SKU cannot be both."""
+
+    def __attrs_post_init__(self) -> None:
+        if self.components and self.kit_components:
+            raise InvalidBundleError(
+                self.code, "a SKU is a bundle (components) or a kit (kit_components), not both"
+            )
 
     @property
     def is_bundle(self) -> bool:
@@ -177,6 +188,14 @@ class Catalog:
         for component in sku.components:
             if component.sku not in self._skus:
                 raise UnknownSkuError(component.sku)
+        for component in sku.kit_components:
+            part = self._skus.get(component.sku)
+            if part is None:
+                raise UnknownSkuError(component.sku)
+            if part.components:
+                raise InvalidBundleError(
+                    sku.code, f"kit component {part.code!r} is a bundle, which holds no stock"
+                )
 
     def leaves(self, sku: str) -> tuple[tuple[SkuId, int], ...]:
         """The stocked SKUs one unit of ``sku`` is made of, with units per unit, sorted.

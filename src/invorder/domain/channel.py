@@ -163,17 +163,6 @@ class Channels:
     def __iter__(self) -> Iterator[Channel]:
         return iter(self._by_id.values())
 
-    def differences(self, other: Channels) -> list[str]:
-        """How this projection differs from ``other`` (the same: ``[]``)."""
-        return [] if list(self) == list(other) else ["channels differ from the log"]
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Channels):
-            return NotImplemented
-        return not self.differences(other)
-
-    __hash__ = None  # type: ignore[assignment]  # a mutable projection is not hashable
-
     def apply(self, event: Event) -> None:
         """Fold one event (only ``ChannelDefined`` matters)."""
         if type(event) is ChannelDefined:

@@ -16,6 +16,7 @@ from invorder.domain import _checks
 from invorder.domain.catalog import Sku, SkuId, normalize_barcode, sku_id
 from invorder.domain.errors import InvalidLocationError, InvalidMovementError
 from invorder.domain.location import LocationId, is_virtual, location_id
+from invorder.domain.money import Money, non_negative_cost
 from invorder.domain.stock import Bucket, Movement, to_bucket
 
 
@@ -116,6 +117,8 @@ class ReceiveStock(Command):
     """``available``, or ``quality_control`` to inspect the units first."""
     reference: str = attrs.field(default="", validator=_checks.text)
     """The purchase order, delivery note, ..."""
+    unit_cost: Money | None = attrs.field(default=None, validator=non_negative_cost)
+    """What one unit cost, for valuation (``None``: valued at the current average cost)."""
 
 
 @attrs.frozen(kw_only=True)

@@ -160,6 +160,30 @@ class InvalidPolicyError(ValidationError):
         super().__init__(f"invalid channel policy: {rule}", rule=rule, **fields)
 
 
+class MissingLeadTimeError(ValidationError):
+    """A reorder policy that needs a lead time, for a SKU whose supplier gives none."""
+
+    code = "missing_lead_time"
+
+    def __init__(self, sku: str, location: str, policy: str) -> None:
+        super().__init__(
+            f"policy {policy} for {sku!r} at {location} needs a lead time: give lead_time_days "
+            "on the policy or on the supplier (per supplier or per SKU)",
+            sku=sku,
+            location=location,
+            policy=policy,
+        )
+
+
+class InvalidReorderPolicyError(ValidationError):
+    """A replenishment policy or planning parameter that cannot be used."""
+
+    code = "invalid_reorder_policy"
+
+    def __init__(self, rule: str, **fields: Any) -> None:
+        super().__init__(f"invalid reorder policy: {rule}", rule=rule, **fields)
+
+
 # --- rejected by the current state -------------------------------------------------------
 
 
@@ -257,6 +281,35 @@ class OverCommitError(RejectedError):
         )
 
 
+class OverReceiptError(RejectedError):
+    """A receipt that would take a purchase line past its over-receipt tolerance."""
+
+    code = "over_receipt"
+
+    def __init__(self, purchase_order: str, sku: str, requested: int, allowed: int) -> None:
+        super().__init__(
+            f"cannot receive {requested} of {sku!r} on purchase order {purchase_order!r}: at "
+            f"most {allowed} more are within the over-receipt tolerance; receive the excess "
+            "with ReceiveStock or raise the tolerance",
+            purchase_order=purchase_order,
+            sku=sku,
+            requested=requested,
+            allowed=allowed,
+        )
+
+
+class KitStockError(RejectedError):
+    """Assembling or disassembling a SKU that has no bill of materials."""
+
+    code = "not_a_kit"
+
+    def __init__(self, sku: str) -> None:
+        super().__init__(
+            f"{sku!r} has no kit_components (bill of materials); define it as a kit first",
+            sku=sku,
+        )
+
+
 class BundleStockError(RejectedError):
     """A movement of a bundle SKU: bundles hold no stock, their components do."""
 
@@ -308,7 +361,8 @@ class ConcurrencyError(InvorderError):
 
 
 class InvalidMoneyError(ValidationError):
-    """An amount or currency that cannot make a :class:`~invorder.domain.money.Money`."""
+    """An amount or currency that cannot be used: a float, NaN, a bad currency code, a
+    negative cost, or currencies that do not go together."""
 
     code = "invalid_money"
 

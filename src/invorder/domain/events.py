@@ -35,6 +35,8 @@ class Operation(enum.StrEnum):
     PURCHASE_EXPECT = "purchase_expect"
     PURCHASE_RECEIVE = "purchase_receive"
     PURCHASE_CANCEL = "purchase_cancel"
+    ASSEMBLE = "assemble"
+    DISASSEMBLE = "disassemble"
 
 
 @attrs.frozen(kw_only=True)

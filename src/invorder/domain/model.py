@@ -13,9 +13,12 @@ from collections.abc import Callable
 from typing import Any
 
 from invorder.domain import channel as _channel
+from invorder.domain import kit as _kit_module
 from invorder.domain import ledger as _ledger
+from invorder.domain import procurement as _procurement
 from invorder.domain import purchase as _purchase
 from invorder.domain import reservation as _reservation
+from invorder.domain import supplier as _supplier
 from invorder.domain.commands import Command
 from invorder.domain.events import Event
 
@@ -23,7 +26,7 @@ from invorder.domain.events import Event
 class State:
     """Every projection of the domain, folded from the same log."""
 
-    __slots__ = ("channels", "ledger", "purchases", "reservations")
+    __slots__ = ("channels", "ledger", "purchases", "reservations", "suppliers")
 
     def __init__(self) -> None:
         self.ledger = _ledger.Ledger()
@@ -34,6 +37,8 @@ class State:
         """Purchase orders and their incoming lines."""
         self.channels = _channel.Channels()
         """Sales channels and their availability policies."""
+        self.suppliers = _supplier.Suppliers()
+        """Suppliers and their terms (lead times, minimums, case packs)."""
 
     def apply(self, event: Event) -> None:
         """Fold one event into every projection that follows it."""
@@ -41,13 +46,14 @@ class State:
         self.reservations.apply(event)
         self.purchases.apply(event)
         self.channels.apply(event)
+        self.suppliers.apply(event)
 
     def differences(self, other: State) -> list[str]:
         """How this state differs from ``other``, projection by projection (same: ``[]``).
 
         Every slot is a projection and is compared: with its own ``differences`` method if
-        it has one (for detail), else with ``==``. A new projection is covered by adding
-        its slot.
+        it has one (for detail), else by the records it iterates over (a projection of
+        records by id), else with ``==``. A new projection is covered by adding its slot.
         """
         problems: list[str] = []
         for name in State.__slots__:
@@ -55,6 +61,9 @@ class State:
             detail = getattr(mine, "differences", None)
             if detail is not None:
                 problems.extend(f"{name}: {line}" for line in detail(theirs))
+            elif hasattr(mine, "__iter__"):
+                if list(mine) != list(theirs):
+                    problems.append(f"{name}: the records differ from the log")
             elif mine != theirs:
                 problems.append(f"{name}: differs")
         return problems
@@ -86,19 +95,39 @@ def _sweep(state: State, command: Any, position: int) -> tuple[Event, ...]:
 
 
 def _expect(state: State, command: Any, position: int) -> tuple[Event, ...]:
-    return (_purchase.decide_expect(state.ledger, state.purchases, command, position),)
+    return (_procurement.decide_expect(state.ledger, state.purchases, command, position),)
 
 
 def _receive(state: State, command: Any, position: int) -> tuple[Event, ...]:
-    return _purchase.decide_receive(
+    return _procurement.decide_receive(
         state.ledger, state.reservations, state.purchases, command, position
     )
 
 
 def _cancel(state: State, command: Any, position: int) -> tuple[Event, ...]:
-    return _purchase.decide_cancel(
+    return _procurement.decide_cancel(
         state.ledger, state.reservations, state.purchases, command, position
     )
+
+
+def _draft(state: State, command: Any, position: int) -> tuple[Event, ...]:
+    return (_procurement.decide_draft(state.ledger, state.purchases, command, position),)
+
+
+def _confirm(state: State, command: Any, position: int) -> tuple[Event, ...]:
+    return (_procurement.decide_confirm(state.ledger, state.purchases, command, position),)
+
+
+def _change_eta(state: State, command: Any, position: int) -> tuple[Event, ...]:
+    return (_procurement.decide_change_eta(state.purchases, command, position),)
+
+
+def _define_supplier(state: State, command: Any, position: int) -> tuple[Event, ...]:
+    return (_supplier.decide_define(state.ledger, command, position),)
+
+
+def _kit(state: State, command: Any, position: int) -> tuple[Event, ...]:
+    return (_kit_module.decide(state.ledger, command, position),)
 
 
 def _define_channel(state: State, command: Any, position: int) -> tuple[Event, ...]:
@@ -113,6 +142,13 @@ _HANDLERS: dict[type[Command], Callable[[State, Any, int], tuple[Event, ...]]] =
     _purchase.ExpectPurchase: _expect,
     _purchase.ReceivePurchase: _receive,
     _purchase.CancelPurchase: _cancel,
+    _purchase.ClosePurchase: _cancel,
+    _purchase.DraftPurchase: _draft,
+    _purchase.ConfirmPurchase: _confirm,
+    _purchase.ChangePurchaseEta: _change_eta,
+    _supplier.DefineSupplier: _define_supplier,
+    _kit_module.AssembleKit: _kit,
+    _kit_module.DisassembleKit: _kit,
     _channel.DefineChannel: _define_channel,
 }
 

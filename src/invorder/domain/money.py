@@ -1,4 +1,5 @@
-"""Money: a ``Decimal`` amount with an ISO 4217 currency code, never a float."""
+"""Money: a ``Decimal`` amount with an ISO 4217 currency code, never a float (prices,
+unit costs, inventory value)."""
 
 from __future__ import annotations
 
@@ -68,3 +69,15 @@ class Money:
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency}"
+
+
+def non_negative_cost(instance: object, attribute: Any, value: Money | None) -> None:
+    """attrs validator: ``None`` or a :class:`Money` of zero or more (a unit cost)."""
+    if value is None:
+        return
+    if not isinstance(value, Money):
+        raise InvalidMoneyError(attribute.name, value, "it must be Money")
+    if value.amount < 0:
+        raise InvalidMoneyError(
+            attribute.name, value, "it must not be negative: a unit cost is zero or more"
+        )

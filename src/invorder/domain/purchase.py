@@ -1,9 +1,20 @@
-"""Incoming stock: purchase orders whose expected lines sit in the ``incoming`` bucket.
+"""Purchase orders: draft, confirmed, partially received, received, closed or cancelled.
 
-Expecting a purchase order moves each line ``@supplier -> location[incoming]`` with its ETA;
-a receipt moves units ``incoming -> available`` (or ``quality_control``), over-receipts come
+A draft (:class:`DraftPurchase`) moves nothing; confirming it (:class:`ConfirmPurchase`),
+or recording a confirmed order at once (:class:`ExpectPurchase`), moves each line
+``@supplier -> location[incoming]`` with its ETA; a receipt moves units
+``incoming -> available`` (or ``quality_control``), over-receipts come
 straight from ``@supplier``; cancelling the rest returns it to ``@supplier``. Received
 units first serve the pre-orders waiting on the line, larger priority first.
+
+Receipts carry unit costs (from the line or the receipt) for valuation; an order with a
+``tolerance`` refuses receipts past ``ordered * (1 + tolerance)`` per line
+(:class:`OverReceiptError`). :class:`ClosePurchase` ends an order (short shipment accepted),
+:class:`CancelPurchase` calls it off; both return what is outstanding to ``@supplier``.
+:class:`ChangePurchaseEta` records a new ETA as its own event for re-planning to react to.
+
+The decisions live in :mod:`invorder.domain.procurement`; this module holds the commands,
+events and the :class:`Purchases` projection.
 
 Invariants: per line, ``outstanding == ordered - received_against - cancelled >= 0``, and
 the units still promised to unlapsed pre-orders never exceed ``outstanding`` (a receipt into
@@ -12,28 +23,27 @@ the units still promised to unlapsed pre-orders never exceed ``outstanding`` (a 
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import TypeVar
+from decimal import Decimal
+from typing import Any, ClassVar, TypeVar
 
 import attrs
 
 from invorder.domain import _checks
-from invorder.domain import reservation as _reservation
 from invorder.domain.catalog import SkuId, sku_id
 from invorder.domain.commands import Command, _bucket_in, _real_location
 from invorder.domain.errors import (
-    DuplicateError,
     IllegalTransitionError,
+    InvalidMoneyError,
     InvalidMovementError,
     NotFoundError,
-    UnknownLocationError,
-    UnknownSkuError,
 )
 from invorder.domain.events import Event, Operation, StockPosted
-from invorder.domain.ledger import Ledger, check_entry
-from invorder.domain.location import SUPPLIER, LocationId, is_within
-from invorder.domain.stock import Account, Bucket, Movement, to_bucket
+from invorder.domain.location import LocationId, is_within
+from invorder.domain.money import Money, non_negative_cost
+from invorder.domain.stock import Bucket, to_bucket
 
 
 @attrs.frozen(kw_only=True)
@@ -46,6 +56,8 @@ class PurchaseLine:
     """Units ordered."""
     eta: datetime = attrs.field(validator=_checks.aware_datetime)
     """When the units are expected to arrive."""
+    unit_cost: Money | None = attrs.field(default=None, validator=non_negative_cost)
+    """The agreed price of one unit (``None``: not costed; receipts may give it)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -56,6 +68,8 @@ class ReceiptLine:
     """The SKU received."""
     quantity: int = attrs.field(validator=_checks.positive_quantity)
     """Units received (more than outstanding is an over-receipt)."""
+    unit_cost: Money | None = attrs.field(default=None, validator=non_negative_cost)
+    """The invoiced price of one unit, overriding the purchase line's (``None``: the line's)."""
 
 
 _Line = TypeVar("_Line", PurchaseLine, ReceiptLine)
@@ -72,7 +86,24 @@ def _lines(values: Iterable[_Line]) -> tuple[_Line, ...]:
 
 
 def _purchase_lines(values: Iterable[PurchaseLine]) -> tuple[PurchaseLine, ...]:
-    return _lines(values)
+    lines = _lines(values)
+    currencies = {line.unit_cost.currency for line in lines if line.unit_cost is not None}
+    if len(currencies) > 1:
+        raise InvalidMoneyError(
+            "unit_cost", sorted(currencies), "a purchase order is priced in one currency"
+        )
+    return lines
+
+
+def _tolerance(value: Any) -> Decimal | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (Decimal, int, str)):
+        raise InvalidMoneyError("tolerance", value, "it must be a Decimal fraction")
+    tolerance = Decimal(value)
+    if not tolerance.is_finite() or tolerance < 0:
+        raise InvalidMoneyError("tolerance", value, "it must be a fraction of zero or more")
+    return tolerance
 
 
 def _receipt_lines(values: Iterable[ReceiptLine]) -> tuple[ReceiptLine, ...]:
@@ -91,6 +122,90 @@ class ExpectPurchase(Command):
     """What is expected, and when."""
     supplier: str = attrs.field(default="", validator=_checks.text)
     """Who ships it."""
+    tolerance: Decimal | None = attrs.field(default=None, converter=_tolerance)
+    """Over-receipt allowed per line as a fraction of the ordered units (``Decimal("0.05")``
+    = 5 %, rounded down to whole units); ``None`` accepts any over-receipt."""
+
+
+@attrs.frozen(kw_only=True)
+class DraftPurchase(ExpectPurchase):
+    """Record a draft purchase order: nothing moves until it is confirmed."""
+
+
+@attrs.frozen(kw_only=True)
+class ConfirmPurchase(Command):
+    """Confirm a draft: its lines become ``incoming`` at its location."""
+
+    purchase_order: str = attrs.field(validator=_checks.identifier)
+    """The draft's id."""
+
+
+@attrs.frozen(kw_only=True)
+class ClosePurchase(Command):
+    """Close a purchase order: nothing more is expected; the rest returns to the supplier."""
+
+    purchase_order: str = attrs.field(validator=_checks.identifier)
+    """The purchase order id."""
+    reason: str = attrs.field(default="closed short", validator=_checks.text)
+    """Why."""
+
+
+@attrs.frozen(kw_only=True)
+class ChangePurchaseEta(Command):
+    """Record a new ETA for one line of a purchase order (an event re-planning can follow)."""
+
+    purchase_order: str = attrs.field(validator=_checks.identifier)
+    """The purchase order id."""
+    sku: SkuId = attrs.field(converter=sku_id)
+    """The line's SKU."""
+    eta: datetime = attrs.field(validator=_checks.aware_datetime)
+    """The new ETA."""
+    reason: str = attrs.field(default="", validator=_checks.text)
+    """What the supplier said."""
+
+
+@attrs.frozen(kw_only=True)
+class PurchaseDrafted:
+    """A draft purchase order was recorded (no stock moved)."""
+
+    SCHEMA_VERSION: ClassVar[int] = 1
+    position: int
+    """Index of this event in the log."""
+    command: DraftPurchase
+    """The command that produced it (it holds the lines)."""
+
+    @property
+    def key(self) -> str:
+        """Idempotency key of the command that produced it."""
+        return self.command.key
+
+    @property
+    def at(self) -> datetime:
+        """When the command said it happened."""
+        return self.command.at
+
+
+@attrs.frozen(kw_only=True)
+class PurchaseEtaChanged:
+    """The ETA of a purchase line changed (from ``previous`` to the command's ``eta``)."""
+
+    SCHEMA_VERSION: ClassVar[int] = 1
+    position: int
+    """Index of this event in the log."""
+    command: ChangePurchaseEta
+    """The command that produced it."""
+    previous: datetime
+    """The ETA before the change."""
+
+    @property
+    def key(self) -> str:
+        """Idempotency key of the command that produced it."""
+        return self.command.key
+
+    @property
+    def at(self) -> datetime:
+        """When the command said it happened."""
+        return self.command.at
 
 
 @attrs.frozen(kw_only=True)
@@ -133,11 +248,33 @@ class PurchaseLineStatus:
     """Units received (over-receipts included)."""
     cancelled: int = 0
     """Units cancelled."""
+    unit_cost: Money | None = None
+    """The agreed price of one unit, if given."""
 
     @property
     def outstanding(self) -> int:
         """Units still incoming: ordered, neither received nor cancelled."""
         return max(0, self.ordered - self.received - self.cancelled)
+
+
+class PurchaseState(enum.StrEnum):
+    """Where a purchase order is in its life (derived from its events)."""
+
+    DRAFT = "draft"
+    CONFIRMED = "confirmed"
+    PARTIALLY_RECEIVED = "partially_received"
+    RECEIVED = "received"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+def _received_state(lines: Iterable[PurchaseLineStatus]) -> PurchaseState:
+    lines = tuple(lines)
+    if all(line.outstanding == 0 for line in lines):
+        return PurchaseState.RECEIVED
+    if any(line.received for line in lines):
+        return PurchaseState.PARTIALLY_RECEIVED
+    return PurchaseState.CONFIRMED
 
 
 @attrs.frozen
@@ -152,8 +289,20 @@ class PurchaseOrder:
     """Who ships it."""
     lines: tuple[PurchaseLineStatus, ...]
     """One status per SKU."""
-    closed: bool = False
-    """True once cancelled: nothing more can be received."""
+    state: PurchaseState = PurchaseState.CONFIRMED
+    """Draft, confirmed, partially received, received, closed or cancelled."""
+    tolerance: Decimal | None = None
+    """Over-receipt tolerance as a fraction of each line (``None``: unlimited)."""
+
+    @property
+    def closed(self) -> bool:
+        """True once closed or cancelled: nothing more can be received."""
+        return self.state in (PurchaseState.CLOSED, PurchaseState.CANCELLED)
+
+    @property
+    def confirmed(self) -> bool:
+        """True once its lines are (or were) ``incoming``: any state but draft."""
+        return self.state is not PurchaseState.DRAFT
 
     def line(self, sku: str) -> PurchaseLineStatus | None:
         """The line for ``sku``, or ``None``."""
@@ -179,24 +328,16 @@ class Purchases:
     def __iter__(self) -> Iterator[PurchaseOrder]:
         return iter(self._by_id.values())
 
-    def differences(self, other: Purchases) -> list[str]:
-        """How this projection differs from ``other`` (the same: ``[]``)."""
-        return [] if list(self) == list(other) else ["purchase orders differ from the log"]
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Purchases):
-            return NotImplemented
-        return not self.differences(other)
-
-    __hash__ = None  # type: ignore[assignment]  # a mutable projection is not hashable
-
     def open_order(self, purchase_order: str, action: str) -> PurchaseOrder:
         """The open purchase order, or the typed error ``action`` gets."""
         order = self._by_id.get(purchase_order)
         if order is None:
             raise NotFoundError("purchase order", purchase_order)
-        if order.closed:
-            raise IllegalTransitionError("purchase order", purchase_order, "cancelled", action)
+        if order.closed or not order.confirmed:
+            hint = "confirm it first" if not order.confirmed else ""
+            raise IllegalTransitionError(
+                "purchase order", purchase_order, order.state.value, action, hint
+            )
         return order
 
     def incoming_lines(
@@ -205,7 +346,7 @@ class Purchases:
         """Open lines of ``sku`` with units outstanding, received in ``location``'s subtree."""
         for po in self._by_sku.get(sku, ()):
             order = self._by_id[po]
-            if order.closed or not is_within(order.location, location):
+            if order.closed or not order.confirmed or not is_within(order.location, location):
                 continue
             line = order.line(sku)
             if line is not None and line.outstanding:
@@ -216,7 +357,7 @@ class Purchases:
         found = [
             (order, line)
             for order in self._by_id.values()
-            if not order.closed
+            if order.confirmed and not order.closed
             for line in order.lines
             if line.outstanding and line.eta < at
         ]
@@ -224,24 +365,36 @@ class Purchases:
 
     def apply(self, event: Event) -> None:
         """Fold one event (only purchase entries matter)."""
-        if type(event) is not StockPosted:
+        kind = type(event)
+        if kind is PurchaseDrafted:
+            assert isinstance(event, PurchaseDrafted)
+            self._open(event.command, PurchaseState.DRAFT)
+            return
+        if kind is PurchaseEtaChanged:
+            assert isinstance(event, PurchaseEtaChanged)
+            change = event.command
+            order = self._by_id[change.purchase_order]
+            lines = tuple(
+                attrs.evolve(line, eta=change.eta) if line.sku == change.sku else line
+                for line in order.lines
+            )
+            self._by_id[order.purchase_order] = attrs.evolve(order, lines=lines)
+            return
+        if kind is not StockPosted:
             return
         assert isinstance(event, StockPosted)
         if event.operation not in _PURCHASE_OPERATIONS:
             return
         command = event.command
         if event.operation is Operation.PURCHASE_EXPECT:
-            assert isinstance(command, ExpectPurchase)
-            self._by_id[command.purchase_order] = PurchaseOrder(
-                command.purchase_order,
-                command.location,
-                command.supplier,
-                tuple(
-                    PurchaseLineStatus(line.sku, line.quantity, line.eta) for line in command.lines
-                ),
-            )
-            for line in command.lines:
-                self._by_sku.setdefault(line.sku, {})[command.purchase_order] = None
+            if isinstance(command, ConfirmPurchase):
+                order = self._by_id[command.purchase_order]
+                self._by_id[order.purchase_order] = attrs.evolve(
+                    order, state=PurchaseState.CONFIRMED
+                )
+            else:
+                assert isinstance(command, ExpectPurchase)
+                self._open(command, PurchaseState.CONFIRMED)
         elif event.operation is Operation.PURCHASE_RECEIVE:
             assert isinstance(command, ReceivePurchase)
             order = self._by_id[command.purchase_order]
@@ -250,182 +403,39 @@ class Purchases:
                 attrs.evolve(line, received=line.received + got.get(line.sku, 0))
                 for line in order.lines
             )
-            self._by_id[order.purchase_order] = attrs.evolve(order, lines=lines)
+            self._by_id[order.purchase_order] = attrs.evolve(
+                order, lines=lines, state=_received_state(lines)
+            )
         elif event.operation is Operation.PURCHASE_CANCEL:
-            assert isinstance(command, CancelPurchase)
+            assert isinstance(command, CancelPurchase | ClosePurchase)
             order = self._by_id[command.purchase_order]
             lines = tuple(
                 attrs.evolve(line, cancelled=line.cancelled + line.outstanding)
                 for line in order.lines
             )
-            self._by_id[order.purchase_order] = attrs.evolve(order, lines=lines, closed=True)
+            state = (
+                PurchaseState.CLOSED
+                if isinstance(command, ClosePurchase)
+                else PurchaseState.CANCELLED
+            )
+            self._by_id[order.purchase_order] = attrs.evolve(order, lines=lines, state=state)
+
+    def _open(self, command: ExpectPurchase, state: PurchaseState) -> None:
+        self._by_id[command.purchase_order] = PurchaseOrder(
+            command.purchase_order,
+            command.location,
+            command.supplier,
+            tuple(
+                PurchaseLineStatus(line.sku, line.quantity, line.eta, unit_cost=line.unit_cost)
+                for line in command.lines
+            ),
+            state=state,
+            tolerance=command.tolerance,
+        )
+        for line in command.lines:
+            self._by_sku.setdefault(line.sku, {})[command.purchase_order] = None
 
 
 _PURCHASE_OPERATIONS = frozenset(
     {Operation.PURCHASE_EXPECT, Operation.PURCHASE_RECEIVE, Operation.PURCHASE_CANCEL}
 )
-
-
-def decide_expect(
-    ledger: Ledger, purchases: Purchases, command: ExpectPurchase, position: int
-) -> StockPosted:
-    """The ``purchase_expect`` entry: each line into ``incoming`` at the location."""
-    if purchases.get(command.purchase_order) is not None:
-        raise DuplicateError("purchase order", command.purchase_order, "an id is used once")
-    for line in command.lines:
-        if line.sku not in ledger.catalog:
-            raise UnknownSkuError(line.sku)
-    if not ledger.has_location(command.location):
-        raise UnknownLocationError(command.location)
-    supplier = Account(SUPPLIER, Bucket.AVAILABLE)
-    incoming = Account(command.location, Bucket.INCOMING)
-    movements = tuple(
-        Movement(sku=line.sku, quantity=line.quantity, source=supplier, destination=incoming,
-                 reason="expected", reference=command.purchase_order)
-        for line in command.lines
-    )  # fmt: skip
-    check_entry(ledger, movements)
-    return StockPosted(
-        position=position,
-        command=command,
-        operation=Operation.PURCHASE_EXPECT,
-        movements=movements,
-        reference=command.purchase_order,
-    )
-
-
-def _sweep_preorders(
-    reservations: _reservation.Reservations,
-    order: PurchaseOrder,
-    skus: Iterable[str],
-    command: Command,
-    position: int,
-) -> tuple[Event, ...]:
-    due = [
-        r
-        for sku in skus
-        for r in reservations.preorders(order.purchase_order, sku)
-        if r.lapsed(command.at)
-    ]
-    if not due:
-        return ()
-    return _reservation.expire(
-        reservations, sorted(due, key=lambda r: r.position), command, position
-    )
-
-
-def decide_receive(
-    ledger: Ledger,
-    reservations: _reservation.Reservations,
-    purchases: Purchases,
-    command: ReceivePurchase,
-    position: int,
-) -> tuple[Event, ...]:
-    """The receipt: a sweep of lapsed pre-orders on the order (if any), then one entry that
-    moves the units in and reserves them for the waiting pre-orders in priority order."""
-    order = purchases.open_order(command.purchase_order, "receive")
-    for line in command.lines:
-        if order.line(line.sku) is None:
-            raise NotFoundError("purchase order line", f"{order.purchase_order}/{line.sku}")
-    at = command.at
-    location = order.location
-    incoming = Account(location, Bucket.INCOMING)
-    supplier = Account(SUPPLIER, Bucket.AVAILABLE)
-    into = Account(location, command.bucket)
-    reserved = Account(location, Bucket.RESERVED)
-    movements: list[Movement] = []
-    for line in command.lines:
-        status = order.line(line.sku)
-        assert status is not None
-        from_incoming = min(line.quantity, status.outstanding)
-        extra = line.quantity - from_incoming
-        waiting = [
-            r for r in reservations.preorders(order.purchase_order, line.sku) if not r.lapsed(at)
-        ]
-        promised = sum(r.incoming for r in waiting)
-        if command.bucket is not Bucket.AVAILABLE and promised > status.outstanding - from_incoming:
-            raise IllegalTransitionError(
-                "purchase order", order.purchase_order,
-                f"promising {promised} unit(s) of {line.sku!r} to pre-orders",
-                f"receive {line.quantity} into {command.bucket.value}",
-                "receive into available (pre-orders are served first) or release pre-orders",
-            )  # fmt: skip
-        if from_incoming:
-            movements.append(
-                Movement(sku=line.sku, quantity=from_incoming, source=incoming, destination=into,
-                         reason="receipt", reference=order.purchase_order)
-            )  # fmt: skip
-        if extra:
-            movements.append(
-                Movement(sku=line.sku, quantity=extra, source=supplier, destination=into,
-                         reason="over-receipt", reference=order.purchase_order)
-            )  # fmt: skip
-        if command.bucket is Bucket.AVAILABLE:
-            left = line.quantity
-            for r in waiting:
-                if not left:
-                    break
-                served = min(left, r.incoming)
-                left -= served
-                movements.append(
-                    Movement(sku=line.sku, quantity=served, source=into, destination=reserved,
-                             reason="pre-order received", reference=r.reservation)
-                )  # fmt: skip
-    check_entry(ledger, movements)
-    events = _sweep_preorders(
-        reservations, order, [line.sku for line in command.lines], command, position
-    )
-    entry = StockPosted(
-        position=position + len(events),
-        command=command,
-        operation=Operation.PURCHASE_RECEIVE,
-        movements=tuple(movements),
-        reference=order.purchase_order,
-    )
-    return (*events, entry)
-
-
-def decide_cancel(
-    ledger: Ledger,
-    reservations: _reservation.Reservations,
-    purchases: Purchases,
-    command: CancelPurchase,
-    position: int,
-) -> tuple[Event, ...]:
-    """Cancel the rest: outstanding units go back to ``@supplier``.
-
-    Refused while unlapsed pre-orders still wait on the order.
-    """
-    order = purchases.open_order(command.purchase_order, "cancel")
-    for line in order.lines:
-        waiting = [
-            r
-            for r in reservations.preorders(order.purchase_order, line.sku)
-            if not r.lapsed(command.at)
-        ]
-        if waiting:
-            raise IllegalTransitionError(
-                "purchase order", order.purchase_order,
-                f"awaited by pre-order {waiting[0].reservation!r}", "cancel",
-                "release or expire its pre-orders first",
-            )  # fmt: skip
-    incoming = Account(order.location, Bucket.INCOMING)
-    supplier = Account(SUPPLIER, Bucket.AVAILABLE)
-    movements = tuple(
-        Movement(sku=line.sku, quantity=line.outstanding, source=incoming, destination=supplier,
-                 reason=command.reason, reference=order.purchase_order)
-        for line in order.lines
-        if line.outstanding
-    )  # fmt: skip
-    check_entry(ledger, movements)
-    events = _sweep_preorders(
-        reservations, order, [line.sku for line in order.lines], command, position
-    )
-    entry = StockPosted(
-        position=position + len(events),
-        command=command,
-        operation=Operation.PURCHASE_CANCEL,
-        movements=movements,
-        reference=order.purchase_order,
-    )
-    return (*events, entry)

@@ -35,6 +35,8 @@ from invorder.domain.model import State, decide
 from invorder.domain.purchase import PurchaseLineStatus, PurchaseOrder
 from invorder.domain.reservation import Reservation, ReservationsExpired
 from invorder.domain.stock import PHYSICAL_BUCKETS, Account, Bucket
+from invorder.domain.supplier import Supplier
+from invorder.domain.valuation import Valuation, value_inventory
 from invorder.ports import EventStore, SnapshotStore
 
 Outcome = tuple[Event, ...]
@@ -542,6 +544,24 @@ class Engine:
     def purchase_order(self, purchase_order: str) -> PurchaseOrder | None:
         """The purchase order with this id, or ``None``."""
         return self._state.purchases.get(purchase_order)
+
+    def purchase_orders(self) -> list[PurchaseOrder]:
+        """Every purchase order (drafts, open and finished), in the order recorded."""
+        return list(self._state.purchases)
+
+    def supplier(self, supplier: str) -> Supplier | None:
+        """The supplier's current terms, or ``None``."""
+        return self._state.suppliers.get(supplier)
+
+    def suppliers(self) -> list[Supplier]:
+        """Every supplier, in the order first defined."""
+        return list(self._state.suppliers)
+
+    def valuation(self, until: datetime | None = None) -> Valuation:
+        """Inventory value at weighted-average cost from the log (as of ``until`` if given)."""
+        if until is not None:
+            _checks.check_aware("until", until)
+        return value_inventory(self.events(), until)
 
     def late_purchase_lines(self, at: datetime) -> list[tuple[PurchaseOrder, PurchaseLineStatus]]:
         """Open purchase lines past their ETA at ``at`` with units still outstanding."""
