@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 import cattrs
@@ -17,8 +18,10 @@ from invorder.domain import _checks
 from invorder.domain import channel as _channel
 from invorder.domain import commands as _commands
 from invorder.domain import events as _events
+from invorder.domain import order as _order
 from invorder.domain import purchase as _purchase
 from invorder.domain import reservation as _reservation
+from invorder.domain import shipment as _shipment
 from invorder.domain.commands import Command
 from invorder.domain.errors import ValidationError
 from invorder.domain.events import Event
@@ -47,6 +50,17 @@ COMMAND_TYPES: dict[str, type[Command]] = {
         _purchase.ReceivePurchase,
         _purchase.CancelPurchase,
         _channel.DefineChannel,
+        _order.CaptureOrder,
+        _order.PlaceHold,
+        _order.ReleaseHold,
+        _order.AllocateOrder,
+        _order.AllocateBackorders,
+        _order.CancelOrder,
+        _order.CancelLines,
+        _shipment.StartPicking,
+        _shipment.RecordPick,
+        _shipment.PackShipment,
+        _shipment.ShipShipment,
     )
 }
 """Command classes by the name used in their dicts."""
@@ -59,6 +73,15 @@ EVENT_TYPES: dict[str, type[Any]] = {
         _events.StockPosted,
         _reservation.ReservationsExpired,
         _channel.ChannelDefined,
+        _order.OrderCaptured,
+        _order.OrderHeld,
+        _order.OrderHoldReleased,
+        _order.OrderAllocated,
+        _order.OrderCancelled,
+        _shipment.PickingStarted,
+        _shipment.PicksShort,
+        _shipment.ShipmentPacked,
+        _shipment.ShipmentShipped,
     )
 }
 """Event classes by the name used in their dicts."""
@@ -97,6 +120,9 @@ def make_converter() -> cattrs.Converter:
     converter = cattrs.Converter(detailed_validation=False)
     converter.register_unstructure_hook(datetime, _unstructure_datetime)
     converter.register_structure_hook(datetime, _structure_datetime)
+    # Money amounts travel as strings, so JSON keeps every digit.
+    converter.register_unstructure_hook(Decimal, str)
+    converter.register_structure_hook(Decimal, lambda value, _: Decimal(value))
 
     def structure_command(data: Any, _: type) -> Command:
         name = data.get("type") if isinstance(data, dict) else None

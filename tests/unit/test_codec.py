@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta, timezone
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -72,6 +73,29 @@ ONE_OF_EACH: list[Command] = [
     invorder.DefineChannel(key="dc", at=T0, channel="amazon", locations=["EAST", "WEST"],
                            name="Amazon", safety_stock=2, safety_stock_by_sku=[("MUG", 5)],
                            share_percent=50, share_max=40, sell_incoming=True),
+    invorder.CaptureOrder(
+        key="co", at=PLUS_TWO, order="O-1", channel="wholesale", external_id="W-1",
+        kind=invorder.OrderKind.WHOLESALE, customer="ACME",
+        lines=[invorder.LineItem("1", "MUG", 12, invorder.Money(Decimal("3.25"), "EUR"))],
+        ship_to=invorder.ShipTo(invorder.Coordinates(52.5, 13.4), zone="DE-BE", country="DE"),
+        shipping_method=invorder.ShippingMethod.FREIGHT, ship_by=at(600), priority=2,
+        payment=invorder.PaymentStatus.ON_TERMS, holds=["credit_check"],
+        wholesale=invorder.WholesaleTerms(payment_terms_days=30, price_list="B2B",
+                                          case_packs={"MUG": 6}, minimums={"MUG": 12},
+                                          ship_complete=False, manual_approval=True),
+    ),
+    invorder.PlaceHold(key="ph", at=T0, order="O-1", reason="fraud_review"),
+    invorder.ReleaseHold(key="rh", at=T0, order="O-1", reason="fraud_review"),
+    invorder.AllocateOrder(key="ao", at=T0, order="O-1"),
+    invorder.AllocateBackorders(key="ab", at=T0, sku="MUG"),
+    invorder.CancelOrder(key="cn", at=T0, order="O-1", reason="customer"),
+    invorder.CancelLines(key="cl", at=T0, order="O-1", lines=[invorder.LineQuantity("1", 6)]),
+    invorder.StartPicking(key="sp", at=T0, shipment="O-1/S1"),
+    invorder.RecordPick(key="rk", at=T0, shipment="O-1/S1",
+                        counts=[invorder.PickCount("O-1/R1", 0)]),
+    invorder.PackShipment(key="pk", at=T0, shipment="O-1/S1",
+                          packages=[invorder.Package(1200), invorder.Package()]),
+    invorder.ShipShipment(key="sh", at=T0, shipment="O-1/S1", carrier="UPS", tracking="1Z9"),
 ]  # fmt: skip
 
 
@@ -132,6 +156,23 @@ def events_of_every_kind() -> list[invorder.Event]:
                               location="EAST/A/01", quantity=1, expires_at=at(5)),
         invorder.ExpireReservations(key="ex", at=at(10)),
         invorder.DefineChannel(key="dc", at=T0, channel="shop", locations=["EAST"]),
+        invorder.ReceiveStock(key="rw", at=T0, sku="MUG", location="WEST/A/01", quantity=6),
+        invorder.CaptureOrder(key="co", at=T0, order="O-1", channel="shop", external_id="1",
+                              kind=invorder.OrderKind.DTC, holds=["fraud_review"],
+                              lines=[invorder.LineItem("1", "MUG", 5, invorder.Money("2", "EUR")),
+                                     invorder.LineItem("2", "TEE", 9, invorder.Money("1", "EUR"))]),
+        invorder.PlaceHold(key="ph", at=T0, order="O-1", reason="address_problem"),
+        invorder.ReleaseHold(key="rh1", at=T0, order="O-1", reason="address_problem"),
+        invorder.ReleaseHold(key="rh2", at=T0, order="O-1", reason="fraud_review"),
+        invorder.CancelLines(key="cl", at=T0, order="O-1", lines=[invorder.LineQuantity("1", 1)]),
+        invorder.ReceiveStock(key="rtee", at=T0, sku="TEE", location="EAST/A/02", quantity=9),
+        invorder.AllocateBackorders(key="ab", at=T0),
+        invorder.StartPicking(key="sp", at=T0, shipment="O-1/S1"),
+        invorder.RecordPick(key="rk", at=T0, shipment="O-1/S1",
+                            counts=[invorder.PickCount("O-1/R1", 0)]),
+        invorder.PackShipment(key="pk", at=T0, shipment="O-1/S1"),
+        invorder.ShipShipment(key="sh", at=T0, shipment="O-1/S1", carrier="UPS"),
+        invorder.CancelOrder(key="cn", at=T0, order="O-1"),
     ]  # fmt: skip
     for command in commands:
         engine.execute(command)

@@ -13,9 +13,12 @@ from collections.abc import Callable
 from typing import Any
 
 from invorder.domain import channel as _channel
+from invorder.domain import fulfilment as _fulfilment
 from invorder.domain import ledger as _ledger
+from invorder.domain import order as _order
 from invorder.domain import purchase as _purchase
 from invorder.domain import reservation as _reservation
+from invorder.domain import shipment as _shipment
 from invorder.domain.commands import Command
 from invorder.domain.events import Event
 
@@ -23,7 +26,8 @@ from invorder.domain.events import Event
 class State:
     """Every projection of the domain, folded from the same log."""
 
-    __slots__ = ("channels", "ledger", "purchases", "reservations")
+    __slots__ = ("allocator", "channels", "ledger", "orders", "priority", "purchases",
+                 "reservations")  # fmt: skip
 
     def __init__(self) -> None:
         self.ledger = _ledger.Ledger()
@@ -34,6 +38,12 @@ class State:
         """Purchase orders and their incoming lines."""
         self.channels = _channel.Channels()
         """Sales channels and their availability policies."""
+        self.orders = _fulfilment.OrderBook()
+        """Orders and their shipments."""
+        self.allocator: _fulfilment.Allocator = _fulfilment.first_fit
+        """Chooses locations when orders are allocated (not state: never in the log)."""
+        self.priority: Callable[[_order.Order], Any] = _fulfilment.backorder_priority
+        """Order in which backorders are allocated again (not state: never in the log)."""
 
     def apply(self, event: Event) -> None:
         """Fold one event into every projection that follows it."""
@@ -41,6 +51,7 @@ class State:
         self.reservations.apply(event)
         self.purchases.apply(event)
         self.channels.apply(event)
+        self.orders.apply(event)
 
 
 def _reserve(state: State, command: Any, position: int) -> tuple[Event, ...]:
@@ -81,6 +92,44 @@ def _define_channel(state: State, command: Any, position: int) -> tuple[Event, .
     return (_channel.decide_define(state.ledger, command, position),)
 
 
+# --- orders and shipments --------------------------------------------------------------------
+
+
+def _context(state: State) -> _fulfilment.Context:
+    def feeding(channel: str) -> tuple[str, ...] | None:
+        found = state.channels.get(channel)
+        return None if found is None else tuple(found.locations)
+
+    return _fulfilment.Context(
+        ledger=state.ledger, reservations=state.reservations, purchases=state.purchases,
+        orders=state.orders, channel_locations=feeding, allocator=state.allocator,
+        priority=state.priority,
+    )  # fmt: skip
+
+
+def _order_handler(
+    rule: Callable[[_fulfilment.Context, Any, int], tuple[Event, ...]],
+) -> Callable[[State, Any, int], tuple[Event, ...]]:
+    def handle(state: State, command: Any, position: int) -> tuple[Event, ...]:
+        return rule(_context(state), command, position)
+
+    return handle
+
+
+_ORDER_RULES: dict[type[Command], Callable[[_fulfilment.Context, Any, int], tuple[Event, ...]]] = {
+    _order.CaptureOrder: _fulfilment.decide_capture,
+    _order.PlaceHold: _fulfilment.decide_hold,
+    _order.ReleaseHold: _fulfilment.decide_release_hold,
+    _order.AllocateOrder: _fulfilment.decide_allocate,
+    _order.AllocateBackorders: _fulfilment.decide_backorders,
+    _order.CancelOrder: _fulfilment.decide_cancel_order,
+    _order.CancelLines: _fulfilment.decide_cancel_lines,
+    _shipment.StartPicking: _fulfilment.decide_start_picking,
+    _shipment.RecordPick: _fulfilment.decide_record_pick,
+    _shipment.PackShipment: _fulfilment.decide_pack,
+    _shipment.ShipShipment: _fulfilment.decide_ship,
+}
+
 _HANDLERS: dict[type[Command], Callable[[State, Any, int], tuple[Event, ...]]] = {
     _reservation.ReserveStock: _reserve,
     _reservation.CommitReservation: _commit,
@@ -90,6 +139,7 @@ _HANDLERS: dict[type[Command], Callable[[State, Any, int], tuple[Event, ...]]] =
     _purchase.ReceivePurchase: _receive,
     _purchase.CancelPurchase: _cancel,
     _channel.DefineChannel: _define_channel,
+    **{kind: _order_handler(rule) for kind, rule in _ORDER_RULES.items()},
 }
 
 

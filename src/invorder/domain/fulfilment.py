@@ -1,0 +1,688 @@
+"""The order book projection and the decisions of the order lifecycle: capture, holds,
+allocation into reservations, cancellations, picking, packing and shipping.
+
+Allocation asks an :class:`Allocator` (the engine adapts a routing rule to it) which
+locations give which units, then reserves them bin by bin in bin-path order. The events
+record the reservations made, so replay never runs the allocator again. Reservation and
+shipment ids are derived from the order id and counters: ``ORDER/R1``, ``ORDER/S1``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+import attrs
+
+from invorder.domain.catalog import SkuId
+from invorder.domain.commands import Command, PostEntry
+from invorder.domain.errors import (
+    CancelShippedError,
+    IllegalTransitionError,
+    InvalidPlanError,
+    NotFoundError,
+    OrderConflictError,
+    UnknownSkuError,
+)
+from invorder.domain.events import Event, Operation, StockPosted
+from invorder.domain.location import ADJUSTMENT, LocationId, is_virtual
+from invorder.domain.order import (
+    AllocateBackorders,
+    AllocateOrder,
+    CancelLines,
+    CancelOrder,
+    CaptureOrder,
+    LineBackorder,
+    LineCancellation,
+    Order,
+    OrderAllocated,
+    OrderCancelled,
+    OrderCaptured,
+    OrderHeld,
+    OrderHoldReleased,
+    OrderLine,
+    OrderStatus,
+    Pick,
+    PlaceHold,
+    ReleaseHold,
+    content_of,
+    new_order,
+)
+from invorder.domain.party import LineId, OrderId, OrderKind
+from invorder.domain.reservation import (
+    CommitReservation,
+    ReleaseReservation,
+    ReserveStock,
+    decide_commit,
+    decide_release,
+    decide_reserve,
+)
+from invorder.domain.shipment import (
+    PackShipment,
+    PickingStarted,
+    PicksShort,
+    RecordPick,
+    Shipment,
+    ShipmentPacked,
+    ShipmentShipped,
+    ShipmentStatus,
+    ShipShipment,
+    StartPicking,
+)
+from invorder.domain.stock import Account, Bucket, Movement
+
+if TYPE_CHECKING:
+    from invorder.domain.ledger import Ledger
+    from invorder.domain.purchase import Purchases
+    from invorder.domain.reservation import Reservations
+
+# --- the allocator port ----------------------------------------------------------------------
+
+
+@attrs.frozen
+class AllocationRequest:
+    """What an allocator sees: the order, the units each line still needs, and the units
+    each candidate location can give per SKU (summed over its bins)."""
+
+    order: Order
+    """The order."""
+    needs: tuple[tuple[LineId, SkuId, int], ...]
+    """(line, SKU, units) to allocate, in line order."""
+    supply: Mapping[LocationId, Mapping[SkuId, int]]
+    """Per candidate location (warehouse), units it can give per SKU."""
+    at: datetime
+    """The time of the command."""
+
+
+class Allocator(Protocol):
+    """Chooses locations for the units of an :class:`AllocationRequest`:
+    ``{line_id: [(location, units), ...]}``; what it leaves out is backordered."""
+
+    def __call__(self, request: AllocationRequest, /) -> Mapping[str, Sequence[tuple[str, int]]]:
+        """Allocate."""
+        ...
+
+
+def first_fit(request: AllocationRequest) -> dict[str, list[tuple[str, int]]]:
+    """The simple default: each line from the first location (by id) that can ship all of
+    it, else spilled over the locations in id order; the rest is backordered."""
+    left = {loc: dict(skus) for loc, skus in request.supply.items()}
+    result: dict[str, list[tuple[str, int]]] = {}
+    for line_id, sku, need in request.needs:
+        whole = next((loc for loc in sorted(left) if left[loc].get(sku, 0) >= need), None)
+        chosen: list[tuple[str, int]] = []
+        if whole is not None:
+            chosen.append((whole, need))
+            left[whole][sku] -= need
+        else:
+            for loc in sorted(left):
+                take = min(need, left[loc].get(sku, 0))
+                if take:
+                    chosen.append((loc, take))
+                    left[loc][sku] -= take
+                    need -= take
+        result[line_id] = chosen
+    return result
+
+
+_KIND_RANK = {OrderKind.MARKETPLACE: 0, OrderKind.DTC: 1, OrderKind.WHOLESALE: 2}
+_NEVER = datetime.max.replace(tzinfo=UTC)
+
+
+def backorder_priority(order: Order) -> tuple[Any, ...]:
+    """Default order of re-allocation: host priority (larger first), ship-by, shipping
+    speed, marketplace before DTC before wholesale, age, then order id."""
+    c = order.capture
+    return (-c.priority, c.ship_by or _NEVER, c.shipping_method.speed_rank, _KIND_RANK[c.kind],
+            c.at, c.order)  # fmt: skip
+
+
+# --- the projection --------------------------------------------------------------------------
+
+
+class OrderBook:
+    """Every order and shipment, folded from the log."""
+
+    __slots__ = ("_by_external", "_orders", "_shipments")
+
+    def __init__(self) -> None:
+        self._orders: dict[str, Order] = {}
+        self._by_external: dict[tuple[str, str], str] = {}
+        self._shipments: dict[str, Shipment] = {}
+
+    def get(self, order: str) -> Order | None:
+        """One order, or ``None``."""
+        return self._orders.get(order)
+
+    def by_external(self, channel: str, external_id: str) -> Order | None:
+        """The order a channel knows by ``external_id``, or ``None``."""
+        order = self._by_external.get((channel, external_id))
+        return None if order is None else self._orders[order]
+
+    def __iter__(self) -> Iterator[Order]:
+        return iter(self._orders.values())
+
+    def shipment(self, shipment: str) -> Shipment | None:
+        """One shipment, or ``None``."""
+        return self._shipments.get(shipment)
+
+    def shipments_of(self, order: Order) -> list[Shipment]:
+        """The order's shipments, in order made."""
+        return [self._shipments[s] for s in order.shipments]
+
+    def apply(self, event: Event) -> None:
+        """Fold one event (others are ignored)."""
+        handler = _FOLD.get(type(event))
+        if handler is not None:
+            handler(self, event)
+
+    def _set_lines(self, order: Order, lines: Iterable[OrderLine], **changes: Any) -> None:
+        self._orders[order.order_id] = attrs.evolve(order, lines=tuple(lines), **changes)
+
+    def _captured(self, event: OrderCaptured) -> None:
+        command = event.command
+        assert isinstance(command, CaptureOrder)
+        self._orders[command.order] = new_order(command, event.position)
+        self._by_external[(command.channel, command.external_id)] = command.order
+
+    def _held(self, event: OrderHeld) -> None:
+        order = self._orders[event.order]
+        self._orders[event.order] = attrs.evolve(order, holds=(*order.holds, event.reason))
+
+    def _released(self, event: OrderHoldReleased) -> None:
+        order = self._orders[event.order]
+        holds = tuple(h for h in order.holds if h != event.reason)
+        self._orders[event.order] = attrs.evolve(order, holds=holds)
+
+    def _allocated(self, event: OrderAllocated) -> None:
+        order = self._orders[event.order]
+        picked: dict[str, int] = {}
+        for pick in event.picks:
+            picked[pick.line_id] = picked.get(pick.line_id, 0) + pick.quantity
+        backorders = {b.line_id: b.backordered for b in event.backorders}
+        lines = [
+            attrs.evolve(line, allocated=line.allocated + picked.get(line.line_id, 0),
+                         backordered=backorders.get(line.line_id, line.backordered))
+            for line in order.lines
+        ]  # fmt: skip
+        shipments = list(order.shipments)
+        for pick in event.picks:
+            found = self._shipments.get(pick.shipment)
+            if found is None:
+                shipments.append(pick.shipment)
+                found = Shipment(shipment=pick.shipment, order=order.order_id,
+                                 location=LocationId(pick.location.split("/", 1)[0]))  # fmt: skip
+            self._shipments[pick.shipment] = attrs.evolve(found, picks=(*found.picks, pick))
+        reservations = (*order.reservations, *(p.reservation for p in event.picks))
+        self._set_lines(order, lines, reservations=reservations, shipments=tuple(shipments))
+
+    def _take_from_picks(self, taken: Iterable[tuple[str, int]], order: Order) -> None:
+        amounts = dict(taken)
+        for sid in order.shipments:
+            s = self._shipments[sid]
+            if not any(p.reservation in amounts for p in s.picks):
+                continue
+            picks = tuple(
+                attrs.evolve(p, quantity=p.quantity - amounts.get(p.reservation, 0))
+                for p in s.picks
+            )
+            status = s.status
+            if not any(p.quantity for p in picks) and status is not ShipmentStatus.SHIPPED:
+                status = ShipmentStatus.CANCELLED
+            self._shipments[sid] = attrs.evolve(s, picks=picks, status=status)
+
+    def _cancelled(self, event: OrderCancelled) -> None:
+        order = self._orders[event.order]
+        by_line = {c.line_id: c for c in event.lines}
+        lines = []
+        for line in order.lines:
+            c = by_line.get(line.line_id)
+            if c is not None:
+                line = attrs.evolve(line, cancelled=line.cancelled + c.quantity,
+                                    backordered=line.backordered - c.backordered,
+                                    allocated=line.allocated - c.allocated)  # fmt: skip
+            lines.append(line)
+        self._take_from_picks(event.released, order)
+        self._set_lines(self._orders[event.order], lines)
+
+    def _picking(self, event: PickingStarted) -> None:
+        s = self._shipments[event.shipment]
+        self._shipments[event.shipment] = attrs.evolve(s, status=ShipmentStatus.PICKING)
+
+    def _short(self, event: PicksShort) -> None:
+        order = self._orders[event.order]
+        s = self._shipments[event.shipment]
+        by_reservation = {p.reservation: p for p in s.picks}
+        lost: dict[str, int] = {}
+        for rid, missing in event.missing:
+            line_id = by_reservation[rid].line_id
+            lost[line_id] = lost.get(line_id, 0) + missing
+        self._take_from_picks(event.missing, order)
+        lines = [attrs.evolve(line, allocated=line.allocated - lost.get(line.line_id, 0))
+                 for line in order.lines]  # fmt: skip
+        short = order.short_picked + sum(lost.values())
+        self._set_lines(order, lines, short_picked=short)
+
+    def _packed(self, event: ShipmentPacked) -> None:
+        s = self._shipments[event.shipment]
+        self._shipments[event.shipment] = attrs.evolve(
+            s, status=ShipmentStatus.PACKED, packages=event.packages
+        )
+
+    def _shipped(self, event: ShipmentShipped) -> None:
+        s = self._shipments[event.shipment]
+        self._shipments[event.shipment] = attrs.evolve(
+            s, status=ShipmentStatus.SHIPPED, carrier=event.carrier, tracking=event.tracking,
+            shipped_at=event.at,
+        )  # fmt: skip
+        units: dict[str, int] = {}
+        for p in s.picks:
+            units[p.line_id] = units.get(p.line_id, 0) + p.quantity
+        order = self._orders[event.order]
+        lines = [attrs.evolve(line, shipped=line.shipped + units.get(line.line_id, 0))
+                 for line in order.lines]  # fmt: skip
+        self._set_lines(order, lines)
+
+    def returned(self, order: OrderId, line_id: str, units: int) -> None:
+        """Fold units of a line received back (used by the returns projection)."""
+        o = self._orders[order]
+        lines = [attrs.evolve(line, returned=line.returned + units) if line.line_id == line_id
+                 else line for line in o.lines]  # fmt: skip
+        self._set_lines(o, lines)
+
+
+_FOLD: dict[type[Any], Callable[[OrderBook, Any], None]] = {
+    OrderCaptured: OrderBook._captured,
+    OrderHeld: OrderBook._held,
+    OrderHoldReleased: OrderBook._released,
+    OrderAllocated: OrderBook._allocated,
+    OrderCancelled: OrderBook._cancelled,
+    PickingStarted: OrderBook._picking,
+    PicksShort: OrderBook._short,
+    ShipmentPacked: OrderBook._packed,
+    ShipmentShipped: OrderBook._shipped,
+}
+
+
+# --- decisions -------------------------------------------------------------------------------
+
+
+@attrs.define
+class Context:
+    """What the order decisions read: every projection, the allocator and the priority."""
+
+    ledger: Ledger
+    """The stock ledger."""
+    reservations: Reservations
+    """Reservations."""
+    purchases: Purchases
+    """Purchase orders."""
+    orders: OrderBook
+    """Orders and shipments."""
+    channel_locations: Callable[[str], tuple[str, ...] | None]
+    """The locations feeding a channel (``None``: every warehouse)."""
+    allocator: Allocator = first_fit
+    """Chooses locations."""
+    priority: Callable[[Order], Any] = backorder_priority
+    """Sort key for re-allocating backorders (smaller first)."""
+
+
+def known_order(orders: OrderBook, order: str) -> Order:
+    """The order, or :class:`NotFoundError`."""
+    found = orders.get(order)
+    if found is None:
+        raise NotFoundError("order", order)
+    return found
+
+
+_CLOSED = (OrderStatus.SHIPPED, OrderStatus.RETURNED, OrderStatus.CANCELLED)
+
+
+def decide_capture(ctx: Context, command: CaptureOrder, position: int) -> tuple[Event, ...]:
+    """Capture: a no-op for a repeat with the same content; else validated and allocated
+    unless held."""
+    first = ctx.orders.by_external(command.channel, command.external_id)
+    if first is not None:
+        old, new = content_of(first.capture), content_of(command)
+        for name, value in old.items():
+            if new[name] != value:
+                raise OrderConflictError(command.channel, command.external_id, name, value,
+                                         new[name])  # fmt: skip
+        return ()
+    if ctx.orders.get(command.order) is not None:
+        raise IllegalTransitionError("order", command.order, "captured already", "capture",
+                                     "order ids are unique across channels")  # fmt: skip
+    for item in command.lines:
+        if ctx.ledger.catalog.get(item.sku) is None:
+            raise UnknownSkuError(item.sku)
+    events: list[Event] = [OrderCaptured(position=position, command=command, order=command.order)]
+    if not command.initial_holds:
+        order = new_order(command, position)
+        events.extend(_allocate(ctx, order, _needs(order), command, position + 1, {}))
+    return tuple(events)
+
+
+def _needs(order: Order, sku: str = "") -> dict[str, int]:
+    return {line.line_id: line.unallocated + line.backordered for line in order.lines
+            if line.unallocated + line.backordered and (not sku or line.sku == sku)}  # fmt: skip
+
+
+def decide_hold(ctx: Context, command: PlaceHold, position: int) -> tuple[Event, ...]:
+    """Place a hold."""
+    order = known_order(ctx.orders, command.order)
+    if order.status in _CLOSED or command.reason in order.holds:
+        state = f"on hold for {command.reason}" if command.reason in order.holds else order.status
+        raise IllegalTransitionError("order", order.order_id, state, f"hold ({command.reason})")
+    return (OrderHeld(position=position, command=command, order=order.order_id,
+                      reason=command.reason),)  # fmt: skip
+
+
+def decide_release_hold(ctx: Context, command: ReleaseHold, position: int) -> tuple[Event, ...]:
+    """Lift a hold; allocate when it was the last."""
+    order = known_order(ctx.orders, command.order)
+    if command.reason not in order.holds:
+        state = f"held for {', '.join(order.holds)}" if order.holds else "not on hold"
+        raise IllegalTransitionError("order", order.order_id, state,
+                                     f"release hold {command.reason!r}")  # fmt: skip
+    released = OrderHoldReleased(
+        position=position, command=command, order=order.order_id, reason=command.reason
+    )
+    events: list[Event] = [released]
+    rest = tuple(h for h in order.holds if h != command.reason)
+    needs = _needs(order)
+    if not rest and needs:
+        order = attrs.evolve(order, holds=rest)
+        events.extend(_allocate(ctx, order, needs, command, position + 1, {}))
+    return tuple(events)
+
+
+def decide_allocate(ctx: Context, command: AllocateOrder, position: int) -> tuple[Event, ...]:
+    """Allocate what the order still needs."""
+    order = known_order(ctx.orders, command.order)
+    if order.holds:
+        raise IllegalTransitionError("order", order.order_id,
+                                     f"on hold ({', '.join(order.holds)})", "allocate",
+                                     "release the holds first")  # fmt: skip
+    needs = _needs(order)
+    if not needs:
+        raise IllegalTransitionError("order", order.order_id, order.status.value, "allocate",
+                                     "no unit is waiting for allocation")  # fmt: skip
+    return _allocate(ctx, order, needs, command, position, {})
+
+
+def decide_backorders(
+    ctx: Context, command: AllocateBackorders, position: int
+) -> tuple[Event, ...]:
+    """Allocate backordered units of every order not on hold, in priority order."""
+    waiting = [o for o in ctx.orders if not o.holds and _needs(o, command.sku)]
+    taken: dict[tuple[str, str], int] = {}
+    events: list[Event] = []
+    for order in sorted(waiting, key=ctx.priority):
+        found = _allocate(ctx, order, _needs(order, command.sku), command,
+                          position + len(events), taken)  # fmt: skip
+        if any(type(e) is not OrderAllocated for e in found):
+            events.extend(found)
+    return tuple(events)
+
+
+def _bins(ledger: Ledger, warehouse: str) -> list[str]:
+    return list(ledger.subtree(warehouse))
+
+
+def _bin_units(ledger: Ledger, sku: str, location: str, taken: dict[tuple[str, str], int]) -> int:
+    leaves = ledger.catalog.leaves(sku)
+    return min((ledger.balance(leaf, location) - taken.get((leaf, location), 0)) // per
+               for leaf, per in leaves)  # fmt: skip
+
+
+def _candidates(ctx: Context, order: Order) -> list[str]:
+    feeding = ctx.channel_locations(order.capture.channel)
+    if feeding is None:
+        return sorted(p for p in ctx.ledger.locations if "/" not in p and not is_virtual(p))
+    return sorted({p.split("/", 1)[0] for p in feeding})
+
+
+def _allocate(
+    ctx: Context,
+    order: Order,
+    needs: Mapping[str, int],
+    command: Command,
+    position: int,
+    taken: dict[tuple[str, str], int],
+) -> tuple[Event, ...]:
+    """Plan ``needs`` with the allocator, then reserve bin by bin (``taken``: units already
+    reserved by earlier orders of the same command, per (leaf SKU, bin))."""
+    ledger = ctx.ledger
+    skus: dict[str, SkuId] = {line.line_id: line.sku for line in order.lines}
+    supply: dict[LocationId, dict[SkuId, int]] = {}
+    for warehouse in _candidates(ctx, order):
+        bins = _bins(ledger, warehouse)
+        units = {
+            sku: sum(max(0, _bin_units(ledger, sku, b, taken)) for b in bins)
+            for sku in sorted({skus[line] for line in needs})
+        }
+        supply[LocationId(warehouse)] = {SkuId(s): n for s, n in units.items() if n}
+    request = AllocationRequest(
+        order=order, needs=tuple((LineId(k), skus[k], n) for k, n in needs.items()),
+        supply=supply, at=command.at,
+    )  # fmt: skip
+    plan = {str(k): list(v) for k, v in ctx.allocator(request).items()}
+    left = {loc: dict(units) for loc, units in supply.items()}
+    for line_id, parts in plan.items():
+        if line_id not in needs:
+            raise InvalidPlanError(f"the allocator answered for unknown line {line_id!r}")
+        if sum(n for _, n in parts) > needs[line_id]:
+            raise InvalidPlanError(f"line {line_id!r} allocated above what it needs")
+        for loc, n in parts:
+            have = left.get(LocationId(loc), {}).get(skus[line_id], 0)
+            if n <= 0 or n > have:
+                raise InvalidPlanError(f"{n} of {skus[line_id]!r} at {loc} (can give {have})")
+            left[LocationId(loc)][skus[line_id]] -= n
+    if order.ship_complete:
+        used = {loc for parts in plan.values() for loc, _ in parts}
+        complete = all(sum(q for _, q in plan.get(k, ())) == n for k, n in needs.items())
+        if len(used) > 1 or not complete:
+            plan = {}
+    picks: list[Pick] = []
+    shipment_of: dict[str, str] = {}
+    counter = len(order.reservations)
+    reserves: list[ReserveStock] = []
+    for line_id in needs:
+        sku = skus[line_id]
+        for loc, n in plan.get(line_id, ()):
+            if loc not in shipment_of:
+                shipment_of[loc] = (
+                    f"{order.order_id}/S{len(order.shipments) + len(shipment_of) + 1}"
+                )
+            for b in _bins(ledger, loc):
+                if not n:
+                    break
+                take = min(n, _bin_units(ledger, sku, b, taken))
+                if take <= 0:
+                    continue
+                n -= take
+                counter += 1
+                rid = f"{order.order_id}/R{counter}"
+                for leaf, per in ledger.catalog.leaves(sku):
+                    taken[(leaf, b)] = taken.get((leaf, b), 0) + per * take
+                picks.append(Pick(shipment_of[loc], LineId(line_id), sku, rid, LocationId(b), take))
+                reserves.append(ReserveStock(key=command.key, at=command.at, reservation=rid,
+                                             sku=sku, location=b, quantity=take,
+                                             reference=f"{order.order_id}/{line_id}"))  # fmt: skip
+    got: dict[str, int] = {}
+    for p in picks:
+        got[p.line_id] = got.get(p.line_id, 0) + p.quantity
+    backorders = tuple(LineBackorder(LineId(k), n - got.get(k, 0)) for k, n in needs.items())
+    name = getattr(ctx.allocator, "name", getattr(ctx.allocator, "__name__", "allocator"))
+    events: list[Event] = [OrderAllocated(position=position, command=command,
+                                          order=order.order_id, picks=tuple(picks),
+                                          backorders=backorders, rule=str(name))]  # fmt: skip
+    for reserve in reserves:
+        events.extend(decide_reserve(ledger, ctx.reservations, ctx.purchases, reserve,
+                                     position + len(events)))  # fmt: skip
+    return tuple(events)
+
+
+def _cancellable(ctx: Context, order: Order, line: OrderLine) -> int:
+    return line.live - line.shipped
+
+
+def _cancel(
+    ctx: Context, order: Order, quantities: Mapping[str, int], command: Command, reason: str,
+    position: int,
+) -> tuple[Event, ...]:  # fmt: skip
+    cancellations: list[LineCancellation] = []
+    released: list[tuple[str, int]] = []
+    open_picks = [
+        p
+        for s in reversed(ctx.orders.shipments_of(order))
+        if s.status is not ShipmentStatus.SHIPPED
+        for p in s.picks
+        if p.quantity
+    ]
+    for line in order.lines:
+        q = quantities.get(line.line_id, 0)
+        if not q:
+            continue
+        rest = q - min(q, line.unallocated)
+        from_back = min(rest, line.backordered)
+        from_alloc = rest - from_back
+        cancellations.append(LineCancellation(line.line_id, q, from_back, from_alloc))
+        for p in open_picks:
+            if not from_alloc:
+                break
+            if p.line_id == line.line_id:
+                n = min(from_alloc, p.quantity)
+                released.append((p.reservation, n))
+                from_alloc -= n
+    events: list[Event] = [OrderCancelled(position=position, command=command,
+                                          order=order.order_id, lines=tuple(cancellations),
+                                          released=tuple(released), reason=reason)]  # fmt: skip
+    for rid, n in released:
+        release = ReleaseReservation(key=command.key, at=command.at, reservation=rid,
+                                     quantity=n, reason=reason or "cancelled")  # fmt: skip
+        events.append(decide_release(ctx.reservations, release, position + len(events)))
+    return tuple(events)
+
+
+def decide_cancel_order(ctx: Context, command: CancelOrder, position: int) -> tuple[Event, ...]:
+    """Cancel every unit not shipped."""
+    order = known_order(ctx.orders, command.order)
+    quantities: dict[str, int] = {
+        line.line_id: _cancellable(ctx, order, line) for line in order.lines
+    }
+    if not any(quantities.values()):
+        raise IllegalTransitionError(
+            "order", order.order_id, order.status.value, "cancel",
+            "shipped units come back through a return (OpenReturn)",
+        )  # fmt: skip
+    return _cancel(ctx, order, quantities, command, command.reason, position)
+
+
+def decide_cancel_lines(ctx: Context, command: CancelLines, position: int) -> tuple[Event, ...]:
+    """Cancel line quantities."""
+    order = known_order(ctx.orders, command.order)
+    quantities: dict[str, int] = {}
+    for lq in command.lines:
+        line = order.line(lq.line_id)
+        if line is None:
+            raise NotFoundError("order line", f"{order.order_id}/{lq.line_id}")
+        can = _cancellable(ctx, order, line)
+        if lq.quantity > can:
+            raise CancelShippedError(order.order_id, line.line_id, lq.quantity, can)
+        quantities[line.line_id] = lq.quantity
+    return _cancel(ctx, order, quantities, command, command.reason, position)
+
+
+# --- shipments -------------------------------------------------------------------------------
+
+
+def known_shipment(
+    orders: OrderBook, shipment: str, action: str, *allowed: ShipmentStatus
+) -> Shipment:
+    """The shipment, if its state allows ``action``; else the typed error."""
+    found = orders.shipment(shipment)
+    if found is None:
+        raise NotFoundError("shipment", shipment)
+    if found.status not in allowed:
+        need = " or ".join(s.value for s in allowed)
+        raise IllegalTransitionError("shipment", shipment, found.status.value, action,
+                                     f"a shipment must be {need} to {action}")  # fmt: skip
+    return found
+
+
+def decide_start_picking(ctx: Context, command: StartPicking, position: int) -> tuple[Event, ...]:
+    """open -> picking."""
+    s = known_shipment(ctx.orders, command.shipment, "start picking", ShipmentStatus.OPEN)
+    return (PickingStarted(position=position, command=command, order=s.order,
+                           shipment=s.shipment),)  # fmt: skip
+
+
+def decide_record_pick(ctx: Context, command: RecordPick, position: int) -> tuple[Event, ...]:
+    """Short picks: release, write off at the bin, and allocate the missing units again."""
+    s = known_shipment(ctx.orders, command.shipment, "record a pick", ShipmentStatus.PICKING)
+    picks = {p.reservation: p for p in s.picks if p.quantity}
+    missing: list[tuple[str, int]] = []
+    for count in command.counts:
+        pick = picks.get(count.reservation)
+        if pick is None:
+            raise NotFoundError("pick", f"{s.shipment}/{count.reservation}")
+        if count.found > pick.quantity:
+            raise IllegalTransitionError("pick", count.reservation, f"for {pick.quantity} unit(s)",
+                                         f"record {count.found} found",
+                                         "count extra units with CountStock")  # fmt: skip
+        if count.found < pick.quantity:
+            missing.append((count.reservation, pick.quantity - count.found))
+    events: list[Event] = [PicksShort(position=position, command=command, order=s.order,
+                                      shipment=s.shipment, missing=tuple(missing))]  # fmt: skip
+    needs: dict[str, int] = {}
+    for rid, n in missing:
+        pick = picks[rid]
+        release = ReleaseReservation(key=command.key, at=command.at, reservation=rid,
+                                     quantity=n, reason="short pick")  # fmt: skip
+        events.append(decide_release(ctx.reservations, release, position + len(events)))
+        movements = tuple(
+            Movement(sku=leaf, quantity=per * n, source=Account(pick.location, Bucket.AVAILABLE),
+                     destination=Account(ADJUSTMENT), reason="short pick", reference=rid)
+            for leaf, per in ctx.ledger.catalog.leaves(pick.sku)
+        )  # fmt: skip
+        post = PostEntry(key=command.key, at=command.at, movements=movements,
+                         reference=s.shipment, memo="short pick")  # fmt: skip
+        events.append(StockPosted(position=position + len(events), command=post,
+                                  operation=Operation.POST, movements=movements,
+                                  reference=s.shipment, memo="short pick"))  # fmt: skip
+        needs[pick.line_id] = needs.get(pick.line_id, 0) + n
+    order = ctx.orders.get(s.order)
+    assert order is not None
+    if needs and not order.holds:
+        # The missing units leave the line's allocation; the bins' available balances are
+        # unchanged by release + write-off, so the current ledger is the right supply.
+        lines = [attrs.evolve(line, allocated=line.allocated - needs.get(line.line_id, 0))
+                 for line in order.lines]  # fmt: skip
+        order = attrs.evolve(order, lines=tuple(lines))
+        events.extend(_allocate(ctx, order, needs, command, position + len(events),
+                                {}))  # fmt: skip
+    return tuple(events)
+
+
+def decide_pack(ctx: Context, command: PackShipment, position: int) -> tuple[Event, ...]:
+    """picking -> packed."""
+    s = known_shipment(ctx.orders, command.shipment, "pack", ShipmentStatus.PICKING)
+    return (ShipmentPacked(position=position, command=command, order=s.order,
+                           shipment=s.shipment, packages=command.packages),)  # fmt: skip
+
+
+def decide_ship(ctx: Context, command: ShipShipment, position: int) -> tuple[Event, ...]:
+    """packed -> shipped: commit every pick's units."""
+    s = known_shipment(ctx.orders, command.shipment, "ship", ShipmentStatus.PACKED)
+    events: list[Event] = [ShipmentShipped(position=position, command=command, order=s.order,
+                                           shipment=s.shipment, carrier=command.carrier,
+                                           tracking=command.tracking)]  # fmt: skip
+    for pick in s.picks:
+        if pick.quantity:
+            commit = CommitReservation(key=command.key, at=command.at,
+                                       reservation=pick.reservation, quantity=pick.quantity,
+                                       reference=s.shipment)  # fmt: skip
+            events.append(decide_commit(ctx.reservations, commit, position + len(events)))
+    return tuple(events)
