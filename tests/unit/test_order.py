@@ -64,7 +64,8 @@ def test_capture_without_holds_allocates_and_splits_over_warehouses() -> None:
     # the pick list walks the bins in path order
     assert [p.location for p in east.pick_list()] == ["EAST/A/01", "EAST/A/02"]
     assert engine.balance("MUG", "EAST/A/02", invorder.Bucket.RESERVED) == 3
-    assert engine.verify() == [] and engine.verify_availability() == []
+    assert engine.verify() == []
+    assert engine.verify_availability() == []
     identities_hold(engine)
 
 
@@ -288,8 +289,10 @@ def test_cancelling_lines_takes_unallocated_then_backordered_then_allocated_unit
     assert order is not None
     assert order.status is OrderStatus.CANCELLED
     assert {s.status for s in engine.shipments("O-1")} == {invorder.ShipmentStatus.CANCELLED}
-    assert engine.rollup("MUG", "EAST") == 5 and engine.rollup("MUG", "WEST") == 4
-    assert engine.verify() == [] and engine.verify_availability() == []
+    assert engine.rollup("MUG", "EAST") == 5
+    assert engine.rollup("MUG", "WEST") == 4
+    assert engine.verify() == []
+    assert engine.verify_availability() == []
     identities_hold(engine)
 
 
