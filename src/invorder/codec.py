@@ -21,6 +21,7 @@ from invorder.domain import events as _events
 from invorder.domain import order as _order
 from invorder.domain import purchase as _purchase
 from invorder.domain import reservation as _reservation
+from invorder.domain import returns as _returns
 from invorder.domain import shipment as _shipment
 from invorder.domain.commands import Command
 from invorder.domain.errors import ValidationError
@@ -61,6 +62,8 @@ COMMAND_TYPES: dict[str, type[Command]] = {
         _shipment.RecordPick,
         _shipment.PackShipment,
         _shipment.ShipShipment,
+        _returns.OpenReturn,
+        _returns.ReceiveReturn,
     )
 }
 """Command classes by the name used in their dicts."""
@@ -82,6 +85,8 @@ EVENT_TYPES: dict[str, type[Any]] = {
         _shipment.PicksShort,
         _shipment.ShipmentPacked,
         _shipment.ShipmentShipped,
+        _returns.ReturnOpened,
+        _returns.ReturnReceived,
     )
 }
 """Event classes by the name used in their dicts."""

@@ -96,6 +96,11 @@ ONE_OF_EACH: list[Command] = [
     invorder.PackShipment(key="pk", at=T0, shipment="O-1/S1",
                           packages=[invorder.Package(1200), invorder.Package()]),
     invorder.ShipShipment(key="sh", at=T0, shipment="O-1/S1", carrier="UPS", tracking="1Z9"),
+    invorder.OpenReturn(key="or", at=T0, rma="RMA-1", order="O-1", reason="broken",
+                        lines=[invorder.LineQuantity("1", 2)]),
+    invorder.ReceiveReturn(key="rr9", at=T0, rma="RMA-1", location="EAST/A/01",
+                           lines=[invorder.ReturnedUnits("1", 1, "scrap"),
+                                  invorder.ReturnedUnits("1", 1)]),
 ]  # fmt: skip
 
 
@@ -173,6 +178,10 @@ def events_of_every_kind() -> list[invorder.Event]:
         invorder.PackShipment(key="pk", at=T0, shipment="O-1/S1"),
         invorder.ShipShipment(key="sh", at=T0, shipment="O-1/S1", carrier="UPS"),
         invorder.CancelOrder(key="cn", at=T0, order="O-1"),
+        invorder.OpenReturn(key="or", at=T0, rma="RMA-1", order="O-1",
+                            lines=[invorder.LineQuantity("2", 2)]),
+        invorder.ReceiveReturn(key="rr9", at=T0, rma="RMA-1", location="EAST/A/01",
+                               lines=[invorder.ReturnedUnits("2", 1, "quality_control")]),
     ]  # fmt: skip
     for command in commands:
         engine.execute(command)

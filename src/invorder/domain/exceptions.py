@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 import attrs
 
-from invorder.domain.fulfilment import OrderBook
 from invorder.domain.order import LineStatus, Order, OrderStatus
+from invorder.domain.order_book import OrderBook
 from invorder.domain.party import OrderId
 
 AT_RISK_WINDOW = timedelta(hours=4)

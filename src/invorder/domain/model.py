@@ -18,9 +18,12 @@ from invorder.domain import ledger as _ledger
 from invorder.domain import order as _order
 from invorder.domain import purchase as _purchase
 from invorder.domain import reservation as _reservation
+from invorder.domain import returning as _returning
+from invorder.domain import returns as _returns
 from invorder.domain import shipment as _shipment
 from invorder.domain.commands import Command
 from invorder.domain.events import Event
+from invorder.domain.order_book import OrderBook
 
 
 class State:
@@ -38,7 +41,7 @@ class State:
         """Purchase orders and their incoming lines."""
         self.channels = _channel.Channels()
         """Sales channels and their availability policies."""
-        self.orders = _fulfilment.OrderBook()
+        self.orders = OrderBook()
         """Orders and their shipments."""
         self.allocator: _fulfilment.Allocator = _fulfilment.first_fit
         """Chooses locations when orders are allocated (not state: never in the log)."""
@@ -128,6 +131,8 @@ _ORDER_RULES: dict[type[Command], Callable[[_fulfilment.Context, Any, int], tupl
     _shipment.RecordPick: _fulfilment.decide_record_pick,
     _shipment.PackShipment: _fulfilment.decide_pack,
     _shipment.ShipShipment: _fulfilment.decide_ship,
+    _returns.OpenReturn: _returning.decide_open,
+    _returns.ReceiveReturn: _returning.decide_receive,
 }
 
 _HANDLERS: dict[type[Command], Callable[[State, Any, int], tuple[Event, ...]]] = {

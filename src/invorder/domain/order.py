@@ -545,6 +545,8 @@ class Order:
     """Every reservation made for it, in order."""
     shipments: tuple[str, ...] = ()
     """Every shipment made for it, in order."""
+    returns: tuple[str, ...] = ()
+    """Every RMA opened for it, in order."""
     short_picked: int = 0
     """Units found missing while picking for it."""
     position: int

@@ -34,6 +34,7 @@ from invorder.domain.model import State, decide
 from invorder.domain.order import CaptureOrder, Order
 from invorder.domain.purchase import PurchaseLineStatus, PurchaseOrder
 from invorder.domain.reservation import Reservation, ReservationsExpired
+from invorder.domain.returns import Return
 from invorder.domain.shipment import Shipment
 from invorder.domain.stock import PHYSICAL_BUCKETS, Account, Bucket
 from invorder.engine.allocation import RoutingAllocator, priority_of
@@ -568,6 +569,10 @@ class Engine:
         if found is None:
             raise NotFoundError("order", order)
         return self._state.orders.shipments_of(found)
+
+    def rma(self, rma: str) -> Return | None:
+        """One RMA (return), or ``None``."""
+        return self._state.orders.rma(rma)
 
     def order_exceptions(self, at: datetime) -> list[OrderException]:
         """Orders that need a person at ``at``, each with its reasons."""
