@@ -331,3 +331,44 @@ def test_order_total_counts_live_units() -> None:
     order = engine.order("O-1")
     assert order is not None
     assert order.total == invorder.Money(Decimal("30.00"), "USD")
+
+
+def test_stock_arriving_allocates_backorders_in_the_same_outcome() -> None:
+    engine = order_world(east={}, west={})
+    engine.capture(capture("A", lines=(("1", "MUG", 2),), minute=5))
+    engine.capture(capture("B", lines=(("1", "MUG", 2),), minute=6, channel="amazon",
+                           kind=OrderKind.MARKETPLACE))  # fmt: skip
+    outcome = engine.execute(invorder.ReceiveStock(key="in", at=at(9), sku="MUG",
+                                                   location="WEST/A/01", quantity=3))  # fmt: skip
+    kinds = [type(e).__name__ for e in outcome]
+    assert kinds == ["StockPosted", "OrderAllocated", "StockPosted", "OrderAllocated",
+                     "StockPosted"]  # fmt: skip
+    lines = {o.order_id: (o.lines[0].allocated, o.lines[0].backordered) for o in engine.orders()}
+    assert lines == {"B": (2, 0), "A": (1, 1)}
+    assert engine.verify() == []
+    assert engine.verify_availability() == []
+    # the repeat of the receipt is answered with the first outcome, nothing more is reserved
+    assert (
+        engine.execute(
+            invorder.ReceiveStock(key="in", at=at(9), sku="MUG", location="WEST/A/01", quantity=3)
+        )
+        == outcome
+    )
+    identities_hold(engine)
+
+
+def test_a_late_purchase_order_fills_the_backorder_on_receipt() -> None:
+    engine = order_world(east={}, west={})
+    engine.execute(invorder.ExpectPurchase(
+        key="po", at=at(2), purchase_order="PO-1", location="EAST/A/01",
+        lines=[invorder.PurchaseLine(sku="MUG", quantity=5, eta=at(60))]))  # fmt: skip
+    engine.capture(capture(lines=(("1", "MUG", 4),)))
+    assert engine.order("O-1").status is OrderStatus.BACKORDERED  # type: ignore[union-attr]
+    receipt = [invorder.ReceiptLine(sku="MUG", quantity=5)]
+    engine.execute(invorder.ReceivePurchase(key="rcv", at=at(600), purchase_order="PO-1",
+                                            lines=receipt))  # fmt: skip
+    order = engine.order("O-1")
+    assert order is not None
+    assert order.status is OrderStatus.ALLOCATED
+    assert engine.balance("MUG", "EAST/A/01") == 1
+    assert engine.verify_availability() == []

@@ -57,7 +57,6 @@ from invorder.domain.reservation import (
     ReserveStock,
     decide_commit,
     decide_release,
-    decide_reserve,
 )
 from invorder.domain.shipment import (
     PackShipment,
@@ -353,8 +352,62 @@ def _allocate(
                                           order=order.order_id, picks=tuple(picks),
                                           backorders=backorders, rule=str(name))]  # fmt: skip
     for reserve in reserves:
-        events.extend(decide_reserve(ledger, ctx.reservations, ctx.purchases, reserve,
-                                     position + len(events)))  # fmt: skip
+        events.append(_reserve_entry(ledger, reserve, position + len(events)))
+    return tuple(events)
+
+
+def _reserve_entry(ledger: Ledger, command: ReserveStock, position: int) -> StockPosted:
+    # The units were counted bin by bin against the balances (and the arrivals of the same
+    # outcome), so the entry is built directly: ``decide_reserve`` would not see arrivals
+    # that are not folded yet.
+    available = Account(command.location, Bucket.AVAILABLE)
+    reserved = Account(command.location, Bucket.RESERVED)
+    movements = tuple(
+        Movement(sku=leaf, quantity=per * command.quantity, source=available,
+                 destination=reserved, reason="reserve", reference=command.reservation)
+        for leaf, per in ledger.catalog.leaves(command.sku)
+    )  # fmt: skip
+    return StockPosted(position=position, command=command, operation=Operation.RESERVE,
+                       movements=movements, reference=command.reservation)  # fmt: skip
+
+
+def reallocate_after(
+    ctx: Context, arrivals: tuple[Event, ...], command: Command, position: int
+) -> tuple[Event, ...]:
+    """After stock arrived (the ``arrivals`` events of ``command``, not folded yet),
+    allocate backordered units of orders not on hold, in priority order."""
+    taken: dict[tuple[str, str], int] = {}
+    arrived: set[str] = set()
+    for event in arrivals:
+        if type(event) is not StockPosted:
+            continue
+        assert isinstance(event, StockPosted)
+        for m in event.movements:
+            if m.destination.bucket is Bucket.AVAILABLE and not is_virtual(m.destination.location):
+                key = (m.sku, m.destination.location)
+                taken[key] = taken.get(key, 0) - m.quantity
+                arrived.add(m.sku)
+            if m.source.bucket is Bucket.AVAILABLE and not is_virtual(m.source.location):
+                key = (m.sku, m.source.location)
+                taken[key] = taken.get(key, 0) + m.quantity
+    if not arrived:
+        return ()
+    catalog = ctx.ledger.catalog
+    waiting = []
+    for order in ctx.orders:
+        if order.holds:
+            continue
+        needs: dict[str, int] = {
+            line.line_id: line.backordered for line in order.lines
+            if line.backordered and any(leaf in arrived for leaf, _ in catalog.leaves(line.sku))
+        }  # fmt: skip
+        if needs:
+            waiting.append((order, needs))
+    events: list[Event] = []
+    for order, needs in sorted(waiting, key=lambda pair: ctx.priority(pair[0])):
+        found = _allocate(ctx, order, needs, command, position + len(events), taken)
+        if any(type(e) is not OrderAllocated for e in found):
+            events.extend(found)
     return tuple(events)
 
 

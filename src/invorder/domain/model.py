@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from invorder.domain import channel as _channel
+from invorder.domain import commands as _commands
 from invorder.domain import fulfilment as _fulfilment
 from invorder.domain import ledger as _ledger
 from invorder.domain import order as _order
@@ -148,12 +149,30 @@ _HANDLERS: dict[type[Command], Callable[[State, Any, int], tuple[Event, ...]]] =
 }
 
 
+_ARRIVALS: tuple[type[Command], ...] = (
+    _commands.ReceiveStock,
+    _commands.ReceiveTransfer,
+    _commands.ReleaseQuarantine,
+    _purchase.ReceivePurchase,
+    _returns.ReceiveReturn,
+)
+"""Commands that can bring units into ``available``: backorders are allocated after them."""
+
+
 def decide(state: State, command: Command, position: int) -> tuple[Event, ...]:
     """The events ``command`` produces against ``state``, numbered from ``position``.
 
-    Raises the typed error of the first rule the command breaks; changes nothing.
+    Raises the typed error of the first rule the command breaks; changes nothing. When
+    stock arrives, the outcome goes on with the allocation of waiting backorders.
     """
     handler = _HANDLERS.get(type(command))
     if handler is not None:
-        return handler(state, command, position)
-    return (_ledger.decide(state.ledger, command, position),)
+        events = handler(state, command, position)
+    else:
+        events = (_ledger.decide(state.ledger, command, position),)
+    if isinstance(command, _ARRIVALS) and state.orders.has_backorders():
+        more = _fulfilment.reallocate_after(
+            _context(state), events, command, position + len(events)
+        )
+        events = (*events, *more)
+    return events

@@ -58,6 +58,10 @@ class OrderBook:
     def __iter__(self) -> Iterator[Order]:
         return iter(self._orders.values())
 
+    def has_backorders(self) -> bool:
+        """True when some order has backordered units (a quick check before re-allocating)."""
+        return any(line.backordered for order in self._orders.values() for line in order.lines)
+
     def shipment(self, shipment: str) -> Shipment | None:
         """One shipment, or ``None``."""
         return self._shipments.get(shipment)
