@@ -176,7 +176,6 @@ class OrderMachine(RuleBasedStateMachine):
             held = sum(r.held for r in engine.reservations() if r.sku == sku)
             assert held == sum(engine.rollup(sku, w, Bucket.RESERVED) for w in ("EAST", "WEST"))
 
-
     def teardown(self) -> None:
         # Replaying the whole log after every step would be quadratic: once at the end.
         assert self.engine.verify() == []
