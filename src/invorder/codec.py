@@ -19,6 +19,7 @@ from invorder.domain import channel as _channel
 from invorder.domain import commands as _commands
 from invorder.domain import events as _events
 from invorder.domain import order as _order
+from invorder.domain import order_events as _order_events
 from invorder.domain import purchase as _purchase
 from invorder.domain import reservation as _reservation
 from invorder.domain import returns as _returns
@@ -76,11 +77,11 @@ EVENT_TYPES: dict[str, type[Any]] = {
         _events.StockPosted,
         _reservation.ReservationsExpired,
         _channel.ChannelDefined,
-        _order.OrderCaptured,
-        _order.OrderHeld,
-        _order.OrderHoldReleased,
-        _order.OrderAllocated,
-        _order.OrderCancelled,
+        _order_events.OrderCaptured,
+        _order_events.OrderHeld,
+        _order_events.OrderHoldReleased,
+        _order_events.OrderAllocated,
+        _order_events.OrderCancelled,
         _shipment.PickingStarted,
         _shipment.PicksShort,
         _shipment.ShipmentPacked,

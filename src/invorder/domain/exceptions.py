@@ -7,7 +7,11 @@ from datetime import datetime, timedelta
 
 import attrs
 
-from invorder.domain.order import LineStatus, Order, OrderStatus
+from invorder.domain.order import (
+    LineStatus,
+    Order,
+    OrderStatus,
+)
 from invorder.domain.order_book import OrderBook
 from invorder.domain.party import OrderId
 

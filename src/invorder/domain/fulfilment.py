@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import attrs
 
 from invorder.domain.catalog import SkuId
-from invorder.domain.commands import Command, PostEntry
+from invorder.domain.commands import Command
 from invorder.domain.errors import (
     CancelShippedError,
     IllegalTransitionError,
@@ -26,49 +26,40 @@ from invorder.domain.errors import (
     UnknownSkuError,
 )
 from invorder.domain.events import Event, Operation, StockPosted
-from invorder.domain.location import ADJUSTMENT, LocationId, is_virtual
+from invorder.domain.location import LocationId, is_virtual
 from invorder.domain.order import (
     AllocateBackorders,
     AllocateOrder,
     CancelLines,
     CancelOrder,
     CaptureOrder,
-    LineBackorder,
-    LineCancellation,
     Order,
-    OrderAllocated,
-    OrderCancelled,
-    OrderCaptured,
-    OrderHeld,
-    OrderHoldReleased,
     OrderLine,
     OrderStatus,
-    Pick,
     PlaceHold,
     ReleaseHold,
     content_of,
     new_order,
 )
 from invorder.domain.order_book import OrderBook
+from invorder.domain.order_events import (
+    LineBackorder,
+    LineCancellation,
+    OrderAllocated,
+    OrderCancelled,
+    OrderCaptured,
+    OrderHeld,
+    OrderHoldReleased,
+    Pick,
+)
 from invorder.domain.party import LineId, OrderKind
 from invorder.domain.reservation import (
-    CommitReservation,
     ReleaseReservation,
     ReserveStock,
-    decide_commit,
     decide_release,
 )
 from invorder.domain.shipment import (
-    PackShipment,
-    PickingStarted,
-    PicksShort,
-    RecordPick,
-    Shipment,
-    ShipmentPacked,
-    ShipmentShipped,
     ShipmentStatus,
-    ShipShipment,
-    StartPicking,
 )
 from invorder.domain.stock import Account, Bucket, Movement
 
@@ -192,7 +183,7 @@ def decide_capture(ctx: Context, command: CaptureOrder, position: int) -> tuple[
     events: list[Event] = [OrderCaptured(position=position, command=command, order=command.order)]
     if not command.initial_holds:
         order = new_order(command, position)
-        events.extend(_allocate(ctx, order, _needs(order), command, position + 1, {}))
+        events.extend(allocate_lines(ctx, order, _needs(order), command, position + 1, {}))
     return tuple(events)
 
 
@@ -226,7 +217,7 @@ def decide_release_hold(ctx: Context, command: ReleaseHold, position: int) -> tu
     needs = _needs(order)
     if not rest and needs:
         order = attrs.evolve(order, holds=rest)
-        events.extend(_allocate(ctx, order, needs, command, position + 1, {}))
+        events.extend(allocate_lines(ctx, order, needs, command, position + 1, {}))
     return tuple(events)
 
 
@@ -241,7 +232,7 @@ def decide_allocate(ctx: Context, command: AllocateOrder, position: int) -> tupl
     if not needs:
         raise IllegalTransitionError("order", order.order_id, order.status.value, "allocate",
                                      "no unit is waiting for allocation")  # fmt: skip
-    return _allocate(ctx, order, needs, command, position, {})
+    return allocate_lines(ctx, order, needs, command, position, {})
 
 
 def decide_backorders(
@@ -252,7 +243,7 @@ def decide_backorders(
     taken: dict[tuple[str, str], int] = {}
     events: list[Event] = []
     for order in sorted(waiting, key=ctx.priority):
-        found = _allocate(ctx, order, _needs(order, command.sku), command,
+        found = allocate_lines(ctx, order, _needs(order, command.sku), command,
                           position + len(events), taken)  # fmt: skip
         if any(type(e) is not OrderAllocated for e in found):
             events.extend(found)
@@ -276,7 +267,7 @@ def _candidates(ctx: Context, order: Order) -> list[str]:
     return sorted({p.split("/", 1)[0] for p in feeding})
 
 
-def _allocate(
+def allocate_lines(
     ctx: Context,
     order: Order,
     needs: Mapping[str, int],
@@ -289,7 +280,13 @@ def _allocate(
     ledger = ctx.ledger
     skus: dict[str, SkuId] = {line.line_id: line.sku for line in order.lines}
     supply: dict[LocationId, dict[SkuId, int]] = {}
-    for warehouse in _candidates(ctx, order):
+    candidates = _candidates(ctx, order)
+    if order.ship_complete:
+        # Once part of it is allocated somewhere, the rest may only come from there.
+        live = {s.location for s in ctx.orders.shipments_of(order) if s.units}
+        if live:
+            candidates = [c for c in candidates if c in live]
+    for warehouse in candidates:
         bins = _bins(ledger, warehouse)
         units = {
             sku: sum(max(0, _bin_units(ledger, sku, b, taken)) for b in bins)
@@ -405,7 +402,7 @@ def reallocate_after(
             waiting.append((order, needs))
     events: list[Event] = []
     for order, needs in sorted(waiting, key=lambda pair: ctx.priority(pair[0])):
-        found = _allocate(ctx, order, needs, command, position + len(events), taken)
+        found = allocate_lines(ctx, order, needs, command, position + len(events), taken)
         if any(type(e) is not OrderAllocated for e in found):
             events.extend(found)
     return tuple(events)
@@ -480,96 +477,3 @@ def decide_cancel_lines(ctx: Context, command: CancelLines, position: int) -> tu
             raise CancelShippedError(order.order_id, line.line_id, lq.quantity, can)
         quantities[line.line_id] = lq.quantity
     return _cancel(ctx, order, quantities, command, command.reason, position)
-
-
-# --- shipments -------------------------------------------------------------------------------
-
-
-def known_shipment(
-    orders: OrderBook, shipment: str, action: str, *allowed: ShipmentStatus
-) -> Shipment:
-    """The shipment, if its state allows ``action``; else the typed error."""
-    found = orders.shipment(shipment)
-    if found is None:
-        raise NotFoundError("shipment", shipment)
-    if found.status not in allowed:
-        need = " or ".join(s.value for s in allowed)
-        raise IllegalTransitionError("shipment", shipment, found.status.value, action,
-                                     f"a shipment must be {need} to {action}")  # fmt: skip
-    return found
-
-
-def decide_start_picking(ctx: Context, command: StartPicking, position: int) -> tuple[Event, ...]:
-    """open -> picking."""
-    s = known_shipment(ctx.orders, command.shipment, "start picking", ShipmentStatus.OPEN)
-    return (PickingStarted(position=position, command=command, order=s.order,
-                           shipment=s.shipment),)  # fmt: skip
-
-
-def decide_record_pick(ctx: Context, command: RecordPick, position: int) -> tuple[Event, ...]:
-    """Short picks: release, write off at the bin, and allocate the missing units again."""
-    s = known_shipment(ctx.orders, command.shipment, "record a pick", ShipmentStatus.PICKING)
-    picks = {p.reservation: p for p in s.picks if p.quantity}
-    missing: list[tuple[str, int]] = []
-    for count in command.counts:
-        pick = picks.get(count.reservation)
-        if pick is None:
-            raise NotFoundError("pick", f"{s.shipment}/{count.reservation}")
-        if count.found > pick.quantity:
-            raise IllegalTransitionError("pick", count.reservation, f"for {pick.quantity} unit(s)",
-                                         f"record {count.found} found",
-                                         "count extra units with CountStock")  # fmt: skip
-        if count.found < pick.quantity:
-            missing.append((count.reservation, pick.quantity - count.found))
-    events: list[Event] = [PicksShort(position=position, command=command, order=s.order,
-                                      shipment=s.shipment, missing=tuple(missing))]  # fmt: skip
-    needs: dict[str, int] = {}
-    for rid, n in missing:
-        pick = picks[rid]
-        release = ReleaseReservation(key=command.key, at=command.at, reservation=rid,
-                                     quantity=n, reason="short pick")  # fmt: skip
-        events.append(decide_release(ctx.reservations, release, position + len(events)))
-        movements = tuple(
-            Movement(sku=leaf, quantity=per * n, source=Account(pick.location, Bucket.AVAILABLE),
-                     destination=Account(ADJUSTMENT), reason="short pick", reference=rid)
-            for leaf, per in ctx.ledger.catalog.leaves(pick.sku)
-        )  # fmt: skip
-        post = PostEntry(key=command.key, at=command.at, movements=movements,
-                         reference=s.shipment, memo="short pick")  # fmt: skip
-        events.append(StockPosted(position=position + len(events), command=post,
-                                  operation=Operation.POST, movements=movements,
-                                  reference=s.shipment, memo="short pick"))  # fmt: skip
-        needs[pick.line_id] = needs.get(pick.line_id, 0) + n
-    order = ctx.orders.get(s.order)
-    assert order is not None
-    if needs and not order.holds:
-        # The missing units leave the line's allocation; the bins' available balances are
-        # unchanged by release + write-off, so the current ledger is the right supply.
-        lines = [attrs.evolve(line, allocated=line.allocated - needs.get(line.line_id, 0))
-                 for line in order.lines]  # fmt: skip
-        order = attrs.evolve(order, lines=tuple(lines))
-        events.extend(_allocate(ctx, order, needs, command, position + len(events),
-                                {}))  # fmt: skip
-    return tuple(events)
-
-
-def decide_pack(ctx: Context, command: PackShipment, position: int) -> tuple[Event, ...]:
-    """picking -> packed."""
-    s = known_shipment(ctx.orders, command.shipment, "pack", ShipmentStatus.PICKING)
-    return (ShipmentPacked(position=position, command=command, order=s.order,
-                           shipment=s.shipment, packages=command.packages),)  # fmt: skip
-
-
-def decide_ship(ctx: Context, command: ShipShipment, position: int) -> tuple[Event, ...]:
-    """packed -> shipped: commit every pick's units."""
-    s = known_shipment(ctx.orders, command.shipment, "ship", ShipmentStatus.PACKED)
-    events: list[Event] = [ShipmentShipped(position=position, command=command, order=s.order,
-                                           shipment=s.shipment, carrier=command.carrier,
-                                           tracking=command.tracking)]  # fmt: skip
-    for pick in s.picks:
-        if pick.quantity:
-            commit = CommitReservation(key=command.key, at=command.at,
-                                       reservation=pick.reservation, quantity=pick.quantity,
-                                       reference=s.shipment)  # fmt: skip
-            events.append(decide_commit(ctx.reservations, commit, position + len(events)))
-    return tuple(events)

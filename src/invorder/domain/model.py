@@ -17,6 +17,7 @@ from invorder.domain import commands as _commands
 from invorder.domain import fulfilment as _fulfilment
 from invorder.domain import ledger as _ledger
 from invorder.domain import order as _order
+from invorder.domain import picking as _picking
 from invorder.domain import purchase as _purchase
 from invorder.domain import reservation as _reservation
 from invorder.domain import returning as _returning
@@ -128,10 +129,10 @@ _ORDER_RULES: dict[type[Command], Callable[[_fulfilment.Context, Any, int], tupl
     _order.AllocateBackorders: _fulfilment.decide_backorders,
     _order.CancelOrder: _fulfilment.decide_cancel_order,
     _order.CancelLines: _fulfilment.decide_cancel_lines,
-    _shipment.StartPicking: _fulfilment.decide_start_picking,
-    _shipment.RecordPick: _fulfilment.decide_record_pick,
-    _shipment.PackShipment: _fulfilment.decide_pack,
-    _shipment.ShipShipment: _fulfilment.decide_ship,
+    _shipment.StartPicking: _picking.decide_start_picking,
+    _shipment.RecordPick: _picking.decide_record_pick,
+    _shipment.PackShipment: _picking.decide_pack,
+    _shipment.ShipShipment: _picking.decide_ship,
     _returns.OpenReturn: _returning.decide_open,
     _returns.ReceiveReturn: _returning.decide_receive,
 }

@@ -10,9 +10,9 @@ function of those quantities alone.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any, ClassVar
+from typing import Any
 
 import attrs
 
@@ -26,8 +26,6 @@ from invorder.domain.errors import (
     InvalidQuantityError,
     ValidationError,
 )
-from invorder.domain.events import Event
-from invorder.domain.location import LocationId
 from invorder.domain.money import Money
 from invorder.domain.party import ChannelId, CustomerId, LineId, OrderId, OrderKind
 from invorder.domain.shipping import ShippingMethod, ShipTo
@@ -311,122 +309,6 @@ class CancelLines(Command):
             raise ValidationError("name at least one line to cancel", field="lines")
 
 
-# --- events ----------------------------------------------------------------------------------
-
-
-@attrs.frozen(kw_only=True)
-class OrderEvent:
-    """Fields every order or shipment event has."""
-
-    SCHEMA_VERSION: ClassVar[int] = 1
-    position: int
-    """Index of this event in the log."""
-    command: Command
-    """The command that produced it."""
-    order: OrderId
-    """The order concerned."""
-
-    @property
-    def key(self) -> str:
-        """Idempotency key of the command that produced it."""
-        return self.command.key
-
-    @property
-    def at(self) -> datetime:
-        """When the command said it happened."""
-        return self.command.at
-
-
-@attrs.frozen(kw_only=True)
-class OrderCaptured(OrderEvent):
-    """An order was taken in; its content is the :class:`CaptureOrder` command."""
-
-
-@attrs.frozen(kw_only=True)
-class OrderHeld(OrderEvent):
-    """A hold was placed."""
-
-    reason: str
-    """The hold."""
-
-
-@attrs.frozen(kw_only=True)
-class OrderHoldReleased(OrderEvent):
-    """A hold was lifted."""
-
-    reason: str
-    """The hold."""
-
-
-@attrs.frozen
-class Pick:
-    """Units of one line reserved at one bin for one shipment (a pick list row)."""
-
-    shipment: str
-    """The shipment."""
-    line_id: LineId
-    """The order line."""
-    sku: SkuId
-    """The SKU."""
-    reservation: str
-    """The reservation holding the units."""
-    location: LocationId
-    """The bin (exact location) they are picked from."""
-    quantity: int
-    """Units."""
-
-
-@attrs.frozen
-class LineBackorder:
-    """How many units of a line wait for stock after an allocation."""
-
-    line_id: LineId
-    """The line."""
-    backordered: int
-    """Units backordered now (replaces the line's previous figure)."""
-
-
-@attrs.frozen(kw_only=True)
-class OrderAllocated(OrderEvent):
-    """The routing rule's plan turned into reservations (the ``reserve`` entries follow).
-
-    Replay folds this record; it never runs the rule again.
-    """
-
-    picks: tuple[Pick, ...]
-    """What was reserved where, per new shipment."""
-    backorders: tuple[LineBackorder, ...]
-    """Per line allocated, the units left waiting."""
-    rule: str = ""
-    """The rule that planned it."""
-
-
-@attrs.frozen
-class LineCancellation:
-    """Units of one line cancelled, and where they were taken from."""
-
-    line_id: LineId
-    """The line."""
-    quantity: int
-    """Units cancelled."""
-    backordered: int
-    """Of them, units that were backordered."""
-    allocated: int
-    """Of them, units that were allocated (their reservations are released)."""
-
-
-@attrs.frozen(kw_only=True)
-class OrderCancelled(OrderEvent):
-    """Units were cancelled; the ``release`` entries follow for allocated ones."""
-
-    lines: tuple[LineCancellation, ...]
-    """Per line."""
-    released: tuple[tuple[str, int], ...]
-    """(reservation, units) released."""
-    reason: str
-    """Why."""
-
-
 # --- the projection --------------------------------------------------------------------------
 
 
@@ -636,10 +518,3 @@ def content_of(command: CaptureOrder) -> dict[str, Any]:
         for field in attrs.fields(CaptureOrder)
         if field.name not in ("key", "at")
     }
-
-
-def orders_events(events: Iterable[Event]) -> Iterator[OrderEvent]:
-    """The order and shipment events among ``events``."""
-    for event in events:
-        if isinstance(event, OrderEvent):
-            yield event

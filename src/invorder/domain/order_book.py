@@ -13,13 +13,15 @@ from invorder.domain.money import Money
 from invorder.domain.order import (
     CaptureOrder,
     Order,
+    OrderLine,
+    new_order,
+)
+from invorder.domain.order_events import (
     OrderAllocated,
     OrderCancelled,
     OrderCaptured,
     OrderHeld,
     OrderHoldReleased,
-    OrderLine,
-    new_order,
 )
 from invorder.domain.party import LineId
 from invorder.domain.returns import OpenReturn, ReceiveReturn, Return, ReturnOpened, ReturnReceived

@@ -18,7 +18,14 @@ from invorder.domain.commands import Command, _real_location
 from invorder.domain.errors import ValidationError
 from invorder.domain.location import SCRAP, LocationId
 from invorder.domain.money import Money
-from invorder.domain.order import LineQuantity, OrderEvent, _line_id, _order_id
+from invorder.domain.order import (
+    LineQuantity,
+    _line_id,
+    _order_id,
+)
+from invorder.domain.order_events import (
+    OrderEvent,
+)
 from invorder.domain.party import LineId, OrderId
 from invorder.domain.stock import Account, Bucket
 

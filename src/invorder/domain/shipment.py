@@ -17,7 +17,10 @@ from invorder.domain import _checks
 from invorder.domain.commands import Command
 from invorder.domain.errors import ValidationError
 from invorder.domain.location import LocationId
-from invorder.domain.order import OrderEvent, Pick
+from invorder.domain.order_events import (
+    OrderEvent,
+    Pick,
+)
 from invorder.domain.party import OrderId
 
 

@@ -9,7 +9,9 @@ from typing import Any
 import attrs
 
 from invorder.domain.fulfilment import AllocationRequest
-from invorder.domain.order import Order
+from invorder.domain.order import (
+    Order,
+)
 from invorder.routing import (
     LocationFacts,
     OrderView,

@@ -31,7 +31,10 @@ from invorder.domain.exceptions import OrderException, order_exceptions
 from invorder.domain.ledger import HistoryLine, Ledger, Transfer
 from invorder.domain.location import Location, LocationId, is_within
 from invorder.domain.model import State, decide
-from invorder.domain.order import CaptureOrder, Order
+from invorder.domain.order import (
+    CaptureOrder,
+    Order,
+)
 from invorder.domain.purchase import PurchaseLineStatus, PurchaseOrder
 from invorder.domain.reservation import Reservation, ReservationsExpired
 from invorder.domain.returns import Return
