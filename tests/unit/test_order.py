@@ -372,3 +372,23 @@ def test_a_late_purchase_order_fills_the_backorder_on_receipt() -> None:
     assert order.status is OrderStatus.ALLOCATED
     assert engine.balance("MUG", "EAST/A/01") == 1
     assert engine.verify_availability() == []
+
+
+def test_the_exceptions_query_names_each_reason() -> None:
+    engine = order_world(east={"EAST/A/01": 1}, west={})
+    engine.capture(capture("HELD", holds=["address_problem"], minute=5))
+    engine.capture(capture("LATE", lines=(("1", "MUG", 1),), minute=6, ship_by=at(60)))
+    engine.capture(capture("NONE", lines=(("1", "MUG", 2),), minute=7, ship_by=at(600)))
+    engine.capture(capture("FINE", lines=(("1", "TEE", 1),), minute=8))
+    found = {e.order: e.reasons for e in engine.order_exceptions(at(59))}
+    reason = invorder.ExceptionReason
+    assert found == {
+        "HELD": (reason.ON_HOLD,),
+        "LATE": (reason.SHIP_BY_AT_RISK,),
+        "NONE": (reason.BACKORDERED, reason.CANNOT_ALLOCATE),
+    }
+    later = {e.order: e for e in engine.order_exceptions(at(61))}
+    assert later["LATE"].reasons == (reason.SHIP_BY_MISSED,)
+    assert "missed" in later["LATE"].detail
+    with pytest.raises(NaiveDatetimeError):
+        engine.order_exceptions(at(61).replace(tzinfo=None))

@@ -391,7 +391,7 @@ def reallocate_after(
         return ()
     catalog = ctx.ledger.catalog
     waiting = []
-    for order in ctx.orders:
+    for order in ctx.orders.backordered():
         if order.holds:
             continue
         needs: dict[str, int] = {

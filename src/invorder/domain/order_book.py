@@ -40,13 +40,14 @@ from invorder.domain.shipment import (
 class OrderBook:
     """Every order and shipment, folded from the log."""
 
-    __slots__ = ("_by_external", "_orders", "_returns", "_shipments")
+    __slots__ = ("_backordered", "_by_external", "_orders", "_returns", "_shipments")
 
     def __init__(self) -> None:
         self._orders: dict[str, Order] = {}
         self._by_external: dict[tuple[str, str], str] = {}
         self._shipments: dict[str, Shipment] = {}
         self._returns: dict[str, Return] = {}
+        self._backordered: dict[str, None] = {}
 
     def get(self, order: str) -> Order | None:
         """One order, or ``None``."""
@@ -62,7 +63,11 @@ class OrderBook:
 
     def has_backorders(self) -> bool:
         """True when some order has backordered units (a quick check before re-allocating)."""
-        return any(line.backordered for order in self._orders.values() for line in order.lines)
+        return bool(self._backordered)
+
+    def backordered(self) -> list[Order]:
+        """Orders with backordered units (in no promised order; sort them by priority)."""
+        return [self._orders[o] for o in self._backordered]
 
     def shipment(self, shipment: str) -> Shipment | None:
         """One shipment, or ``None``."""
@@ -79,7 +84,12 @@ class OrderBook:
             handler(self, event)
 
     def _set_lines(self, order: Order, lines: Iterable[OrderLine], **changes: Any) -> None:
-        self._orders[order.order_id] = attrs.evolve(order, lines=tuple(lines), **changes)
+        updated = attrs.evolve(order, lines=tuple(lines), **changes)
+        self._orders[order.order_id] = updated
+        if any(line.backordered for line in updated.lines):
+            self._backordered[order.order_id] = None
+        else:
+            self._backordered.pop(order.order_id, None)
 
     def _captured(self, event: OrderCaptured) -> None:
         command = event.command
