@@ -250,8 +250,19 @@ def decide_backorders(
     return tuple(events)
 
 
-def _bins(ledger: Ledger, warehouse: str) -> list[str]:
-    return list(ledger.subtree(warehouse))
+def _warehouse_units(
+    ledger: Ledger, sku: str, warehouse: str, taken: dict[tuple[str, str], int]
+) -> int:
+    """Units of ``sku`` the bins of ``warehouse`` can give, after ``taken``."""
+    leaves = ledger.catalog.leaves(sku)
+    if len(leaves) == 1 and leaves[0][1] == 1:
+        # A stocked SKU: the roll-up is the sum over the bins (taken never exceeds a bin).
+        leaf = leaves[0][0]
+        prefix = warehouse + "/"
+        used = sum(n for (s, b), n in taken.items()
+                   if s == leaf and (b == warehouse or b.startswith(prefix)))  # fmt: skip
+        return max(0, ledger.rollup(leaf, warehouse) - used)
+    return sum(max(0, _bin_units(ledger, sku, b, taken)) for b in ledger.subtree(warehouse))
 
 
 def _bin_units(ledger: Ledger, sku: str, location: str, taken: dict[tuple[str, str], int]) -> int:
@@ -287,9 +298,8 @@ def allocate_lines(
         if live:
             candidates = [c for c in candidates if c in live]
     for warehouse in candidates:
-        bins = _bins(ledger, warehouse)
         units = {
-            sku: sum(max(0, _bin_units(ledger, sku, b, taken)) for b in bins)
+            sku: _warehouse_units(ledger, sku, warehouse, taken)
             for sku in sorted({skus[line] for line in needs})
         }
         supply[LocationId(warehouse)] = {SkuId(s): n for s, n in units.items() if n}
@@ -325,7 +335,7 @@ def allocate_lines(
                 shipment_of[loc] = (
                     f"{order.order_id}/S{len(order.shipments) + len(shipment_of) + 1}"
                 )
-            for b in _bins(ledger, loc):
+            for b in ledger.subtree(loc):
                 if not n:
                     break
                 take = min(n, _bin_units(ledger, sku, b, taken))
