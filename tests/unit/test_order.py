@@ -392,3 +392,26 @@ def test_the_exceptions_query_names_each_reason() -> None:
     assert "missed" in later["LATE"].detail
     with pytest.raises(NaiveDatetimeError):
         engine.order_exceptions(at(61).replace(tzinfo=None))
+
+
+def test_a_transfer_arriving_fills_a_backorder_and_quarantine_release_too() -> None:
+    engine = order_world(east={"EAST/A/01": 4}, west={})
+    engine.execute(invorder.ShipTransfer(key="tr", at=at(2), transfer="TR-1", origin="EAST/A/01",
+                                         destination="WEST/A/01",
+                                         lines=[invorder.TransferLine("MUG", 4)]))  # fmt: skip
+    engine.capture(capture(lines=(("1", "MUG", 3),)))
+    assert engine.order("O-1").lines[0].backordered == 3  # type: ignore[union-attr]
+    engine.execute(invorder.ReceiveTransfer(key="tr-in", at=at(9), transfer="TR-1",
+                                            lines=[invorder.TransferLine("MUG", 2)]))  # fmt: skip
+    line = engine.order("O-1").lines[0]  # type: ignore[union-attr]
+    assert (line.allocated, line.backordered) == (2, 1)
+    engine.execute(invorder.ReceiveStock(key="qc", at=at(10), sku="MUG", location="EAST/B/01",
+                                         quantity=1, bucket="quality_control"))  # fmt: skip
+    assert engine.order("O-1").lines[0].backordered == 1  # type: ignore[union-attr]
+    engine.execute(invorder.ReleaseQuarantine(key="ok", at=at(11), sku="MUG",
+                                              location="EAST/B/01", quantity=1))  # fmt: skip
+    line = engine.order("O-1").lines[0]  # type: ignore[union-attr]
+    assert (line.allocated, line.backordered) == (3, 0)
+    assert engine.verify() == []
+    assert engine.verify_availability() == []
+    identities_hold(engine)
