@@ -86,7 +86,7 @@ ONE_OF_EACH: list[Command] = [
     ),
     invorder.PlaceHold(key="ph", at=T0, order="O-1", reason="fraud_review"),
     invorder.ReleaseHold(key="rh", at=T0, order="O-1", reason="fraud_review"),
-    invorder.AllocateOrder(key="ao", at=T0, order="O-1"),
+    invorder.AllocateOrder(key="ao", at=T0, order="O-1", split=True),
     invorder.AllocateBackorders(key="ab", at=T0, sku="MUG"),
     invorder.CancelOrder(key="cn", at=T0, order="O-1", reason="customer"),
     invorder.CancelLines(key="cl", at=T0, order="O-1", lines=[invorder.LineQuantity("1", 6)]),

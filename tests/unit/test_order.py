@@ -415,3 +415,13 @@ def test_a_transfer_arriving_fills_a_backorder_and_quarantine_release_too() -> N
     assert engine.verify() == []
     assert engine.verify_availability() == []
     identities_hold(engine)
+
+
+def test_a_person_can_allocate_a_ship_complete_order_in_parts() -> None:
+    engine = order_world()
+    engine.capture(capture(lines=(("1", "MUG", 8),), **wholesale()))
+    assert engine.order("O-1").lines[0].allocated == 0  # type: ignore[union-attr]
+    engine.execute(AllocateOrder(key="a", at=at(6), order="O-1", split=True))
+    line = engine.order("O-1").lines[0]  # type: ignore[union-attr]
+    assert (line.allocated, line.backordered) == (8, 0)
+    assert {s.location for s in engine.shipments("O-1")} == {"EAST", "WEST"}

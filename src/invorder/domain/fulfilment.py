@@ -232,7 +232,8 @@ def decide_allocate(ctx: Context, command: AllocateOrder, position: int) -> tupl
     if not needs:
         raise IllegalTransitionError("order", order.order_id, order.status.value, "allocate",
                                      "no unit is waiting for allocation")  # fmt: skip
-    return allocate_lines(ctx, order, needs, command, position, {})
+    complete = order.ship_complete and not command.split
+    return allocate_lines(ctx, order, needs, command, position, {}, ship_complete=complete)
 
 
 def decide_backorders(
@@ -285,14 +286,19 @@ def allocate_lines(
     command: Command,
     position: int,
     taken: dict[tuple[str, str], int],
+    *,
+    ship_complete: bool | None = None,
 ) -> tuple[Event, ...]:
     """Plan ``needs`` with the allocator, then reserve bin by bin (``taken``: units already
-    reserved by earlier orders of the same command, per (leaf SKU, bin))."""
+    reserved by earlier orders of the same command, per (leaf SKU, bin); ``ship_complete``:
+    the order's own setting unless given)."""
+    if ship_complete is None:
+        ship_complete = order.ship_complete
     ledger = ctx.ledger
     skus: dict[str, SkuId] = {line.line_id: line.sku for line in order.lines}
     supply: dict[LocationId, dict[SkuId, int]] = {}
     candidates = _candidates(ctx, order)
-    if order.ship_complete:
+    if ship_complete:
         # Once part of it is allocated somewhere, the rest may only come from there.
         live = {s.location for s in ctx.orders.shipments_of(order) if s.units}
         if live:
@@ -319,7 +325,7 @@ def allocate_lines(
             if n <= 0 or n > have:
                 raise InvalidPlanError(f"{n} of {skus[line_id]!r} at {loc} (can give {have})")
             left[LocationId(loc)][skus[line_id]] -= n
-    if order.ship_complete:
+    if ship_complete:
         used = {loc for parts in plan.values() for loc, _ in parts}
         complete = all(sum(q for _, q in plan.get(k, ())) == n for k, n in needs.items())
         if len(used) > 1 or not complete:

@@ -254,6 +254,9 @@ class AllocateOrder(Command):
 
     order: OrderId = attrs.field(converter=_order_id)
     """The order."""
+    split: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
+    """True: allocate what can be had now even if the order ships complete (told
+    otherwise by a person)."""
 
 
 @attrs.frozen(kw_only=True)
