@@ -74,8 +74,10 @@ from invorder.domain.exceptions import (  # orders
     OrderException,
 )
 from invorder.domain.fulfilment import (  # orders
+    ROUTING_REVIEW,
     AllocationRequest,
     Allocator,
+    AllocatorAnswer,
     first_fit,
 )
 from invorder.domain.ledger import HistoryLine, Ledger, Transfer, TransferLineStatus
@@ -185,6 +187,7 @@ __all__ = [
     "AllocateOrder",
     "AllocationRequest",
     "Allocator",
+    "AllocatorAnswer",
     "Bucket",
     "BundleStockError",
     "CUSTOMER",
@@ -291,6 +294,7 @@ __all__ = [
     "PurchaseLineStatus",
     "PurchaseOrder",
     "QuarantineStock",
+    "ROUTING_REVIEW",
     "ReceiptLine",
     "ReceivePurchase",
     "ReceiveReturn",

@@ -425,3 +425,28 @@ def test_a_person_can_allocate_a_ship_complete_order_in_parts() -> None:
     line = engine.order("O-1").lines[0]  # type: ignore[union-attr]
     assert (line.allocated, line.backordered) == (8, 0)
     assert {s.location for s in engine.shipments("O-1")} == {"EAST", "WEST"}
+
+
+def test_a_rule_that_holds_for_review_keeps_its_proposal_and_holds_the_order() -> None:
+    rule = invorder.routing.route("review", backorder=invorder.routing.hold_for_review())
+    engine = order_world(routing_rule=rule)
+    order = engine.capture(capture(lines=(("1", "MUG", 12),)))
+    line = order.lines[0]
+    assert (line.allocated, line.backordered) == (9, 3)
+    assert order.holds == (invorder.ROUTING_REVIEW,)
+    assert order.status is OrderStatus.ON_HOLD  # a hold shows before allocation progress
+    assert order.lines[0].status is LineStatus.PARTIALLY_ALLOCATED
+    reasons = engine.order_exceptions(at(6))[0].reasons
+    assert invorder.ExceptionReason.ON_HOLD in reasons
+
+
+def test_a_rule_that_cancels_the_remainder_cancels_it() -> None:
+    rule = invorder.routing.route("cancel", backorder=invorder.routing.cancel_remainder())
+    engine = order_world(routing_rule=rule)
+    order = engine.capture(capture(lines=(("1", "MUG", 12),)))
+    line = order.lines[0]
+    assert (line.allocated, line.backordered, line.cancelled) == (9, 0, 3)
+    assert order.status is OrderStatus.ALLOCATED
+    identities_hold(engine)
+    replayed = invorder.Engine(invorder.MemoryEventStore(list(engine.events())))
+    assert replayed.orders() == engine.orders()

@@ -86,13 +86,32 @@ class AllocationRequest:
     """The time of the command."""
 
 
+@attrs.frozen
+class AllocatorAnswer:
+    """An allocator's answer when it does more than choose locations."""
+
+    allocations: Mapping[str, Sequence[tuple[str, int]]]
+    """Per line, ``[(location, units), ...]``; the rest is backordered."""
+    cancelled: Mapping[str, int] = attrs.field(factory=dict)
+    """Per line, units of the rest to cancel instead of backordering."""
+    hold: str | None = None
+    """Set to hold the order for a person (the allocations are kept as a proposal)."""
+
+
 class Allocator(Protocol):
     """Chooses locations for the units of an :class:`AllocationRequest`:
-    ``{line_id: [(location, units), ...]}``; what it leaves out is backordered."""
+    ``{line_id: [(location, units), ...]}`` (what it leaves out is backordered), or an
+    :class:`AllocatorAnswer` that also cancels units or holds the order."""
 
-    def __call__(self, request: AllocationRequest, /) -> Mapping[str, Sequence[tuple[str, int]]]:
+    def __call__(
+        self, request: AllocationRequest, /
+    ) -> Mapping[str, Sequence[tuple[str, int]]] | AllocatorAnswer:
         """Allocate."""
         ...
+
+
+ROUTING_REVIEW = "routing_review"
+"""The hold an allocator's ``hold`` answer places."""
 
 
 def first_fit(request: AllocationRequest) -> dict[str, list[tuple[str, int]]]:
@@ -313,7 +332,15 @@ def allocate_lines(
         order=order, needs=tuple((LineId(k), skus[k], n) for k, n in needs.items()),
         supply=supply, at=command.at,
     )  # fmt: skip
-    plan = {str(k): list(v) for k, v in ctx.allocator(request).items()}
+    answer = ctx.allocator(request)
+    if not isinstance(answer, AllocatorAnswer):
+        answer = AllocatorAnswer(allocations=answer)
+    plan = {str(k): list(v) for k, v in answer.allocations.items()}
+    cancel = {str(k): n for k, n in answer.cancelled.items() if n}
+    for line_id, n in cancel.items():
+        done = sum(q for _, q in plan.get(line_id, ()))
+        if line_id not in needs or n < 0 or done + n > needs[line_id]:
+            raise InvalidPlanError(f"line {line_id!r}: cancels {n} beyond what it needs")
     left = {loc: dict(units) for loc, units in supply.items()}
     for line_id, parts in plan.items():
         if line_id not in needs:
@@ -329,7 +356,7 @@ def allocate_lines(
         used = {loc for parts in plan.values() for loc, _ in parts}
         complete = all(sum(q for _, q in plan.get(k, ())) == n for k, n in needs.items())
         if len(used) > 1 or not complete:
-            plan = {}
+            plan, cancel = {}, {}
     picks: list[Pick] = []
     shipment_of: dict[str, str] = {}
     counter = len(order.reservations)
@@ -366,6 +393,14 @@ def allocate_lines(
                                           backorders=backorders, rule=str(name))]  # fmt: skip
     for reserve in reserves:
         events.append(_reserve_entry(ledger, reserve, position + len(events)))
+    if cancel:
+        lines = tuple(LineCancellation(LineId(k), n, n, 0) for k, n in cancel.items())
+        events.append(OrderCancelled(position=position + len(events), command=command,
+                                     order=order.order_id, lines=lines, released=(),
+                                     reason=f"cancelled by {name}"))  # fmt: skip
+    if answer.hold is not None and ROUTING_REVIEW not in order.holds:
+        events.append(OrderHeld(position=position + len(events), command=command,
+                                order=order.order_id, reason=ROUTING_REVIEW))  # fmt: skip
     return tuple(events)
 
 

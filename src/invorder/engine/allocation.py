@@ -3,12 +3,12 @@ priority taken from routing's waves."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
-from invorder.domain.fulfilment import AllocationRequest
+from invorder.domain.fulfilment import AllocationRequest, AllocatorAnswer
 from invorder.domain.order import (
     Order,
 )
@@ -52,8 +52,9 @@ class RoutingAllocator:
         """The rule's name, for the allocation record."""
         return str(getattr(self.rule, "name", getattr(self.rule, "__name__", "routing rule")))
 
-    def __call__(self, request: AllocationRequest) -> dict[str, Sequence[tuple[str, int]]]:
-        """Build the routing request, run the rule and read its plan."""
+    def __call__(self, request: AllocationRequest) -> AllocatorAnswer:
+        """Build the routing request, run the rule and read its plan (allocations, units
+        the backorder policy cancels, and its hold for review)."""
         locations = []
         for location, atp in request.supply.items():
             base = self.facts.get(location) or LocationFacts(location=location)
@@ -65,7 +66,11 @@ class RoutingAllocator:
             now=request.at,
         )
         plan = self.rule(routing)
-        return {
-            line.line_id: [(a.location, a.quantity) for a in line.allocations]
-            for line in plan.lines
-        }
+        return AllocatorAnswer(
+            allocations={
+                line.line_id: [(a.location, a.quantity) for a in line.allocations]
+                for line in plan.lines
+            },
+            cancelled={line.line_id: line.cancelled for line in plan.lines if line.cancelled},
+            hold=plan.hold_reason if plan.held else None,
+        )
