@@ -75,9 +75,16 @@ class OrderMachine(RuleBasedStateMachine):
 
     @rule(data=st.data())
     def allocate(self, data: st.DataObject) -> None:
-        if self.orders:
+        if not self.orders:
+            return
+        choice = data.draw(st.integers(0, 2))
+        if choice == 2:
+            self._run(iv.AllocateBackorders(key=self._key(), at=self.now))
+        else:
             order = data.draw(st.sampled_from(self.orders))
-            self._run(iv.AllocateOrder(key=self._key(), at=self.now, order=order))
+            self._run(
+                iv.AllocateOrder(key=self._key(), at=self.now, order=order, split=choice == 1)
+            )
 
     @rule(
         location=st.sampled_from(BINS), sku=st.sampled_from(["MUG", "TEE"]), units=st.integers(1, 4)
