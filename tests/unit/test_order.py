@@ -450,3 +450,19 @@ def test_a_rule_that_cancels_the_remainder_cancels_it() -> None:
     identities_hold(engine)
     replayed = invorder.Engine(invorder.MemoryEventStore(list(engine.events())))
     assert replayed.orders() == engine.orders()
+
+
+def test_capture_precedence_unknown_sku_before_a_taken_order_id() -> None:
+    engine = order_world()
+    engine.capture(capture())
+    before = state_of(engine)
+    with pytest.raises(UnknownSkuError):
+        engine.execute(capture(channel="amazon", minute=7, lines=(("1", "HAT", 1),)))
+    with pytest.raises(IllegalTransitionError) as caught:
+        engine.execute(capture(channel="walmart", minute=8))
+    assert caught.value.fields["state"] == "captured already"
+    engine.execute(CancelOrder(key="c", at=at(9), order="O-1"))
+    with pytest.raises(IllegalTransitionError) as held:
+        engine.execute(PlaceHold(key="h2", at=at(10), order="O-1", reason="fraud_review"))
+    assert held.value.fields["state"] == "cancelled"
+    assert state_of(engine)[0][0] == before[0][0] + 2

@@ -193,12 +193,12 @@ def decide_capture(ctx: Context, command: CaptureOrder, position: int) -> tuple[
                 raise OrderConflictError(command.channel, command.external_id, name, value,
                                          new[name])  # fmt: skip
         return ()
+    for item in command.lines:  # references before state rules (see the errors module)
+        if ctx.ledger.catalog.get(item.sku) is None:
+            raise UnknownSkuError(item.sku)
     if ctx.orders.get(command.order) is not None:
         raise IllegalTransitionError("order", command.order, "captured already", "capture",
                                      "order ids are unique across channels")  # fmt: skip
-    for item in command.lines:
-        if ctx.ledger.catalog.get(item.sku) is None:
-            raise UnknownSkuError(item.sku)
     events: list[Event] = [OrderCaptured(position=position, command=command, order=command.order)]
     if not command.initial_holds:
         order = new_order(command, position)
@@ -215,7 +215,8 @@ def decide_hold(ctx: Context, command: PlaceHold, position: int) -> tuple[Event,
     """Place a hold."""
     order = known_order(ctx.orders, command.order)
     if order.status in _CLOSED or command.reason in order.holds:
-        state = f"on hold for {command.reason}" if command.reason in order.holds else order.status
+        held = command.reason in order.holds
+        state = f"on hold for {command.reason}" if held else order.status.value
         raise IllegalTransitionError("order", order.order_id, state, f"hold ({command.reason})")
     return (OrderHeld(position=position, command=command, order=order.order_id,
                       reason=command.reason),)  # fmt: skip
