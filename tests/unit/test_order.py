@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import pytest
 
 import invorder
@@ -112,9 +113,13 @@ def test_repeated_capture_with_other_content_is_a_conflict_and_changes_nothing()
          CasePackError, "multiple of 6"),
         (lambda: capture(lines=(("1", "MUG", 6),), **wholesale(minimums={"MUG": 12})),
          CasePackError, "at least 12"),
-        (lambda: capture(**wholesale()) and capture(kind=OrderKind.DTC,
-                                                    wholesale=WholesaleTerms()),
+        (lambda: capture(kind=OrderKind.DTC, wholesale=WholesaleTerms()),
          invorder.ValidationError, "wholesale terms"),
+        (lambda: capture(kind=OrderKind.WHOLESALE), invorder.ValidationError, "wholesale terms"),
+        (lambda: capture(lines=(("1", "MUG", 1), ("1", "TEE", 1))), invorder.ValidationError,
+         "appears twice"),
+        (lambda: attrs.evolve(capture(), at=T0.replace(tzinfo=None)), NaiveDatetimeError,
+         "timezone-aware"),
     ],
 )  # fmt: skip
 def test_malformed_captures_are_refused_when_built(build: Any, error: type, text: str) -> None:
