@@ -392,6 +392,8 @@ def test_the_exceptions_query_names_each_reason() -> None:
         "LATE": (reason.SHIP_BY_AT_RISK,),
         "NONE": (reason.BACKORDERED, reason.CANNOT_ALLOCATE),
     }
+    wide = {e.order: e.reasons for e in engine.order_exceptions(at(59), at_risk=at(600) - at(0))}
+    assert wide["NONE"] == (reason.BACKORDERED, reason.SHIP_BY_AT_RISK, reason.CANNOT_ALLOCATE)
     later = {e.order: e for e in engine.order_exceptions(at(61))}
     assert later["LATE"].reasons == (reason.SHIP_BY_MISSED,)
     assert "missed" in later["LATE"].detail

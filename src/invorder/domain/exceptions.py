@@ -27,7 +27,7 @@ class ExceptionReason(enum.StrEnum):
     BACKORDERED = "backordered"
     """Some units wait for stock."""
     SHIP_BY_AT_RISK = "ship_by_at_risk"
-    """Not shipped, and the ship-by time is within :data:`AT_RISK_WINDOW`."""
+    """Not shipped, and the ship-by time is near (:data:`AT_RISK_WINDOW` by default)."""
     SHIP_BY_MISSED = "ship_by_missed"
     """Not shipped, and the ship-by time has passed."""
     SHORT_PICKED = "short_picked"
@@ -48,7 +48,7 @@ class OrderException:
     """The same in words."""
 
 
-def _reasons(order: Order, at: datetime) -> list[tuple[ExceptionReason, str]]:
+def _reasons(order: Order, at: datetime, window: timedelta) -> list[tuple[ExceptionReason, str]]:
     found: list[tuple[ExceptionReason, str]] = []
     status = order.status
     if order.holds:
@@ -61,7 +61,7 @@ def _reasons(order: Order, at: datetime) -> list[tuple[ExceptionReason, str]]:
     if ship_by is not None and open_units:
         if ship_by <= at:
             found.append((ExceptionReason.SHIP_BY_MISSED, f"ship-by {ship_by.isoformat()} missed"))
-        elif ship_by - at <= AT_RISK_WINDOW:
+        elif ship_by - at <= window:
             found.append(
                 (ExceptionReason.SHIP_BY_AT_RISK, f"ship-by {ship_by.isoformat()} at risk")
             )
@@ -75,13 +75,16 @@ def _reasons(order: Order, at: datetime) -> list[tuple[ExceptionReason, str]]:
     return found
 
 
-def order_exceptions(orders: OrderBook, at: datetime) -> list[OrderException]:
-    """Every order that needs a person at ``at``, in capture order."""
+def order_exceptions(
+    orders: OrderBook, at: datetime, at_risk: timedelta = AT_RISK_WINDOW
+) -> list[OrderException]:
+    """Every order that needs a person at ``at``, in capture order; an unshipped order is
+    at risk when its ship-by time is within ``at_risk``."""
     result = []
     for order in orders:
         if order.status in (OrderStatus.CANCELLED, OrderStatus.RETURNED):
             continue
-        found = _reasons(order, at)
+        found = _reasons(order, at, at_risk)
         if found:
             result.append(
                 OrderException(

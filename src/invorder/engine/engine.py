@@ -8,7 +8,7 @@ command carries its time.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import attrs
@@ -27,7 +27,7 @@ from invorder.domain.errors import (
     UnknownLocationError,
 )
 from invorder.domain.events import Event, LocationDefined, SkuDefined, StockPosted
-from invorder.domain.exceptions import OrderException, order_exceptions
+from invorder.domain.exceptions import AT_RISK_WINDOW, OrderException, order_exceptions
 from invorder.domain.ledger import HistoryLine, Ledger, Transfer
 from invorder.domain.location import Location, LocationId, is_within
 from invorder.domain.model import State, decide
@@ -577,10 +577,13 @@ class Engine:
         """One RMA (return), or ``None``."""
         return self._state.orders.rma(rma)
 
-    def order_exceptions(self, at: datetime) -> list[OrderException]:
-        """Orders that need a person at ``at``, each with its reasons."""
+    def order_exceptions(
+        self, at: datetime, at_risk: timedelta = AT_RISK_WINDOW
+    ) -> list[OrderException]:
+        """Orders that need a person at ``at``, each with its reasons (ship-by at risk when
+        it is within ``at_risk``)."""
         _checks.check_aware("at", at)
-        return order_exceptions(self._state.orders, at)
+        return order_exceptions(self._state.orders, at, at_risk)
 
 
 # --- orders (routing rule wiring and order queries) -------------------------------------------
