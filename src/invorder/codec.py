@@ -19,8 +19,12 @@ from invorder.domain import channel as _channel
 from invorder.domain import commands as _commands
 from invorder.domain import events as _events
 from invorder.domain import kit as _kit
+from invorder.domain import order as _order
+from invorder.domain import order_events as _order_events
 from invorder.domain import purchase as _purchase
 from invorder.domain import reservation as _reservation
+from invorder.domain import returns as _returns
+from invorder.domain import shipment as _shipment
 from invorder.domain import supplier as _supplier
 from invorder.domain.commands import Command
 from invorder.domain.errors import ValidationError
@@ -57,6 +61,19 @@ COMMAND_TYPES: dict[str, type[Command]] = {
         _supplier.DefineSupplier,
         _kit.AssembleKit,
         _kit.DisassembleKit,
+        _order.CaptureOrder,
+        _order.PlaceHold,
+        _order.ReleaseHold,
+        _order.AllocateOrder,
+        _order.AllocateBackorders,
+        _order.CancelOrder,
+        _order.CancelLines,
+        _shipment.StartPicking,
+        _shipment.RecordPick,
+        _shipment.PackShipment,
+        _shipment.ShipShipment,
+        _returns.OpenReturn,
+        _returns.ReceiveReturn,
     )
 }
 """Command classes by the name used in their dicts."""
@@ -72,6 +89,17 @@ EVENT_TYPES: dict[str, type[Any]] = {
         _purchase.PurchaseDrafted,
         _purchase.PurchaseEtaChanged,
         _supplier.SupplierDefined,
+        _order_events.OrderCaptured,
+        _order_events.OrderHeld,
+        _order_events.OrderHoldReleased,
+        _order_events.OrderAllocated,
+        _order_events.OrderCancelled,
+        _shipment.PickingStarted,
+        _shipment.PicksShort,
+        _shipment.ShipmentPacked,
+        _shipment.ShipmentShipped,
+        _returns.ReturnOpened,
+        _returns.ReturnReceived,
     )
 }
 """Event classes by the name used in their dicts."""

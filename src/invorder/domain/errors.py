@@ -447,3 +447,91 @@ class InconsistentSupplyError(ValidationError):
             first=first,
             second=second,
         )
+
+
+# --- orders (capture, cancellations, shipments, returns) ----------------------------------
+
+
+class EmptyOrderError(ValidationError):
+    """An order captured without any line."""
+
+    code = "empty_order"
+
+    def __init__(self, order: str) -> None:
+        super().__init__(
+            f"order {order!r} has no lines; capture it with at least one line", order=order
+        )
+
+
+class CasePackError(ValidationError):
+    """A wholesale line quantity that breaks the SKU's case pack or minimum quantity."""
+
+    code = "case_pack"
+
+    def __init__(self, line_id: str, sku: str, quantity: int, pack: int, rule: str) -> None:
+        if rule == "minimum":
+            hint = f"order at least {pack}"
+        else:
+            below, above = quantity - quantity % pack, quantity - quantity % pack + pack
+            hint = f"order a multiple of {pack} (e.g. {below or above} or {above})"
+        super().__init__(
+            f"line {line_id!r}: {quantity} of {sku!r} breaks the {rule} of {pack}; {hint}",
+            line_id=line_id,
+            sku=sku,
+            quantity=quantity,
+            pack=pack,
+            rule=rule,
+        )
+
+
+class OrderConflictError(IdempotencyConflictError):
+    """A capture for a (channel, external id) already taken in with other content."""
+
+    code = "order_conflict"
+
+    def __init__(self, channel: str, external_id: str, field: str, first: object, second: object):
+        InvorderError.__init__(
+            self,
+            f"order {external_id!r} of channel {channel!r} was captured with "
+            f"{field}={first!r}, now {second!r}; an order is captured once: change it with "
+            "holds, cancellations or returns",
+            key=f"{channel}/{external_id}",
+            channel=channel,
+            external_id=external_id,
+            field=field,
+            first=first,
+            second=second,
+        )
+
+
+class CancelShippedError(RejectedError):
+    """Cancelling units that have already shipped: that is a return."""
+
+    code = "cancel_shipped"
+
+    def __init__(self, order: str, line_id: str, requested: int, cancellable: int) -> None:
+        super().__init__(
+            f"cannot cancel {requested} unit(s) of line {line_id!r} of order {order!r}: only "
+            f"{cancellable} not shipped or cancelled yet; shipped units come back through a "
+            "return (OpenReturn)",
+            order=order,
+            line_id=line_id,
+            requested=requested,
+            cancellable=cancellable,
+        )
+
+
+class ReturnQuantityError(RejectedError):
+    """A return of more units than shipped minus already returned (or than expected)."""
+
+    code = "return_quantity"
+
+    def __init__(self, what: str, line_id: str, requested: int, allowed: int) -> None:
+        super().__init__(
+            f"cannot {what} {requested} unit(s) of line {line_id!r}: only {allowed} may be; "
+            "a return never exceeds what shipped and was not yet returned",
+            what=what,
+            line_id=line_id,
+            requested=requested,
+            allowed=allowed,
+        )

@@ -10,8 +10,9 @@ from __future__ import annotations
 import pickle
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import datetime
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
 
 import attrs
 
@@ -29,15 +30,24 @@ from invorder.domain.errors import (
     UnknownLocationError,
 )
 from invorder.domain.events import Event, LocationDefined, SkuDefined, StockPosted
+from invorder.domain.exceptions import AT_RISK_WINDOW, OrderException, order_exceptions
 from invorder.domain.ledger import HistoryLine, Ledger, Transfer
 from invorder.domain.location import Location, LocationId, is_within
 from invorder.domain.model import State, decide
+from invorder.domain.order import (
+    CaptureOrder,
+    Order,
+)
 from invorder.domain.purchase import PurchaseLineStatus, PurchaseOrder
 from invorder.domain.reservation import Reservation, ReservationsExpired
+from invorder.domain.returns import Return
+from invorder.domain.shipment import Shipment
 from invorder.domain.stock import PHYSICAL_BUCKETS, Account, Bucket
 from invorder.domain.supplier import Supplier
 from invorder.domain.valuation import Valuation, value_inventory
+from invorder.engine.allocation import RoutingAllocator, priority_of
 from invorder.ports import EventStore, SnapshotStore
+from invorder.routing import LocationFacts, RoutingRule
 
 Outcome = tuple[Event, ...]
 """What an accepted command produced: its events, in log order."""
@@ -75,8 +85,8 @@ class Engine:
     :meth:`snapshot` saves one; :meth:`verify` checks the projections against a replay.
     """
 
-    __slots__ = ("_first_position", "_ledger", "_max_attempts", "_position", "_rejections",
-                 "_retries", "_snapshots", "_state", "_store")  # fmt: skip
+    __slots__ = ("_first_position", "_ledger", "_max_attempts", "_policies", "_position",
+                 "_rejections", "_retries", "_snapshots", "_state", "_store")  # fmt: skip
 
     def __init__(
         self,
@@ -84,12 +94,18 @@ class Engine:
         *,
         snapshots: SnapshotStore | None = None,
         max_attempts: int = 5,
+        routing_rule: RoutingRule | None = None,
+        location_facts: Mapping[str, LocationFacts] | None = None,
+        backorder_priority: Callable[[Order], Any] | None = None,
     ) -> None:
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
         self._store = store
         self._snapshots = snapshots
         self._max_attempts = max_attempts
+        # Allocation policies are code, not state: never in the log nor in a snapshot, so
+        # they are installed again on every State the engine builds or restores.
+        self._policies = (routing_rule, location_facts, backorder_priority)
         self._rejections: dict[str, tuple[Command, InvorderError]] = {}
         self._retries = 0
         self._load()
@@ -247,6 +263,7 @@ class Engine:
         loaded = self._snapshots.load() if self._snapshots is not None else None
         if loaded is not None:
             self._restore(*loaded)
+        _install_order_policies(self._state, *self._policies)
         self._ledger = self._state.ledger
         self._catch_up()
 
@@ -686,6 +703,66 @@ class Engine:
         for sku in list(touched):
             touched.update(catalog.bundles_using(sku))
         return touched
+
+    # --- orders (queries of the order lifecycle) -----------------------------------------
+
+    def order(self, order: str) -> Order | None:
+        """One order (with derived statuses), or ``None``."""
+        return self._state.orders.get(order)
+
+    def order_by_external(self, channel: str, external_id: str) -> Order | None:
+        """The order a channel knows by ``external_id``, or ``None``."""
+        return self._state.orders.by_external(channel, external_id)
+
+    def orders(self) -> list[Order]:
+        """Every order, in capture order."""
+        return list(self._state.orders)
+
+    def capture(self, command: CaptureOrder) -> Order:
+        """Capture an order and return it; a repeat with the same content returns the order
+        first captured (and writes nothing)."""
+        self.execute(command)
+        order = self._state.orders.by_external(command.channel, command.external_id)
+        assert order is not None
+        return order
+
+    def shipment(self, shipment: str) -> Shipment | None:
+        """One shipment, or ``None``."""
+        return self._state.orders.shipment(shipment)
+
+    def shipments(self, order: str) -> list[Shipment]:
+        """The shipments of an order, in the order made."""
+        found = self._state.orders.get(order)
+        if found is None:
+            raise NotFoundError("order", order)
+        return self._state.orders.shipments_of(found)
+
+    def rma(self, rma: str) -> Return | None:
+        """One RMA (return), or ``None``."""
+        return self._state.orders.rma(rma)
+
+    def order_exceptions(
+        self, at: datetime, at_risk: timedelta = AT_RISK_WINDOW
+    ) -> list[OrderException]:
+        """Orders that need a person at ``at``, each with its reasons (ship-by at risk when
+        it is within ``at_risk``)."""
+        _checks.check_aware("at", at)
+        return order_exceptions(self._state.orders, at, at_risk)
+
+
+# --- orders (routing rule wiring and order queries) -------------------------------------------
+
+
+def _install_order_policies(
+    state: State,
+    rule: RoutingRule | None,
+    facts: Mapping[str, LocationFacts] | None,
+    priority: Callable[[Order], Any] | None,
+) -> None:
+    """Give the state the allocator and backorder priority (never part of the log)."""
+    if rule is not None:
+        state.allocator = RoutingAllocator(rule, dict(facts or {}))
+    state.priority = priority if priority is not None else priority_of
 
 
 class _KeyIndex:

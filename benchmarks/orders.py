@@ -1,0 +1,132 @@
+"""Orders benchmark: capture + allocate, pick/pack/ship, backorders filled by a receipt, and
+replay of the resulting log.
+
+Builds 5 warehouses x 20 bins with 200 SKUs, then measures through the engine on the
+in-memory store:
+
+* ``capture_allocate_per_s``: ``CaptureOrder`` commands (3 lines each, allocated at once by
+  the default rule) per second;
+* ``fulfil_shipments_per_s``: shipments taken through StartPicking + PackShipment +
+  ShipShipment per second (three commands each);
+* ``receipt_fills_backorders_ms``: one ``ReceiveStock`` that allocates the backorders of
+  ``--backorders`` waiting orders in priority order, and how many it filled;
+* ``replay_events_per_s``: events folded per second when a fresh engine replays the log.
+
+Usage: ``python benchmarks/orders.py [--orders N] [--backorders N]``. The last line printed
+is the benchmark JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import random
+import time
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import invorder as iv
+
+T = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+WAREHOUSES = ("EAST", "WEST", "CENTRAL", "NORTH", "SOUTH")
+KINDS = (iv.OrderKind.DTC, iv.OrderKind.MARKETPLACE)
+PRICE = iv.Money(Decimal("9.99"), "USD")
+
+
+def build(skus: int, rng: random.Random) -> iv.Engine:
+    """Bins in every warehouse, ``skus`` SKUs, stock spread over the bins."""
+    engine = iv.in_memory()
+    n = 0
+    for warehouse in WAREHOUSES:
+        for b in range(20):
+            n += 1
+            engine.execute(iv.DefineLocation(key=f"l{n}", at=T, location=f"{warehouse}/A/{b:02}"))
+    for s in range(skus):
+        engine.execute(iv.DefineSku(key=f"s{s}", at=T, sku=iv.Sku(f"SKU-{s:04}")))
+        for warehouse in WAREHOUSES:
+            engine.execute(iv.ReceiveStock(
+                key=f"r{s}-{warehouse}", at=T, sku=f"SKU-{s:04}", quantity=rng.randint(5, 40),
+                location=f"{warehouse}/A/{rng.randrange(20):02}",
+            ))  # fmt: skip
+    return engine
+
+
+def order(
+    n: int, rng: random.Random, skus: int, at: datetime, prefix: str = "O"
+) -> iv.CaptureOrder:
+    """A three-line order of random SKUs."""
+    chosen = rng.sample(range(skus), 3)
+    return iv.CaptureOrder(
+        key=f"cap-{prefix}{n}", at=at, order=f"{prefix}{n}", channel="shop",
+        external_id=f"{prefix}{n}", kind=KINDS[n % 2],
+        lines=[iv.LineItem(str(i), f"SKU-{s:04}", rng.randint(1, 3), PRICE)
+               for i, s in enumerate(chosen)],
+    )  # fmt: skip
+
+
+def main() -> None:
+    """Run the benchmark and print its figures."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--orders", type=int, default=3000)
+    parser.add_argument("--backorders", type=int, default=300)
+    parser.add_argument("--skus", type=int, default=200)
+    args = parser.parse_args()
+    rng = random.Random(7)
+    engine = build(args.skus, rng)
+    commands = [order(n, rng, args.skus, T + timedelta(seconds=n)) for n in range(args.orders)]
+    start = time.perf_counter()
+    for command in commands:
+        engine.execute(command)
+    capture_s = time.perf_counter() - start
+
+    shipments = [s.shipment for o in engine.orders()[: args.orders // 3]
+                 for s in engine.shipments(o.order_id) if s.units]  # fmt: skip
+    start = time.perf_counter()
+    for n, shipment in enumerate(shipments):
+        engine.execute(iv.StartPicking(key=f"sp{n}", at=T, shipment=shipment))
+        engine.execute(iv.PackShipment(key=f"pk{n}", at=T, shipment=shipment))
+        engine.execute(iv.ShipShipment(key=f"sh{n}", at=T, shipment=shipment, carrier="UPS"))
+    ship_s = time.perf_counter() - start
+
+    # One SKU sold out everywhere, then orders waiting on it, then one receipt.
+    hot = "SKU-HOT"
+    engine.execute(iv.DefineSku(key="hot", at=T, sku=iv.Sku(hot)))
+    for n in range(args.backorders):
+        engine.execute(iv.CaptureOrder(
+            key=f"cap-B{n}", at=T + timedelta(seconds=n), order=f"B{n}", channel="shop",
+            external_id=f"B{n}", kind=KINDS[n % 2], lines=[iv.LineItem("1", hot, 2, PRICE)],
+        ))  # fmt: skip
+    receipt = iv.ReceiveStock(key="hot-in", at=T + timedelta(days=1), sku=hot,
+                              location="EAST/A/00", quantity=args.backorders)  # fmt: skip
+    start = time.perf_counter()
+    outcome = engine.execute(receipt)
+    receipt_s = time.perf_counter() - start
+    filled = sum(1 for e in outcome if isinstance(e, iv.OrderAllocated))
+
+    events = list(engine.events())
+    start = time.perf_counter()
+    replayed = iv.Engine(iv.MemoryEventStore(events))
+    replay_s = time.perf_counter() - start
+    assert replayed.orders() == engine.orders()
+    assert engine.verify() == []
+
+    figures = {
+        "orders": args.orders,
+        "capture_allocate_per_s": round(args.orders / capture_s),
+        "shipments": len(shipments),
+        "fulfil_shipments_per_s": round(len(shipments) / ship_s),
+        "backorders_waiting": args.backorders,
+        "receipt_fills_backorders_ms": round(receipt_s * 1000, 1),
+        "receipt_filled_orders": filled,
+        "events": len(events),
+        "replay_events_per_s": round(len(events) / replay_s),
+    }
+    for name, value in figures.items():
+        print(f"{name}: {value}")
+    print(json.dumps({"benchmark": "orders", "python": platform.python_version(),
+                      "figures": figures}))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

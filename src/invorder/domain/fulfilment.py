@@ -1,0 +1,531 @@
+"""The order book projection and the decisions of the order lifecycle: capture, holds,
+allocation into reservations, cancellations, picking, packing and shipping.
+
+Allocation asks an :class:`Allocator` (the engine adapts a routing rule to it) which
+locations give which units, then reserves them bin by bin in bin-path order. The events
+record the reservations made, so replay never runs the allocator again. Reservation and
+shipment ids are derived from the order id and counters: ``ORDER/R1``, ``ORDER/S1``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+import attrs
+
+from invorder.domain.catalog import SkuId
+from invorder.domain.commands import Command
+from invorder.domain.errors import (
+    CancelShippedError,
+    IllegalTransitionError,
+    InvalidPlanError,
+    NotFoundError,
+    OrderConflictError,
+    UnknownSkuError,
+)
+from invorder.domain.events import Event, Operation, StockPosted
+from invorder.domain.location import LocationId, is_virtual
+from invorder.domain.order import (
+    AllocateBackorders,
+    AllocateOrder,
+    CancelLines,
+    CancelOrder,
+    CaptureOrder,
+    Order,
+    OrderLine,
+    OrderStatus,
+    PlaceHold,
+    ReleaseHold,
+    content_of,
+    new_order,
+)
+from invorder.domain.order_book import OrderBook
+from invorder.domain.order_events import (
+    LineBackorder,
+    LineCancellation,
+    OrderAllocated,
+    OrderCancelled,
+    OrderCaptured,
+    OrderHeld,
+    OrderHoldReleased,
+    Pick,
+)
+from invorder.domain.party import LineId, OrderKind
+from invorder.domain.reservation import (
+    ReleaseReservation,
+    ReserveStock,
+    decide_release,
+)
+from invorder.domain.shipment import (
+    ShipmentStatus,
+)
+from invorder.domain.stock import Account, Bucket, Movement
+
+if TYPE_CHECKING:
+    from invorder.domain.ledger import Ledger
+    from invorder.domain.purchase import Purchases
+    from invorder.domain.reservation import Reservations
+
+# --- the allocator port ----------------------------------------------------------------------
+
+
+@attrs.frozen
+class AllocationRequest:
+    """What an allocator sees: the order, the units each line still needs, and the units
+    each candidate location can give per SKU (summed over its bins)."""
+
+    order: Order
+    """The order."""
+    needs: tuple[tuple[LineId, SkuId, int], ...]
+    """(line, SKU, units) to allocate, in line order."""
+    supply: Mapping[LocationId, Mapping[SkuId, int]]
+    """Per candidate location (warehouse), units it can give per SKU."""
+    at: datetime
+    """The time of the command."""
+
+
+@attrs.frozen
+class AllocatorAnswer:
+    """An allocator's answer when it does more than choose locations."""
+
+    allocations: Mapping[str, Sequence[tuple[str, int]]]
+    """Per line, ``[(location, units), ...]``; the rest is backordered."""
+    cancelled: Mapping[str, int] = attrs.field(factory=dict)
+    """Per line, units of the rest to cancel instead of backordering."""
+    hold: str | None = None
+    """Set to hold the order for a person (the allocations are kept as a proposal)."""
+
+
+class Allocator(Protocol):
+    """Chooses locations for the units of an :class:`AllocationRequest`:
+    ``{line_id: [(location, units), ...]}`` (what it leaves out is backordered), or an
+    :class:`AllocatorAnswer` that also cancels units or holds the order."""
+
+    def __call__(
+        self, request: AllocationRequest, /
+    ) -> Mapping[str, Sequence[tuple[str, int]]] | AllocatorAnswer:
+        """Allocate."""
+        ...
+
+
+ROUTING_REVIEW = "routing_review"
+"""The hold an allocator's ``hold`` answer places."""
+
+
+def first_fit(request: AllocationRequest) -> dict[str, list[tuple[str, int]]]:
+    """The simple default: each line from the first location (by id) that can ship all of
+    it, else spilled over the locations in id order; the rest is backordered."""
+    left = {loc: dict(skus) for loc, skus in request.supply.items()}
+    result: dict[str, list[tuple[str, int]]] = {}
+    for line_id, sku, need in request.needs:
+        whole = next((loc for loc in sorted(left) if left[loc].get(sku, 0) >= need), None)
+        chosen: list[tuple[str, int]] = []
+        if whole is not None:
+            chosen.append((whole, need))
+            left[whole][sku] -= need
+        else:
+            for loc in sorted(left):
+                take = min(need, left[loc].get(sku, 0))
+                if take:
+                    chosen.append((loc, take))
+                    left[loc][sku] -= take
+                    need -= take
+        result[line_id] = chosen
+    return result
+
+
+_KIND_RANK = {OrderKind.MARKETPLACE: 0, OrderKind.DTC: 1, OrderKind.WHOLESALE: 2}
+_NEVER = datetime.max.replace(tzinfo=UTC)
+
+
+def backorder_priority(order: Order) -> tuple[Any, ...]:
+    """Default order of re-allocation: host priority (larger first), ship-by, shipping
+    speed, marketplace before DTC before wholesale, age, then order id."""
+    c = order.capture
+    return (-c.priority, c.ship_by or _NEVER, c.shipping_method.speed_rank, _KIND_RANK[c.kind],
+            c.at, c.order)  # fmt: skip
+
+
+# --- decisions -------------------------------------------------------------------------------
+
+
+@attrs.define
+class Context:
+    """What the order decisions read: every projection, the allocator and the priority."""
+
+    ledger: Ledger
+    """The stock ledger."""
+    reservations: Reservations
+    """Reservations."""
+    purchases: Purchases
+    """Purchase orders."""
+    orders: OrderBook
+    """Orders and shipments."""
+    channel_locations: Callable[[str], tuple[str, ...] | None]
+    """The locations feeding a channel (``None``: every warehouse)."""
+    allocator: Allocator = first_fit
+    """Chooses locations."""
+    priority: Callable[[Order], Any] = backorder_priority
+    """Sort key for re-allocating backorders (smaller first)."""
+
+
+def known_order(orders: OrderBook, order: str) -> Order:
+    """The order, or :class:`NotFoundError`."""
+    found = orders.get(order)
+    if found is None:
+        raise NotFoundError("order", order)
+    return found
+
+
+_CLOSED = (OrderStatus.SHIPPED, OrderStatus.RETURNED, OrderStatus.CANCELLED)
+
+
+def decide_capture(ctx: Context, command: CaptureOrder, position: int) -> tuple[Event, ...]:
+    """Capture: a no-op for a repeat with the same content; else validated and allocated
+    unless held."""
+    first = ctx.orders.by_external(command.channel, command.external_id)
+    if first is not None:
+        old, new = content_of(first.capture), content_of(command)
+        for name, value in old.items():
+            if new[name] != value:
+                raise OrderConflictError(command.channel, command.external_id, name, value,
+                                         new[name])  # fmt: skip
+        return ()
+    for item in command.lines:  # references before state rules (see the errors module)
+        if ctx.ledger.catalog.get(item.sku) is None:
+            raise UnknownSkuError(item.sku)
+    if ctx.orders.get(command.order) is not None:
+        raise IllegalTransitionError("order", command.order, "captured already", "capture",
+                                     "order ids are unique across channels")  # fmt: skip
+    events: list[Event] = [OrderCaptured(position=position, command=command, order=command.order)]
+    if not command.initial_holds:
+        order = new_order(command, position)
+        events.extend(allocate_lines(ctx, order, _needs(order), command, position + 1, {}))
+    return tuple(events)
+
+
+def _needs(order: Order, sku: str = "") -> dict[str, int]:
+    return {line.line_id: line.unallocated + line.backordered for line in order.lines
+            if line.unallocated + line.backordered and (not sku or line.sku == sku)}  # fmt: skip
+
+
+def decide_hold(ctx: Context, command: PlaceHold, position: int) -> tuple[Event, ...]:
+    """Place a hold."""
+    order = known_order(ctx.orders, command.order)
+    if order.status in _CLOSED or command.reason in order.holds:
+        held = command.reason in order.holds
+        state = f"on hold for {command.reason}" if held else order.status.value
+        raise IllegalTransitionError("order", order.order_id, state, f"hold ({command.reason})")
+    return (OrderHeld(position=position, command=command, order=order.order_id,
+                      reason=command.reason),)  # fmt: skip
+
+
+def decide_release_hold(ctx: Context, command: ReleaseHold, position: int) -> tuple[Event, ...]:
+    """Lift a hold; allocate when it was the last."""
+    order = known_order(ctx.orders, command.order)
+    if command.reason not in order.holds:
+        state = f"held for {', '.join(order.holds)}" if order.holds else "not on hold"
+        raise IllegalTransitionError("order", order.order_id, state,
+                                     f"release hold {command.reason!r}")  # fmt: skip
+    released = OrderHoldReleased(
+        position=position, command=command, order=order.order_id, reason=command.reason
+    )
+    events: list[Event] = [released]
+    rest = tuple(h for h in order.holds if h != command.reason)
+    needs = _needs(order)
+    if not rest and needs:
+        order = attrs.evolve(order, holds=rest)
+        events.extend(allocate_lines(ctx, order, needs, command, position + 1, {}))
+    return tuple(events)
+
+
+def decide_allocate(ctx: Context, command: AllocateOrder, position: int) -> tuple[Event, ...]:
+    """Allocate what the order still needs."""
+    order = known_order(ctx.orders, command.order)
+    if order.holds:
+        raise IllegalTransitionError("order", order.order_id,
+                                     f"on hold ({', '.join(order.holds)})", "allocate",
+                                     "release the holds first")  # fmt: skip
+    needs = _needs(order)
+    if not needs:
+        raise IllegalTransitionError("order", order.order_id, order.status.value, "allocate",
+                                     "no unit is waiting for allocation")  # fmt: skip
+    complete = order.ship_complete and not command.split
+    return allocate_lines(ctx, order, needs, command, position, {}, ship_complete=complete)
+
+
+def decide_backorders(
+    ctx: Context, command: AllocateBackorders, position: int
+) -> tuple[Event, ...]:
+    """Allocate backordered units of every order not on hold, in priority order."""
+    waiting = [o for o in ctx.orders if not o.holds and _needs(o, command.sku)]
+    taken: dict[tuple[str, str], int] = {}
+    events: list[Event] = []
+    for order in sorted(waiting, key=ctx.priority):
+        found = allocate_lines(ctx, order, _needs(order, command.sku), command,
+                          position + len(events), taken)  # fmt: skip
+        if any(type(e) is not OrderAllocated for e in found):
+            events.extend(found)
+    return tuple(events)
+
+
+def _warehouse_units(
+    ledger: Ledger, sku: str, warehouse: str, taken: dict[tuple[str, str], int]
+) -> int:
+    """Units of ``sku`` the bins of ``warehouse`` can give, after ``taken``."""
+    leaves = ledger.catalog.leaves(sku)
+    if len(leaves) == 1 and leaves[0][1] == 1:
+        # A stocked SKU: the roll-up is the sum over the bins (taken never exceeds a bin).
+        leaf = leaves[0][0]
+        prefix = warehouse + "/"
+        used = sum(n for (s, b), n in taken.items()
+                   if s == leaf and (b == warehouse or b.startswith(prefix)))  # fmt: skip
+        return max(0, ledger.rollup(leaf, warehouse) - used)
+    return sum(max(0, _bin_units(ledger, sku, b, taken)) for b in ledger.subtree(warehouse))
+
+
+def _bin_units(ledger: Ledger, sku: str, location: str, taken: dict[tuple[str, str], int]) -> int:
+    leaves = ledger.catalog.leaves(sku)
+    return min((ledger.balance(leaf, location) - taken.get((leaf, location), 0)) // per
+               for leaf, per in leaves)  # fmt: skip
+
+
+def _candidates(ctx: Context, order: Order) -> list[str]:
+    feeding = ctx.channel_locations(order.capture.channel)
+    if feeding is None:
+        return sorted(p for p in ctx.ledger.locations if "/" not in p and not is_virtual(p))
+    return sorted({p.split("/", 1)[0] for p in feeding})
+
+
+def allocate_lines(
+    ctx: Context,
+    order: Order,
+    needs: Mapping[str, int],
+    command: Command,
+    position: int,
+    taken: dict[tuple[str, str], int],
+    *,
+    ship_complete: bool | None = None,
+) -> tuple[Event, ...]:
+    """Plan ``needs`` with the allocator, then reserve bin by bin (``taken``: units already
+    reserved by earlier orders of the same command, per (leaf SKU, bin); ``ship_complete``:
+    the order's own setting unless given)."""
+    if ship_complete is None:
+        ship_complete = order.ship_complete
+    ledger = ctx.ledger
+    skus: dict[str, SkuId] = {line.line_id: line.sku for line in order.lines}
+    supply: dict[LocationId, dict[SkuId, int]] = {}
+    candidates = _candidates(ctx, order)
+    if ship_complete:
+        # Once part of it is allocated somewhere, the rest may only come from there.
+        live = {s.location for s in ctx.orders.shipments_of(order) if s.units}
+        if live:
+            candidates = [c for c in candidates if c in live]
+    for warehouse in candidates:
+        units = {
+            sku: _warehouse_units(ledger, sku, warehouse, taken)
+            for sku in sorted({skus[line] for line in needs})
+        }
+        supply[LocationId(warehouse)] = {SkuId(s): n for s, n in units.items() if n}
+    request = AllocationRequest(
+        order=order, needs=tuple((LineId(k), skus[k], n) for k, n in needs.items()),
+        supply=supply, at=command.at,
+    )  # fmt: skip
+    answer = ctx.allocator(request)
+    if not isinstance(answer, AllocatorAnswer):
+        answer = AllocatorAnswer(allocations=answer)
+    plan = {str(k): list(v) for k, v in answer.allocations.items()}
+    cancel = {str(k): n for k, n in answer.cancelled.items() if n}
+    for line_id, n in cancel.items():
+        done = sum(q for _, q in plan.get(line_id, ()))
+        if line_id not in needs or n < 0 or done + n > needs[line_id]:
+            raise InvalidPlanError(f"line {line_id!r}: cancels {n} beyond what it needs")
+    left = {loc: dict(units) for loc, units in supply.items()}
+    for line_id, parts in plan.items():
+        if line_id not in needs:
+            raise InvalidPlanError(f"the allocator answered for unknown line {line_id!r}")
+        if sum(n for _, n in parts) > needs[line_id]:
+            raise InvalidPlanError(f"line {line_id!r} allocated above what it needs")
+        for loc, n in parts:
+            have = left.get(LocationId(loc), {}).get(skus[line_id], 0)
+            if n <= 0 or n > have:
+                raise InvalidPlanError(f"{n} of {skus[line_id]!r} at {loc} (can give {have})")
+            left[LocationId(loc)][skus[line_id]] -= n
+    if ship_complete:
+        used = {loc for parts in plan.values() for loc, _ in parts}
+        complete = all(sum(q for _, q in plan.get(k, ())) == n for k, n in needs.items())
+        if len(used) > 1 or not complete:
+            plan, cancel = {}, {}
+    picks: list[Pick] = []
+    shipment_of: dict[str, str] = {}
+    counter = len(order.reservations)
+    reserves: list[ReserveStock] = []
+    for line_id in needs:
+        sku = skus[line_id]
+        for loc, n in plan.get(line_id, ()):
+            if loc not in shipment_of:
+                shipment_of[loc] = (
+                    f"{order.order_id}/S{len(order.shipments) + len(shipment_of) + 1}"
+                )
+            for b in ledger.subtree(loc):
+                if not n:
+                    break
+                take = min(n, _bin_units(ledger, sku, b, taken))
+                if take <= 0:
+                    continue
+                n -= take
+                counter += 1
+                rid = f"{order.order_id}/R{counter}"
+                for leaf, per in ledger.catalog.leaves(sku):
+                    taken[(leaf, b)] = taken.get((leaf, b), 0) + per * take
+                picks.append(Pick(shipment_of[loc], LineId(line_id), sku, rid, LocationId(b), take))
+                reserves.append(ReserveStock(key=command.key, at=command.at, reservation=rid,
+                                             sku=sku, location=b, quantity=take,
+                                             reference=f"{order.order_id}/{line_id}"))  # fmt: skip
+    got: dict[str, int] = {}
+    for p in picks:
+        got[p.line_id] = got.get(p.line_id, 0) + p.quantity
+    backorders = tuple(LineBackorder(LineId(k), n - got.get(k, 0)) for k, n in needs.items())
+    name = getattr(ctx.allocator, "name", getattr(ctx.allocator, "__name__", "allocator"))
+    events: list[Event] = [OrderAllocated(position=position, command=command,
+                                          order=order.order_id, picks=tuple(picks),
+                                          backorders=backorders, rule=str(name))]  # fmt: skip
+    for reserve in reserves:
+        events.append(_reserve_entry(ledger, reserve, position + len(events)))
+    if cancel:
+        lines = tuple(LineCancellation(LineId(k), n, n, 0) for k, n in cancel.items())
+        events.append(OrderCancelled(position=position + len(events), command=command,
+                                     order=order.order_id, lines=lines, released=(),
+                                     reason=f"cancelled by {name}"))  # fmt: skip
+    if answer.hold is not None and ROUTING_REVIEW not in order.holds:
+        events.append(OrderHeld(position=position + len(events), command=command,
+                                order=order.order_id, reason=ROUTING_REVIEW))  # fmt: skip
+    return tuple(events)
+
+
+def _reserve_entry(ledger: Ledger, command: ReserveStock, position: int) -> StockPosted:
+    # The units were counted bin by bin against the balances (and the arrivals of the same
+    # outcome), so the entry is built directly: ``decide_reserve`` would not see arrivals
+    # that are not folded yet.
+    available = Account(command.location, Bucket.AVAILABLE)
+    reserved = Account(command.location, Bucket.RESERVED)
+    movements = tuple(
+        Movement(sku=leaf, quantity=per * command.quantity, source=available,
+                 destination=reserved, reason="reserve", reference=command.reservation)
+        for leaf, per in ledger.catalog.leaves(command.sku)
+    )  # fmt: skip
+    return StockPosted(position=position, command=command, operation=Operation.RESERVE,
+                       movements=movements, reference=command.reservation)  # fmt: skip
+
+
+def reallocate_after(
+    ctx: Context, arrivals: tuple[Event, ...], command: Command, position: int
+) -> tuple[Event, ...]:
+    """After stock arrived (the ``arrivals`` events of ``command``, not folded yet),
+    allocate backordered units of orders not on hold, in priority order."""
+    taken: dict[tuple[str, str], int] = {}
+    arrived: set[str] = set()
+    for event in arrivals:
+        if type(event) is not StockPosted:
+            continue
+        assert isinstance(event, StockPosted)
+        for m in event.movements:
+            if m.destination.bucket is Bucket.AVAILABLE and not is_virtual(m.destination.location):
+                key = (m.sku, m.destination.location)
+                taken[key] = taken.get(key, 0) - m.quantity
+                arrived.add(m.sku)
+            if m.source.bucket is Bucket.AVAILABLE and not is_virtual(m.source.location):
+                key = (m.sku, m.source.location)
+                taken[key] = taken.get(key, 0) + m.quantity
+    if not arrived:
+        return ()
+    catalog = ctx.ledger.catalog
+    waiting = []
+    for order in ctx.orders.backordered():
+        if order.holds:
+            continue
+        needs: dict[str, int] = {
+            line.line_id: line.backordered for line in order.lines
+            if line.backordered and any(leaf in arrived for leaf, _ in catalog.leaves(line.sku))
+        }  # fmt: skip
+        if needs:
+            waiting.append((order, needs))
+    events: list[Event] = []
+    for order, needs in sorted(waiting, key=lambda pair: ctx.priority(pair[0])):
+        found = allocate_lines(ctx, order, needs, command, position + len(events), taken)
+        if any(type(e) is not OrderAllocated for e in found):
+            events.extend(found)
+    return tuple(events)
+
+
+def _cancellable(ctx: Context, order: Order, line: OrderLine) -> int:
+    return line.live - line.shipped
+
+
+def _cancel(
+    ctx: Context, order: Order, quantities: Mapping[str, int], command: Command, reason: str,
+    position: int,
+) -> tuple[Event, ...]:  # fmt: skip
+    cancellations: list[LineCancellation] = []
+    released: list[tuple[str, int]] = []
+    open_picks = [
+        p
+        for s in reversed(ctx.orders.shipments_of(order))
+        if s.status is not ShipmentStatus.SHIPPED
+        for p in s.picks
+        if p.quantity
+    ]
+    for line in order.lines:
+        q = quantities.get(line.line_id, 0)
+        if not q:
+            continue
+        rest = q - min(q, line.unallocated)
+        from_back = min(rest, line.backordered)
+        from_alloc = rest - from_back
+        cancellations.append(LineCancellation(line.line_id, q, from_back, from_alloc))
+        for p in open_picks:
+            if not from_alloc:
+                break
+            if p.line_id == line.line_id:
+                n = min(from_alloc, p.quantity)
+                released.append((p.reservation, n))
+                from_alloc -= n
+    events: list[Event] = [OrderCancelled(position=position, command=command,
+                                          order=order.order_id, lines=tuple(cancellations),
+                                          released=tuple(released), reason=reason)]  # fmt: skip
+    for rid, n in released:
+        release = ReleaseReservation(key=command.key, at=command.at, reservation=rid,
+                                     quantity=n, reason=reason or "cancelled")  # fmt: skip
+        events.append(decide_release(ctx.reservations, release, position + len(events)))
+    return tuple(events)
+
+
+def decide_cancel_order(ctx: Context, command: CancelOrder, position: int) -> tuple[Event, ...]:
+    """Cancel every unit not shipped."""
+    order = known_order(ctx.orders, command.order)
+    quantities: dict[str, int] = {
+        line.line_id: _cancellable(ctx, order, line) for line in order.lines
+    }
+    if not any(quantities.values()):
+        raise IllegalTransitionError(
+            "order", order.order_id, order.status.value, "cancel",
+            "shipped units come back through a return (OpenReturn)",
+        )  # fmt: skip
+    return _cancel(ctx, order, quantities, command, command.reason, position)
+
+
+def decide_cancel_lines(ctx: Context, command: CancelLines, position: int) -> tuple[Event, ...]:
+    """Cancel line quantities."""
+    order = known_order(ctx.orders, command.order)
+    quantities: dict[str, int] = {}
+    for lq in command.lines:
+        line = order.line(lq.line_id)
+        if line is None:
+            raise NotFoundError("order line", f"{order.order_id}/{lq.line_id}")
+        can = _cancellable(ctx, order, line)
+        if lq.quantity > can:
+            raise CancelShippedError(order.order_id, line.line_id, lq.quantity, can)
+        quantities[line.line_id] = lq.quantity
+    return _cancel(ctx, order, quantities, command, command.reason, position)

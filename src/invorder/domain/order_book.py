@@ -1,0 +1,265 @@
+"""The order book: every order, shipment and return, folded from the log."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import attrs
+
+from invorder.domain.events import Event
+from invorder.domain.location import LocationId
+from invorder.domain.money import Money
+from invorder.domain.order import (
+    CaptureOrder,
+    Order,
+    OrderLine,
+    new_order,
+)
+from invorder.domain.order_events import (
+    OrderAllocated,
+    OrderCancelled,
+    OrderCaptured,
+    OrderHeld,
+    OrderHoldReleased,
+)
+from invorder.domain.party import LineId
+from invorder.domain.returns import OpenReturn, ReceiveReturn, Return, ReturnOpened, ReturnReceived
+from invorder.domain.shipment import (
+    PickingStarted,
+    PicksShort,
+    Shipment,
+    ShipmentPacked,
+    ShipmentShipped,
+    ShipmentStatus,
+)
+
+# --- the projection --------------------------------------------------------------------------
+
+
+class OrderBook:
+    """Every order and shipment, folded from the log."""
+
+    __slots__ = ("_backordered", "_by_external", "_orders", "_returns", "_shipments")
+
+    def __init__(self) -> None:
+        self._orders: dict[str, Order] = {}
+        self._by_external: dict[tuple[str, str], str] = {}
+        self._shipments: dict[str, Shipment] = {}
+        self._returns: dict[str, Return] = {}
+        self._backordered: dict[str, None] = {}
+
+    def get(self, order: str) -> Order | None:
+        """One order, or ``None``."""
+        return self._orders.get(order)
+
+    def by_external(self, channel: str, external_id: str) -> Order | None:
+        """The order a channel knows by ``external_id``, or ``None``."""
+        order = self._by_external.get((channel, external_id))
+        return None if order is None else self._orders[order]
+
+    def __iter__(self) -> Iterator[Order]:
+        return iter(self._orders.values())
+
+    def differences(self, other: OrderBook) -> list[str]:
+        """How this projection differs from ``other`` (the same: ``[]``)."""
+        problems = []
+        for name, mine, theirs in (
+            ("orders", self._orders, other._orders),
+            ("shipments", self._shipments, other._shipments),
+            ("returns", self._returns, other._returns),
+            ("backorder index", self._backordered, other._backordered),
+        ):
+            if mine != theirs:
+                problems.append(f"{name} differ from the log")
+        return problems
+
+    def has_backorders(self) -> bool:
+        """True when some order has backordered units (a quick check before re-allocating)."""
+        return bool(self._backordered)
+
+    def backordered(self) -> list[Order]:
+        """Orders with backordered units (in no promised order; sort them by priority)."""
+        return [self._orders[o] for o in self._backordered]
+
+    def shipment(self, shipment: str) -> Shipment | None:
+        """One shipment, or ``None``."""
+        return self._shipments.get(shipment)
+
+    def shipments_of(self, order: Order) -> list[Shipment]:
+        """The order's shipments, in order made."""
+        return [self._shipments[s] for s in order.shipments]
+
+    def apply(self, event: Event) -> None:
+        """Fold one event (others are ignored)."""
+        handler = _FOLD.get(type(event))
+        if handler is not None:
+            handler(self, event)
+
+    def _set_lines(self, order: Order, lines: Iterable[OrderLine], **changes: Any) -> None:
+        updated = attrs.evolve(order, lines=tuple(lines), **changes)
+        self._orders[order.order_id] = updated
+        if any(line.backordered for line in updated.lines):
+            self._backordered[order.order_id] = None
+        else:
+            self._backordered.pop(order.order_id, None)
+
+    def _captured(self, event: OrderCaptured) -> None:
+        command = event.command
+        assert isinstance(command, CaptureOrder)
+        self._orders[command.order] = new_order(command, event.position)
+        self._by_external[(command.channel, command.external_id)] = command.order
+
+    def _held(self, event: OrderHeld) -> None:
+        order = self._orders[event.order]
+        self._orders[event.order] = attrs.evolve(order, holds=(*order.holds, event.reason))
+
+    def _released(self, event: OrderHoldReleased) -> None:
+        order = self._orders[event.order]
+        holds = tuple(h for h in order.holds if h != event.reason)
+        self._orders[event.order] = attrs.evolve(order, holds=holds)
+
+    def _allocated(self, event: OrderAllocated) -> None:
+        order = self._orders[event.order]
+        picked: dict[str, int] = {}
+        for pick in event.picks:
+            picked[pick.line_id] = picked.get(pick.line_id, 0) + pick.quantity
+        backorders = {b.line_id: b.backordered for b in event.backorders}
+        lines = [
+            attrs.evolve(line, allocated=line.allocated + picked.get(line.line_id, 0),
+                         backordered=backorders.get(line.line_id, line.backordered))
+            for line in order.lines
+        ]  # fmt: skip
+        shipments = list(order.shipments)
+        for pick in event.picks:
+            found = self._shipments.get(pick.shipment)
+            if found is None:
+                shipments.append(pick.shipment)
+                found = Shipment(shipment=pick.shipment, order=order.order_id,
+                                 location=LocationId(pick.location.split("/", 1)[0]))  # fmt: skip
+            self._shipments[pick.shipment] = attrs.evolve(found, picks=(*found.picks, pick))
+        reservations = (*order.reservations, *(p.reservation for p in event.picks))
+        self._set_lines(order, lines, reservations=reservations, shipments=tuple(shipments))
+
+    def _take_from_picks(self, taken: Iterable[tuple[str, int]], order: Order) -> None:
+        amounts = dict(taken)
+        for sid in order.shipments:
+            s = self._shipments[sid]
+            if not any(p.reservation in amounts for p in s.picks):
+                continue
+            picks = tuple(
+                attrs.evolve(p, quantity=p.quantity - amounts.get(p.reservation, 0))
+                for p in s.picks
+            )
+            status = s.status
+            if not any(p.quantity for p in picks) and status is not ShipmentStatus.SHIPPED:
+                status = ShipmentStatus.CANCELLED
+            self._shipments[sid] = attrs.evolve(s, picks=picks, status=status)
+
+    def _cancelled(self, event: OrderCancelled) -> None:
+        order = self._orders[event.order]
+        by_line = {c.line_id: c for c in event.lines}
+        lines = []
+        for line in order.lines:
+            c = by_line.get(line.line_id)
+            if c is not None:
+                line = attrs.evolve(line, cancelled=line.cancelled + c.quantity,
+                                    backordered=line.backordered - c.backordered,
+                                    allocated=line.allocated - c.allocated)  # fmt: skip
+            lines.append(line)
+        self._take_from_picks(event.released, order)
+        self._set_lines(self._orders[event.order], lines)
+
+    def _picking(self, event: PickingStarted) -> None:
+        s = self._shipments[event.shipment]
+        self._shipments[event.shipment] = attrs.evolve(s, status=ShipmentStatus.PICKING)
+
+    def _short(self, event: PicksShort) -> None:
+        order = self._orders[event.order]
+        s = self._shipments[event.shipment]
+        by_reservation = {p.reservation: p for p in s.picks}
+        lost: dict[str, int] = {}
+        for rid, missing in event.missing:
+            line_id = by_reservation[rid].line_id
+            lost[line_id] = lost.get(line_id, 0) + missing
+        self._take_from_picks(event.missing, order)
+        lines = [attrs.evolve(line, allocated=line.allocated - lost.get(line.line_id, 0))
+                 for line in order.lines]  # fmt: skip
+        short = order.short_picked + sum(lost.values())
+        self._set_lines(order, lines, short_picked=short)
+
+    def _packed(self, event: ShipmentPacked) -> None:
+        s = self._shipments[event.shipment]
+        self._shipments[event.shipment] = attrs.evolve(
+            s, status=ShipmentStatus.PACKED, packages=event.packages
+        )
+
+    def _shipped(self, event: ShipmentShipped) -> None:
+        s = self._shipments[event.shipment]
+        self._shipments[event.shipment] = attrs.evolve(
+            s, status=ShipmentStatus.SHIPPED, carrier=event.carrier, tracking=event.tracking,
+            shipped_at=event.at,
+        )  # fmt: skip
+        units: dict[str, int] = {}
+        for p in s.picks:
+            units[p.line_id] = units.get(p.line_id, 0) + p.quantity
+        order = self._orders[event.order]
+        lines = [attrs.evolve(line, shipped=line.shipped + units.get(line.line_id, 0))
+                 for line in order.lines]  # fmt: skip
+        self._set_lines(order, lines)
+
+    def _return_opened(self, event: ReturnOpened) -> None:
+        command = event.command
+        assert isinstance(command, OpenReturn)
+        order = self._orders[event.order]
+        expected = tuple((lq.line_id, lq.quantity) for lq in command.lines)
+        zero = Money(0, order.lines[0].unit_price.currency)
+        self._returns[event.rma] = Return(
+            rma=event.rma, order=event.order, expected=expected, refund=zero
+        )
+        self._orders[event.order] = attrs.evolve(order, returns=(*order.returns, event.rma))
+
+    def _return_received(self, event: ReturnReceived) -> None:
+        command = event.command
+        assert isinstance(command, ReceiveReturn)
+        rma = self._returns[event.rma]
+        units: dict[str, int] = {}
+        for part in command.lines:
+            units[part.line_id] = units.get(part.line_id, 0) + part.quantity
+        received = dict(rma.received)
+        for line_id, n in units.items():
+            received[LineId(line_id)] = received.get(LineId(line_id), 0) + n
+        self._returns[event.rma] = attrs.evolve(
+            rma, received=tuple(sorted(received.items())), refund=rma.refund + event.refund
+        )
+        order = self._orders[event.order]
+        lines = [attrs.evolve(line, returned=line.returned + units.get(line.line_id, 0))
+                 for line in order.lines]  # fmt: skip
+        self._set_lines(order, lines)
+
+    def rma(self, rma: str) -> Return | None:
+        """One RMA, or ``None``."""
+        return self._returns.get(rma)
+
+    def expected_back(self, order: Order, line_id: str) -> int:
+        """Units of a line expected on the order's RMAs and not received yet."""
+        total = 0
+        for rid in order.returns:
+            r = self._returns[rid]
+            total += r.expected_of(line_id) - r.received_of(line_id)
+        return total
+
+
+_FOLD: dict[type[Any], Callable[[OrderBook, Any], None]] = {
+    OrderCaptured: OrderBook._captured,
+    OrderHeld: OrderBook._held,
+    OrderHoldReleased: OrderBook._released,
+    OrderAllocated: OrderBook._allocated,
+    OrderCancelled: OrderBook._cancelled,
+    PickingStarted: OrderBook._picking,
+    PicksShort: OrderBook._short,
+    ShipmentPacked: OrderBook._packed,
+    ShipmentShipped: OrderBook._shipped,
+    ReturnOpened: OrderBook._return_opened,
+    ReturnReceived: OrderBook._return_received,
+}

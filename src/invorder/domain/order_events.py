@@ -1,0 +1,127 @@
+"""Order events: immutable facts about orders appended to the log (capture, holds,
+allocations, cancellations)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar
+
+import attrs
+
+from invorder.domain.catalog import SkuId
+from invorder.domain.commands import Command
+from invorder.domain.location import LocationId
+from invorder.domain.party import LineId, OrderId
+
+
+@attrs.frozen(kw_only=True)
+class OrderEvent:
+    """Fields every order or shipment event has."""
+
+    SCHEMA_VERSION: ClassVar[int] = 1
+    position: int
+    """Index of this event in the log."""
+    command: Command
+    """The command that produced it."""
+    order: OrderId
+    """The order concerned."""
+
+    @property
+    def key(self) -> str:
+        """Idempotency key of the command that produced it."""
+        return self.command.key
+
+    @property
+    def at(self) -> datetime:
+        """When the command said it happened."""
+        return self.command.at
+
+
+@attrs.frozen(kw_only=True)
+class OrderCaptured(OrderEvent):
+    """An order was taken in; its content is the :class:`CaptureOrder` command."""
+
+
+@attrs.frozen(kw_only=True)
+class OrderHeld(OrderEvent):
+    """A hold was placed."""
+
+    reason: str
+    """The hold."""
+
+
+@attrs.frozen(kw_only=True)
+class OrderHoldReleased(OrderEvent):
+    """A hold was lifted."""
+
+    reason: str
+    """The hold."""
+
+
+@attrs.frozen
+class Pick:
+    """Units of one line reserved at one bin for one shipment (a pick list row)."""
+
+    shipment: str
+    """The shipment."""
+    line_id: LineId
+    """The order line."""
+    sku: SkuId
+    """The SKU."""
+    reservation: str
+    """The reservation holding the units."""
+    location: LocationId
+    """The bin (exact location) they are picked from."""
+    quantity: int
+    """Units."""
+
+
+@attrs.frozen
+class LineBackorder:
+    """How many units of a line wait for stock after an allocation."""
+
+    line_id: LineId
+    """The line."""
+    backordered: int
+    """Units backordered now (replaces the line's previous figure)."""
+
+
+@attrs.frozen(kw_only=True)
+class OrderAllocated(OrderEvent):
+    """The routing rule's plan turned into reservations (the ``reserve`` entries follow).
+
+    Replay folds this record; it never runs the rule again.
+    """
+
+    picks: tuple[Pick, ...]
+    """What was reserved where, per new shipment."""
+    backorders: tuple[LineBackorder, ...]
+    """Per line allocated, the units left waiting."""
+    rule: str = ""
+    """The rule that planned it."""
+
+
+@attrs.frozen
+class LineCancellation:
+    """Units of one line cancelled, and where they were taken from."""
+
+    line_id: LineId
+    """The line."""
+    quantity: int
+    """Units cancelled."""
+    backordered: int
+    """Of them, units that were backordered."""
+    allocated: int
+    """Of them, units that were allocated (their reservations are released)."""
+
+
+@attrs.frozen(kw_only=True)
+class OrderCancelled(OrderEvent):
+    """Units were cancelled; the ``release`` entries follow for allocated ones."""
+
+    lines: tuple[LineCancellation, ...]
+    """Per line."""
+    released: tuple[tuple[str, int], ...]
+    """(reservation, units) released."""
+    reason: str
+    """Why."""

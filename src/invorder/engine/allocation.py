@@ -1,0 +1,76 @@
+"""Adapting a routing rule to the order book's allocator, and the default backorder
+priority taken from routing's waves."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from invorder.domain.fulfilment import AllocationRequest, AllocatorAnswer
+from invorder.domain.order import (
+    Order,
+)
+from invorder.routing import (
+    LocationFacts,
+    OrderView,
+    RequestLine,
+    RoutingRequest,
+    RoutingRule,
+    default_priority,
+)
+
+
+def order_view(order: Order) -> OrderView:
+    """The routing view of an order."""
+    c = order.capture
+    return OrderView(
+        order_id=c.order, channel=c.channel, kind=c.kind, placed_at=c.at, customer_id=c.customer,
+        ship_to=c.ship_to, shipping_method=c.shipping_method, ship_by=c.ship_by,
+        priority=c.priority, value=order.total, ship_complete=order.ship_complete,
+    )  # fmt: skip
+
+
+def priority_of(order: Order) -> tuple[Any, ...]:
+    """:func:`invorder.routing.default_priority` of the order's routing view."""
+    return default_priority(order_view(order))
+
+
+@attrs.frozen
+class RoutingAllocator:
+    """Runs a routing rule for an allocation: candidate locations carry the host's facts
+    (coordinates, capacity, cutoffs, ...) from ``facts`` with the ATP the ledger gives."""
+
+    rule: RoutingRule
+    """The rule."""
+    facts: Mapping[str, LocationFacts] = attrs.field(factory=dict)
+    """Host facts per location; a location without facts gets ATP only."""
+
+    @property
+    def name(self) -> str:
+        """The rule's name, for the allocation record."""
+        return str(getattr(self.rule, "name", getattr(self.rule, "__name__", "routing rule")))
+
+    def __call__(self, request: AllocationRequest) -> AllocatorAnswer:
+        """Build the routing request, run the rule and read its plan (allocations, units
+        the backorder policy cancels, and its hold for review)."""
+        locations = []
+        for location, atp in request.supply.items():
+            base = self.facts.get(location) or LocationFacts(location=location)
+            locations.append(attrs.evolve(base, atp={str(k): v for k, v in atp.items()}))
+        routing = RoutingRequest(
+            order=order_view(request.order),
+            lines=[RequestLine(line_id, sku, need) for line_id, sku, need in request.needs],
+            locations=locations,
+            now=request.at,
+        )
+        plan = self.rule(routing)
+        return AllocatorAnswer(
+            allocations={
+                line.line_id: [(a.location, a.quantity) for a in line.allocations]
+                for line in plan.lines
+            },
+            cancelled={line.line_id: line.cancelled for line in plan.lines if line.cancelled},
+            hold=plan.hold_reason if plan.held else None,
+        )

@@ -1,0 +1,51 @@
+"""The order modules' surface: layering (the domain imports no routing or engine),
+docstrings, and the engine's idempotency for order commands."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import invorder
+from tests.order_world import capture, order_world
+from tests.unit.test_order import state_of
+from tests.world import at
+
+DOMAIN = Path(invorder.__file__).parent / "domain"
+ORDER_MODULES = ("order", "order_events", "order_book", "fulfilment", "picking", "shipment",
+                 "returns", "returning", "exceptions")  # fmt: skip
+
+
+@pytest.mark.parametrize("name", ORDER_MODULES)
+def test_order_modules_import_only_the_domain_and_have_docstrings(name: str) -> None:
+    tree = ast.parse((DOMAIN / f"{name}.py").read_text())
+    assert ast.get_docstring(tree)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("invorder"):
+            assert node.module.startswith("invorder.domain"), f"{name} imports {node.module}"
+
+
+def test_a_repeated_order_command_returns_its_first_outcome() -> None:
+    engine = order_world()
+    first = engine.execute(capture(lines=(("1", "MUG", 3),)))
+    assert engine.execute(capture(lines=(("1", "MUG", 3),))) == first
+    hold = invorder.PlaceHold(key="h", at=at(6), order="O-1", reason="fraud_review")
+    held = engine.execute(hold)
+    assert engine.execute(hold) == held
+    before = state_of(engine)
+    with pytest.raises(invorder.IdempotencyConflictError) as caught:
+        engine.execute(invorder.PlaceHold(key="h", at=at(6), order="O-1", reason="other"))
+    assert caught.value.fields["field"] == "reason"
+    assert state_of(engine) == before
+
+
+def test_a_rejected_order_command_is_rejected_again_with_the_same_error() -> None:
+    engine = order_world()
+    command = invorder.AllocateOrder(key="a", at=at(6), order="O-404")
+    with pytest.raises(invorder.NotFoundError) as first:
+        engine.execute(command)
+    with pytest.raises(invorder.NotFoundError) as second:
+        engine.execute(command)
+    assert first.value == second.value
