@@ -77,6 +77,24 @@ def test_start_up_from_a_snapshot_reads_only_the_tail() -> None:
     assert restarted.verify() == []
 
 
+def test_a_snapshot_holds_projections_and_the_engine_installs_its_policies_again() -> None:
+    # Allocation policies are host code (here a lambda, which pickle cannot store): they
+    # are never in a snapshot, and every State the engine builds or restores gets them.
+    def priority(order: invorder.Order) -> int:
+        return 0
+
+    store, snapshots = MemoryEventStore(), MemorySnapshotStore()
+    engine = stocked(store, snapshots=snapshots, backorder_priority=lambda order: 1)
+    engine.snapshot()
+    restarted = Engine(store, snapshots=snapshots, backorder_priority=priority)
+    assert restarted.position == engine.position
+    assert restarted._state.priority is priority
+    assert restarted.verify() == []
+    plain = Engine(store, snapshots=snapshots)
+    assert plain._state.priority is not priority
+    assert plain.verify() == []
+
+
 @pytest.mark.parametrize(
     "snapshot",
     [
