@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import attrs
@@ -120,38 +121,50 @@ def _key(value: ScoreValue | None, higher_is_better: bool) -> tuple[int, ScoreVa
     return (0, -value if higher_is_better else value)
 
 
-def _scored(
-    request: RoutingRequest, candidates: Sequence[LocationFacts], criteria: Sequence[Criterion]
-) -> list[tuple[LocationFacts, tuple[CriterionScore, ...]]]:
-    out = []
-    for facts in candidates:
-        scores = tuple(
-            CriterionScore(
-                criterion=c.name, value=c(request, facts), higher_is_better=c.higher_is_better
-            )
-            for c in criteria
-        )
-        out.append((facts, scores))
-    return out
+_Row = tuple[Any, LocationId, LocationFacts, Any]
+"""(sort key, location id, facts, raw score data): rows sort by key, then location id."""
 
 
-def _finish(
-    ordered: list[tuple[Any, LocationFacts, tuple[CriterionScore, ...]]], what: str
-) -> tuple[RankedLocation, ...]:
-    result = []
-    for index, (key, facts, scores) in enumerate(ordered):
+def _row_order(row: _Row) -> tuple[Any, LocationId]:
+    return (row[0], row[1])
+
+
+class _Ranking:
+    """The sorted rows of one ranking; builds each location's scores and tie-break only
+    when its :class:`RankedLocation` is asked for them."""
+
+    __slots__ = ("_rows", "_what", "_scores")
+
+    def __init__(
+        self,
+        rows: list[_Row],
+        what: Callable[[], str],
+        scores: Callable[[Any], tuple[CriterionScore, ...]],
+    ) -> None:
+        self._rows = rows
+        self._what = what
+        self._scores = scores
+
+    def details(self, index: int) -> dict[str, Any]:
+        rows = self._rows
+        key, location, _, data = rows[index]
         tied = [
-            other.location
-            for other_key, other, _ in ordered[max(index - 1, 0) : index + 2]
-            if other_key == key and other.location != facts.location
+            other
+            for other_key, other, _, _ in rows[max(index - 1, 0) : index + 2]
+            if other_key == key and other != location
         ]
         tie_break = None
         if tied:
-            tie_break = f"tied with {', '.join(tied)} on {what}; ordered by location id"
-        result.append(
-            RankedLocation(facts=facts, rank=index + 1, scores=scores, tie_break=tie_break)
+            tie_break = f"tied with {', '.join(tied)} on {self._what()}; ordered by location id"
+        return {"scores": self._scores(data), "tie_break": tie_break}
+
+    def ranked(self) -> tuple[RankedLocation, ...]:
+        deferred = RankedLocation._deferred
+        details = self.details
+        return tuple(
+            deferred(partial(details, index), facts=row[2], rank=index + 1)
+            for index, row in enumerate(self._rows)
         )
-    return tuple(result)
 
 
 @attrs.frozen
@@ -169,13 +182,25 @@ class InTurn:
         self, request: RoutingRequest, candidates: Sequence[LocationFacts]
     ) -> tuple[RankedLocation, ...]:
         """Ranked, best first."""
-        rows = []
-        for facts, scores in _scored(request, candidates, self.criteria):
-            key = tuple(_key(s.value, s.higher_is_better) for s in scores)
-            rows.append((key, facts, scores))
-        rows.sort(key=lambda row: (row[0], row[1].location))
-        what = ", ".join(c.name for c in self.criteria) or "no criteria"
-        return _finish(rows, what)
+        criteria = self.criteria
+        directions = [c.higher_is_better for c in criteria]
+        rows: list[_Row] = []
+        for facts in candidates:
+            values = tuple([c(request, facts) for c in criteria])
+            key = tuple([_key(v, up) for v, up in zip(values, directions, strict=True)])
+            rows.append((key, facts.location, facts, values))
+        rows.sort(key=_row_order)
+
+        def what() -> str:
+            return ", ".join(c.name for c in criteria) or "no criteria"
+
+        def scores(values: tuple[ScoreValue | None, ...]) -> tuple[CriterionScore, ...]:
+            return tuple(
+                CriterionScore(criterion=c.name, value=v, higher_is_better=c.higher_is_better)
+                for c, v in zip(criteria, values, strict=True)
+            )
+
+        return _Ranking(rows, what, scores).ranked()
 
 
 @attrs.frozen
@@ -196,36 +221,58 @@ class Weighted:
     ) -> tuple[RankedLocation, ...]:
         """Ranked, best first."""
         criteria = [c for c, _ in self.criteria]
-        scored = _scored(request, candidates, criteria)
+        weights = [w for _, w in self.criteria]
+        factors = [float(w) for w in weights]
+        directions = [c.higher_is_better for c in criteria]
+        table = [(facts, tuple([c(request, facts) for c in criteria])) for facts in candidates]
         bounds = []
         for index in range(len(criteria)):
-            known = [float(v) for _, s in scored if (v := s[index].value) is not None]
+            known = [float(v) for _, values in table if (v := values[index]) is not None]
             bounds.append((min(known), max(known)) if known else None)
-        total_weight = float(sum(w for _, w in self.criteria))
-        rows = []
-        for facts, scores in scored:
+        total_weight = float(sum(weights))
+        rows: list[_Row] = []
+        for facts, values in table:
             combined = 0.0
-            new_scores = []
-            for index, score in enumerate(scores):
-                weight = self.criteria[index][1]
-                normalised = _normalise(score, bounds[index])
-                combined += float(weight) * normalised
-                new_scores.append(attrs.evolve(score, normalised=normalised, weight=weight))
+            shares = []
+            for index, value in enumerate(values):
+                normalised = _normalise(value, directions[index], bounds[index])
+                combined += factors[index] * normalised
+                shares.append(normalised)
             total = round(combined / total_weight, 9)
-            new_scores.append(CriterionScore("weighted", total, higher_is_better=True))
-            rows.append((-total, facts, tuple(new_scores)))
-        rows.sort(key=lambda row: (row[0], row[1].location))
-        return _finish(rows, "the weighted score")
+            rows.append((-total, facts.location, facts, (values, shares, total)))
+        rows.sort(key=_row_order)
+
+        def what() -> str:
+            return "the weighted score"
+
+        def scores(data: Any) -> tuple[CriterionScore, ...]:
+            values, shares, total = data
+            out = [
+                CriterionScore(
+                    criterion=c.name,
+                    value=values[index],
+                    higher_is_better=c.higher_is_better,
+                    normalised=shares[index],
+                    weight=weights[index],
+                )
+                for index, c in enumerate(criteria)
+            ]
+            out.append(CriterionScore("weighted", total, higher_is_better=True))
+            return tuple(out)
+
+        return _Ranking(rows, what, scores).ranked()
 
 
-def _normalise(score: CriterionScore, bound: tuple[float, float] | None) -> float:
-    if score.value is None or bound is None:
+def _normalise(
+    value: ScoreValue | None, higher_is_better: bool, bound: tuple[float, float] | None
+) -> float:
+    if value is None or bound is None:
         return 0.0
     low, high = bound
     if high == low:
         return 1.0
-    share = (float(score.value) - low) / (high - low)
-    return round(share if score.higher_is_better else 1.0 - share, 9)
+    share = (float(value) - low) / (high - low)
+    return round(share if higher_is_better else 1.0 - share, 9)
 
 
 def _criterion(value: Any) -> Criterion:

@@ -11,6 +11,7 @@ import attrs
 from invorder.domain.catalog import SkuId
 from invorder.domain.location import LocationId
 from invorder.domain.party import LineId
+from invorder.routing._frozen import Deferred
 from invorder.routing.explain import CriterionScore, ScoreValue
 from invorder.routing.plan import Allocation, AllocationPlan, LineAllocation
 from invorder.routing.request import LocationFacts, RoutingRequest
@@ -64,8 +65,8 @@ class Criterion(Protocol):
         ...
 
 
-@attrs.frozen
-class RankedLocation:
+@attrs.frozen(slots=False)
+class RankedLocation(Deferred):
     """A candidate after ranking: its facts, 1-based rank, scores and any tie-break."""
 
     facts: LocationFacts
@@ -111,7 +112,7 @@ class Budget:
         self._atp: dict[LocationId, dict[SkuId, int]] = {}
         self._capacity: dict[LocationId, int | None] = {}
         for facts in locations:
-            self._atp[facts.location] = dict(facts.atp)
+            self._atp[facts.location] = dict(facts.atp.items())
             self._capacity[facts.location] = facts.capacity_left
 
     def copy(self, only: Iterable[LocationId] | None = None) -> Budget:

@@ -21,7 +21,7 @@ from invorder.domain.catalog import SkuId
 from invorder.domain.errors import InvalidRoutingRuleError
 from invorder.domain.location import LocationId
 from invorder.domain.party import LineId
-from invorder.routing.plan import Allocation
+from invorder.routing.plan import Allocation, _trusted_allocation
 from invorder.routing.request import RoutingRequest
 from invorder.routing.rule import Budget, RankedLocation, SplitOutcome, SplitPolicy
 
@@ -39,7 +39,7 @@ def _fill(
                 break
             taken = budget.take(entry.location, line.sku, need)
             if taken:
-                chosen.append(Allocation(location=entry.location, quantity=taken))
+                chosen.append(_trusted_allocation(entry.location, taken))
                 units[entry.location] = units.get(entry.location, 0) + taken
                 need -= taken
         allocations[line.line_id] = tuple(chosen)
