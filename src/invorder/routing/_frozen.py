@@ -92,9 +92,7 @@ class Deferred:
     """
 
     @classmethod
-    def _deferred(
-        cls: type[D], build: Callable[[], Mapping[str, Any]], /, **ready: Any
-    ) -> D:
+    def _deferred(cls: type[D], build: Callable[[], Mapping[str, Any]], /, **ready: Any) -> D:
         """An instance with the ``ready`` fields set and the rest filled by ``build()``."""
         instance = object.__new__(cls)
         state = instance.__dict__

@@ -90,7 +90,11 @@ class Pipeline:
             if trusted:
                 lines.append(
                     _trusted_line(
-                        line.line_id, line.sku, line.quantity, allocations, line.quantity - allocated
+                        line.line_id,
+                        line.sku,
+                        line.quantity,
+                        allocations,
+                        line.quantity - allocated,
                     )
                 )
             else:

@@ -54,7 +54,7 @@ class Nearest:
 
 def _coverable_units(request: RoutingRequest, location: LocationFacts) -> int:
     units = 0
-    for sku, wanted in request.demand().items():
+    for sku, wanted in request._demand().items():
         units += min(wanted, location.atp_of(sku))
     return units
 
@@ -133,7 +133,7 @@ class _Ranking:
     """The sorted rows of one ranking; builds each location's scores and tie-break only
     when its :class:`RankedLocation` is asked for them."""
 
-    __slots__ = ("_rows", "_what", "_scores")
+    __slots__ = ("_rows", "_scores", "_what")
 
     def __init__(
         self,

@@ -69,7 +69,7 @@ class SpillOver:
 
 
 def _covers(request: RoutingRequest, entries: Sequence[RankedLocation], budget: Budget) -> bool:
-    for sku, need in request.demand().items():
+    for sku, need in request._demand().items():
         if sum(budget.available(entry.location, sku) for entry in entries) < need:
             return False
     trial = budget.copy(only=[entry.location for entry in entries])
@@ -184,7 +184,7 @@ class MinimiseShipments:
         chosen = greedy
         notes: list[str] = []
         if _covers(request, greedy, budget):
-            demand = list(request.demand().items())
+            demand = list(request._demand().items())
             have = {
                 e.location: tuple(budget.available(e.location, sku) for sku, _ in demand)
                 for e in useful
