@@ -79,7 +79,8 @@ def frozen_sorted(value: Mapping[Any, Any]) -> FrozenMap[Any, Any]:
     return FrozenMap(dict(sorted(value.items())))
 
 
-_PENDING = "_pending_fields"
+PENDING = "_pending_fields"
+"""The instance-dict key of a :class:`Deferred` value's pending builder."""
 
 
 class Deferred:
@@ -97,19 +98,19 @@ class Deferred:
         instance = object.__new__(cls)
         state = instance.__dict__
         state.update(ready)
-        state[_PENDING] = build
+        state[PENDING] = build
         return instance
 
     def _resolve(self) -> None:
         state = self.__dict__
-        build = state.get(_PENDING)
+        build = state.get(PENDING)
         if build is not None:
             state.update(build())
-            del state[_PENDING]
+            del state[PENDING]
 
     @property
     def _is_pending(self) -> bool:
-        return _PENDING in self.__dict__
+        return PENDING in self.__dict__
 
     def __getstate__(self) -> dict[str, Any]:
         self._resolve()
@@ -121,7 +122,7 @@ class Deferred:
             if name.startswith("__"):
                 raise AttributeError(name)
             state = self.__dict__
-            if _PENDING in state:
+            if PENDING in state:
                 self._resolve()
                 if name in state:
                     return state[name]

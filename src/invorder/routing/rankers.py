@@ -12,6 +12,7 @@ import attrs
 
 from invorder.domain.errors import InvalidRoutingRuleError
 from invorder.domain.location import LocationId
+from invorder.routing._frozen import PENDING
 from invorder.routing.explain import CriterionScore, ScoreValue
 from invorder.routing.request import LocationFacts, RoutingRequest
 from invorder.routing.rule import Criterion, RankedLocation
@@ -54,8 +55,10 @@ class Nearest:
 
 def _coverable_units(request: RoutingRequest, location: LocationFacts) -> int:
     units = 0
+    atp = location.atp
     for sku, wanted in request._demand().items():
-        units += min(wanted, location.atp_of(sku))
+        have = atp.get(sku, 0)
+        units += wanted if wanted < have else have
     return units
 
 
@@ -159,12 +162,17 @@ class _Ranking:
         return {"scores": self._scores(data), "tie_break": tie_break}
 
     def ranked(self) -> tuple[RankedLocation, ...]:
-        deferred = RankedLocation._deferred
+        new = object.__new__
         details = self.details
-        return tuple(
-            deferred(partial(details, index), facts=row[2], rank=index + 1)
-            for index, row in enumerate(self._rows)
-        )
+        out = []
+        for index, row in enumerate(self._rows):
+            entry = new(RankedLocation)
+            state = entry.__dict__
+            state["facts"] = row[2]
+            state["rank"] = index + 1
+            state[PENDING] = partial(details, index)
+            out.append(entry)
+        return tuple(out)
 
 
 @attrs.frozen
@@ -222,22 +230,32 @@ class Weighted:
         """Ranked, best first."""
         criteria = [c for c, _ in self.criteria]
         weights = [w for _, w in self.criteria]
-        factors = [float(w) for w in weights]
-        directions = [c.higher_is_better for c in criteria]
-        table = [(facts, tuple([c(request, facts) for c in criteria])) for facts in candidates]
-        bounds = []
-        for index in range(len(criteria)):
-            known = [float(v) for _, values in table if (v := values[index]) is not None]
-            bounds.append((min(known), max(known)) if known else None)
+        table = []
+        for facts in candidates:
+            values = tuple([c(request, facts) for c in criteria])
+            table.append((facts, values, [None if v is None else float(v) for v in values]))
+        specs = []
+        for index, c in enumerate(criteria):
+            known = [f for _, _, floats in table if (f := floats[index]) is not None]
+            low = min(known) if known else 0.0
+            high = max(known) if known else 0.0
+            specs.append((bool(known), low, high, c.higher_is_better, float(weights[index])))
         total_weight = float(sum(weights))
         rows: list[_Row] = []
-        for facts, values in table:
+        for facts, values, floats in table:
             combined = 0.0
             shares = []
-            for index, value in enumerate(values):
-                normalised = _normalise(value, directions[index], bounds[index])
-                combined += factors[index] * normalised
-                shares.append(normalised)
+            for (known_any, low, high, up, factor), f in zip(specs, floats, strict=True):
+                # the scaling of _normalise, inlined (same float operations)
+                if f is None or not known_any:
+                    share = 0.0
+                elif high == low:
+                    share = 1.0
+                else:
+                    part = (f - low) / (high - low)
+                    share = round(part if up else 1.0 - part, 9)
+                combined += factor * share
+                shares.append(share)
             total = round(combined / total_weight, 9)
             rows.append((-total, facts.location, facts, (values, shares, total)))
         rows.sort(key=_row_order)

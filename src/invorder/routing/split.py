@@ -13,6 +13,7 @@ cover checks of O(lines) each, whatever the number of lines or locations.
 from __future__ import annotations
 
 import itertools
+import operator
 from collections.abc import Sequence
 
 import attrs
@@ -195,15 +196,19 @@ class MinimiseShipments:
             )
             examined = 0
             found = None
+            vectors = [have[e.location] for e in useful]
+            needs = [need for _, need in demand]
             for size in range(max(low, 1), len(greedy)):
-                for subset in itertools.combinations(useful, size):
+                for subset, held in zip(
+                    itertools.combinations(useful, size),
+                    itertools.combinations(vectors, size),
+                    strict=True,
+                ):
                     examined += 1
                     if examined > self.exact_budget:
                         break
-                    enough = all(
-                        sum(have[e.location][j] for e in subset) >= need
-                        for j, (_, need) in enumerate(demand)
-                    )
+                    # per SKU in demand order: do the subset's holdings reach the need?
+                    enough = all(map(operator.ge, map(sum, zip(*held, strict=True)), needs))
                     if enough and _covers(request, subset, budget):
                         found = list(subset)
                         break
