@@ -118,6 +118,11 @@ class ShipComplete:
         )
 
 
+def _requested_units(request: RoutingRequest) -> int:
+    """Units requested over all lines."""
+    return sum(line.quantity for line in request.lines)
+
+
 def _fewest_holders(quantities: list[int], need: int) -> int:
     """How many locations at least are needed for ``need`` units (largest holders first)."""
     total = 0
@@ -170,11 +175,35 @@ class MinimiseShipments:
                 if gain and (best is None or key < best):
                     best, pick = key, entry
             if pick is None:
+                # No location adds units on its own terms; one may still help by taking a
+                # SKU off a capacity-bound location (refill in rank order to see).
+                pick = self._unblock(request, chosen, left, budget, remaining)
+            if pick is None:
                 break
             chosen.append(pick)
             left.remove(pick)
             chosen.sort(key=lambda entry: entry.rank)
         return chosen
+
+    @staticmethod
+    def _unblock(
+        request: RoutingRequest,
+        chosen: list[RankedLocation],
+        left: list[RankedLocation],
+        budget: Budget,
+        remaining: dict[SkuId, int],
+    ) -> RankedLocation | None:
+        """The best-ranked of ``left`` whose addition lets a fill in rank order allocate
+        more units than ``chosen`` alone, or ``None``."""
+        short = sum(remaining.values())
+        for entry in left:
+            trial_set = sorted([*chosen, entry], key=lambda e: e.rank)
+            trial = budget.copy(only=[e.location for e in trial_set])
+            allocations, _ = _fill(request, trial_set, trial)
+            filled = sum(a.quantity for line in allocations.values() for a in line)
+            if _requested_units(request) - filled < short:
+                return entry
+        return None
 
     def split(
         self, request: RoutingRequest, ranked: Sequence[RankedLocation], budget: Budget
