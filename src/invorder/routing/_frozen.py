@@ -53,10 +53,6 @@ class FrozenMap(Mapping[K, V], Generic[K, V]):
         """The values, in order."""
         return self._data.values()
 
-    def copy_dict(self) -> dict[K, V]:
-        """A new plain dict with the same items."""
-        return self._data.copy()
-
     def __eq__(self, other: object) -> bool:
         if isinstance(other, FrozenMap):
             return self._data == other._data

@@ -49,8 +49,11 @@ class Pipeline:
 
     Steps: every filter in turn (the first that objects excludes the location); the
     ranker orders the survivors (ties by location id); the split takes units from a budget
-    of ATP and capacity; the backorder policy settles the rest. The plan is checked
-    against the routing laws before it is returned.
+    of ATP and capacity; the backorder policy settles the rest. With a host ranker, split
+    or backorder policy the plan is checked against the routing laws before it is
+    returned; built-in ones keep the laws by construction (property-tested), so their
+    plans skip that second pass. The explanation's per-location entries are built from
+    the recorded decisions when first read.
     """
 
     name: str
