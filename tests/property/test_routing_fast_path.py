@@ -13,6 +13,7 @@ import attrs
 from hypothesis import given
 from hypothesis import strategies as st
 
+from invorder.domain.shipping import Coordinates, ShippingMethod
 from invorder.routing import (
     AllocationPlan,
     Budget,
@@ -26,10 +27,17 @@ from invorder.routing import (
     Weighted,
     check_plan,
     choose,
+    lowest_cost,
     when,
 )
 from invorder.routing.pipeline import _trusted
-from invorder.testing.routing_strategies import pipelines, rankers, routing_requests
+from invorder.routing.rankers import _distance_km
+from invorder.testing.routing_strategies import (
+    coordinates,
+    pipelines,
+    rankers,
+    routing_requests,
+)
 
 
 @attrs.frozen
@@ -203,3 +211,23 @@ def test_conditions_keep_the_branch_on_a_pending_explanation(
     assert fast.explanation.branch == "match"
     assert fast == slow(request)
     assert check_plan(request, fast) == fast
+
+
+@given(routing_requests(max_locations=1), coordinates(), coordinates())
+def test_the_cached_distance_is_the_domain_distance_exactly(
+    request: RoutingRequest, here: Coordinates, there: Coordinates
+) -> None:
+    assert _distance_km(request, here, there) == here.distance_km(there)
+    assert _distance_km(request, here, there) == here.distance_km(there)  # from the cache
+
+
+@given(routing_requests(), st.sampled_from(ShippingMethod))
+def test_lowest_cost_equals_the_cost_table_reading(
+    request: RoutingRequest, method: ShippingMethod
+) -> None:
+    order = attrs.evolve(request.order, shipping_method=method)
+    req = attrs.evolve(request, order=order)
+    for facts in req.locations:
+        units = max(sum(min(q, facts.atp_of(s)) for s, q in req.demand().items()), 1)
+        cost = facts.shipping_cost(order.ship_to, method, units)
+        assert lowest_cost()(req, facts) == (None if cost is None else cost.amount)

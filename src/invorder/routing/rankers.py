@@ -3,6 +3,7 @@ host functions) and the two rankers that combine them: in turn, or weighted."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from functools import partial
@@ -12,6 +13,7 @@ import attrs
 
 from invorder.domain.errors import InvalidRoutingRuleError
 from invorder.domain.location import LocationId
+from invorder.domain.shipping import EARTH_RADIUS_KM, Coordinates
 from invorder.routing._frozen import PENDING
 from invorder.routing.explain import CriterionScore, ScoreValue
 from invorder.routing.request import LocationFacts, RoutingRequest
@@ -47,10 +49,25 @@ class Nearest:
         """Distance, or ``None`` when unknown."""
         ship_to = request.order.ship_to
         if ship_to.coordinates is not None and location.coordinates is not None:
-            return round(location.coordinates.distance_km(ship_to.coordinates), 3)
+            return round(_distance_km(request, location.coordinates, ship_to.coordinates), 3)
         if location.zone is not None and ship_to.zone is not None:
             return self.zone_table.get((location.zone, ship_to.zone))
         return None
+
+
+def _distance_km(request: RoutingRequest, here: Coordinates, there: Coordinates) -> float:
+    """``here.distance_km(there)`` with the same float operations (so the same value), the
+    trigonometry of ``there`` (the ship-to) computed once per request."""
+    key = ("radians", there)
+    memo = request._memo
+    far = memo.get(key)
+    if far is None:
+        lat2 = math.radians(there.lat)
+        far = memo[key] = (lat2, math.radians(there.lon), math.cos(lat2))
+    lat2, lon2, cos2 = far
+    lat1, lon1 = math.radians(here.lat), math.radians(here.lon)
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * cos2 * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _coverable_units(request: RoutingRequest, location: LocationFacts) -> int:
@@ -75,10 +92,13 @@ class LowestCost:
 
     def __call__(self, request: RoutingRequest, location: LocationFacts) -> ScoreValue | None:
         """Cost amount, or ``None``."""
-        units = max(_coverable_units(request, location), 1)
         order = request.order
-        cost = location.shipping_cost(order.ship_to, order.shipping_method, units)
-        return None if cost is None else cost.amount
+        rate = location._shipping_rate(order.ship_to, order.shipping_method)
+        if rate is None:
+            return None
+        if rate.per_unit is None:  # a flat rate: the units do not change the cost
+            return rate.per_shipment.amount
+        return rate.cost(max(_coverable_units(request, location), 1)).amount
 
 
 @attrs.frozen

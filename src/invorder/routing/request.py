@@ -244,6 +244,11 @@ class LocationFacts:
     def shipping_cost(self, ship_to: ShipTo, method: ShippingMethod, units: int) -> Money | None:
         """Cost of one shipment of ``units`` to ``ship_to`` by ``method``, or ``None`` if the
         table has no matching row. The most specific row (zone and method) wins."""
+        chosen = self._shipping_rate(ship_to, method)
+        return None if chosen is None else chosen.cost(units)
+
+    def _shipping_rate(self, ship_to: ShipTo, method: ShippingMethod) -> ShippingRate | None:
+        """The most specific matching row of the cost table, or ``None``."""
         best: tuple[int, int] | None = None
         chosen: ShippingRate | None = None
         for index, rate in enumerate(self.shipping_rates):
@@ -255,7 +260,7 @@ class LocationFacts:
             key = (-specificity, index)
             if best is None or key < best:
                 best, chosen = key, rate
-        return None if chosen is None else chosen.cost(units)
+        return chosen
 
 
 def _lines(value: Iterable[RequestLine]) -> tuple[RequestLine, ...]:
