@@ -161,10 +161,7 @@ class Choice:
     def __call__(self, request: RoutingRequest) -> AllocationPlan:
         """Plan with the selected rule; the plan is checked against the routing laws."""
         label, rule = self.select(request.order)
-        plan = rule(request)
-        if type(rule) not in (Pipeline, Choice):
-            # A Pipeline's or Choice's plans already keep the laws (checked or built-in).
-            plan = check_plan(request, plan)
+        plan = run_checked(rule, request)
         explanation = plan.explanation
         if explanation.branch:
             label = f"{label} > {explanation.branch}"
@@ -175,6 +172,16 @@ class Choice:
             held=plan.held,
             hold_reason=plan.hold_reason,
         )
+
+
+def run_checked(rule: RoutingRule, request: RoutingRequest) -> AllocationPlan:
+    """``rule(request)``, checked against the routing laws unless ``rule`` is a
+    :class:`Pipeline` or :class:`Choice` (their plans are checked already, or kept within
+    the laws by construction)."""
+    plan = rule(request)
+    if type(rule) in (Pipeline, Choice):
+        return plan
+    return check_plan(request, plan)
 
 
 def _with_branch(explanation: Explanation, label: str) -> Explanation:

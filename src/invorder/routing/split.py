@@ -2,7 +2,9 @@
 from one location or wait, minimise the number of shipments, and at most N shipments.
 
 Minimise-shipments search is bounded: candidates that hold none of the order's SKUs are
-dropped; a greedy set cover (most units first, ties by rank) gives an upper bound ``g``;
+dropped; a greedy set cover (most units first, ties by rank; when no location adds units
+on its own, the best-ranked one that lets a refill in rank order place more, e.g. by
+freeing a capacity-bound location) gives an upper bound ``g``;
 a lower bound ``b`` comes from each SKU alone (how many of the largest holders its demand
 needs). Exact search tries subsets of size ``b .. g-1`` in rank order (so the first cover
 found is the best-ranked of the fewest) and stops after ``exact_budget`` subsets (5,000
