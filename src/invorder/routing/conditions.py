@@ -12,6 +12,8 @@ from invorder.domain.errors import InvalidRoutingRuleError
 from invorder.domain.money import Money
 from invorder.domain.party import OrderKind
 from invorder.domain.shipping import ShippingMethod
+from invorder.routing.explain import Explanation
+from invorder.routing.pipeline import Pipeline
 from invorder.routing.plan import AllocationPlan, check_plan
 from invorder.routing.request import OrderView, RoutingRequest
 from invorder.routing.rule import RoutingRule
@@ -159,11 +161,45 @@ class Choice:
     def __call__(self, request: RoutingRequest) -> AllocationPlan:
         """Plan with the selected rule; the plan is checked against the routing laws."""
         label, rule = self.select(request.order)
-        plan = check_plan(request, rule(request))
+        plan = run_checked(rule, request)
         explanation = plan.explanation
         if explanation.branch:
             label = f"{label} > {explanation.branch}"
-        return attrs.evolve(plan, explanation=attrs.evolve(explanation, branch=label))
+        return AllocationPlan(
+            order_id=plan.order_id,
+            lines=plan.lines,
+            explanation=_with_branch(explanation, label),
+            held=plan.held,
+            hold_reason=plan.hold_reason,
+        )
+
+
+def run_checked(rule: RoutingRule, request: RoutingRequest) -> AllocationPlan:
+    """``rule(request)``, checked against the routing laws unless ``rule`` is a
+    :class:`Pipeline` or :class:`Choice` (their plans are checked already, or kept within
+    the laws by construction)."""
+    plan = rule(request)
+    if type(rule) in (Pipeline, Choice):
+        return plan
+    return check_plan(request, plan)
+
+
+def _with_branch(explanation: Explanation, label: str) -> Explanation:
+    """``explanation`` with ``branch`` set, without building pending location entries."""
+    if not explanation._is_pending:
+        return attrs.evolve(explanation, branch=label)
+
+    def locations() -> dict[str, Any]:
+        return {"locations": explanation.locations}
+
+    return Explanation._deferred(
+        locations,
+        rule=explanation.rule,
+        branch=label,
+        split=explanation.split,
+        backorder=explanation.backorder,
+        notes=explanation.notes,
+    )
 
 
 def choose(*branches: Branch, fallback: RoutingRule) -> Choice:

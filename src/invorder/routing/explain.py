@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 
 from invorder.domain.location import LocationId
+from invorder.routing._frozen import Deferred
 
 ScoreValue = int | float | Decimal
 """A raw criterion value: kilometres, a cost amount, units, a load share, a position."""
@@ -103,10 +104,13 @@ def _format(value: ScoreValue | None) -> str:
     return str(value)
 
 
-@attrs.frozen
-class Explanation:
+@attrs.frozen(slots=False)
+class Explanation(Deferred):
     """Why a plan is what it is: the rule, the branch a condition chose, the split and
     backorder policies, and one :class:`LocationExplanation` per candidate (by location id).
+
+    Pipelines record their decisions as they go and build the per-location entries only
+    when ``locations`` (or anything that reads it) is first used.
 
     Invariant (checked by :func:`~invorder.routing.check_plan`): ``allocated`` per location
     equals what the plan takes from it; excluded locations allocate nothing.

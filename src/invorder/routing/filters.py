@@ -73,8 +73,8 @@ class BeforeCutoff:
         cutoff = location.cutoffs.get(method)
         if cutoff is None:
             return None
-        local = request.now.astimezone(location.timezone).time().replace(tzinfo=None)
-        if local >= cutoff.replace(tzinfo=None):
+        local = request._local_time(location.timezone)
+        if local >= (cutoff if cutoff.tzinfo is None else cutoff.replace(tzinfo=None)):
             return f"past the {method.value} cutoff {cutoff.isoformat()} (now {local.isoformat()})"
         return None
 

@@ -10,11 +10,11 @@ import attrs
 
 from invorder.domain.errors import InvalidRoutingRuleError
 from invorder.domain.location import LocationId
-from invorder.routing.backorder import Backorder
+from invorder.routing.backorder import Backorder, CancelRemainder, HoldForReview
 from invorder.routing.explain import Explanation, LocationExplanation
 from invorder.routing.filters import as_filter
-from invorder.routing.plan import AllocationPlan, LineAllocation, check_plan
-from invorder.routing.rankers import InTurn, _criterion, by
+from invorder.routing.plan import AllocationPlan, LineAllocation, _trusted_line, check_plan
+from invorder.routing.rankers import InTurn, Weighted, _criterion, by
 from invorder.routing.request import LocationFacts, RoutingRequest
 from invorder.routing.rule import (
     BackorderPolicy,
@@ -24,7 +24,7 @@ from invorder.routing.rule import (
     Ranker,
     SplitPolicy,
 )
-from invorder.routing.split import SpillOver
+from invorder.routing.split import AtMost, MinimiseShipments, ShipComplete, SpillOver
 
 
 def _has(value: Any, *methods: str) -> bool:
@@ -49,8 +49,11 @@ class Pipeline:
 
     Steps: every filter in turn (the first that objects excludes the location); the
     ranker orders the survivors (ties by location id); the split takes units from a budget
-    of ATP and capacity; the backorder policy settles the rest. The plan is checked
-    against the routing laws before it is returned.
+    of ATP and capacity; the backorder policy settles the rest. With a host ranker, split
+    or backorder policy the plan is checked against the routing laws before it is
+    returned; built-in ones keep the laws by construction (property-tested), so their
+    plans skip that second pass. The explanation's per-location entries are built from
+    the recorded decisions when first read.
     """
 
     name: str
@@ -66,33 +69,47 @@ class Pipeline:
 
     def __call__(self, request: RoutingRequest) -> AllocationPlan:
         """Plan ``request``."""
-        entries: dict[LocationId, LocationExplanation] = {}
+        excluded: dict[LocationId, tuple[str, str]] = {}
         candidates: list[LocationFacts] = []
+        filters = self.filters
         for facts in request.locations:
-            for block in self.filters:
+            for block in filters:
                 reason = block(request, facts)
                 if reason is not None:
-                    entries[facts.location] = LocationExplanation(
-                        location=facts.location, excluded_by=block.name, exclusion_reason=reason
-                    )
+                    excluded[facts.location] = (block.name, reason)
                     break
             else:
                 candidates.append(facts)
         ranked: Sequence[RankedLocation] = self.ranker.rank(request, candidates)
         outcome = self.split.split(request, ranked, Budget(candidates))
+        trusted = _trusted(self)
+        chosen = outcome.allocations
         lines = []
         for line in request.lines:
-            allocations = tuple(outcome.allocations.get(line.line_id, ()))
-            allocated = sum(allocation.quantity for allocation in allocations)
-            lines.append(
-                LineAllocation(
-                    line_id=line.line_id,
-                    sku=line.sku,
-                    requested=line.quantity,
-                    allocations=allocations,
-                    backordered=line.quantity - allocated,
+            allocations = tuple(chosen.get(line.line_id, ()))
+            allocated = 0
+            for allocation in allocations:
+                allocated += allocation.quantity
+            if trusted:
+                lines.append(
+                    _trusted_line(
+                        line.line_id,
+                        line.sku,
+                        line.quantity,
+                        allocations,
+                        line.quantity - allocated,
+                    )
                 )
-            )
+            else:
+                lines.append(
+                    LineAllocation(
+                        line_id=line.line_id,
+                        sku=line.sku,
+                        requested=line.quantity,
+                        allocations=allocations,
+                        backordered=line.quantity - allocated,
+                    )
+                )
         settled = self.backorder.settle(request, tuple(lines))
         units: dict[LocationId, int] = {}
         for settled_line in settled.lines:
@@ -100,21 +117,32 @@ class Pipeline:
                 units[allocation.location] = units.get(allocation.location, 0) + (
                     allocation.quantity
                 )
-        for entry in ranked:
-            entries[entry.location] = LocationExplanation(
-                location=entry.location,
-                scores=entry.scores,
-                rank=entry.rank,
-                tie_break=entry.tie_break,
-                decision=outcome.decisions.get(entry.location),
-                allocated=units.get(entry.location, 0),
-            )
         notes = list(outcome.notes)
         if settled.hold_reason:
             notes.append(f"held: {settled.hold_reason}")
-        explanation = Explanation(
+
+        def locations() -> dict[str, Any]:
+            entries: dict[LocationId, LocationExplanation] = {}
+            for location, (name, reason) in excluded.items():
+                entries[location] = LocationExplanation(
+                    location=location, excluded_by=name, exclusion_reason=reason
+                )
+            decisions = outcome.decisions
+            for entry in ranked:
+                entries[entry.location] = LocationExplanation(
+                    location=entry.location,
+                    scores=entry.scores,
+                    rank=entry.rank,
+                    tie_break=entry.tie_break,
+                    decision=decisions.get(entry.location),
+                    allocated=units.get(entry.location, 0),
+                )
+            return {"locations": tuple(entries[facts.location] for facts in request.locations)}
+
+        explanation = Explanation._deferred(
+            locations,
             rule=self.name,
-            locations=tuple(entries[facts.location] for facts in request.locations),
+            branch=None,
             split=self.split.name,
             backorder=self.backorder.name,
             notes=tuple(notes),
@@ -126,7 +154,35 @@ class Pipeline:
             held=settled.hold_reason is not None,
             hold_reason=settled.hold_reason,
         )
+        if trusted:
+            # Built-in blocks keep the routing laws by construction: every unit comes from
+            # Budget.take over the candidates, and the explanation's units are counted from
+            # the settled lines. tests/property/test_routing_fast_path.py checks that.
+            return plan
         return check_plan(request, plan)
+
+
+_TRUSTED_RANKERS = (InTurn, Weighted)
+_TRUSTED_SPLITS = (SpillOver, ShipComplete, MinimiseShipments)
+_TRUSTED_BACKORDERS = (Backorder, CancelRemainder, HoldForReview)
+
+
+def _trusted_split(split: Any) -> bool:
+    kind = type(split)
+    if kind is AtMost:
+        return _trusted_split(split.then)
+    return kind in _TRUSTED_SPLITS
+
+
+def _trusted(pipeline: Pipeline) -> bool:
+    """True when the ranker, split and backorder policy are built-in (exact types, not
+    host subclasses): such a pipeline's plans keep the routing laws by construction, so
+    its lines skip re-validation and the plan skips :func:`check_plan`."""
+    return (
+        type(pipeline.ranker) in _TRUSTED_RANKERS
+        and _trusted_split(pipeline.split)
+        and type(pipeline.backorder) in _TRUSTED_BACKORDERS
+    )
 
 
 def route(

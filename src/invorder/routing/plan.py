@@ -85,6 +85,40 @@ class LineAllocation:
         return 0
 
 
+_set = object.__setattr__
+
+
+def _trusted_allocation(location: LocationId, quantity: int) -> Allocation:
+    """An :class:`Allocation` built without re-checking its fields: only for values a
+    built-in split took from a :class:`~invorder.routing.Budget` (a candidate's id and a
+    positive quantity)."""
+    allocation = object.__new__(Allocation)
+    _set(allocation, "location", location)
+    _set(allocation, "quantity", quantity)
+    return allocation
+
+
+def _trusted_line(
+    line_id: LineId,
+    sku: SkuId,
+    requested: int,
+    allocations: tuple[Allocation, ...],
+    backordered: int,
+    cancelled: int = 0,
+) -> LineAllocation:
+    """A :class:`LineAllocation` built without re-checking its invariants: only for the
+    built-in blocks, whose lines keep them by construction (property-tested against the
+    checked constructor)."""
+    line = object.__new__(LineAllocation)
+    _set(line, "line_id", line_id)
+    _set(line, "sku", sku)
+    _set(line, "requested", requested)
+    _set(line, "allocations", allocations)
+    _set(line, "backordered", backordered)
+    _set(line, "cancelled", cancelled)
+    return line
+
+
 def _line_tuple(value: Iterable[LineAllocation]) -> tuple[LineAllocation, ...]:
     return tuple(value)
 

@@ -3,14 +3,18 @@ host functions) and the two rankers that combine them: in turn, or weighted."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import attrs
 
 from invorder.domain.errors import InvalidRoutingRuleError
 from invorder.domain.location import LocationId
+from invorder.domain.shipping import EARTH_RADIUS_KM, Coordinates
+from invorder.routing._frozen import PENDING
 from invorder.routing.explain import CriterionScore, ScoreValue
 from invorder.routing.request import LocationFacts, RoutingRequest
 from invorder.routing.rule import Criterion, RankedLocation
@@ -45,16 +49,33 @@ class Nearest:
         """Distance, or ``None`` when unknown."""
         ship_to = request.order.ship_to
         if ship_to.coordinates is not None and location.coordinates is not None:
-            return round(location.coordinates.distance_km(ship_to.coordinates), 3)
+            return round(_distance_km(request, location.coordinates, ship_to.coordinates), 3)
         if location.zone is not None and ship_to.zone is not None:
             return self.zone_table.get((location.zone, ship_to.zone))
         return None
 
 
+def _distance_km(request: RoutingRequest, here: Coordinates, there: Coordinates) -> float:
+    """``here.distance_km(there)`` with the same float operations (so the same value), the
+    trigonometry of ``there`` (the ship-to) computed once per request."""
+    key = ("radians", there)
+    memo = request._memo
+    far = memo.get(key)
+    if far is None:
+        lat2 = math.radians(there.lat)
+        far = memo[key] = (lat2, math.radians(there.lon), math.cos(lat2))
+    lat2, lon2, cos2 = far
+    lat1, lon1 = math.radians(here.lat), math.radians(here.lon)
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * cos2 * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
 def _coverable_units(request: RoutingRequest, location: LocationFacts) -> int:
     units = 0
-    for sku, wanted in request.demand().items():
-        units += min(wanted, location.atp_of(sku))
+    atp = location.atp
+    for sku, wanted in request._demand().items():
+        have = atp.get(sku, 0)
+        units += wanted if wanted < have else have
     return units
 
 
@@ -71,10 +92,13 @@ class LowestCost:
 
     def __call__(self, request: RoutingRequest, location: LocationFacts) -> ScoreValue | None:
         """Cost amount, or ``None``."""
-        units = max(_coverable_units(request, location), 1)
         order = request.order
-        cost = location.shipping_cost(order.ship_to, order.shipping_method, units)
-        return None if cost is None else cost.amount
+        rate = location._shipping_rate(order.ship_to, order.shipping_method)
+        if rate is None:
+            return None
+        if rate.per_unit is None:  # a flat rate: the units do not change the cost
+            return rate.per_shipment.amount
+        return rate.cost(max(_coverable_units(request, location), 1)).amount
 
 
 @attrs.frozen
@@ -120,38 +144,55 @@ def _key(value: ScoreValue | None, higher_is_better: bool) -> tuple[int, ScoreVa
     return (0, -value if higher_is_better else value)
 
 
-def _scored(
-    request: RoutingRequest, candidates: Sequence[LocationFacts], criteria: Sequence[Criterion]
-) -> list[tuple[LocationFacts, tuple[CriterionScore, ...]]]:
-    out = []
-    for facts in candidates:
-        scores = tuple(
-            CriterionScore(
-                criterion=c.name, value=c(request, facts), higher_is_better=c.higher_is_better
-            )
-            for c in criteria
-        )
-        out.append((facts, scores))
-    return out
+_Row = tuple[Any, LocationId, LocationFacts, Any]
+"""(sort key, location id, facts, raw score data): rows sort by key, then location id."""
 
 
-def _finish(
-    ordered: list[tuple[Any, LocationFacts, tuple[CriterionScore, ...]]], what: str
-) -> tuple[RankedLocation, ...]:
-    result = []
-    for index, (key, facts, scores) in enumerate(ordered):
+def _row_order(row: _Row) -> tuple[Any, LocationId]:
+    return (row[0], row[1])
+
+
+class _Ranking:
+    """The sorted rows of one ranking; builds each location's scores and tie-break only
+    when its :class:`RankedLocation` is asked for them."""
+
+    __slots__ = ("_rows", "_scores", "_what")
+
+    def __init__(
+        self,
+        rows: list[_Row],
+        what: Callable[[], str],
+        scores: Callable[[Any], tuple[CriterionScore, ...]],
+    ) -> None:
+        self._rows = rows
+        self._what = what
+        self._scores = scores
+
+    def details(self, index: int) -> dict[str, Any]:
+        rows = self._rows
+        key, location, _, data = rows[index]
         tied = [
-            other.location
-            for other_key, other, _ in ordered[max(index - 1, 0) : index + 2]
-            if other_key == key and other.location != facts.location
+            other
+            for other_key, other, _, _ in rows[max(index - 1, 0) : index + 2]
+            if other_key == key and other != location
         ]
         tie_break = None
         if tied:
-            tie_break = f"tied with {', '.join(tied)} on {what}; ordered by location id"
-        result.append(
-            RankedLocation(facts=facts, rank=index + 1, scores=scores, tie_break=tie_break)
-        )
-    return tuple(result)
+            tie_break = f"tied with {', '.join(tied)} on {self._what()}; ordered by location id"
+        return {"scores": self._scores(data), "tie_break": tie_break}
+
+    def ranked(self) -> tuple[RankedLocation, ...]:
+        new = object.__new__
+        details = self.details
+        out = []
+        for index, row in enumerate(self._rows):
+            entry = new(RankedLocation)
+            state = entry.__dict__
+            state["facts"] = row[2]
+            state["rank"] = index + 1
+            state[PENDING] = partial(details, index)
+            out.append(entry)
+        return tuple(out)
 
 
 @attrs.frozen
@@ -169,13 +210,25 @@ class InTurn:
         self, request: RoutingRequest, candidates: Sequence[LocationFacts]
     ) -> tuple[RankedLocation, ...]:
         """Ranked, best first."""
-        rows = []
-        for facts, scores in _scored(request, candidates, self.criteria):
-            key = tuple(_key(s.value, s.higher_is_better) for s in scores)
-            rows.append((key, facts, scores))
-        rows.sort(key=lambda row: (row[0], row[1].location))
-        what = ", ".join(c.name for c in self.criteria) or "no criteria"
-        return _finish(rows, what)
+        criteria = self.criteria
+        directions = [c.higher_is_better for c in criteria]
+        rows: list[_Row] = []
+        for facts in candidates:
+            values = tuple([c(request, facts) for c in criteria])
+            key = tuple([_key(v, up) for v, up in zip(values, directions, strict=True)])
+            rows.append((key, facts.location, facts, values))
+        rows.sort(key=_row_order)
+
+        def what() -> str:
+            return ", ".join(c.name for c in criteria) or "no criteria"
+
+        def scores(values: tuple[ScoreValue | None, ...]) -> tuple[CriterionScore, ...]:
+            return tuple(
+                CriterionScore(criterion=c.name, value=v, higher_is_better=c.higher_is_better)
+                for c, v in zip(criteria, values, strict=True)
+            )
+
+        return _Ranking(rows, what, scores).ranked()
 
 
 @attrs.frozen
@@ -196,36 +249,68 @@ class Weighted:
     ) -> tuple[RankedLocation, ...]:
         """Ranked, best first."""
         criteria = [c for c, _ in self.criteria]
-        scored = _scored(request, candidates, criteria)
-        bounds = []
-        for index in range(len(criteria)):
-            known = [float(v) for _, s in scored if (v := s[index].value) is not None]
-            bounds.append((min(known), max(known)) if known else None)
-        total_weight = float(sum(w for _, w in self.criteria))
-        rows = []
-        for facts, scores in scored:
+        weights = [w for _, w in self.criteria]
+        table = []
+        for facts in candidates:
+            values = tuple([c(request, facts) for c in criteria])
+            table.append((facts, values, [None if v is None else float(v) for v in values]))
+        specs = []
+        for index, c in enumerate(criteria):
+            known = [f for _, _, floats in table if (f := floats[index]) is not None]
+            low = min(known) if known else 0.0
+            high = max(known) if known else 0.0
+            specs.append((bool(known), low, high, c.higher_is_better, float(weights[index])))
+        total_weight = float(sum(weights))
+        rows: list[_Row] = []
+        for facts, values, floats in table:
             combined = 0.0
-            new_scores = []
-            for index, score in enumerate(scores):
-                weight = self.criteria[index][1]
-                normalised = _normalise(score, bounds[index])
-                combined += float(weight) * normalised
-                new_scores.append(attrs.evolve(score, normalised=normalised, weight=weight))
+            shares = []
+            for (known_any, low, high, up, factor), f in zip(specs, floats, strict=True):
+                # the scaling of _normalise, inlined (same float operations)
+                if f is None or not known_any:
+                    share = 0.0
+                elif high == low:
+                    share = 1.0
+                else:
+                    part = (f - low) / (high - low)
+                    share = round(part if up else 1.0 - part, 9)
+                combined += factor * share
+                shares.append(share)
             total = round(combined / total_weight, 9)
-            new_scores.append(CriterionScore("weighted", total, higher_is_better=True))
-            rows.append((-total, facts, tuple(new_scores)))
-        rows.sort(key=lambda row: (row[0], row[1].location))
-        return _finish(rows, "the weighted score")
+            rows.append((-total, facts.location, facts, (values, shares, total)))
+        rows.sort(key=_row_order)
+
+        def what() -> str:
+            return "the weighted score"
+
+        def scores(data: Any) -> tuple[CriterionScore, ...]:
+            values, shares, total = data
+            out = [
+                CriterionScore(
+                    criterion=c.name,
+                    value=values[index],
+                    higher_is_better=c.higher_is_better,
+                    normalised=shares[index],
+                    weight=weights[index],
+                )
+                for index, c in enumerate(criteria)
+            ]
+            out.append(CriterionScore("weighted", total, higher_is_better=True))
+            return tuple(out)
+
+        return _Ranking(rows, what, scores).ranked()
 
 
-def _normalise(score: CriterionScore, bound: tuple[float, float] | None) -> float:
-    if score.value is None or bound is None:
+def _normalise(
+    value: ScoreValue | None, higher_is_better: bool, bound: tuple[float, float] | None
+) -> float:
+    if value is None or bound is None:
         return 0.0
     low, high = bound
     if high == low:
         return 1.0
-    share = (float(score.value) - low) / (high - low)
-    return round(share if score.higher_is_better else 1.0 - share, 9)
+    share = (float(value) - low) / (high - low)
+    return round(share if higher_is_better else 1.0 - share, 9)
 
 
 def _criterion(value: Any) -> Criterion:

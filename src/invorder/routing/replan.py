@@ -14,6 +14,7 @@ from invorder.domain.catalog import SkuId, sku_id
 from invorder.domain.errors import InvalidRoutingRequestError
 from invorder.domain.location import LocationId, location_id
 from invorder.domain.party import LineId, OrderId
+from invorder.routing.conditions import run_checked
 from invorder.routing.explain import Explanation, LocationExplanation
 from invorder.routing.plan import Allocation, AllocationPlan, LineAllocation, check_plan
 from invorder.routing.request import RequestLine
@@ -278,7 +279,7 @@ def replan(wave: WaveResult, changes: Iterable[SupplyChange], rule: RoutingRule)
         held, hold_reason = plan.held, plan.hold_reason
         if remainder:
             sub = pool.apply_to(attrs.evolve(request, lines=tuple(remainder)))
-            sub_plan = check_plan(sub, rule(sub))
+            sub_plan = run_checked(rule, sub)
             extra = {line.line_id: line for line in sub_plan.lines}
             explanation_base = sub_plan.explanation
             held, hold_reason = sub_plan.held, sub_plan.hold_reason

@@ -244,6 +244,11 @@ class LocationFacts:
     def shipping_cost(self, ship_to: ShipTo, method: ShippingMethod, units: int) -> Money | None:
         """Cost of one shipment of ``units`` to ``ship_to`` by ``method``, or ``None`` if the
         table has no matching row. The most specific row (zone and method) wins."""
+        chosen = self._shipping_rate(ship_to, method)
+        return None if chosen is None else chosen.cost(units)
+
+    def _shipping_rate(self, ship_to: ShipTo, method: ShippingMethod) -> ShippingRate | None:
+        """The most specific matching row of the cost table, or ``None``."""
         best: tuple[int, int] | None = None
         chosen: ShippingRate | None = None
         for index, rate in enumerate(self.shipping_rates):
@@ -255,7 +260,7 @@ class LocationFacts:
             key = (-specificity, index)
             if best is None or key < best:
                 best, chosen = key, rate
-        return None if chosen is None else chosen.cost(units)
+        return chosen
 
 
 def _lines(value: Iterable[RequestLine]) -> tuple[RequestLine, ...]:
@@ -304,6 +309,8 @@ class RoutingRequest:
     """The candidate locations, sorted by location id."""
     now: datetime = attrs.field(validator=_checks.aware_datetime)
     """The current time, given by the host (the core has no clock)."""
+    _memo: dict[Any, Any] = attrs.field(init=False, factory=dict, repr=False, eq=False, hash=False)
+    """Per-request cache of values derived from the fields (SKUs, demand, local times)."""
 
     def location(self, location: str) -> LocationFacts:
         """The facts of one candidate location."""
@@ -317,11 +324,30 @@ class RoutingRequest:
     @property
     def skus(self) -> tuple[SkuId, ...]:
         """The distinct SKUs ordered, in first-line order."""
-        return tuple(dict.fromkeys(line.sku for line in self.lines))
+        skus: tuple[SkuId, ...] | None = self._memo.get("skus")
+        if skus is None:
+            skus = self._memo["skus"] = tuple(dict.fromkeys(line.sku for line in self.lines))
+        return skus
 
     def demand(self) -> dict[SkuId, int]:
-        """Units requested per SKU over all lines."""
-        totals: dict[SkuId, int] = {}
-        for line in self.lines:
-            totals[line.sku] = totals.get(line.sku, 0) + line.quantity
+        """Units requested per SKU over all lines (a new dict each call)."""
+        return dict(self._demand())
+
+    def _demand(self) -> dict[SkuId, int]:
+        """The shared per-request demand dict: read it, never change it."""
+        totals: dict[SkuId, int] | None = self._memo.get("demand")
+        if totals is None:
+            totals = {}
+            for line in self.lines:
+                totals[line.sku] = totals.get(line.sku, 0) + line.quantity
+            self._memo["demand"] = totals
         return totals
+
+    def _local_time(self, zone: tzinfo) -> time:
+        """``now`` as a naive time of day in ``zone`` (cached per zone for this request)."""
+        key = ("local", zone)
+        local: time | None = self._memo.get(key)
+        if local is None:
+            local = self.now.astimezone(zone).time().replace(tzinfo=None)
+            self._memo[key] = local
+        return local

@@ -11,6 +11,7 @@ import attrs
 from invorder.domain.catalog import SkuId
 from invorder.domain.location import LocationId
 from invorder.domain.party import LineId
+from invorder.routing._frozen import Deferred
 from invorder.routing.explain import CriterionScore, ScoreValue
 from invorder.routing.plan import Allocation, AllocationPlan, LineAllocation
 from invorder.routing.request import LocationFacts, RoutingRequest
@@ -64,8 +65,8 @@ class Criterion(Protocol):
         ...
 
 
-@attrs.frozen
-class RankedLocation:
+@attrs.frozen(slots=False)
+class RankedLocation(Deferred):
     """A candidate after ranking: its facts, 1-based rank, scores and any tie-break."""
 
     facts: LocationFacts
@@ -105,28 +106,34 @@ class Budget:
     through :meth:`take`, which is what keeps plans within ATP and capacity.
     """
 
-    __slots__ = ("_atp", "_capacity")
+    __slots__ = ("_atp", "_capacity", "_taken")
 
     def __init__(self, locations: Sequence[LocationFacts]) -> None:
-        self._atp: dict[LocationId, dict[SkuId, int]] = {}
+        # ATP is read from the facts until a location is first taken from; then it gets
+        # its own copy in ``_taken``.
+        self._atp: dict[LocationId, Mapping[SkuId, int]] = {}
         self._capacity: dict[LocationId, int | None] = {}
+        self._taken: dict[LocationId, dict[SkuId, int]] = {}
         for facts in locations:
-            self._atp[facts.location] = dict(facts.atp)
+            self._atp[facts.location] = facts.atp
             self._capacity[facts.location] = facts.capacity_left
 
     def copy(self, only: Iterable[LocationId] | None = None) -> Budget:
         """An independent copy (for trial allocations), optionally of some locations only."""
         clone = Budget(())
         keys = self._atp.keys() if only is None else only
-        clone._atp = {loc: dict(self._atp[loc]) for loc in keys if loc in self._atp}
+        clone._atp = {loc: self._atp[loc] for loc in keys if loc in self._atp}
         clone._capacity = {loc: self._capacity[loc] for loc in clone._atp}
+        clone._taken = {loc: dict(self._taken[loc]) for loc in clone._atp if loc in self._taken}
         return clone
 
     def available(self, location: LocationId, sku: SkuId) -> int:
         """Units of ``sku`` that ``location`` can still give."""
-        stock = self._atp.get(location)
+        stock: Mapping[SkuId, int] | None = self._taken.get(location)
         if stock is None:
-            return 0
+            stock = self._atp.get(location)
+            if stock is None:
+                return 0
         atp = stock.get(sku, 0)
         capacity = self._capacity[location]
         return atp if capacity is None else min(atp, capacity)
@@ -140,7 +147,10 @@ class Budget:
         taken = min(wanted, self.available(location, sku))
         if taken <= 0:
             return 0
-        self._atp[location][sku] -= taken
+        stock = self._taken.get(location)
+        if stock is None:
+            stock = self._taken[location] = dict(self._atp[location].items())
+        stock[sku] -= taken
         capacity = self._capacity[location]
         if capacity is not None:
             self._capacity[location] = capacity - taken

@@ -2,7 +2,9 @@
 from one location or wait, minimise the number of shipments, and at most N shipments.
 
 Minimise-shipments search is bounded: candidates that hold none of the order's SKUs are
-dropped; a greedy set cover (most units first, ties by rank) gives an upper bound ``g``;
+dropped; a greedy set cover (most units first, ties by rank; when no location adds units
+on its own, the best-ranked one that lets a refill in rank order place more, e.g. by
+freeing a capacity-bound location) gives an upper bound ``g``;
 a lower bound ``b`` comes from each SKU alone (how many of the largest holders its demand
 needs). Exact search tries subsets of size ``b .. g-1`` in rank order (so the first cover
 found is the best-ranked of the fewest) and stops after ``exact_budget`` subsets (5,000
@@ -13,6 +15,7 @@ cover checks of O(lines) each, whatever the number of lines or locations.
 from __future__ import annotations
 
 import itertools
+import operator
 from collections.abc import Sequence
 
 import attrs
@@ -21,7 +24,7 @@ from invorder.domain.catalog import SkuId
 from invorder.domain.errors import InvalidRoutingRuleError
 from invorder.domain.location import LocationId
 from invorder.domain.party import LineId
-from invorder.routing.plan import Allocation
+from invorder.routing.plan import Allocation, _trusted_allocation
 from invorder.routing.request import RoutingRequest
 from invorder.routing.rule import Budget, RankedLocation, SplitOutcome, SplitPolicy
 
@@ -39,7 +42,7 @@ def _fill(
                 break
             taken = budget.take(entry.location, line.sku, need)
             if taken:
-                chosen.append(Allocation(location=entry.location, quantity=taken))
+                chosen.append(_trusted_allocation(entry.location, taken))
                 units[entry.location] = units.get(entry.location, 0) + taken
                 need -= taken
         allocations[line.line_id] = tuple(chosen)
@@ -69,7 +72,7 @@ class SpillOver:
 
 
 def _covers(request: RoutingRequest, entries: Sequence[RankedLocation], budget: Budget) -> bool:
-    for sku, need in request.demand().items():
+    for sku, need in request._demand().items():
         if sum(budget.available(entry.location, sku) for entry in entries) < need:
             return False
     trial = budget.copy(only=[entry.location for entry in entries])
@@ -115,6 +118,11 @@ class ShipComplete:
             decisions=decisions,
             notes=("no single location can ship the whole order: it waits",),
         )
+
+
+def _requested_units(request: RoutingRequest) -> int:
+    """Units requested over all lines."""
+    return sum(line.quantity for line in request.lines)
 
 
 def _fewest_holders(quantities: list[int], need: int) -> int:
@@ -169,11 +177,35 @@ class MinimiseShipments:
                 if gain and (best is None or key < best):
                     best, pick = key, entry
             if pick is None:
+                # No location adds units on its own terms; one may still help by taking a
+                # SKU off a capacity-bound location (refill in rank order to see).
+                pick = self._unblock(request, chosen, left, budget, remaining)
+            if pick is None:
                 break
             chosen.append(pick)
             left.remove(pick)
             chosen.sort(key=lambda entry: entry.rank)
         return chosen
+
+    @staticmethod
+    def _unblock(
+        request: RoutingRequest,
+        chosen: list[RankedLocation],
+        left: list[RankedLocation],
+        budget: Budget,
+        remaining: dict[SkuId, int],
+    ) -> RankedLocation | None:
+        """The best-ranked of ``left`` whose addition lets a fill in rank order allocate
+        more units than ``chosen`` alone, or ``None``."""
+        short = sum(remaining.values())
+        for entry in left:
+            trial_set = sorted([*chosen, entry], key=lambda e: e.rank)
+            trial = budget.copy(only=[e.location for e in trial_set])
+            allocations, _ = _fill(request, trial_set, trial)
+            filled = sum(a.quantity for line in allocations.values() for a in line)
+            if _requested_units(request) - filled < short:
+                return entry
+        return None
 
     def split(
         self, request: RoutingRequest, ranked: Sequence[RankedLocation], budget: Budget
@@ -184,7 +216,7 @@ class MinimiseShipments:
         chosen = greedy
         notes: list[str] = []
         if _covers(request, greedy, budget):
-            demand = list(request.demand().items())
+            demand = list(request._demand().items())
             have = {
                 e.location: tuple(budget.available(e.location, sku) for sku, _ in demand)
                 for e in useful
@@ -195,15 +227,19 @@ class MinimiseShipments:
             )
             examined = 0
             found = None
+            vectors = [have[e.location] for e in useful]
+            needs = [need for _, need in demand]
             for size in range(max(low, 1), len(greedy)):
-                for subset in itertools.combinations(useful, size):
+                for subset, held in zip(
+                    itertools.combinations(useful, size),
+                    itertools.combinations(vectors, size),
+                    strict=True,
+                ):
                     examined += 1
                     if examined > self.exact_budget:
                         break
-                    enough = all(
-                        sum(have[e.location][j] for e in subset) >= need
-                        for j, (_, need) in enumerate(demand)
-                    )
+                    # per SKU in demand order: do the subset's holdings reach the need?
+                    enough = all(map(operator.ge, map(sum, zip(*held, strict=True)), needs))
                     if enough and _covers(request, subset, budget):
                         found = list(subset)
                         break

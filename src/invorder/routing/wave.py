@@ -18,6 +18,7 @@ from invorder.domain.errors import (
 from invorder.domain.location import LocationId
 from invorder.domain.party import ChannelId, OrderId, OrderKind
 from invorder.routing._frozen import FrozenMap
+from invorder.routing.conditions import run_checked
 from invorder.routing.plan import Allocation, AllocationPlan, check_plan
 from invorder.routing.request import OrderView, RoutingRequest
 from invorder.routing.rule import RoutingRule
@@ -301,7 +302,7 @@ def allocate_wave(
     plans = []
     for request in ordered:
         local = pool.apply_to(request)
-        plan = check_plan(local, rule(local))
+        plan = run_checked(rule, local)
         if quotas:
             channel = request.order.channel
             caps = {sku: left[sku].get(channel, 0) for sku in left}
