@@ -257,3 +257,18 @@ def test_fulfil_and_return_steps_expand_to_commands(tiny: sim.Scenario) -> None:
     returned = run.engine.rma("r1")
     assert returned is not None
     assert run.rejected == {}
+
+
+def test_explained_runs_keep_each_rules_reasons(small: sim.Scenario) -> None:
+    a = sim.report(sim.Simulation(small, "nearest", explain=True).advance())
+    b = sim.report(sim.Simulation(small, "fewest_shipments", explain=True).advance())
+    c = sim.compare(a, b)
+    order = c.differing[0]
+    assert a.explanations[order].rule == "nearest"
+    assert b.explanations[order].rule == "fewest_shipments"
+    text = sim.format_comparison(c)
+    assert "why under nearest: ranked" in text
+    assert "split" in text
+    plain = sim.report(sim.simulate(small, "nearest"))
+    assert plain.explanations == {}
+    assert plain == a  # explanations are not part of a report's identity

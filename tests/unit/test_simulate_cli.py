@@ -63,6 +63,9 @@ def test_compare_with_a_fork_as_json(scenario_file: Path) -> None:
     assert data["a"]["rule"] == "nearest"
     assert data["b"]["rule"] == "first_fit"
     assert 0 < data["differing"] <= data["decided"]
+    example = next(iter(data["examples"].values()))
+    assert example["a"]["why"].startswith("ranked")
+    assert "allocated" in example["b"]
 
 
 def test_compare_prints_both_columns(scenario_file: Path) -> None:

@@ -115,7 +115,7 @@ def _simulate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             raise _UsageError("--fork-at: give a time zone, e.g. 2026-11-27T12:00:00+00:00")
     scenario = _load(args)
     progress = _progress(err)
-    base = Simulation(scenario, args.rule)
+    base = Simulation(scenario, args.rule, explain=bool(args.compare))
     if not args.compare:
         rep = report(base.advance(progress=progress))
         out.write(json.dumps(rep.to_dict(), indent=2) + "\n" if args.json else format_report(rep))
@@ -124,7 +124,7 @@ def _simulate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         base.advance(until=fork_at)
         other = base.fork(args.compare)
     else:
-        other = Simulation(scenario, args.compare)
+        other = Simulation(scenario, args.compare, explain=True)
     base.advance(progress=progress)
     other.advance(progress=progress)
     comparison = compare(report(base), report(other))

@@ -12,6 +12,7 @@ from invorder.domain.order import Order
 from invorder.domain.order_events import OrderAllocated
 from invorder.domain.shipment import ShipmentShipped
 from invorder.domain.stock import Bucket
+from invorder.routing import Explanation
 from invorder.simulate.run import Simulation
 
 
@@ -67,10 +68,12 @@ class Report:
     """Events in the log."""
     decisions: dict[str, tuple[tuple[str, str, int], ...]]
     """Per order, the units allocated: (warehouse, SKU, units), sorted."""
+    explanations: dict[str, Explanation] = attrs.field(factory=dict, eq=False, repr=False)
+    """Per order, the rule's explanation of its first plan (runs made with ``explain``)."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-compatible dict (decisions are left out: see :func:`compare`)."""
-        data = attrs.asdict(self, filter=lambda a, _: a.name != "decisions")
+        data = attrs.asdict(self, filter=lambda a, _: a.name not in ("decisions", "explanations"))
         data["end"] = self.end.isoformat()
         return data
 
@@ -171,6 +174,7 @@ def report(sim: Simulation) -> Report:
             o: tuple(sorted((w, s, n) for (w, s), n in c.items()))
             for o, c in sorted(decisions.items())
         },
+        explanations=dict(sim.explanations or {}),
     )
 
 
@@ -191,18 +195,25 @@ class Comparison:
     decided: int
     """Orders allocated in either run."""
 
+    def _example(self, order: str) -> dict[str, Any]:
+        return {"a": _side(self.a, order), "b": _side(self.b, order)}
+
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-compatible dict."""
+        """A JSON-compatible dict: both reports, counts, and up to ten differing orders."""
         return {
             "a": self.a.to_dict(),
             "b": self.b.to_dict(),
             "decided": self.decided,
             "differing": len(self.differing),
-            "examples": {
-                o: {"a": self.a.decisions.get(o, ()), "b": self.b.decisions.get(o, ())}
-                for o in self.differing[:10]
-            },
+            "examples": {o: self._example(o) for o in self.differing[:10]},
         }
+
+
+def _side(rep: Report, order: str) -> dict[str, Any]:
+    side: dict[str, Any] = {"allocated": rep.decisions.get(order, ())}
+    if order in rep.explanations:
+        side["why"] = _why(rep.explanations[order])
+    return side
 
 
 def compare(a: Report, b: Report) -> Comparison:
@@ -259,7 +270,17 @@ def format_comparison(c: Comparison) -> str:
             f"  {order}: {c.a.rule} {_alloc(c.a.decisions.get(order, ()))}"
             f" | {c.b.rule} {_alloc(c.b.decisions.get(order, ()))}"
         )
+        for rep in (c.a, c.b):
+            if order in rep.explanations:
+                out.append(f"    why under {rep.rule}: {_why(rep.explanations[order])}")
     return "\n".join(out) + "\n"
+
+
+def _why(explanation: Explanation) -> str:
+    ranked = ", ".join(e.location for e in explanation.ranked()) or "none"
+    dropped = ", ".join(f"{e.location} ({e.excluded_by})" for e in explanation.excluded())
+    split = f"; split {explanation.split}" if explanation.split else ""
+    return f"ranked {ranked}" + (f"; excluded {dropped}" if dropped else "") + split
 
 
 def _alloc(rows: tuple[tuple[str, str, int], ...]) -> str:

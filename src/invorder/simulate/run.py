@@ -12,6 +12,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from datetime import datetime
 
+import attrs
+
 from invorder.adapters.memory import MemoryEventStore
 from invorder.domain.commands import Command
 from invorder.domain.errors import InvorderError, ValidationError
@@ -24,6 +26,9 @@ from invorder.domain.shipment import (
 )
 from invorder.engine import Engine
 from invorder.routing import (
+    AllocationPlan,
+    Explanation,
+    RoutingRequest,
     RoutingRule,
     has_stock,
     minimise_shipments,
@@ -81,18 +86,43 @@ def resolve_rule(name: str) -> RoutingRule | None:
     return rule
 
 
+@attrs.define
+class _Recording:
+    """A rule that keeps the explanation of its first plan per order."""
+
+    rule: RoutingRule
+    explanations: dict[str, Explanation]
+
+    @property
+    def name(self) -> str:
+        return str(getattr(self.rule, "name", getattr(self.rule, "__name__", "routing rule")))
+
+    def __call__(self, request: RoutingRequest) -> AllocationPlan:
+        plan = self.rule(request)
+        self.explanations.setdefault(request.order.order_id, plan.explanation)
+        return plan
+
+
 class Simulation:
     """A scenario running on its own in-memory engine under one rule; advance it, fork it."""
 
-    __slots__ = ("engine", "next_step", "rejected", "rule_name", "scenario")
+    __slots__ = ("engine", "explanations", "next_step", "rejected", "rule_name", "scenario")
 
     def __init__(
-        self, scenario: Scenario, rule: str = DEFAULT_RULE, _engine: Engine | None = None
+        self,
+        scenario: Scenario,
+        rule: str = DEFAULT_RULE,
+        *,
+        explain: bool = False,
+        _engine: Engine | None = None,
     ) -> None:
         self.scenario = scenario
         """The scenario."""
         self.rule_name = rule
         """The rule's name (as given)."""
+        self.explanations: dict[str, Explanation] | None = {} if explain else None
+        """With ``explain=True``: the rule's explanation of its first plan per order
+        (none for ``first_fit``, which is not a routing rule)."""
         if _engine is None:
             _engine = self._new_engine(MemoryEventStore())
             for command in scenario.header.setup_commands():
@@ -105,9 +135,12 @@ class Simulation:
         """Refused commands by error code (a what-if may refuse what the file expects)."""
 
     def _new_engine(self, store: MemoryEventStore) -> Engine:
+        rule = resolve_rule(self.rule_name)
+        if rule is not None and self.explanations is not None:
+            rule = _Recording(rule, self.explanations)
         return Engine(
             store,
-            routing_rule=resolve_rule(self.rule_name),
+            routing_rule=rule,
             location_facts=self.scenario.header.location_facts(),
         )
 
@@ -147,6 +180,8 @@ class Simulation:
         other = Simulation.__new__(Simulation)
         other.scenario = self.scenario
         other.rule_name = rule
+        other.explanations = None if self.explanations is None else dict(self.explanations)
+        other.explanations = None if self.explanations is None else dict(self.explanations)
         other.engine = other._new_engine(MemoryEventStore(list(self.engine.events())))
         other.next_step = self.next_step
         other.rejected = Counter(self.rejected)
