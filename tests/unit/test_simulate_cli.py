@@ -126,3 +126,15 @@ def test_demo_still_runs() -> None:
     code, out, _ = run("demo")
     assert code == 0
     assert "verify(): clean" in out
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_goes_to_stderr_only_on_a_terminal() -> None:
+    out, err = io.StringIO(), _Terminal()
+    assert main(["simulate"], out, err) == 0
+    assert "\r1000/" in err.getvalue()
+    assert "steps" not in out.getvalue()
