@@ -272,3 +272,58 @@ def test_explained_runs_keep_each_rules_reasons(small: sim.Scenario) -> None:
     plain = sim.report(sim.simulate(small, "nearest"))
     assert plain.explanations == {}
     assert plain == a  # explanations are not part of a report's identity
+
+
+def test_kpis_of_a_hand_made_day_are_exact() -> None:
+    from datetime import UTC, datetime
+    from decimal import Decimal
+
+    t = datetime(2026, 11, 27, 8, tzinfo=UTC)
+    price = iv.Money(Decimal("5.00"), "USD")
+    header = sim.ScenarioHeader(
+        start=t,
+        warehouses=(
+            sim.Warehouse(code="EAST", coordinates=iv.Coordinates(40.0, -74.0)),
+            sim.Warehouse(code="WEST", coordinates=iv.Coordinates(34.0, -118.0)),
+        ),
+        channels=(sim.ChannelSpec(channel="shop"), sim.ChannelSpec(channel="amazon")),
+        catalog=(iv.Sku("MUG"),),
+        stock=(sim.StockLine("MUG", "EAST/A/01", 2),),
+    )
+    near_east = iv.ShipTo(coordinates=iv.Coordinates(40.0, -74.0))
+
+    def capture(order: str, channel: str, qty: int, hour: int) -> iv.CaptureOrder:
+        return iv.CaptureOrder(
+            key=f"c-{order}", at=t + timedelta(hours=hour), order=order, channel=channel,
+            external_id=order, kind=iv.OrderKind.DTC, ship_to=near_east,
+            ship_by=t + timedelta(hours=hour + 2),
+            lines=[iv.LineItem("1", "MUG", qty, price)],
+        )  # fmt: skip
+
+    steps = (
+        capture("O1", "shop", 3, 1),  # 2 from EAST, 1 waits
+        sim.FulfilOrder(key="f1", at=t + timedelta(hours=2), order="O1"),  # on time
+        capture("O2", "amazon", 1, 3),  # nothing left: waits
+        iv.CancelOrder(key="x2", at=t + timedelta(hours=4), order="O2"),
+        iv.ReceiveStock(
+            key="r1", at=t + timedelta(hours=5), sku="MUG", location="WEST/A/01", quantity=4
+        ),
+        sim.FulfilOrder(key="f2", at=t + timedelta(hours=6), order="O1"),  # late: 2nd shipment
+        sim.ReturnOrder(key="ret1", at=t + timedelta(hours=7), order="O1", quantity=1),
+    )
+    rep = sim.report(sim.simulate(sim.Scenario(header, steps), "nearest"))
+    o = rep.overall
+    assert (o.orders, o.lines, o.units, o.cancelled_units) == (2, 2, 4, 1)
+    assert o.fill_rate == 1.0  # 3 allocated of 3 live units
+    assert o.first_time_fill_rate == 0.0  # neither order filled at its first allocation
+    assert (o.shipments, o.split_rate) == (2, 2.0)
+    assert (o.backordered_units, o.sla_misses) == (0, 1)
+    assert o.distance_km == pytest.approx(
+        iv.Coordinates(34.0, -118.0).distance_km(iv.Coordinates(40.0, -74.0)), abs=0.1
+    )
+    assert rep.by_channel["amazon"].orders == 1
+    assert rep.by_channel["amazon"].cancelled_units == 1
+    assert rep.decisions == {"O1": (("EAST", "MUG", 2), ("WEST", "MUG", 1))}
+    assert rep.stock_outs == {}
+    assert rep.oversold_units == 0
+    assert rep.rejected == {}
