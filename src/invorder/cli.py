@@ -1,6 +1,8 @@
-"""The ``invorder`` command line: ``invorder demo`` runs a small stock story in memory.
+"""The ``invorder`` command line: ``invorder demo`` runs a small stock story in memory;
+``simulate``, ``generate`` and ``verify`` come from :mod:`invorder.simulate.cli`.
 
-Exit codes: 0 success, 2 bad usage (unknown command or option).
+Exit codes: 0 success, 1 ``verify`` found problems, 2 bad usage (unknown command or option,
+unknown rule), 3 a scenario file that cannot be read.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from invorder.domain.commands import (
 from invorder.domain.errors import InvorderError
 from invorder.domain.stock import Bucket
 from invorder.engine import Engine
+from invorder.simulate import cli as simulate_cli
 
 
 def demo_commands(start: datetime) -> list[Command]:
@@ -105,14 +108,19 @@ def balance_table(engine: Engine) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
     """Entry point of ``invorder`` and ``python -m invorder``."""
     parser = argparse.ArgumentParser(prog="invorder", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("demo", help="receive, move and transfer stock in memory; print balances")
+    simulate_cli.add_commands(sub)
     args = parser.parse_args(argv)
     stream = out if out is not None else sys.stdout
     if args.command == "demo":
         return demo(stream)
+    if args.command in simulate_cli.COMMANDS:
+        return simulate_cli.run_command(args, stream, err if err is not None else sys.stderr)
     parser.error(f"unknown command {args.command}")  # pragma: no cover  # argparse exits first
     return 2  # pragma: no cover

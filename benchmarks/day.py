@@ -1,0 +1,136 @@
+"""Day benchmark: a generated (or given) scenario end to end, as ``invorder simulate`` runs it.
+
+Steps, each timed: generate the scenario (or read ``--scenario FILE``), write it as JSON
+Lines and read it back (the file a user would run), run every step on a fresh in-memory
+engine under the default rule (capture, route, reserve, pick, pack, ship, cancellations,
+purchase receipts, returns: every command validated and every event appended), fork the
+run at midday (replay of the log prefix into a new engine), replay the whole log into fresh
+projections, then query channel ATP at the end of the day.
+
+Figures: ``order_lines_per_s`` and ``events_per_s`` of the run; ``replay_speedup`` (run time
+over replay time); ``atp_median_us`` / ``atp_p99_us`` of ``Engine.channel_atp``;
+``bytes_per_event`` (the log written as JSON by the codec, per event); ``fork_ms``.
+
+Usage: ``python benchmarks/day.py [--size tenth|small|day|10x] [--scenario FILE] [--seed N]``.
+The default ``tenth`` is the ``day`` network (10,000 SKUs, 5 warehouses, 4 channels) with
+a tenth of its orders, to stay under a minute; ``--size day`` runs the full day. The last
+line printed is the benchmark JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import random
+import statistics
+import time
+from datetime import timedelta
+
+import attrs
+
+import invorder as iv
+from invorder import simulate as sim
+
+
+def main() -> None:
+    """Run the benchmark and print its figures."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--size", default="tenth", choices=["tenth", *sim.SIZES])
+    parser.add_argument("--scenario", metavar="FILE")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--rule", default=sim.DEFAULT_RULE)
+    parser.add_argument("--atp-queries", type=int, default=20_000)
+    args = parser.parse_args()
+    figures: dict[str, object] = {}
+
+    start = time.perf_counter()
+    if args.scenario:
+        with open(args.scenario, encoding="utf-8") as f:
+            text = f.read()
+        figures["size"] = args.scenario
+    else:
+        params = attrs.evolve(sim.SIZES["day"], orders=10_000, purchase_orders=40) if (
+            args.size == "tenth") else sim.SIZES[args.size]  # fmt: skip
+        scenario = sim.generate(params, random.Random(args.seed), name=args.size)
+        text = sim.dumps(scenario)
+        figures["size"] = args.size
+        figures["generate_s"] = round(time.perf_counter() - start, 2)
+    figures["file_mb"] = round(len(text.encode()) / 1e6, 1)
+    start = time.perf_counter()
+    scenario = sim.loads(text)
+    figures["load_s"] = round(time.perf_counter() - start, 2)
+    del text
+
+    captures = [s for s in scenario.steps if isinstance(s, iv.CaptureOrder)]
+    lines = sum(len(c.lines) for c in captures)
+    run = sim.Simulation(scenario, args.rule)
+    setup_events = run.engine.position
+    midday = scenario.header.start + timedelta(hours=12)
+    start = time.perf_counter()
+    run.advance(until=midday)
+    run_s = time.perf_counter() - start
+    fork_start = time.perf_counter()
+    forked = run.fork("first_fit")
+    fork_s = time.perf_counter() - fork_start
+    fork_events = forked.engine.position
+    del forked
+    start = time.perf_counter()
+    run.advance()
+    run_s += time.perf_counter() - start
+    events = list(run.engine.events())
+    day_events = len(events) - setup_events
+
+    start = time.perf_counter()
+    replayed = iv.Engine(iv.MemoryEventStore(events), routing_rule=sim.resolve_rule(args.rule),
+                         location_facts=scenario.header.location_facts())  # fmt: skip
+    replay_s = time.perf_counter() - start
+    assert replayed.position == len(events)
+
+    end = scenario.steps[-1].at
+    rng = random.Random(args.seed)
+    channels = [c.channel for c in scenario.header.channels]
+    skus = [s.code for s in scenario.header.catalog if not s.components]
+    queries = [(rng.choice(channels), rng.choice(skus)) for _ in range(args.atp_queries)]
+    timings = []
+    engine = run.engine
+    clock = time.perf_counter_ns
+    for channel, sku in queries:
+        t0 = clock()
+        engine.channel_atp(channel, sku, end)
+        timings.append(clock() - t0)
+    timings.sort()
+
+    codec = iv.Codec()
+    sample = events[:: max(1, len(events) // 20_000)]
+    size = sum(len(json.dumps(codec.event_to_dict(e), separators=(",", ":"))) for e in sample)
+
+    rep = sim.report(run)
+    assert rep.oversold_units == 0
+    assert engine.verify() == []
+    figures.update({
+        "orders": len(captures),
+        "order_lines": lines,
+        "events": day_events,
+        "run_s": round(run_s, 2),
+        "orders_per_s": round(len(captures) / run_s),
+        "order_lines_per_s": round(lines / run_s),
+        "events_per_s": round(day_events / run_s),
+        "replay_events_per_s": round(len(events) / replay_s),
+        "replay_speedup": round(run_s / replay_s, 1),
+        "atp_median_us": round(statistics.median(timings) / 1000, 2),
+        "atp_p99_us": round(timings[int(len(timings) * 0.99)] / 1000, 2),
+        "bytes_per_event": round(size / len(sample)),
+        "fork_events": fork_events,
+        "fork_ms": round(fork_s * 1000, 1),
+        "fill_rate": rep.overall.fill_rate,
+        "oversold_units": rep.oversold_units,
+    })  # fmt: skip
+    for name, value in figures.items():
+        print(f"{name}: {value}")
+    print(json.dumps({"benchmark": "day", "python": platform.python_version(),
+                      "figures": figures}))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

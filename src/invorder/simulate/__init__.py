@@ -1,0 +1,75 @@
+"""Simulation: scenario files, a seeded generator, what-if runs under routing rules, KPIs.
+
+Depends on the engine and the in-memory adapter only; nothing below it imports it.
+"""
+
+from invorder.simulate.generate import SIZES, Parameters, generate, generate_size
+from invorder.simulate.kpi import (
+    Comparison,
+    Kpis,
+    Report,
+    compare,
+    format_comparison,
+    format_report,
+    report,
+)
+from invorder.simulate.run import (
+    BUILT_IN_RULES,
+    DEFAULT_RULE,
+    Simulation,
+    UnknownRuleError,
+    resolve_rule,
+    simulate,
+)
+from invorder.simulate.scenario import (
+    SCHEMA_VERSION,
+    STEP_TYPES,
+    ChannelSpec,
+    FulfilOrder,
+    ReturnOrder,
+    Scenario,
+    ScenarioCodec,
+    ScenarioError,
+    ScenarioHeader,
+    Step,
+    StockLine,
+    Warehouse,
+    dump_lines,
+    dumps,
+    loads,
+)
+
+__all__ = [
+    "BUILT_IN_RULES",
+    "ChannelSpec",
+    "compare",
+    "Comparison",
+    "DEFAULT_RULE",
+    "dump_lines",
+    "dumps",
+    "format_comparison",
+    "format_report",
+    "FulfilOrder",
+    "generate",
+    "generate_size",
+    "Kpis",
+    "loads",
+    "Parameters",
+    "report",
+    "Report",
+    "resolve_rule",
+    "ReturnOrder",
+    "Scenario",
+    "ScenarioCodec",
+    "ScenarioError",
+    "ScenarioHeader",
+    "SCHEMA_VERSION",
+    "simulate",
+    "Simulation",
+    "SIZES",
+    "Step",
+    "STEP_TYPES",
+    "StockLine",
+    "UnknownRuleError",
+    "Warehouse",
+]

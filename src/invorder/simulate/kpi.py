@@ -1,0 +1,308 @@
+"""KPIs of a simulation run, overall and per channel, and the comparison of two runs."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from invorder.domain.order import Order
+from invorder.domain.order_events import OrderAllocated
+from invorder.domain.shipment import ShipmentShipped
+from invorder.domain.stock import Bucket
+from invorder.routing import Explanation
+from invorder.simulate.run import Simulation
+
+
+@attrs.frozen(kw_only=True)
+class Kpis:
+    """Figures for a set of orders at the end of a run."""
+
+    orders: int
+    """Orders captured."""
+    lines: int
+    """Order lines."""
+    units: int
+    """Units ordered."""
+    cancelled_units: int
+    """Units cancelled."""
+    fill_rate: float
+    """Units allocated or shipped over units ordered and not cancelled."""
+    first_time_fill_rate: float
+    """Share of routed orders whose first allocation left nothing backordered."""
+    shipments: int
+    """Shipments shipped."""
+    split_rate: float
+    """Shipments per order that shipped anything."""
+    backordered_units: int
+    """Units waiting for stock at the end."""
+    mean_backorder_age_h: float
+    """Mean hours since capture of the orders still waiting at the end."""
+    sla_misses: int
+    """Shipments shipped after the order's ship-by."""
+    distance_km: float
+    """Great-circle km from warehouse to ship-to, summed over shipped shipments."""
+
+
+@attrs.frozen(kw_only=True)
+class Report:
+    """KPIs of one run: overall, per channel, and what the ledger says at the end."""
+
+    rule: str
+    """The rule's name."""
+    end: datetime
+    """Time of the last step."""
+    overall: Kpis
+    """All orders."""
+    by_channel: dict[str, Kpis]
+    """Per channel, sorted by channel id."""
+    oversold_units: int
+    """Units below zero in any available balance (must be 0)."""
+    stock_outs: dict[str, int]
+    """Backordered units per SKU at the end, largest first."""
+    rejected: dict[str, int]
+    """Refused commands by error code."""
+    events: int
+    """Events in the log."""
+    decisions: dict[str, tuple[tuple[str, str, int], ...]]
+    """Per order, the units allocated: (warehouse, SKU, units), sorted."""
+    explanations: dict[str, Explanation] = attrs.field(factory=dict, eq=False, repr=False)
+    """Per order, the rule's explanation of its first plan (runs made with ``explain``)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-compatible dict (decisions are left out: see :func:`compare`)."""
+        data = attrs.asdict(self, filter=lambda a, _: a.name not in ("decisions", "explanations"))
+        data["end"] = self.end.isoformat()
+        return data
+
+
+def report(sim: Simulation) -> Report:
+    """The KPIs of ``sim`` at its current step."""
+    engine = sim.engine
+    header = sim.scenario.header
+    coords = {w.code: w.coordinates for w in header.warehouses}
+    end = sim.now
+    orders: dict[str, Order] = {o.order_id: o for o in engine.orders()}
+    first_alloc: dict[str, bool] = {}
+    decisions: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
+    shipped: list[tuple[str, str, datetime]] = []
+    for event in engine.events():
+        if isinstance(event, OrderAllocated):
+            if event.order not in first_alloc:
+                first_alloc[event.order] = not any(b.backordered for b in event.backorders)
+            for pick in event.picks:
+                decisions[event.order][(pick.location.split("/")[0], pick.sku)] += pick.quantity
+        elif isinstance(event, ShipmentShipped):
+            shipped.append((event.order, event.shipment, event.at))
+    groups: dict[str, list[str]] = defaultdict(list)
+    for oid, order in orders.items():
+        groups[order.capture.channel].append(oid)
+    ship_groups: dict[str, list[tuple[str, str, datetime]]] = defaultdict(list)
+    for row in shipped:
+        ship_groups[orders[row[0]].capture.channel].append(row)
+
+    def kpis(ids: list[str], ships: list[tuple[str, str, datetime]]) -> Kpis:
+        lines = units = cancelled = filled = backordered = 0
+        ages: list[float] = []
+        for oid in ids:
+            order = orders[oid]
+            waiting = 0
+            for line in order.lines:
+                lines += 1
+                units += line.ordered
+                cancelled += line.cancelled
+                filled += line.allocated
+                waiting += line.backordered
+            backordered += waiting
+            if waiting:
+                ages.append((end - order.capture.at).total_seconds() / 3600)
+        routed = [oid for oid in ids if oid in first_alloc]
+        first = sum(1 for oid in routed if first_alloc[oid])
+        distance = 0.0
+        misses = 0
+        shipped_orders = set()
+        for oid, sid, at in ships:
+            order = orders[oid]
+            shipped_orders.add(oid)
+            if order.capture.ship_by is not None and at > order.capture.ship_by:
+                misses += 1
+            shipment = engine.shipment(sid)
+            origin = coords.get(shipment.location.split("/")[0]) if shipment else None
+            dest = order.capture.ship_to.coordinates
+            if origin is not None and dest is not None:
+                distance += origin.distance_km(dest)
+        live = units - cancelled
+        return Kpis(
+            orders=len(ids),
+            lines=lines,
+            units=units,
+            cancelled_units=cancelled,
+            fill_rate=_ratio(filled, live),
+            first_time_fill_rate=_ratio(first, len(routed)),
+            shipments=len(ships),
+            split_rate=_ratio(len(ships), len(shipped_orders)),
+            backordered_units=backordered,
+            mean_backorder_age_h=round(sum(ages) / len(ages), 2) if ages else 0.0,
+            sla_misses=misses,
+            distance_km=round(distance, 1),
+        )
+
+    stock_outs: Counter[str] = Counter()
+    for order in orders.values():
+        for line in order.lines:
+            if line.backordered:
+                stock_outs[line.sku] += line.backordered
+    oversold = 0
+    for sku in engine.skus():
+        if sku.components:
+            continue
+        for account, units in engine.balances(sku.code).items():
+            if account.bucket is Bucket.AVAILABLE and units < 0 and "/" in account.location:
+                oversold -= units
+    return Report(
+        rule=sim.rule_name,
+        end=end,
+        overall=kpis(list(orders), shipped),
+        by_channel={c: kpis(groups[c], ship_groups[c]) for c in sorted(groups)},
+        oversold_units=oversold,
+        stock_outs=dict(stock_outs.most_common()),
+        rejected=dict(sorted(sim.rejected.items())),
+        events=engine.position,
+        decisions={
+            o: tuple(sorted((w, s, n) for (w, s), n in c.items()))
+            for o, c in sorted(decisions.items())
+        },
+        explanations=dict(sim.explanations or {}),
+    )
+
+
+def _ratio(a: int, b: int) -> float:
+    return round(a / b, 4) if b else 0.0
+
+
+@attrs.frozen(kw_only=True)
+class Comparison:
+    """Two reports side by side and the orders routed differently."""
+
+    a: Report
+    """The first run."""
+    b: Report
+    """The second run."""
+    differing: tuple[str, ...]
+    """Orders whose allocations differ between the runs."""
+    decided: int
+    """Orders allocated in either run."""
+
+    def _example(self, order: str) -> dict[str, Any]:
+        return {"a": _side(self.a, order), "b": _side(self.b, order)}
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-compatible dict: both reports, counts, and up to ten differing orders."""
+        return {
+            "a": self.a.to_dict(),
+            "b": self.b.to_dict(),
+            "decided": self.decided,
+            "differing": len(self.differing),
+            "examples": {o: self._example(o) for o in self.differing[:10]},
+        }
+
+
+def _side(rep: Report, order: str) -> dict[str, Any]:
+    side: dict[str, Any] = {"allocated": rep.decisions.get(order, ())}
+    if order in rep.explanations:
+        side["why"] = _why(rep.explanations[order])
+    return side
+
+
+def compare(a: Report, b: Report) -> Comparison:
+    """Compare two runs of the same scenario."""
+    orders = sorted(set(a.decisions) | set(b.decisions))
+    differing = tuple(o for o in orders if a.decisions.get(o, ()) != b.decisions.get(o, ()))
+    return Comparison(a=a, b=b, differing=differing, decided=len(orders))
+
+
+_ROWS = (
+    "orders",
+    "lines",
+    "units",
+    "cancelled_units",
+    "fill_rate",
+    "first_time_fill_rate",
+    "shipments",
+    "split_rate",
+    "backordered_units",
+    "mean_backorder_age_h",
+    "sla_misses",
+    "distance_km",
+)
+
+
+def format_report(rep: Report) -> str:
+    """A plain-text KPI table: one column overall, one per channel."""
+    columns = {"all": rep.overall, **rep.by_channel}
+    rows = [["kpi", *columns]]
+    for name in _ROWS:
+        rows.append([name, *(_fmt(getattr(k, name)) for k in columns.values())])
+    out = [f"rule: {rep.rule}   events: {rep.events}   end: {rep.end.isoformat()}", _table(rows)]
+    out.append(f"oversold units: {rep.oversold_units}")
+    top = ", ".join(f"{s} ({n})" for s, n in list(rep.stock_outs.items())[:5]) or "none"
+    out.append(f"stock-outs: {len(rep.stock_outs)} SKUs backordered; most: {top}")
+    if rep.rejected:
+        out.append("refused commands: " + ", ".join(f"{c} {n}" for c, n in rep.rejected.items()))
+    return "\n".join(out) + "\n"
+
+
+def format_comparison(c: Comparison) -> str:
+    """Two runs side by side (overall KPIs) and the decisions that differ."""
+    rows = [["kpi", c.a.rule, c.b.rule]]
+    for name in _ROWS:
+        rows.append([name, _fmt(getattr(c.a.overall, name)), _fmt(getattr(c.b.overall, name))])
+    rows.append(["oversold_units", str(c.a.oversold_units), str(c.b.oversold_units)])
+    rows.append(["stock_out_skus", str(len(c.a.stock_outs)), str(len(c.b.stock_outs))])
+    out = [
+        _table(rows),
+        f"this rule change alters {len(c.differing)} of the {c.decided} routing decisions",
+    ]
+    for order in c.differing[:5]:
+        out.append(
+            f"  {order}: {c.a.rule} {_alloc(c.a.decisions.get(order, ()))}"
+            f" | {c.b.rule} {_alloc(c.b.decisions.get(order, ()))}"
+        )
+        for rep in (c.a, c.b):
+            if order in rep.explanations:
+                out.append(f"    why under {rep.rule}: {_why(rep.explanations[order])}")
+    return "\n".join(out) + "\n"
+
+
+def _why(explanation: Explanation) -> str:
+    ranked = ", ".join(e.location for e in explanation.ranked()) or "none"
+    dropped = ", ".join(f"{e.location} ({e.excluded_by})" for e in explanation.excluded())
+    split = f"; split {explanation.split}" if explanation.split else ""
+    return f"ranked {ranked}" + (f"; excluded {dropped}" if dropped else "") + split
+
+
+def _alloc(rows: tuple[tuple[str, str, int], ...]) -> str:
+    return ", ".join(f"{n}x{s}@{w}" for w, s, n in rows) or "nothing"
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+    return str(value)
+
+
+def _table(rows: list[list[str]]) -> str:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = []
+    for n, row in enumerate(rows):
+        lines.append(
+            "  ".join(
+                c.ljust(w) if i == 0 else c.rjust(w)
+                for i, (c, w) in enumerate(zip(row, widths, strict=True))
+            )
+        )
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)

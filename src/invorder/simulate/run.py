@@ -1,0 +1,239 @@
+"""What-if runs: a scenario on a fresh in-memory engine under a routing rule, forks, KPIs
+and comparisons of two runs.
+
+A fork replays the log prefix into a new engine with another rule: its cost is one fold of
+every event so far (no command is decided again, no rule runs again).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from datetime import datetime
+
+import attrs
+
+from invorder.adapters.memory import MemoryEventStore
+from invorder.domain.commands import Command
+from invorder.domain.errors import InvorderError, ValidationError
+from invorder.domain.returns import OpenReturn, ReceiveReturn, ReturnedUnits
+from invorder.domain.shipment import (
+    PackShipment,
+    ShipmentStatus,
+    ShipShipment,
+    StartPicking,
+)
+from invorder.engine import Engine
+from invorder.routing import (
+    AllocationPlan,
+    Explanation,
+    RoutingRequest,
+    RoutingRule,
+    has_stock,
+    minimise_shipments,
+    most_stock,
+    nearest,
+    route,
+)
+from invorder.simulate.scenario import FulfilOrder, ReturnOrder, Scenario, Step
+
+
+class UnknownRuleError(ValidationError):
+    """A rule name that is neither built in nor an importable ``module:attribute``."""
+
+    code = "unknown_rule"
+
+    def __init__(self, name: str, problem: str) -> None:
+        super().__init__(
+            f"unknown routing rule {name!r}: {problem}; built-in rules: "
+            f"{', '.join(BUILT_IN_RULES)}",
+            rule=name,
+            problem=problem,
+        )
+
+
+BUILT_IN_RULES: dict[str, Callable[[], RoutingRule | None]] = {
+    "nearest": lambda: route("nearest", filters=[has_stock()], rank=nearest()),
+    "most_stock": lambda: route("most_stock", filters=[has_stock()], rank=most_stock()),
+    "fewest_shipments": lambda: route(
+        "fewest_shipments", filters=[has_stock()], rank=nearest(), split=minimise_shipments()
+    ),
+    "first_fit": lambda: None,
+}
+"""Rules available by name; ``first_fit`` is the engine's allocator without routing."""
+
+DEFAULT_RULE = "nearest"
+"""The rule a run uses when none is named."""
+
+
+def resolve_rule(name: str) -> RoutingRule | None:
+    """A built-in rule by name, or a host's rule given as ``module:attribute``."""
+    if name in BUILT_IN_RULES:
+        return BUILT_IN_RULES[name]()
+    module, sep, attribute = name.partition(":")
+    if not sep or not module or not attribute:
+        raise UnknownRuleError(name, "not built in, and not of the form module:attribute")
+    try:
+        found = getattr(importlib.import_module(module), attribute)
+    except ImportError as error:
+        raise UnknownRuleError(name, f"cannot import {module!r} ({error})") from error
+    except AttributeError as error:
+        raise UnknownRuleError(name, f"{module!r} has no attribute {attribute!r}") from error
+    if not callable(found):
+        raise UnknownRuleError(name, f"{name} is not callable")
+    rule: RoutingRule = found
+    return rule
+
+
+@attrs.define
+class _Recording:
+    """A rule that keeps the explanation of its first plan per order."""
+
+    rule: RoutingRule
+    explanations: dict[str, Explanation]
+
+    @property
+    def name(self) -> str:
+        return str(getattr(self.rule, "name", getattr(self.rule, "__name__", "routing rule")))
+
+    def __call__(self, request: RoutingRequest) -> AllocationPlan:
+        plan = self.rule(request)
+        self.explanations.setdefault(request.order.order_id, plan.explanation)
+        return plan
+
+
+class Simulation:
+    """A scenario running on its own in-memory engine under one rule; advance it, fork it."""
+
+    __slots__ = ("engine", "explanations", "next_step", "rejected", "rule_name", "scenario")
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        rule: str = DEFAULT_RULE,
+        *,
+        explain: bool = False,
+        _engine: Engine | None = None,
+    ) -> None:
+        self.scenario = scenario
+        """The scenario."""
+        self.rule_name = rule
+        """The rule's name (as given)."""
+        self.explanations: dict[str, Explanation] | None = {} if explain else None
+        """With ``explain=True``: the rule's explanation of its first plan per order
+        (none for ``first_fit``, which is not a routing rule)."""
+        if _engine is None:
+            _engine = self._new_engine(MemoryEventStore())
+            for command in scenario.header.setup_commands():
+                _engine.execute(command)
+        self.engine = _engine
+        """The engine (read its projections for anything the KPIs do not cover)."""
+        self.next_step = 0
+        """Index of the next step to run."""
+        self.rejected: Counter[str] = Counter()
+        """Refused commands by error code (a what-if may refuse what the file expects)."""
+
+    def _new_engine(self, store: MemoryEventStore) -> Engine:
+        rule = resolve_rule(self.rule_name)
+        if rule is not None and self.explanations is not None:
+            rule = _Recording(rule, self.explanations)
+        return Engine(
+            store,
+            routing_rule=rule,
+            location_facts=self.scenario.header.location_facts(),
+        )
+
+    @property
+    def now(self) -> datetime:
+        """Time of the last step run (the header's start before any)."""
+        if self.next_step == 0:
+            return self.scenario.header.start
+        return self.scenario.steps[self.next_step - 1].at
+
+    def advance(
+        self, until: datetime | None = None, progress: Callable[[int, int], None] | None = None
+    ) -> Simulation:
+        """Run the steps at or before ``until`` (all when ``None``); returns ``self``."""
+        steps = self.scenario.steps
+        total = len(steps)
+        while self.next_step < total:
+            step = steps[self.next_step]
+            if until is not None and step.at > until:
+                break
+            for command in self._expand(step):
+                try:
+                    self.engine.execute(command)
+                except InvorderError as error:
+                    self.rejected[error.code] += 1
+            self.next_step += 1
+            if progress is not None and self.next_step % 1000 == 0:
+                progress(self.next_step, total)
+        return self
+
+    def fork(self, rule: str) -> Simulation:
+        """A copy of this run at its current step that continues under ``rule``.
+
+        Costs one replay of the log so far into a fresh engine (events are shared, not
+        copied: they are immutable).
+        """
+        other = Simulation.__new__(Simulation)
+        other.scenario = self.scenario
+        other.rule_name = rule
+        other.explanations = None if self.explanations is None else dict(self.explanations)
+        other.explanations = None if self.explanations is None else dict(self.explanations)
+        other.engine = other._new_engine(MemoryEventStore(list(self.engine.events())))
+        other.next_step = self.next_step
+        other.rejected = Counter(self.rejected)
+        return other
+
+    def _expand(self, step: Step) -> Iterator[Command]:
+        if isinstance(step, FulfilOrder):
+            for s in self.engine.shipments(step.order):
+                if s.status is ShipmentStatus.OPEN and s.units:
+                    base = f"{step.key}/{s.shipment}"
+                    yield StartPicking(key=f"{base}/pick", at=step.at, shipment=s.shipment)
+                    yield PackShipment(key=f"{base}/pack", at=step.at, shipment=s.shipment)
+                    yield ShipShipment(
+                        key=f"{base}/ship", at=step.at, shipment=s.shipment, carrier=step.carrier
+                    )
+        elif isinstance(step, ReturnOrder):
+            yield from self._returns(step)
+        else:
+            yield step
+
+    def _returns(self, step: ReturnOrder) -> Iterator[Command]:
+        order = self.engine.order(step.order)
+        if order is None:
+            return
+        bins: dict[str, str] = {}
+        for s in self.engine.shipments(step.order):
+            if s.status is ShipmentStatus.SHIPPED:
+                for pick in s.picks:
+                    bins.setdefault(pick.line_id, pick.location)
+        left = step.quantity
+        lines: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        for line in order.lines:
+            n = min(left, line.shipped - line.returned)
+            if n > 0 and line.line_id in bins:
+                lines[bins[line.line_id]].append((line.line_id, n))
+                left -= n
+        if not lines:
+            return
+        from invorder.domain.order import LineQuantity
+
+        every = [LineQuantity(lid, n) for group in lines.values() for lid, n in group]
+        yield OpenReturn(key=step.key, at=step.at, rma=step.key, order=step.order, lines=every)
+        for n, (location, group) in enumerate(sorted(lines.items())):
+            yield ReceiveReturn(
+                key=f"{step.key}/in{n}",
+                at=step.at,
+                rma=step.key,
+                location=location,
+                lines=[ReturnedUnits(lid, q, step.disposition) for lid, q in group],
+            )
+
+
+def simulate(scenario: Scenario, rule: str = DEFAULT_RULE) -> Simulation:
+    """Run every step of ``scenario`` under ``rule`` on a fresh in-memory engine."""
+    return Simulation(scenario, rule).advance()
