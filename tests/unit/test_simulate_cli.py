@@ -138,3 +138,15 @@ def test_progress_goes_to_stderr_only_on_a_terminal() -> None:
     assert main(["simulate"], out, err) == 0
     assert "\r1000/" in err.getvalue()
     assert "steps" not in out.getvalue()
+
+
+def test_verify_reports_problems_with_exit_1(
+    scenario_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from invorder.engine import Engine
+
+    monkeypatch.setattr(Engine, "verify", lambda self: ["ledger out of balance (planted)"])
+    code, out, _ = run("verify", str(scenario_file))
+    assert code == 1
+    assert "problem: ledger out of balance (planted)\n" in out
+    assert out.endswith("verify: 1 problems\n")
