@@ -18,7 +18,7 @@ from invorder.domain.errors import (
     UnknownLocationError,
     UnknownSkuError,
 )
-from invorder.domain.events import Event
+from invorder.domain.events import Event, FromCommand
 from invorder.domain.ledger import Ledger
 from invorder.domain.location import LocationId, is_within
 
@@ -95,7 +95,7 @@ class DefineChannel(Command):
 
 
 @attrs.frozen(kw_only=True)
-class ChannelDefined:
+class ChannelDefined(FromCommand):
     """A channel was defined or its policy replaced."""
 
     SCHEMA_VERSION: ClassVar[int] = 1
@@ -103,16 +103,6 @@ class ChannelDefined:
     """Index of this event in the log."""
     command: DefineChannel
     """The command that produced it (it holds the policy)."""
-
-    @property
-    def key(self) -> str:
-        """Idempotency key of the command that produced it."""
-        return self.command.key
-
-    @property
-    def at(self) -> datetime:
-        """When the command said it happened."""
-        return self.command.at
 
 
 @attrs.frozen

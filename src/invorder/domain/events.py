@@ -39,8 +39,29 @@ class Operation(enum.StrEnum):
     DISASSEMBLE = "disassemble"
 
 
+class _HasCommand(Protocol):
+    @property
+    def command(self) -> Command: ...
+
+
+class FromCommand:
+    """Base of every event: its ``key`` and ``at`` are those of the command behind it."""
+
+    __slots__ = ()
+
+    @property
+    def key(self: _HasCommand) -> str:
+        """Idempotency key of the command that produced the event."""
+        return self.command.key
+
+    @property
+    def at(self: _HasCommand) -> datetime:
+        """When the command said it happened."""
+        return self.command.at
+
+
 @attrs.frozen(kw_only=True)
-class LocationDefined:
+class LocationDefined(FromCommand):
     """A real location (and, implicitly, each of its ancestors) came into use."""
 
     SCHEMA_VERSION: ClassVar[int] = 1
@@ -50,23 +71,13 @@ class LocationDefined:
     """The command that produced it."""
 
     @property
-    def key(self) -> str:
-        """Idempotency key of the command that produced it."""
-        return self.command.key
-
-    @property
-    def at(self) -> datetime:
-        """When the command said it happened."""
-        return self.command.at
-
-    @property
     def location(self) -> LocationId:
         """The path defined."""
         return self.command.location
 
 
 @attrs.frozen(kw_only=True)
-class SkuDefined:
+class SkuDefined(FromCommand):
     """A SKU was added to the catalog."""
 
     SCHEMA_VERSION: ClassVar[int] = 1
@@ -76,23 +87,13 @@ class SkuDefined:
     """The command that produced it."""
 
     @property
-    def key(self) -> str:
-        """Idempotency key of the command that produced it."""
-        return self.command.key
-
-    @property
-    def at(self) -> datetime:
-        """When the command said it happened."""
-        return self.command.at
-
-    @property
     def sku(self) -> Sku:
         """The SKU as defined."""
         return self.command.sku
 
 
 @attrs.frozen(kw_only=True)
-class StockPosted:
+class StockPosted(FromCommand):
     """A journal entry: movements posted together, all or nothing.
 
     Every event carries the command that produced it, its log position, and (through the
@@ -113,16 +114,6 @@ class StockPosted:
     """The document the entry belongs to (purchase order, transfer, count sheet, ...)."""
     memo: str = ""
     """Free text for people."""
-
-    @property
-    def key(self) -> str:
-        """Idempotency key of the command that produced it."""
-        return self.command.key
-
-    @property
-    def at(self) -> datetime:
-        """When the command said it happened."""
-        return self.command.at
 
 
 LedgerEvent = LocationDefined | SkuDefined | StockPosted

@@ -3,19 +3,19 @@ allocations, cancellations)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import ClassVar
 
 import attrs
 
 from invorder.domain.catalog import SkuId
 from invorder.domain.commands import Command
+from invorder.domain.events import FromCommand
 from invorder.domain.location import LocationId
 from invorder.domain.party import LineId, OrderId
 
 
 @attrs.frozen(kw_only=True)
-class OrderEvent:
+class OrderEvent(FromCommand):
     """Fields every order or shipment event has."""
 
     SCHEMA_VERSION: ClassVar[int] = 1
@@ -25,16 +25,6 @@ class OrderEvent:
     """The command that produced it."""
     order: OrderId
     """The order concerned."""
-
-    @property
-    def key(self) -> str:
-        """Idempotency key of the command that produced it."""
-        return self.command.key
-
-    @property
-    def at(self) -> datetime:
-        """When the command said it happened."""
-        return self.command.at
 
 
 @attrs.frozen(kw_only=True)

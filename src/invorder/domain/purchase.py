@@ -40,7 +40,7 @@ from invorder.domain.errors import (
     InvalidMovementError,
     NotFoundError,
 )
-from invorder.domain.events import Event, Operation, StockPosted
+from invorder.domain.events import Event, FromCommand, Operation, StockPosted
 from invorder.domain.location import LocationId, is_within
 from invorder.domain.money import Money, non_negative_cost
 from invorder.domain.stock import Bucket, to_bucket
@@ -165,7 +165,7 @@ class ChangePurchaseEta(Command):
 
 
 @attrs.frozen(kw_only=True)
-class PurchaseDrafted:
+class PurchaseDrafted(FromCommand):
     """A draft purchase order was recorded (no stock moved)."""
 
     SCHEMA_VERSION: ClassVar[int] = 1
@@ -174,19 +174,9 @@ class PurchaseDrafted:
     command: DraftPurchase
     """The command that produced it (it holds the lines)."""
 
-    @property
-    def key(self) -> str:
-        """Idempotency key of the command that produced it."""
-        return self.command.key
-
-    @property
-    def at(self) -> datetime:
-        """When the command said it happened."""
-        return self.command.at
-
 
 @attrs.frozen(kw_only=True)
-class PurchaseEtaChanged:
+class PurchaseEtaChanged(FromCommand):
     """The ETA of a purchase line changed (from ``previous`` to the command's ``eta``)."""
 
     SCHEMA_VERSION: ClassVar[int] = 1
@@ -196,16 +186,6 @@ class PurchaseEtaChanged:
     """The command that produced it."""
     previous: datetime
     """The ETA before the change."""
-
-    @property
-    def key(self) -> str:
-        """Idempotency key of the command that produced it."""
-        return self.command.key
-
-    @property
-    def at(self) -> datetime:
-        """When the command said it happened."""
-        return self.command.at
 
 
 @attrs.frozen(kw_only=True)

@@ -43,7 +43,7 @@ from invorder.domain.errors import (
     UnknownSkuError,
     ValidationError,
 )
-from invorder.domain.events import Event, Operation, StockPosted
+from invorder.domain.events import Event, FromCommand, Operation, StockPosted
 from invorder.domain.location import CUSTOMER, LocationId, ancestors_of
 from invorder.domain.stock import Account, Bucket, Movement
 
@@ -146,7 +146,7 @@ class ExpireReservations(Command):
 
 
 @attrs.frozen(kw_only=True)
-class ReservationsExpired:
+class ReservationsExpired(FromCommand):
     """Reservations that lapsed and were expired; their held units went back to available.
 
     It follows the ``StockPosted`` entry (operation ``expire``) that moved the units.
@@ -159,16 +159,6 @@ class ReservationsExpired:
     """The command that produced it (a sweep, or a reservation that needed the units)."""
     reservations: tuple[str, ...]
     """The ids expired, in the order they were made."""
-
-    @property
-    def key(self) -> str:
-        """Idempotency key of the command that produced it."""
-        return self.command.key
-
-    @property
-    def at(self) -> datetime:
-        """When the command said it happened."""
-        return self.command.at
 
 
 def expired_reservations(outcome: Iterable[Event]) -> tuple[str, ...]:

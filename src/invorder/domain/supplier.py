@@ -8,7 +8,6 @@ and from what minimum must it be ordered?
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import datetime
 from typing import Any, ClassVar
 
 import attrs
@@ -17,7 +16,7 @@ from invorder.domain import _checks
 from invorder.domain.catalog import SkuId, sku_id
 from invorder.domain.commands import Command
 from invorder.domain.errors import InvalidQuantityError, UnknownSkuError, ValidationError
-from invorder.domain.events import Event
+from invorder.domain.events import Event, FromCommand
 from invorder.domain.ledger import Ledger
 from invorder.domain.money import Money, non_negative_cost
 
@@ -128,7 +127,7 @@ class DefineSupplier(Command):
 
 
 @attrs.frozen(kw_only=True)
-class SupplierDefined:
+class SupplierDefined(FromCommand):
     """A supplier was defined or its terms replaced."""
 
     SCHEMA_VERSION: ClassVar[int] = 1
@@ -136,16 +135,6 @@ class SupplierDefined:
     """Index of this event in the log."""
     command: DefineSupplier
     """The command that produced it (it holds the terms)."""
-
-    @property
-    def key(self) -> str:
-        """Idempotency key of the command that produced it."""
-        return self.command.key
-
-    @property
-    def at(self) -> datetime:
-        """When the command said it happened."""
-        return self.command.at
 
 
 class Suppliers:
