@@ -265,3 +265,30 @@ def test_a_rejected_only_batch_rechecks_against_the_other_writer() -> None:
     assert second.balance("MUG", "EAST/A") == 2
     assert second.execute_batch([]) == []
     assert second.verify() == []
+
+
+def test_outcome_of_reads_every_event_of_a_long_outcome() -> None:
+    # One command may write any number of events (an arrival that fills many backorders);
+    # the repeat must answer all of them, past any read chunk.
+    command = invorder.PostEntry(
+        key="long", at=T,
+        movements=[invorder.Movement(sku="MUG", quantity=1, source=invorder.Account("@supplier"),
+                                     destination=invorder.Account("EAST/A"))],
+    )  # fmt: skip
+    store = MemoryEventStore()
+    Engine(store).execute(invorder.DefineLocation(key="loc", at=T, location="EAST/A"))
+    events = [
+        invorder.StockPosted(
+            position=n, command=command, operation=invorder.Operation.POST,
+            movements=command.movements,
+        )
+        for n in range(1, 601)
+    ]  # fmt: skip
+    store.append(events, expected_position=1)
+    engine = Engine(store)
+    engine.execute(invorder.DefineSku(key="after", at=T, sku=invorder.Sku("MUG")))
+    outcome = engine.outcome_of("long")
+    assert len(outcome) == 600
+    assert [e.position for e in outcome] == list(range(1, 601))
+    assert engine.outcome_of("after")[0].position == 601
+    assert engine.execute(command) == outcome

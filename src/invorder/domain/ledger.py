@@ -397,7 +397,7 @@ def check_entry(ledger: Ledger, movements: Iterable[Movement]) -> None:
             or location not in lineage
             or movement.destination.location not in lineage
         ):
-            _raise_reference_error(ledger, movements)
+            check_references(ledger, movements)  # raises the first unknown reference
         if location[0] != "@":
             key = (sku, location, source.bucket)
             if key in outgoing:
@@ -423,13 +423,6 @@ def check_entry(ledger: Ledger, movements: Iterable[Movement]) -> None:
                     have += movement.quantity
             if taken > have:
                 raise InsufficientStockError(code, place, bucket.value, taken, have)
-
-
-def _raise_reference_error(ledger: Ledger, movements: tuple[Movement, ...]) -> None:
-    """Raise the first unknown SKU (or bundle, which holds no stock of its own), else the
-    first unknown location, in entry order."""
-    check_references(ledger, movements)
-    raise AssertionError("called without an unknown reference")  # pragma: no cover
 
 
 def check_references(ledger: Ledger, movements: tuple[Movement, ...]) -> None:

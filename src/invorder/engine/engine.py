@@ -52,7 +52,7 @@ from invorder.routing import LocationFacts, RoutingRule
 Outcome = tuple[Event, ...]
 """What an accepted command produced: its events, in log order."""
 
-_MAX_EVENTS_PER_COMMAND = 256
+_READ_CHUNK = 256
 _SNAPSHOT_FORMAT = "invorder-engine-snapshot/2"
 
 
@@ -342,12 +342,19 @@ class Engine:
         first = self._first_position.get(key)
         if first is None:
             return ()
-        events = []
-        for event in self._store.read(first, first + _MAX_EVENTS_PER_COMMAND):
-            if event.key != key:
-                break
-            events.append(event)
-        return tuple(events)
+        # A command's events are contiguous; read in chunks until the key changes, since
+        # one arrival may fill many backorders and so write any number of events.
+        events: list[Event] = []
+        start = first
+        while True:
+            chunk = list(self._store.read(start, start + _READ_CHUNK))
+            for event in chunk:
+                if event.key != key:
+                    return tuple(events)
+                events.append(event)
+            if len(chunk) < _READ_CHUNK:
+                return tuple(events)
+            start += _READ_CHUNK
 
     def events(self, start: int = 0, stop: int | None = None) -> Iterator[Event]:
         """The events of the log from ``start`` up to ``stop``."""
