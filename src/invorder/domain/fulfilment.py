@@ -283,7 +283,23 @@ def _warehouse_units(
         used = sum(n for (s, b), n in taken.items()
                    if s == leaf and (b == warehouse or b.startswith(prefix)))  # fmt: skip
         return max(0, ledger.rollup(leaf, warehouse) - used)
-    return sum(max(0, _bin_units(ledger, sku, b, taken)) for b in ledger.subtree(warehouse))
+    return sum(
+        max(0, _bin_units(ledger, sku, b, taken)) for b in _bins(ledger, sku, warehouse, taken)
+    )
+
+
+def _bins(ledger: Ledger, sku: str, location: str, taken: dict[tuple[str, str], int]) -> list[str]:
+    """The locations in ``location``'s subtree that may give units of ``sku``, sorted: those
+    holding its first leaf, and those an arrival of this outcome (a negative ``taken``)
+    puts it in. A location holding none of that leaf can give no unit of ``sku``."""
+    leaf = ledger.catalog.leaves(sku)[0][0]
+    bins = ledger.holding(leaf, location)
+    prefix = location + "/"
+    arrived = [b for (s, b), n in taken.items()
+               if n < 0 and s == leaf and (b == location or b.startswith(prefix))]  # fmt: skip
+    if arrived:
+        bins = sorted({*bins, *arrived})
+    return bins
 
 
 def _bin_units(ledger: Ledger, sku: str, location: str, taken: dict[tuple[str, str], int]) -> int:
@@ -369,7 +385,7 @@ def allocate_lines(
                 shipment_of[loc] = (
                     f"{order.order_id}/S{len(order.shipments) + len(shipment_of) + 1}"
                 )
-            for b in ledger.subtree(loc):
+            for b in _bins(ledger, sku, loc, taken):
                 if not n:
                     break
                 take = min(n, _bin_units(ledger, sku, b, taken))

@@ -148,7 +148,7 @@ class Ledger:
     """
 
     __slots__ = ("_accounts", "_books", "_exact", "_feeds", "_ids", "_lineage", "_rolls",
-                 "catalog", "locations", "transfers")  # fmt: skip
+                 "_subtrees", "catalog", "locations", "transfers")  # fmt: skip
 
     def __init__(self) -> None:
         self.catalog = Catalog()
@@ -173,6 +173,8 @@ class Ledger:
         # Per SKU, in first-movement order: units by id, and the log positions of its entries.
         self._exact: dict[str, defaultdict[int, int]] = {}
         self._books: dict[str, tuple[defaultdict[int, int], array[int]]] = {}
+        # Sorted subtrees asked for so far; emptied whenever a location is defined.
+        self._subtrees: dict[str, tuple[LocationId, ...]] = {}
 
     # --- queries -------------------------------------------------------------------------
 
@@ -218,10 +220,32 @@ class Ledger:
 
     def subtree(self, location: str) -> list[LocationId]:
         """Defined locations in the subtree of ``location`` (itself included), sorted."""
+        return list(self._subtree(location))
+
+    def _subtree(self, location: str) -> tuple[LocationId, ...]:
+        """:meth:`subtree` as a shared tuple (kept until the next location is defined)."""
+        found = self._subtrees.get(location)
+        if found is None:
+            prefix = location + "/"
+            found = self._subtrees[location] = tuple(
+                sorted(p for p in self.locations if p == location or p.startswith(prefix))
+            )
+        return found
+
+    def holding(self, sku: str, location: str, bucket: Bucket = Bucket.AVAILABLE) -> list[str]:
+        """The locations in ``location``'s subtree (itself included) whose own ``bucket``
+        of stocked ``sku`` is not zero, sorted: the SKU's accounts are read, not the tree."""
         prefix = location + "/"
-        return sorted(
-            path for path in self.locations if path == location or path.startswith(prefix)
-        )
+        accounts = self._accounts
+        found = []
+        for ident, quantity in self._exact.get(sku, _EMPTY).items():
+            account = accounts[ident]
+            if quantity and account is not None and account[1] is bucket:
+                path = account[0]
+                if path == location or path.startswith(prefix):
+                    found.append(path)
+        found.sort()
+        return found
 
     def differences(self, other: Ledger) -> list[str]:
         """How this projection differs from ``other`` (the same: ``[]``)."""
@@ -273,6 +297,7 @@ class Ledger:
         if type(event) is StockPosted:
             self._post(event)
         elif type(event) is LocationDefined:
+            self._subtrees.clear()
             for path in (event.location, *ancestors_of(event.location)):
                 if path not in self.locations:
                     name = event.command.name if path == event.location else ""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -495,11 +496,9 @@ class Order:
     @property
     def total(self) -> Money:
         """The value of the live units."""
-        first = self.lines[0].unit_price
-        total = Money(0, first.currency)
-        for line in self.lines:
-            total = total + line.unit_price.times(line.live)
-        return total
+        # A capture refuses mixed currencies, so the amounts add up directly.
+        amount = sum((line.unit_price.amount * line.live for line in self.lines), Decimal(0))
+        return Money(amount, self.lines[0].unit_price.currency)
 
     def _with_lines(self, lines: Iterable[OrderLine], **changes: Any) -> Order:
         return attrs.evolve(self, lines=tuple(lines), **changes)

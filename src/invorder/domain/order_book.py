@@ -1,12 +1,12 @@
-"""The order book: every order, shipment and return, folded from the log."""
+"""The order book: every order, shipment and return, folded from the log (values are
+copied with :func:`invorder.domain._fast.replace`: every change comes from a checked event)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-import attrs
-
+from invorder.domain._fast import replace
 from invorder.domain.events import Event
 from invorder.domain.location import LocationId
 from invorder.domain.money import Money
@@ -97,7 +97,7 @@ class OrderBook:
             handler(self, event)
 
     def _set_lines(self, order: Order, lines: Iterable[OrderLine], **changes: Any) -> None:
-        updated = attrs.evolve(order, lines=tuple(lines), **changes)
+        updated = replace(order, lines=tuple(lines), **changes)
         self._orders[order.order_id] = updated
         if any(line.backordered for line in updated.lines):
             self._backordered[order.order_id] = None
@@ -112,12 +112,12 @@ class OrderBook:
 
     def _held(self, event: OrderHeld) -> None:
         order = self._orders[event.order]
-        self._orders[event.order] = attrs.evolve(order, holds=(*order.holds, event.reason))
+        self._orders[event.order] = replace(order, holds=(*order.holds, event.reason))
 
     def _released(self, event: OrderHoldReleased) -> None:
         order = self._orders[event.order]
         holds = tuple(h for h in order.holds if h != event.reason)
-        self._orders[event.order] = attrs.evolve(order, holds=holds)
+        self._orders[event.order] = replace(order, holds=holds)
 
     def _allocated(self, event: OrderAllocated) -> None:
         order = self._orders[event.order]
@@ -126,7 +126,7 @@ class OrderBook:
             picked[pick.line_id] = picked.get(pick.line_id, 0) + pick.quantity
         backorders = {b.line_id: b.backordered for b in event.backorders}
         lines = [
-            attrs.evolve(line, allocated=line.allocated + picked.get(line.line_id, 0),
+            replace(line, allocated=line.allocated + picked.get(line.line_id, 0),
                          backordered=backorders.get(line.line_id, line.backordered))
             for line in order.lines
         ]  # fmt: skip
@@ -137,7 +137,7 @@ class OrderBook:
                 shipments.append(pick.shipment)
                 found = Shipment(shipment=pick.shipment, order=order.order_id,
                                  location=LocationId(pick.location.split("/", 1)[0]))  # fmt: skip
-            self._shipments[pick.shipment] = attrs.evolve(found, picks=(*found.picks, pick))
+            self._shipments[pick.shipment] = replace(found, picks=(*found.picks, pick))
         reservations = (*order.reservations, *(p.reservation for p in event.picks))
         self._set_lines(order, lines, reservations=reservations, shipments=tuple(shipments))
 
@@ -148,13 +148,12 @@ class OrderBook:
             if not any(p.reservation in amounts for p in s.picks):
                 continue
             picks = tuple(
-                attrs.evolve(p, quantity=p.quantity - amounts.get(p.reservation, 0))
-                for p in s.picks
+                replace(p, quantity=p.quantity - amounts.get(p.reservation, 0)) for p in s.picks
             )
             status = s.status
             if not any(p.quantity for p in picks) and status is not ShipmentStatus.SHIPPED:
                 status = ShipmentStatus.CANCELLED
-            self._shipments[sid] = attrs.evolve(s, picks=picks, status=status)
+            self._shipments[sid] = replace(s, picks=picks, status=status)
 
     def _cancelled(self, event: OrderCancelled) -> None:
         order = self._orders[event.order]
@@ -163,7 +162,7 @@ class OrderBook:
         for line in order.lines:
             c = by_line.get(line.line_id)
             if c is not None:
-                line = attrs.evolve(line, cancelled=line.cancelled + c.quantity,
+                line = replace(line, cancelled=line.cancelled + c.quantity,
                                     backordered=line.backordered - c.backordered,
                                     allocated=line.allocated - c.allocated)  # fmt: skip
             lines.append(line)
@@ -172,7 +171,7 @@ class OrderBook:
 
     def _picking(self, event: PickingStarted) -> None:
         s = self._shipments[event.shipment]
-        self._shipments[event.shipment] = attrs.evolve(s, status=ShipmentStatus.PICKING)
+        self._shipments[event.shipment] = replace(s, status=ShipmentStatus.PICKING)
 
     def _short(self, event: PicksShort) -> None:
         order = self._orders[event.order]
@@ -183,20 +182,20 @@ class OrderBook:
             line_id = by_reservation[rid].line_id
             lost[line_id] = lost.get(line_id, 0) + missing
         self._take_from_picks(event.missing, order)
-        lines = [attrs.evolve(line, allocated=line.allocated - lost.get(line.line_id, 0))
+        lines = [replace(line, allocated=line.allocated - lost.get(line.line_id, 0))
                  for line in order.lines]  # fmt: skip
         short = order.short_picked + sum(lost.values())
         self._set_lines(order, lines, short_picked=short)
 
     def _packed(self, event: ShipmentPacked) -> None:
         s = self._shipments[event.shipment]
-        self._shipments[event.shipment] = attrs.evolve(
+        self._shipments[event.shipment] = replace(
             s, status=ShipmentStatus.PACKED, packages=event.packages
         )
 
     def _shipped(self, event: ShipmentShipped) -> None:
         s = self._shipments[event.shipment]
-        self._shipments[event.shipment] = attrs.evolve(
+        self._shipments[event.shipment] = replace(
             s, status=ShipmentStatus.SHIPPED, carrier=event.carrier, tracking=event.tracking,
             shipped_at=event.at,
         )  # fmt: skip
@@ -204,7 +203,7 @@ class OrderBook:
         for p in s.picks:
             units[p.line_id] = units.get(p.line_id, 0) + p.quantity
         order = self._orders[event.order]
-        lines = [attrs.evolve(line, shipped=line.shipped + units.get(line.line_id, 0))
+        lines = [replace(line, shipped=line.shipped + units.get(line.line_id, 0))
                  for line in order.lines]  # fmt: skip
         self._set_lines(order, lines)
 
@@ -217,7 +216,7 @@ class OrderBook:
         self._returns[event.rma] = Return(
             rma=event.rma, order=event.order, expected=expected, refund=zero
         )
-        self._orders[event.order] = attrs.evolve(order, returns=(*order.returns, event.rma))
+        self._orders[event.order] = replace(order, returns=(*order.returns, event.rma))
 
     def _return_received(self, event: ReturnReceived) -> None:
         command = event.command
@@ -229,11 +228,11 @@ class OrderBook:
         received = dict(rma.received)
         for line_id, n in units.items():
             received[LineId(line_id)] = received.get(LineId(line_id), 0) + n
-        self._returns[event.rma] = attrs.evolve(
+        self._returns[event.rma] = replace(
             rma, received=tuple(sorted(received.items())), refund=rma.refund + event.refund
         )
         order = self._orders[event.order]
-        lines = [attrs.evolve(line, returned=line.returned + units.get(line.line_id, 0))
+        lines = [replace(line, returned=line.returned + units.get(line.line_id, 0))
                  for line in order.lines]  # fmt: skip
         self._set_lines(order, lines)
 

@@ -32,6 +32,7 @@ from typing import Any, ClassVar, TypeVar
 import attrs
 
 from invorder.domain import _checks
+from invorder.domain._fast import replace
 from invorder.domain.catalog import SkuId, sku_id
 from invorder.domain.commands import Command, _bucket_in, _real_location
 from invorder.domain.errors import (
@@ -355,10 +356,10 @@ class Purchases:
             change = event.command
             order = self._by_id[change.purchase_order]
             lines = tuple(
-                attrs.evolve(line, eta=change.eta) if line.sku == change.sku else line
+                replace(line, eta=change.eta) if line.sku == change.sku else line
                 for line in order.lines
             )
-            self._by_id[order.purchase_order] = attrs.evolve(order, lines=lines)
+            self._by_id[order.purchase_order] = replace(order, lines=lines)
             return
         if kind is not StockPosted:
             return
@@ -369,9 +370,7 @@ class Purchases:
         if event.operation is Operation.PURCHASE_EXPECT:
             if isinstance(command, ConfirmPurchase):
                 order = self._by_id[command.purchase_order]
-                self._by_id[order.purchase_order] = attrs.evolve(
-                    order, state=PurchaseState.CONFIRMED
-                )
+                self._by_id[order.purchase_order] = replace(order, state=PurchaseState.CONFIRMED)
             else:
                 assert isinstance(command, ExpectPurchase)
                 self._open(command, PurchaseState.CONFIRMED)
@@ -380,25 +379,23 @@ class Purchases:
             order = self._by_id[command.purchase_order]
             got = {line.sku: line.quantity for line in command.lines}
             lines = tuple(
-                attrs.evolve(line, received=line.received + got.get(line.sku, 0))
-                for line in order.lines
+                replace(line, received=line.received + got.get(line.sku, 0)) for line in order.lines
             )
-            self._by_id[order.purchase_order] = attrs.evolve(
+            self._by_id[order.purchase_order] = replace(
                 order, lines=lines, state=_received_state(lines)
             )
         elif event.operation is Operation.PURCHASE_CANCEL:
             assert isinstance(command, CancelPurchase | ClosePurchase)
             order = self._by_id[command.purchase_order]
             lines = tuple(
-                attrs.evolve(line, cancelled=line.cancelled + line.outstanding)
-                for line in order.lines
+                replace(line, cancelled=line.cancelled + line.outstanding) for line in order.lines
             )
             state = (
                 PurchaseState.CLOSED
                 if isinstance(command, ClosePurchase)
                 else PurchaseState.CANCELLED
             )
-            self._by_id[order.purchase_order] = attrs.evolve(order, lines=lines, state=state)
+            self._by_id[order.purchase_order] = replace(order, lines=lines, state=state)
 
     def _open(self, command: ExpectPurchase, state: PurchaseState) -> None:
         self._by_id[command.purchase_order] = PurchaseOrder(

@@ -8,6 +8,7 @@ from typing import Any
 
 import attrs
 
+from invorder.domain import _fast
 from invorder.domain.fulfilment import AllocationRequest, AllocatorAnswer
 from invorder.domain.order import (
     Order,
@@ -25,10 +26,12 @@ from invorder.routing import (
 def order_view(order: Order) -> OrderView:
     """The routing view of an order."""
     c = order.capture
-    return OrderView(
-        order_id=c.order, channel=c.channel, kind=c.kind, placed_at=c.at, customer_id=c.customer,
-        ship_to=c.ship_to, shipping_method=c.shipping_method, ship_by=c.ship_by,
-        priority=c.priority, value=order.total, ship_complete=order.ship_complete,
+    # Every field comes from the capture, which checked it: the view is built as trusted.
+    return _fast.build(
+        OrderView, order_id=c.order, channel=c.channel, kind=c.kind, placed_at=c.at,
+        customer_id=c.customer, customer_tier="standard", ship_to=c.ship_to,
+        shipping_method=c.shipping_method, ship_by=c.ship_by, priority=c.priority,
+        value=order.total, ship_complete=order.ship_complete,
     )  # fmt: skip
 
 
@@ -56,9 +59,12 @@ class RoutingAllocator:
         """Build the routing request, run the rule and read its plan (allocations, units
         the backorder policy cancels, and its hold for review)."""
         locations = []
+        facts = self.facts
         for location, atp in request.supply.items():
-            base = self.facts.get(location) or LocationFacts(location=location)
-            locations.append(attrs.evolve(base, atp={str(k): v for k, v in atp.items()}))
+            base = facts.get(location)
+            if base is None:
+                base = LocationFacts(location=location)
+            locations.append(base.with_atp(atp))
         routing = RoutingRequest(
             order=order_view(request.order),
             lines=[RequestLine(line_id, sku, need) for line_id, sku, need in request.needs],

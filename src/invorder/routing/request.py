@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-from invorder.domain import _checks
+from invorder.domain import _checks, _fast
 from invorder.domain.catalog import SkuId, sku_id
 from invorder.domain.errors import InvalidQuantityError, InvalidRoutingRequestError
 from invorder.domain.location import LocationId, location_id
@@ -131,7 +131,7 @@ class ShippingRate:
         return self.per_shipment + self.per_unit.times(units)
 
 
-def _atp(value: Mapping[str, int] | Iterable[tuple[str, int]]) -> Mapping[SkuId, int]:
+def _atp(value: Mapping[Any, int] | Iterable[tuple[str, int]]) -> Mapping[SkuId, int]:
     pairs = value.items() if isinstance(value, Mapping) else value
     result: dict[SkuId, int] = {}
     for sku, quantity in pairs:
@@ -220,6 +220,16 @@ class LocationFacts:
                 used_today=self.used_today,
                 daily_capacity=self.daily_capacity,
             )
+
+    def with_atp(self, atp: Mapping[SkuId, int] | Mapping[str, int]) -> LocationFacts:
+        """A copy with ``atp`` in place of the current ATP. The quantities are checked
+        (whole, non-negative units) as the constructor checks them; the keys must be SKU ids
+        (a key that is no SKU id matches no line) and the other facts, checked when this
+        value was built, are shared rather than checked again."""
+        for sku, quantity in atp.items():
+            if type(quantity) is not int or quantity < 0:
+                raise InvalidQuantityError(f"atp[{sku!r}]", quantity, allow_zero=True)
+        return _fast.replace(self, atp=FrozenMap(dict(sorted(atp.items()))))
 
     def atp_of(self, sku: str) -> int:
         """ATP of ``sku`` here (0 if not listed)."""

@@ -1,0 +1,87 @@
+"""The engine's trusted fast paths give exactly what the checked paths give: copies of
+values, ATP swapped into location facts, and the ledger's per-SKU holding query."""
+
+from __future__ import annotations
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import invorder
+from invorder import InvalidQuantityError
+from invorder.domain import _fast
+from invorder.domain.money import Money
+from invorder.domain.order import OrderLine
+from invorder.domain.shipment import Shipment
+from tests.unit.routing_fixtures import EAST
+from tests.world import T0, stocked
+
+LINE = OrderLine(line_id="L1", sku="MUG", unit_price=Money("4.50", "USD"), ordered=5)
+counts = st.integers(min_value=0, max_value=1_000)
+
+
+@given(allocated=counts, backordered=counts, shipped=counts, cancelled=counts)
+def test_replace_equals_evolve(
+    allocated: int, backordered: int, shipped: int, cancelled: int
+) -> None:
+    changes = {"allocated": allocated, "backordered": backordered, "shipped": shipped,
+               "cancelled": cancelled}  # fmt: skip
+    fast = _fast.replace(LINE, **changes)
+    assert fast == attrs.evolve(LINE, **changes)
+    assert type(fast) is OrderLine
+    assert LINE.allocated == 0  # the original is untouched
+
+
+def test_replace_without_changes_is_an_equal_copy() -> None:
+    shipment = Shipment(shipment="O1/S1", order="O1", location="EAST")
+    copy = _fast.replace(shipment)
+    assert copy == shipment
+    assert copy is not shipment
+
+
+def test_build_equals_the_constructor() -> None:
+    values = attrs.asdict(LINE, recurse=False)
+    assert _fast.build(OrderLine, **values) == LINE
+
+
+def test_build_needs_every_field() -> None:
+    with pytest.raises(KeyError, match="allocated"):
+        _fast.build(OrderLine, line_id="L1", sku="MUG", unit_price=LINE.unit_price, ordered=1)
+
+
+@given(st.dictionaries(st.sampled_from(["MUG", "TEE", "CAP"]), counts))
+def test_with_atp_equals_evolve(atp: dict[str, int]) -> None:
+    assert EAST.with_atp(atp) == attrs.evolve(EAST, atp=atp)
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, True, "3"])
+def test_with_atp_refuses_what_the_constructor_refuses(bad: object) -> None:
+    with pytest.raises(InvalidQuantityError) as refused:
+        EAST.with_atp({"MUG": bad})  # type: ignore[dict-item]  # a bad quantity on purpose
+    with pytest.raises(InvalidQuantityError) as constructor:
+        attrs.evolve(EAST, atp={"MUG": bad})
+    assert str(refused.value) == str(constructor.value)
+    assert "atp['MUG']" in str(refused.value)
+    assert EAST.atp_of("MUG") == 3  # unchanged
+
+
+def test_holding_lists_the_locations_with_units_sorted() -> None:
+    engine = stocked()
+    ledger = engine._state.ledger
+    expected = [b for b in engine.locations("EAST") if engine.balance("MUG", b)]
+    assert ledger.holding("MUG", "EAST") == expected
+    assert ledger.holding("MUG", "EAST/A") == [b for b in expected if b.startswith("EAST/A/")]
+    assert ledger.holding("NOPE", "EAST") == []
+    for n, b in enumerate(expected):  # emptied bins drop out
+        engine.execute(invorder.MarkDamaged(key=f"d{n}", at=T0, sku="MUG", location=b,
+                                            quantity=engine.balance("MUG", b)))  # fmt: skip
+    assert ledger.holding("MUG", "EAST") == []
+    assert ledger.holding("MUG", "EAST", invorder.Bucket.DAMAGED) == expected
+
+
+def test_subtree_sees_a_location_defined_after_it_was_asked() -> None:
+    engine = stocked()
+    before = engine.locations("EAST")
+    engine.execute(invorder.DefineLocation(key="new", at=T0, location="EAST/Z/09"))
+    assert engine.locations("EAST") == sorted([*before, "EAST/Z", "EAST/Z/09"])
