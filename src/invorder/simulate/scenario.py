@@ -23,6 +23,7 @@ from invorder.domain.catalog import Sku
 from invorder.domain.channel import DefineChannel
 from invorder.domain.commands import Command, DefineLocation, DefineSku, ReceiveStock
 from invorder.domain.errors import InvorderError, ValidationError
+from invorder.domain.money import Money, non_negative_cost
 from invorder.domain.party import OrderKind
 from invorder.domain.returns import Disposition
 from invorder.domain.shipping import Coordinates
@@ -96,7 +97,7 @@ class ChannelSpec:
 
 @attrs.frozen
 class StockLine:
-    """Initial stock: units of a SKU available at a bin."""
+    """Initial stock: units of a SKU available at a bin, with what one unit cost."""
 
     sku: str
     """The SKU."""
@@ -104,6 +105,9 @@ class StockLine:
     """The bin path."""
     quantity: int = attrs.field(validator=_checks.positive_quantity)
     """Units."""
+    unit_cost: Money | None = attrs.field(default=None, validator=non_negative_cost)
+    """What one unit cost, for valuation (``None``: not known; the units enter at the SKU's
+    average cost of the moment, and the report counts them as received without a cost)."""
 
 
 def _warehouses(values: Iterable[Warehouse]) -> tuple[Warehouse, ...]:
@@ -176,6 +180,7 @@ class ScenarioHeader:
                     location=s.location,
                     quantity=s.quantity,
                     reference="initial",
+                    unit_cost=s.unit_cost,
                 )
             )
         return out
