@@ -142,10 +142,11 @@ def _stock_values(
             },
             unvalued_units=unvalued[warehouse],
         )
-    totals: dict[str, Decimal] = defaultdict(Decimal)
+    # Every currency a SKU is valued in appears, at zero when none of its stock is left.
+    totals: dict[str, Decimal] = {c: Decimal("0.00") for c in valuation.total()}
     for part in per.values():
         for currency, money in part.value.items():
-            totals[currency] += money.amount
+            totals[currency] = totals.get(currency, Decimal("0.00")) + money.amount
     overall = StockValue(
         units=sum(units.values()),
         value={c: Money(a, c) for c, a in sorted(totals.items())},
