@@ -122,15 +122,15 @@ def _stock_values(
     from ``Valuation.total()`` by half a cent per warehouse at most).
     """
     exact: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    costed: set[str] = set()
-    for (sku, location), money in valuation.by_location().items():
-        costed.add(sku)
+    skus = [valuation.sku(sku) for sku in valuation.skus()]
+    costed = {s.sku for s in skus if s.value is not None}
+    for (_, location), money in valuation.by_location().items():
         exact[location.split("/")[0]][money.currency] += money.amount
     units: Counter[str] = Counter()
     unvalued: Counter[str] = Counter()
     for (sku, warehouse), quantity in holdings.items():
         units[warehouse] += quantity
-        if valuation.sku(sku).value is None:
+        if sku not in costed:
             unvalued[warehouse] += quantity
     per: dict[str, StockValue] = {}
     for warehouse in sorted(units.keys() | exact.keys()):
@@ -152,11 +152,7 @@ def _stock_values(
         value={c: Money(a, c) for c, a in sorted(totals.items())},
         unvalued_units=sum(unvalued.values()),
     )
-    uncosted = sum(
-        valuation.sku(sku).uncosted_units
-        for sku in valuation.skus()
-        if valuation.sku(sku).value is not None
-    )
+    uncosted = sum(s.uncosted_units for s in skus if s.value is not None)
     return overall, per, uncosted
 
 
