@@ -217,3 +217,36 @@ def test_the_command_line_shows_the_stock_value(tmp_path: Path) -> None:
     data = json.loads(out)
     assert data["a"]["stock_value"]["value"]["USD"]["amount"] == "115.00"
     assert set(data["b"]["stock_value_by_warehouse"]) <= {"EAST", "WEST"}
+
+
+def test_a_sku_costed_in_two_currencies_is_refused_with_its_line(tmp_path: Path) -> None:
+    lines = sim.dumps(hand_day()).splitlines()
+    eur = iv.ReceiveStock(key="r-eur", at=T + timedelta(hours=1), sku="MUG",
+                          location="WEST/A/01", quantity=1,
+                          unit_cost=iv.Money(Decimal("2.00"), "EUR"))  # fmt: skip
+    bad = [lines[0], sim.ScenarioCodec().step_to_dict(eur)]
+    text = "\n".join([bad[0], json.dumps(bad[1]), *lines[1:]])
+    with pytest.raises(sim.ScenarioError) as caught:
+        sim.loads(text)
+    assert caught.value.fields == {
+        "line": 2,
+        "expected": "unit costs of MUG in USD, as on earlier lines",
+        "problem": "a unit_cost in EUR: a SKU is valued in one currency (convert the cost first)",
+    }
+    header = json.loads(lines[0])
+    header["stock"][1]["unit_cost"]["currency"] = "EUR"  # MUG at WEST
+    with pytest.raises(sim.ScenarioError) as caught:
+        sim.loads(json.dumps(header))
+    assert caught.value.fields["line"] == 1
+    path = tmp_path / "mixed.jsonl"
+    path.write_text(text, encoding="utf-8")
+    code, out, err = run_cli("simulate", "--scenario", str(path))
+    assert (code, out) == (3, "")
+    assert "line 2: expected unit costs of MUG in USD" in err
+    # Built in code, the scenario runs; its report refuses to average two currencies.
+    scenario = hand_day()
+    mixed = sim.Scenario(scenario.header, (*scenario.steps[:1], eur, *scenario.steps[1:]))
+    run = sim.simulate(mixed, "nearest")
+    with pytest.raises(iv.InvalidMoneyError) as money:
+        sim.report(run)
+    assert "valued in USD" in str(money.value)
