@@ -9,7 +9,9 @@ projections, then query channel ATP at the end of the day.
 
 Figures: ``order_lines_per_s`` and ``events_per_s`` of the run; ``replay_speedup`` (run time
 over replay time); ``atp_median_us`` / ``atp_p99_us`` of ``Engine.channel_atp``;
-``bytes_per_event`` (the log written as JSON by the codec, per event); ``fork_ms``.
+``bytes_per_event`` (the log written as JSON by the codec, per event); ``fork_ms``;
+``valuation_ms`` (one ``Engine.valuation()`` at the end: a fold of the whole log) and
+``report_ms`` (``simulate.report``, stock value included); ``stock_value`` at the end.
 
 Usage: ``python benchmarks/day.py [--size tenth|small|day|10x] [--scenario FILE] [--seed N]``.
 The default ``tenth`` is the ``day`` network (10,000 SKUs, 5 warehouses, 4 channels) with
@@ -105,8 +107,15 @@ def main() -> None:
     sample = events[:: max(1, len(events) // 20_000)]
     size = sum(len(json.dumps(codec.event_to_dict(e), separators=(",", ":"))) for e in sample)
 
+    start = time.perf_counter()
+    valuation = engine.valuation()  # re-folds the whole log on every call
+    valuation_s = time.perf_counter() - start
+    start = time.perf_counter()
     rep = sim.report(run)
+    report_s = time.perf_counter() - start
+    value = rep.stock_value.value
     assert rep.oversold_units == 0
+    assert rep.stock_value.units == sum(valuation.sku(s).units for s in valuation.skus())
     assert engine.verify() == []
     figures.update({
         "orders": len(captures),
@@ -123,6 +132,9 @@ def main() -> None:
         "bytes_per_event": round(size / len(sample)),
         "fork_events": fork_events,
         "fork_ms": round(fork_s * 1000, 1),
+        "valuation_ms": round(valuation_s * 1000, 1),
+        "report_ms": round(report_s * 1000, 1),
+        "stock_value": " + ".join(f"{m.currency} {m.amount}" for m in value.values()),
         "fill_rate": rep.overall.fill_rate,
         "oversold_units": rep.oversold_units,
     })  # fmt: skip

@@ -8,6 +8,7 @@ from invorder.simulate.kpi import (
     Comparison,
     Kpis,
     Report,
+    StockValue,
     compare,
     format_comparison,
     format_report,
@@ -70,6 +71,7 @@ __all__ = [
     "Step",
     "STEP_TYPES",
     "StockLine",
+    "StockValue",
     "UnknownRuleError",
     "Warehouse",
 ]

@@ -236,8 +236,42 @@ def generate(params: Parameters, rng: random.Random, name: str = "") -> Scenario
                     disposition=disposition,
                 )
             )
+    header = _add_costs(header, timed, prices, rng)
     timed.sort(key=lambda t: (t[0], t[1]))
     return Scenario(header, tuple(step for _, _, step in timed))
+
+
+_CENT = Decimal("0.01")
+
+
+def _add_costs(
+    header: ScenarioHeader,
+    timed: list[tuple[datetime, int, Step]],
+    prices: dict[str, Decimal],
+    rng: random.Random,
+) -> ScenarioHeader:
+    """Give every SKU a unit cost (35% to 60% of its price) on its initial stock, and every
+    purchase line that cost give or take a few percent (supplier prices move).
+
+    Drawn after everything else, so that a seed's network, stock and orders do not depend on
+    the costs.
+    """
+    costs = {
+        code: (price * rng.randint(35, 60) / 100).quantize(_CENT) for code, price in prices.items()
+    }
+    for index, (at, seq, step) in enumerate(timed):
+        if isinstance(step, ExpectPurchase):
+            lines = [
+                attrs.evolve(line, unit_cost=_usd(costs[line.sku] * rng.randint(95, 108) / 100))
+                for line in step.lines
+            ]
+            timed[index] = (at, seq, attrs.evolve(step, lines=lines))
+    stock = [attrs.evolve(s, unit_cost=_usd(costs[s.sku])) for s in header.stock]
+    return attrs.evolve(header, stock=stock)
+
+
+def _usd(amount: Decimal) -> Money:
+    return Money(amount.quantize(_CENT), "USD")
 
 
 def generate_size(size: str, seed: int) -> Scenario:

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from datetime import datetime
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 import attrs
 
+from invorder.domain.money import Money
 from invorder.domain.order import Order
 from invorder.domain.order_events import OrderAllocated
 from invorder.domain.shipment import ShipmentShipped
 from invorder.domain.stock import Bucket
+from invorder.domain.valuation import Valuation
 from invorder.routing import Explanation
 from invorder.simulate.run import Simulation
 
@@ -47,6 +50,18 @@ class Kpis:
 
 
 @attrs.frozen(kw_only=True)
+class StockValue:
+    """Stock on hand at the end at weighted-average cost: the cash tied up in it."""
+
+    units: int
+    """Owned units (every bucket but ``incoming``; reserved and in-transit units included)."""
+    value: dict[str, Money]
+    """Value of the units whose SKU has a known cost, per currency, rounded to the cent."""
+    unvalued_units: int
+    """Units of SKUs with no known cost at all: counted here, left out of ``value``."""
+
+
+@attrs.frozen(kw_only=True)
 class Report:
     """KPIs of one run: overall, per channel, and what the ledger says at the end."""
 
@@ -68,14 +83,77 @@ class Report:
     """Events in the log."""
     decisions: dict[str, tuple[tuple[str, str, int], ...]]
     """Per order, the units allocated: (warehouse, SKU, units), sorted."""
+    stock_value: StockValue
+    """Stock on hand at the end, every warehouse (``invorder.domain.valuation`` rules)."""
+    stock_value_by_warehouse: dict[str, StockValue]
+    """The same per warehouse, sorted by code; warehouse values add up to the total."""
+    uncosted_received_units: int
+    """Units of costed SKUs received without a cost of their own (initial stock or receipts
+    with no ``unit_cost``): they entered at the SKU's average of the moment, an estimate."""
     explanations: dict[str, Explanation] = attrs.field(factory=dict, eq=False, repr=False)
     """Per order, the rule's explanation of its first plan (runs made with ``explain``)."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-compatible dict (decisions are left out: see :func:`compare`)."""
-        data = attrs.asdict(self, filter=lambda a, _: a.name not in ("decisions", "explanations"))
+        data = attrs.asdict(
+            self,
+            filter=lambda a, _: a.name not in ("decisions", "explanations"),
+            value_serializer=_decimal_as_text,
+        )
         data["end"] = self.end.isoformat()
         return data
+
+
+def _decimal_as_text(_: object, __: object, value: Any) -> Any:
+    return str(value) if isinstance(value, Decimal) else value
+
+
+_CENT = Decimal("0.01")
+
+
+def _stock_values(
+    valuation: Valuation, holdings: dict[tuple[str, str], int]
+) -> tuple[StockValue, dict[str, StockValue], int]:
+    """Owned stock overall and per warehouse, and the units of costed SKUs received without
+    a cost; ``holdings`` are the ledger's owned units by ``(sku, warehouse)``.
+
+    A SKU's units at a location are valued at its average cost; each warehouse is rounded to
+    the cent and the total is the sum of the warehouses', so the table adds up (it differs
+    from ``Valuation.total()`` by half a cent per warehouse at most).
+    """
+    exact: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    skus = [valuation.sku(sku) for sku in valuation.skus()]
+    costed = {s.sku for s in skus if s.value is not None}
+    for (_, location), money in valuation.by_location().items():
+        exact[location.split("/")[0]][money.currency] += money.amount
+    units: Counter[str] = Counter()
+    unvalued: Counter[str] = Counter()
+    for (sku, warehouse), quantity in holdings.items():
+        units[warehouse] += quantity
+        if sku not in costed:
+            unvalued[warehouse] += quantity
+    per: dict[str, StockValue] = {}
+    for warehouse in sorted(units.keys() | exact.keys()):
+        per[warehouse] = StockValue(
+            units=units[warehouse],
+            value={
+                c: Money(a.quantize(_CENT, ROUND_HALF_EVEN), c)
+                for c, a in sorted(exact[warehouse].items())
+            },
+            unvalued_units=unvalued[warehouse],
+        )
+    # Every currency a SKU is valued in appears, at zero when none of its stock is left.
+    totals: dict[str, Decimal] = {c: Decimal("0.00") for c in valuation.total()}
+    for part in per.values():
+        for currency, money in part.value.items():
+            totals[currency] = totals.get(currency, Decimal("0.00")) + money.amount
+    overall = StockValue(
+        units=sum(units.values()),
+        value={c: Money(a, c) for c, a in sorted(totals.items())},
+        unvalued_units=sum(unvalued.values()),
+    )
+    uncosted = sum(s.uncosted_units for s in skus if s.value is not None)
+    return overall, per, uncosted
 
 
 def report(sim: Simulation) -> Report:
@@ -88,7 +166,9 @@ def report(sim: Simulation) -> Report:
     first_alloc: dict[str, bool] = {}
     decisions: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
     shipped: list[tuple[str, str, datetime]] = []
+    valuation = Valuation()  # the fold of Engine.valuation(), in this same pass over the log
     for event in engine.events():
+        valuation.apply(event)
         if isinstance(event, OrderAllocated):
             if event.order not in first_alloc:
                 first_alloc[event.order] = not any(b.backordered for b in event.backorders)
@@ -155,12 +235,16 @@ def report(sim: Simulation) -> Report:
             if line.backordered:
                 stock_outs[line.sku] += line.backordered
     oversold = 0
+    holdings: Counter[tuple[str, str]] = Counter()
     for sku in engine.skus():
         if sku.components:
             continue
         for account, units in engine.balances(sku.code).items():
             if account.bucket is Bucket.AVAILABLE and units < 0 and "/" in account.location:
                 oversold -= units
+            if units and account.location[:1] != "@" and account.bucket is not Bucket.INCOMING:
+                holdings[(sku.code, account.location.split("/")[0])] += units
+    stock_value, by_warehouse, uncosted = _stock_values(valuation, holdings)
     return Report(
         rule=sim.rule_name,
         end=end,
@@ -175,6 +259,9 @@ def report(sim: Simulation) -> Report:
             for o, c in sorted(decisions.items())
         },
         explanations=dict(sim.explanations or {}),
+        stock_value=stock_value,
+        stock_value_by_warehouse=by_warehouse,
+        uncosted_received_units=uncosted,
     )
 
 
@@ -246,6 +333,16 @@ def format_report(rep: Report) -> str:
     for name in _ROWS:
         rows.append([name, *(_fmt(getattr(k, name)) for k in columns.values())])
     out = [f"rule: {rep.rule}   events: {rep.events}   end: {rep.end.isoformat()}", _table(rows)]
+    out.append("stock on hand at the end, at weighted-average cost (cash tied up):")
+    stock = [["stock", "units", "value", "unvalued_units"]]
+    for where, part in {"all": rep.stock_value, **rep.stock_value_by_warehouse}.items():
+        stock.append([where, str(part.units), _money(part.value), str(part.unvalued_units)])
+    out.append(_table(stock))
+    if rep.uncosted_received_units:
+        out.append(
+            f"received without a cost (valued at the average of the moment): "
+            f"{rep.uncosted_received_units} units"
+        )
     out.append(f"oversold units: {rep.oversold_units}")
     top = ", ".join(f"{s} ({n})" for s, n in list(rep.stock_outs.items())[:5]) or "none"
     out.append(f"stock-outs: {len(rep.stock_outs)} SKUs backordered; most: {top}")
@@ -261,6 +358,14 @@ def format_comparison(c: Comparison) -> str:
         rows.append([name, _fmt(getattr(c.a.overall, name)), _fmt(getattr(c.b.overall, name))])
     rows.append(["oversold_units", str(c.a.oversold_units), str(c.b.oversold_units)])
     rows.append(["stock_out_skus", str(len(c.a.stock_outs)), str(len(c.b.stock_outs))])
+    rows.append(["stock_units", str(c.a.stock_value.units), str(c.b.stock_value.units)])
+    rows.append(["stock_value", _money(c.a.stock_value.value), _money(c.b.stock_value.value)])
+    for w in sorted(c.a.stock_value_by_warehouse.keys() | c.b.stock_value_by_warehouse.keys()):
+        sides = [r.stock_value_by_warehouse.get(w) for r in (c.a, c.b)]
+        rows.append([f"stock_value {w}", *(_money(p.value) if p else "-" for p in sides)])
+    rows.append(
+        ["unvalued_units", str(c.a.stock_value.unvalued_units), str(c.b.stock_value.unvalued_units)]
+    )
     out = [
         _table(rows),
         f"this rule change alters {len(c.differing)} of the {c.decided} routing decisions",
@@ -285,6 +390,10 @@ def _why(explanation: Explanation) -> str:
 
 def _alloc(rows: tuple[tuple[str, str, int], ...]) -> str:
     return ", ".join(f"{n}x{s}@{w}" for w, s, n in rows) or "nothing"
+
+
+def _money(value: dict[str, Money]) -> str:
+    return " + ".join(f"{m.currency} {m.amount:,.2f}" for m in value.values()) or "-"
 
 
 def _fmt(value: object) -> str:

@@ -23,7 +23,9 @@ from invorder.domain.catalog import Sku
 from invorder.domain.channel import DefineChannel
 from invorder.domain.commands import Command, DefineLocation, DefineSku, ReceiveStock
 from invorder.domain.errors import InvorderError, ValidationError
+from invorder.domain.money import Money, non_negative_cost
 from invorder.domain.party import OrderKind
+from invorder.domain.purchase import PurchaseLine, ReceiptLine
 from invorder.domain.returns import Disposition
 from invorder.domain.shipping import Coordinates
 from invorder.routing import LocationFacts
@@ -96,7 +98,7 @@ class ChannelSpec:
 
 @attrs.frozen
 class StockLine:
-    """Initial stock: units of a SKU available at a bin."""
+    """Initial stock: units of a SKU available at a bin, with what one unit cost."""
 
     sku: str
     """The SKU."""
@@ -104,6 +106,9 @@ class StockLine:
     """The bin path."""
     quantity: int = attrs.field(validator=_checks.positive_quantity)
     """Units."""
+    unit_cost: Money | None = attrs.field(default=None, validator=non_negative_cost)
+    """What one unit cost, for valuation (``None``: not known; the units enter at the SKU's
+    average cost of the moment, and the report counts them as received without a cost)."""
 
 
 def _warehouses(values: Iterable[Warehouse]) -> tuple[Warehouse, ...]:
@@ -176,6 +181,7 @@ class ScenarioHeader:
                     location=s.location,
                     quantity=s.quantity,
                     reference="initial",
+                    unit_cost=s.unit_cost,
                 )
             )
         return out
@@ -322,6 +328,7 @@ def loads(text: str | Iterable[str]) -> Scenario:
     header: ScenarioHeader | None = None
     steps: list[Step] = []
     last: datetime | None = None
+    currencies: dict[str, str] = {}
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
@@ -334,10 +341,9 @@ def loads(text: str | Iterable[str]) -> Scenario:
             raise ScenarioError(number, expected, f"a JSON {type(data).__name__}, not an object")
         try:
             if header is None:
-                header = codec.header_from_dict(data)
-                last = header.start
-                continue
-            step = codec.step_from_dict(data)
+                read: ScenarioHeader | Step = codec.header_from_dict(data)
+            else:
+                read = codec.step_from_dict(data)
         except (
             InvorderError,
             ValueError,
@@ -347,6 +353,12 @@ def loads(text: str | Iterable[str]) -> Scenario:
             cattrs.BaseValidationError,
         ) as error:
             raise ScenarioError(number, expected, _describe(error)) from error
+        if isinstance(read, ScenarioHeader):
+            header, last = read, read.start
+            _one_currency(currencies, ((s.sku, s.unit_cost) for s in header.stock), number)
+            continue
+        step = read
+        _one_currency(currencies, _costs(step), number)
         if last is not None and step.at < last:
             raise ScenarioError(
                 number, f"a time at or after {last.isoformat()}", f"'at' is {step.at.isoformat()}"
@@ -356,6 +368,31 @@ def loads(text: str | Iterable[str]) -> Scenario:
     if header is None:
         raise ScenarioError(1, "the Scenario header object", "the file is empty")
     return Scenario(header, tuple(steps))
+
+
+def _costs(step: Step) -> Iterator[tuple[str, Money | None]]:
+    if isinstance(step, ReceiveStock):
+        yield step.sku, step.unit_cost
+    for line in getattr(step, "lines", ()):
+        if isinstance(line, PurchaseLine | ReceiptLine):
+            yield line.sku, line.unit_cost
+
+
+def _one_currency(
+    currencies: dict[str, str], costs: Iterable[tuple[str, Money | None]], number: int
+) -> None:
+    # Valuation averages a SKU's costs: they must share a currency, or no report can be made.
+    for sku, cost in costs:
+        if cost is None or not sku:
+            continue
+        known = currencies.setdefault(sku, cost.currency)
+        if known != cost.currency:
+            raise ScenarioError(
+                number,
+                f"unit costs of {sku} in {known}, as on earlier lines",
+                f"a unit_cost in {cost.currency}: a SKU is valued in one currency "
+                "(convert the cost first)",
+            )
 
 
 def _describe(error: BaseException) -> str:
