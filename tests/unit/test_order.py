@@ -473,3 +473,25 @@ def test_capture_precedence_unknown_sku_before_a_taken_order_id() -> None:
         engine.execute(PlaceHold(key="h2", at=at(10), order="O-1", reason="fraud_review"))
     assert held.value.fields["state"] == "cancelled"
     assert state_of(engine)[0][0] == before[0][0] + 2
+
+
+def test_the_backorder_index_by_sku_follows_every_change() -> None:
+    engine = order_world(east={}, west={})
+    book = engine._state.orders
+    engine.capture(capture("A", lines=(("1", "MUG", 2), ("2", "TEE", 9)), minute=5))
+    engine.capture(capture("B", lines=(("1", "MUG", 1),), minute=6))
+    assert sorted(book.backordered_skus()) == ["MUG", "TEE"]
+    assert [o.order_id for o in book.waiting_for(["MUG"])] == ["A", "B"]  # capture order
+    assert [o.order_id for o in book.waiting_for(["TEE", "MUG"])] == ["A", "B"]  # each once
+    assert [o.order_id for o in book.waiting_for(["TEE"])] == ["A"]
+    assert book.waiting_for(["CAP"]) == []
+    engine.execute(invorder.ReceiveStock(key="in", at=at(9), sku="MUG", location="WEST/A/01",
+                                         quantity=3))  # fmt: skip
+    assert book.backordered_skus() == ["TEE"]  # both MUG backorders filled
+    assert book.waiting_for(["MUG"]) == []
+    engine.execute(invorder.CancelLines(key="c", at=at(10), order="A",
+                                        lines=[invorder.LineQuantity("2", 2)]))  # fmt: skip
+    assert [o.order_id for o in book.waiting_for(["TEE"])] == ["A"]  # 2 of 4 TEE still wait
+    engine.execute(invorder.CancelOrder(key="c2", at=at(11), order="A"))
+    assert book.backordered_skus() == []
+    assert engine.verify() == []  # the index equals the one a replay builds

@@ -458,8 +458,10 @@ def reallocate_after(
     if not arrived:
         return ()
     catalog = ctx.ledger.catalog
+    skus = [sku for sku in ctx.orders.backordered_skus()
+            if any(leaf in arrived for leaf, _ in catalog.leaves(sku))]  # fmt: skip
     waiting = []
-    for order in ctx.orders.backordered():
+    for order in ctx.orders.waiting_for(skus):
         if order.holds:
             continue
         needs: dict[str, int] = {

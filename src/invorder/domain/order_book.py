@@ -40,7 +40,7 @@ from invorder.domain.shipment import (
 class OrderBook:
     """Every order and shipment, folded from the log."""
 
-    __slots__ = ("_backordered", "_by_external", "_orders", "_returns", "_shipments")
+    __slots__ = ("_backordered", "_by_external", "_orders", "_returns", "_shipments", "_waiting")
 
     def __init__(self) -> None:
         self._orders: dict[str, Order] = {}
@@ -48,6 +48,8 @@ class OrderBook:
         self._shipments: dict[str, Shipment] = {}
         self._returns: dict[str, Return] = {}
         self._backordered: dict[str, None] = {}
+        # Per line SKU (stocked or bundle), the orders with backordered units of it.
+        self._waiting: dict[str, dict[str, None]] = {}
 
     def get(self, order: str) -> Order | None:
         """One order, or ``None``."""
@@ -69,6 +71,7 @@ class OrderBook:
             ("shipments", self._shipments, other._shipments),
             ("returns", self._returns, other._returns),
             ("backorder index", self._backordered, other._backordered),
+            ("backorder index by SKU", self._waiting, other._waiting),
         ):
             if mine != theirs:
                 problems.append(f"{name} differ from the log")
@@ -81,6 +84,20 @@ class OrderBook:
     def backordered(self) -> list[Order]:
         """Orders with backordered units (in no promised order; sort them by priority)."""
         return [self._orders[o] for o in self._backordered]
+
+    def backordered_skus(self) -> list[str]:
+        """The line SKUs (stocked or bundle) some order has backordered units of."""
+        return list(self._waiting)
+
+    def waiting_for(self, skus: Iterable[str]) -> list[Order]:
+        """Orders with backordered units of any of ``skus`` (line SKUs), each once, in
+        capture order (sort them by priority)."""
+        found: dict[str, None] = {}
+        for sku in skus:
+            found.update(self._waiting.get(sku, {}))
+        orders = [self._orders[o] for o in found]
+        orders.sort(key=_capture_position)
+        return orders
 
     def shipment(self, shipment: str) -> Shipment | None:
         """One shipment, or ``None``."""
@@ -98,11 +115,24 @@ class OrderBook:
 
     def _set_lines(self, order: Order, lines: Iterable[OrderLine], **changes: Any) -> None:
         updated = replace(order, lines=tuple(lines), **changes)
-        self._orders[order.order_id] = updated
-        if any(line.backordered for line in updated.lines):
-            self._backordered[order.order_id] = None
+        order_id = order.order_id
+        self._orders[order_id] = updated
+        before = {line.sku for line in order.lines if line.backordered}
+        after = {line.sku for line in updated.lines if line.backordered}
+        if after:
+            self._backordered[order_id] = None
         else:
-            self._backordered.pop(order.order_id, None)
+            self._backordered.pop(order_id, None)
+        if before == after:
+            return
+        waiting = self._waiting
+        for sku in before - after:
+            orders = waiting[sku]
+            del orders[order_id]
+            if not orders:
+                del waiting[sku]
+        for sku in after - before:
+            waiting.setdefault(sku, {})[order_id] = None
 
     def _captured(self, event: OrderCaptured) -> None:
         command = event.command
@@ -247,6 +277,10 @@ class OrderBook:
             r = self._returns[rid]
             total += r.expected_of(line_id) - r.received_of(line_id)
         return total
+
+
+def _capture_position(order: Order) -> int:
+    return order.position
 
 
 _FOLD: dict[type[Any], Callable[[OrderBook, Any], None]] = {

@@ -53,7 +53,7 @@ Outcome = tuple[Event, ...]
 """What an accepted command produced: its events, in log order."""
 
 _READ_CHUNK = 256
-_SNAPSHOT_FORMAT = "invorder-engine-snapshot/2"
+_SNAPSHOT_FORMAT = "invorder-engine-snapshot/3"
 
 
 @attrs.frozen
