@@ -339,11 +339,9 @@ def allocate_lines(
         live = {s.location for s in ctx.orders.shipments_of(order) if s.units}
         if live:
             candidates = [c for c in candidates if c in live]
+    needed = sorted({skus[line] for line in needs})
     for warehouse in candidates:
-        units = {
-            sku: _warehouse_units(ledger, sku, warehouse, taken)
-            for sku in sorted({skus[line] for line in needs})
-        }
+        units = {sku: _warehouse_units(ledger, sku, warehouse, taken) for sku in needed}
         supply[LocationId(warehouse)] = {SkuId(s): n for s, n in units.items() if n}
     request = AllocationRequest(
         order=order, needs=tuple((LineId(k), skus[k], n) for k, n in needs.items()),

@@ -21,6 +21,7 @@ from invorder.routing import (
     RoutingRule,
     default_priority,
 )
+from invorder.routing._frozen import FrozenMap
 
 
 def order_view(order: Order) -> OrderView:
@@ -64,7 +65,9 @@ class RoutingAllocator:
             base = facts.get(location)
             if base is None:
                 base = LocationFacts(location=location)
-            locations.append(base.with_atp(atp))
+            # The supply is counted from the ledger (whole units above zero): it needs
+            # none of the checks LocationFacts.with_atp makes of a host's numbers.
+            locations.append(_fast.replace(base, atp=FrozenMap(dict(sorted(atp.items())))))
         routing = RoutingRequest(
             order=order_view(request.order),
             lines=[RequestLine(line_id, sku, need) for line_id, sku, need in request.needs],

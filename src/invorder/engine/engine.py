@@ -45,6 +45,7 @@ from invorder.domain.shipment import Shipment
 from invorder.domain.stock import PHYSICAL_BUCKETS, Account, Bucket
 from invorder.domain.supplier import Supplier
 from invorder.domain.valuation import Valuation, value_inventory
+from invorder.engine._bulk import fewer_collections
 from invorder.engine.allocation import RoutingAllocator, priority_of
 from invorder.ports import EventStore, SnapshotStore
 from invorder.routing import LocationFacts, RoutingRule
@@ -265,7 +266,8 @@ class Engine:
             self._restore(*loaded)
         _install_order_policies(self._state, *self._policies)
         self._ledger = self._state.ledger
-        self._catch_up()
+        with fewer_collections():  # a start-up replay keeps every object it makes
+            self._catch_up()
 
     def _restore(self, position: int, data: bytes) -> None:
         # A snapshot that does not fit this log (another database, a truncated log, an
