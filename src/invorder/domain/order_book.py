@@ -22,6 +22,7 @@ from invorder.domain.order_events import (
     OrderCaptured,
     OrderHeld,
     OrderHoldReleased,
+    Pick,
 )
 from invorder.domain.party import LineId
 from invorder.domain.returns import OpenReturn, ReceiveReturn, Return, ReturnOpened, ReturnReceived
@@ -156,18 +157,22 @@ class OrderBook:
             picked[pick.line_id] = picked.get(pick.line_id, 0) + pick.quantity
         backorders = {b.line_id: b.backordered for b in event.backorders}
         lines = [
-            replace(line, allocated=line.allocated + picked.get(line.line_id, 0),
+            line if line.line_id not in picked and line.line_id not in backorders
+            else replace(line, allocated=line.allocated + picked.get(line.line_id, 0),
                          backordered=backorders.get(line.line_id, line.backordered))
             for line in order.lines
         ]  # fmt: skip
         shipments = list(order.shipments)
+        by_shipment: dict[str, list[Pick]] = {}
         for pick in event.picks:
-            found = self._shipments.get(pick.shipment)
+            by_shipment.setdefault(pick.shipment, []).append(pick)
+        for sid, picks in by_shipment.items():
+            found = self._shipments.get(sid)
             if found is None:
-                shipments.append(pick.shipment)
-                found = Shipment(shipment=pick.shipment, order=order.order_id,
-                                 location=LocationId(pick.location.split("/", 1)[0]))  # fmt: skip
-            self._shipments[pick.shipment] = replace(found, picks=(*found.picks, pick))
+                shipments.append(sid)
+                warehouse = LocationId(picks[0].location.split("/", 1)[0])
+                found = Shipment(shipment=sid, order=order.order_id, location=warehouse)
+            self._shipments[sid] = replace(found, picks=(*found.picks, *picks))
         reservations = (*order.reservations, *(p.reservation for p in event.picks))
         self._set_lines(order, lines, reservations=reservations, shipments=tuple(shipments))
 
@@ -233,8 +238,8 @@ class OrderBook:
         for p in s.picks:
             units[p.line_id] = units.get(p.line_id, 0) + p.quantity
         order = self._orders[event.order]
-        lines = [replace(line, shipped=line.shipped + units.get(line.line_id, 0))
-                 for line in order.lines]  # fmt: skip
+        lines = [replace(line, shipped=line.shipped + units[line.line_id])
+                 if line.line_id in units else line for line in order.lines]  # fmt: skip
         self._set_lines(order, lines)
 
     def _return_opened(self, event: ReturnOpened) -> None:
