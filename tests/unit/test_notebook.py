@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
+from invorder import Engine
 from invorder import simulate as sim
 from invorder.domain.errors import UnknownSkuError
 from invorder.domain.events import StockPosted
@@ -48,10 +49,15 @@ def _close_figures() -> Iterator[None]:
     plt.close("all")
 
 
+def _bundle(engine: Engine, sku: str) -> bool:
+    found = engine.sku(sku)
+    assert found is not None
+    return bool(found.components)
+
+
 def _sku(world: World) -> str:
     """The most backordered SKU that is not a bundle (bundles hold no stock)."""
-    engine = world.a.engine
-    return next(s for s in world.ra.stock_outs if not engine.sku(s).components)  # type: ignore[union-attr]  # every reported SKU is in the catalog
+    return next(s for s in world.ra.stock_outs if not _bundle(world.a.engine, s))
 
 
 # --- KPI tables ----------------------------------------------------------------------------
@@ -173,7 +179,16 @@ def test_event_history_has_a_row_per_movement_and_per_other_event(world: World) 
     assert shipped_skus == set(net[net != 0].index)
     commits = history[history["operation"] == "commit"]
     assert commits["destination"].eq(CUSTOMER).all()
-    assert commits["order"].isna().all()
+    assert commits["order"].notna().all()
+    assert (commits["shipment"].str.split("/").str[0] == commits["order"]).all()
+    # stock entries carry their order: reserved minus released is what the order holds
+    reserved = history[history["operation"] == "reserve"].groupby("order")["quantity"].sum()
+    released = history[history["operation"] == "release"].groupby("order")["quantity"].sum()
+    plain = [o for o in engine.orders() if not any(_bundle(engine, x.sku) for x in o.lines)]
+    assert len(plain) > 400
+    for o in plain:
+        held = reserved.get(o.order_id, 0) - released.get(o.order_id, 0)
+        assert held == sum(line.allocated for line in o.lines), o.order_id
     allocated = history[history["event"] == "OrderAllocated"].iloc[0]
     assert allocated["order"]
     assert allocated["detail"].startswith("rule nearest: ")

@@ -220,7 +220,9 @@ def event_history(run: Run, *, start: int = 0, stop: int | None = None) -> pd.Da
     """The log from ``start`` to ``stop`` as rows (columns :data:`HISTORY_COLUMNS`): one
     row per movement of a stock entry (``operation``, ``sku``, ``quantity``, ``source`` and
     ``destination`` locations and buckets), one row per other event (``order``,
-    ``shipment``, and a ``detail`` in words). Times are in UTC."""
+    ``shipment``, and a ``detail`` in words). A stock entry written right after an order or
+    shipment event of the same command (reserve, release, commit, return) carries that
+    ``order`` and ``shipment``. Times are in UTC."""
     _require("pandas")
     import pandas as pd
 
@@ -234,22 +236,27 @@ def event_history(run: Run, *, start: int = 0, stop: int | None = None) -> pd.Da
 
 
 def _history_rows(engine: Engine, start: int, stop: int | None) -> Iterator[tuple[Any, ...]]:
+    # A stock entry that follows an order event of the same command is that order's (the
+    # reserve, release, commit and return entries are written right after it).
+    owner: tuple[str, str | None, str | None] = ("", None, None)
     for event in engine.events(start, stop):
         head = (event.position, event.at, type(event).__name__, event.key)
         if isinstance(event, StockPosted):
             op = event.operation.value
+            order, shipment = owner[1:] if owner[0] == event.key else (None, None)
             for m in event.movements:
                 yield (
-                    *head, None, None, op, m.sku, m.quantity,
+                    *head, order, shipment, op, m.sku, m.quantity,
                     m.source.location, m.source.bucket.value,
                     m.destination.location, m.destination.bucket.value,
                     event.memo or event.reference or None,
                 )  # fmt: skip
             if not event.movements:
-                yield (*head, None, None, op, *([None] * 6), event.memo or None)
+                yield (*head, order, shipment, op, *([None] * 6), event.memo or None)
             continue
         order = event.order if isinstance(event, OrderEvent) else None
         shipment = event.shipment if isinstance(event, ShipmentEvent) else None
+        owner = (event.key, order, shipment)
         sku = event.sku.code if isinstance(event, SkuDefined) else None
         yield (*head, order, shipment, None, sku, *([None] * 5), _detail(event))
 
