@@ -34,6 +34,22 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
 
+__all__ = [
+    "backorders_over_time",
+    "comparison_table",
+    "decision_table",
+    "event_history",
+    "EXTRA",
+    "fill_rates",
+    "HISTORY_COLUMNS",
+    "kpi_table",
+    "plot_backorders",
+    "plot_fill_rate",
+    "plot_stock",
+    "Run",
+    "stock_over_time",
+]
+
 Run = Simulation | Engine
 """What the history functions read: a simulation (labelled by its rule) or any engine."""
 
@@ -59,7 +75,7 @@ HISTORY_COLUMNS = (
 """Columns of :func:`event_history`, in order."""
 
 
-def _missing(package: str, error: ImportError) -> ImportError:
+def _missing(package: str) -> ImportError:
     return ImportError(
         f"invorder.simulate.notebook needs {package}: install the {EXTRA!r} extra "
         f"(pip install 'invorder[{EXTRA}]')",
@@ -71,7 +87,7 @@ def _require(package: str) -> None:
     try:
         __import__(package)
     except ImportError as error:
-        raise _missing(package, error) from error
+        raise _missing(package) from error
 
 
 def _axes(ax: Axes | None) -> Axes:
@@ -80,7 +96,8 @@ def _axes(ax: Axes | None) -> Axes:
     _require("matplotlib.pyplot")
     import matplotlib.pyplot as plt
 
-    return plt.subplots()[1]
+    axes: Axes = plt.figure().add_subplot()
+    return axes
 
 
 def _engine(run: Run) -> Engine:
@@ -140,7 +157,7 @@ def comparison_table(comparison: Comparison, channel: str | None = None) -> pd.D
     else:
         if channel not in c.a.by_channel or channel not in c.b.by_channel:
             known = sorted(c.a.by_channel.keys() | c.b.by_channel.keys())
-            raise KeyError(f"channel {channel!r} is in neither run or only one; known: {known}")
+            raise KeyError(f"channel {channel!r} is not in both runs; channels: {known}")
         a, b = c.a.by_channel[channel], c.b.by_channel[channel]
     rows = {name: (getattr(a, name), getattr(b, name)) for name in _ROWS}
     if channel is None:
