@@ -136,12 +136,11 @@ def kpi_table(report: Report) -> pd.DataFrame:
     import pandas as pd
 
     columns = {"all": report.overall, **report.by_channel}
-    frame = pd.DataFrame(
+    return pd.DataFrame(
         [[getattr(k, name) for name in _ROWS] for k in columns.values()],
         index=pd.Index(list(columns), name="channel"),
         columns=list(_ROWS),
     )
-    return frame
 
 
 def comparison_table(comparison: Comparison, channel: str | None = None) -> pd.DataFrame:
@@ -204,8 +203,7 @@ def fill_rates(*reports: Report | Comparison) -> pd.DataFrame:
         name: [rep.overall.fill_rate if ch == "all" else _fill(rep, ch) for ch in channels]
         for name, rep in zip(_unique([r.rule for r in chosen]), chosen, strict=True)
     }
-    frame = pd.DataFrame(data, index=pd.Index(list(channels), name="channel"), dtype=float)
-    return frame
+    return pd.DataFrame(data, index=pd.Index(list(channels), name="channel"), dtype=float)
 
 
 def _fill(rep: Report, channel: str) -> float | None:
