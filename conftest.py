@@ -2,7 +2,7 @@
 
 ``HYPOTHESIS_PROFILE`` picks ``dev`` (default), ``ci`` (more examples, no deadline; set by
 ``.ci/run``) or ``nightly``. Every ``python`` block in ``README.md`` and ``docs/*.md`` runs
-as a test, through Sybil.
+as a test, through Sybil; matplotlib draws with the ``Agg`` backend (nothing on screen).
 """
 
 from __future__ import annotations
@@ -21,6 +21,9 @@ settings.register_profile(
     "nightly", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+# Plots in tests and docs draw off screen (a notebook keeps its own backend).
+os.environ.setdefault("MPLBACKEND", "Agg")
 
 pytest_collect_file = Sybil(
     parsers=[PythonCodeBlockParser()],

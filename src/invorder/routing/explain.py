@@ -92,6 +92,12 @@ class ExplanationDiff:
             out.append(f"{where}: {change.field} {change.before!r} -> {change.after!r}")
         return "\n".join(out)
 
+    def _repr_html_(self) -> str:
+        """The differences as an HTML table, for notebooks."""
+        from invorder.routing._html import diff_html
+
+        return diff_html(self)
+
 
 _COMPARED = ("excluded_by", "exclusion_reason", "rank", "tie_break", "decision", "allocated")
 
@@ -170,6 +176,12 @@ class Explanation(Deferred):
             )
         parts.extend(f"  note: {note}" for note in self.notes)
         return "\n".join(parts)
+
+    def _repr_html_(self) -> str:
+        """The candidates as an HTML table (ranked, then excluded), for notebooks."""
+        from invorder.routing._html import explanation_html
+
+        return explanation_html(self)
 
     def to_rows(self) -> list[dict[str, Any]]:
         """One plain dict per candidate location (scores flattened as ``score:<name>``),

@@ -199,6 +199,12 @@ class AllocationPlan:
         """True when every requested unit is allocated."""
         return all(line.allocated == line.requested for line in self.lines)
 
+    def _repr_html_(self) -> str:
+        """The lines and the explanation as HTML tables, for notebooks."""
+        from invorder.routing._html import plan_html
+
+        return plan_html(self)
+
     def to_rows(self) -> list[dict[str, Any]]:
         """One plain dict per (line, location) allocation plus one per unfilled line part."""
         rows: list[dict[str, Any]] = []

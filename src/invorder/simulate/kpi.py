@@ -93,6 +93,12 @@ class Report:
     explanations: dict[str, Explanation] = attrs.field(factory=dict, eq=False, repr=False)
     """Per order, the rule's explanation of its first plan (runs made with ``explain``)."""
 
+    def _repr_html_(self) -> str:
+        """The KPI table as HTML, for notebooks."""
+        from invorder.simulate._html import report_html
+
+        return report_html(self)
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-compatible dict (decisions are left out: see :func:`compare`)."""
         data = attrs.asdict(
@@ -284,6 +290,12 @@ class Comparison:
 
     def _example(self, order: str) -> dict[str, Any]:
         return {"a": _side(self.a, order), "b": _side(self.b, order)}
+
+    def _repr_html_(self) -> str:
+        """Both runs side by side and the decisions that differ, as HTML, for notebooks."""
+        from invorder.simulate._html import comparison_html
+
+        return comparison_html(self)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-compatible dict: both reports, counts, and up to ten differing orders."""
