@@ -26,6 +26,7 @@ import json
 import platform
 import random
 import statistics
+import sys
 import time
 from datetime import timedelta
 
@@ -33,6 +34,11 @@ import attrs
 
 import invorder as iv
 from invorder import simulate as sim
+
+
+def _phase(name: str, figures: dict[str, object]) -> None:
+    """One line on stderr when a phase ends, so a long run shows where it is."""
+    print(f"[day] {name}: {figures}", file=sys.stderr, flush=True)
 
 
 def main() -> None:
@@ -63,6 +69,7 @@ def main() -> None:
     scenario = sim.loads(text)
     figures["load_s"] = round(time.perf_counter() - start, 2)
     del text
+    _phase("loaded", figures)
 
     captures = [s for s in scenario.steps if isinstance(s, iv.CaptureOrder)]
     lines = sum(len(c.lines) for c in captures)
@@ -72,6 +79,7 @@ def main() -> None:
     start = time.perf_counter()
     run.advance(until=midday)
     run_s = time.perf_counter() - start
+    _phase(f"midday after {run_s:.1f} s", figures)
     fork_start = time.perf_counter()
     forked = run.fork("first_fit")
     fork_s = time.perf_counter() - fork_start
@@ -80,6 +88,7 @@ def main() -> None:
     start = time.perf_counter()
     run.advance()
     run_s += time.perf_counter() - start
+    _phase(f"run done in {run_s:.1f} s (fork {fork_s * 1000:.0f} ms)", figures)
     events = list(run.engine.events())
     day_events = len(events) - setup_events
 
