@@ -33,10 +33,10 @@ from invorder import (
     IdempotencyConflictError,
     IllegalTransitionError,
     InsufficientStockError,
-    InvalidMovementError,
     InvorderError,
     NotFoundError,
     TransferLine,
+    TransferOverReceiptError,
     UnknownLocationError,
     UnknownSkuError,
 )
@@ -278,7 +278,7 @@ class LedgerMachine(RuleBasedStateMachine):
             return
         destination, in_transit = self.open[transfer]
         if quantity > in_transit.get(sku, 0):
-            error = self.refuse(command, InvalidMovementError)
+            error = self.refuse(command, TransferOverReceiptError)
             assert error.fields["in_transit"] == in_transit.get(sku, 0)
             return
         self.accept(command)

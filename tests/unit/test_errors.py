@@ -33,6 +33,7 @@ from invorder import (
     RejectedError,
     Sku,
     TransferLine,
+    TransferOverReceiptError,
     UnknownLocationError,
     UnknownSkuError,
     ValidationError,
@@ -394,19 +395,21 @@ def test_receiving_more_than_is_in_transit(engine: Engine, unchanged: Check) -> 
         engine, unchanged,
         lambda: invorder.ReceiveTransfer(key="in-2", at=at(7), transfer="TR-1",
                                          lines=[TransferLine("MUG", 2)]),
-        InvalidMovementError,
+        TransferOverReceiptError,
     )  # fmt: skip
-    assert error.fields == {
-        "rule": "transfer 'TR-1' has 1 of 'MUG' in transit, 2 cannot be received; "
-        "receive extra units with ReceiveStock",
-        "transfer": "TR-1", "sku": "MUG", "requested": 2, "in_transit": 1,
-    }  # fmt: skip
+    assert error.code == "transfer_over_receipt"
+    assert isinstance(error, invorder.RejectedError)
+    assert str(error) == (
+        "transfer 'TR-1' has 1 of 'MUG' in transit, 2 cannot be received; "
+        "receive extra units with ReceiveStock"
+    )
+    assert error.fields == {"transfer": "TR-1", "sku": "MUG", "requested": 2, "in_transit": 1}
     # A SKU that is in the catalog but not on the transfer has nothing in transit.
     error = refused(
         engine, unchanged,
         lambda: invorder.ReceiveTransfer(key="in-3", at=at(7), transfer="TR-1",
                                          lines=[TransferLine("TEE", 1)]),
-        InvalidMovementError,
+        TransferOverReceiptError,
     )  # fmt: skip
     assert (error.fields["sku"], error.fields["in_transit"]) == ("TEE", 0)
 

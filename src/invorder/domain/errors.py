@@ -298,6 +298,22 @@ class OverReceiptError(RejectedError):
         )
 
 
+class TransferOverReceiptError(RejectedError):
+    """A transfer receipt of more units than the transfer has in transit."""
+
+    code = "transfer_over_receipt"
+
+    def __init__(self, transfer: str, sku: str, requested: int, in_transit: int) -> None:
+        super().__init__(
+            f"transfer {transfer!r} has {in_transit} of {sku!r} in transit, {requested} "
+            "cannot be received; receive extra units with ReceiveStock",
+            transfer=transfer,
+            sku=sku,
+            requested=requested,
+            in_transit=in_transit,
+        )
+
+
 class KitStockError(RejectedError):
     """Assembling or disassembling a SKU that has no bill of materials."""
 

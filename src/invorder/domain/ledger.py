@@ -46,6 +46,7 @@ from invorder.domain.errors import (
     InsufficientStockError,
     InvalidMovementError,
     NotFoundError,
+    TransferOverReceiptError,
     UnknownLocationError,
     UnknownSkuError,
 )
@@ -654,14 +655,7 @@ def _receive_transfer(ledger: Ledger, command: ReceiveTransfer, position: int) -
         status = transfer.line(line.sku)
         in_transit = status.in_transit if status is not None else 0
         if line.quantity > in_transit:
-            raise InvalidMovementError(
-                f"transfer {command.transfer!r} has {in_transit} of {line.sku!r} in transit, "
-                f"{line.quantity} cannot be received; receive extra units with ReceiveStock",
-                transfer=command.transfer,
-                sku=line.sku,
-                requested=line.quantity,
-                in_transit=in_transit,
-            )
+            raise TransferOverReceiptError(command.transfer, line.sku, line.quantity, in_transit)
         movements.append(
             Movement(
                 sku=line.sku,
