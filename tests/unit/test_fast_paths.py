@@ -10,10 +10,17 @@ from hypothesis import strategies as st
 
 import invorder
 from invorder import InvalidQuantityError
-from invorder.domain import _fast
+from invorder import simulate as sim
+from invorder.domain import _fast, model
+from invorder.domain.channel import ChannelDefined
+from invorder.domain.events import Event, LocationDefined, StockPosted
 from invorder.domain.money import Money
 from invorder.domain.order import OrderLine
+from invorder.domain.order_events import OrderAllocated
+from invorder.domain.purchase import PurchaseEtaChanged
+from invorder.domain.reservation import ReservationsExpired
 from invorder.domain.shipment import Shipment
+from invorder.domain.supplier import SupplierDefined
 from tests.unit.routing_fixtures import EAST
 from tests.world import T0, stocked
 
@@ -85,3 +92,29 @@ def test_subtree_sees_a_location_defined_after_it_was_asked() -> None:
     before = engine.locations("EAST")
     engine.execute(invorder.DefineLocation(key="new", at=T0, location="EAST/Z/09"))
     assert engine.locations("EAST") == sorted([*before, "EAST/Z", "EAST/Z/09"])
+
+
+def test_every_projection_is_in_the_fold_order() -> None:
+    assert set(model._FOLD_ORDER) == set(model.PROJECTIONS)
+
+
+def test_each_event_type_goes_to_the_projections_that_fold_it() -> None:
+    assert model._folders(StockPosted) == ("ledger", "reservations", "purchases")
+    assert model._folders(LocationDefined) == ("ledger",)
+    assert model._folders(ReservationsExpired) == ("reservations",)
+    assert model._folders(PurchaseEtaChanged) == ("purchases",)
+    assert model._folders(ChannelDefined) == ("channels",)
+    assert model._folders(SupplierDefined) == ("suppliers",)
+    assert model._folders(OrderAllocated) == ("orders",)
+    assert model._folders(Event) == ()  # nobody folds an unknown kind
+
+
+def test_the_routed_fold_equals_giving_every_event_to_every_projection() -> None:
+    run = sim.simulate(sim.generate_size("small", 3))
+    routed, everywhere = model.State(), model.State()
+    for event in run.engine.events():
+        routed.apply(event)
+        for name in model._FOLD_ORDER:
+            getattr(everywhere, name).apply(event)
+    assert routed.differences(everywhere) == []
+    assert routed.orders.backordered_skus() == everywhere.orders.backordered_skus()

@@ -141,6 +141,9 @@ class Channel:
 class Channels:
     """The channels projection: the current policy of every channel."""
 
+    FOLDS: ClassVar[frozenset[type]] = frozenset({ChannelDefined})
+    """The event types :meth:`apply` folds (others leave it unchanged)."""
+
     __slots__ = ("_by_id",)
 
     def __init__(self) -> None:

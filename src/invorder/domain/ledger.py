@@ -18,7 +18,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
@@ -147,6 +147,9 @@ class Ledger:
     and, for real locations, rolled up over each subtree, so both a bin's balance and a
     warehouse's total are single lookups.
     """
+
+    FOLDS: ClassVar[frozenset[type]] = frozenset({StockPosted, LocationDefined, SkuDefined})
+    """The event types :meth:`apply` folds (others leave it unchanged)."""
 
     __slots__ = ("_accounts", "_books", "_exact", "_feeds", "_ids", "_lineage", "_rolls",
                  "_subtrees", "catalog", "locations", "transfers")  # fmt: skip

@@ -57,12 +57,12 @@ class State:
 
     def apply(self, event: Event) -> None:
         """Fold one event into every projection that follows it."""
-        self.ledger.apply(event)
-        self.reservations.apply(event)
-        self.purchases.apply(event)
-        self.channels.apply(event)
-        self.suppliers.apply(event)
-        self.orders.apply(event)
+        kind = type(event)
+        names = _FOLDERS.get(kind)
+        if names is None:
+            names = _FOLDERS[kind] = _folders(kind)
+        for name in names:
+            getattr(self, name).apply(event)
 
     def differences(self, other: State) -> list[str]:
         """How this state differs from ``other``, projection by projection (same: ``[]``).
@@ -101,6 +101,25 @@ class State:
         self.priority = _fulfilment.backorder_priority
         for name in PROJECTIONS:
             setattr(self, name, data[name])
+
+
+_FOLD_ORDER = ("ledger", "reservations", "purchases", "channels", "suppliers", "orders")
+# The projection classes, for their FOLDS (the event types each one folds).
+_PROJECTION_CLASSES: dict[str, type] = {
+    "ledger": _ledger.Ledger, "reservations": _reservation.Reservations,
+    "purchases": _purchase.Purchases, "channels": _channel.Channels,
+    "suppliers": _supplier.Suppliers, "orders": OrderBook,
+}  # fmt: skip
+_FOLDERS: dict[type, tuple[str, ...]] = {}
+
+
+def _folders(kind: type) -> tuple[str, ...]:
+    """The projections that fold events of ``kind``, in fold order (a projection without
+    ``FOLDS`` is given every event)."""
+    return tuple(
+        name for name in _FOLD_ORDER
+        if kind in getattr(_PROJECTION_CLASSES[name], "FOLDS", (kind,))
+    )  # fmt: skip
 
 
 POLICIES = ("allocator", "priority")

@@ -220,6 +220,12 @@ class CaptureOrder(Command):
     @property
     def initial_holds(self) -> tuple[str, ...]:
         """The holds the order starts with: payment, manual approval, then those given."""
+        if (
+            self.payment is not PaymentStatus.PENDING
+            and not self.holds
+            and (self.wholesale is None or not self.wholesale.manual_approval)
+        ):
+            return ()
         holds: list[str] = []
         if self.payment is PaymentStatus.PENDING:
             holds.append(HoldReason.PAYMENT_PENDING)

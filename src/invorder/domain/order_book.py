@@ -4,7 +4,7 @@ copied with :func:`invorder.domain._fast.replace`: every change comes from a che
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 from invorder.domain._fast import replace
 from invorder.domain.events import Event
@@ -40,6 +40,9 @@ from invorder.domain.shipment import (
 
 class OrderBook:
     """Every order and shipment, folded from the log."""
+
+    FOLDS: ClassVar[frozenset[type]]
+    """The event types :meth:`apply` folds (others leave it unchanged)."""
 
     __slots__ = ("_backordered", "_by_external", "_orders", "_returns", "_shipments", "_waiting")
 
@@ -118,12 +121,17 @@ class OrderBook:
         updated = replace(order, lines=tuple(lines), **changes)
         order_id = order.order_id
         self._orders[order_id] = updated
-        before = {line.sku for line in order.lines if line.backordered}
         after = {line.sku for line in updated.lines if line.backordered}
-        if after:
+        # An order is in the backorder index exactly when one of its lines waits.
+        if order_id in self._backordered:
+            before = {line.sku for line in order.lines if line.backordered}
+            if not after:
+                del self._backordered[order_id]
+        elif after:
+            before = set()
             self._backordered[order_id] = None
         else:
-            self._backordered.pop(order_id, None)
+            return
         if before == after:
             return
         waiting = self._waiting
@@ -301,3 +309,4 @@ _FOLD: dict[type[Any], Callable[[OrderBook, Any], None]] = {
     ReturnOpened: OrderBook._return_opened,
     ReturnReceived: OrderBook._return_received,
 }
+OrderBook.FOLDS = frozenset(_FOLD)

@@ -296,6 +296,9 @@ class PurchaseOrder:
 class Purchases:
     """The purchase orders projection, indexed by SKU for ATP-by-date questions."""
 
+    FOLDS: ClassVar[frozenset[type]] = frozenset({PurchaseDrafted, PurchaseEtaChanged, StockPosted})
+    """The event types :meth:`apply` folds (others leave it unchanged)."""
+
     __slots__ = ("_by_id", "_by_sku")
 
     def __init__(self) -> None:

@@ -280,6 +280,9 @@ class Reservations:
     lookup when there are none.
     """
 
+    FOLDS: ClassVar[frozenset[type]] = frozenset({StockPosted, ReservationsExpired})
+    """The event types :meth:`apply` folds (others leave it unchanged)."""
+
     __slots__ = (
         "_accounts", "_by_id", "_expiring", "_expiring_skus", "_preorders", "_with_expiry",
     )  # fmt: skip

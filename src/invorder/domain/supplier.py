@@ -140,6 +140,9 @@ class SupplierDefined(FromCommand):
 class Suppliers:
     """The suppliers projection: the last terms defined for each supplier."""
 
+    FOLDS: ClassVar[frozenset[type]] = frozenset({SupplierDefined})
+    """The event types :meth:`apply` folds (others leave it unchanged)."""
+
     __slots__ = ("_by_id",)
 
     def __init__(self) -> None:
