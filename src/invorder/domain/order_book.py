@@ -179,8 +179,10 @@ class OrderBook:
             if found is None:
                 shipments.append(sid)
                 warehouse = LocationId(picks[0].location.split("/", 1)[0])
-                found = Shipment(shipment=sid, order=order.order_id, location=warehouse)
-            self._shipments[sid] = replace(found, picks=(*found.picks, *picks))
+                self._shipments[sid] = Shipment(shipment=sid, order=order.order_id,
+                                                location=warehouse, picks=tuple(picks))  # fmt: skip
+            else:
+                self._shipments[sid] = replace(found, picks=(*found.picks, *picks))
         reservations = (*order.reservations, *(p.reservation for p in event.picks))
         self._set_lines(order, lines, reservations=reservations, shipments=tuple(shipments))
 

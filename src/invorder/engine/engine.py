@@ -324,17 +324,25 @@ class Engine:
         # Streams: a start-up replay must not hold the whole log in memory at once.
         state = self._state
         first_position = self._first_position
+        last = None  # a command's events are contiguous: index its key once
         for event in self._store.read(self._position):
             state.apply(event)
-            first_position.setdefault(event.key, event.position)
+            key = event.key
+            if key != last:
+                first_position.setdefault(key, event.position)
+                last = key
             self._position += 1
 
     def _fold(self, events: Sequence[Event]) -> None:
         state = self._state
         first_position = self._first_position
+        last = None
         for event in events:
             state.apply(event)
-            first_position.setdefault(event.key, event.position)
+            key = event.key
+            if key != last:
+                first_position.setdefault(key, event.position)
+                last = key
         self._position += len(events)
 
     # --- queries -------------------------------------------------------------------------
