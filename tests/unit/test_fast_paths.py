@@ -52,9 +52,23 @@ def test_build_equals_the_constructor() -> None:
     assert _fast.build(OrderLine, **values) == LINE
 
 
-def test_build_needs_every_field() -> None:
-    with pytest.raises(KeyError, match="allocated"):
-        _fast.build(OrderLine, line_id="L1", sku="MUG", unit_price=LINE.unit_price, ordered=1)
+def test_build_fills_defaults_and_needs_the_fields_without_one() -> None:
+    built = _fast.build(OrderLine, line_id="L1", sku="MUG", unit_price=LINE.unit_price, ordered=5)
+    assert built == LINE  # allocated, backordered, ... took their defaults
+    with pytest.raises(KeyError, match="ordered"):
+        _fast.build(OrderLine, line_id="L1", sku="MUG", unit_price=LINE.unit_price)
+    shipment = _fast.build(Shipment, shipment="O1/S1", order="O1", location="EAST")
+    assert shipment == Shipment(shipment="O1/S1", order="O1", location="EAST")
+
+
+def test_build_refuses_a_default_that_takes_self() -> None:
+    @attrs.frozen
+    class Odd:
+        a: int
+        b: int = attrs.field(default=attrs.Factory(lambda self: self.a, takes_self=True))
+
+    with pytest.raises(TypeError, match=r"Odd\.b"):
+        _fast.build(Odd, a=1)
 
 
 @given(st.dictionaries(st.sampled_from(["MUG", "TEE", "CAP"]), counts))

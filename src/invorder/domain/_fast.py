@@ -18,16 +18,31 @@ _BUILDERS: dict[type[Any], Callable[[dict[str, Any]], Any]] = {}
 def _compile(cls: type[Any], kind: str) -> Any:
     # One straight-line function per class, like attrs' own generated __init__: a loop
     # over the field names would cost several times more per copy.
-    names = [a.name for a in attrs.fields(cls)]
+    fields = attrs.fields(cls)
+    names = [a.name for a in fields]
+    scope: dict[str, Any] = {"set": object.__setattr__, "make": object.__new__, "cls": cls}
     if kind == "replace":
         body = [f"    set(new, {n!r}, changes[{n!r}] if {n!r} in changes else self.{n})"
                 for n in names]  # fmt: skip
         head = "def replace(self, changes):"
     else:
-        body = [f"    set(new, {n!r}, values[{n!r}])" for n in names]
+        body = []
+        for n, a in enumerate(fields):
+            if a.default is attrs.NOTHING:
+                body.append(f"    set(new, {a.name!r}, values[{a.name!r}])")
+                continue
+            if isinstance(a.default, attrs.Factory):  # type: ignore[arg-type]  # attrs types Factory as a function
+                if a.default.takes_self:
+                    raise TypeError(f"{cls.__qualname__}.{a.name}: a default taking self")
+                scope[f"factory{n}"] = a.default.factory
+                fallback = f"factory{n}()"
+            else:
+                scope[f"default{n}"] = a.default
+                fallback = f"default{n}"
+            body.append(f"    set(new, {a.name!r}, values[{a.name!r}] if {a.name!r} in values"
+                        f" else {fallback})")  # fmt: skip
         head = "def build(values):"
     source = "\n".join([head, "    new = make(cls)", *body, "    return new"])
-    scope: dict[str, Any] = {"set": object.__setattr__, "make": object.__new__, "cls": cls}
     exec(compile(source, f"<invorder fast {kind} {cls.__qualname__}>", "exec"), scope)
     return scope[kind]
 
@@ -43,8 +58,9 @@ def replace(instance: T, **changes: Any) -> T:
 
 
 def build(cls: type[T], **values: Any) -> T:
-    """An instance of the frozen attrs class ``cls`` from trusted ``values``; every field
-    must be given (defaults are not filled in)."""
+    """An instance of the frozen attrs class ``cls`` from trusted ``values``, like calling
+    ``cls(**values)`` but without converters, validators or post-init: a field left out
+    takes its default (a missing field without one raises ``KeyError``)."""
     builder = _BUILDERS.get(cls)
     if builder is None:
         builder = _BUILDERS[cls] = _compile(cls, "build")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
+from invorder.domain import _fast
 from invorder.domain.catalog import SkuId
 from invorder.domain.commands import Command
 from invorder.domain.errors import (
@@ -395,9 +396,10 @@ def allocate_lines(
                 for leaf, per in ledger.catalog.leaves(sku):
                     taken[(leaf, b)] = taken.get((leaf, b), 0) + per * take
                 picks.append(Pick(shipment_of[loc], LineId(line_id), sku, rid, LocationId(b), take))
-                reserves.append(ReserveStock(key=command.key, at=command.at, reservation=rid,
-                                             sku=sku, location=b, quantity=take,
-                                             reference=f"{order.order_id}/{line_id}"))  # fmt: skip
+                # Every field comes from the checked command, order and ledger.
+                reserves.append(_fast.build(ReserveStock, key=command.key, at=command.at,
+                                            reservation=rid, sku=sku, location=b, quantity=take,
+                                            reference=f"{order.order_id}/{line_id}"))  # fmt: skip
     got: dict[str, int] = {}
     for p in picks:
         got[p.line_id] = got.get(p.line_id, 0) + p.quantity

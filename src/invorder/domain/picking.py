@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import attrs
 
+from invorder.domain import _fast
 from invorder.domain.commands import PostEntry
 from invorder.domain.errors import IllegalTransitionError, NotFoundError
 from invorder.domain.events import Event, Operation, StockPosted
@@ -115,8 +116,9 @@ def decide_ship(ctx: Context, command: ShipShipment, position: int) -> tuple[Eve
                                            tracking=command.tracking)]  # fmt: skip
     for pick in s.picks:
         if pick.quantity:
-            commit = CommitReservation(key=command.key, at=command.at,
-                                       reservation=pick.reservation, quantity=pick.quantity,
-                                       reference=s.shipment)  # fmt: skip
+            # Every field comes from the checked command and shipment.
+            commit = _fast.build(CommitReservation, key=command.key, at=command.at,
+                                 reservation=pick.reservation, quantity=pick.quantity,
+                                 reference=s.shipment)  # fmt: skip
             events.append(decide_commit(ctx.reservations, commit, position + len(events)))
     return tuple(events)
