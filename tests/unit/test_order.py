@@ -495,3 +495,32 @@ def test_the_backorder_index_by_sku_follows_every_change() -> None:
     engine.execute(invorder.CancelOrder(key="c2", at=at(11), order="A"))
     assert book.backordered_skus() == []
     assert engine.verify() == []  # the index equals the one a replay builds
+
+
+def test_an_arrival_routes_only_the_orders_it_can_give_units_to() -> None:
+    routed: list[str] = []
+    nearest = invorder.routing.route("plain")
+
+    def counting(request: invorder.routing.RoutingRequest) -> invorder.routing.AllocationPlan:
+        routed.append(request.order.order_id)
+        return nearest(request)
+
+    engine = order_world(east={}, west={}, routing_rule=counting)
+    for n in range(5):
+        engine.capture(capture(f"W{n}", lines=(("1", "MUG", 1),), minute=5 + n))
+    assert routed == ["W0", "W1", "W2", "W3", "W4"]  # each routed once at capture
+    routed.clear()
+    engine.execute(invorder.ReceiveStock(key="in", at=at(20), sku="MUG", location="EAST/A/01",
+                                         quantity=2))  # fmt: skip
+    assert routed == ["W0", "W1"]  # the oldest two take both units; the rest are not re-routed
+    waiting = [o.order_id for o in engine.orders() if o.lines[0].backordered]
+    assert waiting == ["W2", "W3", "W4"]
+    # Units freed without an arrival (a cancellation) go to the next arrival's waiting orders.
+    engine.execute(invorder.CancelOrder(key="c", at=at(21), order="W0"))
+    routed.clear()
+    engine.execute(invorder.ReceiveStock(key="in-2", at=at(22), sku="MUG",
+                                         location="WEST/A/01", quantity=1))  # fmt: skip
+    assert routed == ["W2", "W3"]
+    assert [o.order_id for o in engine.orders() if o.lines[0].backordered] == ["W4"]
+    assert engine.verify() == []
+    identities_hold(engine)

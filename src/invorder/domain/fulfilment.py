@@ -325,10 +325,12 @@ def allocate_lines(
     taken: dict[tuple[str, str], int],
     *,
     ship_complete: bool | None = None,
+    only_with_supply: bool = False,
 ) -> tuple[Event, ...]:
     """Plan ``needs`` with the allocator, then reserve bin by bin (``taken``: units already
     reserved by earlier orders of the same command, per (leaf SKU, bin); ``ship_complete``:
-    the order's own setting unless given)."""
+    the order's own setting unless given; ``only_with_supply``: return no event, without
+    asking the allocator, when no candidate location holds a unit of what is needed)."""
     if ship_complete is None:
         ship_complete = order.ship_complete
     ledger = ctx.ledger
@@ -344,6 +346,8 @@ def allocate_lines(
     for warehouse in candidates:
         units = {sku: _warehouse_units(ledger, sku, warehouse, taken) for sku in needed}
         supply[LocationId(warehouse)] = {SkuId(s): n for s, n in units.items() if n}
+    if only_with_supply and not any(supply.values()):
+        return ()
     request = AllocationRequest(
         order=order, needs=tuple((LineId(k), skus[k], n) for k, n in needs.items()),
         supply=supply, at=command.at,
@@ -440,7 +444,13 @@ def reallocate_after(
     ctx: Context, arrivals: tuple[Event, ...], command: Command, position: int
 ) -> tuple[Event, ...]:
     """After stock arrived (the ``arrivals`` events of ``command``, not folded yet),
-    allocate backordered units of orders not on hold, in priority order."""
+    allocate backordered units of orders not on hold, in priority order.
+
+    Only orders waiting for an arrived SKU are considered, and an order is routed again
+    only if one of its candidate locations still has a unit of what it waits for: once the
+    arrival is used up, the orders behind it are not re-routed (their rule would have
+    nothing to give them), so an arrival costs what it fills, not the whole backlog.
+    """
     taken: dict[tuple[str, str], int] = {}
     arrived: set[str] = set()
     for event in arrivals:
@@ -471,11 +481,36 @@ def reallocate_after(
         if needs:
             waiting.append((order, needs))
     events: list[Event] = []
+    ledger = ctx.ledger
+    warehouses = _all_warehouses(ctx)
+    gone: set[str] = set()  # SKUs no warehouse can give any more (supply only shrinks here)
     for order, needs in sorted(waiting, key=lambda pair: ctx.priority(pair[0])):
-        found = allocate_lines(ctx, order, needs, command, position + len(events), taken)
+        line_skus = {line.sku for line in order.lines if line.line_id in needs}
+        if all(_none_left(ledger, sku, warehouses, taken, gone) for sku in line_skus):
+            continue  # the rule would be routing an order with nothing to give it
+        found = allocate_lines(ctx, order, needs, command, position + len(events), taken,
+                               only_with_supply=True)  # fmt: skip
         if any(type(e) is not OrderAllocated for e in found):
             events.extend(found)
     return tuple(events)
+
+
+def _all_warehouses(ctx: Context) -> list[str]:
+    return sorted(p for p in ctx.ledger.locations if "/" not in p and not is_virtual(p))
+
+
+def _none_left(
+    ledger: Ledger, sku: str, warehouses: list[str], taken: dict[tuple[str, str], int],
+    gone: set[str],
+) -> bool:  # fmt: skip
+    """True when no warehouse can give a unit of ``sku`` after ``taken`` (remembered in
+    ``gone``: within one re-allocation, supply only shrinks)."""
+    if sku in gone:
+        return True
+    if any(_warehouse_units(ledger, sku, w, taken) for w in warehouses):
+        return False
+    gone.add(sku)
+    return True
 
 
 def _cancellable(ctx: Context, order: Order, line: OrderLine) -> int:
