@@ -330,7 +330,8 @@ def allocate_lines(
     """Plan ``needs`` with the allocator, then reserve bin by bin (``taken``: units already
     reserved by earlier orders of the same command, per (leaf SKU, bin); ``ship_complete``:
     the order's own setting unless given; ``only_with_supply``: return no event, without
-    asking the allocator, when no candidate location holds a unit of what is needed)."""
+    asking the allocator, when the candidates hold nothing it could allocate: no unit of
+    what is needed, or for a ship-complete order no location holding all of it)."""
     if ship_complete is None:
         ship_complete = order.ship_complete
     ledger = ctx.ledger
@@ -346,7 +347,7 @@ def allocate_lines(
     for warehouse in candidates:
         units = {sku: _warehouse_units(ledger, sku, warehouse, taken) for sku in needed}
         supply[LocationId(warehouse)] = {SkuId(s): n for s, n in units.items() if n}
-    if only_with_supply and not any(supply.values()):
+    if only_with_supply and not _can_give(supply, needs, skus, ship_complete):
         return ()
     request = AllocationRequest(
         order=order, needs=tuple((LineId(k), skus[k], n) for k, n in needs.items()),
@@ -468,8 +469,10 @@ def reallocate_after(
     if not arrived:
         return ()
     catalog = ctx.ledger.catalog
-    skus = [sku for sku in ctx.orders.backordered_skus()
-            if any(leaf in arrived for leaf, _ in catalog.leaves(sku))]  # fmt: skip
+    skus: dict[str, None] = {}  # the arrived SKUs and the bundles made with them
+    for leaf in sorted(arrived):
+        skus[leaf] = None
+        skus.update(dict.fromkeys(catalog.bundles_using(leaf)))
     waiting = []
     for order in ctx.orders.waiting_for(skus):
         if order.holds:
@@ -493,6 +496,23 @@ def reallocate_after(
         if any(type(e) is not OrderAllocated for e in found):
             events.extend(found)
     return tuple(events)
+
+
+def _can_give(
+    supply: Mapping[LocationId, Mapping[SkuId, int]], needs: Mapping[str, int],
+    skus: Mapping[str, SkuId], ship_complete: bool,
+) -> bool:  # fmt: skip
+    """True when the supply can fill part of ``needs`` as the order ships: any unit
+    anywhere, or for a ship-complete order, everything from one location (less would be
+    dropped: see :func:`allocate_lines`)."""
+    if not ship_complete:
+        return any(supply.values())
+    demand: dict[SkuId, int] = {}
+    for line_id, n in needs.items():
+        demand[skus[line_id]] = demand.get(skus[line_id], 0) + n
+    return any(
+        all(units.get(sku, 0) >= n for sku, n in demand.items()) for units in supply.values()
+    )
 
 
 def _all_warehouses(ctx: Context) -> list[str]:
