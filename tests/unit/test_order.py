@@ -524,3 +524,27 @@ def test_an_arrival_routes_only_the_orders_it_can_give_units_to() -> None:
     assert [o.order_id for o in engine.orders() if o.lines[0].backordered] == ["W4"]
     assert engine.verify() == []
     identities_hold(engine)
+
+
+def test_a_ship_complete_order_is_re_routed_only_when_one_location_can_send_it_whole() -> None:
+    routed: list[str] = []
+    whole = invorder.routing.route("whole", split=invorder.routing.ship_complete())
+
+    def counting(request: invorder.routing.RoutingRequest) -> invorder.routing.AllocationPlan:
+        routed.append(request.order.order_id)
+        return whole(request)
+
+    engine = order_world(east={}, west={}, routing_rule=counting)
+    engine.capture(capture(lines=(("1", "MUG", 4),), **wholesale()))
+    routed.clear()
+    for n, path in enumerate(("EAST/A/01", "WEST/A/01")):
+        engine.execute(invorder.ReceiveStock(key=f"r{n}", at=at(7 + n), sku="MUG",
+                                             location=path, quantity=2))  # fmt: skip
+    assert routed == []  # 2 at EAST and 2 at WEST: no one location can send all 4
+    assert engine.order("O-1").lines[0].backordered == 4  # type: ignore[union-attr]
+    engine.execute(invorder.ReceiveStock(key="w", at=at(9), sku="MUG", location="WEST/A/01",
+                                         quantity=2))  # fmt: skip
+    assert routed == ["O-1"]
+    [shipment] = engine.shipments("O-1")
+    assert (shipment.location, shipment.units) == ("WEST", 4)
+    assert engine.verify() == []
