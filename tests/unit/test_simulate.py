@@ -11,6 +11,7 @@ import pytest
 
 import invorder as iv
 from invorder import simulate as sim
+from invorder.domain.order_events import OrderAllocated
 
 
 @pytest.fixture(scope="module")
@@ -327,3 +328,21 @@ def test_kpis_of_a_hand_made_day_are_exact() -> None:
     assert rep.stock_outs == {}
     assert rep.oversold_units == 0
     assert rep.rejected == {}
+
+
+def test_explained_runs_keep_the_later_plans_of_an_order_too(small: sim.Scenario) -> None:
+    run = sim.Simulation(small, "nearest", explain=True).advance()
+    rep = sim.report(run)
+    assert rep.replans  # arrivals re-allocated some backorders in the small day
+    for order, plans in rep.replans.items():
+        assert order in rep.explanations  # a later plan follows a first one
+        assert all(p.rule == "nearest" for p in plans)
+        allocations = [
+            e for e in run.engine.events() if isinstance(e, OrderAllocated) and e.order == order
+        ]
+        assert len(allocations) <= 1 + len(plans)  # a plan that found nothing writes none
+    order = next(iter(rep.replans))
+    other = sim.report(sim.Simulation(small, "fewest_shipments", explain=True).advance())
+    side = sim.compare(rep, other)._example(order)  # the comparison shows every plan
+    assert len(side["a"]["why_later"]) == len(rep.replans[order])
+    assert "replans" not in rep.to_dict()

@@ -92,6 +92,9 @@ class Report:
     with no ``unit_cost``): they entered at the SKU's average of the moment, an estimate."""
     explanations: dict[str, Explanation] = attrs.field(factory=dict, eq=False, repr=False)
     """Per order, the rule's explanation of its first plan (runs made with ``explain``)."""
+    replans: dict[str, tuple[Explanation, ...]] = attrs.field(factory=dict, eq=False, repr=False)
+    """Per order, the explanations of the plans made after its first, in order (runs made
+    with ``explain``): the final allocation is the sum of all of them."""
 
     def _repr_html_(self) -> str:
         """The KPI table as HTML, for notebooks."""
@@ -103,7 +106,7 @@ class Report:
         """A JSON-compatible dict (decisions are left out: see :func:`compare`)."""
         data = attrs.asdict(
             self,
-            filter=lambda a, _: a.name not in ("decisions", "explanations"),
+            filter=lambda a, _: a.name not in ("decisions", "explanations", "replans"),
             value_serializer=_decimal_as_text,
         )
         data["end"] = self.end.isoformat()
@@ -265,6 +268,7 @@ def report(sim: Simulation) -> Report:
             for o, c in sorted(decisions.items())
         },
         explanations=dict(sim.explanations or {}),
+        replans={o: tuple(plans) for o, plans in sorted((sim.replans or {}).items())},
         stock_value=stock_value,
         stock_value_by_warehouse=by_warehouse,
         uncosted_received_units=uncosted,
@@ -312,6 +316,8 @@ def _side(rep: Report, order: str) -> dict[str, Any]:
     side: dict[str, Any] = {"allocated": rep.decisions.get(order, ())}
     if order in rep.explanations:
         side["why"] = _why(rep.explanations[order])
+    if order in rep.replans:
+        side["why_later"] = [_why(e) for e in rep.replans[order]]
     return side
 
 
@@ -390,6 +396,10 @@ def format_comparison(c: Comparison) -> str:
         for rep in (c.a, c.b):
             if order in rep.explanations:
                 out.append(f"    why under {rep.rule}: {_why(rep.explanations[order])}")
+            later = rep.replans.get(order, ())
+            if later:
+                out.append(f"    then routed {len(later)} more time(s) under {rep.rule}; "
+                           f"last: {_why(later[-1])}")  # fmt: skip
     return "\n".join(out) + "\n"
 
 

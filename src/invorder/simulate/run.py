@@ -88,10 +88,12 @@ def resolve_rule(name: str) -> RoutingRule | None:
 
 @attrs.define
 class _Recording:
-    """A rule that keeps the explanation of its first plan per order."""
+    """A rule that keeps the explanation of its first plan per order, and of the plans
+    made for it later (re-allocations after arrivals, short picks, released holds)."""
 
     rule: RoutingRule
     explanations: dict[str, Explanation]
+    replans: dict[str, list[Explanation]]
 
     @property
     def name(self) -> str:
@@ -99,14 +101,19 @@ class _Recording:
 
     def __call__(self, request: RoutingRequest) -> AllocationPlan:
         plan = self.rule(request)
-        self.explanations.setdefault(request.order.order_id, plan.explanation)
+        order = request.order.order_id
+        if order in self.explanations:
+            self.replans.setdefault(order, []).append(plan.explanation)
+        else:
+            self.explanations[order] = plan.explanation
         return plan
 
 
 class Simulation:
     """A scenario running on its own in-memory engine under one rule; advance it, fork it."""
 
-    __slots__ = ("engine", "explanations", "next_step", "rejected", "rule_name", "scenario")
+    __slots__ = ("engine", "explanations", "next_step", "rejected", "replans", "rule_name",
+                 "scenario")  # fmt: skip
 
     def __init__(
         self,
@@ -123,6 +130,9 @@ class Simulation:
         self.explanations: dict[str, Explanation] | None = {} if explain else None
         """With ``explain=True``: the rule's explanation of its first plan per order
         (none for ``first_fit``, which is not a routing rule)."""
+        self.replans: dict[str, list[Explanation]] | None = {} if explain else None
+        """With ``explain=True``: the explanations of the plans made for an order after its
+        first (re-allocations after arrivals, short picks, released holds), in order."""
         if _engine is None:
             _engine = self._new_engine(MemoryEventStore())
             for command in scenario.header.setup_commands():
@@ -137,7 +147,8 @@ class Simulation:
     def _new_engine(self, store: MemoryEventStore) -> Engine:
         rule = resolve_rule(self.rule_name)
         if rule is not None and self.explanations is not None:
-            rule = _Recording(rule, self.explanations)
+            replans = self.replans if self.replans is not None else {}
+            rule = _Recording(rule, self.explanations, replans)
         return Engine(
             store,
             routing_rule=rule,
@@ -189,6 +200,9 @@ class Simulation:
         other.scenario = self.scenario
         other.rule_name = rule
         other.explanations = None if self.explanations is None else dict(self.explanations)
+        other.replans = None if self.replans is None else {
+            order: list(plans) for order, plans in self.replans.items()
+        }  # fmt: skip
         other.engine = other._new_engine(MemoryEventStore(list(self.engine.events())))
         other.next_step = self.next_step
         other.rejected = Counter(self.rejected)
