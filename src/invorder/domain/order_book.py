@@ -167,7 +167,7 @@ class OrderBook:
         lines = [
             line if line.line_id not in picked and line.line_id not in backorders
             else replace(line, allocated=line.allocated + picked.get(line.line_id, 0),
-                         backordered=backorders.get(line.line_id, line.backordered))
+                              backordered=backorders.get(line.line_id, line.backordered))
             for line in order.lines
         ]  # fmt: skip
         shipments = list(order.shipments)
@@ -208,8 +208,8 @@ class OrderBook:
             c = by_line.get(line.line_id)
             if c is not None:
                 line = replace(line, cancelled=line.cancelled + c.quantity,
-                                    backordered=line.backordered - c.backordered,
-                                    allocated=line.allocated - c.allocated)  # fmt: skip
+                               backordered=line.backordered - c.backordered,
+                               allocated=line.allocated - c.allocated)  # fmt: skip
             lines.append(line)
         self._take_from_picks(event.released, order)
         self._set_lines(self._orders[event.order], lines)
