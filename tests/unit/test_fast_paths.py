@@ -21,6 +21,8 @@ from invorder.domain.purchase import PurchaseEtaChanged
 from invorder.domain.reservation import ReservationsExpired
 from invorder.domain.shipment import Shipment
 from invorder.domain.supplier import SupplierDefined
+from invorder.engine.allocation import order_view, priority_of
+from invorder.routing import default_priority
 from tests.unit.routing_fixtures import EAST
 from tests.world import T0, stocked
 
@@ -132,3 +134,12 @@ def test_the_routed_fold_equals_giving_every_event_to_every_projection() -> None
             getattr(everywhere, name).apply(event)
     assert routed.differences(everywhere) == []
     assert routed.orders.backordered_skus() == everywhere.orders.backordered_skus()
+
+
+def test_the_default_backorder_priority_is_routings_default_priority_of_the_view() -> None:
+    run = sim.simulate(sim.generate_size("small", 5))
+    orders = run.engine.orders()
+    assert len(orders) == 500
+    for order in orders:
+        assert priority_of(order) == default_priority(order_view(order))
+    assert run.engine._state.priority is priority_of  # what an engine uses by default

@@ -487,9 +487,16 @@ def reallocate_after(
     ledger = ctx.ledger
     warehouses = _all_warehouses(ctx)
     gone: set[str] = set()  # SKUs no warehouse can give any more (supply only shrinks here)
-    for order, needs in sorted(waiting, key=lambda pair: ctx.priority(pair[0])):
+
+    def hopeless(pair: tuple[Order, dict[str, int]]) -> bool:
+        order, needs = pair
         line_skus = {line.sku for line in order.lines if line.line_id in needs}
-        if all(_none_left(ledger, sku, warehouses, taken, gone) for sku in line_skus):
+        return all(_none_left(ledger, sku, warehouses, taken, gone) for sku in line_skus)
+
+    # Orders with nothing to gain are dropped before the (costlier) priority sort.
+    waiting = [pair for pair in waiting if not hopeless(pair)]
+    for order, needs in sorted(waiting, key=lambda pair: ctx.priority(pair[0])):
+        if hopeless((order, needs)):
             continue  # the rule would be routing an order with nothing to give it
         found = allocate_lines(ctx, order, needs, command, position + len(events), taken,
                                only_with_supply=True)  # fmt: skip

@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 
 from invorder.domain import _fast
-from invorder.domain.fulfilment import AllocationRequest, AllocatorAnswer
+from invorder.domain.fulfilment import AllocationRequest, AllocatorAnswer, backorder_priority
 from invorder.domain.order import (
     Order,
 )
@@ -19,7 +19,6 @@ from invorder.routing import (
     RequestLine,
     RoutingRequest,
     RoutingRule,
-    default_priority,
 )
 from invorder.routing._frozen import FrozenMap
 
@@ -37,8 +36,10 @@ def order_view(order: Order) -> OrderView:
 
 
 def priority_of(order: Order) -> tuple[Any, ...]:
-    """:func:`invorder.routing.default_priority` of the order's routing view."""
-    return default_priority(order_view(order))
+    """:func:`invorder.routing.default_priority` of the order's routing view, read from the
+    capture directly (:func:`invorder.domain.fulfilment.backorder_priority`: the same key,
+    without building the view, since an arrival may sort thousands of waiting orders)."""
+    return backorder_priority(order)
 
 
 @attrs.frozen
