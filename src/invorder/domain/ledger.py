@@ -152,7 +152,7 @@ class Ledger:
     """The event types :meth:`apply` folds (others leave it unchanged)."""
 
     __slots__ = ("_accounts", "_books", "_exact", "_feeds", "_ids", "_lineage", "_rolls",
-                 "_subtrees", "catalog", "locations", "transfers")  # fmt: skip
+                 "catalog", "locations", "transfers")  # fmt: skip
 
     def __init__(self) -> None:
         self.catalog = Catalog()
@@ -177,8 +177,6 @@ class Ledger:
         # Per SKU, in first-movement order: units by id, and the log positions of its entries.
         self._exact: dict[str, defaultdict[int, int]] = {}
         self._books: dict[str, tuple[defaultdict[int, int], array[int]]] = {}
-        # Sorted subtrees asked for so far; emptied whenever a location is defined.
-        self._subtrees: dict[str, tuple[LocationId, ...]] = {}
 
     # --- queries -------------------------------------------------------------------------
 
@@ -224,17 +222,10 @@ class Ledger:
 
     def subtree(self, location: str) -> list[LocationId]:
         """Defined locations in the subtree of ``location`` (itself included), sorted."""
-        return list(self._subtree(location))
-
-    def _subtree(self, location: str) -> tuple[LocationId, ...]:
-        """:meth:`subtree` as a shared tuple (kept until the next location is defined)."""
-        found = self._subtrees.get(location)
-        if found is None:
-            prefix = location + "/"
-            found = self._subtrees[location] = tuple(
-                sorted(p for p in self.locations if p == location or p.startswith(prefix))
-            )
-        return found
+        prefix = location + "/"
+        return sorted(
+            path for path in self.locations if path == location or path.startswith(prefix)
+        )
 
     def holding(self, sku: str, location: str, bucket: Bucket = Bucket.AVAILABLE) -> list[str]:
         """The locations in ``location``'s subtree (itself included) whose own ``bucket``
@@ -301,7 +292,6 @@ class Ledger:
         if type(event) is StockPosted:
             self._post(event)
         elif type(event) is LocationDefined:
-            self._subtrees.clear()
             for path in (event.location, *ancestors_of(event.location)):
                 if path not in self.locations:
                     name = event.command.name if path == event.location else ""
