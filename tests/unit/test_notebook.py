@@ -341,7 +341,8 @@ def test_the_module_imports_without_pandas_or_matplotlib(monkeypatch: pytest.Mon
 
 def test_report_html_is_the_kpi_table(world: World) -> None:
     html = world.ra._repr_html_()
-    assert html.count("<tr>") == 1 + len(attrs.fields(sim.Kpis))
+    kpi_table = html.split("</table>")[0]
+    assert kpi_table.count("<tr>") == 1 + len(attrs.fields(sim.Kpis))
     assert "<th>wholesale</th>" in html
     assert "<td>fill_rate</td>" in html
     assert '<td style="text-align: right">0.7083</td>' in html
@@ -349,6 +350,20 @@ def test_report_html_is_the_kpi_table(world: World) -> None:
     hostile = attrs.evolve(world.ra, rule="<script>alert(1)</script>")
     assert "<script>" not in hostile._repr_html_()
     assert "&lt;script&gt;" in hostile._repr_html_()
+
+
+def test_report_html_shows_the_stock_value_at_the_end(world: World) -> None:
+    stock_table = world.ra._repr_html_().split("</table>")[1]
+    assert "stock on hand at the end" in stock_table
+    parts = {"all": world.ra.stock_value, **world.ra.stock_value_by_warehouse}
+    assert stock_table.count("<tr>") == 1 + len(parts)
+    for where, part in parts.items():
+        value = ", ".join(f"{m.currency} {m.amount:,}" for m in part.value.values())
+        assert f"<td>{where}</td>" in stock_table
+        assert value in stock_table
+    comparison = world.comparison._repr_html_()
+    assert "<td>stock_units</td>" in comparison
+    assert "<td>stock_value</td>" in comparison
 
 
 def test_comparison_html_has_both_runs_and_the_differing_decisions(world: World) -> None:
@@ -361,7 +376,8 @@ def test_comparison_html_has_both_runs_and_the_differing_decisions(world: World)
     assert f"<td>{first}</td>" in html
     assert "why under nearest" in html
     assert "ranked " in html
-    assert html.count("<tr>") == 1 + len(attrs.fields(sim.Kpis)) + 2 + 1 + 10
+    # header, the KPIs, oversold / stock-out / stock units / stock value, then the decisions
+    assert html.count("<tr>") == 1 + len(attrs.fields(sim.Kpis)) + 4 + 1 + 10
 
 
 def test_plan_and_explanation_html() -> None:

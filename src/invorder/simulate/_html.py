@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from invorder.routing._html import items, paragraph, table
-from invorder.simulate.kpi import _ROWS, Comparison, Report, _alloc, _why
+from invorder.simulate.kpi import _ROWS, Comparison, Report, _alloc, _money, _why
 
 _EXAMPLES = 10
 
@@ -21,7 +21,16 @@ def report_html(rep: Report) -> str:
     ]
     if rep.rejected:
         notes.append("refused commands: " + ", ".join(f"{c} {n}" for c, n in rep.rejected.items()))
-    return table(["kpi", *columns], rows, caption=caption) + items(notes)
+    stock = [
+        [where, part.units, _money(part.value), part.unvalued_units]
+        for where, part in {"all": rep.stock_value, **rep.stock_value_by_warehouse}.items()
+    ]
+    return (
+        table(["kpi", *columns], rows, caption=caption)
+        + table(["stock", "units", "value", "unvalued_units"], stock,
+                caption="stock on hand at the end, at weighted-average cost")
+        + items(notes)
+    )  # fmt: skip
 
 
 def comparison_html(c: Comparison) -> str:
@@ -35,8 +44,10 @@ def comparison_html(c: Comparison) -> str:
     for name, x, y in (
         ("oversold_units", c.a.oversold_units, c.b.oversold_units),
         ("stock_out_skus", len(c.a.stock_outs), len(c.b.stock_outs)),
+        ("stock_units", c.a.stock_value.units, c.b.stock_value.units),
     ):
         rows.append([name, x, y, y - x])
+    rows.append(["stock_value", _money(c.a.stock_value.value), _money(c.b.stock_value.value), ""])
     out = [
         table(["kpi", a, b, "difference"], rows),
         paragraph(
