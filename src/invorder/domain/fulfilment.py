@@ -312,7 +312,7 @@ def _bin_units(ledger: Ledger, sku: str, location: str, taken: dict[tuple[str, s
 def _candidates(ctx: Context, order: Order) -> list[str]:
     feeding = ctx.channel_locations(order.capture.channel)
     if feeding is None:
-        return sorted(p for p in ctx.ledger.locations if "/" not in p and not is_virtual(p))
+        return _all_warehouses(ctx)
     return sorted({p.split("/", 1)[0] for p in feeding})
 
 
@@ -523,6 +523,7 @@ def _can_give(
 
 
 def _all_warehouses(ctx: Context) -> list[str]:
+    """The real top-level locations (warehouses), sorted."""
     return sorted(p for p in ctx.ledger.locations if "/" not in p and not is_virtual(p))
 
 

@@ -20,7 +20,6 @@ from invorder.routing import (
     RoutingRequest,
     RoutingRule,
 )
-from invorder.routing._frozen import FrozenMap
 
 
 def order_view(order: Order) -> OrderView:
@@ -29,7 +28,7 @@ def order_view(order: Order) -> OrderView:
     # Every field comes from the capture, which checked it: the view is built as trusted.
     return _fast.build(
         OrderView, order_id=c.order, channel=c.channel, kind=c.kind, placed_at=c.at,
-        customer_id=c.customer, customer_tier="standard", ship_to=c.ship_to,
+        customer_id=c.customer, ship_to=c.ship_to,
         shipping_method=c.shipping_method, ship_by=c.ship_by, priority=c.priority,
         value=order.total, ship_complete=order.ship_complete,
     )  # fmt: skip
@@ -66,9 +65,7 @@ class RoutingAllocator:
             base = facts.get(location)
             if base is None:
                 base = LocationFacts(location=location)
-            # The supply is counted from the ledger (whole units above zero): it needs
-            # none of the checks LocationFacts.with_atp makes of a host's numbers.
-            locations.append(_fast.replace(base, atp=FrozenMap(dict(sorted(atp.items())))))
+            locations.append(base.with_atp(atp))
         routing = RoutingRequest(
             order=order_view(request.order),
             lines=[RequestLine(line_id, sku, need) for line_id, sku, need in request.needs],
