@@ -19,8 +19,8 @@ from datetime import UTC, datetime
 from datetime import time as clock
 
 from invorder.domain.money import Money
-from invorder.domain.party import OrderKind
-from invorder.domain.shipping import Coordinates, ShippingMethod, ShipTo
+from invorder.domain.orders.ids import OrderKind
+from invorder.domain.orders.ship_to import Coordinates, ShippingMethod, ShipTo
 from invorder.routing import (
     LocationFacts,
     OrderView,

@@ -71,4 +71,4 @@ def identities_hold(engine: Engine) -> None:
             )
             assert 0 <= line.shipped <= line.allocated
             assert 0 <= line.returned <= line.shipped
-            assert line.status == invorder.domain.order.line_status(line)
+            assert line.status == invorder.domain.orders.order.line_status(line)

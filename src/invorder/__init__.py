@@ -6,33 +6,10 @@
 from invorder import routing
 from invorder.adapters.memory import MemoryEventStore, MemorySnapshotStore
 from invorder.codec import Codec, CodecError, make_converter
-from invorder.domain.availability import ChannelAtpExplanation, StockOutRisk, StockPosition
-from invorder.domain.catalog import Component, Sku, SkuId, normalize_barcode
-from invorder.domain.channel import (
-    Channel,
-    ChannelDefined,
-    DefineChannel,
-    PublishedSet,
-    publish_diff,
-)
-from invorder.domain.commands import (
-    CloseTransfer,
-    Command,
-    CountStock,
-    DefineLocation,
-    DefineSku,
-    LedgerCommand,
-    MarkDamaged,
-    MoveStock,
-    PostEntry,
-    QuarantineStock,
-    ReceiveStock,
-    ReceiveTransfer,
-    ReleaseQuarantine,
-    ScrapStock,
-    ShipTransfer,
-    TransferLine,
-)
+from invorder.domain.availability.atp import ChannelAtpExplanation, StockOutRisk, StockPosition
+from invorder.domain.availability.channel import Channel, PublishedSet, publish_diff
+from invorder.domain.availability.commands import DefineChannel
+from invorder.domain.availability.events import ChannelDefined
 from invorder.domain.errors import (  # orders
     BundleStockError,
     CancelShippedError,
@@ -73,50 +50,32 @@ from invorder.domain.errors import (  # orders
     UnknownSkuError,
     ValidationError,
 )
-from invorder.domain.events import Event, LocationDefined, Operation, SkuDefined, StockPosted
-from invorder.domain.exceptions import (  # orders
-    ExceptionReason,
-    OrderException,
-)
-from invorder.domain.fulfilment import (  # orders
+from invorder.domain.messages import Command, Event
+from invorder.domain.money import Money
+from invorder.domain.orders.alerts import AlertReason, OrderAlert
+from invorder.domain.orders.allocator import (
     ROUTING_REVIEW,
     AllocationRequest,
     Allocator,
     AllocatorAnswer,
     first_fit,
 )
-from invorder.domain.kit import AssembleKit, DisassembleKit
-from invorder.domain.ledger import HistoryLine, Ledger, Transfer, TransferLineStatus
-from invorder.domain.location import (
-    ADJUSTMENT,
-    CUSTOMER,
-    PRODUCTION,
-    SCRAP,
-    SUPPLIER,
-    VIRTUAL_LOCATIONS,
-    Location,
-    LocationId,
-)
-from invorder.domain.money import Money
-from invorder.domain.order import (  # orders
+from invorder.domain.orders.commands import (
     AllocateBackorders,
     AllocateOrder,
     CancelLines,
     CancelOrder,
     CaptureOrder,
-    HoldReason,
-    LineItem,
-    LineQuantity,
-    LineStatus,
-    Order,
-    OrderLine,
-    OrderStatus,
-    PaymentStatus,
+    OpenReturn,
+    PackShipment,
     PlaceHold,
+    ReceiveReturn,
+    RecordPick,
     ReleaseHold,
-    WholesaleTerms,
+    ShipShipment,
+    StartPicking,
 )
-from invorder.domain.order_events import (  # orders
+from invorder.domain.orders.events import (
     LineBackorder,
     LineCancellation,
     OrderAllocated,
@@ -126,63 +85,88 @@ from invorder.domain.order_events import (  # orders
     OrderHeld,
     OrderHoldReleased,
     Pick,
+    PickingStarted,
+    PicksFoundShort,
+    ReturnOpened,
+    ReturnReceived,
+    ShipmentEvent,
+    ShipmentPacked,
+    ShipmentShipped,
 )
-from invorder.domain.party import ChannelId, CustomerId, LineId, OrderId, OrderKind
-from invorder.domain.purchase import (
+from invorder.domain.orders.ids import ChannelId, CustomerId, LineId, OrderId, OrderKind
+from invorder.domain.orders.order import LineStatus, Order, OrderLine, OrderStatus
+from invorder.domain.orders.rma import Return, ReturnStatus
+from invorder.domain.orders.ship_to import Coordinates, ShippingMethod, ShipTo
+from invorder.domain.orders.shipment import Shipment, ShipmentStatus
+from invorder.domain.orders.values import (
+    Disposition,
+    HoldReason,
+    LineItem,
+    LineQuantity,
+    Package,
+    PaymentStatus,
+    PickCount,
+    ReturnedUnits,
+    WholesaleTerms,
+)
+from invorder.domain.purchasing.commands import (
     CancelPurchase,
     ChangePurchaseEta,
     ClosePurchase,
     ConfirmPurchase,
+    DefineSupplier,
     DraftPurchase,
     ExpectPurchase,
-    PurchaseDrafted,
-    PurchaseEtaChanged,
     PurchaseLine,
-    PurchaseLineStatus,
-    PurchaseOrder,
-    PurchaseState,
     ReceiptLine,
     ReceivePurchase,
 )
-from invorder.domain.reservation import (
+from invorder.domain.purchasing.events import PurchaseDrafted, PurchaseEtaChanged, SupplierDefined
+from invorder.domain.purchasing.purchase import PurchaseLineStatus, PurchaseOrder, PurchaseState
+from invorder.domain.purchasing.supplier import Supplier, SupplierTerms
+from invorder.domain.purchasing.valuation import SkuValue, Valuation, value_inventory
+from invorder.domain.reservations.commands import (
     CommitReservation,
     ExpireReservations,
     ReleaseReservation,
-    Reservation,
-    ReservationsExpired,
-    ReservationStatus,
     ReserveStock,
-    expired_reservations,
 )
-from invorder.domain.returns import (  # orders
-    Disposition,
-    OpenReturn,
-    ReceiveReturn,
-    Return,
-    ReturnedUnits,
-    ReturnOpened,
-    ReturnReceived,
-    ReturnStatus,
+from invorder.domain.reservations.events import ReservationsExpired, expired_reservations
+from invorder.domain.reservations.reservation import Reservation, ReservationStatus
+from invorder.domain.stock.catalog import Component, Sku, SkuId, normalize_barcode
+from invorder.domain.stock.commands import (
+    AssembleKit,
+    CloseTransfer,
+    CountStock,
+    DefineLocation,
+    DefineSku,
+    DisassembleKit,
+    LedgerCommand,
+    MarkDamaged,
+    MoveStock,
+    PostEntry,
+    QuarantineStock,
+    ReceiveStock,
+    ReceiveTransfer,
+    ReleaseQuarantine,
+    ScrapStock,
+    ShipTransfer,
+    TransferLine,
 )
-from invorder.domain.shipment import (  # orders
-    Package,
-    PackShipment,
-    PickCount,
-    PickingStarted,
-    PicksShort,
-    RecordPick,
-    Shipment,
-    ShipmentEvent,
-    ShipmentPacked,
-    ShipmentShipped,
-    ShipmentStatus,
-    ShipShipment,
-    StartPicking,
+from invorder.domain.stock.events import LocationDefined, Operation, SkuDefined, StockPosted
+from invorder.domain.stock.ledger import HistoryLine, Ledger
+from invorder.domain.stock.location import (
+    ADJUSTMENT,
+    CUSTOMER,
+    PRODUCTION,
+    SCRAP,
+    SUPPLIER,
+    VIRTUAL_LOCATIONS,
+    Location,
+    LocationId,
 )
-from invorder.domain.shipping import Coordinates, ShippingMethod, ShipTo
-from invorder.domain.stock import PHYSICAL_BUCKETS, Account, Bucket, Movement
-from invorder.domain.supplier import DefineSupplier, Supplier, SupplierDefined, SupplierTerms
-from invorder.domain.valuation import SkuValue, Valuation, value_inventory
+from invorder.domain.stock.movement import PHYSICAL_BUCKETS, Account, Bucket, Movement
+from invorder.domain.stock.transfer import Transfer, TransferLineStatus
 from invorder.engine import Engine, Outcome, Rejected
 from invorder.engine.allocation import (  # orders
     RoutingAllocator,
@@ -243,7 +227,7 @@ __all__ = [
     "Engine",
     "Event",
     "EventStore",
-    "ExceptionReason",
+    "AlertReason",
     "ExpectPurchase",
     "ExpireReservations",
     "HistoryLine",
@@ -295,7 +279,7 @@ __all__ = [
     "OrderCaptured",
     "OrderConflictError",
     "OrderEvent",
-    "OrderException",
+    "OrderAlert",
     "OrderHeld",
     "OrderHoldReleased",
     "OrderId",
@@ -313,7 +297,7 @@ __all__ = [
     "Pick",
     "PickCount",
     "PickingStarted",
-    "PicksShort",
+    "PicksFoundShort",
     "PlaceHold",
     "PostEntry",
     "PublishedSet",

@@ -14,9 +14,10 @@ from datetime import UTC, datetime, timedelta
 from typing import TextIO
 
 from invorder.adapters.memory import MemoryEventStore
-from invorder.domain.catalog import Sku
-from invorder.domain.commands import (
-    Command,
+from invorder.domain.errors import InvorderError
+from invorder.domain.messages import Command
+from invorder.domain.stock.catalog import Sku
+from invorder.domain.stock.commands import (
     CountStock,
     DefineLocation,
     DefineSku,
@@ -27,8 +28,7 @@ from invorder.domain.commands import (
     ShipTransfer,
     TransferLine,
 )
-from invorder.domain.errors import InvorderError
-from invorder.domain.stock import Bucket
+from invorder.domain.stock.movement import Bucket
 from invorder.engine import Engine
 from invorder.simulate import cli as simulate_cli
 

@@ -15,93 +15,22 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from invorder.domain import _checks
-from invorder.domain import channel as _channel
-from invorder.domain import commands as _commands
-from invorder.domain import events as _events
-from invorder.domain import kit as _kit
-from invorder.domain import order as _order
-from invorder.domain import order_events as _order_events
-from invorder.domain import purchase as _purchase
-from invorder.domain import reservation as _reservation
-from invorder.domain import returns as _returns
-from invorder.domain import shipment as _shipment
-from invorder.domain import supplier as _supplier
-from invorder.domain.commands import Command
 from invorder.domain.errors import ValidationError
-from invorder.domain.events import Event
+from invorder.domain.messages import Command, Event
+from invorder.domain.model import COMMANDS, EVENTS
 
-COMMAND_TYPES: dict[str, type[Command]] = {
-    cls.__name__: cls
-    for cls in (
-        _commands.DefineLocation,
-        _commands.DefineSku,
-        _commands.PostEntry,
-        _commands.ReceiveStock,
-        _commands.CountStock,
-        _commands.MarkDamaged,
-        _commands.QuarantineStock,
-        _commands.ReleaseQuarantine,
-        _commands.ScrapStock,
-        _commands.MoveStock,
-        _commands.ShipTransfer,
-        _commands.ReceiveTransfer,
-        _commands.CloseTransfer,
-        _reservation.ReserveStock,
-        _reservation.CommitReservation,
-        _reservation.ReleaseReservation,
-        _reservation.ExpireReservations,
-        _purchase.ExpectPurchase,
-        _purchase.ReceivePurchase,
-        _purchase.CancelPurchase,
-        _channel.DefineChannel,
-        _purchase.DraftPurchase,
-        _purchase.ConfirmPurchase,
-        _purchase.ClosePurchase,
-        _purchase.ChangePurchaseEta,
-        _supplier.DefineSupplier,
-        _kit.AssembleKit,
-        _kit.DisassembleKit,
-        _order.CaptureOrder,
-        _order.PlaceHold,
-        _order.ReleaseHold,
-        _order.AllocateOrder,
-        _order.AllocateBackorders,
-        _order.CancelOrder,
-        _order.CancelLines,
-        _shipment.StartPicking,
-        _shipment.RecordPick,
-        _shipment.PackShipment,
-        _shipment.ShipShipment,
-        _returns.OpenReturn,
-        _returns.ReceiveReturn,
-    )
-}
-"""Command classes by the name used in their dicts."""
 
-EVENT_TYPES: dict[str, type[Any]] = {
-    cls.__name__: cls
-    for cls in (
-        _events.LocationDefined,
-        _events.SkuDefined,
-        _events.StockPosted,
-        _reservation.ReservationsExpired,
-        _channel.ChannelDefined,
-        _purchase.PurchaseDrafted,
-        _purchase.PurchaseEtaChanged,
-        _supplier.SupplierDefined,
-        _order_events.OrderCaptured,
-        _order_events.OrderHeld,
-        _order_events.OrderHoldReleased,
-        _order_events.OrderAllocated,
-        _order_events.OrderCancelled,
-        _shipment.PickingStarted,
-        _shipment.PicksShort,
-        _shipment.ShipmentPacked,
-        _shipment.ShipmentShipped,
-        _returns.ReturnOpened,
-        _returns.ReturnReceived,
-    )
-}
+def tag_of(cls: type[Any]) -> str:
+    """The name a command or event class is stored under: its ``TAG`` if it declares one (a
+    class renamed after logs were written keeps its old tag), else its class name."""
+    tag: str = getattr(cls, "TAG", cls.__name__)
+    return tag
+
+
+COMMAND_TYPES: dict[str, type[Command]] = {tag_of(cls): cls for cls in COMMANDS}
+"""Command classes by the name used in their dicts (every area's, from the model's table)."""
+
+EVENT_TYPES: dict[str, type[Any]] = {tag_of(cls): cls for cls in EVENTS}
 """Event classes by the name used in their dicts."""
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
@@ -211,7 +140,7 @@ class Codec:
             raise CodecError(f"an event from {data!r}: unknown or missing 'type'", data)
         version = data.get("schema", 1)
         while version < cls.SCHEMA_VERSION:
-            upcaster = self._upcasters.get((cls.__name__, version))
+            upcaster = self._upcasters.get((tag_of(cls), version))
             if upcaster is None:
                 raise CodecError(f"{cls.__name__} schema {version}: no upcaster registered", data)
             data = {**upcaster(data), "schema": version + 1}

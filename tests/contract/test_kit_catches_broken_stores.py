@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from invorder.adapters.memory import MemoryEventStore, MemorySnapshotStore
-from invorder.domain.events import Event
+from invorder.domain.messages import Event
 from invorder.ports import EventStore
 from invorder.testing.contract import check_event_store
 

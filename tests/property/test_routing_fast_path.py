@@ -13,7 +13,7 @@ import attrs
 from hypothesis import given
 from hypothesis import strategies as st
 
-from invorder.domain.shipping import Coordinates, ShippingMethod
+from invorder.domain.orders.ship_to import Coordinates, ShippingMethod
 from invorder.routing import (
     AllocationPlan,
     Budget,

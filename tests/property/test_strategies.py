@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 import invorder
 from invorder import Account, Movement, Sku
-from invorder.domain.catalog import gtin_check_digit, normalize_barcode
-from invorder.domain.location import location_id, warehouse_of
+from invorder.domain.stock.catalog import gtin_check_digit, normalize_barcode
+from invorder.domain.stock.location import location_id, warehouse_of
 from invorder.testing import strategies as ist
 from tests.world import T0
 

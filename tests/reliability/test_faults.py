@@ -19,7 +19,7 @@ import workload
 
 import invorder
 from invorder.adapters.memory import MemoryEventStore, MemorySnapshotStore
-from invorder.domain.events import Event
+from invorder.domain.messages import Event
 
 OPERATIONS = 300
 SEEDS = [int(s) for s in os.environ.get("INVORDER_FAULT_SEEDS", "").split(",") if s] or list(

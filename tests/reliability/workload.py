@@ -10,8 +10,8 @@ import random
 from datetime import UTC, datetime, timedelta
 
 import invorder
-from invorder.domain.ledger import Ledger
-from invorder.domain.location import is_virtual
+from invorder.domain.stock.ledger import Ledger
+from invorder.domain.stock.location import is_virtual
 
 T0 = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 SKUS = ("MUG", "CUP")

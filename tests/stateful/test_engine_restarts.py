@@ -16,7 +16,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 import invorder
 from invorder.adapters.memory import MemoryEventStore, MemorySnapshotStore
-from invorder.domain.location import is_virtual
+from invorder.domain.stock.location import is_virtual
 
 T = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 BINS = ("EAST/A/01", "EAST/A/02")

@@ -40,7 +40,7 @@ from invorder import (
     UnknownLocationError,
     UnknownSkuError,
 )
-from invorder.domain.location import is_within
+from invorder.domain.stock.location import is_within
 from invorder.engine.engine import fold
 from tests.world import BINS, MUG_EAN, T0, world
 

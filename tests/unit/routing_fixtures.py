@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 
 from invorder.domain.money import Money
-from invorder.domain.party import OrderKind
-from invorder.domain.shipping import Coordinates, ShippingMethod, ShipTo
+from invorder.domain.orders.ids import OrderKind
+from invorder.domain.orders.ship_to import Coordinates, ShippingMethod, ShipTo
 from invorder.routing import LocationFacts, OrderView, RequestLine, RoutingRequest, ShippingRate
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

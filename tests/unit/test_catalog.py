@@ -6,7 +6,7 @@ import pytest
 
 import invorder
 from invorder import DuplicateError, InvalidBarcodeError, Sku, UnknownSkuError
-from invorder.domain.catalog import Catalog, gtin_check_digit, normalize_barcode
+from invorder.domain.stock.catalog import Catalog, gtin_check_digit, normalize_barcode
 from tests.world import MUG_EAN, T0
 
 # Published examples (GS1 and Wikipedia), one per length.

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import invorder
 from invorder.adapters.memory import MemoryEventStore, MemorySnapshotStore
-from invorder.domain.events import Event
+from invorder.domain.messages import Event
 from invorder.engine import Engine, Rejected
 
 T = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)

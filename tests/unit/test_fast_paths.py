@@ -12,15 +12,15 @@ import invorder
 from invorder import InvalidQuantityError
 from invorder import simulate as sim
 from invorder.domain import _fast, model
-from invorder.domain.channel import ChannelDefined
-from invorder.domain.events import Event, LocationDefined, StockPosted
+from invorder.domain.availability.events import ChannelDefined
+from invorder.domain.messages import Event
 from invorder.domain.money import Money
-from invorder.domain.order import OrderLine
-from invorder.domain.order_events import OrderAllocated
-from invorder.domain.purchase import PurchaseEtaChanged
-from invorder.domain.reservation import ReservationsExpired
-from invorder.domain.shipment import Shipment
-from invorder.domain.supplier import SupplierDefined
+from invorder.domain.orders.events import OrderAllocated
+from invorder.domain.orders.order import OrderLine
+from invorder.domain.orders.shipment import Shipment
+from invorder.domain.purchasing.events import PurchaseEtaChanged, SupplierDefined
+from invorder.domain.reservations.events import ReservationsExpired
+from invorder.domain.stock.events import LocationDefined, StockPosted
 from invorder.engine.allocation import order_view, priority_of
 from invorder.routing import default_priority
 from tests.unit.routing_fixtures import EAST
@@ -111,7 +111,7 @@ def test_subtree_sees_a_location_defined_after_it_was_asked() -> None:
 
 
 def test_every_projection_is_in_the_fold_order() -> None:
-    assert set(model._FOLD_ORDER) == set(model.PROJECTIONS)
+    assert set(model._PROJECTION_CLASSES) == set(model.PROJECTIONS)
 
 
 def test_each_event_type_goes_to_the_projections_that_fold_it() -> None:
@@ -130,7 +130,7 @@ def test_the_routed_fold_equals_giving_every_event_to_every_projection() -> None
     routed, everywhere = model.State(), model.State()
     for event in run.engine.events():
         routed.apply(event)
-        for name in model._FOLD_ORDER:
+        for name in model._PROJECTION_CLASSES:
             getattr(everywhere, name).apply(event)
     assert routed.differences(everywhere) == []
     assert routed.orders.backordered_skus() == everywhere.orders.backordered_skus()

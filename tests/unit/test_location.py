@@ -6,7 +6,7 @@ import pytest
 
 import invorder
 from invorder import InvalidLocationError, Location
-from invorder.domain.location import (
+from invorder.domain.stock.location import (
     ancestors_of,
     is_virtual,
     is_within,

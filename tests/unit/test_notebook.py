@@ -16,9 +16,9 @@ import pytest
 from invorder import Engine
 from invorder import simulate as sim
 from invorder.domain.errors import UnknownSkuError
-from invorder.domain.events import StockPosted
-from invorder.domain.location import CUSTOMER
-from invorder.domain.stock import Bucket
+from invorder.domain.stock.events import StockPosted
+from invorder.domain.stock.location import CUSTOMER
+from invorder.domain.stock.movement import Bucket
 from invorder.routing import has_stock, nearest, route
 from invorder.simulate import notebook as nb
 from tests.unit.routing_fixtures import EAST, NOW, WEST, order

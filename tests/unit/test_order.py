@@ -221,8 +221,8 @@ def test_wholesale_ship_complete_waits_until_one_location_can_ship_everything() 
     order = engine.capture(capture(lines=(("1", "MUG", 6),), **wholesale()))
     assert order.lines[0].backordered == 6
     assert order.status is OrderStatus.BACKORDERED
-    reasons = engine.order_exceptions(at(10))[0].reasons
-    assert invorder.ExceptionReason.CANNOT_ALLOCATE in reasons
+    reasons = engine.order_alerts(at(10))[0].reasons
+    assert invorder.AlertReason.CANNOT_ALLOCATE in reasons
     engine.execute(invorder.ReceiveStock(key="more", at=at(7), sku="MUG", location="WEST/A/01",
                                          quantity=2))  # fmt: skip
     engine.execute(invorder.AllocateBackorders(key="ab", at=at(8)))
@@ -385,20 +385,20 @@ def test_the_exceptions_query_names_each_reason() -> None:
     engine.capture(capture("LATE", lines=(("1", "MUG", 1),), minute=6, ship_by=at(60)))
     engine.capture(capture("NONE", lines=(("1", "MUG", 2),), minute=7, ship_by=at(600)))
     engine.capture(capture("FINE", lines=(("1", "TEE", 1),), minute=8))
-    found = {e.order: e.reasons for e in engine.order_exceptions(at(59))}
-    reason = invorder.ExceptionReason
+    found = {e.order: e.reasons for e in engine.order_alerts(at(59))}
+    reason = invorder.AlertReason
     assert found == {
         "HELD": (reason.ON_HOLD,),
         "LATE": (reason.SHIP_BY_AT_RISK,),
         "NONE": (reason.BACKORDERED, reason.CANNOT_ALLOCATE),
     }
-    wide = {e.order: e.reasons for e in engine.order_exceptions(at(59), at_risk=at(600) - at(0))}
+    wide = {e.order: e.reasons for e in engine.order_alerts(at(59), at_risk=at(600) - at(0))}
     assert wide["NONE"] == (reason.BACKORDERED, reason.SHIP_BY_AT_RISK, reason.CANNOT_ALLOCATE)
-    later = {e.order: e for e in engine.order_exceptions(at(61))}
+    later = {e.order: e for e in engine.order_alerts(at(61))}
     assert later["LATE"].reasons == (reason.SHIP_BY_MISSED,)
     assert "missed" in later["LATE"].detail
     with pytest.raises(NaiveDatetimeError):
-        engine.order_exceptions(at(61).replace(tzinfo=None))
+        engine.order_alerts(at(61).replace(tzinfo=None))
 
 
 def test_a_transfer_arriving_fills_a_backorder_and_quarantine_release_too() -> None:
@@ -443,8 +443,8 @@ def test_a_rule_that_holds_for_review_keeps_its_proposal_and_holds_the_order() -
     assert order.holds == (invorder.ROUTING_REVIEW,)
     assert order.status is OrderStatus.ON_HOLD  # a hold shows before allocation progress
     assert order.lines[0].status is LineStatus.PARTIALLY_ALLOCATED
-    reasons = engine.order_exceptions(at(6))[0].reasons
-    assert invorder.ExceptionReason.ON_HOLD in reasons
+    reasons = engine.order_alerts(at(6))[0].reasons
+    assert invorder.AlertReason.ON_HOLD in reasons
 
 
 def test_a_rule_that_cancels_the_remainder_cancels_it() -> None:

@@ -23,8 +23,8 @@ from invorder.domain.errors import (
     ValidationError,
 )
 from invorder.domain.money import Money
-from invorder.domain.party import OrderKind
-from invorder.domain.shipping import Coordinates
+from invorder.domain.orders.ids import OrderKind
+from invorder.domain.orders.ship_to import Coordinates
 from invorder.routing import (
     Allocation,
     AllocationPlan,

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, time
 import attrs
 
 from invorder.domain.money import Money
-from invorder.domain.party import OrderKind
-from invorder.domain.shipping import ShippingMethod
+from invorder.domain.orders.ids import OrderKind
+from invorder.domain.orders.ship_to import ShippingMethod
 from invorder.routing import (
     AllocationPlan,
     FairShare,

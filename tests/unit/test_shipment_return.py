@@ -100,8 +100,8 @@ def test_a_short_pick_writes_off_the_bin_and_reallocates_elsewhere() -> None:
     first, second = engine.shipments("O-1")
     assert first.units == 1
     assert [(p.location, p.quantity) for p in second.pick_list()] == [("EAST/A/02", 1)]
-    [exception] = engine.order_exceptions(at(8))
-    assert exception.reasons == (invorder.ExceptionReason.SHORT_PICKED,)
+    [alert] = engine.order_alerts(at(8))
+    assert alert.reasons == (invorder.AlertReason.SHORT_PICKED,)
     assert engine.verify() == []
     assert engine.verify() == []
     identities_hold(engine)

@@ -11,7 +11,7 @@ import pytest
 
 import invorder as iv
 from invorder import simulate as sim
-from invorder.domain.order_events import OrderAllocated
+from invorder.domain.orders.events import OrderAllocated
 
 
 @pytest.fixture(scope="module")

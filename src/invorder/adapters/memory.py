@@ -6,7 +6,7 @@ import threading
 from collections.abc import Iterator, Sequence
 
 from invorder.domain.errors import ConcurrencyError, InvalidMovementError
-from invorder.domain.events import Event
+from invorder.domain.messages import Event
 
 
 class MemoryEventStore:

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from invorder.adapters.memory import check_positions
 from invorder.codec import Codec
 from invorder.domain.errors import ConcurrencyError
-from invorder.domain.events import Event
+from invorder.domain.messages import Event
 
 metadata = sa.MetaData()
 """The schema: the tables below; ``metadata.create_all(engine)`` creates them."""

@@ -1,34 +1,34 @@
 """The whole domain state as one fold of the log, and the one ``decide`` over all commands.
 
-:class:`State` groups the projections of every part of the domain (the stock ledger,
-reservations, purchase orders, channels; orders and the rest add theirs here).
-:func:`decide` sends each command to the part that owns it. Both are pure in the sense of
-the design: ``decide`` reads the state and returns events or raises; only ``State.apply``
-changes the projections.
+:class:`State` groups every area's projections. :func:`decide` sends each command to the
+decision its area's table names (``DECISIONS`` in each area package), so the table of who
+decides what is written once, area by area, and read here, by the codec and by the
+hypothesis strategies. Both are pure in the sense of the design: ``decide`` reads the state
+and returns events or raises; only ``State.apply`` changes the projections.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import ModuleType
 from typing import Any
 
-from invorder.domain import channel as _channel
-from invorder.domain import commands as _commands
-from invorder.domain import fulfilment as _fulfilment
-from invorder.domain import kit as _kit_module
-from invorder.domain import ledger as _ledger
-from invorder.domain import order as _order
-from invorder.domain import picking as _picking
-from invorder.domain import procurement as _procurement
-from invorder.domain import purchase as _purchase
-from invorder.domain import reservation as _reservation
-from invorder.domain import returning as _returning
-from invorder.domain import returns as _returns
-from invorder.domain import shipment as _shipment
-from invorder.domain import supplier as _supplier
-from invorder.domain.commands import Command
-from invorder.domain.events import Event
-from invorder.domain.order_book import OrderBook
+from invorder.domain import availability, orders, purchasing, reservations, stock
+from invorder.domain.availability.channel import Channels
+from invorder.domain.messages import Command, Decision, Event
+from invorder.domain.orders.allocator import Allocator, backorder_priority, first_fit
+from invorder.domain.orders.book import OrderBook
+from invorder.domain.orders.context import Context
+from invorder.domain.orders.decide_allocation import reallocate_after
+from invorder.domain.orders.order import Order
+from invorder.domain.purchasing.purchase import Purchases
+from invorder.domain.purchasing.suppliers import Suppliers
+from invorder.domain.reservations.reservation import Reservations
+from invorder.domain.stock.ledger import Ledger
+
+AREAS: tuple[ModuleType, ...] = (stock, reservations, purchasing, availability, orders)
+"""The areas of the domain, each depending only on those before it (orders and
+availability on each other not at all)."""
 
 
 class State:
@@ -38,21 +38,21 @@ class State:
                  "reservations", "suppliers")  # fmt: skip
 
     def __init__(self) -> None:
-        self.ledger = _ledger.Ledger()
+        self.ledger = Ledger()
         """Locations, catalog, balances and transfers."""
-        self.reservations = _reservation.Reservations()
+        self.reservations = Reservations()
         """Every reservation and its status."""
-        self.purchases = _purchase.Purchases()
+        self.purchases = Purchases()
         """Purchase orders and their incoming lines."""
-        self.channels = _channel.Channels()
+        self.channels = Channels()
         """Sales channels and their availability policies."""
-        self.suppliers = _supplier.Suppliers()
+        self.suppliers = Suppliers()
         """Suppliers and their terms (lead times, minimums, case packs)."""
         self.orders = OrderBook()
         """Orders and their shipments."""
-        self.allocator: _fulfilment.Allocator = _fulfilment.first_fit
+        self.allocator: Allocator = first_fit
         """Chooses locations when orders are allocated (not state: never in the log)."""
-        self.priority: Callable[[_order.Order], Any] = _fulfilment.backorder_priority
+        self.priority: Callable[[Order], Any] = backorder_priority
         """Order in which backorders are allocated again (not state: never in the log)."""
 
     def apply(self, event: Event) -> None:
@@ -63,6 +63,18 @@ class State:
             names = _FOLDERS[kind] = _folders(kind)
         for name in names:
             getattr(self, name).apply(event)
+
+    def context(self) -> Context:
+        """What the order decisions read: the projections and the allocation policies."""
+
+        def feeding(channel: str) -> tuple[str, ...] | None:
+            found = self.channels.get(channel)
+            return None if found is None else tuple(found.locations)
+
+        return Context(
+            ledger=self.ledger, reservations=self.reservations, orders=self.orders,
+            channel_locations=feeding, allocator=self.allocator, priority=self.priority,
+        )  # fmt: skip
 
     def differences(self, other: State) -> list[str]:
         """How this state differs from ``other``, projection by projection (same: ``[]``).
@@ -97,19 +109,23 @@ class State:
         return {name: getattr(self, name) for name in PROJECTIONS}
 
     def __setstate__(self, data: dict[str, Any]) -> None:
-        self.allocator = _fulfilment.first_fit
-        self.priority = _fulfilment.backorder_priority
+        self.allocator = first_fit
+        self.priority = backorder_priority
         for name in PROJECTIONS:
             setattr(self, name, data[name])
 
 
-_FOLD_ORDER = ("ledger", "reservations", "purchases", "channels", "suppliers", "orders")
-# The projection classes, for their FOLDS (the event types each one folds).
 _PROJECTION_CLASSES: dict[str, type] = {
-    "ledger": _ledger.Ledger, "reservations": _reservation.Reservations,
-    "purchases": _purchase.Purchases, "channels": _channel.Channels,
-    "suppliers": _supplier.Suppliers, "orders": OrderBook,
-}  # fmt: skip
+    name: cls for area in AREAS for name, cls in area.PROJECTIONS.items()
+}
+"""Every projection class by its slot, in fold order (the order of the areas)."""
+
+POLICIES = ("allocator", "priority")
+"""State slots that hold code chosen by the host, not facts from the log."""
+PROJECTIONS = tuple(name for name in State.__slots__ if name not in POLICIES)
+"""State slots that are projections of the log (compared by ``verify``, kept in snapshots)."""
+assert set(PROJECTIONS) == set(_PROJECTION_CLASSES), "every area projection has a State slot"
+
 _FOLDERS: dict[type, tuple[str, ...]] = {}
 
 
@@ -117,143 +133,32 @@ def _folders(kind: type) -> tuple[str, ...]:
     """The projections that fold events of ``kind``, in fold order (a projection without
     ``FOLDS`` is given every event)."""
     return tuple(
-        name for name in _FOLD_ORDER
-        if kind in getattr(_PROJECTION_CLASSES[name], "FOLDS", (kind,))
+        name for name, cls in _PROJECTION_CLASSES.items()
+        if kind in getattr(cls, "FOLDS", (kind,))
     )  # fmt: skip
 
 
-POLICIES = ("allocator", "priority")
-"""State slots that hold code chosen by the host, not facts from the log."""
-PROJECTIONS = tuple(name for name in State.__slots__ if name not in POLICIES)
-"""State slots that are projections of the log (compared by ``verify``, kept in snapshots)."""
+def _table() -> dict[type[Command], Decision]:
+    table: dict[type[Command], Decision] = {}
+    readable = {*PROJECTIONS, "context"}
+    for area in AREAS:
+        for decision in area.DECISIONS:
+            if decision.command in table:
+                raise AssertionError(f"{decision.command.__name__} is decided twice")
+            if not set(decision.reads) <= readable:
+                raise AssertionError(f"{decision.command.__name__} reads {decision.reads}")
+            table[decision.command] = decision
+    return table
 
 
-def _reserve(state: State, command: Any, position: int) -> tuple[Event, ...]:
-    return _reservation.decide_reserve(
-        state.ledger, state.reservations, state.purchases, command, position
-    )
+DECISIONS: dict[type[Command], Decision] = _table()
+"""Who decides what: every command type of every area and its decision."""
 
+COMMANDS: tuple[type[Command], ...] = tuple(DECISIONS)
+"""Every command type, area by area, in the order the areas' tables list them."""
 
-def _commit(state: State, command: Any, position: int) -> tuple[Event, ...]:
-    return (_reservation.decide_commit(state.reservations, command, position),)
-
-
-def _release(state: State, command: Any, position: int) -> tuple[Event, ...]:
-    return (_reservation.decide_release(state.reservations, command, position),)
-
-
-def _sweep(state: State, command: Any, position: int) -> tuple[Event, ...]:
-    return _reservation.decide_sweep(state.reservations, command, position)
-
-
-def _expect(state: State, command: Any, position: int) -> tuple[Event, ...]:
-    return (_procurement.decide_expect(state.ledger, state.purchases, command, position),)
-
-
-def _receive(state: State, command: Any, position: int) -> tuple[Event, ...]:
-    return _procurement.decide_receive(
-        state.ledger, state.reservations, state.purchases, command, position
-    )
-
-
-def _cancel(state: State, command: Any, position: int) -> tuple[Event, ...]:
-    return _procurement.decide_cancel(
-        state.ledger, state.reservations, state.purchases, command, position
-    )
-
-
-def _draft(state: State, command: Any, position: int) -> tuple[Event, ...]:
-    return (_procurement.decide_draft(state.ledger, state.purchases, command, position),)
-
-
-def _confirm(state: State, command: Any, position: int) -> tuple[Event, ...]:
-    return (_procurement.decide_confirm(state.ledger, state.purchases, command, position),)
-
-
-def _change_eta(state: State, command: Any, position: int) -> tuple[Event, ...]:
-    return (_procurement.decide_change_eta(state.purchases, command, position),)
-
-
-def _define_supplier(state: State, command: Any, position: int) -> tuple[Event, ...]:
-    return (_supplier.decide_define(state.ledger, command, position),)
-
-
-def _kit(state: State, command: Any, position: int) -> tuple[Event, ...]:
-    return (_kit_module.decide(state.ledger, command, position),)
-
-
-def _define_channel(state: State, command: Any, position: int) -> tuple[Event, ...]:
-    return (_channel.decide_define(state.ledger, command, position),)
-
-
-# --- orders and shipments --------------------------------------------------------------------
-
-
-def _context(state: State) -> _fulfilment.Context:
-    def feeding(channel: str) -> tuple[str, ...] | None:
-        found = state.channels.get(channel)
-        return None if found is None else tuple(found.locations)
-
-    return _fulfilment.Context(
-        ledger=state.ledger, reservations=state.reservations, purchases=state.purchases,
-        orders=state.orders, channel_locations=feeding, allocator=state.allocator,
-        priority=state.priority,
-    )  # fmt: skip
-
-
-def _order_handler(
-    rule: Callable[[_fulfilment.Context, Any, int], tuple[Event, ...]],
-) -> Callable[[State, Any, int], tuple[Event, ...]]:
-    def handle(state: State, command: Any, position: int) -> tuple[Event, ...]:
-        return rule(_context(state), command, position)
-
-    return handle
-
-
-_ORDER_RULES: dict[type[Command], Callable[[_fulfilment.Context, Any, int], tuple[Event, ...]]] = {
-    _order.CaptureOrder: _fulfilment.decide_capture,
-    _order.PlaceHold: _fulfilment.decide_hold,
-    _order.ReleaseHold: _fulfilment.decide_release_hold,
-    _order.AllocateOrder: _fulfilment.decide_allocate,
-    _order.AllocateBackorders: _fulfilment.decide_backorders,
-    _order.CancelOrder: _fulfilment.decide_cancel_order,
-    _order.CancelLines: _fulfilment.decide_cancel_lines,
-    _shipment.StartPicking: _picking.decide_start_picking,
-    _shipment.RecordPick: _picking.decide_record_pick,
-    _shipment.PackShipment: _picking.decide_pack,
-    _shipment.ShipShipment: _picking.decide_ship,
-    _returns.OpenReturn: _returning.decide_open,
-    _returns.ReceiveReturn: _returning.decide_receive,
-}
-
-_HANDLERS: dict[type[Command], Callable[[State, Any, int], tuple[Event, ...]]] = {
-    _reservation.ReserveStock: _reserve,
-    _reservation.CommitReservation: _commit,
-    _reservation.ReleaseReservation: _release,
-    _reservation.ExpireReservations: _sweep,
-    _purchase.ExpectPurchase: _expect,
-    _purchase.ReceivePurchase: _receive,
-    _purchase.CancelPurchase: _cancel,
-    _purchase.ClosePurchase: _cancel,
-    _purchase.DraftPurchase: _draft,
-    _purchase.ConfirmPurchase: _confirm,
-    _purchase.ChangePurchaseEta: _change_eta,
-    _supplier.DefineSupplier: _define_supplier,
-    _kit_module.AssembleKit: _kit,
-    _kit_module.DisassembleKit: _kit,
-    _channel.DefineChannel: _define_channel,
-    **{kind: _order_handler(rule) for kind, rule in _ORDER_RULES.items()},
-}
-
-
-_ARRIVALS: tuple[type[Command], ...] = (
-    _commands.ReceiveStock,
-    _commands.ReceiveTransfer,
-    _commands.ReleaseQuarantine,
-    _purchase.ReceivePurchase,
-    _returns.ReceiveReturn,
-)
-"""Commands that can bring units into ``available``: backorders are allocated after them."""
+EVENTS: tuple[type[Any], ...] = tuple(event for area in AREAS for event in area.EVENTS)
+"""Every event type, area by area."""
 
 
 def decide(state: State, command: Command, position: int) -> tuple[Event, ...]:
@@ -262,14 +167,14 @@ def decide(state: State, command: Command, position: int) -> tuple[Event, ...]:
     Raises the typed error of the first rule the command breaks; changes nothing. When
     stock arrives, the outcome goes on with the allocation of waiting backorders.
     """
-    handler = _HANDLERS.get(type(command))
-    if handler is not None:
-        events = handler(state, command, position)
-    else:
-        events = (_ledger.decide(state.ledger, command, position),)
-    if isinstance(command, _ARRIVALS) and state.orders.has_backorders():
-        more = _fulfilment.reallocate_after(
-            _context(state), events, command, position + len(events)
-        )
+    decision = DECISIONS.get(type(command))
+    if decision is None:
+        raise TypeError(f"not a command invorder knows: {command!r}")
+    args = [state.context() if name == "context" else getattr(state, name)
+            for name in decision.reads]  # fmt: skip
+    result = decision.decide(*args, command, position)
+    events: tuple[Event, ...] = result if isinstance(result, tuple) else (result,)
+    if decision.arrival and state.orders.has_backorders():
+        more = reallocate_after(state.context(), events, command, position + len(events))
         events = (*events, *more)
     return events

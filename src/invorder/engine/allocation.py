@@ -9,10 +9,8 @@ from typing import Any
 import attrs
 
 from invorder.domain import _fast
-from invorder.domain.fulfilment import AllocationRequest, AllocatorAnswer, backorder_priority
-from invorder.domain.order import (
-    Order,
-)
+from invorder.domain.orders.allocator import AllocationRequest, AllocatorAnswer, backorder_priority
+from invorder.domain.orders.order import Order
 from invorder.routing import (
     LocationFacts,
     OrderView,
@@ -36,7 +34,7 @@ def order_view(order: Order) -> OrderView:
 
 def priority_of(order: Order) -> tuple[Any, ...]:
     """:func:`invorder.routing.default_priority` of the order's routing view, read from the
-    capture directly (:func:`invorder.domain.fulfilment.backorder_priority`: the same key,
+    capture directly (:func:`invorder.domain.orders.allocator.backorder_priority`: the same key,
     without building the view, since an arrival may sort thousands of waiting orders)."""
     return backorder_priority(order)
 

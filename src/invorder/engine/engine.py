@@ -17,11 +17,10 @@ from typing import Any
 import attrs
 
 from invorder.domain import _checks
-from invorder.domain import availability as _availability
-from invorder.domain.availability import ChannelAtpExplanation, StockOutRisk, StockPosition
-from invorder.domain.catalog import Sku, SkuId
-from invorder.domain.channel import Channel, ChannelDefined, PublishedSet, publish_diff
-from invorder.domain.commands import Command
+from invorder.domain.availability import atp as _availability
+from invorder.domain.availability.atp import ChannelAtpExplanation, StockOutRisk, StockPosition
+from invorder.domain.availability.channel import Channel, PublishedSet, publish_diff
+from invorder.domain.availability.events import ChannelDefined
 from invorder.domain.errors import (
     ConcurrencyError,
     IdempotencyConflictError,
@@ -29,22 +28,24 @@ from invorder.domain.errors import (
     NotFoundError,
     UnknownLocationError,
 )
-from invorder.domain.events import Event, LocationDefined, SkuDefined, StockPosted
-from invorder.domain.exceptions import AT_RISK_WINDOW, OrderException, order_exceptions
-from invorder.domain.ledger import HistoryLine, Ledger, Transfer
-from invorder.domain.location import Location, LocationId, is_within
+from invorder.domain.messages import Command, Event
 from invorder.domain.model import State, decide
-from invorder.domain.order import (
-    CaptureOrder,
-    Order,
-)
-from invorder.domain.purchase import PurchaseLineStatus, PurchaseOrder
-from invorder.domain.reservation import Reservation, ReservationsExpired
-from invorder.domain.returns import Return
-from invorder.domain.shipment import Shipment
-from invorder.domain.stock import PHYSICAL_BUCKETS, Account, Bucket
-from invorder.domain.supplier import Supplier
-from invorder.domain.valuation import Valuation, value_inventory
+from invorder.domain.orders.alerts import AT_RISK_WINDOW, OrderAlert, order_alerts
+from invorder.domain.orders.commands import CaptureOrder
+from invorder.domain.orders.order import Order
+from invorder.domain.orders.rma import Return
+from invorder.domain.orders.shipment import Shipment
+from invorder.domain.purchasing.purchase import PurchaseLineStatus, PurchaseOrder
+from invorder.domain.purchasing.supplier import Supplier
+from invorder.domain.purchasing.valuation import Valuation, value_inventory
+from invorder.domain.reservations.events import ReservationsExpired
+from invorder.domain.reservations.reservation import Reservation
+from invorder.domain.stock.catalog import Sku, SkuId
+from invorder.domain.stock.events import LocationDefined, SkuDefined, StockPosted
+from invorder.domain.stock.ledger import HistoryLine, Ledger
+from invorder.domain.stock.location import Location, LocationId, is_within
+from invorder.domain.stock.movement import PHYSICAL_BUCKETS, Account, Bucket
+from invorder.domain.stock.transfer import Transfer
 from invorder.engine._bulk import fewer_collections
 from invorder.engine.allocation import RoutingAllocator, priority_of
 from invorder.ports import EventStore, SnapshotStore
@@ -54,7 +55,7 @@ Outcome = tuple[Event, ...]
 """What an accepted command produced: its events, in log order."""
 
 _READ_CHUNK = 256
-_SNAPSHOT_FORMAT = "invorder-engine-snapshot/3"
+_SNAPSHOT_FORMAT = "invorder-engine-snapshot/4"
 
 
 @attrs.frozen
@@ -758,13 +759,11 @@ class Engine:
         """One RMA (return), or ``None``."""
         return self._state.orders.rma(rma)
 
-    def order_exceptions(
-        self, at: datetime, at_risk: timedelta = AT_RISK_WINDOW
-    ) -> list[OrderException]:
+    def order_alerts(self, at: datetime, at_risk: timedelta = AT_RISK_WINDOW) -> list[OrderAlert]:
         """Orders that need a person at ``at``, each with its reasons (ship-by at risk when
         it is within ``at_risk``)."""
         _checks.check_aware("at", at)
-        return order_exceptions(self._state.orders, at, at_risk)
+        return order_alerts(self._state.orders, at, at_risk)
 
 
 # --- orders (routing rule wiring and order queries) -------------------------------------------

@@ -16,8 +16,9 @@ from typing import Literal
 import attrs
 
 from invorder.domain.errors import InvalidReorderPolicyError
-from invorder.domain.events import Event, StockPosted
-from invorder.domain.location import CUSTOMER
+from invorder.domain.messages import Event
+from invorder.domain.stock.events import StockPosted
+from invorder.domain.stock.location import CUSTOMER
 
 Method = Literal["moving_average", "exponential"]
 """How a demand rate is estimated from a daily series."""

@@ -17,10 +17,10 @@ from datetime import datetime, timedelta
 
 import attrs
 
-from invorder.domain.catalog import SkuId, sku_id
 from invorder.domain.money import Money
-from invorder.domain.purchase import DraftPurchase, PurchaseLine
-from invorder.domain.supplier import Supplier
+from invorder.domain.purchasing.commands import DraftPurchase, PurchaseLine
+from invorder.domain.purchasing.supplier import Supplier
+from invorder.domain.stock.catalog import SkuId, sku_id
 from invorder.planning.demand import DemandRate
 from invorder.planning.policy import Policy, Reason, evaluate
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import attrs
 
-from invorder.domain.catalog import SkuId
 from invorder.domain.money import Money
+from invorder.domain.stock.catalog import SkuId
 from invorder.planning.demand import DemandHistory
 from invorder.planning.plan import PlanningItem
 from invorder.planning.policy import days_of_cover

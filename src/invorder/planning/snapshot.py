@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 
-from invorder.domain.location import is_within
-from invorder.domain.stock import Bucket
+from invorder.domain.stock.location import is_within
+from invorder.domain.stock.movement import Bucket
 from invorder.engine import Engine
 from invorder.planning.demand import DemandHistory, Method, estimate_demand
 from invorder.planning.plan import PlanningItem

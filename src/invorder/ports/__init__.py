@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Protocol
 
-from invorder.domain.events import Event
+from invorder.domain.messages import Event
 
 
 class EventStore(Protocol):

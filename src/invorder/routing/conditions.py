@@ -10,8 +10,8 @@ import attrs
 
 from invorder.domain.errors import InvalidRoutingRuleError
 from invorder.domain.money import Money
-from invorder.domain.party import OrderKind
-from invorder.domain.shipping import ShippingMethod
+from invorder.domain.orders.ids import OrderKind
+from invorder.domain.orders.ship_to import ShippingMethod
 from invorder.routing.explain import Explanation
 from invorder.routing.pipeline import Pipeline
 from invorder.routing.plan import AllocationPlan, check_plan

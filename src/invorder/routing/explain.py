@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from invorder.domain.location import LocationId
+from invorder.domain.stock.location import LocationId
 from invorder.routing._frozen import Deferred
 
 ScoreValue = int | float | Decimal

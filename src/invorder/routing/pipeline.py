@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 
 from invorder.domain.errors import InvalidRoutingRuleError
-from invorder.domain.location import LocationId
+from invorder.domain.stock.location import LocationId
 from invorder.routing.backorder import Backorder, CancelRemainder, HoldForReview
 from invorder.routing.explain import Explanation, LocationExplanation
 from invorder.routing.filters import as_filter

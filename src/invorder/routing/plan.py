@@ -9,10 +9,10 @@ from typing import Any
 import attrs
 
 from invorder.domain import _checks
-from invorder.domain.catalog import SkuId
 from invorder.domain.errors import InvalidPlanError
-from invorder.domain.location import LocationId, location_id
-from invorder.domain.party import LineId, OrderId
+from invorder.domain.orders.ids import LineId, OrderId
+from invorder.domain.stock.catalog import SkuId
+from invorder.domain.stock.location import LocationId, location_id
 from invorder.routing.explain import Explanation, LocationExplanation
 from invorder.routing.request import RoutingRequest
 

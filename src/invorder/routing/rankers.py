@@ -12,8 +12,8 @@ from typing import Any
 import attrs
 
 from invorder.domain.errors import InvalidRoutingRuleError
-from invorder.domain.location import LocationId
-from invorder.domain.shipping import EARTH_RADIUS_KM, Coordinates
+from invorder.domain.orders.ship_to import EARTH_RADIUS_KM, Coordinates
+from invorder.domain.stock.location import LocationId
 from invorder.routing._frozen import PENDING
 from invorder.routing.explain import CriterionScore, ScoreValue
 from invorder.routing.request import LocationFacts, RoutingRequest

@@ -11,12 +11,12 @@ from typing import Any
 import attrs
 
 from invorder.domain import _checks, _fast
-from invorder.domain.catalog import SkuId, sku_id
 from invorder.domain.errors import InvalidQuantityError, InvalidRoutingRequestError
-from invorder.domain.location import LocationId, location_id
 from invorder.domain.money import Money
-from invorder.domain.party import ChannelId, CustomerId, LineId, OrderId, OrderKind
-from invorder.domain.shipping import Coordinates, ShippingMethod, ShipTo
+from invorder.domain.orders.ids import ChannelId, CustomerId, LineId, OrderId, OrderKind
+from invorder.domain.orders.ship_to import Coordinates, ShippingMethod, ShipTo
+from invorder.domain.stock.catalog import SkuId, sku_id
+from invorder.domain.stock.location import LocationId, location_id
 from invorder.routing._frozen import FrozenMap
 
 

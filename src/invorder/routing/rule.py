@@ -8,9 +8,9 @@ from typing import Protocol
 
 import attrs
 
-from invorder.domain.catalog import SkuId
-from invorder.domain.location import LocationId
-from invorder.domain.party import LineId
+from invorder.domain.orders.ids import LineId
+from invorder.domain.stock.catalog import SkuId
+from invorder.domain.stock.location import LocationId
 from invorder.routing._frozen import Deferred
 from invorder.routing.explain import CriterionScore, ScoreValue
 from invorder.routing.plan import Allocation, AllocationPlan, LineAllocation

@@ -20,10 +20,10 @@ from collections.abc import Sequence
 
 import attrs
 
-from invorder.domain.catalog import SkuId
 from invorder.domain.errors import InvalidRoutingRuleError
-from invorder.domain.location import LocationId
-from invorder.domain.party import LineId
+from invorder.domain.orders.ids import LineId
+from invorder.domain.stock.catalog import SkuId
+from invorder.domain.stock.location import LocationId
 from invorder.routing.plan import Allocation, _trusted_allocation
 from invorder.routing.request import RoutingRequest
 from invorder.routing.rule import Budget, RankedLocation, SplitOutcome, SplitPolicy

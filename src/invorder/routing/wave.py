@@ -9,14 +9,14 @@ from typing import Any
 
 import attrs
 
-from invorder.domain.catalog import SkuId
 from invorder.domain.errors import (
     InconsistentSupplyError,
     InvalidRoutingRequestError,
     InvalidRoutingRuleError,
 )
-from invorder.domain.location import LocationId
-from invorder.domain.party import ChannelId, OrderId, OrderKind
+from invorder.domain.orders.ids import ChannelId, OrderId, OrderKind
+from invorder.domain.stock.catalog import SkuId
+from invorder.domain.stock.location import LocationId
 from invorder.routing._frozen import FrozenMap
 from invorder.routing.conditions import run_checked
 from invorder.routing.plan import Allocation, AllocationPlan, check_plan

@@ -13,13 +13,18 @@ from decimal import Decimal
 
 import attrs
 
-from invorder.domain.catalog import Component, Sku
 from invorder.domain.money import Money
-from invorder.domain.order import CancelOrder, CaptureOrder, LineItem, WholesaleTerms
-from invorder.domain.party import OrderKind
-from invorder.domain.purchase import ExpectPurchase, PurchaseLine, ReceiptLine, ReceivePurchase
-from invorder.domain.returns import Disposition
-from invorder.domain.shipping import Coordinates, ShippingMethod, ShipTo
+from invorder.domain.orders.commands import CancelOrder, CaptureOrder
+from invorder.domain.orders.ids import OrderKind
+from invorder.domain.orders.ship_to import Coordinates, ShippingMethod, ShipTo
+from invorder.domain.orders.values import Disposition, LineItem, WholesaleTerms
+from invorder.domain.purchasing.commands import (
+    ExpectPurchase,
+    PurchaseLine,
+    ReceiptLine,
+    ReceivePurchase,
+)
+from invorder.domain.stock.catalog import Component, Sku
 from invorder.simulate.scenario import (
     ChannelSpec,
     FulfilOrder,

@@ -10,11 +10,10 @@ from typing import Any
 import attrs
 
 from invorder.domain.money import Money
-from invorder.domain.order import Order
-from invorder.domain.order_events import OrderAllocated
-from invorder.domain.shipment import ShipmentShipped
-from invorder.domain.stock import Bucket
-from invorder.domain.valuation import Valuation
+from invorder.domain.orders.events import OrderAllocated, ShipmentShipped
+from invorder.domain.orders.order import Order
+from invorder.domain.purchasing.valuation import Valuation
+from invorder.domain.stock.movement import Bucket
 from invorder.routing import Explanation
 from invorder.simulate.run import Simulation
 
@@ -84,7 +83,8 @@ class Report:
     decisions: dict[str, tuple[tuple[str, str, int], ...]]
     """Per order, the units allocated: (warehouse, SKU, units), sorted."""
     stock_value: StockValue
-    """Stock on hand at the end, every warehouse (``invorder.domain.valuation`` rules)."""
+    """Stock on hand at the end, every warehouse (valued by the rules of
+    ``invorder.domain.purchasing.valuation``)."""
     stock_value_by_warehouse: dict[str, StockValue]
     """The same per warehouse, sorted by code; warehouse values add up to the total."""
     uncosted_received_units: int

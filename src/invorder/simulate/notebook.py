@@ -13,18 +13,20 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from invorder.domain.errors import UnknownSkuError
-from invorder.domain.events import LocationDefined, SkuDefined, StockPosted
-from invorder.domain.order_events import (
+from invorder.domain.orders.events import (
     OrderAllocated,
     OrderCancelled,
     OrderCaptured,
     OrderEvent,
     OrderHeld,
     OrderHoldReleased,
+    ReturnOpened,
+    ReturnReceived,
+    ShipmentEvent,
+    ShipmentShipped,
 )
-from invorder.domain.returns import ReturnOpened, ReturnReceived
-from invorder.domain.shipment import ShipmentEvent, ShipmentShipped
-from invorder.domain.stock import PHYSICAL_BUCKETS, Bucket
+from invorder.domain.stock.events import LocationDefined, SkuDefined, StockPosted
+from invorder.domain.stock.movement import PHYSICAL_BUCKETS, Bucket
 from invorder.engine import Engine
 from invorder.simulate._html import labels
 from invorder.simulate.kpi import _ROWS, Comparison, Report

@@ -15,15 +15,17 @@ from datetime import datetime
 import attrs
 
 from invorder.adapters.memory import MemoryEventStore
-from invorder.domain.commands import Command
 from invorder.domain.errors import InvorderError, ValidationError
-from invorder.domain.returns import OpenReturn, ReceiveReturn, ReturnedUnits
-from invorder.domain.shipment import (
+from invorder.domain.messages import Command
+from invorder.domain.orders.commands import (
+    OpenReturn,
     PackShipment,
-    ShipmentStatus,
+    ReceiveReturn,
     ShipShipment,
     StartPicking,
 )
+from invorder.domain.orders.shipment import ShipmentStatus
+from invorder.domain.orders.values import ReturnedUnits
 from invorder.engine import Engine, fewer_collections
 from invorder.routing import (
     AllocationPlan,
@@ -241,7 +243,7 @@ class Simulation:
                 left -= n
         if not lines:
             return
-        from invorder.domain.order import LineQuantity
+        from invorder.domain.orders.values import LineQuantity
 
         every = [LineQuantity(lid, n) for group in lines.values() for lid, n in group]
         yield OpenReturn(key=step.key, at=step.at, rma=step.key, order=step.order, lines=every)

@@ -19,15 +19,16 @@ import cattrs
 
 from invorder.codec import Codec, make_converter
 from invorder.domain import _checks
-from invorder.domain.catalog import Sku
-from invorder.domain.channel import DefineChannel
-from invorder.domain.commands import Command, DefineLocation, DefineSku, ReceiveStock
+from invorder.domain.availability.commands import DefineChannel
 from invorder.domain.errors import InvorderError, ValidationError
+from invorder.domain.messages import Command
 from invorder.domain.money import Money, non_negative_cost
-from invorder.domain.party import OrderKind
-from invorder.domain.purchase import PurchaseLine, ReceiptLine
-from invorder.domain.returns import Disposition
-from invorder.domain.shipping import Coordinates
+from invorder.domain.orders.ids import OrderKind
+from invorder.domain.orders.ship_to import Coordinates
+from invorder.domain.orders.values import Disposition
+from invorder.domain.purchasing.commands import PurchaseLine, ReceiptLine
+from invorder.domain.stock.catalog import Sku
+from invorder.domain.stock.commands import DefineLocation, DefineSku, ReceiveStock
 from invorder.routing import LocationFacts
 
 SCHEMA_VERSION = 1

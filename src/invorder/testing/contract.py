@@ -13,14 +13,15 @@ from datetime import UTC, datetime
 
 import pytest
 
-from invorder.domain.catalog import Sku
-from invorder.domain.commands import DefineLocation, DefineSku, MarkDamaged, ReceiveStock
 from invorder.domain.errors import (
     ConcurrencyError,
     IdempotencyConflictError,
     InsufficientStockError,
 )
-from invorder.domain.events import Event, LocationDefined
+from invorder.domain.messages import Event
+from invorder.domain.stock.catalog import Sku
+from invorder.domain.stock.commands import DefineLocation, DefineSku, MarkDamaged, ReceiveStock
+from invorder.domain.stock.events import LocationDefined
 from invorder.engine import Engine
 from invorder.ports import EventStore, SnapshotStore
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from hypothesis import strategies as st
 
 from invorder.domain.money import Money
-from invorder.domain.supplier import Supplier, SupplierTerms
+from invorder.domain.purchasing.supplier import Supplier, SupplierTerms
 from invorder.planning import DemandRate, MinMax, PeriodicReview, PlanningItem, Policy, ReorderPoint
 
 __all__ = [

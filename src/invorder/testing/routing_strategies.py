@@ -16,8 +16,8 @@ from typing import Any
 from hypothesis import strategies as st
 
 from invorder.domain.money import Money
-from invorder.domain.party import OrderKind
-from invorder.domain.shipping import Coordinates, ShippingMethod, ShipTo
+from invorder.domain.orders.ids import OrderKind
+from invorder.domain.orders.ship_to import Coordinates, ShippingMethod, ShipTo
 from invorder.routing import (
     AllocationPlan,
     LocationFacts,

@@ -13,10 +13,16 @@ from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 from hypothesis import strategies as st
 
-from invorder.domain.catalog import GTIN_LENGTHS, Sku, SkuId, gtin_check_digit, normalize_barcode
-from invorder.domain.commands import (
+from invorder.domain.messages import Command
+from invorder.domain.stock.catalog import (
+    GTIN_LENGTHS,
+    Sku,
+    SkuId,
+    gtin_check_digit,
+    normalize_barcode,
+)
+from invorder.domain.stock.commands import (
     CloseTransfer,
-    Command,
     CountStock,
     DefineLocation,
     DefineSku,
@@ -31,14 +37,15 @@ from invorder.domain.commands import (
     ShipTransfer,
     TransferLine,
 )
-from invorder.domain.events import LedgerEvent, LocationDefined, Operation, SkuDefined, StockPosted
-from invorder.domain.location import (
-    SUPPLIER,
-    VIRTUAL_LOCATIONS,
-    LocationId,
-    warehouse_of,
+from invorder.domain.stock.events import (
+    LedgerEvent,
+    LocationDefined,
+    Operation,
+    SkuDefined,
+    StockPosted,
 )
-from invorder.domain.stock import Account, Bucket, Movement
+from invorder.domain.stock.location import SUPPLIER, VIRTUAL_LOCATIONS, LocationId, warehouse_of
+from invorder.domain.stock.movement import Account, Bucket, Movement
 
 __all__ = [
     "TIMEZONES",

@@ -1,0 +1,115 @@
+"""Sales channels as the log tells them, their projection, and the publish set / diff a
+host pushes to a channel."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import datetime
+from typing import ClassVar
+
+import attrs
+
+from invorder.domain.availability.events import ChannelDefined
+from invorder.domain.messages import Event
+from invorder.domain.stock.location import LocationId
+
+
+@attrs.frozen
+class Channel:
+    """A channel's availability policy, as last defined."""
+
+    channel: str
+    """The channel id."""
+    name: str
+    """A label for people."""
+    locations: tuple[LocationId, ...]
+    """The feeding locations."""
+    safety_stock: int
+    """Default safety stock per SKU."""
+    safety_stock_by_sku: Mapping[str, int] = attrs.field(eq=False, repr=False)
+    """Per-SKU safety stock overrides."""
+    share_percent: int
+    """Share of ATP shown, percent."""
+    share_max: int | None
+    """Maximum units per SKU, or ``None``."""
+    sell_incoming: bool
+    """Whether incoming stock counts."""
+
+    def safety_for(self, sku: str) -> int:
+        """The safety stock that applies to ``sku``."""
+        return self.safety_stock_by_sku.get(sku, self.safety_stock)
+
+    def cap(self, pool: int) -> tuple[int, int]:
+        """For ``pool`` units left once safety stock is taken off: the figure after the
+        share (rounded down) and the figure after the maximum as well."""
+        shared = pool * self.share_percent // 100
+        capped = shared if self.share_max is None else min(shared, self.share_max)
+        return shared, capped
+
+
+class Channels:
+    """The channels projection: the current policy of every channel."""
+
+    FOLDS: ClassVar[frozenset[type]] = frozenset({ChannelDefined})
+    """The event types :meth:`apply` folds (others leave it unchanged)."""
+
+    __slots__ = ("_by_id",)
+
+    def __init__(self) -> None:
+        self._by_id: dict[str, Channel] = {}
+
+    def get(self, channel: str) -> Channel | None:
+        """The channel, or ``None``."""
+        return self._by_id.get(channel)
+
+    def __iter__(self) -> Iterator[Channel]:
+        return iter(self._by_id.values())
+
+    def apply(self, event: Event) -> None:
+        """Fold one event (only ``ChannelDefined`` matters)."""
+        if type(event) is ChannelDefined:
+            assert isinstance(event, ChannelDefined)
+            c = event.command
+            self._by_id[c.channel] = Channel(
+                channel=c.channel,
+                name=c.name,
+                locations=c.locations,
+                safety_stock=c.safety_stock,
+                safety_stock_by_sku=dict(c.safety_stock_by_sku),
+                share_percent=c.share_percent,
+                share_max=c.share_max,
+                sell_incoming=c.sell_incoming,
+            )
+
+
+def publish_diff(previous: Mapping[str, int], current: Mapping[str, int]) -> dict[str, int]:
+    """The quantities to push: SKUs of ``current`` whose figure differs from ``previous``,
+    plus SKUs of ``previous`` no longer in ``current`` (pushed as 0), sorted by SKU.
+
+    Pure: the host keeps the set it last pushed successfully (only it knows whether the
+    marketplace accepted it) and passes it back as ``previous``.
+    """
+    changed = {sku: qty for sku, qty in current.items() if previous.get(sku) != qty}
+    for sku in previous:
+        if sku not in current:
+            changed[sku] = 0
+    return dict(sorted(changed.items()))
+
+
+@attrs.frozen
+class PublishedSet:
+    """The channel ATP of every SKU as computed at one log position and time.
+
+    Pass it back to ``Engine.publish_diff`` to get only what changed since: the engine then
+    recomputes just the SKUs the log touched after ``position`` (and those whose
+    reservations lapsed between ``at`` and the new time).
+    """
+
+    channel: str
+    """The channel."""
+    position: int
+    """How many events of the log the figures include."""
+    at: datetime
+    """The time the figures are for."""
+    quantities: Mapping[str, int]
+    """Channel ATP per SKU, in catalog order."""

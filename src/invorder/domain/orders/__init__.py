@@ -1,0 +1,67 @@
+"""Orders: capture to shipment to return. An order's statuses derive from its line
+quantities; each location's share is a shipment; returns are RMAs.
+
+========================  =================================================================
+module                    what it holds
+========================  =================================================================
+``ids``                   order, line, channel and customer ids; the order kind
+``ship_to``               coordinates, ship-to facts, shipping methods
+``values``                what commands carry: line items, wholesale terms, pick counts,
+                          packages, returned units; hold, payment and disposition words
+``commands``              capture, holds, allocate, cancel; start picking, record a pick,
+                          pack, ship; open and receive a return
+``events``                every order, shipment and return event
+``order``                 an order and its lines as the log tells them, derived statuses
+``shipment``              a shipment (one location's share) and its status
+``rma``                   a return (RMA) and its status
+``book``                  the order book projection: orders, shipments, returns, backorders
+``allocator``             the port the engine fills with a routing rule; the default order
+                          in which backorders are served
+``context``               what the order decisions read
+``decide_order``          capture, holds, cancellation
+``decide_allocation``     allocation into reservations, backorders served on arrival
+``decide_shipment``       picking (short picks), packing, shipping
+``decide_rma``            opening and receiving returns
+``alerts``                orders that need a person, and why
+========================  =================================================================
+"""
+
+from __future__ import annotations
+
+from invorder.domain.messages import Decision
+from invorder.domain.orders import commands as _c
+from invorder.domain.orders import decide_allocation as _alloc
+from invorder.domain.orders import decide_order as _order
+from invorder.domain.orders import decide_rma as _rma
+from invorder.domain.orders import decide_shipment as _ship
+from invorder.domain.orders import events as _e
+from invorder.domain.orders.book import OrderBook
+
+PROJECTIONS = {"orders": OrderBook}
+"""The projections this area folds, by their name in the domain state."""
+
+_CTX = ("context",)
+
+DECISIONS = (
+    Decision(_c.CaptureOrder, _order.decide_capture, _CTX),
+    Decision(_c.PlaceHold, _order.decide_hold, _CTX),
+    Decision(_c.ReleaseHold, _order.decide_release_hold, _CTX),
+    Decision(_c.AllocateOrder, _alloc.decide_allocate, _CTX),
+    Decision(_c.AllocateBackorders, _alloc.decide_backorders, _CTX),
+    Decision(_c.CancelOrder, _order.decide_cancel_order, _CTX),
+    Decision(_c.CancelLines, _order.decide_cancel_lines, _CTX),
+    Decision(_c.StartPicking, _ship.decide_start_picking, _CTX),
+    Decision(_c.RecordPick, _ship.decide_record_pick, _CTX),
+    Decision(_c.PackShipment, _ship.decide_pack, _CTX),
+    Decision(_c.ShipShipment, _ship.decide_ship, _CTX),
+    Decision(_c.OpenReturn, _rma.decide_open_return, _CTX),
+    Decision(_c.ReceiveReturn, _rma.decide_receive_return, _CTX, arrival=True),
+)
+"""Every order command, the function that decides it and what it reads."""
+
+EVENTS: tuple[type, ...] = (
+    _e.OrderCaptured, _e.OrderHeld, _e.OrderHoldReleased, _e.OrderAllocated, _e.OrderCancelled,
+    _e.PickingStarted, _e.PicksFoundShort, _e.ShipmentPacked, _e.ShipmentShipped,
+    _e.ReturnOpened, _e.ReturnReceived,
+)  # fmt: skip
+"""The events this area writes (besides ledger entries)."""

@@ -1,0 +1,94 @@
+"""The allocation port: what an allocator sees and answers (the engine adapts a routing
+rule to it), the simple default, and the default order backorders are served in."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+import attrs
+
+from invorder.domain.orders.ids import LineId, OrderKind
+from invorder.domain.orders.order import Order
+from invorder.domain.stock.catalog import SkuId
+from invorder.domain.stock.location import LocationId
+
+
+@attrs.frozen
+class AllocationRequest:
+    """What an allocator sees: the order, the units each line still needs, and the units
+    each candidate location can give per SKU (summed over its bins)."""
+
+    order: Order
+    """The order."""
+    needs: tuple[tuple[LineId, SkuId, int], ...]
+    """(line, SKU, units) to allocate, in line order."""
+    supply: Mapping[LocationId, Mapping[SkuId, int]]
+    """Per candidate location (warehouse), units it can give per SKU."""
+    at: datetime
+    """The time of the command."""
+
+
+@attrs.frozen
+class AllocatorAnswer:
+    """An allocator's answer when it does more than choose locations."""
+
+    allocations: Mapping[str, Sequence[tuple[str, int]]]
+    """Per line, ``[(location, units), ...]``; the rest is backordered."""
+    cancelled: Mapping[str, int] = attrs.field(factory=dict)
+    """Per line, units of the rest to cancel instead of backordering."""
+    hold: str | None = None
+    """Set to hold the order for a person (the allocations are kept as a proposal)."""
+
+
+class Allocator(Protocol):
+    """Chooses locations for the units of an :class:`AllocationRequest`:
+    ``{line_id: [(location, units), ...]}`` (what it leaves out is backordered), or an
+    :class:`AllocatorAnswer` that also cancels units or holds the order."""
+
+    def __call__(
+        self, request: AllocationRequest, /
+    ) -> Mapping[str, Sequence[tuple[str, int]]] | AllocatorAnswer:
+        """Allocate."""
+        ...
+
+
+ROUTING_REVIEW = "routing_review"
+"""The hold an allocator's ``hold`` answer places."""
+
+
+def first_fit(request: AllocationRequest) -> dict[str, list[tuple[str, int]]]:
+    """The simple default: each line from the first location (by id) that can ship all of
+    it, else spilled over the locations in id order; the rest is backordered."""
+    left = {loc: dict(skus) for loc, skus in request.supply.items()}
+    result: dict[str, list[tuple[str, int]]] = {}
+    for line_id, sku, need in request.needs:
+        whole = next((loc for loc in sorted(left) if left[loc].get(sku, 0) >= need), None)
+        chosen: list[tuple[str, int]] = []
+        if whole is not None:
+            chosen.append((whole, need))
+            left[whole][sku] -= need
+        else:
+            for loc in sorted(left):
+                take = min(need, left[loc].get(sku, 0))
+                if take:
+                    chosen.append((loc, take))
+                    left[loc][sku] -= take
+                    need -= take
+        result[line_id] = chosen
+    return result
+
+
+_KIND_RANK = {OrderKind.MARKETPLACE: 0, OrderKind.DTC: 1, OrderKind.WHOLESALE: 2}
+
+
+_NEVER = datetime.max.replace(tzinfo=UTC)
+
+
+def backorder_priority(order: Order) -> tuple[Any, ...]:
+    """Default order of re-allocation: host priority (larger first), ship-by, shipping
+    speed, marketplace before DTC before wholesale, age, then order id."""
+    c = order.capture
+    return (-c.priority, c.ship_by or _NEVER, c.shipping_method.speed_rank, _KIND_RANK[c.kind],
+            c.at, c.order)  # fmt: skip

@@ -1,0 +1,333 @@
+"""Order commands: capture, holds, allocation, cancellation; picking, packing and shipping
+a shipment; opening and receiving a return (RMA). Validated when built."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from invorder.domain import _checks
+from invorder.domain.errors import (
+    CasePackError,
+    CurrencyMismatchError,
+    EmptyOrderError,
+    ValidationError,
+)
+from invorder.domain.messages import Command
+from invorder.domain.orders.ids import (
+    ChannelId,
+    CustomerId,
+    OrderId,
+    OrderKind,
+    as_channel_id,
+    as_customer_id,
+    as_order_id,
+)
+from invorder.domain.orders.ship_to import ShippingMethod, ShipTo
+from invorder.domain.orders.values import (
+    HoldReason,
+    LineItem,
+    LineQuantity,
+    Package,
+    PaymentStatus,
+    PickCount,
+    ReturnedUnits,
+    WholesaleTerms,
+)
+from invorder.domain.stock.location import LocationId, real_location
+
+
+def _items(value: Iterable[LineItem]) -> tuple[LineItem, ...]:
+    items = tuple(value)
+    seen: set[str] = set()
+    for item in items:
+        if not isinstance(item, LineItem):
+            raise ValidationError(f"lines must be LineItem values, got {item!r}", field="lines")
+        if item.line_id in seen:
+            raise ValidationError(
+                f"line id {item.line_id!r} appears twice; line ids are unique within an order",
+                field="lines",
+                line_id=item.line_id,
+            )
+        seen.add(item.line_id)
+    return items
+
+
+def _optional_time(instance: object, attribute: Any, value: Any) -> None:
+    if value is not None:
+        _checks.check_aware(attribute.name, value)
+
+
+def _holds(value: Iterable[str]) -> tuple[str, ...]:
+    holds = tuple(value)
+    for hold in holds:
+        _checks.check_identifier("holds", hold)
+    return tuple(dict.fromkeys(holds))
+
+
+@attrs.frozen(kw_only=True)
+class CaptureOrder(Command):
+    """Take an order in from a channel. Idempotent by ``(channel, external_id)``: the same
+    content again changes nothing; other content raises
+    :class:`~invorder.OrderConflictError`.
+
+    Validated when built: at least one line, positive quantities, one currency, aware
+    times, and for wholesale the case packs and minimums. Captured without holds, the
+    order is allocated at once.
+    """
+
+    order: OrderId = attrs.field(converter=as_order_id)
+    """The order id (new)."""
+    channel: ChannelId = attrs.field(converter=as_channel_id)
+    """The channel it came from."""
+    external_id: str = attrs.field(validator=_checks.identifier)
+    """The channel's own id of the order."""
+    kind: OrderKind = attrs.field(validator=attrs.validators.instance_of(OrderKind))
+    """DTC, marketplace or wholesale."""
+    lines: tuple[LineItem, ...] = attrs.field(converter=_items)
+    """What was bought."""
+    customer: CustomerId = attrs.field(default=CustomerId("anonymous"), converter=as_customer_id)
+    """Who bought it."""
+    ship_to: ShipTo = attrs.field(factory=ShipTo, validator=attrs.validators.instance_of(ShipTo))
+    """Where it goes."""
+    shipping_method: ShippingMethod = attrs.field(
+        default=ShippingMethod.STANDARD, validator=attrs.validators.instance_of(ShippingMethod)
+    )
+    """How fast it travels."""
+    ship_by: datetime | None = attrs.field(default=None, validator=_optional_time)
+    """The latest time it must leave (the cutoff), if promised."""
+    priority: int = attrs.field(default=0, validator=attrs.validators.instance_of(int))
+    """Host priority, larger first."""
+    payment: PaymentStatus = attrs.field(
+        default=PaymentStatus.PAID, validator=attrs.validators.instance_of(PaymentStatus)
+    )
+    """Payment status; ``pending`` captures the order on a payment hold."""
+    holds: tuple[str, ...] = attrs.field(default=(), converter=_holds)
+    """Holds to place at capture (fraud review, address problem, host reasons)."""
+    wholesale: WholesaleTerms | None = attrs.field(
+        default=None,
+        validator=attrs.validators.optional(attrs.validators.instance_of(WholesaleTerms)),
+    )
+    """Wholesale terms; required for a wholesale order, refused for the others."""
+
+    def __attrs_post_init__(self) -> None:
+        if not self.lines:
+            raise EmptyOrderError(self.order)
+        currencies = sorted({item.unit_price.currency for item in self.lines})
+        if len(currencies) > 1:
+            raise CurrencyMismatchError("mix in one order", currencies[0], currencies[1])
+        if (self.kind is OrderKind.WHOLESALE) != (self.wholesale is not None):
+            raise ValidationError(
+                "wholesale terms go with a wholesale order and only with one",
+                field="wholesale",
+                kind=self.kind.value,
+            )
+        if self.wholesale is not None:
+            packs = dict(self.wholesale.case_packs)
+            minimums = dict(self.wholesale.minimums)
+            for item in self.lines:
+                pack = packs.get(item.sku)
+                if pack is not None and item.quantity % pack:
+                    raise CasePackError(item.line_id, item.sku, item.quantity, pack, "case pack")
+                least = minimums.get(item.sku)
+                if least is not None and item.quantity < least:
+                    raise CasePackError(item.line_id, item.sku, item.quantity, least, "minimum")
+
+    @property
+    def initial_holds(self) -> tuple[str, ...]:
+        """The holds the order starts with: payment, manual approval, then those given."""
+        if (
+            self.payment is not PaymentStatus.PENDING
+            and not self.holds
+            and (self.wholesale is None or not self.wholesale.manual_approval)
+        ):
+            return ()
+        holds: list[str] = []
+        if self.payment is PaymentStatus.PENDING:
+            holds.append(HoldReason.PAYMENT_PENDING)
+        if self.wholesale is not None and self.wholesale.manual_approval:
+            holds.append(HoldReason.MANUAL_APPROVAL)
+        holds.extend(self.holds)
+        return tuple(str(h) for h in dict.fromkeys(holds))
+
+
+@attrs.frozen(kw_only=True)
+class PlaceHold(Command):
+    """Hold an order: it is not allocated (again) while any hold remains."""
+
+    order: OrderId = attrs.field(converter=as_order_id)
+    """The order."""
+    reason: str = attrs.field(validator=_checks.identifier)
+    """A :class:`HoldReason` value or a host-defined reason."""
+
+
+@attrs.frozen(kw_only=True)
+class ReleaseHold(Command):
+    """Lift one hold; lifting the last one allocates the order."""
+
+    order: OrderId = attrs.field(converter=as_order_id)
+    """The order."""
+    reason: str = attrs.field(validator=_checks.identifier)
+    """The hold to lift."""
+
+
+@attrs.frozen(kw_only=True)
+class AllocateOrder(Command):
+    """Ask the routing rule again for the order's unallocated and backordered units."""
+
+    order: OrderId = attrs.field(converter=as_order_id)
+    """The order."""
+    split: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
+    """True: allocate what can be had now even if the order ships complete (told
+    otherwise by a person)."""
+
+
+@attrs.frozen(kw_only=True)
+class AllocateBackorders(Command):
+    """Stock arrived: allocate backordered units of every order not on hold, in priority
+    order (by default ship-by, shipping method speed, marketplace before DTC before
+    wholesale, then age)."""
+
+    sku: str = attrs.field(default="", validator=_checks.text)
+    """Only lines of this SKU; empty for every SKU."""
+
+
+def _line_quantities(value: Iterable[LineQuantity]) -> tuple[LineQuantity, ...]:
+    lines = tuple(value)
+    if len({line.line_id for line in lines}) != len(lines):
+        raise ValidationError("a line appears twice; merge the quantities", field="lines")
+    return lines
+
+
+@attrs.frozen(kw_only=True)
+class CancelOrder(Command):
+    """Cancel every unit of the order not shipped yet; reservations are released."""
+
+    order: OrderId = attrs.field(converter=as_order_id)
+    """The order."""
+    reason: str = attrs.field(default="cancelled", validator=_checks.text)
+    """Why."""
+
+
+@attrs.frozen(kw_only=True)
+class CancelLines(Command):
+    """Cancel quantities of some lines (never shipped units: those are returns)."""
+
+    order: OrderId = attrs.field(converter=as_order_id)
+    """The order."""
+    lines: tuple[LineQuantity, ...] = attrs.field(converter=_line_quantities)
+    """Units to cancel per line."""
+    reason: str = attrs.field(default="cancelled", validator=_checks.text)
+    """Why."""
+
+    def __attrs_post_init__(self) -> None:
+        if not self.lines:
+            raise ValidationError("name at least one line to cancel", field="lines")
+
+
+def _rma(value: Any) -> str:
+    _checks.check_identifier("rma", value)
+    return str(value)
+
+
+def _expected_lines(value: Iterable[LineQuantity]) -> tuple[LineQuantity, ...]:
+    lines = tuple(value)
+    if not lines or len({line.line_id for line in lines}) != len(lines):
+        raise ValidationError("name each line once, at least one", field="lines")
+    return lines
+
+
+@attrs.frozen(kw_only=True)
+class OpenReturn(Command):
+    """Open an RMA for shipped units of an order."""
+
+    rma: str = attrs.field(converter=_rma)
+    """The RMA id (new)."""
+    order: OrderId = attrs.field(converter=as_order_id)
+    """The order."""
+    lines: tuple[LineQuantity, ...] = attrs.field(converter=_expected_lines)
+    """Units expected back per line."""
+    reason: str = attrs.field(default="", validator=_checks.text)
+    """Why the customer returns them."""
+
+
+def _received(value: Iterable[ReturnedUnits]) -> tuple[ReturnedUnits, ...]:
+    units = tuple(value)
+    if not units:
+        raise ValidationError("a receipt names at least one line", field="lines")
+    return units
+
+
+@attrs.frozen(kw_only=True)
+class ReceiveReturn(Command):
+    """Units of an RMA arrived at ``location`` (possibly only some of them)."""
+
+    rma: str = attrs.field(converter=_rma)
+    """The RMA."""
+    location: LocationId = attrs.field(converter=real_location)
+    """Where they arrived (a bin)."""
+    lines: tuple[ReturnedUnits, ...] = attrs.field(converter=_received)
+    """What arrived, per line and disposition."""
+
+
+def _shipment(value: Any) -> str:
+    _checks.check_identifier("shipment", value)
+    return str(value)
+
+
+@attrs.frozen(kw_only=True)
+class StartPicking(Command):
+    """Start picking an open shipment."""
+
+    shipment: str = attrs.field(converter=_shipment)
+    """The shipment."""
+
+
+def _counts(value: Iterable[PickCount]) -> tuple[PickCount, ...]:
+    counts = tuple(value)
+    if not counts or len({c.reservation for c in counts}) != len(counts):
+        raise ValidationError("give each pick's count once, at least one", field="counts")
+    return counts
+
+
+@attrs.frozen(kw_only=True)
+class RecordPick(Command):
+    """Report picks found short; the missing units are written off at the bin and go back
+    to allocation (another location, or backorder)."""
+
+    shipment: str = attrs.field(converter=_shipment)
+    """The shipment being picked."""
+    counts: tuple[PickCount, ...] = attrs.field(converter=_counts)
+    """Units found per pick; picks not named were found in full."""
+
+
+def _packages(value: Iterable[Package]) -> tuple[Package, ...]:
+    packages = tuple(value)
+    if not packages or not all(isinstance(p, Package) for p in packages):
+        raise ValidationError("a packed shipment has at least one Package", field="packages")
+    return packages
+
+
+@attrs.frozen(kw_only=True)
+class PackShipment(Command):
+    """Record the packages of a shipment being picked."""
+
+    shipment: str = attrs.field(converter=_shipment)
+    """The shipment."""
+    packages: tuple[Package, ...] = attrs.field(factory=lambda: (Package(),), converter=_packages)
+    """Its packages."""
+
+
+@attrs.frozen(kw_only=True)
+class ShipShipment(Command):
+    """The carrier took a packed shipment: its reservations are committed."""
+
+    shipment: str = attrs.field(converter=_shipment)
+    """The shipment."""
+    carrier: str = attrs.field(validator=_checks.identifier)
+    """The carrier."""
+    tracking: str = attrs.field(default="", validator=_checks.text)
+    """The tracking number."""

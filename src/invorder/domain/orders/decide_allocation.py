@@ -1,0 +1,333 @@
+"""Allocation: ask the allocator which locations give which units, then reserve them bin by
+bin in bin-path order; backorders are allocated again when stock arrives.
+
+The events record the reservations made, so replay never runs the allocator again.
+Reservation and shipment ids are derived from the order id and counters: ``ORDER/R1``,
+``ORDER/S1``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from invorder.domain import _fast
+from invorder.domain.errors import IllegalTransitionError, InvalidPlanError
+from invorder.domain.messages import Command, Event
+from invorder.domain.orders.allocator import ROUTING_REVIEW, AllocationRequest, AllocatorAnswer
+from invorder.domain.orders.commands import AllocateBackorders, AllocateOrder
+from invorder.domain.orders.context import Context, known_order, needs_of
+from invorder.domain.orders.events import (
+    LineBackorder,
+    LineCancellation,
+    OrderAllocated,
+    OrderCancelled,
+    OrderHeld,
+    Pick,
+)
+from invorder.domain.orders.ids import LineId
+from invorder.domain.orders.order import Order
+from invorder.domain.reservations.commands import ReserveStock
+from invorder.domain.stock.catalog import SkuId
+from invorder.domain.stock.events import Operation, StockPosted
+from invorder.domain.stock.ledger import Ledger
+from invorder.domain.stock.location import LocationId, is_virtual
+from invorder.domain.stock.movement import Account, Bucket, Movement
+
+
+def decide_allocate(ctx: Context, command: AllocateOrder, position: int) -> tuple[Event, ...]:
+    """Allocate what the order still needs."""
+    order = known_order(ctx.orders, command.order)
+    if order.holds:
+        raise IllegalTransitionError("order", order.order_id,
+                                     f"on hold ({', '.join(order.holds)})", "allocate",
+                                     "release the holds first")  # fmt: skip
+    needs = needs_of(order)
+    if not needs:
+        raise IllegalTransitionError("order", order.order_id, order.status.value, "allocate",
+                                     "no unit is waiting for allocation")  # fmt: skip
+    complete = order.ship_complete and not command.split
+    return allocate_lines(ctx, order, needs, command, position, {}, ship_complete=complete)
+
+
+def decide_backorders(
+    ctx: Context, command: AllocateBackorders, position: int
+) -> tuple[Event, ...]:
+    """Allocate backordered units of every order not on hold, in priority order."""
+    waiting = [o for o in ctx.orders if not o.holds and needs_of(o, command.sku)]
+    taken: dict[tuple[str, str], int] = {}
+    events: list[Event] = []
+    for order in sorted(waiting, key=ctx.priority):
+        found = allocate_lines(ctx, order, needs_of(order, command.sku), command,
+                          position + len(events), taken)  # fmt: skip
+        if any(type(e) is not OrderAllocated for e in found):
+            events.extend(found)
+    return tuple(events)
+
+
+def _warehouse_units(
+    ledger: Ledger, sku: str, warehouse: str, taken: dict[tuple[str, str], int]
+) -> int:
+    """Units of ``sku`` the bins of ``warehouse`` can give, after ``taken``."""
+    leaves = ledger.catalog.leaves(sku)
+    if len(leaves) == 1 and leaves[0][1] == 1:
+        # A stocked SKU: the roll-up is the sum over the bins (taken never exceeds a bin).
+        leaf = leaves[0][0]
+        prefix = warehouse + "/"
+        used = sum(n for (s, b), n in taken.items()
+                   if s == leaf and (b == warehouse or b.startswith(prefix)))  # fmt: skip
+        return max(0, ledger.rollup(leaf, warehouse) - used)
+    return sum(
+        max(0, _bin_units(ledger, sku, b, taken)) for b in _bins(ledger, sku, warehouse, taken)
+    )
+
+
+def _bins(ledger: Ledger, sku: str, location: str, taken: dict[tuple[str, str], int]) -> list[str]:
+    """The locations in ``location``'s subtree that may give units of ``sku``, sorted: those
+    holding its first leaf, and those an arrival of this outcome (a negative ``taken``)
+    puts it in. A location holding none of that leaf can give no unit of ``sku``."""
+    leaf = ledger.catalog.leaves(sku)[0][0]
+    bins = ledger.holding(leaf, location)
+    prefix = location + "/"
+    arrived = [b for (s, b), n in taken.items()
+               if n < 0 and s == leaf and (b == location or b.startswith(prefix))]  # fmt: skip
+    if arrived:
+        bins = sorted({*bins, *arrived})
+    return bins
+
+
+def _bin_units(ledger: Ledger, sku: str, location: str, taken: dict[tuple[str, str], int]) -> int:
+    leaves = ledger.catalog.leaves(sku)
+    return min((ledger.balance(leaf, location) - taken.get((leaf, location), 0)) // per
+               for leaf, per in leaves)  # fmt: skip
+
+
+def _candidates(ctx: Context, order: Order) -> list[str]:
+    feeding = ctx.channel_locations(order.capture.channel)
+    if feeding is None:
+        return _all_warehouses(ctx)
+    return sorted({p.split("/", 1)[0] for p in feeding})
+
+
+def allocate_lines(
+    ctx: Context,
+    order: Order,
+    needs: Mapping[str, int],
+    command: Command,
+    position: int,
+    taken: dict[tuple[str, str], int],
+    *,
+    ship_complete: bool | None = None,
+    only_with_supply: bool = False,
+) -> tuple[Event, ...]:
+    """Plan ``needs`` with the allocator, then reserve bin by bin (``taken``: units already
+    reserved by earlier orders of the same command, per (leaf SKU, bin); ``ship_complete``:
+    the order's own setting unless given; ``only_with_supply``: return no event, without
+    asking the allocator, when the candidates hold nothing it could allocate: no unit of
+    what is needed, or for a ship-complete order no location holding all of it)."""
+    if ship_complete is None:
+        ship_complete = order.ship_complete
+    ledger = ctx.ledger
+    skus: dict[str, SkuId] = {line.line_id: line.sku for line in order.lines}
+    supply: dict[LocationId, dict[SkuId, int]] = {}
+    candidates = _candidates(ctx, order)
+    if ship_complete:
+        # Once part of it is allocated somewhere, the rest may only come from there.
+        live = {s.location for s in ctx.orders.shipments_of(order) if s.units}
+        if live:
+            candidates = [c for c in candidates if c in live]
+    needed = sorted({skus[line] for line in needs})
+    for warehouse in candidates:
+        units = {sku: _warehouse_units(ledger, sku, warehouse, taken) for sku in needed}
+        supply[LocationId(warehouse)] = {SkuId(s): n for s, n in units.items() if n}
+    if only_with_supply and not _can_give(supply, needs, skus, ship_complete):
+        return ()
+    request = AllocationRequest(
+        order=order, needs=tuple((LineId(k), skus[k], n) for k, n in needs.items()),
+        supply=supply, at=command.at,
+    )  # fmt: skip
+    answer = ctx.allocator(request)
+    if not isinstance(answer, AllocatorAnswer):
+        answer = AllocatorAnswer(allocations=answer)
+    plan = {str(k): list(v) for k, v in answer.allocations.items()}
+    cancel = {str(k): n for k, n in answer.cancelled.items() if n}
+    for line_id, n in cancel.items():
+        done = sum(q for _, q in plan.get(line_id, ()))
+        if line_id not in needs or n < 0 or done + n > needs[line_id]:
+            raise InvalidPlanError(f"line {line_id!r}: cancels {n} beyond what it needs")
+    left = {loc: dict(units) for loc, units in supply.items()}
+    for line_id, parts in plan.items():
+        if line_id not in needs:
+            raise InvalidPlanError(f"the allocator answered for unknown line {line_id!r}")
+        if sum(n for _, n in parts) > needs[line_id]:
+            raise InvalidPlanError(f"line {line_id!r} allocated above what it needs")
+        for loc, n in parts:
+            have = left.get(LocationId(loc), {}).get(skus[line_id], 0)
+            if n <= 0 or n > have:
+                raise InvalidPlanError(f"{n} of {skus[line_id]!r} at {loc} (can give {have})")
+            left[LocationId(loc)][skus[line_id]] -= n
+    if ship_complete:
+        used = {loc for parts in plan.values() for loc, _ in parts}
+        complete = all(sum(q for _, q in plan.get(k, ())) == n for k, n in needs.items())
+        if len(used) > 1 or not complete:
+            plan, cancel = {}, {}
+    picks: list[Pick] = []
+    shipment_of: dict[str, str] = {}
+    counter = len(order.reservations)
+    reserves: list[ReserveStock] = []
+    for line_id in needs:
+        sku = skus[line_id]
+        for loc, n in plan.get(line_id, ()):
+            if loc not in shipment_of:
+                shipment_of[loc] = (
+                    f"{order.order_id}/S{len(order.shipments) + len(shipment_of) + 1}"
+                )
+            for b in _bins(ledger, sku, loc, taken):
+                if not n:
+                    break
+                take = min(n, _bin_units(ledger, sku, b, taken))
+                if take <= 0:
+                    continue
+                n -= take
+                counter += 1
+                rid = f"{order.order_id}/R{counter}"
+                for leaf, per in ledger.catalog.leaves(sku):
+                    taken[(leaf, b)] = taken.get((leaf, b), 0) + per * take
+                picks.append(Pick(shipment_of[loc], LineId(line_id), sku, rid, LocationId(b), take))
+                # Every field comes from the checked command, order and ledger.
+                reserves.append(_fast.build(ReserveStock, key=command.key, at=command.at,
+                                            reservation=rid, sku=sku, location=b, quantity=take,
+                                            reference=f"{order.order_id}/{line_id}"))  # fmt: skip
+    got: dict[str, int] = {}
+    for p in picks:
+        got[p.line_id] = got.get(p.line_id, 0) + p.quantity
+    backorders = tuple(LineBackorder(LineId(k), n - got.get(k, 0)) for k, n in needs.items())
+    name = getattr(ctx.allocator, "name", getattr(ctx.allocator, "__name__", "allocator"))
+    events: list[Event] = [OrderAllocated(position=position, command=command,
+                                          order=order.order_id, picks=tuple(picks),
+                                          backorders=backorders, rule=str(name))]  # fmt: skip
+    for reserve in reserves:
+        events.append(_reserve_entry(ledger, reserve, position + len(events)))
+    if cancel:
+        lines = tuple(LineCancellation(LineId(k), n, n, 0) for k, n in cancel.items())
+        events.append(OrderCancelled(position=position + len(events), command=command,
+                                     order=order.order_id, lines=lines, released=(),
+                                     reason=f"cancelled by {name}"))  # fmt: skip
+    if answer.hold is not None and ROUTING_REVIEW not in order.holds:
+        events.append(OrderHeld(position=position + len(events), command=command,
+                                order=order.order_id, reason=ROUTING_REVIEW))  # fmt: skip
+    return tuple(events)
+
+
+def _reserve_entry(ledger: Ledger, command: ReserveStock, position: int) -> StockPosted:
+    # The units were counted bin by bin against the balances (and the arrivals of the same
+    # outcome), so the entry is built directly: ``decide_reserve`` would not see arrivals
+    # that are not folded yet.
+    available = Account(command.location, Bucket.AVAILABLE)
+    reserved = Account(command.location, Bucket.RESERVED)
+    movements = tuple(
+        Movement(sku=leaf, quantity=per * command.quantity, source=available,
+                 destination=reserved, reason="reserve", reference=command.reservation)
+        for leaf, per in ledger.catalog.leaves(command.sku)
+    )  # fmt: skip
+    return StockPosted(position=position, command=command, operation=Operation.RESERVE,
+                       movements=movements, reference=command.reservation)  # fmt: skip
+
+
+def reallocate_after(
+    ctx: Context, arrivals: tuple[Event, ...], command: Command, position: int
+) -> tuple[Event, ...]:
+    """After stock arrived (the ``arrivals`` events of ``command``, not folded yet),
+    allocate backordered units of orders not on hold, in priority order.
+
+    Only orders waiting for an arrived SKU are considered, and an order is routed again
+    only if one of its candidate locations still has a unit of what it waits for: once the
+    arrival is used up, the orders behind it are not re-routed (their rule would have
+    nothing to give them), so an arrival costs what it fills, not the whole backlog.
+    """
+    taken: dict[tuple[str, str], int] = {}
+    arrived: set[str] = set()
+    for event in arrivals:
+        if type(event) is not StockPosted:
+            continue
+        assert isinstance(event, StockPosted)
+        for m in event.movements:
+            if m.destination.bucket is Bucket.AVAILABLE and not is_virtual(m.destination.location):
+                key = (m.sku, m.destination.location)
+                taken[key] = taken.get(key, 0) - m.quantity
+                arrived.add(m.sku)
+            if m.source.bucket is Bucket.AVAILABLE and not is_virtual(m.source.location):
+                key = (m.sku, m.source.location)
+                taken[key] = taken.get(key, 0) + m.quantity
+    if not arrived:
+        return ()
+    catalog = ctx.ledger.catalog
+    skus: dict[str, None] = {}  # the arrived SKUs and the bundles made with them
+    for leaf in sorted(arrived):
+        skus[leaf] = None
+        skus.update(dict.fromkeys(catalog.bundles_using(leaf)))
+    waiting = []
+    for order in ctx.orders.waiting_for(skus):
+        if order.holds:
+            continue
+        needs: dict[str, int] = {
+            line.line_id: line.backordered for line in order.lines
+            if line.backordered and any(leaf in arrived for leaf, _ in catalog.leaves(line.sku))
+        }  # fmt: skip
+        if needs:
+            waiting.append((order, needs))
+    events: list[Event] = []
+    ledger = ctx.ledger
+    warehouses = _all_warehouses(ctx)
+    gone: set[str] = set()  # SKUs no warehouse can give any more (supply only shrinks here)
+
+    def hopeless(pair: tuple[Order, dict[str, int]]) -> bool:
+        order, needs = pair
+        line_skus = {line.sku for line in order.lines if line.line_id in needs}
+        return all(_none_left(ledger, sku, warehouses, taken, gone) for sku in line_skus)
+
+    # Orders with nothing to gain are dropped before the (costlier) priority sort.
+    waiting = [pair for pair in waiting if not hopeless(pair)]
+    for order, needs in sorted(waiting, key=lambda pair: ctx.priority(pair[0])):
+        if hopeless((order, needs)):
+            continue  # the rule would be routing an order with nothing to give it
+        found = allocate_lines(ctx, order, needs, command, position + len(events), taken,
+                               only_with_supply=True)  # fmt: skip
+        if any(type(e) is not OrderAllocated for e in found):
+            events.extend(found)
+    return tuple(events)
+
+
+def _can_give(
+    supply: Mapping[LocationId, Mapping[SkuId, int]], needs: Mapping[str, int],
+    skus: Mapping[str, SkuId], ship_complete: bool,
+) -> bool:  # fmt: skip
+    """True when the supply can fill part of ``needs`` as the order ships: any unit
+    anywhere, or for a ship-complete order, everything from one location (less would be
+    dropped: see :func:`allocate_lines`)."""
+    if not ship_complete:
+        return any(supply.values())
+    demand: dict[SkuId, int] = {}
+    for line_id, n in needs.items():
+        demand[skus[line_id]] = demand.get(skus[line_id], 0) + n
+    return any(
+        all(units.get(sku, 0) >= n for sku, n in demand.items()) for units in supply.values()
+    )
+
+
+def _all_warehouses(ctx: Context) -> list[str]:
+    """The real top-level locations (warehouses), sorted."""
+    return sorted(p for p in ctx.ledger.locations if "/" not in p and not is_virtual(p))
+
+
+def _none_left(
+    ledger: Ledger, sku: str, warehouses: list[str], taken: dict[tuple[str, str], int],
+    gone: set[str],
+) -> bool:  # fmt: skip
+    """True when no warehouse can give a unit of ``sku`` after ``taken`` (remembered in
+    ``gone``: within one re-allocation, supply only shrinks)."""
+    if sku in gone:
+        return True
+    if any(_warehouse_units(ledger, sku, w, taken) for w in warehouses):
+        return False
+    gone.add(sku)
+    return True

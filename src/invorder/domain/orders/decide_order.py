@@ -1,0 +1,164 @@
+"""Decisions on an order's own life: capture (idempotent by channel and external id),
+holds and their release, and cancellation of lines or the whole order."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import attrs
+
+from invorder.domain.errors import (
+    CancelShippedError,
+    IllegalTransitionError,
+    NotFoundError,
+    OrderConflictError,
+    UnknownSkuError,
+)
+from invorder.domain.messages import Command, Event
+from invorder.domain.orders.commands import (
+    CancelLines,
+    CancelOrder,
+    CaptureOrder,
+    PlaceHold,
+    ReleaseHold,
+)
+from invorder.domain.orders.context import Context, known_order, needs_of
+from invorder.domain.orders.decide_allocation import allocate_lines
+from invorder.domain.orders.events import (
+    LineCancellation,
+    OrderCancelled,
+    OrderCaptured,
+    OrderHeld,
+    OrderHoldReleased,
+)
+from invorder.domain.orders.order import Order, OrderLine, OrderStatus, content_of, new_order
+from invorder.domain.orders.shipment import ShipmentStatus
+from invorder.domain.reservations.commands import ReleaseReservation
+from invorder.domain.reservations.decide import decide_release
+
+_CLOSED = (OrderStatus.SHIPPED, OrderStatus.RETURNED, OrderStatus.CANCELLED)
+
+
+def decide_capture(ctx: Context, command: CaptureOrder, position: int) -> tuple[Event, ...]:
+    """Capture: a no-op for a repeat with the same content; else validated and allocated
+    unless held."""
+    first = ctx.orders.by_external(command.channel, command.external_id)
+    if first is not None:
+        old, new = content_of(first.capture), content_of(command)
+        for name, value in old.items():
+            if new[name] != value:
+                raise OrderConflictError(command.channel, command.external_id, name, value,
+                                         new[name])  # fmt: skip
+        return ()
+    for item in command.lines:  # references before state rules (see the errors module)
+        if ctx.ledger.catalog.get(item.sku) is None:
+            raise UnknownSkuError(item.sku)
+    if ctx.orders.get(command.order) is not None:
+        raise IllegalTransitionError("order", command.order, "captured already", "capture",
+                                     "order ids are unique across channels")  # fmt: skip
+    events: list[Event] = [OrderCaptured(position=position, command=command, order=command.order)]
+    if not command.initial_holds:
+        order = new_order(command, position)
+        events.extend(allocate_lines(ctx, order, needs_of(order), command, position + 1, {}))
+    return tuple(events)
+
+
+def decide_hold(ctx: Context, command: PlaceHold, position: int) -> tuple[Event, ...]:
+    """Place a hold."""
+    order = known_order(ctx.orders, command.order)
+    if order.status in _CLOSED or command.reason in order.holds:
+        held = command.reason in order.holds
+        state = f"on hold for {command.reason}" if held else order.status.value
+        raise IllegalTransitionError("order", order.order_id, state, f"hold ({command.reason})")
+    return (OrderHeld(position=position, command=command, order=order.order_id,
+                      reason=command.reason),)  # fmt: skip
+
+
+def decide_release_hold(ctx: Context, command: ReleaseHold, position: int) -> tuple[Event, ...]:
+    """Lift a hold; allocate when it was the last."""
+    order = known_order(ctx.orders, command.order)
+    if command.reason not in order.holds:
+        state = f"held for {', '.join(order.holds)}" if order.holds else "not on hold"
+        raise IllegalTransitionError("order", order.order_id, state,
+                                     f"release hold {command.reason!r}")  # fmt: skip
+    released = OrderHoldReleased(
+        position=position, command=command, order=order.order_id, reason=command.reason
+    )
+    events: list[Event] = [released]
+    rest = tuple(h for h in order.holds if h != command.reason)
+    needs = needs_of(order)
+    if not rest and needs:
+        order = attrs.evolve(order, holds=rest)
+        events.extend(allocate_lines(ctx, order, needs, command, position + 1, {}))
+    return tuple(events)
+
+
+def _cancellable(ctx: Context, order: Order, line: OrderLine) -> int:
+    return line.live - line.shipped
+
+
+def _cancel(
+    ctx: Context, order: Order, quantities: Mapping[str, int], command: Command, reason: str,
+    position: int,
+) -> tuple[Event, ...]:  # fmt: skip
+    cancellations: list[LineCancellation] = []
+    released: list[tuple[str, int]] = []
+    open_picks = [
+        p
+        for s in reversed(ctx.orders.shipments_of(order))
+        if s.status is not ShipmentStatus.SHIPPED
+        for p in s.picks
+        if p.quantity
+    ]
+    for line in order.lines:
+        q = quantities.get(line.line_id, 0)
+        if not q:
+            continue
+        rest = q - min(q, line.unallocated)
+        from_back = min(rest, line.backordered)
+        from_alloc = rest - from_back
+        cancellations.append(LineCancellation(line.line_id, q, from_back, from_alloc))
+        for p in open_picks:
+            if not from_alloc:
+                break
+            if p.line_id == line.line_id:
+                n = min(from_alloc, p.quantity)
+                released.append((p.reservation, n))
+                from_alloc -= n
+    events: list[Event] = [OrderCancelled(position=position, command=command,
+                                          order=order.order_id, lines=tuple(cancellations),
+                                          released=tuple(released), reason=reason)]  # fmt: skip
+    for rid, n in released:
+        release = ReleaseReservation(key=command.key, at=command.at, reservation=rid,
+                                     quantity=n, reason=reason or "cancelled")  # fmt: skip
+        events.append(decide_release(ctx.reservations, release, position + len(events)))
+    return tuple(events)
+
+
+def decide_cancel_order(ctx: Context, command: CancelOrder, position: int) -> tuple[Event, ...]:
+    """Cancel every unit not shipped."""
+    order = known_order(ctx.orders, command.order)
+    quantities: dict[str, int] = {
+        line.line_id: _cancellable(ctx, order, line) for line in order.lines
+    }
+    if not any(quantities.values()):
+        raise IllegalTransitionError(
+            "order", order.order_id, order.status.value, "cancel",
+            "shipped units come back through a return (OpenReturn)",
+        )  # fmt: skip
+    return _cancel(ctx, order, quantities, command, command.reason, position)
+
+
+def decide_cancel_lines(ctx: Context, command: CancelLines, position: int) -> tuple[Event, ...]:
+    """Cancel line quantities."""
+    order = known_order(ctx.orders, command.order)
+    quantities: dict[str, int] = {}
+    for lq in command.lines:
+        line = order.line(lq.line_id)
+        if line is None:
+            raise NotFoundError("order line", f"{order.order_id}/{lq.line_id}")
+        can = _cancellable(ctx, order, line)
+        if lq.quantity > can:
+            raise CancelShippedError(order.order_id, line.line_id, lq.quantity, can)
+        quantities[line.line_id] = lq.quantity
+    return _cancel(ctx, order, quantities, command, command.reason, position)

@@ -1,0 +1,118 @@
+"""Decisions for shipments: start picking, record short picks (written off at the bin, the
+missing units allocated again), pack, and ship (committing the reservations)."""
+
+from __future__ import annotations
+
+import attrs
+
+from invorder.domain import _fast
+from invorder.domain.errors import IllegalTransitionError, NotFoundError
+from invorder.domain.messages import Event
+from invorder.domain.orders.book import OrderBook
+from invorder.domain.orders.commands import PackShipment, RecordPick, ShipShipment, StartPicking
+from invorder.domain.orders.context import Context
+from invorder.domain.orders.decide_allocation import allocate_lines
+from invorder.domain.orders.events import (
+    PickingStarted,
+    PicksFoundShort,
+    ShipmentPacked,
+    ShipmentShipped,
+)
+from invorder.domain.orders.shipment import Shipment, ShipmentStatus
+from invorder.domain.reservations.commands import CommitReservation, ReleaseReservation
+from invorder.domain.reservations.decide import decide_commit, decide_release
+from invorder.domain.stock.commands import PostEntry
+from invorder.domain.stock.events import Operation, StockPosted
+from invorder.domain.stock.location import ADJUSTMENT
+from invorder.domain.stock.movement import Account, Bucket, Movement
+
+
+def known_shipment(
+    orders: OrderBook, shipment: str, action: str, *allowed: ShipmentStatus
+) -> Shipment:
+    """The shipment, if its state allows ``action``; else the typed error."""
+    found = orders.shipment(shipment)
+    if found is None:
+        raise NotFoundError("shipment", shipment)
+    if found.status not in allowed:
+        need = " or ".join(s.value for s in allowed)
+        raise IllegalTransitionError("shipment", shipment, found.status.value, action,
+                                     f"a shipment must be {need} to {action}")  # fmt: skip
+    return found
+
+
+def decide_start_picking(ctx: Context, command: StartPicking, position: int) -> tuple[Event, ...]:
+    """open -> picking."""
+    s = known_shipment(ctx.orders, command.shipment, "start picking", ShipmentStatus.OPEN)
+    return (PickingStarted(position=position, command=command, order=s.order,
+                           shipment=s.shipment),)  # fmt: skip
+
+
+def decide_record_pick(ctx: Context, command: RecordPick, position: int) -> tuple[Event, ...]:
+    """Short picks: release, write off at the bin, and allocate the missing units again."""
+    s = known_shipment(ctx.orders, command.shipment, "record a pick", ShipmentStatus.PICKING)
+    picks = {p.reservation: p for p in s.picks if p.quantity}
+    missing: list[tuple[str, int]] = []
+    for count in command.counts:
+        pick = picks.get(count.reservation)
+        if pick is None:
+            raise NotFoundError("pick", f"{s.shipment}/{count.reservation}")
+        if count.found > pick.quantity:
+            raise IllegalTransitionError("pick", count.reservation, f"for {pick.quantity} unit(s)",
+                                         f"record {count.found} found",
+                                         "count extra units with CountStock")  # fmt: skip
+        if count.found < pick.quantity:
+            missing.append((count.reservation, pick.quantity - count.found))
+    events: list[Event] = [PicksFoundShort(position=position, command=command, order=s.order,
+                                      shipment=s.shipment, missing=tuple(missing))]  # fmt: skip
+    needs: dict[str, int] = {}
+    for rid, n in missing:
+        pick = picks[rid]
+        release = ReleaseReservation(key=command.key, at=command.at, reservation=rid,
+                                     quantity=n, reason="short pick")  # fmt: skip
+        events.append(decide_release(ctx.reservations, release, position + len(events)))
+        movements = tuple(
+            Movement(sku=leaf, quantity=per * n, source=Account(pick.location, Bucket.AVAILABLE),
+                     destination=Account(ADJUSTMENT), reason="short pick", reference=rid)
+            for leaf, per in ctx.ledger.catalog.leaves(pick.sku)
+        )  # fmt: skip
+        post = PostEntry(key=command.key, at=command.at, movements=movements,
+                         reference=s.shipment, memo="short pick")  # fmt: skip
+        events.append(StockPosted(position=position + len(events), command=post,
+                                  operation=Operation.POST, movements=movements,
+                                  reference=s.shipment, memo="short pick"))  # fmt: skip
+        needs[pick.line_id] = needs.get(pick.line_id, 0) + n
+    order = ctx.orders.get(s.order)
+    assert order is not None
+    if needs and not order.holds:
+        # The missing units leave the line's allocation; the bins' available balances are
+        # unchanged by release + write-off, so the current ledger is the right supply.
+        lines = [attrs.evolve(line, allocated=line.allocated - needs.get(line.line_id, 0))
+                 for line in order.lines]  # fmt: skip
+        order = attrs.evolve(order, lines=tuple(lines))
+        events.extend(allocate_lines(ctx, order, needs, command, position + len(events),
+                                {}))  # fmt: skip
+    return tuple(events)
+
+
+def decide_pack(ctx: Context, command: PackShipment, position: int) -> tuple[Event, ...]:
+    """picking -> packed."""
+    s = known_shipment(ctx.orders, command.shipment, "pack", ShipmentStatus.PICKING)
+    return (ShipmentPacked(position=position, command=command, order=s.order,
+                           shipment=s.shipment, packages=command.packages),)  # fmt: skip
+
+
+def decide_ship(ctx: Context, command: ShipShipment, position: int) -> tuple[Event, ...]:
+    """packed -> shipped: commit every pick's units."""
+    s = known_shipment(ctx.orders, command.shipment, "ship", ShipmentStatus.PACKED)
+    events: list[Event] = [ShipmentShipped(position=position, command=command, order=s.order,
+                                           shipment=s.shipment, carrier=command.carrier,
+                                           tracking=command.tracking)]  # fmt: skip
+    for pick in s.picks:
+        if pick.quantity:
+            # Every field comes from the checked command and shipment.
+            commit = _fast.build(CommitReservation, key=command.key, at=command.at,
+                                 reservation=pick.reservation, quantity=pick.quantity,
+                                 reference=s.shipment)  # fmt: skip
+            events.append(decide_commit(ctx.reservations, commit, position + len(events)))
+    return tuple(events)

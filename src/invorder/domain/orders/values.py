@@ -1,0 +1,150 @@
+"""The values order commands carry: line items and line quantities, wholesale terms, pick
+counts, packages, returned units, and the hold, payment and disposition vocabularies."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+
+import attrs
+
+from invorder.domain import _checks
+from invorder.domain.errors import InvalidQuantityError
+from invorder.domain.money import Money
+from invorder.domain.orders.ids import LineId, as_line_id
+from invorder.domain.stock.catalog import SkuId, sku_id
+from invorder.domain.stock.location import SCRAP
+from invorder.domain.stock.movement import Account, Bucket
+
+
+class HoldReason(enum.StrEnum):
+    """The standard hold reasons; a host may use any other non-empty reason text."""
+
+    PAYMENT_PENDING = "payment_pending"
+    """Payment not yet confirmed (placed automatically when captured unpaid)."""
+    MANUAL_APPROVAL = "manual_approval"
+    """A wholesale order that a person must approve (placed automatically)."""
+    FRAUD_REVIEW = "fraud_review"
+    """Fraud screening flagged it."""
+    ADDRESS_PROBLEM = "address_problem"
+    """The ship-to address needs fixing."""
+
+
+class PaymentStatus(enum.StrEnum):
+    """Whether the order is paid; an unpaid capture is held for payment."""
+
+    PAID = "paid"
+    """Payment captured or authorised."""
+    PENDING = "pending"
+    """Waiting for payment."""
+    ON_TERMS = "on_terms"
+    """Wholesale: invoiced on payment terms (not a reason to hold)."""
+
+
+@attrs.frozen
+class LineItem:
+    """One line as captured: a SKU, a positive quantity and a unit price."""
+
+    line_id: LineId = attrs.field(converter=as_line_id)
+    """Unique within the order."""
+    sku: SkuId = attrs.field(converter=sku_id)
+    """The SKU ordered."""
+    quantity: int = attrs.field(validator=_checks.positive_quantity)
+    """Units ordered (positive)."""
+    unit_price: Money = attrs.field(validator=attrs.validators.instance_of(Money))
+    """Price of one unit."""
+
+
+def _pairs(value: Iterable[tuple[str, int]]) -> tuple[tuple[SkuId, int], ...]:
+    pairs = value.items() if isinstance(value, dict) else value
+    result = []
+    for sku, quantity in pairs:
+        if type(quantity) is not int or quantity <= 0:
+            raise InvalidQuantityError(f"case pack of {sku!r}", quantity)
+        result.append((sku_id(sku), quantity))
+    return tuple(sorted(result))
+
+
+@attrs.frozen(kw_only=True)
+class WholesaleTerms:
+    """What a wholesale order adds: payment terms, price list, packs and how it ships."""
+
+    payment_terms_days: int = attrs.field(default=30, validator=_checks.non_negative_quantity)
+    """Net days (30 for "net 30"): the invoice is due this many days after capture."""
+    price_list: str = attrs.field(default="", validator=_checks.text)
+    """The customer's price list."""
+    case_packs: tuple[tuple[SkuId, int], ...] = attrs.field(default=(), converter=_pairs)
+    """Per SKU, the case size: quantities must be a multiple of it."""
+    minimums: tuple[tuple[SkuId, int], ...] = attrs.field(default=(), converter=_pairs)
+    """Per SKU, the minimum quantity per line."""
+    ship_complete: bool = attrs.field(default=True, validator=attrs.validators.instance_of(bool))
+    """True: one complete shipment, never split; the order waits until it can."""
+    manual_approval: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
+    """True: captured on hold until a person approves it."""
+
+
+@attrs.frozen
+class LineQuantity:
+    """A quantity of one order line."""
+
+    line_id: LineId = attrs.field(converter=as_line_id)
+    """The line."""
+    quantity: int = attrs.field(validator=_checks.positive_quantity)
+    """Units (positive)."""
+
+
+class Disposition(enum.StrEnum):
+    """What happens to a returned unit."""
+
+    RESTOCK = "restock"
+    """Back to ``available``: it can be sold (and fill backorders) again."""
+    QUALITY_CONTROL = "quality_control"
+    """Into ``quality_control`` until inspected."""
+    DAMAGED = "damaged"
+    """Into ``damaged`` at the location."""
+    SCRAP = "scrap"
+    """Written off to the scrap location."""
+
+    def account(self, location: str) -> Account:
+        """Where units of this disposition go at ``location``."""
+        if self is Disposition.SCRAP:
+            return Account(SCRAP)
+        bucket = {
+            Disposition.RESTOCK: Bucket.AVAILABLE,
+            Disposition.QUALITY_CONTROL: Bucket.QUALITY_CONTROL,
+            Disposition.DAMAGED: Bucket.DAMAGED,
+        }[self]
+        return Account(location, bucket)
+
+
+@attrs.frozen
+class ReturnedUnits:
+    """Units of one line received back, with their disposition."""
+
+    line_id: LineId = attrs.field(converter=as_line_id)
+    """The order line."""
+    quantity: int = attrs.field(validator=_checks.positive_quantity)
+    """Units received."""
+    disposition: Disposition = attrs.field(default=Disposition.RESTOCK, converter=Disposition)
+    """What happens to them."""
+
+
+@attrs.frozen
+class Package:
+    """One parcel or pallet of a shipment."""
+
+    weight_grams: int | None = attrs.field(
+        default=None,
+        validator=attrs.validators.optional(_checks.positive_quantity),
+    )
+    """Its weight, if weighed."""
+
+
+@attrs.frozen
+class PickCount:
+    """Units found for one pick (reservation) of a shipment."""
+
+    reservation: str = attrs.field(validator=_checks.identifier)
+    """The pick's reservation."""
+    found: int = attrs.field(validator=_checks.non_negative_quantity)
+    """Units found on the shelf (fewer than the pick's quantity: a short pick)."""

@@ -1,0 +1,284 @@
+"""Decisions on reservations: reserve, commit, release, sweep, each at most once.
+
+On the ledger a reservation is a movement ``available -> reserved`` at one location; a
+commit moves ``reserved -> @customer`` and a release or expiry ``reserved -> available``.
+A pre-order is a reservation against the ``incoming`` units of a purchase order: it has no
+movement until the units are received.
+
+Lazy expiry: decisions at time ``at`` treat a reservation whose ``expires_at`` is at or
+before ``at`` as expired. When a reservation needs units that such lapsed reservations
+still hold at the same location, the same command first expires them (the outcome then
+starts with a sweep), so no unit is both promised and sold, and none leaks.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from invorder.domain.errors import (
+    DuplicateError,
+    IllegalTransitionError,
+    InsufficientStockError,
+    NotFoundError,
+    OverCommitError,
+    UnknownLocationError,
+    UnknownSkuError,
+)
+from invorder.domain.messages import Command, Event
+from invorder.domain.reservations.commands import (
+    CommitReservation,
+    ExpireReservations,
+    ReleaseReservation,
+    ReserveStock,
+)
+from invorder.domain.reservations.events import ReservationsExpired
+from invorder.domain.reservations.reservation import Reservation, Reservations
+from invorder.domain.stock.catalog import SkuId
+from invorder.domain.stock.events import Operation, StockPosted
+from invorder.domain.stock.ledger import Ledger
+from invorder.domain.stock.location import CUSTOMER
+from invorder.domain.stock.movement import Account, Bucket, Movement
+
+
+class IncomingStock(Protocol):
+    """What a pre-order is decided against: the units a purchase order still brings
+    (the purchasing area's projection provides it; reservations do not depend on it)."""
+
+    def outstanding_for(self, purchase_order: str, sku: str, location: str) -> int:
+        """Units of ``sku`` still outstanding on the open ``purchase_order`` received at
+        ``location``; the typed error of the first rule a pre-order there breaks if none
+        can be promised (unknown or closed order, another location, no such line)."""
+        ...
+
+
+_new = object.__new__
+
+
+_set = object.__setattr__
+
+
+def _movement(
+    sku: SkuId, quantity: int, source: Account, destination: Account, reason: str, reference: str
+) -> Movement:
+    # Every argument here comes from a command or reservation that was validated when it was
+    # built (positive quantities, distinct accounts), so the value is assembled without
+    # re-running the validators: this is the hot path of reserve / commit / release.
+    movement: Movement = _new(Movement)
+    _set(movement, "sku", sku)
+    _set(movement, "quantity", quantity)
+    _set(movement, "source", source)
+    _set(movement, "destination", destination)
+    _set(movement, "reason", reason)
+    _set(movement, "reference", reference)
+    return movement
+
+
+def expire(
+    reservations: Reservations, due: list[Reservation], command: Command, position: int
+) -> tuple[Event, ...]:
+    """The sweep events expiring ``due``: the ``expire`` entry, then ``ReservationsExpired``."""
+    movements: list[Movement] = []
+    for r in due:
+        backed = r.backed
+        if backed:
+            reserved = reservations.account(r.location, Bucket.RESERVED)
+            available = reservations.account(r.location, Bucket.AVAILABLE)
+            for leaf, per in r.leaves:
+                movements.append(
+                    _movement(leaf, per * backed, reserved, available, "expired", r.reservation)
+                )
+    entry = StockPosted(
+        position=position,
+        command=command,
+        operation=Operation.EXPIRE,
+        movements=tuple(movements),
+        memo=f"expired {len(due)} reservation(s)",
+    )
+    expired = ReservationsExpired(
+        position=position + 1, command=command, reservations=tuple(r.reservation for r in due)
+    )
+    return (entry, expired)
+
+
+def open_reservation(
+    reservations: Reservations, reservation: str, action: str, at: datetime
+) -> Reservation:
+    """The open, unlapsed reservation ``reservation``, or the typed error ``action`` gets."""
+    r = reservations.get(reservation)
+    if r is None:
+        raise NotFoundError("reservation", reservation)
+    if not r.held:
+        raise IllegalTransitionError(
+            "reservation", reservation, r.status.value, action,
+            "a reservation resolves at most once",
+        )  # fmt: skip
+    if r.lapsed(at):
+        assert r.expires_at is not None
+        raise IllegalTransitionError(
+            "reservation", reservation, "expired", action,
+            f"it lapsed at {r.expires_at.isoformat()}; reserve again if the units are free",
+        )  # fmt: skip
+    return r
+
+
+def check_new(reservations: Reservations, reservation: str) -> None:
+    """Raise :class:`DuplicateError` if the reservation id is taken."""
+    if reservations.get(reservation) is not None:
+        raise DuplicateError("reservation", reservation, "a reservation id is used once")
+
+
+def decide_commit(
+    reservations: Reservations, command: CommitReservation, position: int
+) -> StockPosted:
+    """The ``commit`` entry for ``command`` (units leave to the customer)."""
+    r = open_reservation(reservations, command.reservation, "commit", command.at)
+    n = command.quantity if command.quantity is not None else r.held
+    if n > r.held:
+        raise OverCommitError(r.reservation, "commit", n, r.held)
+    if n > r.backed:
+        raise IllegalTransitionError(
+            "reservation", r.reservation, f"holding {r.incoming} unit(s) not yet received",
+            f"commit {n}", f"commit at most {r.backed} until purchase order "
+            f"{r.purchase_order!r} is received",
+        )  # fmt: skip
+    reserved = reservations.account(r.location, Bucket.RESERVED)
+    customer = reservations.account(CUSTOMER, Bucket.AVAILABLE)
+    movements = tuple(
+        _movement(leaf, per * n, reserved, customer, "commit", r.reservation)
+        for leaf, per in r.leaves
+    )  # fmt: skip
+    return StockPosted(
+        position=position,
+        command=command,
+        operation=Operation.COMMIT,
+        movements=movements,
+        reference=r.reservation,
+    )
+
+
+def decide_release(
+    reservations: Reservations, command: ReleaseReservation, position: int
+) -> StockPosted:
+    """The ``release`` entry for ``command`` (units go back to available)."""
+    r = open_reservation(reservations, command.reservation, "release", command.at)
+    n = command.quantity if command.quantity is not None else r.held
+    if n > r.held:
+        raise OverCommitError(r.reservation, "release", n, r.held)
+    on_shelf = n - min(n, r.incoming)
+    movements: tuple[Movement, ...] = ()
+    if on_shelf:
+        reserved = reservations.account(r.location, Bucket.RESERVED)
+        available = reservations.account(r.location, Bucket.AVAILABLE)
+        movements = tuple(
+            _movement(leaf, per * on_shelf, reserved, available, command.reason, r.reservation)
+            for leaf, per in r.leaves
+        )  # fmt: skip
+    return StockPosted(
+        position=position,
+        command=command,
+        operation=Operation.RELEASE,
+        movements=movements,
+        reference=r.reservation,
+    )
+
+
+def decide_sweep(
+    reservations: Reservations, command: ExpireReservations, position: int
+) -> tuple[Event, ...]:
+    """The sweep events for ``command``: every reservation lapsed at ``command.at``."""
+    return expire(reservations, reservations.due(command.at), command, position)
+
+
+def decide_reserve(
+    ledger: Ledger,
+    reservations: Reservations,
+    incoming: IncomingStock,
+    command: ReserveStock,
+    position: int,
+) -> tuple[Event, ...]:
+    """The events for ``command``: a sweep of lapsed holds it needs (if any), then the
+    ``reserve`` entry.
+
+    Precedence: duplicate id, unknown SKU, unknown location, unknown purchase order, then
+    insufficient stock for the first component (in sorted order) that is short.
+    """
+    check_new(reservations, command.reservation)
+    sku = ledger.catalog.get(command.sku)
+    if sku is None:
+        raise UnknownSkuError(command.sku)
+    location = command.location
+    if not ledger.has_location(location):
+        raise UnknownLocationError(location)
+    if command.purchase_order:
+        return _preorder(reservations, incoming, command, position)
+    at = command.at
+    leaves = ledger.catalog.leaves(command.sku)
+    short = [
+        (leaf, per * command.quantity)
+        for leaf, per in leaves
+        if ledger.balance(leaf, location) < per * command.quantity
+    ]
+    events: tuple[Event, ...] = ()
+    if short:
+        # Units held by lapsed reservations here are free: expire those holds first.
+        due: dict[str, Reservation] = {}
+        for leaf, _need in short:
+            for r in reservations.lapsed_at(leaf, location, at):
+                if r.location == location:
+                    due[r.reservation] = r
+        freed: dict[str, int] = {}
+        for r in due.values():
+            for leaf, per in r.leaves:
+                freed[leaf] = freed.get(leaf, 0) + per * r.backed
+        for leaf, need in short:
+            have = ledger.balance(leaf, location) + freed.get(leaf, 0)
+            if need > have:
+                raise InsufficientStockError(leaf, location, Bucket.AVAILABLE.value, need, have)
+        ordered = sorted(due.values(), key=lambda r: r.position)
+        events = expire(reservations, ordered, command, position)
+        position += len(events)
+    available = reservations.account(location, Bucket.AVAILABLE)
+    reserved = reservations.account(location, Bucket.RESERVED)
+    movements = tuple(
+        _movement(leaf, per * command.quantity, available, reserved, "reserve",
+                  command.reservation)
+        for leaf, per in leaves
+    )  # fmt: skip
+    entry = StockPosted(
+        position=position,
+        command=command,
+        operation=Operation.RESERVE,
+        movements=movements,
+        reference=command.reservation,
+    )
+    return (*events, entry)
+
+
+def _preorder(
+    reservations: Reservations, incoming: IncomingStock, command: ReserveStock, position: int
+) -> tuple[Event, ...]:
+    purchase_order = command.purchase_order
+    outstanding = incoming.outstanding_for(purchase_order, command.sku, command.location)
+    at = command.at
+    pending = reservations.preorders(purchase_order, command.sku)
+    due = [r for r in pending if r.lapsed(at)]
+    promised = sum(r.incoming for r in pending if not r.lapsed(at))
+    free = outstanding - promised
+    if command.quantity > free:
+        raise InsufficientStockError(
+            command.sku, command.location, Bucket.INCOMING.value, command.quantity, free
+        )
+    events: tuple[Event, ...] = ()
+    if due:
+        events = expire(reservations, due, command, position)
+        position += len(events)
+    entry = StockPosted(
+        position=position,
+        command=command,
+        operation=Operation.RESERVE,
+        movements=(),
+        reference=command.reservation,
+        memo=f"pre-order on {purchase_order}",
+    )
+    return (*events, entry)

@@ -1,0 +1,310 @@
+"""Reservations as the log tells them, and the projection with the indexes lazy expiry
+and pre-orders need.
+
+Invariants, each checked by property and state-machine tests:
+
+* for every stocked SKU and real location, the ``reserved`` balance equals the sum over
+  open reservations of their received (backed) units of that SKU there;
+* ``committed + released + expired + held == quantity`` for every reservation, and a
+  closed reservation (nothing held) never changes again;
+* a reservation past its ``expires_at`` is not promised at any time after it, swept or not.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator
+from datetime import datetime
+from typing import ClassVar, cast
+
+import attrs
+
+from invorder.domain.messages import Event
+from invorder.domain.reservations.commands import (
+    CommitReservation,
+    ReleaseReservation,
+    ReserveStock,
+)
+from invorder.domain.reservations.events import ReservationsExpired
+from invorder.domain.stock.catalog import SkuId
+from invorder.domain.stock.events import Operation, StockPosted
+from invorder.domain.stock.location import LocationId, ancestors_of
+from invorder.domain.stock.movement import Account, Bucket
+
+
+class ReservationStatus(enum.StrEnum):
+    """Where a reservation is in its life."""
+
+    PENDING = "pending"
+    """Every unit still held."""
+    PARTIALLY_COMMITTED = "partially_committed"
+    """Some units committed, some still held."""
+    PARTIALLY_RELEASED = "partially_released"
+    """Some units released (none committed), some still held."""
+    COMMITTED = "committed"
+    """Closed; at least one unit was committed."""
+    RELEASED = "released"
+    """Closed; every unit was released."""
+    EXPIRED = "expired"
+    """Closed by expiry."""
+
+
+@attrs.frozen(kw_only=True)
+class Reservation:
+    """A reservation as the log tells it (a new value after every change).
+
+    Invariant: ``committed + released + expired + held == quantity``; ``incoming <= held``.
+    """
+
+    reservation: str
+    """The reservation id."""
+    sku: SkuId
+    """The SKU reserved (a bundle or a stocked SKU)."""
+    location: LocationId
+    """Where the units are held."""
+    quantity: int
+    """Units reserved."""
+    leaves: tuple[tuple[SkuId, int], ...]
+    """The stocked SKUs held per unit of ``sku`` (for a stocked SKU: ``((sku, 1),)``)."""
+    reference: str = ""
+    """The order line the units are held for."""
+    priority: int = 0
+    """Pre-order priority (larger first)."""
+    expires_at: datetime | None = None
+    """When the hold lapses; ``None``: never."""
+    purchase_order: str = ""
+    """For a pre-order, the purchase order it was made against."""
+    reserved_at: datetime
+    """When it was made."""
+    position: int
+    """Log position of the entry that made it (orders ties)."""
+    committed: int = 0
+    """Units committed so far."""
+    released: int = 0
+    """Units released so far."""
+    expired: int = 0
+    """Units expired."""
+    incoming: int = 0
+    """Held units still waiting on the purchase order (not yet on the ledger)."""
+
+    @property
+    def held(self) -> int:
+        """Units still held (received or not)."""
+        return self.quantity - self.committed - self.released - self.expired
+
+    @property
+    def backed(self) -> int:
+        """Held units that are on the shelf, in the ``reserved`` bucket."""
+        return self.held - self.incoming
+
+    @property
+    def is_open(self) -> bool:
+        """True while some unit is held."""
+        return self.held > 0
+
+    def _updated(self, committed: int, released: int, expired: int, incoming: int) -> Reservation:
+        # attrs.evolve re-introspects the class on every call; this is the fold's hot path.
+        return Reservation(
+            reservation=self.reservation, sku=self.sku, location=self.location,
+            quantity=self.quantity, leaves=self.leaves, reference=self.reference,
+            priority=self.priority, expires_at=self.expires_at,
+            purchase_order=self.purchase_order, reserved_at=self.reserved_at,
+            position=self.position, committed=committed, released=released, expired=expired,
+            incoming=incoming,
+        )  # fmt: skip
+
+    def lapsed(self, at: datetime) -> bool:
+        """True when the hold has lapsed at ``at`` (it counts as expired from then on)."""
+        return self.expires_at is not None and self.expires_at <= at
+
+    @property
+    def status(self) -> ReservationStatus:
+        """The status derived from the quantities."""
+        if self.held:
+            if self.committed:
+                return ReservationStatus.PARTIALLY_COMMITTED
+            if self.released:
+                return ReservationStatus.PARTIALLY_RELEASED
+            return ReservationStatus.PENDING
+        if self.expired:
+            return ReservationStatus.EXPIRED
+        return ReservationStatus.COMMITTED if self.committed else ReservationStatus.RELEASED
+
+
+class Reservations:
+    """The reservations projection, with the indexes lazy expiry and pre-orders need.
+
+    ``_expiring`` maps (stocked SKU, location or any ancestor) to the open reservations
+    with an expiry that hold it there, so ATP at ``at`` adds back lapsed units in one
+    lookup when there are none.
+    """
+
+    FOLDS: ClassVar[frozenset[type]] = frozenset({StockPosted, ReservationsExpired})
+    """The event types :meth:`apply` folds (others leave it unchanged)."""
+
+    __slots__ = (
+        "_accounts", "_by_id", "_expiring", "_expiring_skus", "_preorders", "_with_expiry",
+    )  # fmt: skip
+
+    def __init__(self) -> None:
+        self._by_id: dict[str, Reservation] = {}
+        self._expiring: dict[tuple[str, str], dict[str, None]] = {}
+        self._with_expiry: dict[str, None] = {}
+        self._expiring_skus: dict[str, int] = {}
+        self._preorders: dict[tuple[str, str], dict[str, None]] = {}
+        self._accounts: dict[tuple[str, Bucket], Account] = {}
+
+    # --- queries -------------------------------------------------------------------------
+
+    def get(self, reservation: str) -> Reservation | None:
+        """The reservation with this id, or ``None``."""
+        return self._by_id.get(reservation)
+
+    def __iter__(self) -> Iterator[Reservation]:
+        return iter(self._by_id.values())
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def open(self) -> Iterator[Reservation]:
+        """Open reservations, in the order they were made."""
+        return (r for r in self._by_id.values() if r.held)
+
+    def lapsed_units(self, sku: str, location: str, at: datetime) -> int:
+        """Received units of stocked ``sku`` in ``location``'s subtree held by lapsed
+        reservations (still in ``reserved`` until swept, but no longer promised)."""
+        ids = self._expiring.get((sku, location))
+        if not ids:
+            return 0
+        total = 0
+        by_id = self._by_id
+        for rid in ids:
+            r = by_id[rid]
+            if r.expires_at is not None and r.expires_at <= at:
+                for leaf, per in r.leaves:
+                    if leaf == sku:
+                        total += per * r.backed
+        return total
+
+    def may_lapse(self, sku: str) -> bool:
+        """True when some open reservation with an expiry holds stocked ``sku`` (anywhere);
+        when False, ATP of ``sku`` needs no lapse check."""
+        return sku in self._expiring_skus
+
+    def lapsed_at(self, sku: str, location: str, at: datetime) -> list[Reservation]:
+        """Open lapsed reservations holding ``sku`` in ``location``'s subtree."""
+        ids = self._expiring.get((sku, location), {})
+        return [self._by_id[rid] for rid in ids if self._by_id[rid].lapsed(at)]
+
+    def due(self, at: datetime) -> list[Reservation]:
+        """Every open reservation lapsed at ``at``, in the order made."""
+        found = [self._by_id[rid] for rid in self._with_expiry if self._by_id[rid].lapsed(at)]
+        return sorted(found, key=lambda r: r.position)
+
+    def preorders(self, purchase_order: str, sku: str) -> list[Reservation]:
+        """Open pre-orders waiting on ``purchase_order`` for ``sku``, in serving order
+        (larger priority first, then the order made)."""
+        ids = self._preorders.get((purchase_order, sku), {})
+        return sorted((self._by_id[rid] for rid in ids), key=lambda r: (-r.priority, r.position))
+
+    def account(self, location: str, bucket: Bucket) -> Account:
+        """A shared :class:`Account` value (accounts are immutable; built once)."""
+        key = (location, bucket)
+        account = self._accounts.get(key)
+        if account is None:
+            account = self._accounts[key] = Account(location, bucket)
+        return account
+
+    # --- folding -------------------------------------------------------------------------
+
+    def apply(self, event: Event) -> None:
+        """Fold one event (events that concern no reservation are ignored)."""
+        kind = type(event)
+        if kind is StockPosted:
+            assert isinstance(event, StockPosted)
+            operation = event.operation
+            if operation is Operation.RESERVE:
+                self._reserve(event)
+            elif operation is Operation.COMMIT or operation is Operation.RELEASE:
+                self._resolve(event)
+            elif operation is Operation.PURCHASE_RECEIVE:
+                self._convert(event)
+        elif kind is ReservationsExpired:
+            assert isinstance(event, ReservationsExpired)
+            for rid in event.reservations:
+                r = self._by_id[rid]
+                self._store(r._updated(r.committed, r.released, r.expired + r.held, 0))
+
+    def _reserve(self, event: StockPosted) -> None:
+        command = event.command
+        assert isinstance(command, ReserveStock)
+        quantity = command.quantity
+        if event.movements:
+            leaves = tuple((m.sku, m.quantity // quantity) for m in event.movements)
+            incoming = 0
+        else:
+            leaves = ((command.sku, 1),)
+            incoming = quantity
+        reservation = Reservation(
+            reservation=command.reservation,
+            sku=command.sku,
+            location=command.location,
+            quantity=quantity,
+            leaves=leaves,
+            reference=command.reference,
+            priority=command.priority,
+            expires_at=command.expires_at,
+            purchase_order=command.purchase_order,
+            reserved_at=command.at,
+            position=event.position,
+            incoming=incoming,
+        )
+        self._by_id[reservation.reservation] = reservation
+        rid = reservation.reservation
+        if reservation.expires_at is not None:
+            self._with_expiry[rid] = None
+            counts = self._expiring_skus
+            for leaf, _per in leaves:
+                counts[leaf] = counts.get(leaf, 0) + 1
+            for path in (reservation.location, *ancestors_of(reservation.location)):
+                for leaf, _per in leaves:
+                    self._expiring.setdefault((leaf, path), {})[rid] = None
+        if incoming:
+            self._preorders.setdefault((command.purchase_order, command.sku), {})[rid] = None
+
+    def _resolve(self, event: StockPosted) -> None:
+        command = cast(CommitReservation | ReleaseReservation, event.command)
+        r = self._by_id[command.reservation]
+        n = command.quantity if command.quantity is not None else r.held
+        if type(command) is CommitReservation:
+            self._store(r._updated(r.committed + n, r.released, r.expired, r.incoming))
+        else:
+            incoming = r.incoming - min(n, r.incoming)
+            self._store(r._updated(r.committed, r.released + n, r.expired, incoming))
+
+    def _convert(self, event: StockPosted) -> None:
+        for movement in event.movements:
+            if movement.destination.bucket is Bucket.RESERVED:
+                r = self._by_id[movement.reference]
+                incoming = r.incoming - movement.quantity
+                self._store(r._updated(r.committed, r.released, r.expired, incoming))
+
+    def _store(self, r: Reservation) -> None:
+        rid = r.reservation
+        self._by_id[rid] = r
+        if not r.incoming:
+            ids = self._preorders.get((r.purchase_order, r.sku))
+            if ids is not None:
+                ids.pop(rid, None)
+        if not r.held and r.expires_at is not None and rid in self._with_expiry:
+            del self._with_expiry[rid]
+            counts = self._expiring_skus
+            for leaf, _per in r.leaves:
+                counts[leaf] -= 1
+                if not counts[leaf]:
+                    del counts[leaf]
+            for path in (r.location, *ancestors_of(r.location)):
+                for leaf, _per in r.leaves:
+                    ids = self._expiring.get((leaf, path))
+                    if ids is not None:
+                        ids.pop(rid, None)
