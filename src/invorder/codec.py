@@ -15,7 +15,7 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from invorder.domain import _checks
-from invorder.domain.errors import ValidationError
+from invorder.domain.errors import CodecError as CodecError  # lives with the other errors
 from invorder.domain.messages import Command, Event
 from invorder.domain.model import COMMANDS, EVENTS
 
@@ -35,15 +35,6 @@ EVENT_TYPES: dict[str, type[Any]] = {tag_of(cls): cls for cls in EVENTS}
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 """Turns the dict of an event at schema version N into the dict at version N + 1."""
-
-
-class CodecError(ValidationError):
-    """A dict that cannot be read back as a command or an event."""
-
-    code = "codec_error"
-
-    def __init__(self, problem: str, data: object) -> None:
-        super().__init__(f"cannot decode {problem}", problem=problem, data=data)
 
 
 def _unstructure_datetime(value: datetime) -> str:

@@ -17,46 +17,125 @@ When one command breaks several rules, the error reported follows this precedenc
 
 Every error carries a stable ``code`` and structured ``fields``; the message says what was
 asked, what was there, and what to do.
+
+Each error class is data: its facts are typed attributes, declared in the order its
+constructor takes them, and its message is a ``template`` over them (or a ``_render`` method);
+``fields`` holds the facts by name. :mod:`invorder.domain._error_base` has the machinery.
 """
 
 from __future__ import annotations
 
+import enum
 from typing import Any, ClassVar
 
+from invorder.domain._error_base import DeclaredError, fact
 
-class InvorderError(Exception):
+
+class ErrorCode(enum.StrEnum):
+    """Every ``code`` an invorder error has, in the order of the precedence above.
+
+    A code the precedence does not name sits where the engine checks it (a bundle or a SKU
+    that is not a kit, right after the unknown SKU). Members equal their strings.
+    """
+
+    # 1. malformed input
+    VALIDATION_ERROR = "validation_error"
+    """Malformed input, with no more specific code."""
+    INVALID_QUANTITY = "invalid_quantity"
+    """A quantity that is not a positive (or, for counts, non-negative) integer."""
+    NAIVE_DATETIME = "naive_datetime"
+    """A datetime without a timezone."""
+    INVALID_IDENTIFIER = "invalid_identifier"
+    """An id, SKU code, key or reference that is empty or badly formed."""
+    INVALID_LOCATION = "invalid_location"
+    """A location path that cannot name a place."""
+    INVALID_BARCODE = "invalid_barcode"
+    """A barcode that is not a GTIN with a correct check digit."""
+    INVALID_MOVEMENT = "invalid_movement"
+    """A movement, entry or stock command that cannot be posted as written."""
+    INVALID_BUNDLE = "invalid_bundle"
+    """A bundle with malformed components."""
+    INVALID_POLICY = "invalid_policy"
+    """A channel availability policy that cannot be applied."""
+    MISSING_LEAD_TIME = "missing_lead_time"
+    """A reorder policy that needs a lead time nobody gives."""
+    INVALID_REORDER_POLICY = "invalid_reorder_policy"
+    """A replenishment policy or planning parameter that cannot be used."""
+    INVALID_MONEY = "invalid_money"
+    """An amount or currency that cannot be used."""
+    CURRENCY_MISMATCH = "currency_mismatch"
+    """Amounts of two currencies added or compared."""
+    INVALID_COORDINATES = "invalid_coordinates"
+    """A latitude or longitude out of range or not a number."""
+    INVALID_ROUTING_REQUEST = "invalid_routing_request"
+    """A routing request that cannot be routed."""
+    INVALID_ROUTING_RULE = "invalid_routing_rule"
+    """A routing building block with bad settings."""
+    INVALID_PLAN = "invalid_plan"
+    """An allocation plan that breaks a plan law."""
+    INCONSISTENT_SUPPLY = "inconsistent_supply"
+    """Requests of one wave that disagree about a location's supply."""
+    EMPTY_ORDER = "empty_order"
+    """An order without lines."""
+    CASE_PACK = "case_pack"
+    """A wholesale quantity that breaks a case pack or minimum."""
+    CODEC_ERROR = "codec_error"
+    """A dict that cannot be decoded as a command or an event."""
+    SCENARIO_ERROR = "scenario_error"
+    """A scenario file line that cannot be read."""
+    UNKNOWN_RULE = "unknown_rule"
+    """A routing rule name that is neither built in nor importable."""
+    # 2. idempotency
+    IDEMPOTENCY_CONFLICT = "idempotency_conflict"
+    """A key reused for a command with other content."""
+    ORDER_CONFLICT = "order_conflict"
+    """An order (channel, external id) captured again with other content."""
+    # 3. references
+    UNKNOWN_SKU = "unknown_sku"
+    """A SKU or barcode the catalog does not define."""
+    BUNDLE_STOCK = "bundle_stock"
+    """A movement of a bundle, which holds no stock."""
+    NOT_A_KIT = "not_a_kit"
+    """Assembling or disassembling a SKU without a bill of materials."""
+    UNKNOWN_LOCATION = "unknown_location"
+    """A location never defined."""
+    NOT_FOUND = "not_found"
+    """A record (transfer, reservation, order, ...) that does not exist."""
+    # 4. state rules
+    REJECTED = "rejected"
+    """Refused by the current state, with no more specific code."""
+    DUPLICATE = "duplicate"
+    """An id or barcode that exists already with other content."""
+    ILLEGAL_TRANSITION = "illegal_transition"
+    """An action the record's current state does not allow."""
+    TRANSFER_OVER_RECEIPT = "transfer_over_receipt"
+    """Receiving more of a transfer than is in transit."""
+    INSUFFICIENT_STOCK = "insufficient_stock"
+    """Taking an account of a real location below zero."""
+    OVER_COMMIT = "over_commit"
+    """Committing or releasing more of a reservation than it holds."""
+    OVER_RECEIPT = "over_receipt"
+    """Receiving a purchase line past its over-receipt tolerance."""
+    CANCEL_SHIPPED = "cancel_shipped"
+    """Cancelling units that have shipped."""
+    RETURN_QUANTITY = "return_quantity"
+    """Returning more units than shipped and not yet returned."""
+    # then the others
+    CONCURRENCY_CONFLICT = "concurrency_conflict"
+    """Another writer appended first; safe to retry."""
+    INVORDER_ERROR = "invorder_error"
+    """An invorder error with no more specific code."""
+
+
+class InvorderError(DeclaredError):
     """Root of every error invorder raises on purpose.
 
     ``code`` is stable across releases (use it in logs and APIs); ``fields`` holds the
-    structured facts the message was built from.
+    structured facts the message was built from. The root and the branches take a message
+    and fields; every other class declares its facts and words its message from them.
     """
 
-    code: ClassVar[str] = "invorder_error"
-
-    def __init__(self, message: str, **fields: Any) -> None:
-        super().__init__(message)
-        self.message = message
-        self.fields: dict[str, Any] = fields
-
-    def __eq__(self, other: object) -> bool:
-        return (
-            type(other) is type(self)
-            and isinstance(other, InvorderError)
-            and other.message == self.message
-            and other.fields == self.fields
-        )
-
-    def __hash__(self) -> int:
-        return hash((type(self), self.message))
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild, (type(self), self.message, self.fields))
-
-
-def _rebuild(cls: type[InvorderError], message: str, fields: dict[str, Any]) -> InvorderError:
-    error = cls.__new__(cls)
-    InvorderError.__init__(error, message, **fields)
-    return error
+    code: ClassVar[ErrorCode] = ErrorCode.INVORDER_ERROR
 
 
 # --- malformed input ---------------------------------------------------------------------
@@ -65,123 +144,142 @@ def _rebuild(cls: type[InvorderError], message: str, fields: dict[str, Any]) -> 
 class ValidationError(InvorderError, ValueError):
     """Malformed input: the command is wrong whatever the state is."""
 
-    code = "validation_error"
+    code = ErrorCode.VALIDATION_ERROR
 
 
 class InvalidQuantityError(ValidationError):
     """A quantity that is not a positive integer (or, for counts, a non-negative one)."""
 
-    code = "invalid_quantity"
+    code = ErrorCode.INVALID_QUANTITY
+    field: str
+    value: object
+    allow_zero: bool = fact(default=False, kw_only=True, in_fields=False)
 
-    def __init__(self, field: str, value: object, *, allow_zero: bool = False) -> None:
-        rule = "a non-negative integer" if allow_zero else "a positive integer"
-        super().__init__(
-            f"{field} must be {rule} number of units, got {value!r}; "
-            "quantities are whole units, never zero, negative or fractional",
-            field=field,
-            value=value,
+    def _render(self) -> str:
+        rule = "a non-negative integer" if self.allow_zero else "a positive integer"
+        return (
+            f"{self.field} must be {rule} number of units, got {self.value!r}; "
+            "quantities are whole units, never zero, negative or fractional"
         )
 
 
 class NaiveDatetimeError(ValidationError):
     """A datetime without a timezone: invorder only accepts aware times."""
 
-    code = "naive_datetime"
-
-    def __init__(self, field: str, value: object) -> None:
-        super().__init__(
-            f"{field} must be a timezone-aware datetime, got {value!r}; "
-            "pass tzinfo (for example datetime(..., tzinfo=timezone.utc))",
-            field=field,
-            value=value,
-        )
+    code = ErrorCode.NAIVE_DATETIME
+    template = (
+        "{field} must be a timezone-aware datetime, got {value!r}; "
+        "pass tzinfo (for example datetime(..., tzinfo=timezone.utc))"
+    )
+    field: str
+    value: object
 
 
 class InvalidIdentifierError(ValidationError):
     """An id, SKU code, key or reference that is empty or badly formed."""
 
-    code = "invalid_identifier"
-
-    def __init__(self, field: str, value: object, rule: str) -> None:
-        super().__init__(
-            f"{field} {value!r} is not valid: {rule}", field=field, value=value, rule=rule
-        )
+    code = ErrorCode.INVALID_IDENTIFIER
+    template = "{field} {value!r} is not valid: {rule}"
+    field: str
+    value: object
+    rule: str
 
 
 class InvalidLocationError(ValidationError):
     """A location path that cannot name a place (empty segment, bad characters)."""
 
-    code = "invalid_location"
-
-    def __init__(self, value: object, rule: str) -> None:
-        super().__init__(
-            f"location {value!r} is not a valid path: {rule}; "
-            "use segments of letters, digits, '-', '_' or '.', joined by '/' (e.g. 'EAST/A/01')",
-            value=value,
-            rule=rule,
-        )
+    code = ErrorCode.INVALID_LOCATION
+    template = (
+        "location {value!r} is not a valid path: {rule}; use segments of letters, digits, "
+        "'-', '_' or '.', joined by '/' (e.g. 'EAST/A/01')"
+    )
+    value: object
+    rule: str
 
 
 class InvalidBarcodeError(ValidationError):
     """A barcode that is not a GTIN-8/12/13/14 with a correct check digit."""
 
-    code = "invalid_barcode"
-
-    def __init__(self, value: object, rule: str) -> None:
-        super().__init__(
-            f"barcode {value!r} is not a valid GTIN/UPC/EAN: {rule}", value=value, rule=rule
-        )
+    code = ErrorCode.INVALID_BARCODE
+    template = "barcode {value!r} is not a valid GTIN/UPC/EAN: {rule}"
+    value: object
+    rule: str
 
 
 class InvalidMovementError(ValidationError):
-    """A movement or entry that cannot be posted as written (e.g. from an account to itself)."""
+    """A movement or entry that cannot be posted as written (e.g. from an account to itself).
 
-    code = "invalid_movement"
+    Besides ``rule``, the facts a rule names (``source``, ``sku``, ...) are in ``fields``.
+    """
 
-    def __init__(self, rule: str, **fields: Any) -> None:
-        super().__init__(f"invalid movement: {rule}", rule=rule, **fields)
+    code = ErrorCode.INVALID_MOVEMENT
+    template = "invalid movement: {rule}"
+    rule: str
+
+    def __init__(self, rule: str, **facts: Any) -> None:
+        self.rule = rule
+        self._settle(**facts)
 
 
 class InvalidBundleError(ValidationError):
     """A bundle whose components are malformed (repeated, or the bundle itself)."""
 
-    code = "invalid_bundle"
-
-    def __init__(self, sku: str, rule: str) -> None:
-        super().__init__(f"bundle {sku!r} is not valid: {rule}", sku=sku, rule=rule)
+    code = ErrorCode.INVALID_BUNDLE
+    template = "bundle {sku!r} is not valid: {rule}"
+    sku: str
+    rule: str
 
 
 class InvalidPolicyError(ValidationError):
-    """A channel availability policy that cannot be applied (bad share cap, nested feeds)."""
+    """A channel availability policy that cannot be applied (bad share cap, nested feeds).
 
-    code = "invalid_policy"
+    Besides ``rule``, the facts a rule names are in ``fields``.
+    """
 
-    def __init__(self, rule: str, **fields: Any) -> None:
-        super().__init__(f"invalid channel policy: {rule}", rule=rule, **fields)
+    code = ErrorCode.INVALID_POLICY
+    template = "invalid channel policy: {rule}"
+    rule: str
+
+    def __init__(self, rule: str, **facts: Any) -> None:
+        self.rule = rule
+        self._settle(**facts)
 
 
 class MissingLeadTimeError(ValidationError):
     """A reorder policy that needs a lead time, for a SKU whose supplier gives none."""
 
-    code = "missing_lead_time"
-
-    def __init__(self, sku: str, location: str, policy: str) -> None:
-        super().__init__(
-            f"policy {policy} for {sku!r} at {location} needs a lead time: give lead_time_days "
-            "on the policy or on the supplier (per supplier or per SKU)",
-            sku=sku,
-            location=location,
-            policy=policy,
-        )
+    code = ErrorCode.MISSING_LEAD_TIME
+    template = (
+        "policy {policy} for {sku!r} at {location} needs a lead time: give lead_time_days "
+        "on the policy or on the supplier (per supplier or per SKU)"
+    )
+    sku: str
+    location: str
+    policy: str
 
 
 class InvalidReorderPolicyError(ValidationError):
-    """A replenishment policy or planning parameter that cannot be used."""
+    """A replenishment policy or planning parameter that cannot be used.
 
-    code = "invalid_reorder_policy"
+    Besides ``rule``, the facts a rule names are in ``fields``.
+    """
 
-    def __init__(self, rule: str, **fields: Any) -> None:
-        super().__init__(f"invalid reorder policy: {rule}", rule=rule, **fields)
+    code = ErrorCode.INVALID_REORDER_POLICY
+    template = "invalid reorder policy: {rule}"
+    rule: str
+
+    def __init__(self, rule: str, **facts: Any) -> None:
+        self.rule = rule
+        self._settle(**facts)
+
+
+class CodecError(ValidationError):
+    """A dict that cannot be read back as a command or an event."""
+
+    code = ErrorCode.CODEC_ERROR
+    template = "cannot decode {problem}"
+    problem: str
+    data: object
 
 
 # --- rejected by the current state -------------------------------------------------------
@@ -190,153 +288,138 @@ class InvalidReorderPolicyError(ValidationError):
 class RejectedError(InvorderError):
     """A well-formed command that the current state refuses; retrying as-is will not help."""
 
-    code = "rejected"
+    code = ErrorCode.REJECTED
 
 
 class UnknownSkuError(RejectedError):
     """The command names a SKU (or barcode) the catalog does not define."""
 
-    code = "unknown_sku"
+    code = ErrorCode.UNKNOWN_SKU
+    sku: str
+    barcode: str | None = fact(default=None, kw_only=True)
 
-    def __init__(self, sku: str, *, barcode: str | None = None) -> None:
-        if barcode is not None:
-            message = f"no SKU has barcode {barcode!r}; define the SKU with that barcode first"
-        else:
-            message = f"unknown SKU {sku!r}; define it in the catalog before moving stock"
-        super().__init__(message, sku=sku, barcode=barcode)
+    def _render(self) -> str:
+        if self.barcode is not None:
+            return f"no SKU has barcode {self.barcode!r}; define the SKU with that barcode first"
+        return f"unknown SKU {self.sku!r}; define it in the catalog before moving stock"
 
 
 class UnknownLocationError(RejectedError):
     """The command names a location that was never defined."""
 
-    code = "unknown_location"
-
-    def __init__(self, location: str) -> None:
-        super().__init__(
-            f"unknown location {location!r}; define it (define_location) before using it",
-            location=location,
-        )
+    code = ErrorCode.UNKNOWN_LOCATION
+    template = "unknown location {location!r}; define it (define_location) before using it"
+    location: str
 
 
 class DuplicateError(RejectedError):
     """Something with this id or barcode already exists with other content."""
 
-    code = "duplicate"
-
-    def __init__(self, what: str, key: str, detail: str) -> None:
-        super().__init__(f"{what} {key!r} already exists: {detail}", what=what, key=key)
+    code = ErrorCode.DUPLICATE
+    template = "{what} {key!r} already exists: {detail}"
+    what: str
+    key: str
+    detail: str = fact(in_fields=False)
 
 
 class InsufficientStockError(RejectedError):
     """Posting would take an account of a real location below zero."""
 
-    code = "insufficient_stock"
-
-    def __init__(self, sku: str, location: str, bucket: str, requested: int, available: int):
-        super().__init__(
-            f"cannot take {requested} of {sku!r} from {location} [{bucket}]: "
-            f"only {available} there; post less, or receive or move stock in first",
-            sku=sku,
-            location=location,
-            bucket=bucket,
-            requested=requested,
-            available=available,
-        )
+    code = ErrorCode.INSUFFICIENT_STOCK
+    template = (
+        "cannot take {requested} of {sku!r} from {location} [{bucket}]: only {available} "
+        "there; post less, or receive or move stock in first"
+    )
+    sku: str
+    location: str
+    bucket: str
+    requested: int
+    available: int
 
 
 class NotFoundError(RejectedError):
     """The command refers to a record (transfer, reservation, order, ...) that does not exist."""
 
-    code = "not_found"
-
-    def __init__(self, what: str, key: str) -> None:
-        super().__init__(f"no {what} with id {key!r}", what=what, key=key)
+    code = ErrorCode.NOT_FOUND
+    template = "no {what} with id {key!r}"
+    what: str
+    key: str
 
 
 class IllegalTransitionError(RejectedError):
     """The action is not allowed in the record's current state."""
 
-    code = "illegal_transition"
+    code = ErrorCode.ILLEGAL_TRANSITION
+    what: str
+    key: str
+    state: str
+    action: str
+    hint: str = fact(default="", in_fields=False)
 
-    def __init__(self, what: str, key: str, state: str, action: str, hint: str = "") -> None:
-        message = f"cannot {action} {what} {key!r}: it is {state}"
-        if hint:
-            message += f"; {hint}"
-        super().__init__(message, what=what, key=key, state=state, action=action)
+    def _render(self) -> str:
+        message = f"cannot {self.action} {self.what} {self.key!r}: it is {self.state}"
+        return f"{message}; {self.hint}" if self.hint else message
 
 
 class OverCommitError(RejectedError):
     """Committing or releasing more units of a reservation than it still holds."""
 
-    code = "over_commit"
-
-    def __init__(self, reservation: str, action: str, requested: int, held: int) -> None:
-        super().__init__(
-            f"cannot {action} {requested} unit(s) of reservation {reservation!r}: only {held} "
-            f"still held; {action} at most {held}",
-            reservation=reservation,
-            action=action,
-            requested=requested,
-            held=held,
-        )
+    code = ErrorCode.OVER_COMMIT
+    template = (
+        "cannot {action} {requested} unit(s) of reservation {reservation!r}: only {held} "
+        "still held; {action} at most {held}"
+    )
+    reservation: str
+    action: str
+    requested: int
+    held: int
 
 
 class OverReceiptError(RejectedError):
     """A receipt that would take a purchase line past its over-receipt tolerance."""
 
-    code = "over_receipt"
-
-    def __init__(self, purchase_order: str, sku: str, requested: int, allowed: int) -> None:
-        super().__init__(
-            f"cannot receive {requested} of {sku!r} on purchase order {purchase_order!r}: at "
-            f"most {allowed} more are within the over-receipt tolerance; receive the excess "
-            "with ReceiveStock or raise the tolerance",
-            purchase_order=purchase_order,
-            sku=sku,
-            requested=requested,
-            allowed=allowed,
-        )
+    code = ErrorCode.OVER_RECEIPT
+    template = (
+        "cannot receive {requested} of {sku!r} on purchase order {purchase_order!r}: at most "
+        "{allowed} more are within the over-receipt tolerance; receive the excess with "
+        "ReceiveStock or raise the tolerance"
+    )
+    purchase_order: str
+    sku: str
+    requested: int
+    allowed: int
 
 
 class TransferOverReceiptError(RejectedError):
     """A transfer receipt of more units than the transfer has in transit."""
 
-    code = "transfer_over_receipt"
-
-    def __init__(self, transfer: str, sku: str, requested: int, in_transit: int) -> None:
-        super().__init__(
-            f"transfer {transfer!r} has {in_transit} of {sku!r} in transit, {requested} "
-            "cannot be received; receive extra units with ReceiveStock",
-            transfer=transfer,
-            sku=sku,
-            requested=requested,
-            in_transit=in_transit,
-        )
+    code = ErrorCode.TRANSFER_OVER_RECEIPT
+    template = (
+        "transfer {transfer!r} has {in_transit} of {sku!r} in transit, {requested} "
+        "cannot be received; receive extra units with ReceiveStock"
+    )
+    transfer: str
+    sku: str
+    requested: int
+    in_transit: int
 
 
 class KitStockError(RejectedError):
     """Assembling or disassembling a SKU that has no bill of materials."""
 
-    code = "not_a_kit"
-
-    def __init__(self, sku: str) -> None:
-        super().__init__(
-            f"{sku!r} has no kit_components (bill of materials); define it as a kit first",
-            sku=sku,
-        )
+    code = ErrorCode.NOT_A_KIT
+    template = "{sku!r} has no kit_components (bill of materials); define it as a kit first"
+    sku: str
 
 
 class BundleStockError(RejectedError):
     """A movement of a bundle SKU: bundles hold no stock, their components do."""
 
-    code = "bundle_stock"
-
-    def __init__(self, sku: str) -> None:
-        super().__init__(
-            f"{sku!r} is a bundle and holds no stock of its own; move or receive its "
-            "components instead",
-            sku=sku,
-        )
+    code = ErrorCode.BUNDLE_STOCK
+    template = (
+        "{sku!r} is a bundle and holds no stock of its own; move or receive its components instead"
+    )
+    sku: str
 
 
 # --- idempotency and concurrency ---------------------------------------------------------
@@ -345,32 +428,28 @@ class BundleStockError(RejectedError):
 class IdempotencyConflictError(InvorderError):
     """An idempotency key reused for a command whose content differs from the first one."""
 
-    code = "idempotency_conflict"
-
-    def __init__(self, key: str, field: str, first: object, second: object) -> None:
-        super().__init__(
-            f"idempotency key {key!r} was first used with {field}={first!r}, now {second!r}; "
-            "a key names one command: use a new key for a different command",
-            key=key,
-            field=field,
-            first=first,
-            second=second,
-        )
+    code = ErrorCode.IDEMPOTENCY_CONFLICT
+    template = (
+        "idempotency key {key!r} was first used with {field}={first!r}, now {second!r}; "
+        "a key names one command: use a new key for a different command"
+    )
+    key: str
+    field: str
+    first: object
+    second: object
 
 
 class ConcurrencyError(InvorderError):
     """Another writer appended first; reload and retry (the engine does so a few times)."""
 
-    code = "concurrency_conflict"
-
-    def __init__(self, expected: int, actual: int, attempts: int = 1) -> None:
-        super().__init__(
-            f"the log moved on (expected position {expected}, found {actual}) "
-            f"after {attempts} attempt(s); it is safe to retry the command",
-            expected=expected,
-            actual=actual,
-            attempts=attempts,
-        )
+    code = ErrorCode.CONCURRENCY_CONFLICT
+    template = (
+        "the log moved on (expected position {expected}, found {actual}) "
+        "after {attempts} attempt(s); it is safe to retry the command"
+    )
+    expected: int
+    actual: int
+    attempts: int = 1
 
 
 # --- routing (orders' value types, routing requests, rules and plans) ----------------------
@@ -380,89 +459,96 @@ class InvalidMoneyError(ValidationError):
     """An amount or currency that cannot be used: a float, NaN, a bad currency code, a
     negative cost, or currencies that do not go together."""
 
-    code = "invalid_money"
-
-    def __init__(self, field: str, value: object, rule: str) -> None:
-        super().__init__(
-            f"money {field} {value!r} is not valid: {rule}; "
-            "write amounts as Decimal('12.50') with a code such as 'EUR'",
-            field=field,
-            value=value,
-            rule=rule,
-        )
+    code = ErrorCode.INVALID_MONEY
+    template = (
+        "money {field} {value!r} is not valid: {rule}; "
+        "write amounts as Decimal('12.50') with a code such as 'EUR'"
+    )
+    field: str
+    value: object
+    rule: str
 
 
 class CurrencyMismatchError(ValidationError):
     """Two amounts of different currencies were added or compared."""
 
-    code = "currency_mismatch"
-
-    def __init__(self, action: str, first: str, second: str) -> None:
-        super().__init__(
-            f"cannot {action} {first} and {second}: convert to one currency first",
-            action=action,
-            first=first,
-            second=second,
-        )
+    code = ErrorCode.CURRENCY_MISMATCH
+    template = "cannot {action} {first} and {second}: convert to one currency first"
+    action: str
+    first: str
+    second: str
 
 
 class InvalidCoordinatesError(ValidationError):
     """A latitude or longitude outside its range, or not a number."""
 
-    code = "invalid_coordinates"
-
-    def __init__(self, field: str, value: object, rule: str) -> None:
-        super().__init__(
-            f"{field} must be {rule}, got {value!r}", field=field, value=value, rule=rule
-        )
+    code = ErrorCode.INVALID_COORDINATES
+    template = "{field} must be {rule}, got {value!r}"
+    field: str
+    value: object
+    rule: str
 
 
 class InvalidRoutingRequestError(ValidationError):
-    """A routing request (order view, lines, candidate locations) that cannot be routed."""
+    """A routing request (order view, lines, candidate locations) that cannot be routed.
 
-    code = "invalid_routing_request"
+    Besides ``rule``, the facts a rule names are in ``fields``.
+    """
 
-    def __init__(self, rule: str, **fields: Any) -> None:
-        super().__init__(f"invalid routing request: {rule}", rule=rule, **fields)
+    code = ErrorCode.INVALID_ROUTING_REQUEST
+    template = "invalid routing request: {rule}"
+    rule: str
+
+    def __init__(self, rule: str, **facts: Any) -> None:
+        self.rule = rule
+        self._settle(**facts)
 
 
 class InvalidRoutingRuleError(ValidationError):
-    """A routing building block composed with bad settings (a zero weight, N < 1, ...)."""
+    """A routing building block composed with bad settings (a zero weight, N < 1, ...).
 
-    code = "invalid_routing_rule"
+    Besides ``rule``, the facts a rule names are in ``fields``.
+    """
 
-    def __init__(self, rule: str, **fields: Any) -> None:
-        super().__init__(f"invalid routing rule: {rule}", rule=rule, **fields)
+    code = ErrorCode.INVALID_ROUTING_RULE
+    template = "invalid routing rule: {rule}"
+    rule: str
+
+    def __init__(self, rule: str, **facts: Any) -> None:
+        self.rule = rule
+        self._settle(**facts)
 
 
 class InvalidPlanError(ValidationError):
-    """An allocation plan that breaks a plan law (over ATP, quantities that do not add up)."""
+    """An allocation plan that breaks a plan law (over ATP, quantities that do not add up).
 
-    code = "invalid_plan"
+    Besides ``rule``, the facts a rule names are in ``fields``.
+    """
 
-    def __init__(self, rule: str, **fields: Any) -> None:
-        super().__init__(
-            f"allocation plan breaks a routing law: {rule}; a rule must never allocate more "
-            "than ATP and must account for every requested unit",
-            rule=rule,
-            **fields,
-        )
+    code = ErrorCode.INVALID_PLAN
+    template = (
+        "allocation plan breaks a routing law: {rule}; a rule must never allocate more "
+        "than ATP and must account for every requested unit"
+    )
+    rule: str
+
+    def __init__(self, rule: str, **facts: Any) -> None:
+        self.rule = rule
+        self._settle(**facts)
 
 
 class InconsistentSupplyError(ValidationError):
     """Requests of one wave disagree about the ATP or capacity of a location."""
 
-    code = "inconsistent_supply"
-
-    def __init__(self, location: str, what: str, first: object, second: object) -> None:
-        super().__init__(
-            f"requests in one wave disagree on {what} at {location}: {first!r} vs {second!r}; "
-            "build every request of a wave from one snapshot of supply",
-            location=location,
-            what=what,
-            first=first,
-            second=second,
-        )
+    code = ErrorCode.INCONSISTENT_SUPPLY
+    template = (
+        "requests in one wave disagree on {what} at {location}: {first!r} vs {second!r}; "
+        "build every request of a wave from one snapshot of supply"
+    )
+    location: str
+    what: str
+    first: object
+    second: object
 
 
 # --- orders (capture, cancellations, shipments, returns) ----------------------------------
@@ -471,83 +557,84 @@ class InconsistentSupplyError(ValidationError):
 class EmptyOrderError(ValidationError):
     """An order captured without any line."""
 
-    code = "empty_order"
-
-    def __init__(self, order: str) -> None:
-        super().__init__(
-            f"order {order!r} has no lines; capture it with at least one line", order=order
-        )
+    code = ErrorCode.EMPTY_ORDER
+    template = "order {order!r} has no lines; capture it with at least one line"
+    order: str
 
 
 class CasePackError(ValidationError):
     """A wholesale line quantity that breaks the SKU's case pack or minimum quantity."""
 
-    code = "case_pack"
+    code = ErrorCode.CASE_PACK
+    line_id: str
+    sku: str
+    quantity: int
+    pack: int
+    rule: str
 
-    def __init__(self, line_id: str, sku: str, quantity: int, pack: int, rule: str) -> None:
-        if rule == "minimum":
+    def _render(self) -> str:
+        pack = self.pack
+        if self.rule == "minimum":
             hint = f"order at least {pack}"
         else:
-            below, above = quantity - quantity % pack, quantity - quantity % pack + pack
-            hint = f"order a multiple of {pack} (e.g. {below or above} or {above})"
-        super().__init__(
-            f"line {line_id!r}: {quantity} of {sku!r} breaks the {rule} of {pack}; {hint}",
-            line_id=line_id,
-            sku=sku,
-            quantity=quantity,
-            pack=pack,
-            rule=rule,
+            below = self.quantity - self.quantity % pack
+            hint = f"order a multiple of {pack} (e.g. {below or below + pack} or {below + pack})"
+        return (
+            f"line {self.line_id!r}: {self.quantity} of {self.sku!r} breaks the {self.rule} "
+            f"of {pack}; {hint}"
         )
 
 
 class OrderConflictError(IdempotencyConflictError):
-    """A capture for a (channel, external id) already taken in with other content."""
+    """A capture for a (channel, external id) already taken in with other content.
 
-    code = "order_conflict"
+    ``key`` is ``channel/external_id``.
+    """
 
-    def __init__(self, channel: str, external_id: str, field: str, first: object, second: object):
-        InvorderError.__init__(
-            self,
-            f"order {external_id!r} of channel {channel!r} was captured with "
-            f"{field}={first!r}, now {second!r}; an order is captured once: change it with "
-            "holds, cancellations or returns",
-            key=f"{channel}/{external_id}",
-            channel=channel,
-            external_id=external_id,
-            field=field,
-            first=first,
-            second=second,
-        )
+    code = ErrorCode.ORDER_CONFLICT
+    template = (
+        "order {external_id!r} of channel {channel!r} was captured with {field}={first!r}, "
+        "now {second!r}; an order is captured once: change it with holds, cancellations or "
+        "returns"
+    )
+    channel: str
+    external_id: str
+
+    # Written out: a capture names the order first, where a dataclass would put the
+    # inherited facts (key, field, first, second) first.
+    def __init__(
+        self, channel: str, external_id: str, field: str, first: object, second: object
+    ) -> None:
+        self.key = f"{channel}/{external_id}"
+        self.channel, self.external_id = channel, external_id
+        self.field, self.first, self.second = field, first, second
+        self._settle()
 
 
 class CancelShippedError(RejectedError):
     """Cancelling units that have already shipped: that is a return."""
 
-    code = "cancel_shipped"
-
-    def __init__(self, order: str, line_id: str, requested: int, cancellable: int) -> None:
-        super().__init__(
-            f"cannot cancel {requested} unit(s) of line {line_id!r} of order {order!r}: only "
-            f"{cancellable} not shipped or cancelled yet; shipped units come back through a "
-            "return (OpenReturn)",
-            order=order,
-            line_id=line_id,
-            requested=requested,
-            cancellable=cancellable,
-        )
+    code = ErrorCode.CANCEL_SHIPPED
+    template = (
+        "cannot cancel {requested} unit(s) of line {line_id!r} of order {order!r}: only "
+        "{cancellable} not shipped or cancelled yet; shipped units come back through a "
+        "return (OpenReturn)"
+    )
+    order: str
+    line_id: str
+    requested: int
+    cancellable: int
 
 
 class ReturnQuantityError(RejectedError):
     """A return of more units than shipped minus already returned (or than expected)."""
 
-    code = "return_quantity"
-
-    def __init__(self, what: str, line_id: str, requested: int, allowed: int) -> None:
-        super().__init__(
-            f"cannot {what} {requested} unit(s) of line {line_id!r}: only {allowed} may be; "
-            "a return never exceeds what shipped and was not yet returned",
-            what=what,
-            line_id=line_id,
-            requested=requested,
-            allowed=allowed,
-        )
+    code = ErrorCode.RETURN_QUANTITY
+    template = (
+        "cannot {what} {requested} unit(s) of line {line_id!r}: only {allowed} may be; "
+        "a return never exceeds what shipped and was not yet returned"
+    )
+    what: str
+    line_id: str
+    requested: int
+    allowed: int

@@ -15,7 +15,7 @@ from datetime import datetime
 import attrs
 
 from invorder.adapters.memory import MemoryEventStore
-from invorder.domain.errors import InvorderError, ValidationError
+from invorder.domain.errors import ErrorCode, InvorderError, ValidationError
 from invorder.domain.messages import Command
 from invorder.domain.orders.commands import (
     OpenReturn,
@@ -44,15 +44,13 @@ from invorder.simulate.scenario import FulfilOrder, ReturnOrder, Scenario, Step
 class UnknownRuleError(ValidationError):
     """A rule name that is neither built in nor an importable ``module:attribute``."""
 
-    code = "unknown_rule"
+    code = ErrorCode.UNKNOWN_RULE
+    rule: str
+    problem: str
 
-    def __init__(self, name: str, problem: str) -> None:
-        super().__init__(
-            f"unknown routing rule {name!r}: {problem}; built-in rules: "
-            f"{', '.join(BUILT_IN_RULES)}",
-            rule=name,
-            problem=problem,
-        )
+    def _render(self) -> str:
+        built_in = ", ".join(BUILT_IN_RULES)
+        return f"unknown routing rule {self.rule!r}: {self.problem}; built-in rules: {built_in}"
 
 
 BUILT_IN_RULES: dict[str, Callable[[], RoutingRule | None]] = {

@@ -20,7 +20,7 @@ import cattrs
 from invorder.codec import Codec, make_converter
 from invorder.domain import _checks
 from invorder.domain.availability.commands import DefineChannel
-from invorder.domain.errors import InvorderError, ValidationError
+from invorder.domain.errors import ErrorCode, InvorderError, ValidationError
 from invorder.domain.messages import Command
 from invorder.domain.money import Money, non_negative_cost
 from invorder.domain.orders.ids import OrderKind
@@ -41,15 +41,11 @@ class ScenarioError(ValidationError):
     Reading stops at the first bad line and nothing runs.
     """
 
-    code = "scenario_error"
-
-    def __init__(self, line: int, expected: str, problem: str) -> None:
-        super().__init__(
-            f"line {line}: expected {expected}: {problem}",
-            line=line,
-            expected=expected,
-            problem=problem,
-        )
+    code = ErrorCode.SCENARIO_ERROR
+    template = "line {line}: expected {expected}: {problem}"
+    line: int
+    expected: str
+    problem: str
 
 
 def _strings(values: Iterable[str]) -> tuple[str, ...]:
