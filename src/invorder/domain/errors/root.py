@@ -1,0 +1,85 @@
+"""The root of invorder's errors and its four branches: malformed input, rejected by the
+state, idempotency conflict (with the order capture's own case) and concurrency conflict."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from invorder.domain.errors._declared import DeclaredError
+from invorder.domain.errors.codes import ErrorCode
+
+
+class InvorderError(DeclaredError):
+    """Root of every error invorder raises on purpose.
+
+    ``code`` is stable across releases (use it in logs and APIs); ``fields`` holds the
+    structured facts the message was built from. The root and the branches take a message
+    and fields; every other class declares its facts and words its message from them.
+    """
+
+    code: ClassVar[ErrorCode] = ErrorCode.INVORDER_ERROR
+
+
+class ValidationError(InvorderError, ValueError):
+    """Malformed input: the command is wrong whatever the state is."""
+
+    code = ErrorCode.VALIDATION_ERROR
+
+
+class RejectedError(InvorderError):
+    """A well-formed command that the current state refuses; retrying as-is will not help."""
+
+    code = ErrorCode.REJECTED
+
+
+class IdempotencyConflictError(InvorderError):
+    """An idempotency key reused for a command whose content differs from the first one."""
+
+    code = ErrorCode.IDEMPOTENCY_CONFLICT
+    template = (
+        "idempotency key {key!r} was first used with {field}={first!r}, now {second!r}; "
+        "a key names one command: use a new key for a different command"
+    )
+    key: str
+    field: str
+    first: object
+    second: object
+
+
+class ConcurrencyError(InvorderError):
+    """Another writer appended first; reload and retry (the engine does so a few times)."""
+
+    code = ErrorCode.CONCURRENCY_CONFLICT
+    template = (
+        "the log moved on (expected position {expected}, found {actual}) "
+        "after {attempts} attempt(s); it is safe to retry the command"
+    )
+    expected: int
+    actual: int
+    attempts: int = 1
+
+
+class OrderConflictError(IdempotencyConflictError):
+    """A capture for a (channel, external id) already taken in with other content.
+
+    ``key`` is ``channel/external_id``.
+    """
+
+    code = ErrorCode.ORDER_CONFLICT
+    template = (
+        "order {external_id!r} of channel {channel!r} was captured with {field}={first!r}, "
+        "now {second!r}; an order is captured once: change it with holds, cancellations or "
+        "returns"
+    )
+    channel: str
+    external_id: str
+
+    # Written out: a capture names the order first, where a dataclass would put the
+    # inherited facts (key, field, first, second) first.
+    def __init__(
+        self, channel: str, external_id: str, field: str, first: object, second: object
+    ) -> None:
+        self.key = f"{channel}/{external_id}"
+        self.channel, self.external_id = channel, external_id
+        self.field, self.first, self.second = field, first, second
+        self._settle()
