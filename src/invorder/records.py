@@ -20,8 +20,6 @@ from invorder.domain.stock.movement import PHYSICAL_BUCKETS
 from invorder.domain.stock.transfer import Transfer, TransferLineStatus
 
 __all__ = [
-    "PHYSICAL_BUCKETS",
-    "VIRTUAL_LOCATIONS",
     "AlertReason",
     "Channel",
     "ChannelAtpExplanation",
@@ -33,6 +31,7 @@ __all__ = [
     "OrderAlert",
     "OrderLine",
     "OrderStatus",
+    "PHYSICAL_BUCKETS",
     "PublishedSet",
     "PurchaseLineStatus",
     "PurchaseOrder",
@@ -48,6 +47,7 @@ __all__ = [
     "StockPosition",
     "Transfer",
     "TransferLineStatus",
+    "VIRTUAL_LOCATIONS",
     "Valuation",
     "publish_diff",
 ]
