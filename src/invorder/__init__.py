@@ -1,66 +1,35 @@
 """invorder: inventory and orders in one consistent model.
 
-``import invorder`` is the one import path: every public name is listed in ``__all__``.
+``import invorder`` gives what a host needs to run it: the :class:`Engine` (and
+:func:`in_memory`, the embedded default), every command and the values and ids that build
+them, the error root and its four branches, the storage ports with the in-memory adapter, and
+the codec. Three namespaces hold the rest: :mod:`invorder.errors` (every specific error and
+:class:`~invorder.errors.ErrorCode`), :mod:`invorder.events` (every event) and
+:mod:`invorder.records` (what queries return); :mod:`invorder.routing` holds routing.
+
+Names that moved from here keep working until 0.2: reading one emits a ``DeprecationWarning``
+naming its new place (the CHANGELOG lists every move).
 """
 
-from invorder import routing
+from __future__ import annotations
+
+import importlib
+import warnings
+from typing import TYPE_CHECKING
+
+from invorder import errors, events, records, routing
 from invorder.adapters.memory import MemoryEventStore, MemorySnapshotStore
-from invorder.codec import Codec, CodecError, make_converter
-from invorder.domain.availability.atp import ChannelAtpExplanation, StockOutRisk, StockPosition
-from invorder.domain.availability.channel import Channel, PublishedSet, publish_diff
+from invorder.codec import Codec, make_converter
 from invorder.domain.availability.commands import DefineChannel
-from invorder.domain.availability.events import ChannelDefined
-from invorder.domain.errors import (  # orders
-    BundleStockError,
-    CancelShippedError,
-    CasePackError,
+from invorder.domain.errors import (
     ConcurrencyError,
-    CurrencyMismatchError,
-    DuplicateError,
-    EmptyOrderError,
-    ErrorCode,
     IdempotencyConflictError,
-    IllegalTransitionError,
-    InconsistentSupplyError,
-    InsufficientStockError,
-    InvalidBarcodeError,
-    InvalidBundleError,
-    InvalidCoordinatesError,
-    InvalidIdentifierError,
-    InvalidLocationError,
-    InvalidMoneyError,
-    InvalidMovementError,
-    InvalidPlanError,
-    InvalidPolicyError,
-    InvalidQuantityError,
-    InvalidReorderPolicyError,
-    InvalidRoutingRequestError,
-    InvalidRoutingRuleError,
     InvorderError,
-    KitStockError,
-    MissingLeadTimeError,
-    NaiveDatetimeError,
-    NotFoundError,
-    OrderConflictError,
-    OverCommitError,
-    OverReceiptError,
     RejectedError,
-    ReturnQuantityError,
-    TransferOverReceiptError,
-    UnknownLocationError,
-    UnknownSkuError,
     ValidationError,
 )
 from invorder.domain.messages import Command, Event
 from invorder.domain.money import Money
-from invorder.domain.orders.alerts import AlertReason, OrderAlert
-from invorder.domain.orders.allocator import (
-    ROUTING_REVIEW,
-    AllocationRequest,
-    Allocator,
-    AllocatorAnswer,
-    first_fit,
-)
 from invorder.domain.orders.commands import (
     AllocateBackorders,
     AllocateOrder,
@@ -76,29 +45,8 @@ from invorder.domain.orders.commands import (
     ShipShipment,
     StartPicking,
 )
-from invorder.domain.orders.events import (
-    LineBackorder,
-    LineCancellation,
-    OrderAllocated,
-    OrderCancelled,
-    OrderCaptured,
-    OrderEvent,
-    OrderHeld,
-    OrderHoldReleased,
-    Pick,
-    PickingStarted,
-    PicksFoundShort,
-    ReturnOpened,
-    ReturnReceived,
-    ShipmentEvent,
-    ShipmentPacked,
-    ShipmentShipped,
-)
 from invorder.domain.orders.ids import ChannelId, CustomerId, LineId, OrderId, OrderKind
-from invorder.domain.orders.order import LineStatus, Order, OrderLine, OrderStatus
-from invorder.domain.orders.rma import Return, ReturnStatus
 from invorder.domain.orders.ship_to import Coordinates, ShippingMethod, ShipTo
-from invorder.domain.orders.shipment import Shipment, ShipmentStatus
 from invorder.domain.orders.values import (
     Disposition,
     HoldReason,
@@ -122,18 +70,13 @@ from invorder.domain.purchasing.commands import (
     ReceiptLine,
     ReceivePurchase,
 )
-from invorder.domain.purchasing.events import PurchaseDrafted, PurchaseEtaChanged, SupplierDefined
-from invorder.domain.purchasing.purchase import PurchaseLineStatus, PurchaseOrder, PurchaseState
 from invorder.domain.purchasing.supplier import Supplier, SupplierTerms
-from invorder.domain.purchasing.valuation import SkuValue, Valuation, value_inventory
 from invorder.domain.reservations.commands import (
     CommitReservation,
     ExpireReservations,
     ReleaseReservation,
     ReserveStock,
 )
-from invorder.domain.reservations.events import ReservationsExpired, expired_reservations
-from invorder.domain.reservations.reservation import Reservation, ReservationStatus
 from invorder.domain.stock.catalog import Component, Sku, SkuId, normalize_barcode
 from invorder.domain.stock.commands import (
     AssembleKit,
@@ -142,7 +85,6 @@ from invorder.domain.stock.commands import (
     DefineLocation,
     DefineSku,
     DisassembleKit,
-    LedgerCommand,
     MarkDamaged,
     MoveStock,
     PostEntry,
@@ -154,24 +96,16 @@ from invorder.domain.stock.commands import (
     ShipTransfer,
     TransferLine,
 )
-from invorder.domain.stock.events import LocationDefined, Operation, SkuDefined, StockPosted
-from invorder.domain.stock.ledger import HistoryLine, Ledger
 from invorder.domain.stock.location import (
     ADJUSTMENT,
     CUSTOMER,
     PRODUCTION,
     SCRAP,
     SUPPLIER,
-    VIRTUAL_LOCATIONS,
-    Location,
     LocationId,
 )
-from invorder.domain.stock.movement import PHYSICAL_BUCKETS, Account, Bucket, Movement
-from invorder.domain.stock.transfer import Transfer, TransferLineStatus
+from invorder.domain.stock.movement import Account, Bucket, Movement
 from invorder.engine import Engine, Outcome, Rejected
-from invorder.engine.allocation import (  # orders
-    RoutingAllocator,
-)
 from invorder.ports import EventStore, SnapshotStore
 
 
@@ -180,33 +114,185 @@ def in_memory() -> Engine:
     return Engine(MemoryEventStore())
 
 
+_MOVED_TO: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "BundleStockError",
+            "CancelShippedError",
+            "CasePackError",
+            "CodecError",
+            "CurrencyMismatchError",
+            "DuplicateError",
+            "EmptyOrderError",
+            "IllegalTransitionError",
+            "InconsistentSupplyError",
+            "InsufficientStockError",
+            "InvalidBarcodeError",
+            "InvalidBundleError",
+            "InvalidCoordinatesError",
+            "InvalidIdentifierError",
+            "InvalidLocationError",
+            "InvalidMoneyError",
+            "InvalidMovementError",
+            "InvalidPlanError",
+            "InvalidPolicyError",
+            "InvalidQuantityError",
+            "InvalidReorderPolicyError",
+            "InvalidRoutingRequestError",
+            "InvalidRoutingRuleError",
+            "KitStockError",
+            "MissingLeadTimeError",
+            "NaiveDatetimeError",
+            "NotFoundError",
+            "OrderConflictError",
+            "OverCommitError",
+            "OverReceiptError",
+            "ReturnQuantityError",
+            "TransferOverReceiptError",
+            "UnknownLocationError",
+            "UnknownSkuError",
+        ),
+        "invorder.errors",
+    ),
+    **dict.fromkeys(
+        (
+            "ChannelDefined",
+            "LineBackorder",
+            "LineCancellation",
+            "LocationDefined",
+            "Operation",
+            "OrderAllocated",
+            "OrderCancelled",
+            "OrderCaptured",
+            "OrderEvent",
+            "OrderHeld",
+            "OrderHoldReleased",
+            "Pick",
+            "PickingStarted",
+            "PicksFoundShort",
+            "PurchaseDrafted",
+            "PurchaseEtaChanged",
+            "ReservationsExpired",
+            "ReturnOpened",
+            "ReturnReceived",
+            "ShipmentEvent",
+            "ShipmentPacked",
+            "ShipmentShipped",
+            "SkuDefined",
+            "StockPosted",
+            "SupplierDefined",
+            "expired_reservations",
+        ),
+        "invorder.events",
+    ),
+    **dict.fromkeys(
+        (
+            "AlertReason",
+            "Channel",
+            "ChannelAtpExplanation",
+            "HistoryLine",
+            "Ledger",
+            "LineStatus",
+            "Location",
+            "Order",
+            "OrderAlert",
+            "OrderLine",
+            "OrderStatus",
+            "PHYSICAL_BUCKETS",
+            "PublishedSet",
+            "PurchaseLineStatus",
+            "PurchaseOrder",
+            "PurchaseState",
+            "Reservation",
+            "ReservationStatus",
+            "Return",
+            "ReturnStatus",
+            "Shipment",
+            "ShipmentStatus",
+            "SkuValue",
+            "StockOutRisk",
+            "StockPosition",
+            "Transfer",
+            "TransferLineStatus",
+            "VIRTUAL_LOCATIONS",
+            "Valuation",
+            "publish_diff",
+        ),
+        "invorder.records",
+    ),
+}
+"""Names that moved to a namespace under the same name: old name -> its module."""
+
+_RENAMED: dict[str, tuple[str, str]] = {
+    "ExceptionReason": ("invorder.records", "AlertReason"),
+    "OrderException": ("invorder.records", "OrderAlert"),
+    "PicksShort": ("invorder.events", "PicksFoundShort"),
+    "ROUTING_REVIEW": ("invorder.domain.orders.values", "HoldReason.ROUTING_REVIEW"),
+}
+"""Names that were renamed: old name -> (module, new name)."""
+
+_ROUTING = "the engine takes a routing rule instead: Engine(store, routing_rule=...)"
+_DROPPED: dict[str, tuple[str, str]] = {
+    "AllocationRequest": ("invorder.domain.orders.allocator", _ROUTING),
+    "Allocator": ("invorder.domain.orders.allocator", _ROUTING),
+    "AllocatorAnswer": ("invorder.domain.orders.allocator", _ROUTING),
+    "first_fit": ("invorder.domain.orders.allocator", _ROUTING),
+    "RoutingAllocator": ("invorder.engine.allocation", _ROUTING),
+    "LedgerCommand": ("invorder.domain.stock.commands", "annotate with invorder.Command"),
+    "value_inventory": ("invorder.domain.purchasing.valuation", "ask Engine.valuation()"),
+}
+"""Internals that are no longer public: old name -> (internal module, what to use instead)."""
+
+
+def _moved(name: str) -> tuple[object, str]:
+    """The object an old top-level name stands for, and the warning that says where it went."""
+    if name in _MOVED_TO:
+        module = _MOVED_TO[name]
+        found = getattr(importlib.import_module(module), name)
+        return found, f"use {module}.{name}"
+    if name in _RENAMED:
+        module, new = _RENAMED[name]
+        found = importlib.import_module(module)
+        for part in new.split("."):
+            found = getattr(found, part)
+        public = module if not module.startswith("invorder.domain") else "invorder"
+        return found, f"it is now {public}.{new}"
+    if name in _DROPPED:
+        module, advice = _DROPPED[name]
+        found = getattr(importlib.import_module(module), name)
+        return found, f"it is no longer public; {advice}"
+    raise AttributeError(f"module 'invorder' has no attribute {name!r}")
+
+
+if not TYPE_CHECKING:  # type checkers should flag the old names; at run time they still work
+
+    def __getattr__(name: str) -> object:
+        found, advice = _moved(name)
+        warnings.warn(
+            f"invorder.{name} is deprecated and will be removed in 0.2: {advice}",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return found
+
+
 __all__ = [
     "ADJUSTMENT",
     "Account",
     "AllocateBackorders",
     "AllocateOrder",
-    "AllocationRequest",
-    "Allocator",
-    "AllocatorAnswer",
     "AssembleKit",
     "Bucket",
-    "BundleStockError",
     "CUSTOMER",
     "CancelLines",
     "CancelOrder",
     "CancelPurchase",
-    "CancelShippedError",
     "CaptureOrder",
-    "CasePackError",
     "ChangePurchaseEta",
-    "Channel",
-    "ChannelAtpExplanation",
-    "ChannelDefined",
     "ChannelId",
     "ClosePurchase",
     "CloseTransfer",
     "Codec",
-    "CodecError",
     "Command",
     "CommitReservation",
     "Component",
@@ -214,7 +300,6 @@ __all__ = [
     "ConfirmPurchase",
     "Coordinates",
     "CountStock",
-    "CurrencyMismatchError",
     "CustomerId",
     "DefineChannel",
     "DefineLocation",
@@ -223,94 +308,37 @@ __all__ = [
     "DisassembleKit",
     "Disposition",
     "DraftPurchase",
-    "DuplicateError",
-    "EmptyOrderError",
     "Engine",
-    "ErrorCode",
     "Event",
     "EventStore",
-    "AlertReason",
     "ExpectPurchase",
     "ExpireReservations",
-    "HistoryLine",
     "HoldReason",
     "IdempotencyConflictError",
-    "IllegalTransitionError",
-    "InconsistentSupplyError",
-    "InsufficientStockError",
-    "InvalidBarcodeError",
-    "InvalidBundleError",
-    "InvalidCoordinatesError",
-    "InvalidIdentifierError",
-    "InvalidLocationError",
-    "InvalidMoneyError",
-    "InvalidMovementError",
-    "InvalidPlanError",
-    "InvalidPolicyError",
-    "InvalidQuantityError",
-    "InvalidReorderPolicyError",
-    "InvalidRoutingRequestError",
-    "InvalidRoutingRuleError",
     "InvorderError",
-    "KitStockError",
-    "Ledger",
-    "LedgerCommand",
-    "LineBackorder",
-    "LineCancellation",
     "LineId",
     "LineItem",
     "LineQuantity",
-    "LineStatus",
-    "Location",
-    "LocationDefined",
     "LocationId",
     "MarkDamaged",
     "MemoryEventStore",
     "MemorySnapshotStore",
-    "MissingLeadTimeError",
     "Money",
     "MoveStock",
     "Movement",
-    "NaiveDatetimeError",
-    "NotFoundError",
     "OpenReturn",
-    "Operation",
-    "Order",
-    "OrderAllocated",
-    "OrderCancelled",
-    "OrderCaptured",
-    "OrderConflictError",
-    "OrderEvent",
-    "OrderAlert",
-    "OrderHeld",
-    "OrderHoldReleased",
     "OrderId",
     "OrderKind",
-    "OrderLine",
-    "OrderStatus",
     "Outcome",
-    "OverCommitError",
-    "OverReceiptError",
-    "PHYSICAL_BUCKETS",
     "PRODUCTION",
     "PackShipment",
     "Package",
     "PaymentStatus",
-    "Pick",
     "PickCount",
-    "PickingStarted",
-    "PicksFoundShort",
     "PlaceHold",
     "PostEntry",
-    "PublishedSet",
-    "PurchaseDrafted",
-    "PurchaseEtaChanged",
     "PurchaseLine",
-    "PurchaseLineStatus",
-    "PurchaseOrder",
-    "PurchaseState",
     "QuarantineStock",
-    "ROUTING_REVIEW",
     "ReceiptLine",
     "ReceivePurchase",
     "ReceiveReturn",
@@ -322,57 +350,29 @@ __all__ = [
     "ReleaseHold",
     "ReleaseQuarantine",
     "ReleaseReservation",
-    "Reservation",
-    "ReservationStatus",
-    "ReservationsExpired",
     "ReserveStock",
-    "Return",
-    "ReturnOpened",
-    "ReturnQuantityError",
-    "ReturnReceived",
-    "ReturnStatus",
     "ReturnedUnits",
-    "RoutingAllocator",
     "SCRAP",
     "SUPPLIER",
     "ScrapStock",
     "ShipShipment",
     "ShipTo",
     "ShipTransfer",
-    "Shipment",
-    "ShipmentEvent",
-    "ShipmentPacked",
-    "ShipmentShipped",
-    "ShipmentStatus",
     "ShippingMethod",
     "Sku",
-    "SkuDefined",
     "SkuId",
-    "SkuValue",
     "SnapshotStore",
     "StartPicking",
-    "StockOutRisk",
-    "StockPosition",
-    "StockPosted",
     "Supplier",
-    "SupplierDefined",
     "SupplierTerms",
-    "Transfer",
     "TransferLine",
-    "TransferLineStatus",
-    "TransferOverReceiptError",
-    "UnknownLocationError",
-    "UnknownSkuError",
-    "VIRTUAL_LOCATIONS",
     "ValidationError",
-    "Valuation",
     "WholesaleTerms",
-    "expired_reservations",
-    "first_fit",
+    "errors",
+    "events",
     "in_memory",
     "make_converter",
     "normalize_barcode",
-    "publish_diff",
+    "records",
     "routing",
-    "value_inventory",
 ]

@@ -54,10 +54,6 @@ class Allocator(Protocol):
         ...
 
 
-ROUTING_REVIEW = "routing_review"
-"""The hold an allocator's ``hold`` answer places."""
-
-
 def first_fit(request: AllocationRequest) -> dict[str, list[tuple[str, int]]]:
     """The simple default: each line from the first location (by id) that can ship all of
     it, else spilled over the locations in id order; the rest is backordered."""

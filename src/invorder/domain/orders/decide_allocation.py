@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from invorder.domain import _fast
 from invorder.domain.errors import IllegalTransitionError, InvalidPlanError
 from invorder.domain.messages import Command, Event
-from invorder.domain.orders.allocator import ROUTING_REVIEW, AllocationRequest, AllocatorAnswer
+from invorder.domain.orders.allocator import AllocationRequest, AllocatorAnswer
 from invorder.domain.orders.commands import AllocateBackorders, AllocateOrder
 from invorder.domain.orders.context import Context, known_order, needs_of
 from invorder.domain.orders.events import (
@@ -26,6 +26,7 @@ from invorder.domain.orders.events import (
 )
 from invorder.domain.orders.ids import LineId
 from invorder.domain.orders.order import Order
+from invorder.domain.orders.values import HoldReason
 from invorder.domain.reservations.commands import ReserveStock
 from invorder.domain.stock.catalog import SkuId
 from invorder.domain.stock.events import Operation, StockPosted
@@ -212,9 +213,10 @@ def allocate_lines(
         events.append(OrderCancelled(position=position + len(events), command=command,
                                      order=order.order_id, lines=lines, released=(),
                                      reason=f"cancelled by {name}"))  # fmt: skip
-    if answer.hold is not None and ROUTING_REVIEW not in order.holds:
+    review = HoldReason.ROUTING_REVIEW.value
+    if answer.hold is not None and review not in order.holds:
         events.append(OrderHeld(position=position + len(events), command=command,
-                                order=order.order_id, reason=ROUTING_REVIEW))  # fmt: skip
+                                order=order.order_id, reason=review))  # fmt: skip
     return tuple(events)
 
 

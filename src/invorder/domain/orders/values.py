@@ -28,6 +28,8 @@ class HoldReason(enum.StrEnum):
     """Fraud screening flagged it."""
     ADDRESS_PROBLEM = "address_problem"
     """The ship-to address needs fixing."""
+    ROUTING_REVIEW = "routing_review"
+    """The routing rule asked for a person (placed automatically; its plan was still applied)."""
 
 
 class PaymentStatus(enum.StrEnum):

@@ -1,10 +1,6 @@
-"""The order modules' surface: layering (the domain imports no routing or engine),
-docstrings, and the engine's idempotency for order commands."""
+"""The engine's idempotency for order commands."""
 
 from __future__ import annotations
-
-import ast
-from pathlib import Path
 
 import pytest
 
@@ -12,18 +8,6 @@ import invorder
 from tests.order_world import capture, order_world
 from tests.unit.test_order import state_of
 from tests.world import at
-
-ORDERS = Path(invorder.__file__).parent / "domain" / "orders"
-ORDER_MODULES = sorted(path.stem for path in ORDERS.glob("*.py"))
-
-
-@pytest.mark.parametrize("name", ORDER_MODULES)
-def test_order_modules_import_only_the_domain_and_have_docstrings(name: str) -> None:
-    tree = ast.parse((ORDERS / f"{name}.py").read_text())
-    assert ast.get_docstring(tree)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("invorder"):
-            assert node.module.startswith("invorder.domain"), f"{name} imports {node.module}"
 
 
 def test_a_repeated_order_command_returns_its_first_outcome() -> None:

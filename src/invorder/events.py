@@ -1,0 +1,60 @@
+"""Every event invorder appends to the log, and the values inside them.
+
+Events are immutable facts, past tense, each carrying the command that produced it, its log
+position and (through the command) its idempotency key and time. Stock movements of every
+area are ``StockPosted`` journal entries; the other events record what is not a movement.
+"""
+
+from invorder.domain.availability.events import ChannelDefined
+from invorder.domain.messages import Event
+from invorder.domain.orders.events import (
+    LineBackorder,
+    LineCancellation,
+    OrderAllocated,
+    OrderCancelled,
+    OrderCaptured,
+    OrderEvent,
+    OrderHeld,
+    OrderHoldReleased,
+    Pick,
+    PickingStarted,
+    PicksFoundShort,
+    ReturnOpened,
+    ReturnReceived,
+    ShipmentEvent,
+    ShipmentPacked,
+    ShipmentShipped,
+)
+from invorder.domain.purchasing.events import PurchaseDrafted, PurchaseEtaChanged, SupplierDefined
+from invorder.domain.reservations.events import ReservationsExpired, expired_reservations
+from invorder.domain.stock.events import LocationDefined, Operation, SkuDefined, StockPosted
+
+__all__ = [
+    "ChannelDefined",
+    "Event",
+    "LineBackorder",
+    "LineCancellation",
+    "LocationDefined",
+    "Operation",
+    "OrderAllocated",
+    "OrderCancelled",
+    "OrderCaptured",
+    "OrderEvent",
+    "OrderHeld",
+    "OrderHoldReleased",
+    "Pick",
+    "PickingStarted",
+    "PicksFoundShort",
+    "PurchaseDrafted",
+    "PurchaseEtaChanged",
+    "ReservationsExpired",
+    "ReturnOpened",
+    "ReturnReceived",
+    "ShipmentEvent",
+    "ShipmentPacked",
+    "ShipmentShipped",
+    "SkuDefined",
+    "StockPosted",
+    "SupplierDefined",
+    "expired_reservations",
+]

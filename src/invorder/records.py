@@ -1,0 +1,53 @@
+"""What the engine's queries return: orders, shipments, returns, reservations, purchase
+orders, transfers, locations, channels, availability figures, history and valuation.
+
+Every record is an immutable value built from the log; statuses are derived from quantities,
+never stored apart from them.
+"""
+
+from invorder.domain.availability.atp import ChannelAtpExplanation, StockOutRisk, StockPosition
+from invorder.domain.availability.channel import Channel, PublishedSet, publish_diff
+from invorder.domain.orders.alerts import AlertReason, OrderAlert
+from invorder.domain.orders.order import LineStatus, Order, OrderLine, OrderStatus
+from invorder.domain.orders.rma import Return, ReturnStatus
+from invorder.domain.orders.shipment import Shipment, ShipmentStatus
+from invorder.domain.purchasing.purchase import PurchaseLineStatus, PurchaseOrder, PurchaseState
+from invorder.domain.purchasing.valuation import SkuValue, Valuation
+from invorder.domain.reservations.reservation import Reservation, ReservationStatus
+from invorder.domain.stock.ledger import HistoryLine, Ledger
+from invorder.domain.stock.location import VIRTUAL_LOCATIONS, Location
+from invorder.domain.stock.movement import PHYSICAL_BUCKETS
+from invorder.domain.stock.transfer import Transfer, TransferLineStatus
+
+__all__ = [
+    "AlertReason",
+    "Channel",
+    "ChannelAtpExplanation",
+    "HistoryLine",
+    "Ledger",
+    "LineStatus",
+    "Location",
+    "Order",
+    "OrderAlert",
+    "OrderLine",
+    "OrderStatus",
+    "PHYSICAL_BUCKETS",
+    "PublishedSet",
+    "PurchaseLineStatus",
+    "PurchaseOrder",
+    "PurchaseState",
+    "Reservation",
+    "ReservationStatus",
+    "Return",
+    "ReturnStatus",
+    "Shipment",
+    "ShipmentStatus",
+    "SkuValue",
+    "StockOutRisk",
+    "StockPosition",
+    "Transfer",
+    "TransferLineStatus",
+    "VIRTUAL_LOCATIONS",
+    "Valuation",
+    "publish_diff",
+]
