@@ -47,7 +47,7 @@ from invorder.domain.stock.location import Location, LocationId, is_within
 from invorder.domain.stock.movement import PHYSICAL_BUCKETS, Account, Bucket
 from invorder.domain.stock.transfer import Transfer
 from invorder.engine._bulk import fewer_collections
-from invorder.engine.allocation import RoutingAllocator, priority_of
+from invorder.engine.allocation import install_policies
 from invorder.ports import EventStore, SnapshotStore
 from invorder.routing import LocationFacts, RoutingRule
 
@@ -265,7 +265,7 @@ class Engine:
         loaded = self._snapshots.load() if self._snapshots is not None else None
         if loaded is not None:
             self._restore(*loaded)
-        _install_order_policies(self._state, *self._policies)
+        install_policies(self._state, *self._policies)
         self._ledger = self._state.ledger
         with fewer_collections():  # a start-up replay keeps every object it makes
             self._catch_up()
@@ -764,21 +764,6 @@ class Engine:
         it is within ``at_risk``)."""
         _checks.check_aware("at", at)
         return order_alerts(self._state.orders, at, at_risk)
-
-
-# --- orders (routing rule wiring and order queries) -------------------------------------------
-
-
-def _install_order_policies(
-    state: State,
-    rule: RoutingRule | None,
-    facts: Mapping[str, LocationFacts] | None,
-    priority: Callable[[Order], Any] | None,
-) -> None:
-    """Give the state the allocator and backorder priority (never part of the log)."""
-    if rule is not None:
-        state.allocator = RoutingAllocator(rule, dict(facts or {}))
-    state.priority = priority if priority is not None else priority_of
 
 
 class _KeyIndex:
