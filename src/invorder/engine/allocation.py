@@ -20,6 +20,11 @@ from invorder.routing import (
     RoutingRule,
 )
 
+Policies = tuple[
+    RoutingRule | None, Mapping[str, LocationFacts] | None, Callable[[Order], Any] | None
+]
+"""The host's allocation policies: routing rule, facts per location, backorder priority."""
+
 
 def order_view(order: Order) -> OrderView:
     """The routing view of an order."""

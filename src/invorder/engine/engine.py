@@ -7,14 +7,9 @@ command carries its time.
 
 from __future__ import annotations
 
-import pickle
-from array import array
-from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime, timedelta
 from typing import Any
-
-import attrs
 
 from invorder.domain import _checks
 from invorder.domain.availability import atp as _availability
@@ -23,13 +18,12 @@ from invorder.domain.availability.channel import Channel, PublishedSet, publish_
 from invorder.domain.availability.events import ChannelDefined
 from invorder.domain.errors import (
     ConcurrencyError,
-    IdempotencyConflictError,
     InvorderError,
     NotFoundError,
     UnknownLocationError,
 )
 from invorder.domain.messages import Command, Event
-from invorder.domain.model import State, decide
+from invorder.domain.model import State
 from invorder.domain.orders.alerts import AT_RISK_WINDOW, OrderAlert, order_alerts
 from invorder.domain.orders.commands import CaptureOrder
 from invorder.domain.orders.order import Order
@@ -46,26 +40,15 @@ from invorder.domain.stock.ledger import HistoryLine, Ledger
 from invorder.domain.stock.location import Location, LocationId, is_within
 from invorder.domain.stock.movement import PHYSICAL_BUCKETS, Account, Bucket
 from invorder.domain.stock.transfer import Transfer
-from invorder.engine._bulk import fewer_collections
-from invorder.engine.allocation import install_policies
+from invorder.engine import _snapshot
+from invorder.engine._idempotency import outcome_of
+from invorder.engine._replica import Replica
+from invorder.engine._verification import verify
+from invorder.engine._writer import Outcome, Rejected, Writer
 from invorder.ports import EventStore, SnapshotStore
 from invorder.routing import LocationFacts, RoutingRule
 
-Outcome = tuple[Event, ...]
-"""What an accepted command produced: its events, in log order."""
-
-_READ_CHUNK = 256
-_SNAPSHOT_FORMAT = "invorder-engine-snapshot/4"
-
-
-@attrs.frozen
-class Rejected:
-    """A command of a batch that was refused, with the error it got."""
-
-    command: Command
-    """The command."""
-    error: InvorderError
-    """Why it was refused."""
+__all__ = ["Engine", "Outcome", "Rejected"]
 
 
 class Engine:
@@ -87,8 +70,7 @@ class Engine:
     :meth:`snapshot` saves one; :meth:`verify` checks the projections against a replay.
     """
 
-    __slots__ = ("_first_position", "_ledger", "_max_attempts", "_policies", "_position",
-                 "_rejections", "_retries", "_snapshots", "_state", "_store")  # fmt: skip
+    __slots__ = ("_replica", "_snapshots", "_store", "_writer")
 
     def __init__(
         self,
@@ -104,25 +86,26 @@ class Engine:
             raise ValueError("max_attempts must be at least 1")
         self._store = store
         self._snapshots = snapshots
-        self._max_attempts = max_attempts
-        # Allocation policies are code, not state: never in the log nor in a snapshot, so
-        # they are installed again on every State the engine builds or restores.
-        self._policies = (routing_rule, location_facts, backorder_priority)
-        self._rejections: dict[str, tuple[Command, InvorderError]] = {}
-        self._retries = 0
-        self._load()
+        policies = (routing_rule, location_facts, backorder_priority)
+        self._replica = Replica(store, snapshots, policies)
+        self._writer = Writer(store, self._replica, max_attempts)
+
+    @property
+    def _state(self) -> State:
+        # The projections; the query methods read them (and tests, to set up drift).
+        return self._replica.state
 
     # --- commands ------------------------------------------------------------------------
 
     @property
     def position(self) -> int:
         """How many events of the log this engine has folded in."""
-        return self._position
+        return self._replica.position
 
     @property
     def retries(self) -> int:
         """How many times a concurrency conflict made this engine decide again."""
-        return self._retries
+        return self._writer.retries
 
     def execute(self, command: Command) -> Outcome:
         """Decide ``command``, append its events and return them.
@@ -130,29 +113,7 @@ class Engine:
         Raises the typed error of the first rule the command breaks; then nothing is
         written and no projection changes.
         """
-        for attempt in range(self._max_attempts):
-            if attempt:
-                self._retries += 1
-            prior = self._prior_outcome(command, {}, {})
-            if prior is not None:
-                return prior
-            position = self._position
-            try:
-                events: Outcome = decide(self._state, command, position)
-            except InvorderError as error:
-                if self._store.head() != position:
-                    self._catch_up()
-                    continue
-                self._rejections[command.key] = (command, error)
-                raise
-            try:
-                self._store.append(events, expected_position=position)
-            except ConcurrencyError:
-                self._catch_up()
-                continue
-            self._fold(events)
-            return events
-        raise ConcurrencyError(self._position, self._store.head(), self._max_attempts)
+        return self._writer.execute(command)
 
     def execute_many(self, commands: Iterable[Command]) -> list[Outcome | Rejected]:
         """Run commands in order, one append each; each is accepted or refused on its own.
@@ -181,60 +142,7 @@ class Engine:
         up to ``max_attempts`` times, then :class:`~invorder.ConcurrencyError` is raised
         and nothing of the batch is written.
         """
-        batch = list(commands)
-        for attempt in range(self._max_attempts):
-            if attempt:
-                self._retries += 1
-            position = self._position
-            try:
-                results, events, rejected = self._decide_batch(batch)
-            except BaseException:
-                self._load()  # drop what the batch folded in before the failure
-                raise
-            if not events:
-                # Nothing was folded: catching up is enough to decide again.
-                if self._store.head() == position:
-                    self._rejections.update(rejected)
-                    return results
-                self._catch_up()
-                continue
-            try:
-                self._store.append(events, expected_position=position)
-            except ConcurrencyError:
-                self._load()
-                continue
-            except BaseException:
-                self._load()
-                raise
-            self._rejections.update(rejected)
-            return results
-        raise ConcurrencyError(self._position, self._store.head(), self._max_attempts)
-
-    def _decide_batch(
-        self, batch: Sequence[Command]
-    ) -> tuple[list[Outcome | Rejected], list[Event], dict[str, tuple[Command, InvorderError]]]:
-        # Folds each accepted command's events at once, before the append: the caller
-        # reloads the projections if the append then fails.
-        results: list[Outcome | Rejected] = []
-        events: list[Event] = []
-        accepted: dict[str, Outcome] = {}
-        rejected: dict[str, tuple[Command, InvorderError]] = {}
-        for command in batch:
-            try:
-                outcome = self._prior_outcome(command, accepted, rejected)
-                if outcome is None:
-                    outcome = decide(self._state, command, self._position)
-                    self._fold(outcome)
-                    accepted[command.key] = outcome
-                    events.extend(outcome)
-            except ConcurrencyError:
-                raise
-            except InvorderError as error:
-                rejected.setdefault(command.key, (command, error))
-                results.append(Rejected(command, error))
-                continue
-            results.append(outcome)
-        return results, events, rejected
+        return self._writer.execute_batch(commands)
 
     def snapshot(self) -> int:
         """Save the projections to the snapshot store; return the log position they are at.
@@ -243,129 +151,31 @@ class Engine:
         """
         if self._snapshots is None:
             raise ValueError("this engine has no snapshot store: pass snapshots= to Engine")
-        self._catch_up()
-        position = self._position
-        last_key = self._last_key(position)
-        keys, positions = self._first_position.frozen()
-        data = pickle.dumps(
-            (_SNAPSHOT_FORMAT, position, last_key, self._state, keys, positions),
-            protocol=pickle.HIGHEST_PROTOCOL,
-        )
-        self._snapshots.save(position, data)
-        return position
+        replica = self._replica
+        replica.catch_up()
+        _snapshot.save(self._snapshots, self._store, replica.position, replica.state, replica.keys)
+        return replica.position
 
     def reload(self) -> None:
         """Rebuild the projections from the store (latest snapshot, then the log after it)."""
-        self._load()
+        self._replica.load()
 
-    def _load(self) -> None:
-        self._state = State()
-        self._first_position = _KeyIndex()
-        self._position = 0
-        loaded = self._snapshots.load() if self._snapshots is not None else None
-        if loaded is not None:
-            self._restore(*loaded)
-        install_policies(self._state, *self._policies)
-        self._ledger = self._state.ledger
-        with fewer_collections():  # a start-up replay keeps every object it makes
-            self._catch_up()
+    def verify(self) -> list[str]:
+        """Rebuild every projection from the log and describe any difference (none: ``[]``).
 
-    def _restore(self, position: int, data: bytes) -> None:
-        # A snapshot that does not fit this log (another database, a truncated log, an
-        # older library) is ignored: the log is the truth and a replay is always correct.
-        if position > self._store.head():
-            return
-        try:
-            fmt, at, last_key, state, keys, positions = pickle.loads(data)
-        except Exception:  # unreadable bytes can fail in many ways; all mean "replay"
-            return
-        if fmt != _SNAPSHOT_FORMAT or at != position or not isinstance(state, State):
-            return
-        if last_key != self._last_key(position):
-            return
-        try:
-            first_position = _KeyIndex(keys, positions)
-        except (AttributeError, TypeError, ValueError):
-            return
-        self._state = state
-        self._first_position = first_position
-        self._position = position
+        A host can run it as a health check; a non-empty answer means a projection
+        drifted from the log that is the truth, or the log itself has a gap. It also checks
+        that each ``reserved`` balance equals what open reservations hold. It reads the
+        whole log, so it takes as long as a start-up without snapshot.
+        """
+        self._replica.catch_up()
+        return verify(self._replica)
 
-    def _last_key(self, position: int) -> str | None:
-        if position == 0:
-            return None
-        for event in self._store.read(position - 1, position):
-            return event.key
-        return None
-
-    def _prior_outcome(
-        self,
-        command: Command,
-        accepted: dict[str, Outcome],
-        rejected: dict[str, tuple[Command, InvorderError]],
-    ) -> Outcome | None:
-        key = command.key
-        events = accepted.get(key)
-        if events is None and key in self._first_position:
-            events = self.outcome_of(key)
-        if events is not None:
-            first_command = events[0].command
-            if first_command != command:
-                raise _conflict(first_command, command)
-            return events
-        prior = rejected.get(key) or self._rejections.get(key)
-        if prior is not None:
-            first_command, error = prior
-            if first_command != command:
-                raise _conflict(first_command, command)
-            raise error
-        return None
-
-    def _catch_up(self) -> None:
-        # Streams: a start-up replay must not hold the whole log in memory at once.
-        state = self._state
-        first_position = self._first_position
-        last = None  # a command's events are contiguous: index its key once
-        for event in self._store.read(self._position):
-            state.apply(event)
-            key = event.key
-            if key != last:
-                first_position.setdefault(key, event.position)
-                last = key
-            self._position += 1
-
-    def _fold(self, events: Sequence[Event]) -> None:
-        state = self._state
-        first_position = self._first_position
-        last = None
-        for event in events:
-            state.apply(event)
-            key = event.key
-            if key != last:
-                first_position.setdefault(key, event.position)
-                last = key
-        self._position += len(events)
-
-    # --- queries -------------------------------------------------------------------------
+    # --- the log -------------------------------------------------------------------------
 
     def outcome_of(self, key: str) -> Outcome:
         """The events the command with idempotency ``key`` produced (empty if none)."""
-        first = self._first_position.get(key)
-        if first is None:
-            return ()
-        # A command's events are contiguous; read in chunks until the key changes, since
-        # one arrival may fill many backorders and so write any number of events.
-        events: list[Event] = []
-        start = first
-        while True:
-            chunk = list(self._store.read(start, start + _READ_CHUNK))
-            for event in chunk:
-                if event.key != key:
-                    return tuple(events)
-                events.append(event)
-            if len(chunk) < _READ_CHUNK:
-                return tuple(events)
-            start += _READ_CHUNK
+        return outcome_of(self._store, self._replica.keys, key)
 
     def events(self, start: int = 0, stop: int | None = None) -> Iterator[Event]:
         """The events of the log from ``start`` up to ``stop``."""
@@ -373,19 +183,19 @@ class Engine:
 
     def balance(self, sku: str, location: str, bucket: Bucket = Bucket.AVAILABLE) -> int:
         """Units of ``sku`` in exactly the account (``location``, ``bucket``)."""
-        return self._ledger.balance(sku, location, bucket)
+        return self._state.ledger.balance(sku, location, bucket)
 
     def rollup(self, sku: str, location: str, bucket: Bucket = Bucket.AVAILABLE) -> int:
         """Units of ``sku`` in ``bucket`` over ``location`` and every location inside it."""
-        return self._ledger.rollup(sku, location, bucket)
+        return self._state.ledger.rollup(sku, location, bucket)
 
     def on_hand(self, sku: str, location: str) -> int:
         """Physical units of ``sku`` over the subtree of ``location``."""
-        return self._ledger.on_hand(sku, location)
+        return self._state.ledger.on_hand(sku, location)
 
     def balances(self, sku: str) -> dict[Account, int]:
         """Every non-zero account of ``sku`` (virtual ones included), sorted."""
-        return self._ledger.balances(sku)
+        return self._state.ledger.balances(sku)
 
     def balances_as_of(self, at: datetime) -> Ledger:
         """A fresh ledger projection of the log up to the first event later than ``at``.
@@ -412,7 +222,7 @@ class Engine:
         buckets = (bucket,) if bucket is not None else PHYSICAL_BUCKETS
         lines: list[HistoryLine] = []
         balance = 0
-        for position in self._ledger.history_positions(sku):
+        for position in self._state.ledger.history_positions(sku):
             for event in self._store.read(position, position + 1):
                 if not isinstance(event, StockPosted):
                     continue
@@ -450,59 +260,29 @@ class Engine:
 
     def sku(self, sku: str) -> Sku | None:
         """The catalog entry of ``sku``, or ``None``."""
-        return self._ledger.catalog.get(sku)
+        return self._state.ledger.catalog.get(sku)
 
     def skus(self) -> list[Sku]:
         """Every SKU in the catalog, in the order defined."""
-        return list(self._ledger.catalog)
+        return list(self._state.ledger.catalog)
 
     def lookup_barcode(self, barcode: str) -> SkuId:
         """The SKU a scanned barcode identifies (raises if invalid or unknown)."""
-        return self._ledger.catalog.lookup(barcode)
+        return self._state.ledger.catalog.lookup(barcode)
 
     def location(self, location: str) -> Location | None:
         """The defined location at ``location``, or ``None``."""
-        return self._ledger.locations.get(LocationId(location))
+        return self._state.ledger.locations.get(LocationId(location))
 
     def locations(self, within: str | None = None) -> list[LocationId]:
         """Defined real locations, sorted; with ``within``, only that subtree."""
         if within is None:
-            return sorted(self._ledger.locations)
-        return self._ledger.subtree(within)
+            return sorted(self._state.ledger.locations)
+        return self._state.ledger.subtree(within)
 
     def transfer(self, transfer: str) -> Transfer | None:
         """The state of a transfer, or ``None`` if it was never shipped."""
-        return self._ledger.transfers.get(transfer)
-
-    def verify(self) -> list[str]:
-        """Rebuild every projection from the log and describe any difference (none: ``[]``).
-
-        A host can run it as a health check; a non-empty answer means a projection
-        drifted from the log that is the truth, or the log itself has a gap. It also checks
-        that each ``reserved`` balance equals what open reservations hold. It reads the
-        whole log, so it takes as long as a start-up without snapshot.
-        """
-        self._catch_up()
-        fresh = State()
-        first_position: dict[str, int] = {}
-        problems: list[str] = []
-        count = 0
-        for event in self._store.read(0):
-            if event.position != count:
-                problems.append(f"the log holds position {event.position} at index {count}")
-            fresh.apply(event)
-            first_position.setdefault(event.key, event.position)
-            count += 1
-        problems.extend(self._state.differences(fresh))
-        problems.extend(self._reserved_drift())
-        if first_position != dict(self._first_position.items()):
-            problems.append("the idempotency keys known to the engine differ from the log")
-        head = self._store.head()
-        if head != count:
-            problems.append(f"the store says its head is {head} but {count} events were read")
-        if self._position != count:
-            problems.append(f"engine folded {self._position} events, the log has {count}")
-        return problems
+        return self._state.ledger.transfers.get(transfer)
 
     # --- reservations, availability and channels (issue 3) --------------------------------
     # Read-only queries over the reservations, purchases and channels projections. Every
@@ -532,7 +312,7 @@ class Engine:
         ]
 
     def _known_location(self, location: str | None) -> None:
-        if location is not None and not self._ledger.has_location(location):
+        if location is not None and not self._state.ledger.has_location(location):
             raise UnknownLocationError(location)
 
     def atp(self, sku: str, location: str, at: datetime) -> int:
@@ -542,7 +322,9 @@ class Engine:
         for what was never defined.
         """
         self._known_location(location)
-        return _availability.location_atp(self._ledger, self._state.reservations, sku, location, at)
+        return _availability.location_atp(
+            self._state.ledger, self._state.reservations, sku, location, at
+        )
 
     def atp_by_date(self, sku: str, location: str, by: datetime, at: datetime) -> int:
         """What will be promisable by ``by``: ATP at ``at`` plus unclaimed incoming due."""
@@ -639,7 +421,7 @@ class Engine:
 
     def publish(self, channel: str, at: datetime) -> PublishedSet:
         """The whole set to publish to ``channel`` at ``at``, stamped with the log position."""
-        return PublishedSet(channel, self._position, at, self.channel_atp_all(channel, at))
+        return PublishedSet(channel, self._replica.position, at, self.channel_atp_all(channel, at))
 
     def publish_diff(
         self, channel: str, at: datetime, previous: PublishedSet | Mapping[str, int]
@@ -665,30 +447,12 @@ class Engine:
         old = previous.quantities
         return {sku: qty for sku, qty in current.items() if old.get(sku) != qty}
 
-    def _reserved_drift(self) -> list[str]:
-        # The reserved bucket of every real location must equal what open reservations hold.
-        problems: list[str] = []
-        held: dict[tuple[str, str], int] = {}
-        for r in self._state.reservations.open():
-            for leaf, per in r.leaves:
-                held[(leaf, r.location)] = held.get((leaf, r.location), 0) + per * r.backed
-        for sku in sorted(self._ledger.skus_with_stock()):
-            for account, quantity in self._ledger.balances(sku).items():
-                if account.bucket is Bucket.RESERVED and not account.is_virtual:
-                    expected = held.pop((sku, account.location), 0)
-                    if quantity != expected:
-                        problems.append(
-                            f"{sku!r} at {account.location}: reserved {quantity}, "
-                            f"open reservations hold {expected}"
-                        )
-        for (code, location), quantity in sorted(held.items()):
-            if quantity:
-                problems.append(f"{code!r} at {location}: reserved 0, open reservations hold "
-                                f"{quantity}")  # fmt: skip
-        return problems
-
     def _touched_since(self, previous: PublishedSet, channel: str, at: datetime) -> set[str] | None:
-        if previous.channel != channel or previous.position > self._position or at < previous.at:
+        if (
+            previous.channel != channel
+            or previous.position > self._replica.position
+            or at < previous.at
+        ):
             return None
         reservations = self._state.reservations
         touched: set[str] = set()
@@ -698,7 +462,7 @@ class Engine:
             if r is not None:
                 touched.update(leaf for leaf, _per in r.leaves)
 
-        for event in self._store.read(previous.position, self._position):
+        for event in self._store.read(previous.position, self._replica.position):
             kind = type(event)
             if kind is StockPosted:
                 assert isinstance(event, StockPosted)
@@ -717,7 +481,7 @@ class Engine:
             assert r.expires_at is not None
             if r.expires_at > previous.at:
                 touched.update(leaf for leaf, _per in r.leaves)
-        catalog = self._ledger.catalog
+        catalog = self._state.ledger.catalog
         for sku in list(touched):
             touched.update(catalog.bundles_using(sku))
         return touched
@@ -764,65 +528,6 @@ class Engine:
         it is within ``at_risk``)."""
         _checks.check_aware("at", at)
         return order_alerts(self._state.orders, at, at_risk)
-
-
-class _KeyIndex:
-    """Idempotency key -> position of its first event: what makes repeats answerable.
-
-    A snapshot restores the keys as one sorted list searched by bisection (a million keys
-    load in a fraction of the time a dict of them takes to build); keys seen since live in
-    a dict. Keys never contain line breaks, so the sorted keys travel as one string.
-    """
-
-    __slots__ = ("_keys", "_positions", "_recent")
-
-    def __init__(self, keys: str = "", positions: array[int] | None = None) -> None:
-        self._keys: list[str] = keys.split("\n") if keys else []
-        self._positions: array[int] = positions if positions is not None else array("q")
-        if len(self._keys) != len(self._positions):
-            raise ValueError("snapshot keys and positions differ in length")
-        self._recent: dict[str, int] = {}
-
-    def get(self, key: str) -> int | None:
-        """The first position of ``key``, or ``None``."""
-        position = self._recent.get(key)
-        if position is not None:
-            return position
-        keys = self._keys
-        index = bisect_left(keys, key)
-        if index < len(keys) and keys[index] == key:
-            return self._positions[index]
-        return None
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and self.get(key) is not None
-
-    def setdefault(self, key: str, position: int) -> None:
-        """Record ``position`` for ``key`` unless the key is known."""
-        if key not in self._recent and (not self._keys or self.get(key) is None):
-            self._recent[key] = position
-
-    def items(self) -> Iterator[tuple[str, int]]:
-        """Every (key, first position)."""
-        yield from zip(self._keys, self._positions, strict=True)
-        yield from self._recent.items()
-
-    def frozen(self) -> tuple[str, array[int]]:
-        """The keys sorted and joined by line breaks, and their positions, in that order."""
-        pairs = sorted(self.items())
-        return "\n".join(k for k, _ in pairs), array("q", (p for _, p in pairs))
-
-
-def _conflict(first: Command, second: Command) -> IdempotencyConflictError:
-    if type(first) is not type(second):
-        return IdempotencyConflictError(
-            second.key, "type", type(first).__name__, type(second).__name__
-        )
-    for field in attrs.fields(type(first)):
-        a, b = getattr(first, field.name), getattr(second, field.name)
-        if a != b:
-            return IdempotencyConflictError(second.key, field.name, a, b)
-    raise AssertionError("commands differ but no field does")  # pragma: no cover
 
 
 def fold(events: Iterable[Event]) -> Ledger:
