@@ -11,40 +11,31 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from invorder.domain import _checks
-from invorder.domain.availability import atp as _availability
 from invorder.domain.availability.atp import ChannelAtpExplanation, StockOutRisk, StockPosition
-from invorder.domain.availability.channel import Channel, PublishedSet, publish_diff
-from invorder.domain.availability.events import ChannelDefined
-from invorder.domain.errors import (
-    ConcurrencyError,
-    InvorderError,
-    NotFoundError,
-    UnknownLocationError,
-)
+from invorder.domain.availability.channel import Channel, PublishedSet
+from invorder.domain.errors import ConcurrencyError, InvorderError
 from invorder.domain.messages import Command, Event
 from invorder.domain.model import State
-from invorder.domain.orders.alerts import AT_RISK_WINDOW, OrderAlert, order_alerts
+from invorder.domain.orders.alerts import AT_RISK_WINDOW, OrderAlert
 from invorder.domain.orders.commands import CaptureOrder
 from invorder.domain.orders.order import Order
 from invorder.domain.orders.rma import Return
 from invorder.domain.orders.shipment import Shipment
 from invorder.domain.purchasing.purchase import PurchaseLineStatus, PurchaseOrder
 from invorder.domain.purchasing.supplier import Supplier
-from invorder.domain.purchasing.valuation import Valuation, value_inventory
-from invorder.domain.reservations.events import ReservationsExpired
+from invorder.domain.purchasing.valuation import Valuation
 from invorder.domain.reservations.reservation import Reservation
 from invorder.domain.stock.catalog import Sku, SkuId
-from invorder.domain.stock.events import LocationDefined, SkuDefined, StockPosted
 from invorder.domain.stock.ledger import HistoryLine, Ledger
-from invorder.domain.stock.location import Location, LocationId, is_within
-from invorder.domain.stock.movement import PHYSICAL_BUCKETS, Account, Bucket
+from invorder.domain.stock.location import Location, LocationId
+from invorder.domain.stock.movement import Account, Bucket
 from invorder.domain.stock.transfer import Transfer
 from invorder.engine import _snapshot
 from invorder.engine._idempotency import outcome_of
 from invorder.engine._replica import Replica
 from invorder.engine._verification import verify
 from invorder.engine._writer import Outcome, Rejected, Writer
+from invorder.engine.views import availability, orders, purchasing, reservations, stock
 from invorder.ports import EventStore, SnapshotStore
 from invorder.routing import LocationFacts, RoutingRule
 
@@ -181,21 +172,23 @@ class Engine:
         """The events of the log from ``start`` up to ``stop``."""
         return self._store.read(start, stop)
 
+    # --- stock (views.stock) -------------------------------------------------------------
+
     def balance(self, sku: str, location: str, bucket: Bucket = Bucket.AVAILABLE) -> int:
         """Units of ``sku`` in exactly the account (``location``, ``bucket``)."""
-        return self._state.ledger.balance(sku, location, bucket)
+        return stock.balance(self._state, sku, location, bucket)
 
     def rollup(self, sku: str, location: str, bucket: Bucket = Bucket.AVAILABLE) -> int:
         """Units of ``sku`` in ``bucket`` over ``location`` and every location inside it."""
-        return self._state.ledger.rollup(sku, location, bucket)
+        return stock.rollup(self._state, sku, location, bucket)
 
     def on_hand(self, sku: str, location: str) -> int:
         """Physical units of ``sku`` over the subtree of ``location``."""
-        return self._state.ledger.on_hand(sku, location)
+        return stock.on_hand(self._state, sku, location)
 
     def balances(self, sku: str) -> dict[Account, int]:
         """Every non-zero account of ``sku`` (virtual ones included), sorted."""
-        return self._state.ledger.balances(sku)
+        return stock.balances(self._state, sku)
 
     def balances_as_of(self, at: datetime) -> Ledger:
         """A fresh ledger projection of the log up to the first event later than ``at``.
@@ -205,13 +198,7 @@ class Engine:
         backwards in the log, the answer is still a state the ledger really had (a prefix
         of the log), never a mix that breaks its invariants.
         """
-        _checks.check_aware("at", at)
-        ledger = Ledger()
-        for event in self._store.read(0):
-            if event.at > at:
-                break
-            ledger.apply(event)
-        return ledger
+        return stock.balances_as_of(self._store, at)
 
     def history(self, sku: str, location: str, bucket: Bucket | None = None) -> list[HistoryLine]:
         """The movements of ``sku`` in and out of ``location`` (its subtree included).
@@ -219,78 +206,37 @@ class Engine:
         With ``bucket``, only that bucket is followed; without, the physical (on-hand)
         buckets are. Each line carries the running balance after it.
         """
-        buckets = (bucket,) if bucket is not None else PHYSICAL_BUCKETS
-        lines: list[HistoryLine] = []
-        balance = 0
-        for position in self._state.ledger.history_positions(sku):
-            for event in self._store.read(position, position + 1):
-                if not isinstance(event, StockPosted):
-                    continue
-                for movement in event.movements:
-                    if movement.sku != sku:
-                        continue
-                    change = 0
-                    if movement.destination.bucket in buckets and is_within(
-                        movement.destination.location, location
-                    ):
-                        change += movement.quantity
-                    if movement.source.bucket in buckets and is_within(
-                        movement.source.location, location
-                    ):
-                        change -= movement.quantity
-                    touches = any(
-                        account.bucket in buckets and is_within(account.location, location)
-                        for account in (movement.source, movement.destination)
-                    )
-                    if not touches:
-                        continue
-                    balance += change
-                    lines.append(
-                        HistoryLine(
-                            position=event.position,
-                            at=event.at,
-                            key=event.key,
-                            operation=event.operation,
-                            movement=movement,
-                            change=change,
-                            balance=balance,
-                        )
-                    )
-        return lines
+        return stock.history(self._state, self._store, sku, location, bucket)
 
     def sku(self, sku: str) -> Sku | None:
         """The catalog entry of ``sku``, or ``None``."""
-        return self._state.ledger.catalog.get(sku)
+        return stock.sku(self._state, sku)
 
     def skus(self) -> list[Sku]:
         """Every SKU in the catalog, in the order defined."""
-        return list(self._state.ledger.catalog)
+        return stock.skus(self._state)
 
     def lookup_barcode(self, barcode: str) -> SkuId:
         """The SKU a scanned barcode identifies (raises if invalid or unknown)."""
-        return self._state.ledger.catalog.lookup(barcode)
+        return stock.lookup_barcode(self._state, barcode)
 
     def location(self, location: str) -> Location | None:
         """The defined location at ``location``, or ``None``."""
-        return self._state.ledger.locations.get(LocationId(location))
+        return stock.location(self._state, location)
 
     def locations(self, within: str | None = None) -> list[LocationId]:
         """Defined real locations, sorted; with ``within``, only that subtree."""
-        if within is None:
-            return sorted(self._state.ledger.locations)
-        return self._state.ledger.subtree(within)
+        return stock.locations(self._state, within)
 
     def transfer(self, transfer: str) -> Transfer | None:
         """The state of a transfer, or ``None`` if it was never shipped."""
-        return self._state.ledger.transfers.get(transfer)
+        return stock.transfer(self._state, transfer)
 
-    # --- reservations, availability and channels (issue 3) --------------------------------
-    # Read-only queries over the reservations, purchases and channels projections. Every
-    # ATP question takes the time ``at``: reservations lapsed by then count as expired.
+    # --- reservations (views.reservations) -----------------------------------------------
 
     def reservation(self, reservation: str) -> Reservation | None:
         """The reservation with this id (any status), or ``None``."""
-        return self._state.reservations.get(reservation)
+        return reservations.reservation(self._state, reservation)
 
     def reservations(
         self,
@@ -302,18 +248,10 @@ class Engine:
     ) -> list[Reservation]:
         """Reservations in the order made, filtered by SKU, location subtree, reference
         (the order line) and openness."""
-        return [
-            r
-            for r in self._state.reservations
-            if (not open_only or r.held)
-            and (sku is None or r.sku == sku)
-            and (location is None or is_within(r.location, location))
-            and (reference is None or r.reference == reference)
-        ]
+        return reservations.reservations(self._state, sku, location, reference, open_only)
 
-    def _known_location(self, location: str | None) -> None:
-        if location is not None and not self._state.ledger.has_location(location):
-            raise UnknownLocationError(location)
+    # --- availability and channels (views.availability) ----------------------------------
+    # Every ATP question takes the time ``at``: reservations lapsed by then count as expired.
 
     def atp(self, sku: str, location: str, at: datetime) -> int:
         """Available to promise of ``sku`` (stocked or bundle) over ``location``'s subtree.
@@ -321,25 +259,15 @@ class Engine:
         Raises :class:`~invorder.UnknownSkuError` / :class:`~invorder.UnknownLocationError`
         for what was never defined.
         """
-        self._known_location(location)
-        return _availability.location_atp(
-            self._state.ledger, self._state.reservations, sku, location, at
-        )
+        return availability.atp(self._state, sku, location, at)
 
     def atp_by_date(self, sku: str, location: str, by: datetime, at: datetime) -> int:
         """What will be promisable by ``by``: ATP at ``at`` plus unclaimed incoming due."""
-        self._known_location(location)
-        state = self._state
-        return _availability.atp_by_date(
-            state.ledger, state.reservations, state.purchases, sku, location, by, at
-        )
+        return availability.atp_by_date(self._state, sku, location, by, at)
 
     def stock_position(self, sku: str, at: datetime, location: str | None = None) -> StockPosition:
         """On hand, every bucket, incoming by ETA, ATP and ATP per channel for ``sku``."""
-        state = self._state
-        return _availability.stock_position(
-            state.ledger, state.reservations, state.purchases, state.channels, sku, location, at
-        )
+        return availability.stock_position(self._state, sku, at, location)
 
     def stock_out_risk(
         self,
@@ -351,77 +279,31 @@ class Engine:
         horizon: datetime | None = None,
     ) -> list[StockOutRisk]:
         """SKUs whose ATP is below ``threshold`` or below ``demand`` by ``horizon``."""
-        self._known_location(location)
-        state = self._state
-        return _availability.stock_out_risk(
-            state.ledger, state.reservations, state.purchases, at,
-            location=location, threshold=threshold, demand=demand, horizon=horizon,
-        )  # fmt: skip
-
-    def purchase_order(self, purchase_order: str) -> PurchaseOrder | None:
-        """The purchase order with this id, or ``None``."""
-        return self._state.purchases.get(purchase_order)
-
-    def purchase_orders(self) -> list[PurchaseOrder]:
-        """Every purchase order (drafts, open and finished), in the order recorded."""
-        return list(self._state.purchases)
-
-    def supplier(self, supplier: str) -> Supplier | None:
-        """The supplier's current terms, or ``None``."""
-        return self._state.suppliers.get(supplier)
-
-    def suppliers(self) -> list[Supplier]:
-        """Every supplier, in the order first defined."""
-        return list(self._state.suppliers)
-
-    def valuation(self, until: datetime | None = None) -> Valuation:
-        """Inventory value at weighted-average cost from the log (as of ``until`` if given)."""
-        if until is not None:
-            _checks.check_aware("until", until)
-        return value_inventory(self.events(), until)
-
-    def late_purchase_lines(self, at: datetime) -> list[tuple[PurchaseOrder, PurchaseLineStatus]]:
-        """Open purchase lines past their ETA at ``at`` with units still outstanding."""
-        return self._state.purchases.late(at)
+        return availability.stock_out_risk(self._state, at, location, threshold, demand, horizon)
 
     def channel(self, channel: str) -> Channel | None:
         """The channel's current policy, or ``None``."""
-        return self._state.channels.get(channel)
+        return availability.channel(self._state, channel)
 
     def channels(self) -> list[Channel]:
         """Every channel, in the order first defined."""
-        return list(self._state.channels)
-
-    def _channel(self, channel: str) -> Channel:
-        found = self._state.channels.get(channel)
-        if found is None:
-            raise NotFoundError("channel", channel)
-        return found
+        return availability.channels(self._state)
 
     def channel_atp(self, channel: str, sku: str, at: datetime) -> int:
         """What ``channel`` may sell of ``sku`` at ``at``."""
-        state = self._state
-        return _availability.channel_atp(
-            state.ledger, state.reservations, state.purchases, self._channel(channel), sku, at
-        )
+        return availability.channel_atp(self._state, channel, sku, at)
 
     def channel_atp_all(self, channel: str, at: datetime) -> dict[str, int]:
         """Channel ATP of every SKU in the catalog: the set to publish to ``channel``."""
-        state = self._state
-        return _availability.channel_atp_all(
-            state.ledger, state.reservations, state.purchases, self._channel(channel), at
-        )
+        return availability.channel_atp_all(self._state, channel, at)
 
     def explain_channel_atp(self, channel: str, sku: str, at: datetime) -> ChannelAtpExplanation:
         """The channel ATP of ``sku`` with the location figures, safety stock and caps."""
-        state = self._state
-        return _availability.explain_channel_atp(
-            state.ledger, state.reservations, state.purchases, self._channel(channel), sku, at
-        )
+        return availability.explain_channel_atp(self._state, channel, sku, at)
 
     def publish(self, channel: str, at: datetime) -> PublishedSet:
         """The whole set to publish to ``channel`` at ``at``, stamped with the log position."""
-        return PublishedSet(channel, self._replica.position, at, self.channel_atp_all(channel, at))
+        return availability.publish(self._state, self._replica.position, channel, at)
 
     def publish_diff(
         self, channel: str, at: datetime, previous: PublishedSet | Mapping[str, int]
@@ -434,105 +316,70 @@ class Engine:
         between its time and ``at`` are recomputed; with a plain mapping (or after the
         channel's policy or the locations changed), every SKU is.
         """
-        target = self._channel(channel)
-        if not isinstance(previous, PublishedSet):
-            return publish_diff(previous, self.channel_atp_all(channel, at))
-        candidates = self._touched_since(previous, channel, at)
-        if candidates is None:
-            return publish_diff(previous.quantities, self.channel_atp_all(channel, at))
-        state = self._state
-        current = _availability.channel_atp_all(
-            state.ledger, state.reservations, state.purchases, target, at, sorted(candidates)
-        )
-        old = previous.quantities
-        return {sku: qty for sku, qty in current.items() if old.get(sku) != qty}
+        position = self._replica.position
+        return availability.publish_diff(self._state, self._store, position, channel, at, previous)
 
-    def _touched_since(self, previous: PublishedSet, channel: str, at: datetime) -> set[str] | None:
-        if (
-            previous.channel != channel
-            or previous.position > self._replica.position
-            or at < previous.at
-        ):
-            return None
-        reservations = self._state.reservations
-        touched: set[str] = set()
+    # --- purchasing (views.purchasing) ---------------------------------------------------
 
-        def add_reservation(rid: str) -> None:
-            r = reservations.get(rid)
-            if r is not None:
-                touched.update(leaf for leaf, _per in r.leaves)
+    def purchase_order(self, purchase_order: str) -> PurchaseOrder | None:
+        """The purchase order with this id, or ``None``."""
+        return purchasing.purchase_order(self._state, purchase_order)
 
-        for event in self._store.read(previous.position, self._replica.position):
-            kind = type(event)
-            if kind is StockPosted:
-                assert isinstance(event, StockPosted)
-                touched.update(m.sku for m in event.movements)
-                add_reservation(event.reference)
-            elif kind is ReservationsExpired:
-                assert isinstance(event, ReservationsExpired)
-                for rid in event.reservations:
-                    add_reservation(rid)
-            elif kind is SkuDefined:
-                assert isinstance(event, SkuDefined)
-                touched.add(event.sku.code)
-            elif kind is ChannelDefined or kind is LocationDefined:
-                return None
-        for r in reservations.due(at):
-            assert r.expires_at is not None
-            if r.expires_at > previous.at:
-                touched.update(leaf for leaf, _per in r.leaves)
-        catalog = self._state.ledger.catalog
-        for sku in list(touched):
-            touched.update(catalog.bundles_using(sku))
-        return touched
+    def purchase_orders(self) -> list[PurchaseOrder]:
+        """Every purchase order (drafts, open and finished), in the order recorded."""
+        return purchasing.purchase_orders(self._state)
 
-    # --- orders (queries of the order lifecycle) -----------------------------------------
+    def supplier(self, supplier: str) -> Supplier | None:
+        """The supplier's current terms, or ``None``."""
+        return purchasing.supplier(self._state, supplier)
+
+    def suppliers(self) -> list[Supplier]:
+        """Every supplier, in the order first defined."""
+        return purchasing.suppliers(self._state)
+
+    def valuation(self, until: datetime | None = None) -> Valuation:
+        """Inventory value at weighted-average cost from the log (as of ``until`` if given)."""
+        return purchasing.valuation(self._store, until)
+
+    def late_purchase_lines(self, at: datetime) -> list[tuple[PurchaseOrder, PurchaseLineStatus]]:
+        """Open purchase lines past their ETA at ``at`` with units still outstanding."""
+        return purchasing.late_purchase_lines(self._state, at)
+
+    # --- orders (views.orders) -----------------------------------------------------------
 
     def order(self, order: str) -> Order | None:
         """One order (with derived statuses), or ``None``."""
-        return self._state.orders.get(order)
+        return orders.order(self._state, order)
 
     def order_by_external(self, channel: str, external_id: str) -> Order | None:
         """The order a channel knows by ``external_id``, or ``None``."""
-        return self._state.orders.by_external(channel, external_id)
+        return orders.order_by_external(self._state, channel, external_id)
 
     def orders(self) -> list[Order]:
         """Every order, in capture order."""
-        return list(self._state.orders)
+        return orders.orders(self._state)
 
     def capture(self, command: CaptureOrder) -> Order:
         """Capture an order and return it; a repeat with the same content returns the order
         first captured (and writes nothing)."""
         self.execute(command)
-        order = self._state.orders.by_external(command.channel, command.external_id)
+        order = orders.order_by_external(self._state, command.channel, command.external_id)
         assert order is not None
         return order
 
     def shipment(self, shipment: str) -> Shipment | None:
         """One shipment, or ``None``."""
-        return self._state.orders.shipment(shipment)
+        return orders.shipment(self._state, shipment)
 
     def shipments(self, order: str) -> list[Shipment]:
         """The shipments of an order, in the order made."""
-        found = self._state.orders.get(order)
-        if found is None:
-            raise NotFoundError("order", order)
-        return self._state.orders.shipments_of(found)
+        return orders.shipments(self._state, order)
 
     def rma(self, rma: str) -> Return | None:
         """One RMA (return), or ``None``."""
-        return self._state.orders.rma(rma)
+        return orders.rma(self._state, rma)
 
     def order_alerts(self, at: datetime, at_risk: timedelta = AT_RISK_WINDOW) -> list[OrderAlert]:
         """Orders that need a person at ``at``, each with its reasons (ship-by at risk when
         it is within ``at_risk``)."""
-        _checks.check_aware("at", at)
-        return order_alerts(self._state.orders, at, at_risk)
-
-
-def fold(events: Iterable[Event]) -> Ledger:
-    """A ledger projection built from ``events`` alone (replay from empty)."""
-    ledger = Ledger()
-    for event in events:
-        ledger.apply(event)
-    return ledger
+        return orders.order_alerts(self._state, at, at_risk)
