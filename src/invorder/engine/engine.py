@@ -7,6 +7,7 @@ command carries its time.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -383,3 +384,15 @@ class Engine:
         """Orders that need a person at ``at``, each with its reasons (ship-by at risk when
         it is within ``at_risk``)."""
         return orders.order_alerts(self._state, at, at_risk)
+
+    def order_exceptions(
+        self, at: datetime, at_risk: timedelta = AT_RISK_WINDOW
+    ) -> list[OrderAlert]:
+        """Deprecated: :meth:`order_alerts` under its old name (the exceptions queue is now
+        called alerts); warns with a ``DeprecationWarning``."""
+        warnings.warn(
+            "Engine.order_exceptions is deprecated; use Engine.order_alerts",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.order_alerts(at, at_risk)
