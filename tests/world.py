@@ -8,7 +8,7 @@ from typing import Any
 import invorder
 from invorder import Bucket, Engine, MemoryEventStore, Sku
 from invorder.domain.stock.location import is_within
-from invorder.engine.engine import fold
+from invorder.engine.views.stock import fold
 
 T0 = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
 """The time every test world starts at."""

@@ -9,7 +9,7 @@ from hypothesis import given
 
 import invorder
 from invorder import Codec, Command, Engine, InvorderError, MemoryEventStore
-from invorder.engine.engine import fold
+from invorder.engine.views.stock import fold
 from invorder.testing import strategies as ist
 from tests.world import check_invariants, snapshot
 

@@ -41,7 +41,7 @@ from invorder import (
     UnknownSkuError,
 )
 from invorder.domain.stock.location import is_within
-from invorder.engine.engine import fold
+from invorder.engine.views.stock import fold
 from tests.world import BINS, MUG_EAN, T0, world
 
 SKUS = ("MUG", "TEE")

@@ -15,13 +15,14 @@ from invorder.domain import _fast, model
 from invorder.domain.availability.events import ChannelDefined
 from invorder.domain.messages import Event
 from invorder.domain.money import Money
+from invorder.domain.orders.allocator import backorder_priority
 from invorder.domain.orders.events import OrderAllocated
 from invorder.domain.orders.order import OrderLine
 from invorder.domain.orders.shipment import Shipment
 from invorder.domain.purchasing.events import PurchaseEtaChanged, SupplierDefined
 from invorder.domain.reservations.events import ReservationsExpired
 from invorder.domain.stock.events import LocationDefined, StockPosted
-from invorder.engine.allocation import order_view, priority_of
+from invorder.engine.allocation import order_view
 from invorder.routing import default_priority
 from tests.unit.routing_fixtures import EAST
 from tests.world import T0, stocked
@@ -141,5 +142,5 @@ def test_the_default_backorder_priority_is_routings_default_priority_of_the_view
     orders = run.engine.orders()
     assert len(orders) == 500
     for order in orders:
-        assert priority_of(order) == default_priority(order_view(order))
-    assert run.engine._state.priority is priority_of  # what an engine uses by default
+        assert backorder_priority(order) == default_priority(order_view(order))
+    assert run.engine._state.priority is backorder_priority  # what an engine uses by default

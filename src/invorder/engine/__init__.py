@@ -1,6 +1,22 @@
-"""The engine: the application service hosts call to run commands and ask questions."""
+"""The engine: the application service hosts call to run commands and ask questions.
+
+==================  ==================================================================
+module              what it holds
+==================  ==================================================================
+``engine``          :class:`Engine`, the one object a host uses; its queries delegate
+``_writer``         the command loop: decide, append, fold, retry on conflict
+``_replica``        the store loop: load, catch up, fold; projections and key index
+``_idempotency``    the key index, the outcome of a key, repeats and their conflicts
+``_snapshot``       saving and restoring the projections (with their log position)
+``_verification``   the projections checked against a replay of the log
+``views``           the queries, one module per domain area
+``allocation``      the routing rule as the order book's allocator; host policies
+``_bulk``           fewer garbage collections during bulk work
+==================  ==================================================================
+"""
 
 from invorder.engine._bulk import BULK_YOUNG_THRESHOLD, fewer_collections
-from invorder.engine.engine import Engine, Outcome, Rejected
+from invorder.engine._writer import Outcome, Rejected
+from invorder.engine.engine import Engine
 
 __all__ = ["BULK_YOUNG_THRESHOLD", "Engine", "Outcome", "Rejected", "fewer_collections"]

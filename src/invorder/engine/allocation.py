@@ -1,14 +1,15 @@
-"""Adapting a routing rule to the order book's allocator, and the default backorder
-priority taken from routing's waves."""
+"""Adapting a routing rule to the order book's allocator, and installing the host's
+allocation policies on a state."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
 
 from invorder.domain import _fast
+from invorder.domain.model import State
 from invorder.domain.orders.allocator import AllocationRequest, AllocatorAnswer, backorder_priority
 from invorder.domain.orders.order import Order
 from invorder.routing import (
@@ -18,6 +19,11 @@ from invorder.routing import (
     RoutingRequest,
     RoutingRule,
 )
+
+Policies = tuple[
+    RoutingRule | None, Mapping[str, LocationFacts] | None, Callable[[Order], Any] | None
+]
+"""The host's allocation policies: routing rule, facts per location, backorder priority."""
 
 
 def order_view(order: Order) -> OrderView:
@@ -30,13 +36,6 @@ def order_view(order: Order) -> OrderView:
         shipping_method=c.shipping_method, ship_by=c.ship_by, priority=c.priority,
         value=order.total, ship_complete=order.ship_complete,
     )  # fmt: skip
-
-
-def priority_of(order: Order) -> tuple[Any, ...]:
-    """:func:`invorder.routing.default_priority` of the order's routing view, read from the
-    capture directly (:func:`invorder.domain.orders.allocator.backorder_priority`: the same key,
-    without building the view, since an arrival may sort thousands of waiting orders)."""
-    return backorder_priority(order)
 
 
 @attrs.frozen
@@ -79,3 +78,21 @@ class RoutingAllocator:
             cancelled={line.line_id: line.cancelled for line in plan.lines if line.cancelled},
             hold=plan.hold_reason if plan.held else None,
         )
+
+
+def install_policies(
+    state: State,
+    rule: RoutingRule | None,
+    facts: Mapping[str, LocationFacts] | None,
+    priority: Callable[[Order], Any] | None,
+) -> None:
+    """Give the state the allocator and backorder priority (never part of the log).
+
+    Without a priority, backorders are served in
+    :func:`~invorder.domain.orders.allocator.backorder_priority` order: routing's
+    :func:`~invorder.routing.default_priority` of the order's view, read from the capture
+    directly, since an arrival may sort thousands of waiting orders.
+    """
+    if rule is not None:
+        state.allocator = RoutingAllocator(rule, dict(facts or {}))
+    state.priority = priority if priority is not None else backorder_priority

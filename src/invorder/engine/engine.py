@@ -7,65 +7,40 @@ command carries its time.
 
 from __future__ import annotations
 
-import pickle
-from array import array
-from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-import attrs
-
-from invorder.domain import _checks
-from invorder.domain.availability import atp as _availability
 from invorder.domain.availability.atp import ChannelAtpExplanation, StockOutRisk, StockPosition
-from invorder.domain.availability.channel import Channel, PublishedSet, publish_diff
-from invorder.domain.availability.events import ChannelDefined
-from invorder.domain.errors import (
-    ConcurrencyError,
-    IdempotencyConflictError,
-    InvorderError,
-    NotFoundError,
-    UnknownLocationError,
-)
+from invorder.domain.availability.channel import Channel, PublishedSet
+from invorder.domain.errors import ConcurrencyError, InvorderError
 from invorder.domain.messages import Command, Event
-from invorder.domain.model import State, decide
-from invorder.domain.orders.alerts import AT_RISK_WINDOW, OrderAlert, order_alerts
+from invorder.domain.model import State
+from invorder.domain.orders.alerts import AT_RISK_WINDOW, OrderAlert
 from invorder.domain.orders.commands import CaptureOrder
 from invorder.domain.orders.order import Order
 from invorder.domain.orders.rma import Return
 from invorder.domain.orders.shipment import Shipment
 from invorder.domain.purchasing.purchase import PurchaseLineStatus, PurchaseOrder
 from invorder.domain.purchasing.supplier import Supplier
-from invorder.domain.purchasing.valuation import Valuation, value_inventory
-from invorder.domain.reservations.events import ReservationsExpired
+from invorder.domain.purchasing.valuation import Valuation
 from invorder.domain.reservations.reservation import Reservation
 from invorder.domain.stock.catalog import Sku, SkuId
-from invorder.domain.stock.events import LocationDefined, SkuDefined, StockPosted
 from invorder.domain.stock.ledger import HistoryLine, Ledger
-from invorder.domain.stock.location import Location, LocationId, is_within
-from invorder.domain.stock.movement import PHYSICAL_BUCKETS, Account, Bucket
+from invorder.domain.stock.location import Location, LocationId
+from invorder.domain.stock.movement import Account, Bucket
 from invorder.domain.stock.transfer import Transfer
-from invorder.engine._bulk import fewer_collections
-from invorder.engine.allocation import RoutingAllocator, priority_of
+from invorder.engine import _snapshot
+from invorder.engine._idempotency import outcome_of
+from invorder.engine._replica import Replica
+from invorder.engine._verification import verify
+from invorder.engine._writer import Outcome, Rejected, Writer
+from invorder.engine.views import availability, orders, purchasing, reservations, stock
 from invorder.ports import EventStore, SnapshotStore
 from invorder.routing import LocationFacts, RoutingRule
 
-Outcome = tuple[Event, ...]
-"""What an accepted command produced: its events, in log order."""
-
-_READ_CHUNK = 256
-_SNAPSHOT_FORMAT = "invorder-engine-snapshot/4"
-
-
-@attrs.frozen
-class Rejected:
-    """A command of a batch that was refused, with the error it got."""
-
-    command: Command
-    """The command."""
-    error: InvorderError
-    """Why it was refused."""
+__all__ = ["Engine", "Outcome", "Rejected"]
 
 
 class Engine:
@@ -87,8 +62,7 @@ class Engine:
     :meth:`snapshot` saves one; :meth:`verify` checks the projections against a replay.
     """
 
-    __slots__ = ("_first_position", "_ledger", "_max_attempts", "_policies", "_position",
-                 "_rejections", "_retries", "_snapshots", "_state", "_store")  # fmt: skip
+    __slots__ = ("_replica", "_snapshots", "_store", "_writer")
 
     def __init__(
         self,
@@ -104,25 +78,26 @@ class Engine:
             raise ValueError("max_attempts must be at least 1")
         self._store = store
         self._snapshots = snapshots
-        self._max_attempts = max_attempts
-        # Allocation policies are code, not state: never in the log nor in a snapshot, so
-        # they are installed again on every State the engine builds or restores.
-        self._policies = (routing_rule, location_facts, backorder_priority)
-        self._rejections: dict[str, tuple[Command, InvorderError]] = {}
-        self._retries = 0
-        self._load()
+        policies = (routing_rule, location_facts, backorder_priority)
+        self._replica = Replica(store, snapshots, policies)
+        self._writer = Writer(store, self._replica, max_attempts)
+
+    @property
+    def _state(self) -> State:
+        # The projections; the query methods read them (and tests, to set up drift).
+        return self._replica.state
 
     # --- commands ------------------------------------------------------------------------
 
     @property
     def position(self) -> int:
         """How many events of the log this engine has folded in."""
-        return self._position
+        return self._replica.position
 
     @property
     def retries(self) -> int:
         """How many times a concurrency conflict made this engine decide again."""
-        return self._retries
+        return self._writer.retries
 
     def execute(self, command: Command) -> Outcome:
         """Decide ``command``, append its events and return them.
@@ -130,29 +105,7 @@ class Engine:
         Raises the typed error of the first rule the command breaks; then nothing is
         written and no projection changes.
         """
-        for attempt in range(self._max_attempts):
-            if attempt:
-                self._retries += 1
-            prior = self._prior_outcome(command, {}, {})
-            if prior is not None:
-                return prior
-            position = self._position
-            try:
-                events: Outcome = decide(self._state, command, position)
-            except InvorderError as error:
-                if self._store.head() != position:
-                    self._catch_up()
-                    continue
-                self._rejections[command.key] = (command, error)
-                raise
-            try:
-                self._store.append(events, expected_position=position)
-            except ConcurrencyError:
-                self._catch_up()
-                continue
-            self._fold(events)
-            return events
-        raise ConcurrencyError(self._position, self._store.head(), self._max_attempts)
+        return self._writer.execute(command)
 
     def execute_many(self, commands: Iterable[Command]) -> list[Outcome | Rejected]:
         """Run commands in order, one append each; each is accepted or refused on its own.
@@ -181,60 +134,7 @@ class Engine:
         up to ``max_attempts`` times, then :class:`~invorder.ConcurrencyError` is raised
         and nothing of the batch is written.
         """
-        batch = list(commands)
-        for attempt in range(self._max_attempts):
-            if attempt:
-                self._retries += 1
-            position = self._position
-            try:
-                results, events, rejected = self._decide_batch(batch)
-            except BaseException:
-                self._load()  # drop what the batch folded in before the failure
-                raise
-            if not events:
-                # Nothing was folded: catching up is enough to decide again.
-                if self._store.head() == position:
-                    self._rejections.update(rejected)
-                    return results
-                self._catch_up()
-                continue
-            try:
-                self._store.append(events, expected_position=position)
-            except ConcurrencyError:
-                self._load()
-                continue
-            except BaseException:
-                self._load()
-                raise
-            self._rejections.update(rejected)
-            return results
-        raise ConcurrencyError(self._position, self._store.head(), self._max_attempts)
-
-    def _decide_batch(
-        self, batch: Sequence[Command]
-    ) -> tuple[list[Outcome | Rejected], list[Event], dict[str, tuple[Command, InvorderError]]]:
-        # Folds each accepted command's events at once, before the append: the caller
-        # reloads the projections if the append then fails.
-        results: list[Outcome | Rejected] = []
-        events: list[Event] = []
-        accepted: dict[str, Outcome] = {}
-        rejected: dict[str, tuple[Command, InvorderError]] = {}
-        for command in batch:
-            try:
-                outcome = self._prior_outcome(command, accepted, rejected)
-                if outcome is None:
-                    outcome = decide(self._state, command, self._position)
-                    self._fold(outcome)
-                    accepted[command.key] = outcome
-                    events.extend(outcome)
-            except ConcurrencyError:
-                raise
-            except InvorderError as error:
-                rejected.setdefault(command.key, (command, error))
-                results.append(Rejected(command, error))
-                continue
-            results.append(outcome)
-        return results, events, rejected
+        return self._writer.execute_batch(commands)
 
     def snapshot(self) -> int:
         """Save the projections to the snapshot store; return the log position they are at.
@@ -243,236 +143,14 @@ class Engine:
         """
         if self._snapshots is None:
             raise ValueError("this engine has no snapshot store: pass snapshots= to Engine")
-        self._catch_up()
-        position = self._position
-        last_key = self._last_key(position)
-        keys, positions = self._first_position.frozen()
-        data = pickle.dumps(
-            (_SNAPSHOT_FORMAT, position, last_key, self._state, keys, positions),
-            protocol=pickle.HIGHEST_PROTOCOL,
-        )
-        self._snapshots.save(position, data)
-        return position
+        replica = self._replica
+        replica.catch_up()
+        _snapshot.save(self._snapshots, self._store, replica.position, replica.state, replica.keys)
+        return replica.position
 
     def reload(self) -> None:
         """Rebuild the projections from the store (latest snapshot, then the log after it)."""
-        self._load()
-
-    def _load(self) -> None:
-        self._state = State()
-        self._first_position = _KeyIndex()
-        self._position = 0
-        loaded = self._snapshots.load() if self._snapshots is not None else None
-        if loaded is not None:
-            self._restore(*loaded)
-        _install_order_policies(self._state, *self._policies)
-        self._ledger = self._state.ledger
-        with fewer_collections():  # a start-up replay keeps every object it makes
-            self._catch_up()
-
-    def _restore(self, position: int, data: bytes) -> None:
-        # A snapshot that does not fit this log (another database, a truncated log, an
-        # older library) is ignored: the log is the truth and a replay is always correct.
-        if position > self._store.head():
-            return
-        try:
-            fmt, at, last_key, state, keys, positions = pickle.loads(data)
-        except Exception:  # unreadable bytes can fail in many ways; all mean "replay"
-            return
-        if fmt != _SNAPSHOT_FORMAT or at != position or not isinstance(state, State):
-            return
-        if last_key != self._last_key(position):
-            return
-        try:
-            first_position = _KeyIndex(keys, positions)
-        except (AttributeError, TypeError, ValueError):
-            return
-        self._state = state
-        self._first_position = first_position
-        self._position = position
-
-    def _last_key(self, position: int) -> str | None:
-        if position == 0:
-            return None
-        for event in self._store.read(position - 1, position):
-            return event.key
-        return None
-
-    def _prior_outcome(
-        self,
-        command: Command,
-        accepted: dict[str, Outcome],
-        rejected: dict[str, tuple[Command, InvorderError]],
-    ) -> Outcome | None:
-        key = command.key
-        events = accepted.get(key)
-        if events is None and key in self._first_position:
-            events = self.outcome_of(key)
-        if events is not None:
-            first_command = events[0].command
-            if first_command != command:
-                raise _conflict(first_command, command)
-            return events
-        prior = rejected.get(key) or self._rejections.get(key)
-        if prior is not None:
-            first_command, error = prior
-            if first_command != command:
-                raise _conflict(first_command, command)
-            raise error
-        return None
-
-    def _catch_up(self) -> None:
-        # Streams: a start-up replay must not hold the whole log in memory at once.
-        state = self._state
-        first_position = self._first_position
-        last = None  # a command's events are contiguous: index its key once
-        for event in self._store.read(self._position):
-            state.apply(event)
-            key = event.key
-            if key != last:
-                first_position.setdefault(key, event.position)
-                last = key
-            self._position += 1
-
-    def _fold(self, events: Sequence[Event]) -> None:
-        state = self._state
-        first_position = self._first_position
-        last = None
-        for event in events:
-            state.apply(event)
-            key = event.key
-            if key != last:
-                first_position.setdefault(key, event.position)
-                last = key
-        self._position += len(events)
-
-    # --- queries -------------------------------------------------------------------------
-
-    def outcome_of(self, key: str) -> Outcome:
-        """The events the command with idempotency ``key`` produced (empty if none)."""
-        first = self._first_position.get(key)
-        if first is None:
-            return ()
-        # A command's events are contiguous; read in chunks until the key changes, since
-        # one arrival may fill many backorders and so write any number of events.
-        events: list[Event] = []
-        start = first
-        while True:
-            chunk = list(self._store.read(start, start + _READ_CHUNK))
-            for event in chunk:
-                if event.key != key:
-                    return tuple(events)
-                events.append(event)
-            if len(chunk) < _READ_CHUNK:
-                return tuple(events)
-            start += _READ_CHUNK
-
-    def events(self, start: int = 0, stop: int | None = None) -> Iterator[Event]:
-        """The events of the log from ``start`` up to ``stop``."""
-        return self._store.read(start, stop)
-
-    def balance(self, sku: str, location: str, bucket: Bucket = Bucket.AVAILABLE) -> int:
-        """Units of ``sku`` in exactly the account (``location``, ``bucket``)."""
-        return self._ledger.balance(sku, location, bucket)
-
-    def rollup(self, sku: str, location: str, bucket: Bucket = Bucket.AVAILABLE) -> int:
-        """Units of ``sku`` in ``bucket`` over ``location`` and every location inside it."""
-        return self._ledger.rollup(sku, location, bucket)
-
-    def on_hand(self, sku: str, location: str) -> int:
-        """Physical units of ``sku`` over the subtree of ``location``."""
-        return self._ledger.on_hand(sku, location)
-
-    def balances(self, sku: str) -> dict[Account, int]:
-        """Every non-zero account of ``sku`` (virtual ones included), sorted."""
-        return self._ledger.balances(sku)
-
-    def balances_as_of(self, at: datetime) -> Ledger:
-        """A fresh ledger projection of the log up to the first event later than ``at``.
-
-        The result belongs to the caller; its query methods (``balance``, ``rollup``,
-        ``on_hand``, ``balances``) answer as of that time. When the host's times go
-        backwards in the log, the answer is still a state the ledger really had (a prefix
-        of the log), never a mix that breaks its invariants.
-        """
-        _checks.check_aware("at", at)
-        ledger = Ledger()
-        for event in self._store.read(0):
-            if event.at > at:
-                break
-            ledger.apply(event)
-        return ledger
-
-    def history(self, sku: str, location: str, bucket: Bucket | None = None) -> list[HistoryLine]:
-        """The movements of ``sku`` in and out of ``location`` (its subtree included).
-
-        With ``bucket``, only that bucket is followed; without, the physical (on-hand)
-        buckets are. Each line carries the running balance after it.
-        """
-        buckets = (bucket,) if bucket is not None else PHYSICAL_BUCKETS
-        lines: list[HistoryLine] = []
-        balance = 0
-        for position in self._ledger.history_positions(sku):
-            for event in self._store.read(position, position + 1):
-                if not isinstance(event, StockPosted):
-                    continue
-                for movement in event.movements:
-                    if movement.sku != sku:
-                        continue
-                    change = 0
-                    if movement.destination.bucket in buckets and is_within(
-                        movement.destination.location, location
-                    ):
-                        change += movement.quantity
-                    if movement.source.bucket in buckets and is_within(
-                        movement.source.location, location
-                    ):
-                        change -= movement.quantity
-                    touches = any(
-                        account.bucket in buckets and is_within(account.location, location)
-                        for account in (movement.source, movement.destination)
-                    )
-                    if not touches:
-                        continue
-                    balance += change
-                    lines.append(
-                        HistoryLine(
-                            position=event.position,
-                            at=event.at,
-                            key=event.key,
-                            operation=event.operation,
-                            movement=movement,
-                            change=change,
-                            balance=balance,
-                        )
-                    )
-        return lines
-
-    def sku(self, sku: str) -> Sku | None:
-        """The catalog entry of ``sku``, or ``None``."""
-        return self._ledger.catalog.get(sku)
-
-    def skus(self) -> list[Sku]:
-        """Every SKU in the catalog, in the order defined."""
-        return list(self._ledger.catalog)
-
-    def lookup_barcode(self, barcode: str) -> SkuId:
-        """The SKU a scanned barcode identifies (raises if invalid or unknown)."""
-        return self._ledger.catalog.lookup(barcode)
-
-    def location(self, location: str) -> Location | None:
-        """The defined location at ``location``, or ``None``."""
-        return self._ledger.locations.get(LocationId(location))
-
-    def locations(self, within: str | None = None) -> list[LocationId]:
-        """Defined real locations, sorted; with ``within``, only that subtree."""
-        if within is None:
-            return sorted(self._ledger.locations)
-        return self._ledger.subtree(within)
-
-    def transfer(self, transfer: str) -> Transfer | None:
-        """The state of a transfer, or ``None`` if it was never shipped."""
-        return self._ledger.transfers.get(transfer)
+        self._replica.load()
 
     def verify(self) -> list[str]:
         """Rebuild every projection from the log and describe any difference (none: ``[]``).
@@ -482,35 +160,84 @@ class Engine:
         that each ``reserved`` balance equals what open reservations hold. It reads the
         whole log, so it takes as long as a start-up without snapshot.
         """
-        self._catch_up()
-        fresh = State()
-        first_position: dict[str, int] = {}
-        problems: list[str] = []
-        count = 0
-        for event in self._store.read(0):
-            if event.position != count:
-                problems.append(f"the log holds position {event.position} at index {count}")
-            fresh.apply(event)
-            first_position.setdefault(event.key, event.position)
-            count += 1
-        problems.extend(self._state.differences(fresh))
-        problems.extend(self._reserved_drift())
-        if first_position != dict(self._first_position.items()):
-            problems.append("the idempotency keys known to the engine differ from the log")
-        head = self._store.head()
-        if head != count:
-            problems.append(f"the store says its head is {head} but {count} events were read")
-        if self._position != count:
-            problems.append(f"engine folded {self._position} events, the log has {count}")
-        return problems
+        self._replica.catch_up()
+        return verify(self._replica)
 
-    # --- reservations, availability and channels (issue 3) --------------------------------
-    # Read-only queries over the reservations, purchases and channels projections. Every
-    # ATP question takes the time ``at``: reservations lapsed by then count as expired.
+    # --- the log -------------------------------------------------------------------------
+
+    def outcome_of(self, key: str) -> Outcome:
+        """The events the command with idempotency ``key`` produced (empty if none)."""
+        return outcome_of(self._store, self._replica.keys, key)
+
+    def events(self, start: int = 0, stop: int | None = None) -> Iterator[Event]:
+        """The events of the log from ``start`` up to ``stop``."""
+        return self._store.read(start, stop)
+
+    # --- stock (views.stock) -------------------------------------------------------------
+
+    def balance(self, sku: str, location: str, bucket: Bucket = Bucket.AVAILABLE) -> int:
+        """Units of ``sku`` in exactly the account (``location``, ``bucket``)."""
+        return stock.balance(self._state, sku, location, bucket)
+
+    def rollup(self, sku: str, location: str, bucket: Bucket = Bucket.AVAILABLE) -> int:
+        """Units of ``sku`` in ``bucket`` over ``location`` and every location inside it."""
+        return stock.rollup(self._state, sku, location, bucket)
+
+    def on_hand(self, sku: str, location: str) -> int:
+        """Physical units of ``sku`` over the subtree of ``location``."""
+        return stock.on_hand(self._state, sku, location)
+
+    def balances(self, sku: str) -> dict[Account, int]:
+        """Every non-zero account of ``sku`` (virtual ones included), sorted."""
+        return stock.balances(self._state, sku)
+
+    def balances_as_of(self, at: datetime) -> Ledger:
+        """A fresh ledger projection of the log up to the first event later than ``at``.
+
+        The result belongs to the caller; its query methods (``balance``, ``rollup``,
+        ``on_hand``, ``balances``) answer as of that time. When the host's times go
+        backwards in the log, the answer is still a state the ledger really had (a prefix
+        of the log), never a mix that breaks its invariants.
+        """
+        return stock.balances_as_of(self._store, at)
+
+    def history(self, sku: str, location: str, bucket: Bucket | None = None) -> list[HistoryLine]:
+        """The movements of ``sku`` in and out of ``location`` (its subtree included).
+
+        With ``bucket``, only that bucket is followed; without, the physical (on-hand)
+        buckets are. Each line carries the running balance after it.
+        """
+        return stock.history(self._state, self._store, sku, location, bucket)
+
+    def sku(self, sku: str) -> Sku | None:
+        """The catalog entry of ``sku``, or ``None``."""
+        return stock.sku(self._state, sku)
+
+    def skus(self) -> list[Sku]:
+        """Every SKU in the catalog, in the order defined."""
+        return stock.skus(self._state)
+
+    def lookup_barcode(self, barcode: str) -> SkuId:
+        """The SKU a scanned barcode identifies (raises if invalid or unknown)."""
+        return stock.lookup_barcode(self._state, barcode)
+
+    def location(self, location: str) -> Location | None:
+        """The defined location at ``location``, or ``None``."""
+        return stock.location(self._state, location)
+
+    def locations(self, within: str | None = None) -> list[LocationId]:
+        """Defined real locations, sorted; with ``within``, only that subtree."""
+        return stock.locations(self._state, within)
+
+    def transfer(self, transfer: str) -> Transfer | None:
+        """The state of a transfer, or ``None`` if it was never shipped."""
+        return stock.transfer(self._state, transfer)
+
+    # --- reservations (views.reservations) -----------------------------------------------
 
     def reservation(self, reservation: str) -> Reservation | None:
         """The reservation with this id (any status), or ``None``."""
-        return self._state.reservations.get(reservation)
+        return reservations.reservation(self._state, reservation)
 
     def reservations(
         self,
@@ -522,18 +249,10 @@ class Engine:
     ) -> list[Reservation]:
         """Reservations in the order made, filtered by SKU, location subtree, reference
         (the order line) and openness."""
-        return [
-            r
-            for r in self._state.reservations
-            if (not open_only or r.held)
-            and (sku is None or r.sku == sku)
-            and (location is None or is_within(r.location, location))
-            and (reference is None or r.reference == reference)
-        ]
+        return reservations.reservations(self._state, sku, location, reference, open_only)
 
-    def _known_location(self, location: str | None) -> None:
-        if location is not None and not self._ledger.has_location(location):
-            raise UnknownLocationError(location)
+    # --- availability and channels (views.availability) ----------------------------------
+    # Every ATP question takes the time ``at``: reservations lapsed by then count as expired.
 
     def atp(self, sku: str, location: str, at: datetime) -> int:
         """Available to promise of ``sku`` (stocked or bundle) over ``location``'s subtree.
@@ -541,23 +260,15 @@ class Engine:
         Raises :class:`~invorder.UnknownSkuError` / :class:`~invorder.UnknownLocationError`
         for what was never defined.
         """
-        self._known_location(location)
-        return _availability.location_atp(self._ledger, self._state.reservations, sku, location, at)
+        return availability.atp(self._state, sku, location, at)
 
     def atp_by_date(self, sku: str, location: str, by: datetime, at: datetime) -> int:
         """What will be promisable by ``by``: ATP at ``at`` plus unclaimed incoming due."""
-        self._known_location(location)
-        state = self._state
-        return _availability.atp_by_date(
-            state.ledger, state.reservations, state.purchases, sku, location, by, at
-        )
+        return availability.atp_by_date(self._state, sku, location, by, at)
 
     def stock_position(self, sku: str, at: datetime, location: str | None = None) -> StockPosition:
         """On hand, every bucket, incoming by ETA, ATP and ATP per channel for ``sku``."""
-        state = self._state
-        return _availability.stock_position(
-            state.ledger, state.reservations, state.purchases, state.channels, sku, location, at
-        )
+        return availability.stock_position(self._state, sku, at, location)
 
     def stock_out_risk(
         self,
@@ -569,77 +280,31 @@ class Engine:
         horizon: datetime | None = None,
     ) -> list[StockOutRisk]:
         """SKUs whose ATP is below ``threshold`` or below ``demand`` by ``horizon``."""
-        self._known_location(location)
-        state = self._state
-        return _availability.stock_out_risk(
-            state.ledger, state.reservations, state.purchases, at,
-            location=location, threshold=threshold, demand=demand, horizon=horizon,
-        )  # fmt: skip
-
-    def purchase_order(self, purchase_order: str) -> PurchaseOrder | None:
-        """The purchase order with this id, or ``None``."""
-        return self._state.purchases.get(purchase_order)
-
-    def purchase_orders(self) -> list[PurchaseOrder]:
-        """Every purchase order (drafts, open and finished), in the order recorded."""
-        return list(self._state.purchases)
-
-    def supplier(self, supplier: str) -> Supplier | None:
-        """The supplier's current terms, or ``None``."""
-        return self._state.suppliers.get(supplier)
-
-    def suppliers(self) -> list[Supplier]:
-        """Every supplier, in the order first defined."""
-        return list(self._state.suppliers)
-
-    def valuation(self, until: datetime | None = None) -> Valuation:
-        """Inventory value at weighted-average cost from the log (as of ``until`` if given)."""
-        if until is not None:
-            _checks.check_aware("until", until)
-        return value_inventory(self.events(), until)
-
-    def late_purchase_lines(self, at: datetime) -> list[tuple[PurchaseOrder, PurchaseLineStatus]]:
-        """Open purchase lines past their ETA at ``at`` with units still outstanding."""
-        return self._state.purchases.late(at)
+        return availability.stock_out_risk(self._state, at, location, threshold, demand, horizon)
 
     def channel(self, channel: str) -> Channel | None:
         """The channel's current policy, or ``None``."""
-        return self._state.channels.get(channel)
+        return availability.channel(self._state, channel)
 
     def channels(self) -> list[Channel]:
         """Every channel, in the order first defined."""
-        return list(self._state.channels)
-
-    def _channel(self, channel: str) -> Channel:
-        found = self._state.channels.get(channel)
-        if found is None:
-            raise NotFoundError("channel", channel)
-        return found
+        return availability.channels(self._state)
 
     def channel_atp(self, channel: str, sku: str, at: datetime) -> int:
         """What ``channel`` may sell of ``sku`` at ``at``."""
-        state = self._state
-        return _availability.channel_atp(
-            state.ledger, state.reservations, state.purchases, self._channel(channel), sku, at
-        )
+        return availability.channel_atp(self._state, channel, sku, at)
 
     def channel_atp_all(self, channel: str, at: datetime) -> dict[str, int]:
         """Channel ATP of every SKU in the catalog: the set to publish to ``channel``."""
-        state = self._state
-        return _availability.channel_atp_all(
-            state.ledger, state.reservations, state.purchases, self._channel(channel), at
-        )
+        return availability.channel_atp_all(self._state, channel, at)
 
     def explain_channel_atp(self, channel: str, sku: str, at: datetime) -> ChannelAtpExplanation:
         """The channel ATP of ``sku`` with the location figures, safety stock and caps."""
-        state = self._state
-        return _availability.explain_channel_atp(
-            state.ledger, state.reservations, state.purchases, self._channel(channel), sku, at
-        )
+        return availability.explain_channel_atp(self._state, channel, sku, at)
 
     def publish(self, channel: str, at: datetime) -> PublishedSet:
         """The whole set to publish to ``channel`` at ``at``, stamped with the log position."""
-        return PublishedSet(channel, self._position, at, self.channel_atp_all(channel, at))
+        return availability.publish(self._state, self._replica.position, channel, at)
 
     def publish_diff(
         self, channel: str, at: datetime, previous: PublishedSet | Mapping[str, int]
@@ -652,197 +317,82 @@ class Engine:
         between its time and ``at`` are recomputed; with a plain mapping (or after the
         channel's policy or the locations changed), every SKU is.
         """
-        target = self._channel(channel)
-        if not isinstance(previous, PublishedSet):
-            return publish_diff(previous, self.channel_atp_all(channel, at))
-        candidates = self._touched_since(previous, channel, at)
-        if candidates is None:
-            return publish_diff(previous.quantities, self.channel_atp_all(channel, at))
-        state = self._state
-        current = _availability.channel_atp_all(
-            state.ledger, state.reservations, state.purchases, target, at, sorted(candidates)
-        )
-        old = previous.quantities
-        return {sku: qty for sku, qty in current.items() if old.get(sku) != qty}
+        position = self._replica.position
+        return availability.publish_diff(self._state, self._store, position, channel, at, previous)
 
-    def _reserved_drift(self) -> list[str]:
-        # The reserved bucket of every real location must equal what open reservations hold.
-        problems: list[str] = []
-        held: dict[tuple[str, str], int] = {}
-        for r in self._state.reservations.open():
-            for leaf, per in r.leaves:
-                held[(leaf, r.location)] = held.get((leaf, r.location), 0) + per * r.backed
-        for sku in sorted(self._ledger.skus_with_stock()):
-            for account, quantity in self._ledger.balances(sku).items():
-                if account.bucket is Bucket.RESERVED and not account.is_virtual:
-                    expected = held.pop((sku, account.location), 0)
-                    if quantity != expected:
-                        problems.append(
-                            f"{sku!r} at {account.location}: reserved {quantity}, "
-                            f"open reservations hold {expected}"
-                        )
-        for (code, location), quantity in sorted(held.items()):
-            if quantity:
-                problems.append(f"{code!r} at {location}: reserved 0, open reservations hold "
-                                f"{quantity}")  # fmt: skip
-        return problems
+    # --- purchasing (views.purchasing) ---------------------------------------------------
 
-    def _touched_since(self, previous: PublishedSet, channel: str, at: datetime) -> set[str] | None:
-        if previous.channel != channel or previous.position > self._position or at < previous.at:
-            return None
-        reservations = self._state.reservations
-        touched: set[str] = set()
+    def purchase_order(self, purchase_order: str) -> PurchaseOrder | None:
+        """The purchase order with this id, or ``None``."""
+        return purchasing.purchase_order(self._state, purchase_order)
 
-        def add_reservation(rid: str) -> None:
-            r = reservations.get(rid)
-            if r is not None:
-                touched.update(leaf for leaf, _per in r.leaves)
+    def purchase_orders(self) -> list[PurchaseOrder]:
+        """Every purchase order (drafts, open and finished), in the order recorded."""
+        return purchasing.purchase_orders(self._state)
 
-        for event in self._store.read(previous.position, self._position):
-            kind = type(event)
-            if kind is StockPosted:
-                assert isinstance(event, StockPosted)
-                touched.update(m.sku for m in event.movements)
-                add_reservation(event.reference)
-            elif kind is ReservationsExpired:
-                assert isinstance(event, ReservationsExpired)
-                for rid in event.reservations:
-                    add_reservation(rid)
-            elif kind is SkuDefined:
-                assert isinstance(event, SkuDefined)
-                touched.add(event.sku.code)
-            elif kind is ChannelDefined or kind is LocationDefined:
-                return None
-        for r in reservations.due(at):
-            assert r.expires_at is not None
-            if r.expires_at > previous.at:
-                touched.update(leaf for leaf, _per in r.leaves)
-        catalog = self._ledger.catalog
-        for sku in list(touched):
-            touched.update(catalog.bundles_using(sku))
-        return touched
+    def supplier(self, supplier: str) -> Supplier | None:
+        """The supplier's current terms, or ``None``."""
+        return purchasing.supplier(self._state, supplier)
 
-    # --- orders (queries of the order lifecycle) -----------------------------------------
+    def suppliers(self) -> list[Supplier]:
+        """Every supplier, in the order first defined."""
+        return purchasing.suppliers(self._state)
+
+    def valuation(self, until: datetime | None = None) -> Valuation:
+        """Inventory value at weighted-average cost from the log (as of ``until`` if given)."""
+        return purchasing.valuation(self._store, until)
+
+    def late_purchase_lines(self, at: datetime) -> list[tuple[PurchaseOrder, PurchaseLineStatus]]:
+        """Open purchase lines past their ETA at ``at`` with units still outstanding."""
+        return purchasing.late_purchase_lines(self._state, at)
+
+    # --- orders (views.orders) -----------------------------------------------------------
 
     def order(self, order: str) -> Order | None:
         """One order (with derived statuses), or ``None``."""
-        return self._state.orders.get(order)
+        return orders.order(self._state, order)
 
     def order_by_external(self, channel: str, external_id: str) -> Order | None:
         """The order a channel knows by ``external_id``, or ``None``."""
-        return self._state.orders.by_external(channel, external_id)
+        return orders.order_by_external(self._state, channel, external_id)
 
     def orders(self) -> list[Order]:
         """Every order, in capture order."""
-        return list(self._state.orders)
+        return orders.orders(self._state)
 
     def capture(self, command: CaptureOrder) -> Order:
         """Capture an order and return it; a repeat with the same content returns the order
         first captured (and writes nothing)."""
         self.execute(command)
-        order = self._state.orders.by_external(command.channel, command.external_id)
+        order = orders.order_by_external(self._state, command.channel, command.external_id)
         assert order is not None
         return order
 
     def shipment(self, shipment: str) -> Shipment | None:
         """One shipment, or ``None``."""
-        return self._state.orders.shipment(shipment)
+        return orders.shipment(self._state, shipment)
 
     def shipments(self, order: str) -> list[Shipment]:
         """The shipments of an order, in the order made."""
-        found = self._state.orders.get(order)
-        if found is None:
-            raise NotFoundError("order", order)
-        return self._state.orders.shipments_of(found)
+        return orders.shipments(self._state, order)
 
     def rma(self, rma: str) -> Return | None:
         """One RMA (return), or ``None``."""
-        return self._state.orders.rma(rma)
+        return orders.rma(self._state, rma)
 
     def order_alerts(self, at: datetime, at_risk: timedelta = AT_RISK_WINDOW) -> list[OrderAlert]:
         """Orders that need a person at ``at``, each with its reasons (ship-by at risk when
         it is within ``at_risk``)."""
-        _checks.check_aware("at", at)
-        return order_alerts(self._state.orders, at, at_risk)
+        return orders.order_alerts(self._state, at, at_risk)
 
-
-# --- orders (routing rule wiring and order queries) -------------------------------------------
-
-
-def _install_order_policies(
-    state: State,
-    rule: RoutingRule | None,
-    facts: Mapping[str, LocationFacts] | None,
-    priority: Callable[[Order], Any] | None,
-) -> None:
-    """Give the state the allocator and backorder priority (never part of the log)."""
-    if rule is not None:
-        state.allocator = RoutingAllocator(rule, dict(facts or {}))
-    state.priority = priority if priority is not None else priority_of
-
-
-class _KeyIndex:
-    """Idempotency key -> position of its first event: what makes repeats answerable.
-
-    A snapshot restores the keys as one sorted list searched by bisection (a million keys
-    load in a fraction of the time a dict of them takes to build); keys seen since live in
-    a dict. Keys never contain line breaks, so the sorted keys travel as one string.
-    """
-
-    __slots__ = ("_keys", "_positions", "_recent")
-
-    def __init__(self, keys: str = "", positions: array[int] | None = None) -> None:
-        self._keys: list[str] = keys.split("\n") if keys else []
-        self._positions: array[int] = positions if positions is not None else array("q")
-        if len(self._keys) != len(self._positions):
-            raise ValueError("snapshot keys and positions differ in length")
-        self._recent: dict[str, int] = {}
-
-    def get(self, key: str) -> int | None:
-        """The first position of ``key``, or ``None``."""
-        position = self._recent.get(key)
-        if position is not None:
-            return position
-        keys = self._keys
-        index = bisect_left(keys, key)
-        if index < len(keys) and keys[index] == key:
-            return self._positions[index]
-        return None
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and self.get(key) is not None
-
-    def setdefault(self, key: str, position: int) -> None:
-        """Record ``position`` for ``key`` unless the key is known."""
-        if key not in self._recent and (not self._keys or self.get(key) is None):
-            self._recent[key] = position
-
-    def items(self) -> Iterator[tuple[str, int]]:
-        """Every (key, first position)."""
-        yield from zip(self._keys, self._positions, strict=True)
-        yield from self._recent.items()
-
-    def frozen(self) -> tuple[str, array[int]]:
-        """The keys sorted and joined by line breaks, and their positions, in that order."""
-        pairs = sorted(self.items())
-        return "\n".join(k for k, _ in pairs), array("q", (p for _, p in pairs))
-
-
-def _conflict(first: Command, second: Command) -> IdempotencyConflictError:
-    if type(first) is not type(second):
-        return IdempotencyConflictError(
-            second.key, "type", type(first).__name__, type(second).__name__
+    def order_exceptions(
+        self, at: datetime, at_risk: timedelta = AT_RISK_WINDOW
+    ) -> list[OrderAlert]:
+        """Deprecated: :meth:`order_alerts` under its old name (the exceptions queue is now
+        called alerts); warns with a ``DeprecationWarning``."""
+        warnings.warn(
+            "Engine.order_exceptions is deprecated; use Engine.order_alerts",
+            DeprecationWarning,
+            stacklevel=2,
         )
-    for field in attrs.fields(type(first)):
-        a, b = getattr(first, field.name), getattr(second, field.name)
-        if a != b:
-            return IdempotencyConflictError(second.key, field.name, a, b)
-    raise AssertionError("commands differ but no field does")  # pragma: no cover
-
-
-def fold(events: Iterable[Event]) -> Ledger:
-    """A ledger projection built from ``events`` alone (replay from empty)."""
-    ledger = Ledger()
-    for event in events:
-        ledger.apply(event)
-    return ledger
+        return self.order_alerts(at, at_risk)

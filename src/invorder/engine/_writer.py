@@ -1,0 +1,137 @@
+"""The command loop: decide against the projections, append at the position decided from,
+fold in; on a conflict with another writer, read what changed and decide again."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+from invorder.domain.errors import ConcurrencyError, InvorderError
+from invorder.domain.messages import Command, Event
+from invorder.domain.model import decide
+from invorder.engine._idempotency import Rejections, prior_outcome
+from invorder.engine._replica import Replica
+from invorder.ports import EventStore
+
+Outcome = tuple[Event, ...]
+"""What an accepted command produced: its events, in log order."""
+
+
+@attrs.frozen
+class Rejected:
+    """A command of a batch that was refused, with the error it got."""
+
+    command: Command
+    """The command."""
+    error: InvorderError
+    """Why it was refused."""
+
+
+class Writer:
+    """Runs the commands of one engine against its replica and store (see
+    :class:`~invorder.Engine` for the rules of retries and idempotency)."""
+
+    __slots__ = ("max_attempts", "rejections", "replica", "retries", "store")
+
+    def __init__(self, store: EventStore, replica: Replica, max_attempts: int) -> None:
+        self.store = store
+        """The log appended to."""
+        self.replica = replica
+        """The projections decided against."""
+        self.max_attempts = max_attempts
+        """How many times a command is decided before a conflict is raised."""
+        self.rejections: Rejections = {}
+        """Every key this writer rejected, with its command and error."""
+        self.retries = 0
+        """How many times a concurrency conflict made this writer decide again."""
+
+    def execute(self, command: Command) -> Outcome:
+        """Decide ``command``, append its events and return them (or raise its error)."""
+        replica = self.replica
+        store = self.store
+        for attempt in range(self.max_attempts):
+            if attempt:
+                self.retries += 1
+            prior = prior_outcome(command, store, replica.keys, {}, {}, self.rejections)
+            if prior is not None:
+                return prior
+            position = replica.position
+            try:
+                events: Outcome = decide(replica.state, command, position)
+            except InvorderError as error:
+                if store.head() != position:
+                    replica.catch_up()
+                    continue
+                self.rejections[command.key] = (command, error)
+                raise
+            try:
+                store.append(events, expected_position=position)
+            except ConcurrencyError:
+                replica.catch_up()
+                continue
+            replica.fold(events)
+            return events
+        raise ConcurrencyError(replica.position, store.head(), self.max_attempts)
+
+    def execute_batch(self, commands: Iterable[Command]) -> list[Outcome | Rejected]:
+        """Decide ``commands`` in order and append all their events in one store call."""
+        batch = list(commands)
+        replica = self.replica
+        store = self.store
+        for attempt in range(self.max_attempts):
+            if attempt:
+                self.retries += 1
+            position = replica.position
+            try:
+                results, events, rejected = self._decide_batch(batch)
+            except BaseException:
+                replica.load()  # drop what the batch folded in before the failure
+                raise
+            if not events:
+                # Nothing was folded: catching up is enough to decide again.
+                if store.head() == position:
+                    self.rejections.update(rejected)
+                    return results
+                replica.catch_up()
+                continue
+            try:
+                store.append(events, expected_position=position)
+            except ConcurrencyError:
+                replica.load()
+                continue
+            except BaseException:
+                replica.load()
+                raise
+            self.rejections.update(rejected)
+            return results
+        raise ConcurrencyError(replica.position, store.head(), self.max_attempts)
+
+    def _decide_batch(
+        self, batch: Sequence[Command]
+    ) -> tuple[list[Outcome | Rejected], list[Event], Rejections]:
+        # Folds each accepted command's events at once, before the append: the caller
+        # reloads the projections if the append then fails.
+        replica = self.replica
+        results: list[Outcome | Rejected] = []
+        events: list[Event] = []
+        accepted: dict[str, Outcome] = {}
+        rejected: Rejections = {}
+        for command in batch:
+            try:
+                outcome = prior_outcome(
+                    command, self.store, replica.keys, accepted, rejected, self.rejections
+                )
+                if outcome is None:
+                    outcome = decide(replica.state, command, replica.position)
+                    replica.fold(outcome)
+                    accepted[command.key] = outcome
+                    events.extend(outcome)
+            except ConcurrencyError:
+                raise
+            except InvorderError as error:
+                rejected.setdefault(command.key, (command, error))
+                results.append(Rejected(command, error))
+                continue
+            results.append(outcome)
+        return results, events, rejected

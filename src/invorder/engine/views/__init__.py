@@ -1,0 +1,15 @@
+"""The engine's queries, one module per domain area: plain functions over the projections
+(and the log, for history) that :class:`~invorder.Engine`'s query methods call.
+
+================  ======================================================================
+module            what it answers
+================  ======================================================================
+``stock``         balances, roll-ups, history, balances as of a time, catalog, locations,
+                  transfers; a ledger replayed from events (``fold``)
+``reservations``  reservations by id or filtered
+``availability``  ATP (location, by date, channel), stock position and stock-out risk,
+                  channels, the sets published to channels and their differences
+``purchasing``    purchase orders, late lines, suppliers, inventory valuation
+``orders``        orders, shipments, returns, alerts
+================  ======================================================================
+"""

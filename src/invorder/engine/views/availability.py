@@ -1,0 +1,173 @@
+"""Availability queries: ATP at a location, by a date and per channel, stock positions and
+stock-out risk, channels, and the sets published to channels (whole, or what changed).
+
+Every ATP question takes the time ``at``: reservations lapsed by then count as expired.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from invorder.domain.availability import atp as _atp
+from invorder.domain.availability.atp import ChannelAtpExplanation, StockOutRisk, StockPosition
+from invorder.domain.availability.channel import Channel, PublishedSet
+from invorder.domain.availability.channel import publish_diff as _publish_diff
+from invorder.domain.availability.events import ChannelDefined
+from invorder.domain.errors import NotFoundError
+from invorder.domain.model import State
+from invorder.domain.reservations.events import ReservationsExpired
+from invorder.domain.stock.events import LocationDefined, SkuDefined, StockPosted
+from invorder.engine.views.stock import check_location
+from invorder.ports import EventStore
+
+
+def atp(state: State, sku: str, location: str, at: datetime) -> int:
+    """Available to promise of ``sku`` over ``location``'s subtree."""
+    check_location(state, location)
+    return _atp.location_atp(state.ledger, state.reservations, sku, location, at)
+
+
+def atp_by_date(state: State, sku: str, location: str, by: datetime, at: datetime) -> int:
+    """ATP at ``at`` plus unclaimed incoming due by ``by``."""
+    check_location(state, location)
+    return _atp.atp_by_date(
+        state.ledger, state.reservations, state.purchases, sku, location, by, at
+    )
+
+
+def stock_position(state: State, sku: str, at: datetime, location: str | None) -> StockPosition:
+    """On hand, every bucket, incoming by ETA, ATP and ATP per channel for ``sku``."""
+    return _atp.stock_position(
+        state.ledger, state.reservations, state.purchases, state.channels, sku, location, at
+    )
+
+
+def stock_out_risk(
+    state: State,
+    at: datetime,
+    location: str | None,
+    threshold: int,
+    demand: Mapping[str, int] | None,
+    horizon: datetime | None,
+) -> list[StockOutRisk]:
+    """SKUs whose ATP is below ``threshold`` or below ``demand`` by ``horizon``."""
+    check_location(state, location)
+    return _atp.stock_out_risk(
+        state.ledger, state.reservations, state.purchases, at,
+        location=location, threshold=threshold, demand=demand, horizon=horizon,
+    )  # fmt: skip
+
+
+def channel(state: State, channel: str) -> Channel | None:
+    """The channel's current policy, or ``None``."""
+    return state.channels.get(channel)
+
+
+def channels(state: State) -> list[Channel]:
+    """Every channel, in the order first defined."""
+    return list(state.channels)
+
+
+def defined_channel(state: State, channel: str) -> Channel:
+    """The channel's current policy; raises :class:`~invorder.NotFoundError` if unknown."""
+    found = state.channels.get(channel)
+    if found is None:
+        raise NotFoundError("channel", channel)
+    return found
+
+
+def channel_atp(state: State, channel: str, sku: str, at: datetime) -> int:
+    """What ``channel`` may sell of ``sku`` at ``at``."""
+    return _atp.channel_atp(
+        state.ledger, state.reservations, state.purchases, defined_channel(state, channel), sku, at
+    )
+
+
+def channel_atp_all(state: State, channel: str, at: datetime) -> dict[str, int]:
+    """Channel ATP of every SKU in the catalog."""
+    return _atp.channel_atp_all(
+        state.ledger, state.reservations, state.purchases, defined_channel(state, channel), at
+    )
+
+
+def explain_channel_atp(
+    state: State, channel: str, sku: str, at: datetime
+) -> ChannelAtpExplanation:
+    """The channel ATP of ``sku`` with the location figures, safety stock and caps."""
+    return _atp.explain_channel_atp(
+        state.ledger, state.reservations, state.purchases, defined_channel(state, channel), sku, at
+    )
+
+
+def publish(state: State, position: int, channel: str, at: datetime) -> PublishedSet:
+    """The whole set to publish to ``channel`` at ``at``, stamped with ``position``."""
+    return PublishedSet(channel, position, at, channel_atp_all(state, channel, at))
+
+
+def publish_diff(
+    state: State,
+    store: EventStore,
+    position: int,
+    channel: str,
+    at: datetime,
+    previous: PublishedSet | Mapping[str, int],
+) -> dict[str, int]:
+    """The SKUs whose channel ATP at ``at`` differs from ``previous``, with the new figure;
+    from a :class:`PublishedSet`, only the SKUs touched since it are recomputed."""
+    target = defined_channel(state, channel)
+    if not isinstance(previous, PublishedSet):
+        return _publish_diff(previous, channel_atp_all(state, channel, at))
+    candidates = touched_since(state, store, position, previous, channel, at)
+    if candidates is None:
+        return _publish_diff(previous.quantities, channel_atp_all(state, channel, at))
+    current = _atp.channel_atp_all(
+        state.ledger, state.reservations, state.purchases, target, at, sorted(candidates)
+    )
+    old = previous.quantities
+    return {sku: qty for sku, qty in current.items() if old.get(sku) != qty}
+
+
+def touched_since(
+    state: State,
+    store: EventStore,
+    position: int,
+    previous: PublishedSet,
+    channel: str,
+    at: datetime,
+) -> set[str] | None:
+    """The SKUs whose channel ATP may differ from ``previous`` (bundles over them
+    included), or ``None`` if every SKU must be recomputed."""
+    if previous.channel != channel or previous.position > position or at < previous.at:
+        return None
+    reservations = state.reservations
+    touched: set[str] = set()
+
+    def add_reservation(rid: str) -> None:
+        r = reservations.get(rid)
+        if r is not None:
+            touched.update(leaf for leaf, _per in r.leaves)
+
+    for event in store.read(previous.position, position):
+        kind = type(event)
+        if kind is StockPosted:
+            assert isinstance(event, StockPosted)
+            touched.update(m.sku for m in event.movements)
+            add_reservation(event.reference)
+        elif kind is ReservationsExpired:
+            assert isinstance(event, ReservationsExpired)
+            for rid in event.reservations:
+                add_reservation(rid)
+        elif kind is SkuDefined:
+            assert isinstance(event, SkuDefined)
+            touched.add(event.sku.code)
+        elif kind is ChannelDefined or kind is LocationDefined:
+            return None
+    for r in reservations.due(at):
+        assert r.expires_at is not None
+        if r.expires_at > previous.at:
+            touched.update(leaf for leaf, _per in r.leaves)
+    catalog = state.ledger.catalog
+    for sku in list(touched):
+        touched.update(catalog.bundles_using(sku))
+    return touched

@@ -1,0 +1,53 @@
+"""Order queries: orders, their shipments and returns, and the orders that need a person."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from invorder.domain import _checks
+from invorder.domain.errors import NotFoundError
+from invorder.domain.model import State
+from invorder.domain.orders.alerts import OrderAlert
+from invorder.domain.orders.alerts import order_alerts as _order_alerts
+from invorder.domain.orders.order import Order
+from invorder.domain.orders.rma import Return
+from invorder.domain.orders.shipment import Shipment
+
+
+def order(state: State, order: str) -> Order | None:
+    """One order (with derived statuses), or ``None``."""
+    return state.orders.get(order)
+
+
+def order_by_external(state: State, channel: str, external_id: str) -> Order | None:
+    """The order a channel knows by ``external_id``, or ``None``."""
+    return state.orders.by_external(channel, external_id)
+
+
+def orders(state: State) -> list[Order]:
+    """Every order, in capture order."""
+    return list(state.orders)
+
+
+def shipment(state: State, shipment: str) -> Shipment | None:
+    """One shipment, or ``None``."""
+    return state.orders.shipment(shipment)
+
+
+def shipments(state: State, order: str) -> list[Shipment]:
+    """The shipments of an order, in the order made (raises if the order is unknown)."""
+    found = state.orders.get(order)
+    if found is None:
+        raise NotFoundError("order", order)
+    return state.orders.shipments_of(found)
+
+
+def rma(state: State, rma: str) -> Return | None:
+    """One RMA (return), or ``None``."""
+    return state.orders.rma(rma)
+
+
+def order_alerts(state: State, at: datetime, at_risk: timedelta) -> list[OrderAlert]:
+    """Orders that need a person at ``at``, each with its reasons."""
+    _checks.check_aware("at", at)
+    return _order_alerts(state.orders, at, at_risk)

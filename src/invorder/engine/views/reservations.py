@@ -1,0 +1,31 @@
+"""Reservation queries: one reservation by id, or the reservations a filter selects."""
+
+from __future__ import annotations
+
+from invorder.domain.model import State
+from invorder.domain.reservations.reservation import Reservation
+from invorder.domain.stock.location import is_within
+
+
+def reservation(state: State, reservation: str) -> Reservation | None:
+    """The reservation with this id (any status), or ``None``."""
+    return state.reservations.get(reservation)
+
+
+def reservations(
+    state: State,
+    sku: str | None,
+    location: str | None,
+    reference: str | None,
+    open_only: bool,
+) -> list[Reservation]:
+    """Reservations in the order made, filtered by SKU, location subtree, reference and
+    openness."""
+    return [
+        r
+        for r in state.reservations
+        if (not open_only or r.held)
+        and (sku is None or r.sku == sku)
+        and (location is None or is_within(r.location, location))
+        and (reference is None or r.reference == reference)
+    ]

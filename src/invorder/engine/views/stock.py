@@ -1,0 +1,138 @@
+"""Stock queries: balances, roll-ups and history of the ledger, the catalog, locations and
+transfers, and the ledger replayed from the log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from itertools import takewhile
+
+from invorder.domain import _checks
+from invorder.domain.errors import UnknownLocationError
+from invorder.domain.messages import Event
+from invorder.domain.model import State
+from invorder.domain.stock.catalog import Sku, SkuId
+from invorder.domain.stock.events import StockPosted
+from invorder.domain.stock.ledger import HistoryLine, Ledger
+from invorder.domain.stock.location import Location, LocationId, is_within
+from invorder.domain.stock.movement import PHYSICAL_BUCKETS, Account, Bucket
+from invorder.domain.stock.transfer import Transfer
+from invorder.ports import EventStore
+
+
+def fold(events: Iterable[Event]) -> Ledger:
+    """A ledger projection built from ``events`` alone (replay from empty)."""
+    ledger = Ledger()
+    for event in events:
+        ledger.apply(event)
+    return ledger
+
+
+def balance(state: State, sku: str, location: str, bucket: Bucket) -> int:
+    """Units of ``sku`` in exactly the account (``location``, ``bucket``)."""
+    return state.ledger.balance(sku, location, bucket)
+
+
+def rollup(state: State, sku: str, location: str, bucket: Bucket) -> int:
+    """Units of ``sku`` in ``bucket`` over ``location``'s subtree."""
+    return state.ledger.rollup(sku, location, bucket)
+
+
+def on_hand(state: State, sku: str, location: str) -> int:
+    """Physical units of ``sku`` over ``location``'s subtree."""
+    return state.ledger.on_hand(sku, location)
+
+
+def balances(state: State, sku: str) -> dict[Account, int]:
+    """Every non-zero account of ``sku``, sorted."""
+    return state.ledger.balances(sku)
+
+
+def balances_as_of(store: EventStore, at: datetime) -> Ledger:
+    """A fresh ledger of the log up to the first event later than ``at``."""
+    _checks.check_aware("at", at)
+    return fold(takewhile(lambda event: event.at <= at, store.read(0)))
+
+
+def history(
+    state: State, store: EventStore, sku: str, location: str, bucket: Bucket | None
+) -> list[HistoryLine]:
+    """The movements of ``sku`` in and out of ``location``'s subtree, in ``bucket`` (the
+    physical buckets without), each with the running balance after it."""
+    buckets = (bucket,) if bucket is not None else PHYSICAL_BUCKETS
+    lines: list[HistoryLine] = []
+    balance = 0
+    for position in state.ledger.history_positions(sku):
+        for event in store.read(position, position + 1):
+            if not isinstance(event, StockPosted):
+                continue
+            for movement in event.movements:
+                if movement.sku != sku:
+                    continue
+                change = 0
+                if movement.destination.bucket in buckets and is_within(
+                    movement.destination.location, location
+                ):
+                    change += movement.quantity
+                if movement.source.bucket in buckets and is_within(
+                    movement.source.location, location
+                ):
+                    change -= movement.quantity
+                touches = any(
+                    account.bucket in buckets and is_within(account.location, location)
+                    for account in (movement.source, movement.destination)
+                )
+                if not touches:
+                    continue
+                balance += change
+                lines.append(
+                    HistoryLine(
+                        position=event.position,
+                        at=event.at,
+                        key=event.key,
+                        operation=event.operation,
+                        movement=movement,
+                        change=change,
+                        balance=balance,
+                    )
+                )
+    return lines
+
+
+def sku(state: State, sku: str) -> Sku | None:
+    """The catalog entry of ``sku``, or ``None``."""
+    return state.ledger.catalog.get(sku)
+
+
+def skus(state: State) -> list[Sku]:
+    """Every SKU in the catalog, in the order defined."""
+    return list(state.ledger.catalog)
+
+
+def lookup_barcode(state: State, barcode: str) -> SkuId:
+    """The SKU a scanned barcode identifies (raises if invalid or unknown)."""
+    return state.ledger.catalog.lookup(barcode)
+
+
+def location(state: State, location: str) -> Location | None:
+    """The defined location at ``location``, or ``None``."""
+    return state.ledger.locations.get(LocationId(location))
+
+
+def locations(state: State, within: str | None) -> list[LocationId]:
+    """Defined real locations, sorted; with ``within``, only that subtree."""
+    if within is None:
+        return sorted(state.ledger.locations)
+    return state.ledger.subtree(within)
+
+
+def transfer(state: State, transfer: str) -> Transfer | None:
+    """The state of a transfer, or ``None`` if it was never shipped."""
+    return state.ledger.transfers.get(transfer)
+
+
+def check_location(state: State, location: str | None) -> None:
+    """Raise :class:`~invorder.UnknownLocationError` if ``location`` is given and was never
+    defined."""
+    if location is not None and not state.ledger.has_location(location):
+        raise UnknownLocationError(location)
