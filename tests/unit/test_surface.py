@@ -86,3 +86,18 @@ def test_every_module_imports() -> None:
         if info.name == "invorder.__main__":
             continue  # the command line, run by ``python -m invorder``
         importlib.import_module(info.name)
+
+
+def test_every_public_function_class_and_method_has_a_docstring() -> None:
+    missing = []
+    for path in _modules():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        classes = [c for c in tree.body if isinstance(c, ast.ClassDef) and c.name[0] != "_"]
+        for node in [*tree.body, *(member for c in classes for member in c.body)]:
+            if not isinstance(node, ast.FunctionDef | ast.ClassDef) or node.name[0] == "_":
+                continue
+            if any(ast.unparse(d).endswith("overload") for d in node.decorator_list):
+                continue  # the implementation carries the docstring
+            if not ast.get_docstring(node):
+                missing.append(f"{path.relative_to(SRC)}: {node.name}")
+    assert missing == []

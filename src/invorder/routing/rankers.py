@@ -169,6 +169,8 @@ class _Ranking:
         self._scores = scores
 
     def details(self, index: int) -> dict[str, Any]:
+        """The scores of the row at ``index`` and, when it ties with a neighbour, why it
+        comes where it does."""
         rows = self._rows
         key, location, _, data = rows[index]
         tied = [
@@ -182,6 +184,7 @@ class _Ranking:
         return {"scores": self._scores(data), "tie_break": tie_break}
 
     def ranked(self) -> tuple[RankedLocation, ...]:
+        """Every row as a ranked location, its details built when first read."""
         new = object.__new__
         details = self.details
         out = []

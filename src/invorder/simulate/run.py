@@ -97,6 +97,7 @@ class _Recording:
 
     @property
     def name(self) -> str:
+        """The rule's name, for the allocation record."""
         return str(getattr(self.rule, "name", getattr(self.rule, "__name__", "routing rule")))
 
     def __call__(self, request: RoutingRequest) -> AllocationPlan:

@@ -10,18 +10,22 @@ from invorder.domain import _checks
 
 
 def as_line_id(value: Any) -> LineId:
+    """``value`` as a line id, checked (the converter of every command field holding one)."""
     return LineId(_identifier("line_id", value))
 
 
 def as_order_id(value: Any) -> OrderId:
+    """``value`` as an order id, checked (the converter of every command field holding one)."""
     return OrderId(_identifier("order", value))
 
 
 def as_channel_id(value: Any) -> ChannelId:
+    """``value`` as a channel id, checked (the converter of every command field holding one)."""
     return ChannelId(_identifier("channel", value))
 
 
 def as_customer_id(value: Any) -> CustomerId:
+    """``value`` as a customer id, checked (the converter of every command field holding one)."""
     return CustomerId(_identifier("customer", value))
 
 

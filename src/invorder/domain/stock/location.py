@@ -17,6 +17,8 @@ from invorder.domain.errors import InvalidLocationError
 
 
 def real_location(value: str) -> LocationId:
+    """``value`` as a checked path of a real location (a virtual one is refused): the
+    converter of command fields that name where units are."""
     location = location_id(value)
     if is_virtual(location):
         raise InvalidLocationError(value, "a virtual location cannot be used here")
