@@ -28,8 +28,8 @@ from invorder.domain.orders.events import (
 from invorder.domain.stock.events import LocationDefined, SkuDefined, StockPosted
 from invorder.domain.stock.movement import PHYSICAL_BUCKETS, Bucket
 from invorder.engine import Engine
-from invorder.simulate._html import labels
-from invorder.simulate.kpi import _ROWS, Comparison, Report
+from invorder.simulate.comparison import Comparison, labels
+from invorder.simulate.kpi import KPI_NAMES, Report
 from invorder.simulate.run import Simulation
 
 if TYPE_CHECKING:
@@ -139,9 +139,9 @@ def kpi_table(report: Report) -> pd.DataFrame:
 
     columns = {"all": report.overall, **report.by_channel}
     return pd.DataFrame(
-        [[getattr(k, name) for name in _ROWS] for k in columns.values()],
+        [[getattr(k, name) for name in KPI_NAMES] for k in columns.values()],
         index=pd.Index(list(columns), name="channel"),
-        columns=list(_ROWS),
+        columns=list(KPI_NAMES),
     )
 
 
@@ -160,7 +160,7 @@ def comparison_table(comparison: Comparison, channel: str | None = None) -> pd.D
             known = sorted(c.a.by_channel.keys() | c.b.by_channel.keys())
             raise KeyError(f"channel {channel!r} is not in both runs; channels: {known}")
         a, b = c.a.by_channel[channel], c.b.by_channel[channel]
-    rows = {name: (getattr(a, name), getattr(b, name)) for name in _ROWS}
+    rows = {name: (getattr(a, name), getattr(b, name)) for name in KPI_NAMES}
     if channel is None:
         rows["oversold_units"] = (c.a.oversold_units, c.b.oversold_units)
         rows["stock_out_skus"] = (len(c.a.stock_outs), len(c.b.stock_outs))
