@@ -18,16 +18,16 @@ from invorder.planning import (
     evaluate,
     suggest_replenishment,
 )
-from invorder.testing import planning as planning_strategies
+from invorder.testing import strategies as ist
 from tests.availability_support import DAY, T, world
 
 SKUS = ("A", "B", "C")
 PLACES = ("EAST", "WEST", "NORTH")
 
-items = planning_strategies.planning_items(SKUS, PLACES, ("S1", "S2"))
+items = ist.planning_items(SKUS, PLACES, ("S1", "S2"))
 suppliers = st.tuples(
-    planning_strategies.suppliers("S1"),
-    planning_strategies.suppliers("S2", SKUS),
+    ist.suppliers("S1"),
+    ist.suppliers("S2", SKUS),
 )
 
 
