@@ -1,5 +1,5 @@
 """Typed explanations of routing decisions: per candidate location, why it was excluded or
-how it scored, ranked and was picked; rendered as text or rows, and compared."""
+how it scored, ranked and was picked; rendered as text, rows or HTML, and compared."""
 
 from __future__ import annotations
 
