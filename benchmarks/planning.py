@@ -32,7 +32,7 @@ from invorder.planning import (
     ReorderPoint,
     demand_history,
     estimate_demand,
-    plan_replenishment,
+    suggest_replenishment,
 )
 
 T = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
@@ -81,7 +81,7 @@ def plan(series: dict[tuple[str, str], bytes], rng: random.Random) -> tuple[floa
                 supplier=f"SUP-{n % 10}",
             )
         )  # fmt: skip
-    result = plan_replenishment(items, suppliers())
+    result = suggest_replenishment(items, suppliers())
     seconds = time.perf_counter() - started
     lines = sum(len(po.lines) for po in result.purchases)
     for po in result.purchases:

@@ -16,18 +16,18 @@ from invorder.planning import (
     PlanningItem,
     ReorderPoint,
     evaluate,
-    plan_replenishment,
+    suggest_replenishment,
 )
-from invorder.testing import planning as planning_strategies
+from invorder.testing import strategies as ist
 from tests.availability_support import DAY, T, world
 
 SKUS = ("A", "B", "C")
 PLACES = ("EAST", "WEST", "NORTH")
 
-items = planning_strategies.planning_items(SKUS, PLACES, ("S1", "S2"))
+items = ist.planning_items(SKUS, PLACES, ("S1", "S2"))
 suppliers = st.tuples(
-    planning_strategies.suppliers("S1"),
-    planning_strategies.suppliers("S2", SKUS),
+    ist.suppliers("S1"),
+    ist.suppliers("S2", SKUS),
 )
 
 
@@ -36,8 +36,8 @@ def test_suggestions_are_positive_whole_packs_above_minimums(
     items: list[PlanningItem], terms: tuple[iv.Supplier, iv.Supplier], transfers_first: bool
 ) -> None:
     by_id = {s.supplier: s for s in terms}
-    plan = plan_replenishment(items, terms, transfers_first=transfers_first)
-    for po in plan.purchases:
+    suggested = suggest_replenishment(items, terms, transfers_first=transfers_first)
+    for po in suggested.purchases:
         supplier = by_id[po.supplier]
         for line in po.lines:
             assert line.need > 0
@@ -49,12 +49,12 @@ def test_suggestions_are_positive_whole_packs_above_minimums(
             )
     atp: dict[tuple[str, str], int] = {(i.sku, i.location): i.atp for i in items}
     taken: dict[tuple[str, str], int] = {}
-    for t in plan.transfers:
+    for t in suggested.transfers:
         assert t.quantity > 0
         assert t.origin != t.destination
         taken[(t.sku, t.origin)] = taken.get((t.sku, t.origin), 0) + t.quantity
     for (sku, origin), quantity in taken.items():
-        reason = plan.reasons[(sku, origin)]
+        reason = suggested.reasons[(sku, origin)]
         assert atp[(sku, origin)] - quantity >= reason.target  # never below its own target
         assert reason.need == 0
 
@@ -86,7 +86,7 @@ def test_following_suggestions_keeps_stock_above_safety_stock(
         incoming = sum(arrivals.values())
         item = PlanningItem(sku="A", location="EAST", atp=stock, incoming=incoming,
                             demand=rate, policy=policy, supplier="S")  # fmt: skip
-        for po in plan_replenishment([item], [supplier]).purchases:
+        for po in suggest_replenishment([item], [supplier]).purchases:
             for line in po.lines:
                 arrivals[day + lead] = arrivals.get(day + lead, 0) + line.quantity
         stock -= daily

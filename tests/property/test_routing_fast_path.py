@@ -32,7 +32,7 @@ from invorder.routing import (
 )
 from invorder.routing.pipeline import _trusted
 from invorder.routing.rankers import _distance_km
-from invorder.testing.routing_strategies import (
+from invorder.testing.strategies import (
     coordinates,
     pipelines,
     rankers,

@@ -22,7 +22,7 @@ from invorder.routing import (
     ship_complete,
     spill_over,
 )
-from invorder.testing.routing_strategies import (
+from invorder.testing.strategies import (
     assert_routing_laws,
     backorder_policies,
     criteria,

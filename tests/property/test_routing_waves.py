@@ -20,7 +20,7 @@ from invorder.routing import (
     check_plan,
     replan,
 )
-from invorder.testing.routing_strategies import (
+from invorder.testing.strategies import (
     CHANNELS,
     LOCATIONS,
     SKUS,

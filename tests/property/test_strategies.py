@@ -1,4 +1,5 @@
-"""The exported strategies produce what they promise: valid values that the ledger accepts."""
+"""The exported strategies produce what they promise: valid values that the ledger accepts,
+and a strategy for every stock command."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 
 import invorder
 from invorder import Account, Movement, Sku
+from invorder.domain import stock
 from invorder.domain.stock.catalog import gtin_check_digit, normalize_barcode
 from invorder.domain.stock.location import location_id, warehouse_of
 from invorder.testing import strategies as ist
@@ -76,6 +78,8 @@ ONE_COMMAND_EACH = [
     (ist.post_entries(SKUS, BINS), invorder.PostEntry),
     (ist.define_locations(BINS), invorder.DefineLocation),
     (ist.define_skus(), invorder.DefineSku),
+    (ist.assemble_kits(SKUS, BINS), invorder.AssembleKit),
+    (ist.disassemble_kits(SKUS, BINS), invorder.DisassembleKit),
 ]
 
 
@@ -85,9 +89,23 @@ def test_single_command_strategies_build_their_command(data: st.DataObject) -> N
     assert type(data.draw(strategy)) is cls
 
 
+def test_every_stock_command_has_a_strategy() -> None:
+    # A new stock command needs its strategy in the registry (and, unless it is a definition
+    # or a kit command, ledger_commands draws it from there).
+    assert set(ist.STOCK_COMMANDS) == {decision.command for decision in stock.DECISIONS}
+
+
+@given(st.data())
+def test_every_registered_strategy_builds_its_command(data: st.DataObject) -> None:
+    scope = ist.StockScope(SKUS, BINS, barcodes=["5901234123457"])
+    command = data.draw(st.sampled_from(list(ist.STOCK_COMMANDS)))
+    assert type(data.draw(ist.STOCK_COMMANDS[command](scope))) is command
+
+
 @given(ist.ledger_commands(SKUS, BINS, barcodes=["5901234123457"]))
 def test_ledger_commands_are_stock_commands(command: invorder.Command) -> None:
     assert not isinstance(command, invorder.DefineLocation | invorder.DefineSku)
+    assert not isinstance(command, invorder.AssembleKit | invorder.DisassembleKit)
     assert command.at.utcoffset() is not None
 
 

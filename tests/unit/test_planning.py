@@ -22,10 +22,10 @@ from invorder.planning import (
     estimate_demand,
     evaluate,
     overstock_report,
-    plan_replenishment,
     planning_items,
     slow_movers,
     stock_out_report,
+    suggest_replenishment,
 )
 from tests.availability_support import DAY, T, world
 
@@ -116,7 +116,7 @@ def test_a_policy_that_needs_a_lead_time_without_one_is_refused() -> None:
     item = PlanningItem(sku="MUG", location="WEST", atp=0, demand=DemandRate(1.0, 0.0),
                         policy=ReorderPoint(), supplier="NOBODY")  # fmt: skip
     with pytest.raises(iv.MissingLeadTimeError, match="needs a lead time"):
-        plan_replenishment([item], [ACME])
+        suggest_replenishment([item], [ACME])
 
 
 @pytest.mark.parametrize(
@@ -145,11 +145,11 @@ def test_suggestions_transfer_before_buying_and_round_to_packs() -> None:
         PlanningItem(sku="SPOON", location="EAST", atp=0, demand=DemandRate(1.0, 0.0),
                      policy=policy, supplier="ACME", unit_cost=iv.Money(Decimal("0.5"), "EUR")),
     ]  # fmt: skip
-    plan = plan_replenishment(items, [ACME])
+    suggested = suggest_replenishment(items, [ACME])
     # EAST needs 3 x 6 + 30 - 2 = 46 MUG; WEST keeps its target 6 + 10 = 16 and lends 44.
-    (transfer,) = plan.transfers
+    (transfer,) = suggested.transfers
     assert (transfer.origin, transfer.destination, transfer.quantity) == ("WEST", "EAST", 44)
-    (po,) = plan.purchases
+    (po,) = suggested.purchases
     assert (po.supplier, po.location, po.lead_time_days) == ("ACME", "EAST", 5)
     mug, spoon = po.lines
     assert (mug.need, mug.transferred_in, mug.quantity) == (2, 44, 24)  # the minimum, 2 cases
@@ -157,7 +157,7 @@ def test_suggestions_transfer_before_buying_and_round_to_packs() -> None:
     draft = po.draft(key="d1", at=T, purchase_order="PO-7")
     assert draft.lines[1].eta == T + timedelta(days=5)
     assert draft.lines[1].quantity == 15
-    buy_only = plan_replenishment(items, {"ACME": ACME}, transfers_first=False)
+    buy_only = suggest_replenishment(items, {"ACME": ACME}, transfers_first=False)
     mug_lines = [line for line in buy_only.purchases[0].lines if line.sku == "MUG"]
     assert mug_lines[0].need == 46
     assert mug_lines[0].quantity == 48
@@ -204,5 +204,36 @@ def test_planning_items_come_from_the_engine() -> None:
     assert mug.supplier == "ACME"
     assert {i.location for i in items} == {"CENTRAL", "EAST", "WEST"}
     assert all(i.sku not in ("SET", "GIFT") for i in items)
-    plan = plan_replenishment(items, engine.suppliers())
-    assert plan.reasons[("MUG", "WEST")].trigger == 12
+    suggested = suggest_replenishment(items, engine.suppliers())
+    assert suggested.reasons[("MUG", "WEST")].trigger == 12
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("plan_replenishment", "suggest_replenishment"),
+        ("ReplenishmentPlan", "ReplenishmentSuggestions"),
+    ],
+)
+def test_the_old_plan_names_still_work_and_say_the_new_one(old: str, new: str) -> None:
+    import invorder.planning
+
+    assert old not in invorder.planning.__all__
+    assert new in invorder.planning.__all__
+    with pytest.warns(DeprecationWarning, match=rf"invorder\.planning\.{new}\b"):
+        found = getattr(invorder.planning, old)
+    assert found is getattr(invorder.planning, new)
+    with pytest.raises(AttributeError, match="no attribute 'plan'"):
+        getattr(invorder.planning, "plan")  # noqa: B009  # the old module is gone
+
+
+def test_planning_surface_is_sorted_and_documented() -> None:
+    import inspect
+
+    import invorder.planning
+
+    assert invorder.planning.__all__ == sorted(invorder.planning.__all__)
+    for name in invorder.planning.__all__:
+        value = getattr(invorder.planning, name)
+        if inspect.isclass(value) or inspect.isfunction(value):
+            assert (value.__doc__ or "").strip(), f"{name} has no docstring"

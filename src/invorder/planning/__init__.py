@@ -5,22 +5,15 @@ get transfer and purchase-order suggestions with their reasons; reports show sto
 risk, overstock and slow movers. Nothing here writes to an engine.
 """
 
+import warnings
+from typing import TYPE_CHECKING
+
 from invorder.planning.demand import (
     DemandHistory,
     DemandRate,
     Method,
     demand_history,
     estimate_demand,
-)
-from invorder.planning.plan import (
-    PlanningItem,
-    PurchaseSuggestion,
-    ReplenishmentPlan,
-    SuggestedLine,
-    TransferSuggestion,
-    evaluate_items,
-    plan_replenishment,
-    suggest_transfers,
 )
 from invorder.planning.policy import (
     MinMax,
@@ -41,34 +34,65 @@ from invorder.planning.report import (
     stock_out_report,
 )
 from invorder.planning.snapshot import planning_items
+from invorder.planning.suggestion import (
+    PlanningItem,
+    PurchaseSuggestion,
+    ReplenishmentSuggestions,
+    SuggestedLine,
+    TransferSuggestion,
+    evaluate_items,
+    suggest_replenishment,
+    suggest_transfers,
+)
 
 __all__ = [
-    "days_of_cover",
-    "demand_history",
     "DemandHistory",
     "DemandRate",
-    "estimate_demand",
-    "evaluate",
-    "evaluate_items",
     "Method",
     "MinMax",
     "OverstockLine",
-    "overstock_report",
     "PeriodicReview",
-    "plan_replenishment",
-    "planning_items",
     "PlanningItem",
     "Policy",
     "PurchaseSuggestion",
     "Reason",
     "ReorderPoint",
-    "ReplenishmentPlan",
-    "slow_movers",
+    "ReplenishmentSuggestions",
     "SlowMover",
-    "stock_out_report",
     "StockOutLine",
-    "suggest_transfers",
     "SuggestedLine",
     "TransferSuggestion",
+    "days_of_cover",
+    "demand_history",
+    "estimate_demand",
+    "evaluate",
+    "evaluate_items",
+    "overstock_report",
+    "planning_items",
+    "slow_movers",
+    "stock_out_report",
+    "suggest_replenishment",
+    "suggest_transfers",
     "z_score",
 ]
+
+_RENAMED = {
+    "plan_replenishment": "suggest_replenishment",
+    "ReplenishmentPlan": "ReplenishmentSuggestions",
+}
+"""Names that were renamed ("plan" is a routing plan; replenishment suggests): old name ->
+new name (the old one works, with a warning, until 0.2)."""
+
+if not TYPE_CHECKING:  # type checkers should flag the old names; at run time they still work
+
+    def __getattr__(name: str) -> object:
+        if name not in _RENAMED:
+            raise AttributeError(f"module 'invorder.planning' has no attribute {name!r}")
+        new = _RENAMED[name]
+        warnings.warn(
+            f"invorder.planning.{name} is deprecated and will be removed in 0.2: "
+            f"it is now invorder.planning.{new}",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return globals()[new]

@@ -11,8 +11,8 @@ import attrs
 from invorder.domain.money import Money
 from invorder.domain.stock.catalog import SkuId
 from invorder.planning.demand import DemandHistory
-from invorder.planning.plan import PlanningItem
 from invorder.planning.policy import days_of_cover
+from invorder.planning.suggestion import PlanningItem
 
 
 @attrs.frozen

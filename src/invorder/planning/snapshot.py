@@ -9,8 +9,8 @@ from invorder.domain.stock.location import is_within
 from invorder.domain.stock.movement import Bucket
 from invorder.engine import Engine
 from invorder.planning.demand import DemandHistory, Method, estimate_demand
-from invorder.planning.plan import PlanningItem
 from invorder.planning.policy import Policy
+from invorder.planning.suggestion import PlanningItem
 
 
 def planning_items(

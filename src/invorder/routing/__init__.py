@@ -6,6 +6,9 @@ blocks); it depends only on :mod:`invorder.domain`. A rule is any callable
 :func:`choose`.
 """
 
+import warnings
+from typing import TYPE_CHECKING
+
 from invorder.domain.errors import (
     InconsistentSupplyError,
     InvalidPlanError,
@@ -119,7 +122,7 @@ from invorder.routing.wave import (
     Supply,
     WaveResult,
     allocate_wave,
-    default_priority,
+    backorder_priority,
 )
 
 __all__ = [
@@ -193,13 +196,13 @@ __all__ = [
     "apply_changes",
     "at_most",
     "backorder",
+    "backorder_priority",
     "before_cutoff",
     "by",
     "cancel_remainder",
     "check_plan",
     "choose",
     "criterion",
-    "default_priority",
     "has_capacity",
     "has_stock",
     "hold_for_review",
@@ -221,3 +224,21 @@ __all__ = [
     "when",
     "within_km",
 ]
+
+_RENAMED = {"default_priority": "backorder_priority"}
+"""Names that were renamed: old name -> new name (the old one works, with a warning, until
+0.2)."""
+
+if not TYPE_CHECKING:  # type checkers should flag the old names; at run time they still work
+
+    def __getattr__(name: str) -> object:
+        if name not in _RENAMED:
+            raise AttributeError(f"module 'invorder.routing' has no attribute {name!r}")
+        new = _RENAMED[name]
+        warnings.warn(
+            f"invorder.routing.{name} is deprecated and will be removed in 0.2: "
+            f"it is now invorder.routing.{new}",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return globals()[new]

@@ -1,5 +1,5 @@
 """Typed explanations of routing decisions: per candidate location, why it was excluded or
-how it scored, ranked and was picked; rendered as text or rows, and compared."""
+how it scored, ranked and was picked; rendered as text, rows or HTML, and compared."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 
 import attrs
 
+from invorder._html import items, paragraph, table
 from invorder.domain.stock.location import LocationId
 from invorder.routing._frozen import Deferred
 
@@ -93,10 +94,15 @@ class ExplanationDiff:
         return "\n".join(out)
 
     def _repr_html_(self) -> str:
-        """The differences as an HTML table, for notebooks."""
-        from invorder.routing._html import diff_html
-
-        return diff_html(self)
+        """The differences as an HTML table, for notebooks: one row per difference (where,
+        which field, before, after)."""
+        if not self.changes:
+            return paragraph("no differences")
+        rows = [
+            [change.location or "plan", change.field, repr(change.before), repr(change.after)]
+            for change in self.changes
+        ]
+        return table(["where", "field", "before", "after"], rows)
 
 
 _COMPARED = ("excluded_by", "exclusion_reason", "rank", "tie_break", "decision", "allocated")
@@ -178,10 +184,37 @@ class Explanation(Deferred):
         return "\n".join(parts)
 
     def _repr_html_(self) -> str:
-        """The candidates as an HTML table (ranked, then excluded), for notebooks."""
-        from invorder.routing._html import explanation_html
-
-        return explanation_html(self)
+        """The candidates as an HTML table, for notebooks: one row per location, best-ranked
+        first, then the excluded ones; the rule, branch, split and backorder policies as the
+        caption; notes as a list."""
+        caption = f"rule {self.rule}"
+        if self.branch:
+            caption += f" (chosen by {self.branch})"
+        if self.split:
+            caption += f"; split: {self.split}; backorder: {self.backorder or 'n/a'}"
+        entries = [*self.ranked(), *self.excluded()]
+        criteria: dict[str, None] = {}
+        for entry in entries:
+            for score in entry.scores:
+                criteria.setdefault(score.criterion, None)
+        rows = []
+        for entry in entries:
+            scores = {score.criterion: score.value for score in entry.scores}
+            rows.append(
+                [
+                    entry.location,
+                    entry.rank,
+                    *(scores.get(name) for name in criteria),
+                    entry.tie_break,
+                    entry.decision,
+                    entry.allocated,
+                    entry.excluded_by,
+                    entry.exclusion_reason,
+                ]
+            )
+        header = ["location", "rank", *criteria, "tie_break", "decision", "allocated"]
+        header += ["excluded_by", "exclusion_reason"]
+        return table(header, rows, caption=caption) + items(f"note: {note}" for note in self.notes)
 
     def to_rows(self) -> list[dict[str, Any]]:
         """One plain dict per candidate location (scores flattened as ``score:<name>``),

@@ -8,6 +8,7 @@ from typing import Any
 
 import attrs
 
+from invorder._html import paragraph, table
 from invorder.domain import _checks
 from invorder.domain.errors import InvalidPlanError
 from invorder.domain.orders.ids import LineId, OrderId
@@ -200,10 +201,26 @@ class AllocationPlan:
         return all(line.allocated == line.requested for line in self.lines)
 
     def _repr_html_(self) -> str:
-        """The lines and the explanation as HTML tables, for notebooks."""
-        from invorder.routing._html import plan_html
-
-        return plan_html(self)
+        """The lines and the explanation as HTML tables, for notebooks: one row per line
+        (where its units ship from, what waits), then the explanation's table."""
+        rows = [
+            [
+                line.line_id,
+                line.sku,
+                line.requested,
+                ", ".join(f"{a.quantity} @ {a.location}" for a in line.allocations) or "nothing",
+                line.backordered,
+                line.cancelled,
+            ]
+            for line in self.lines
+        ]
+        caption = (
+            f"order {self.order_id}: {self.allocated} allocated, {self.backordered} backordered"
+            f", {len(self.shipments)} shipment(s)"
+        )
+        held = paragraph(f"held: {self.hold_reason or 'for review'}") if self.held else ""
+        header = ["line", "sku", "requested", "allocations", "backordered", "cancelled"]
+        return table(header, rows, caption=caption) + held + self.explanation._repr_html_()
 
     def to_rows(self) -> list[dict[str, Any]]:
         """One plain dict per (line, location) allocation plus one per unfilled line part."""

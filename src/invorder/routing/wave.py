@@ -30,9 +30,11 @@ _KIND_RANK = {OrderKind.MARKETPLACE: 0, OrderKind.DTC: 1, OrderKind.WHOLESALE: 2
 _NO_SHIP_BY = datetime.max.replace(tzinfo=UTC)
 
 
-def default_priority(order: OrderView) -> tuple[Any, ...]:
-    """Higher host ``priority`` first, then earliest ship-by (none last), fastest shipping
-    method, marketplace before DTC before wholesale, oldest first, then order id."""
+def backorder_priority(order: OrderView) -> tuple[Any, ...]:
+    """The backorder priority key of an order's routing view (the same order as the domain's
+    ``backorder_priority`` of an order): higher host ``priority`` first, then earliest ship-by
+    (none last), fastest shipping method, marketplace before DTC before wholesale, oldest
+    first, then order id."""
     return (
         -order.priority,
         order.ship_by or _NO_SHIP_BY,
@@ -266,7 +268,7 @@ def allocate_wave(
     requests: Sequence[RoutingRequest],
     rule: RoutingRule,
     *,
-    priority: PriorityKey = default_priority,
+    priority: PriorityKey = backorder_priority,
     fair_share: FairShare | None = None,
 ) -> WaveResult:
     """Route ``requests`` one by one in ``priority`` order (ties keep input order), each

@@ -3,17 +3,9 @@
 Depends on the engine and the in-memory adapter only; nothing below it imports it.
 """
 
+from invorder.simulate.comparison import Comparison, compare
 from invorder.simulate.generate import SIZES, Parameters, generate, generate_size
-from invorder.simulate.kpi import (
-    Comparison,
-    Kpis,
-    Report,
-    StockValue,
-    compare,
-    format_comparison,
-    format_report,
-    report,
-)
+from invorder.simulate.kpi import Kpis, Report, StockValue, report
 from invorder.simulate.run import (
     BUILT_IN_RULES,
     DEFAULT_RULE,
@@ -39,6 +31,7 @@ from invorder.simulate.scenario import (
     dumps,
     loads,
 )
+from invorder.simulate.text import format_comparison, format_report
 
 __all__ = [
     "BUILT_IN_RULES",

@@ -14,10 +14,12 @@ from typing import Any, TextIO
 
 from invorder.adapters.memory import MemoryEventStore
 from invorder.engine import Engine
+from invorder.simulate.comparison import compare
 from invorder.simulate.generate import SIZES, generate, generate_size
-from invorder.simulate.kpi import compare, format_comparison, format_report, report
+from invorder.simulate.kpi import report
 from invorder.simulate.run import DEFAULT_RULE, Simulation, UnknownRuleError, resolve_rule
 from invorder.simulate.scenario import Scenario, ScenarioError, dump_lines, loads
+from invorder.simulate.text import format_comparison, format_report
 
 EXIT_OK = 0
 """Success."""

@@ -1,4 +1,5 @@
-"""KPIs of a simulation run, overall and per channel, and the comparison of two runs."""
+"""KPIs of a simulation run, overall and per channel, with the stock value at the end; a
+report renders itself as HTML for notebooks (plain text is in ``invorder.simulate.text``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 import attrs
 
+from invorder._html import items, table
 from invorder.domain.money import Money
 from invorder.domain.orders.events import OrderAllocated, ShipmentShipped
 from invorder.domain.orders.order import Order
@@ -97,13 +99,33 @@ class Report:
     with ``explain``): the final allocation is the sum of all of them."""
 
     def _repr_html_(self) -> str:
-        """The KPI table as HTML, for notebooks."""
-        from invorder.simulate._html import report_html
-
-        return report_html(self)
+        """The KPI table as HTML, for notebooks: one column overall, one per channel; then
+        the stock on hand at the end and what the ledger says."""
+        columns = {"all": self.overall, **self.by_channel}
+        rows = [[name, *(getattr(k, name) for k in columns.values())] for name in KPI_NAMES]
+        caption = f"rule {self.rule}: {self.events} events, end {self.end.isoformat()}"
+        top = ", ".join(f"{s} ({n})" for s, n in list(self.stock_outs.items())[:5]) or "none"
+        notes = [
+            f"oversold units: {self.oversold_units}",
+            f"stock-outs: {len(self.stock_outs)} SKUs backordered; most: {top}",
+        ]
+        if self.rejected:
+            refused = ", ".join(f"{c} {n}" for c, n in self.rejected.items())
+            notes.append("refused commands: " + refused)
+        stock = [
+            [where, part.units, money_text(part.value), part.unvalued_units]
+            for where, part in {"all": self.stock_value, **self.stock_value_by_warehouse}.items()
+        ]
+        return (
+            table(["kpi", *columns], rows, caption=caption)
+            + table(["stock", "units", "value", "unvalued_units"], stock,
+                    caption="stock on hand at the end, at weighted-average cost")
+            + items(notes)
+        )  # fmt: skip
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-compatible dict (decisions are left out: see :func:`compare`)."""
+        """A JSON-compatible dict (decisions are left out: see
+        :func:`~invorder.simulate.compare`)."""
         data = attrs.asdict(
             self,
             filter=lambda a, _: a.name not in ("decisions", "explanations", "replans"),
@@ -279,56 +301,7 @@ def _ratio(a: int, b: int) -> float:
     return round(a / b, 4) if b else 0.0
 
 
-@attrs.frozen(kw_only=True)
-class Comparison:
-    """Two reports side by side and the orders routed differently."""
-
-    a: Report
-    """The first run."""
-    b: Report
-    """The second run."""
-    differing: tuple[str, ...]
-    """Orders whose allocations differ between the runs."""
-    decided: int
-    """Orders allocated in either run."""
-
-    def _example(self, order: str) -> dict[str, Any]:
-        return {"a": _side(self.a, order), "b": _side(self.b, order)}
-
-    def _repr_html_(self) -> str:
-        """Both runs side by side and the decisions that differ, as HTML, for notebooks."""
-        from invorder.simulate._html import comparison_html
-
-        return comparison_html(self)
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-compatible dict: both reports, counts, and up to ten differing orders."""
-        return {
-            "a": self.a.to_dict(),
-            "b": self.b.to_dict(),
-            "decided": self.decided,
-            "differing": len(self.differing),
-            "examples": {o: self._example(o) for o in self.differing[:10]},
-        }
-
-
-def _side(rep: Report, order: str) -> dict[str, Any]:
-    side: dict[str, Any] = {"allocated": rep.decisions.get(order, ())}
-    if order in rep.explanations:
-        side["why"] = _why(rep.explanations[order])
-    if order in rep.replans:
-        side["why_later"] = [_why(e) for e in rep.replans[order]]
-    return side
-
-
-def compare(a: Report, b: Report) -> Comparison:
-    """Compare two runs of the same scenario."""
-    orders = sorted(set(a.decisions) | set(b.decisions))
-    differing = tuple(o for o in orders if a.decisions.get(o, ()) != b.decisions.get(o, ()))
-    return Comparison(a=a, b=b, differing=differing, decided=len(orders))
-
-
-_ROWS = (
+KPI_NAMES = (
     "orders",
     "lines",
     "units",
@@ -342,98 +315,10 @@ _ROWS = (
     "sla_misses",
     "distance_km",
 )
+"""The ``Kpis`` field names, in the order the tables show them."""
 
 
-def format_report(rep: Report) -> str:
-    """A plain-text KPI table: one column overall, one per channel."""
-    columns = {"all": rep.overall, **rep.by_channel}
-    rows = [["kpi", *columns]]
-    for name in _ROWS:
-        rows.append([name, *(_fmt(getattr(k, name)) for k in columns.values())])
-    out = [f"rule: {rep.rule}   events: {rep.events}   end: {rep.end.isoformat()}", _table(rows)]
-    out.append("stock on hand at the end, at weighted-average cost (cash tied up):")
-    stock = [["stock", "units", "value", "unvalued_units"]]
-    for where, part in {"all": rep.stock_value, **rep.stock_value_by_warehouse}.items():
-        stock.append([where, str(part.units), _money(part.value), str(part.unvalued_units)])
-    out.append(_table(stock))
-    if rep.uncosted_received_units:
-        out.append(
-            f"received without a cost (valued at the average of the moment): "
-            f"{rep.uncosted_received_units} units"
-        )
-    out.append(f"oversold units: {rep.oversold_units}")
-    top = ", ".join(f"{s} ({n})" for s, n in list(rep.stock_outs.items())[:5]) or "none"
-    out.append(f"stock-outs: {len(rep.stock_outs)} SKUs backordered; most: {top}")
-    if rep.rejected:
-        out.append("refused commands: " + ", ".join(f"{c} {n}" for c, n in rep.rejected.items()))
-    return "\n".join(out) + "\n"
-
-
-def format_comparison(c: Comparison) -> str:
-    """Two runs side by side (overall KPIs) and the decisions that differ."""
-    rows = [["kpi", c.a.rule, c.b.rule]]
-    for name in _ROWS:
-        rows.append([name, _fmt(getattr(c.a.overall, name)), _fmt(getattr(c.b.overall, name))])
-    rows.append(["oversold_units", str(c.a.oversold_units), str(c.b.oversold_units)])
-    rows.append(["stock_out_skus", str(len(c.a.stock_outs)), str(len(c.b.stock_outs))])
-    rows.append(["stock_units", str(c.a.stock_value.units), str(c.b.stock_value.units)])
-    rows.append(["stock_value", _money(c.a.stock_value.value), _money(c.b.stock_value.value)])
-    for w in sorted(c.a.stock_value_by_warehouse.keys() | c.b.stock_value_by_warehouse.keys()):
-        sides = [r.stock_value_by_warehouse.get(w) for r in (c.a, c.b)]
-        rows.append([f"stock_value {w}", *(_money(p.value) if p else "-" for p in sides)])
-    rows.append(
-        ["unvalued_units", str(c.a.stock_value.unvalued_units), str(c.b.stock_value.unvalued_units)]
-    )
-    out = [
-        _table(rows),
-        f"this rule change alters {len(c.differing)} of the {c.decided} routing decisions",
-    ]
-    for order in c.differing[:5]:
-        out.append(
-            f"  {order}: {c.a.rule} {_alloc(c.a.decisions.get(order, ()))}"
-            f" | {c.b.rule} {_alloc(c.b.decisions.get(order, ()))}"
-        )
-        for rep in (c.a, c.b):
-            if order in rep.explanations:
-                out.append(f"    why under {rep.rule}: {_why(rep.explanations[order])}")
-            later = rep.replans.get(order, ())
-            if later:
-                out.append(f"    then routed {len(later)} more time(s) under {rep.rule}; "
-                           f"last: {_why(later[-1])}")  # fmt: skip
-    return "\n".join(out) + "\n"
-
-
-def _why(explanation: Explanation) -> str:
-    ranked = ", ".join(e.location for e in explanation.ranked()) or "none"
-    dropped = ", ".join(f"{e.location} ({e.excluded_by})" for e in explanation.excluded())
-    split = f"; split {explanation.split}" if explanation.split else ""
-    return f"ranked {ranked}" + (f"; excluded {dropped}" if dropped else "") + split
-
-
-def _alloc(rows: tuple[tuple[str, str, int], ...]) -> str:
-    return ", ".join(f"{n}x{s}@{w}" for w, s, n in rows) or "nothing"
-
-
-def _money(value: dict[str, Money]) -> str:
+def money_text(value: dict[str, Money]) -> str:
+    """Amounts per currency on one line (``EUR 1,234.50 + USD 7.00``); ``-`` when there is
+    none."""
     return " + ".join(f"{m.currency} {m.amount:,.2f}" for m in value.values()) or "-"
-
-
-def _fmt(value: object) -> str:
-    if isinstance(value, float):
-        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
-    return str(value)
-
-
-def _table(rows: list[list[str]]) -> str:
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = []
-    for n, row in enumerate(rows):
-        lines.append(
-            "  ".join(
-                c.ljust(w) if i == 0 else c.rjust(w)
-                for i, (c, w) in enumerate(zip(row, widths, strict=True))
-            )
-        )
-        if n == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    return "\n".join(lines)

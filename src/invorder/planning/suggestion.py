@@ -1,6 +1,6 @@
 """Replenishment suggestions: transfers that rebalance warehouses, then purchase order drafts.
 
-:func:`plan_replenishment` evaluates each :class:`PlanningItem` (a SKU at a location with
+:func:`suggest_replenishment` evaluates each :class:`PlanningItem` (a SKU at a location with
 its ATP, incoming units, demand rate and policy), moves surplus between locations first
 (:class:`TransferSuggestion`), then groups what is still needed by supplier and receiving
 location into :class:`PurchaseSuggestion` drafts rounded to case packs and minimums.
@@ -119,8 +119,9 @@ class PurchaseSuggestion:
 
 
 @attrs.frozen
-class ReplenishmentPlan:
-    """Transfers first, then purchases, plus the evaluation of every item."""
+class ReplenishmentSuggestions:
+    """What replenishment suggests: transfers first, then purchases, plus the evaluation of
+    every item."""
 
     transfers: tuple[TransferSuggestion, ...]
     """Rebalancing moves between locations."""
@@ -189,12 +190,12 @@ def suggest_transfers(
     return found
 
 
-def plan_replenishment(
+def suggest_replenishment(
     items: Iterable[PlanningItem],
     suppliers: Mapping[str, Supplier] | Iterable[Supplier] = (),
     *,
     transfers_first: bool = True,
-) -> ReplenishmentPlan:
+) -> ReplenishmentSuggestions:
     """Suggest transfers (unless ``transfers_first`` is false), then purchase drafts for what
     is still needed, grouped by supplier and location, rounded to case packs and minimums."""
     terms = suppliers if isinstance(suppliers, Mapping) else {s.supplier: s for s in suppliers}
@@ -228,7 +229,7 @@ def plan_replenishment(
         )
         for supplier, location in sorted(groups)
     )  # fmt: skip
-    return ReplenishmentPlan(tuple(transfers), purchases, reasons)
+    return ReplenishmentSuggestions(tuple(transfers), purchases, reasons)
 
 
 def _by_sku(line: SuggestedLine) -> str:
