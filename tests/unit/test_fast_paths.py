@@ -23,7 +23,7 @@ from invorder.domain.purchasing.events import PurchaseEtaChanged, SupplierDefine
 from invorder.domain.reservations.events import ReservationsExpired
 from invorder.domain.stock.events import LocationDefined, StockPosted
 from invorder.engine.allocation import order_view
-from invorder.routing import default_priority
+from invorder.routing import backorder_priority as routing_priority
 from tests.unit.routing_fixtures import EAST
 from tests.world import T0, stocked
 
@@ -137,10 +137,10 @@ def test_the_routed_fold_equals_giving_every_event_to_every_projection() -> None
     assert routed.orders.backordered_skus() == everywhere.orders.backordered_skus()
 
 
-def test_the_default_backorder_priority_is_routings_default_priority_of_the_view() -> None:
+def test_the_default_backorder_priority_is_routings_priority_of_the_view() -> None:
     run = sim.simulate(sim.generate_size("small", 5))
     orders = run.engine.orders()
     assert len(orders) == 500
     for order in orders:
-        assert backorder_priority(order) == default_priority(order_view(order))
+        assert backorder_priority(order) == routing_priority(order_view(order))
     assert run.engine._state.priority is backorder_priority  # what an engine uses by default

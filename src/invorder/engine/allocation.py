@@ -90,7 +90,7 @@ def install_policies(
 
     Without a priority, backorders are served in
     :func:`~invorder.domain.orders.allocator.backorder_priority` order: routing's
-    :func:`~invorder.routing.default_priority` of the order's view, read from the capture
+    :func:`~invorder.routing.backorder_priority` of the order's view, read from the capture
     directly, since an arrival may sort thousands of waiting orders.
     """
     if rule is not None:
