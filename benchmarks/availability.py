@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
     t0 = time.perf_counter()
     diff = engine.publish_diff("shopify", later, previous)
     publish_ms = (time.perf_counter() - t0) * 1000
-    full = iv.publish_diff(previous.quantities, engine.channel_atp_all("shopify", later))
+    full = iv.records.publish_diff(previous.quantities, engine.channel_atp_all("shopify", later))
     assert diff == full
     print(
         f"publish: whole set {publish_full_ms:.1f} ms; diff after {len(changed)} reservations: "

@@ -102,7 +102,7 @@ def main() -> None:
     start = time.perf_counter()
     outcome = engine.execute(receipt)
     receipt_s = time.perf_counter() - start
-    filled = sum(1 for e in outcome if isinstance(e, iv.OrderAllocated))
+    filled = sum(1 for e in outcome if isinstance(e, iv.events.OrderAllocated))
 
     events = list(engine.events())
     start = time.perf_counter()

@@ -71,7 +71,7 @@ def snapshot(engine: iv.Engine) -> tuple[Any, ...]:
     )
 
 
-def _orders(engine: iv.Engine) -> list[iv.PurchaseOrder]:
+def _orders(engine: iv.Engine) -> list[iv.records.PurchaseOrder]:
     return [
         order
         for order in (engine.purchase_order(f"PO-{n}") for n in range(10))

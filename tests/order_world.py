@@ -6,15 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 import invorder
-from invorder import (
-    CaptureOrder,
-    Engine,
-    LineItem,
-    MemoryEventStore,
-    Money,
-    OrderKind,
-    Sku,
-)
+from invorder import CaptureOrder, Engine, LineItem, MemoryEventStore, Money, OrderKind, Sku
 from tests.world import T0, at
 
 BINS = ("EAST/A/01", "EAST/A/02", "EAST/B/01", "WEST/A/01")

@@ -74,7 +74,7 @@ def test_any_interleaving_of_channel_sales_never_oversells(
                     expires_at=expires_at,
                 )
             )
-        except iv.InsufficientStockError:
+        except iv.errors.InsufficientStockError:
             assert engine.position == before
             assert engine.atp(sku, location, now) < quantity
         for leaf in ("MUG", "SAUCER", "SPOON"):
@@ -112,7 +112,7 @@ def test_lapsed_holds_are_free_but_never_counted_twice(
                 )
             )
             accepted.append((quantity, expires_at))
-        except iv.InsufficientStockError:
+        except iv.errors.InsufficientStockError:
             pass
     now = T + timedelta(minutes=later)
     live = sum(q for q, e in accepted if e is None or e > now)
@@ -125,7 +125,7 @@ def test_lapsed_holds_are_free_but_never_counted_twice(
         )
         assert wanted <= 15 - live
         live += wanted
-    except iv.InsufficientStockError:
+    except iv.errors.InsufficientStockError:
         assert wanted > 15 - live
     # No leak: what is held on the ledger is exactly the open reservations; no oversell.
     assert engine.balance("MUG", "WEST", Bucket.RESERVED) == open_reserved(engine, "MUG", "WEST")

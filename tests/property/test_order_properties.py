@@ -55,7 +55,7 @@ def test_allocation_and_cancellation_keep_the_identities(
                     lines=[iv.LineQuantity(line.line_id, units)],
                 )
             )
-        except iv.CancelShippedError:
+        except iv.errors.CancelShippedError:
             current = engine.order("O-1")
             assert current is not None
             assert units > current.lines[n % len(order.lines)].live

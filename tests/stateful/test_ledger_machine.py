@@ -26,22 +26,17 @@ from hypothesis.stateful import (
 )
 
 import invorder
-from invorder import (
-    Bucket,
-    Command,
-    Engine,
-    IdempotencyConflictError,
+from invorder import Bucket, Command, Engine, IdempotencyConflictError, InvorderError, TransferLine
+from invorder.domain.stock.location import is_within
+from invorder.engine.views.stock import fold
+from invorder.errors import (
     IllegalTransitionError,
     InsufficientStockError,
-    InvorderError,
     NotFoundError,
-    TransferLine,
     TransferOverReceiptError,
     UnknownLocationError,
     UnknownSkuError,
 )
-from invorder.domain.stock.location import is_within
-from invorder.engine.views.stock import fold
 from tests.world import BINS, MUG_EAN, T0, world
 
 SKUS = ("MUG", "TEE")
@@ -216,7 +211,7 @@ class LedgerMachine(RuleBasedStateMachine):
         key, at = self.next_key()
         (event,) = self.accept(invorder.CountStock(key=key, at=at, sku=sku, location=location,
                                                    counted=counted))  # fmt: skip
-        assert isinstance(event, invorder.StockPosted)
+        assert isinstance(event, invorder.events.StockPosted)
         change = counted - self.stock[(sku, location, Bucket.AVAILABLE)]
         assert sum(m.quantity for m in event.movements) == abs(change)
         self.stock[(sku, location, Bucket.AVAILABLE)] = counted  # nothing is reserved here
@@ -310,7 +305,7 @@ class LedgerMachine(RuleBasedStateMachine):
             return
         (event,) = self.accept(command)
         _, in_transit = self.open.pop(transfer)
-        assert isinstance(event, invorder.StockPosted)
+        assert isinstance(event, invorder.events.StockPosted)
         assert {m.sku: m.quantity for m in event.movements} == {
             sku: n for sku, n in in_transit.items() if n
         }

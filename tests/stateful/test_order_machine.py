@@ -43,7 +43,7 @@ class OrderMachine(RuleBasedStateMachine):
             return False
         return True
 
-    def _shipments(self) -> list[iv.Shipment]:
+    def _shipments(self) -> list[iv.records.Shipment]:
         return [s for o in self.orders for s in self.engine.shipments(o)]
 
     @rule(
@@ -98,15 +98,15 @@ class OrderMachine(RuleBasedStateMachine):
 
     @rule(data=st.data())
     def advance_shipment(self, data: st.DataObject) -> None:
-        done = (iv.ShipmentStatus.SHIPPED, iv.ShipmentStatus.CANCELLED)
+        done = (iv.records.ShipmentStatus.SHIPPED, iv.records.ShipmentStatus.CANCELLED)
         shipments = [s for s in self._shipments() if s.status not in done]  # fmt: skip
         if not shipments:
             return
         s = data.draw(st.sampled_from(shipments))
         key, at = self._key(), self.now
-        if s.status is iv.ShipmentStatus.OPEN:
+        if s.status is iv.records.ShipmentStatus.OPEN:
             self._run(iv.StartPicking(key=key, at=at, shipment=s.shipment))
-        elif s.status is iv.ShipmentStatus.PICKING:
+        elif s.status is iv.records.ShipmentStatus.PICKING:
             if data.draw(st.booleans()) and s.pick_list():
                 pick = data.draw(st.sampled_from(s.pick_list()))
                 found = data.draw(st.integers(0, pick.quantity))

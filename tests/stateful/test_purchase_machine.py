@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 import invorder as iv
-from invorder import Bucket, PurchaseState
+from invorder import Bucket
+from invorder.records import PurchaseState
 from tests.availability_support import DAY, T, world
 
 SKUS = ("MUG", "SAUCER")

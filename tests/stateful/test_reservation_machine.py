@@ -128,7 +128,7 @@ class ReservationMachine(RuleBasedStateMachine):
     def sweep(self) -> None:
         due = {r.reservation for r in self.engine.reservations() if r.lapsed(self.now)}
         outcome = self.engine.execute(iv.ExpireReservations(key=self.key(), at=self.now))
-        assert set(iv.expired_reservations(outcome)) == due
+        assert set(iv.events.expired_reservations(outcome)) == due
 
     @rule(
         sku=st.sampled_from(STOCKED),
@@ -236,7 +236,7 @@ class ReservationMachine(RuleBasedStateMachine):
 
     @invariant()
     def incremental_publish_diff_matches_full_recompute(self) -> None:
-        full = iv.publish_diff(
+        full = iv.records.publish_diff(
             self.published.quantities, self.engine.channel_atp_all("shopify", self.now)
         )
         assert self.engine.publish_diff("shopify", self.now, self.published) == full

@@ -33,7 +33,7 @@ def test_reserving_a_bundle_reserves_every_component_at_once() -> None:
     (event,) = engine.execute(
         iv.ReserveStock(key=key(), at=T, reservation="B1", sku="GIFT", location="WEST", quantity=2)
     )
-    assert isinstance(event, iv.StockPosted)
+    assert isinstance(event, iv.events.StockPosted)
     assert {(m.sku, m.quantity) for m in event.movements} == {
         ("MUG", 4),
         ("SAUCER", 4),
@@ -53,7 +53,7 @@ def test_bundle_reservation_is_all_or_none() -> None:
     assert_refused(
         engine,
         iv.ReserveStock(key=key(), at=T, reservation="B1", sku="GIFT", location="WEST", quantity=2),
-        iv.InsufficientStockError,
+        iv.errors.InsufficientStockError,
         sku="SPOON",
         requested=2,
         available=1,
@@ -81,7 +81,7 @@ def test_two_bundles_compete_for_a_shared_component() -> None:
     assert_refused(
         engine,
         iv.ReserveStock(key=key(), at=T, reservation="D2", sku="DUO", location="WEST", quantity=1),
-        iv.InsufficientStockError,
+        iv.errors.InsufficientStockError,
         sku="MUG",
         requested=2,
         available=0,
@@ -91,15 +91,17 @@ def test_two_bundles_compete_for_a_shared_component() -> None:
 def test_bundle_with_unknown_component_is_refused() -> None:
     engine, key = world()
     sku = iv.Sku("BOX", components=[iv.Component("MUG"), iv.Component("GHOST", 2)])
-    assert_refused(engine, iv.DefineSku(key=key(), at=T, sku=sku), iv.UnknownSkuError, sku="GHOST")
+    assert_refused(
+        engine, iv.DefineSku(key=key(), at=T, sku=sku), iv.errors.UnknownSkuError, sku="GHOST"
+    )
 
 
 def test_bundle_cannot_contain_itself_or_repeat_a_component() -> None:
-    with pytest.raises(iv.InvalidBundleError, match="itself"):
+    with pytest.raises(iv.errors.InvalidBundleError, match="itself"):
         iv.Sku("LOOP", components=[iv.Component("LOOP")])
-    with pytest.raises(iv.InvalidBundleError, match="twice"):
+    with pytest.raises(iv.errors.InvalidBundleError, match="twice"):
         iv.Sku("BOX", components=[iv.Component("MUG"), iv.Component("MUG", 2)])
-    with pytest.raises(iv.InvalidQuantityError):
+    with pytest.raises(iv.errors.InvalidQuantityError):
         iv.Component("MUG", 0)
 
 
@@ -108,7 +110,9 @@ def test_a_cycle_cannot_be_built_through_redefinition() -> None:
     # SET contains MUG; making MUG contain SET would be a cycle: MUG is already defined
     # without components, so the catalog refuses the new content.
     looped = iv.Sku("MUG", components=[iv.Component("SET")])
-    assert_refused(engine, iv.DefineSku(key=key(), at=T, sku=looped), iv.DuplicateError, key="MUG")
+    assert_refused(
+        engine, iv.DefineSku(key=key(), at=T, sku=looped), iv.errors.DuplicateError, key="MUG"
+    )
 
 
 def test_bundles_hold_no_stock_of_their_own() -> None:
@@ -116,6 +120,6 @@ def test_bundles_hold_no_stock_of_their_own() -> None:
     assert_refused(
         engine,
         iv.ReceiveStock(key=key(), at=T, sku="SET", location="WEST", quantity=1),
-        iv.BundleStockError,
+        iv.errors.BundleStockError,
         sku="SET",
     )

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 import invorder
-from invorder import DuplicateError, InvalidBarcodeError, Sku, UnknownSkuError
+from invorder import Sku
 from invorder.domain.stock.catalog import Catalog, gtin_check_digit, normalize_barcode
+from invorder.errors import DuplicateError, InvalidBarcodeError, UnknownSkuError
 from tests.world import MUG_EAN, T0
 
 # Published examples (GS1 and Wikipedia), one per length.

@@ -105,7 +105,7 @@ def test_publish_set_and_diff() -> None:
         iv.ReserveStock(key=key(), at=T, reservation="R", sku="SAUCER", location="WEST", quantity=2)
     )
     assert engine.publish_diff("amazon", T, first) == {"SAUCER": 7, "SET": 3}
-    assert iv.publish_diff({"OLD": 3, "A": 1}, {"A": 1, "B": 0}) == {"B": 0, "OLD": 0}
+    assert iv.records.publish_diff({"OLD": 3, "A": 1}, {"A": 1, "B": 0}) == {"B": 0, "OLD": 0}
 
 
 def test_stock_position_answers_everything_at_once() -> None:
@@ -176,40 +176,43 @@ def test_channel_fed_by_an_unknown_location_or_sku() -> None:
     assert_refused(
         engine,
         channel(key(), locations=["WEST", "NORTH"]),
-        iv.UnknownLocationError,
+        iv.errors.UnknownLocationError,
         location="NORTH",
     )
     assert_refused(
-        engine, channel(key(), safety_stock_by_sku={"GHOST": 1}), iv.UnknownSkuError, sku="GHOST"
+        engine,
+        channel(key(), safety_stock_by_sku={"GHOST": 1}),
+        iv.errors.UnknownSkuError,
+        sku="GHOST",
     )
 
 
 def test_channel_queries_on_an_unknown_channel() -> None:
     engine, _ = stocked()
-    with pytest.raises(iv.NotFoundError, match="channel"):
+    with pytest.raises(iv.errors.NotFoundError, match="channel"):
         engine.channel_atp("ebay", "MUG", T)
-    with pytest.raises(iv.NotFoundError):
+    with pytest.raises(iv.errors.NotFoundError):
         engine.publish_diff("ebay", T, {})
-    with pytest.raises(iv.UnknownSkuError):
+    with pytest.raises(iv.errors.UnknownSkuError):
         engine.stock_position("GHOST", T)
-    with pytest.raises(iv.NotFoundError):
+    with pytest.raises(iv.errors.NotFoundError):
         engine.stock_position("MUG", T, "NORTH")
 
 
 def test_malformed_channel_policies() -> None:
-    with pytest.raises(iv.InvalidPolicyError, match="0 to 100"):
+    with pytest.raises(iv.errors.InvalidPolicyError, match="0 to 100"):
         channel("k", share_percent=101)
-    with pytest.raises(iv.InvalidPolicyError, match="inside"):
+    with pytest.raises(iv.errors.InvalidPolicyError, match="inside"):
         channel("k", locations=["EAST", "EAST/A"])
-    with pytest.raises(iv.InvalidPolicyError, match="at least one"):
+    with pytest.raises(iv.errors.InvalidPolicyError, match="at least one"):
         channel("k", locations=[])
-    with pytest.raises(iv.InvalidQuantityError):
+    with pytest.raises(iv.errors.InvalidQuantityError):
         channel("k", safety_stock=-1)
-    with pytest.raises(iv.InvalidQuantityError):
+    with pytest.raises(iv.errors.InvalidQuantityError):
         channel("k", safety_stock_by_sku={"MUG": -2})
-    with pytest.raises(iv.InvalidQuantityError):
+    with pytest.raises(iv.errors.InvalidQuantityError):
         channel("k", share_max=-1)
-    with pytest.raises(iv.InvalidLocationError):
+    with pytest.raises(iv.errors.InvalidLocationError):
         channel("k", locations=["@supplier"])
 
 
@@ -309,20 +312,20 @@ def test_incremental_publish_diff_recomputes_only_touched_skus() -> None:
     engine.execute(iv.DefineSku(key=key(), at=T, sku=iv.Sku("CUP")))
     assert engine.publish_diff("amazon", T + DAY, published) == {"CUP": 0}
     engine.execute(channel(key(), locations=["CENTRAL"]))
-    assert engine.publish_diff("amazon", T + DAY, published) == iv.publish_diff(
+    assert engine.publish_diff("amazon", T + DAY, published) == iv.records.publish_diff(
         published.quantities, engine.channel_atp_all("amazon", T + DAY)
     )
 
 
 def test_atp_questions_about_unknown_things_raise() -> None:
     engine, _ = stocked()
-    with pytest.raises(iv.UnknownLocationError):
+    with pytest.raises(iv.errors.UnknownLocationError):
         engine.atp("MUG", "NORTH", T)
-    with pytest.raises(iv.UnknownLocationError):
+    with pytest.raises(iv.errors.UnknownLocationError):
         engine.atp_by_date("MUG", "NORTH", T + DAY, T)
-    with pytest.raises(iv.UnknownLocationError):
+    with pytest.raises(iv.errors.UnknownLocationError):
         engine.stock_out_risk(T, location="NORTH")
-    with pytest.raises(iv.UnknownSkuError):
+    with pytest.raises(iv.errors.UnknownSkuError):
         engine.atp("GHOST", "WEST", T)
 
 

@@ -10,18 +10,10 @@ from typing import Any
 import pytest
 
 import invorder
-from invorder import (
-    SUPPLIER,
-    Account,
-    Bucket,
-    Codec,
-    CodecError,
-    Command,
-    Movement,
-    Operation,
-    TransferLine,
-)
+from invorder import SUPPLIER, Account, Bucket, Codec, Command, Movement, TransferLine
 from invorder.codec import COMMAND_TYPES, EVENT_TYPES, tag_of
+from invorder.errors import CodecError
+from invorder.events import Operation
 from tests.world import MUG_EAN, T0, at, stocked
 
 PLUS_TWO = T0.astimezone(timezone(timedelta(hours=2)))
@@ -224,7 +216,7 @@ def events_of_every_kind() -> list[invorder.Event]:
 def test_the_log_holds_every_event_type_and_operation() -> None:
     events = events_of_every_kind()
     assert {type(event) for event in events} == set(EVENT_TYPES.values())
-    operations = {e.operation for e in events if isinstance(e, invorder.StockPosted)}
+    operations = {e.operation for e in events if isinstance(e, invorder.events.StockPosted)}
     assert operations == set(Operation)
 
 
@@ -282,14 +274,14 @@ def test_an_upcaster_turns_an_old_event_dict_into_the_current_one() -> None:
 
 def test_a_decoded_command_is_validated_like_a_built_one() -> None:
     data = Codec().command_to_dict(ONE_OF_EACH[6])
-    with pytest.raises(invorder.InvalidQuantityError):
+    with pytest.raises(invorder.errors.InvalidQuantityError):
         Codec().command_from_dict({**data, "quantity": 0})
-    with pytest.raises(invorder.NaiveDatetimeError):
+    with pytest.raises(invorder.errors.NaiveDatetimeError):
         Codec().command_from_dict({**data, "at": "2026-11-27T08:00:00"})
 
 
 def test_a_renamed_event_keeps_the_tag_logs_store_it_under() -> None:
     # PicksShort was renamed PicksFoundShort (past tense): logs keep the old tag both ways.
-    assert tag_of(invorder.PicksFoundShort) == "PicksShort"
-    assert EVENT_TYPES["PicksShort"] is invorder.PicksFoundShort
+    assert tag_of(invorder.events.PicksFoundShort) == "PicksShort"
+    assert EVENT_TYPES["PicksShort"] is invorder.events.PicksFoundShort
     assert "PicksFoundShort" not in EVENT_TYPES

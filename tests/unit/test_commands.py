@@ -3,19 +3,9 @@
 from __future__ import annotations
 
 import invorder
-from invorder import (
-    ADJUSTMENT,
-    SCRAP,
-    SUPPLIER,
-    Account,
-    Bucket,
-    Engine,
-    Location,
-    Movement,
-    Operation,
-    StockPosted,
-    TransferLine,
-)
+from invorder import ADJUSTMENT, SCRAP, SUPPLIER, Account, Bucket, Engine, Movement, TransferLine
+from invorder.events import Operation, StockPosted
+from invorder.records import Location
 from tests.world import MUG_EAN, T0, at, world
 
 
@@ -31,7 +21,7 @@ def test_define_location_defines_its_ancestors_too() -> None:
     (event,) = engine.execute(
         invorder.DefineLocation(key="l", at=T0, location="EAST/A/01", name="bin one")
     )
-    assert isinstance(event, invorder.LocationDefined)
+    assert isinstance(event, invorder.events.LocationDefined)
     assert (event.position, event.key, event.at, event.location) == (0, "l", T0, "EAST/A/01")
     assert engine.locations() == ["EAST", "EAST/A", "EAST/A/01"]
     assert engine.location("EAST/A/01") == Location("EAST/A/01", "bin one")
@@ -43,7 +33,7 @@ def test_define_sku_adds_it_to_the_catalog() -> None:
     engine = invorder.in_memory()
     sku = invorder.Sku("MUG", "Mug", (MUG_EAN,))
     (event,) = engine.execute(invorder.DefineSku(key="s", at=T0, sku=sku))
-    assert isinstance(event, invorder.SkuDefined)
+    assert isinstance(event, invorder.events.SkuDefined)
     assert event.sku == sku
     assert engine.skus() == [sku]
 
@@ -287,8 +277,8 @@ def test_transfer_ship_receive_in_parts_and_close(engine: Engine) -> None:
     )  # fmt: skip
     transfer = engine.transfer("TR-1")
     assert transfer is not None
-    assert transfer.line("MUG") == invorder.TransferLineStatus("MUG", shipped=6, received=5)
-    assert transfer.line("TEE") == invorder.TransferLineStatus("TEE", shipped=2, received=2)
+    assert transfer.line("MUG") == invorder.records.TransferLineStatus("MUG", shipped=6, received=5)
+    assert transfer.line("TEE") == invorder.records.TransferLineStatus("TEE", shipped=2, received=2)
     assert transfer.line("NOPE") is None
     assert engine.balance("MUG", "WEST/A/01") == 5
     assert engine.balance("MUG", "WEST/A/01", Bucket.IN_TRANSIT) == 1
@@ -304,7 +294,7 @@ def test_transfer_ship_receive_in_parts_and_close(engine: Engine) -> None:
     transfer = engine.transfer("TR-1")
     assert transfer is not None
     assert transfer.closed
-    assert transfer.line("MUG") == invorder.TransferLineStatus("MUG", 6, 5, 1)
+    assert transfer.line("MUG") == invorder.records.TransferLineStatus("MUG", 6, 5, 1)
     assert transfer.line("MUG").in_transit == 0  # type: ignore[union-attr]  # checked above
     assert engine.balance("MUG", "WEST/A/01", Bucket.IN_TRANSIT) == 0
     assert engine.balance("MUG", ADJUSTMENT) == 1
@@ -322,8 +312,12 @@ def test_closing_a_fully_received_transfer_writes_off_nothing(engine: Engine) ->
     )  # fmt: skip
     close = only_entry(engine.execute(invorder.CloseTransfer(key="c", at=at(4), transfer="TR-1")))
     assert close.movements == ()
-    assert engine.transfer("TR-1") == invorder.Transfer(
-        "TR-1", "EAST/A/01", "WEST/A/01", (invorder.TransferLineStatus("MUG", 2, 2, 0),), True
+    assert engine.transfer("TR-1") == invorder.records.Transfer(
+        "TR-1",
+        "EAST/A/01",
+        "WEST/A/01",
+        (invorder.records.TransferLineStatus("MUG", 2, 2, 0),),
+        True,
     )
 
 
@@ -336,7 +330,7 @@ def test_execute_many_reports_each_command_on_its_own(engine: Engine) -> None:
     rejected = results[1]
     assert isinstance(rejected, invorder.Rejected)
     assert rejected.command == bad
-    assert isinstance(rejected.error, invorder.InsufficientStockError)
+    assert isinstance(rejected.error, invorder.errors.InsufficientStockError)
     assert engine.balance("MUG", "EAST/A/01", Bucket.DAMAGED) == 1
 
 

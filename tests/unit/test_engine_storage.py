@@ -80,7 +80,7 @@ def test_start_up_from_a_snapshot_reads_only_the_tail() -> None:
 def test_a_snapshot_holds_projections_and_the_engine_installs_its_policies_again() -> None:
     # Allocation policies are host code (here a lambda, which pickle cannot store): they
     # are never in a snapshot, and every State the engine builds or restores gets them.
-    def priority(order: invorder.Order) -> int:
+    def priority(order: invorder.records.Order) -> int:
         return 0
 
     store, snapshots = MemoryEventStore(), MemorySnapshotStore()
@@ -213,7 +213,7 @@ def test_a_stale_batch_is_decided_again_after_the_other_writer() -> None:
     results = second.execute_batch([damage("s1"), damage("s2")])
     assert isinstance(results[0], tuple)
     assert isinstance(results[1], Rejected)
-    assert isinstance(results[1].error, invorder.InsufficientStockError)
+    assert isinstance(results[1].error, invorder.errors.InsufficientStockError)
     assert second.retries == 1
     assert second.verify() == []
     assert store.head() == 5
@@ -278,8 +278,8 @@ def test_outcome_of_reads_every_event_of_a_long_outcome() -> None:
     store = MemoryEventStore()
     Engine(store).execute(invorder.DefineLocation(key="loc", at=T, location="EAST/A"))
     events = [
-        invorder.StockPosted(
-            position=n, command=command, operation=invorder.Operation.POST,
+        invorder.events.StockPosted(
+            position=n, command=command, operation=invorder.events.Operation.POST,
             movements=command.movements,
         )
         for n in range(1, 601)

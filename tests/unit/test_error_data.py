@@ -541,6 +541,6 @@ def test_errors_compare_by_class_message_and_fields() -> None:
 
 
 def test_codec_error_lives_with_the_other_errors() -> None:
-    assert invorder.codec.CodecError is CodecError is invorder.CodecError
+    assert invorder.codec.CodecError is CodecError is invorder.errors.CodecError
     assert CodecError.__module__.startswith("invorder.domain.errors")
     assert invorder.simulate.ScenarioError is ScenarioError

@@ -16,9 +16,17 @@ import invorder
 from invorder import (
     SUPPLIER,
     Account,
-    DuplicateError,
     Engine,
     IdempotencyConflictError,
+    InvorderError,
+    Movement,
+    RejectedError,
+    Sku,
+    TransferLine,
+    ValidationError,
+)
+from invorder.errors import (
+    DuplicateError,
     IllegalTransitionError,
     InsufficientStockError,
     InvalidBarcodeError,
@@ -26,17 +34,11 @@ from invorder import (
     InvalidLocationError,
     InvalidMovementError,
     InvalidQuantityError,
-    InvorderError,
-    Movement,
     NaiveDatetimeError,
     NotFoundError,
-    RejectedError,
-    Sku,
-    TransferLine,
     TransferOverReceiptError,
     UnknownLocationError,
     UnknownSkuError,
-    ValidationError,
 )
 from tests.world import MUG_EAN, T0, at
 

@@ -9,7 +9,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import invorder
-from invorder import InvalidQuantityError
 from invorder import simulate as sim
 from invorder.domain import _fast, model
 from invorder.domain.availability.events import ChannelDefined
@@ -23,6 +22,7 @@ from invorder.domain.purchasing.events import PurchaseEtaChanged, SupplierDefine
 from invorder.domain.reservations.events import ReservationsExpired
 from invorder.domain.stock.events import LocationDefined, StockPosted
 from invorder.engine.allocation import order_view
+from invorder.errors import InvalidQuantityError
 from invorder.routing import backorder_priority as routing_priority
 from tests.unit.routing_fixtures import EAST
 from tests.world import T0, stocked

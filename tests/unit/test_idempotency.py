@@ -9,13 +9,8 @@ import attrs
 import pytest
 
 import invorder
-from invorder import (
-    Engine,
-    IdempotencyConflictError,
-    InsufficientStockError,
-    MemoryEventStore,
-    TransferLine,
-)
+from invorder import Engine, IdempotencyConflictError, MemoryEventStore, TransferLine
+from invorder.errors import InsufficientStockError
 from tests.world import at, stocked
 
 Check = Callable[[Engine], Callable[[], None]]

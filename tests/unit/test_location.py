@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 import invorder
-from invorder import InvalidLocationError, Location
 from invorder.domain.stock.location import (
     ancestors_of,
     is_virtual,
@@ -14,6 +13,8 @@ from invorder.domain.stock.location import (
     parent_of,
     warehouse_of,
 )
+from invorder.errors import InvalidLocationError
+from invorder.records import Location
 
 
 def test_a_bin_knows_its_parent_ancestors_and_warehouse() -> None:
@@ -54,7 +55,7 @@ def test_is_within_matches_whole_segments_only() -> None:
 
 
 def test_virtual_locations_are_accepted_and_recognised() -> None:
-    for name in invorder.VIRTUAL_LOCATIONS:
+    for name in invorder.records.VIRTUAL_LOCATIONS:
         assert location_id(name) == name
         assert is_virtual(name)
     assert not is_virtual("EAST/A/01")

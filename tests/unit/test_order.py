@@ -13,25 +13,26 @@ from invorder import (
     AllocateOrder,
     CancelLines,
     CancelOrder,
+    LineItem,
+    LineQuantity,
+    OrderKind,
+    PlaceHold,
+    ReleaseHold,
+    WholesaleTerms,
+)
+from invorder.errors import (
     CancelShippedError,
     CasePackError,
     CurrencyMismatchError,
     EmptyOrderError,
     IllegalTransitionError,
     InvalidQuantityError,
-    LineItem,
-    LineQuantity,
-    LineStatus,
     NaiveDatetimeError,
     NotFoundError,
     OrderConflictError,
-    OrderKind,
-    OrderStatus,
-    PlaceHold,
-    ReleaseHold,
     UnknownSkuError,
-    WholesaleTerms,
 )
+from invorder.records import LineStatus, OrderStatus
 from tests.order_world import capture, identities_hold, order_world, price
 from tests.world import T0, at, snapshot
 
@@ -222,7 +223,7 @@ def test_wholesale_ship_complete_waits_until_one_location_can_ship_everything() 
     assert order.lines[0].backordered == 6
     assert order.status is OrderStatus.BACKORDERED
     reasons = engine.order_alerts(at(10))[0].reasons
-    assert invorder.AlertReason.CANNOT_ALLOCATE in reasons
+    assert invorder.records.AlertReason.CANNOT_ALLOCATE in reasons
     engine.execute(invorder.ReceiveStock(key="more", at=at(7), sku="MUG", location="WEST/A/01",
                                          quantity=2))  # fmt: skip
     engine.execute(invorder.AllocateBackorders(key="ab", at=at(8)))
@@ -251,7 +252,7 @@ def test_a_routing_rule_chooses_the_locations() -> None:
     engine.capture(capture(lines=(("1", "MUG", 3),)))
     [shipment] = engine.shipments("O-1")
     assert shipment.location == "WEST"
-    allocated = next(e for e in engine.events() if isinstance(e, invorder.OrderAllocated))
+    allocated = next(e for e in engine.events() if isinstance(e, invorder.events.OrderAllocated))
     assert allocated.rule == "west first"
 
 
@@ -265,13 +266,15 @@ def test_replay_folds_the_recorded_allocation_without_running_the_rule() -> None
 
 
 def test_a_rule_that_allocates_above_supply_is_refused() -> None:
-    def greedy(request: invorder.AllocationRequest) -> dict[str, list[tuple[str, int]]]:
+    def greedy(
+        request: invorder.domain.orders.allocator.AllocationRequest,
+    ) -> dict[str, list[tuple[str, int]]]:
         return {line: [("EAST", units + 100)] for line, _sku, units in request.needs}
 
     engine = order_world()
     engine._state.allocator = greedy  # a broken host rule
     before = state_of(engine)
-    with pytest.raises(invorder.InvalidPlanError):
+    with pytest.raises(invorder.errors.InvalidPlanError):
         engine.execute(capture())
     assert state_of(engine) == before
 
@@ -293,7 +296,9 @@ def test_cancelling_lines_takes_unallocated_then_backordered_then_allocated_unit
     order = engine.order("O-1")
     assert order is not None
     assert order.status is OrderStatus.CANCELLED
-    assert {s.status for s in engine.shipments("O-1")} == {invorder.ShipmentStatus.CANCELLED}
+    assert {s.status for s in engine.shipments("O-1")} == {
+        invorder.records.ShipmentStatus.CANCELLED
+    }
     assert engine.rollup("MUG", "EAST") == 5
     assert engine.rollup("MUG", "WEST") == 4
     assert engine.verify() == []
@@ -386,7 +391,7 @@ def test_the_exceptions_query_names_each_reason() -> None:
     engine.capture(capture("NONE", lines=(("1", "MUG", 2),), minute=7, ship_by=at(600)))
     engine.capture(capture("FINE", lines=(("1", "TEE", 1),), minute=8))
     found = {e.order: e.reasons for e in engine.order_alerts(at(59))}
-    reason = invorder.AlertReason
+    reason = invorder.records.AlertReason
     assert found == {
         "HELD": (reason.ON_HOLD,),
         "LATE": (reason.SHIP_BY_AT_RISK,),
@@ -440,11 +445,11 @@ def test_a_rule_that_holds_for_review_keeps_its_proposal_and_holds_the_order() -
     order = engine.capture(capture(lines=(("1", "MUG", 12),)))
     line = order.lines[0]
     assert (line.allocated, line.backordered) == (9, 3)
-    assert order.holds == (invorder.ROUTING_REVIEW,)
+    assert order.holds == (invorder.HoldReason.ROUTING_REVIEW,)
     assert order.status is OrderStatus.ON_HOLD  # a hold shows before allocation progress
     assert order.lines[0].status is LineStatus.PARTIALLY_ALLOCATED
     reasons = engine.order_alerts(at(6))[0].reasons
-    assert invorder.AlertReason.ON_HOLD in reasons
+    assert invorder.records.AlertReason.ON_HOLD in reasons
 
 
 def test_a_rule_that_cancels_the_remainder_cancels_it() -> None:

@@ -27,8 +27,8 @@ def test_a_repeated_order_command_returns_its_first_outcome() -> None:
 def test_a_rejected_order_command_is_rejected_again_with_the_same_error() -> None:
     engine = order_world()
     command = invorder.AllocateOrder(key="a", at=at(6), order="O-404")
-    with pytest.raises(invorder.NotFoundError) as first:
+    with pytest.raises(invorder.errors.NotFoundError) as first:
         engine.execute(command)
-    with pytest.raises(invorder.NotFoundError) as second:
+    with pytest.raises(invorder.errors.NotFoundError) as second:
         engine.execute(command)
     assert first.value == second.value

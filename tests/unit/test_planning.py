@@ -67,7 +67,7 @@ def test_demand_history_counts_shipments_nets_returns_and_ignores_transfers() ->
     assert bins.of("MUG", "EAST/A/01") == (0, 0, 4, 0)
     assert netted.last_sale("MUG", "WEST") == 2
     assert netted.last_sale("SPOON", "WEST") is None
-    with pytest.raises(iv.InvalidReorderPolicyError):
+    with pytest.raises(iv.errors.InvalidReorderPolicyError):
         demand_history(events, T.date(), 0)
 
 
@@ -81,7 +81,7 @@ def test_moving_average_and_exponential_smoothing() -> None:
     assert rising.sigma > 0
     assert estimate_demand([]) == DemandRate(0.0, 0.0)
     for bad in ({"window": 0}, {"method": "median"}, {"method": "exponential", "alpha": 0.0}):
-        with pytest.raises(iv.InvalidReorderPolicyError):
+        with pytest.raises(iv.errors.InvalidReorderPolicyError):
             estimate_demand([1, 2], **bad)
 
 
@@ -110,12 +110,12 @@ def test_min_max_and_periodic_review() -> None:
 
 def test_a_policy_that_needs_a_lead_time_without_one_is_refused() -> None:
     for policy in (ReorderPoint(), PeriodicReview(review_days=7)):
-        with pytest.raises(iv.MissingLeadTimeError) as caught:
+        with pytest.raises(iv.errors.MissingLeadTimeError) as caught:
             evaluate(policy, DemandRate(1.0, 1.0), 0, 0, sku="MUG", location="WEST")
         assert caught.value.fields == {"sku": "MUG", "location": "WEST", "policy": policy.name}
     item = PlanningItem(sku="MUG", location="WEST", atp=0, demand=DemandRate(1.0, 0.0),
                         policy=ReorderPoint(), supplier="NOBODY")  # fmt: skip
-    with pytest.raises(iv.MissingLeadTimeError, match="needs a lead time"):
+    with pytest.raises(iv.errors.MissingLeadTimeError, match="needs a lead time"):
         suggest_replenishment([item], [ACME])
 
 
@@ -130,7 +130,7 @@ def test_a_policy_that_needs_a_lead_time_without_one_is_refused() -> None:
     ],
 )
 def test_malformed_policies_are_refused(build: Callable[[], object]) -> None:
-    with pytest.raises(iv.InvalidReorderPolicyError) as caught:
+    with pytest.raises(iv.errors.InvalidReorderPolicyError) as caught:
         build()
     assert caught.value.code == "invalid_reorder_policy"
 

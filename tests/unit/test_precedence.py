@@ -17,12 +17,14 @@ from invorder import (
     Account,
     Engine,
     IdempotencyConflictError,
-    IllegalTransitionError,
-    InsufficientStockError,
-    InvalidQuantityError,
     InvorderError,
     Movement,
     TransferLine,
+)
+from invorder.errors import (
+    IllegalTransitionError,
+    InsufficientStockError,
+    InvalidQuantityError,
     UnknownLocationError,
     UnknownSkuError,
 )
@@ -56,7 +58,7 @@ def test_malformed_barcode_wins_over_everything_else(engine: Engine, unchanged: 
         lambda: invorder.ReceiveStock(key="r", at=T0, barcode="5901234123450",
                                       location="NOWHERE", quantity=1),
     )  # fmt: skip
-    assert type(error) is invorder.InvalidBarcodeError
+    assert type(error) is invorder.errors.InvalidBarcodeError
 
 
 def test_a_reused_key_wins_over_references_and_state(engine: Engine, unchanged: Check) -> None:
@@ -157,7 +159,7 @@ def test_a_reused_transfer_id_with_an_unknown_sku_reports_the_sku(
         unchanged,
         lambda: invorder.ShipTransfer(key="s3", lines=[TransferLine("MUG", 99)], **ship),
     )
-    assert type(error) is invorder.DuplicateError
+    assert type(error) is invorder.errors.DuplicateError
 
 
 def test_receiving_an_unknown_sku_on_an_unknown_transfer_reports_the_sku(
@@ -174,7 +176,7 @@ def test_receiving_an_unknown_sku_on_an_unknown_transfer_reports_the_sku(
         lambda: invorder.ReceiveTransfer(key="r2", at=T0, transfer="TR-404",
                                          lines=[TransferLine("MUG", 1)]),
     )  # fmt: skip
-    assert type(error) is invorder.NotFoundError
+    assert type(error) is invorder.errors.NotFoundError
 
 
 def test_a_closed_transfer_is_reported_before_an_over_receipt(

@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 
 import invorder as iv
-from invorder import Bucket, PurchaseState
+from invorder import Bucket
+from invorder.records import PurchaseState
 from tests.availability_support import DAY, T, assert_refused, world
 
 
@@ -88,7 +89,7 @@ def test_closing_short_returns_outstanding_units_to_the_supplier() -> None:
     assert engine.balance("MUG", "WEST") == 7
     order = engine.purchase_order("PO-1")
     assert order is not None
-    assert order.line("MUG") == iv.PurchaseLineStatus(
+    assert order.line("MUG") == iv.records.PurchaseLineStatus(
         iv.SkuId("MUG"), 10, T + 5 * DAY, received=7, cancelled=3, unit_cost=eur("2.00")
     )
 
@@ -97,7 +98,7 @@ def test_cancelling_a_draft_moves_nothing() -> None:
     engine, key = world({})
     engine.execute(draft(key()))
     (event,) = engine.execute(iv.CancelPurchase(key=key(), at=T, purchase_order="PO-1"))
-    assert isinstance(event, iv.StockPosted)
+    assert isinstance(event, iv.events.StockPosted)
     assert event.movements == ()
     order = engine.purchase_order("PO-1")
     assert order is not None
@@ -111,7 +112,7 @@ def test_an_eta_change_is_its_own_event() -> None:
     (event,) = engine.execute(
         iv.ChangePurchaseEta(key=key(), at=T, purchase_order="PO-1", sku="MUG", eta=T + 9 * DAY)
     )
-    assert isinstance(event, iv.PurchaseEtaChanged)
+    assert isinstance(event, iv.events.PurchaseEtaChanged)
     assert event.previous == T + 5 * DAY
     order = engine.purchase_order("PO-1")
     assert order is not None
@@ -129,7 +130,7 @@ def test_over_receipt_within_the_tolerance_is_accepted() -> None:
     engine.execute(receive(key(), MUG=12))  # 10 + 20 %
     assert engine.balance("MUG", "WEST") == 12
     assert_refused(
-        engine, receive(key(), MUG=1), iv.OverReceiptError,
+        engine, receive(key(), MUG=1), iv.errors.OverReceiptError,
         purchase_order="PO-1", sku="MUG", requested=1, allowed=0,
     )  # fmt: skip
 
@@ -138,7 +139,7 @@ def test_over_receipt_past_the_tolerance_is_refused() -> None:
     engine, key = world({})
     engine.execute(draft(key(), tolerance="0.05"))
     engine.execute(iv.ConfirmPurchase(key=key(), at=T, purchase_order="PO-1"))
-    error = assert_refused(engine, receive(key(), MUG=11), iv.OverReceiptError, allowed=10)
+    error = assert_refused(engine, receive(key(), MUG=11), iv.errors.OverReceiptError, allowed=10)
     assert "tolerance" in str(error)
     assert error.code == "over_receipt"
 
@@ -146,40 +147,40 @@ def test_over_receipt_past_the_tolerance_is_refused() -> None:
 def test_bad_purchase_commands_change_nothing() -> None:
     engine, key = world({})
     engine.execute(draft(key()))
-    assert_refused(engine, receive(key(), MUG=1), iv.IllegalTransitionError, state="draft")
+    assert_refused(engine, receive(key(), MUG=1), iv.errors.IllegalTransitionError, state="draft")
     assert_refused(
         engine, iv.ClosePurchase(key=key(), at=T, purchase_order="PO-1"),
-        iv.IllegalTransitionError, state="draft",
+        iv.errors.IllegalTransitionError, state="draft",
     )  # fmt: skip
     engine.execute(iv.ConfirmPurchase(key=key(), at=T, purchase_order="PO-1"))
     assert_refused(
         engine, iv.ConfirmPurchase(key=key(), at=T, purchase_order="PO-1"),
-        iv.IllegalTransitionError, state="confirmed", action="confirm",
+        iv.errors.IllegalTransitionError, state="confirmed", action="confirm",
     )  # fmt: skip
     assert_refused(
-        engine, receive(key(), SPOON=1), iv.NotFoundError, what="purchase order line",
+        engine, receive(key(), SPOON=1), iv.errors.NotFoundError, what="purchase order line",
         key="PO-1/SPOON",
     )  # fmt: skip
-    assert_refused(engine, receive(key(), po="PO-9", MUG=1), iv.NotFoundError, key="PO-9")
+    assert_refused(engine, receive(key(), po="PO-9", MUG=1), iv.errors.NotFoundError, key="PO-9")
     assert_refused(
-        engine, iv.ConfirmPurchase(key=key(), at=T, purchase_order="PO-9"), iv.NotFoundError
+        engine, iv.ConfirmPurchase(key=key(), at=T, purchase_order="PO-9"), iv.errors.NotFoundError
     )
     assert_refused(
         engine,
         iv.ChangePurchaseEta(key=key(), at=T, purchase_order="PO-1", sku="SPOON", eta=T),
-        iv.NotFoundError, key="PO-1/SPOON",
+        iv.errors.NotFoundError, key="PO-1/SPOON",
     )  # fmt: skip
-    assert_refused(engine, draft(key()), iv.DuplicateError, key="PO-1")
+    assert_refused(engine, draft(key()), iv.errors.DuplicateError, key="PO-1")
     usd = iv.ReceivePurchase(
         key=key(), at=T, purchase_order="PO-1",
         lines=[iv.ReceiptLine(sku="MUG", quantity=1, unit_cost=iv.Money(Decimal(1), "USD"))],
     )  # fmt: skip
-    assert_refused(engine, usd, iv.InvalidMoneyError)
+    assert_refused(engine, usd, iv.errors.InvalidMoneyError)
     engine.execute(iv.CancelPurchase(key=key(), at=T, purchase_order="PO-1"))
     assert_refused(
         engine,
         iv.ChangePurchaseEta(key=key(), at=T, purchase_order="PO-1", sku="MUG", eta=T),
-        iv.IllegalTransitionError, state="cancelled",
+        iv.errors.IllegalTransitionError, state="cancelled",
     )  # fmt: skip
 
 
@@ -213,9 +214,9 @@ def test_malformed_values_are_refused_when_built(build: Callable[[], object], co
 
 
 def test_a_negative_receipt_cost_is_refused() -> None:
-    with pytest.raises(iv.InvalidMoneyError, match="must not be negative"):
+    with pytest.raises(iv.errors.InvalidMoneyError, match="must not be negative"):
         iv.ReceiptLine(sku="MUG", quantity=1, unit_cost=eur("-1"))
-    with pytest.raises(iv.InvalidMoneyError, match="must not be negative"):
+    with pytest.raises(iv.errors.InvalidMoneyError, match="must not be negative"):
         iv.ReceiveStock(key="k", at=T, sku="MUG", location="WEST", quantity=1, unit_cost=eur("-1"))
 
 
@@ -235,7 +236,10 @@ def test_supplier_terms_fall_back_to_the_supplier_and_round_to_packs() -> None:
     assert engine.supplier("ACME") == acme
     bad = iv.Supplier(supplier="X", terms=[iv.SupplierTerms(sku="NOPE")])
     assert_refused(
-        engine, iv.DefineSupplier(key=key(), at=T, supplier=bad), iv.UnknownSkuError, sku="NOPE"
+        engine,
+        iv.DefineSupplier(key=key(), at=T, supplier=bad),
+        iv.errors.UnknownSkuError,
+        sku="NOPE",
     )
 
 
@@ -277,8 +281,8 @@ def test_kits_assemble_and_come_apart_through_production() -> None:
     (event,) = engine.execute(
         iv.AssembleKit(key=key(), at=T, sku="DUO", location="WEST", quantity=2)
     )
-    assert isinstance(event, iv.StockPosted)
-    assert event.operation is iv.Operation.ASSEMBLE
+    assert isinstance(event, iv.events.StockPosted)
+    assert event.operation is iv.events.Operation.ASSEMBLE
     assert (engine.balance("DUO", "WEST"), engine.balance("MUG", "WEST")) == (2, 1)
     assert engine.balance("SAUCER", "WEST") == 3
     assert engine.balance("MUG", iv.PRODUCTION) == 4
@@ -311,27 +315,29 @@ def test_bad_kit_commands_change_nothing() -> None:
     engine.execute(iv.DefineSku(key=key(), at=T, sku=iv.Sku(
         "DUO", kit_components=[iv.Component("MUG", 2), iv.Component("SAUCER", 1)])))  # fmt: skip
     assemble = iv.AssembleKit(key=key(), at=T, sku="DUO", location="WEST", quantity=1)
-    assert_refused(engine, assemble, iv.InsufficientStockError, sku="MUG", requested=2, available=1)
+    assert_refused(
+        engine, assemble, iv.errors.InsufficientStockError, sku="MUG", requested=2, available=1
+    )
     assert_refused(
         engine, iv.AssembleKit(key=key(), at=T, sku="MUG", location="WEST", quantity=1),
-        iv.KitStockError, sku="MUG",
+        iv.errors.KitStockError, sku="MUG",
     )  # fmt: skip
     assert_refused(
         engine, iv.AssembleKit(key=key(), at=T, sku="NOPE", location="WEST", quantity=1),
-        iv.UnknownSkuError, sku="NOPE",
+        iv.errors.UnknownSkuError, sku="NOPE",
     )  # fmt: skip
     assert_refused(
         engine, iv.AssembleKit(key=key(), at=T, sku="DUO", location="NORTH", quantity=1),
-        iv.UnknownLocationError, location="NORTH",
+        iv.errors.UnknownLocationError, location="NORTH",
     )  # fmt: skip
     assert_refused(
         engine, iv.DisassembleKit(key=key(), at=T, sku="DUO", location="WEST", quantity=1),
-        iv.InsufficientStockError, sku="DUO",
+        iv.errors.InsufficientStockError, sku="DUO",
     )  # fmt: skip
     bundle_part = iv.DefineSku(
         key=key(), at=T, sku=iv.Sku("BIG", kit_components=[iv.Component("SET", 1)])
     )
-    assert_refused(engine, bundle_part, iv.InvalidBundleError)
+    assert_refused(engine, bundle_part, iv.errors.InvalidBundleError)
 
 
 def test_repeated_purchase_commands_are_answered_not_redone() -> None:

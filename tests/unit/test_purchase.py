@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 import invorder as iv
-from invorder import Bucket, ReservationStatus
+from invorder import Bucket
+from invorder.records import ReservationStatus
 from tests.availability_support import DAY, MINUTE, T, assert_refused, open_reserved, world
 
 
@@ -91,7 +92,9 @@ def test_cancel_returns_the_rest_to_the_supplier_and_late_lines() -> None:
     assert engine.balance("MUG", "WEST", Bucket.INCOMING) == 0
     assert engine.balance("MUG", "@supplier") == -4
     assert [o.purchase_order for o, _ in engine.late_purchase_lines(T + 4 * DAY)] == ["PO-2"]
-    assert_refused(engine, receive(key(), MUG=1), iv.IllegalTransitionError, state="cancelled")
+    assert_refused(
+        engine, receive(key(), MUG=1), iv.errors.IllegalTransitionError, state="cancelled"
+    )
 
 
 def test_atp_by_date_adds_unclaimed_incoming_due_by_then() -> None:
@@ -124,7 +127,7 @@ def test_preorders_convert_on_receipt_in_priority_order() -> None:
     assert_refused(
         engine,
         iv.CommitReservation(key=key(), at=T, reservation="LOW", quantity=3),
-        iv.IllegalTransitionError,
+        iv.errors.IllegalTransitionError,
         key="LOW",
     )
     engine.execute(receive(key(), MUG=4))
@@ -139,7 +142,7 @@ def test_releasing_a_preorder_frees_incoming_first() -> None:
     engine.execute(preorder(key(), "P", 6))
     engine.execute(receive(key(), MUG=2))
     (event,) = engine.execute(iv.ReleaseReservation(key=key(), at=T, reservation="P", quantity=3))
-    assert isinstance(event, iv.StockPosted)
+    assert isinstance(event, iv.events.StockPosted)
     assert event.movements == ()
     p = engine.reservation("P")
     assert p is not None
@@ -159,7 +162,7 @@ def test_lapsed_preorders_free_incoming_and_are_swept_by_the_next_preorder() -> 
     engine.execute(preorder(key(), "CART", 8, expires_at=T + MINUTE))
     assert engine.atp_by_date("MUG", "WEST", T + 3 * DAY, T + MINUTE) == 10
     outcome = engine.execute(preorder(key(), "NEXT", 9, at=T + 2 * MINUTE))
-    assert iv.expired_reservations(outcome) == ("CART",)
+    assert iv.events.expired_reservations(outcome) == ("CART",)
     cart = engine.reservation("CART")
     assert cart is not None
     assert cart.status is ReservationStatus.EXPIRED
@@ -171,7 +174,7 @@ def test_receipt_skips_and_sweeps_lapsed_preorders() -> None:
     engine.execute(preorder(key(), "CART", 5, expires_at=T + MINUTE, priority=9))
     engine.execute(preorder(key(), "KEEP", 5))
     outcome = engine.execute(receive(key(), at=T + 2 * MINUTE, MUG=5))
-    assert iv.expired_reservations(outcome) == ("CART",)
+    assert iv.events.expired_reservations(outcome) == ("CART",)
     keep = engine.reservation("KEEP")
     assert keep is not None
     assert keep.backed == 5
@@ -187,7 +190,7 @@ def test_preorder_errors() -> None:
     assert_refused(
         engine,
         preorder(key(), "P", 11),
-        iv.InsufficientStockError,
+        iv.errors.InsufficientStockError,
         bucket="incoming",
         requested=11,
         available=10,
@@ -203,7 +206,7 @@ def test_preorder_errors() -> None:
             quantity=1,
             purchase_order="PO-9",
         ),
-        iv.NotFoundError,
+        iv.errors.NotFoundError,
         what="purchase order",
     )
     assert_refused(
@@ -217,7 +220,7 @@ def test_preorder_errors() -> None:
             quantity=1,
             purchase_order="PO-1",
         ),
-        iv.NotFoundError,
+        iv.errors.NotFoundError,
         what="purchase order line",
     )
     assert_refused(
@@ -231,7 +234,7 @@ def test_preorder_errors() -> None:
             quantity=1,
             purchase_order="PO-1",
         ),
-        iv.IllegalTransitionError,
+        iv.errors.IllegalTransitionError,
         action="pre-order at CENTRAL",
     )
 
@@ -239,36 +242,38 @@ def test_preorder_errors() -> None:
 def test_purchase_errors() -> None:
     engine, key = world({})
     engine.execute(expect(key(), MUG=10))
-    assert_refused(engine, expect(key(), MUG=1), iv.DuplicateError, key="PO-1")
-    assert_refused(engine, expect(key(), po="PO-2", GHOST=1), iv.UnknownSkuError, sku="GHOST")
+    assert_refused(engine, expect(key(), MUG=1), iv.errors.DuplicateError, key="PO-1")
+    assert_refused(
+        engine, expect(key(), po="PO-2", GHOST=1), iv.errors.UnknownSkuError, sku="GHOST"
+    )
     assert_refused(
         engine,
         expect(key(), po="PO-2", location="NORTH", MUG=1),
-        iv.UnknownLocationError,
+        iv.errors.UnknownLocationError,
         location="NORTH",
     )
-    assert_refused(engine, receive(key(), po="PO-3", MUG=1), iv.NotFoundError, key="PO-3")
-    assert_refused(engine, receive(key(), SPOON=1), iv.NotFoundError, key="PO-1/SPOON")
+    assert_refused(engine, receive(key(), po="PO-3", MUG=1), iv.errors.NotFoundError, key="PO-3")
+    assert_refused(engine, receive(key(), SPOON=1), iv.errors.NotFoundError, key="PO-1/SPOON")
     engine.execute(preorder(key(), "P", 8))
     assert_refused(
         engine,
         receive(key(), bucket="quality_control", MUG=3),
-        iv.IllegalTransitionError,
+        iv.errors.IllegalTransitionError,
         key="PO-1",
     )
     assert_refused(
         engine,
         iv.CancelPurchase(key=key(), at=T, purchase_order="PO-1"),
-        iv.IllegalTransitionError,
+        iv.errors.IllegalTransitionError,
         action="cancel",
     )
-    with pytest.raises(iv.InvalidMovementError):
+    with pytest.raises(iv.errors.InvalidMovementError):
         expect(key())
-    with pytest.raises(iv.InvalidMovementError, match="more than one line"):
+    with pytest.raises(iv.errors.InvalidMovementError, match="more than one line"):
         iv.ReceivePurchase(
             key="k", at=T, purchase_order="PO-1", lines=[iv.ReceiptLine(sku="MUG", quantity=1)] * 2
         )
-    with pytest.raises(iv.NaiveDatetimeError):
+    with pytest.raises(iv.errors.NaiveDatetimeError):
         iv.PurchaseLine(sku="MUG", quantity=1, eta=T.replace(tzinfo=None))
 
 
@@ -286,6 +291,6 @@ def test_preorder_of_a_bundle_is_refused() -> None:
             quantity=1,
             purchase_order="PO-1",
         ),
-        iv.NotFoundError,
+        iv.errors.NotFoundError,
         key="PO-1/SET",
     )

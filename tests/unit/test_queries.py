@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 import invorder
-from invorder import SUPPLIER, Account, Bucket, Engine, NaiveDatetimeError, Operation
+from invorder import SUPPLIER, Account, Bucket, Engine
+from invorder.errors import NaiveDatetimeError
+from invorder.events import Operation
 from tests.world import T0, at
 
 

@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 import invorder as iv
-from invorder import Bucket, ReservationStatus
+from invorder import Bucket
+from invorder.records import ReservationStatus
 from tests.availability_support import MINUTE, T, assert_refused, open_reserved, world
 
 
@@ -23,8 +24,8 @@ def reserve(
 def test_reserve_moves_available_to_reserved_and_lowers_atp() -> None:
     engine, key = world()
     (event,) = engine.execute(reserve(key(), "R1", 4, reference="order-1/line-1"))
-    assert isinstance(event, iv.StockPosted)
-    assert event.operation is iv.Operation.RESERVE
+    assert isinstance(event, iv.events.StockPosted)
+    assert event.operation is iv.events.Operation.RESERVE
     assert engine.balance("MUG", "WEST") == 6
     assert engine.balance("MUG", "WEST", Bucket.RESERVED) == 4
     assert engine.atp("MUG", "WEST", T) == 6
@@ -78,13 +79,13 @@ def test_sweep_expires_due_reservations_and_says_which() -> None:
     engine.execute(reserve(key(), "CART-2", 3, expires_at=T + 30 * MINUTE))
     engine.execute(reserve(key(), "ORDER", 1))
     outcome = engine.execute(iv.ExpireReservations(key=key(), at=T + 10 * MINUTE))
-    assert iv.expired_reservations(outcome) == ("CART-1",)
+    assert iv.events.expired_reservations(outcome) == ("CART-1",)
     r = engine.reservation("CART-1")
     assert r is not None
     assert (r.status, r.expired) == (ReservationStatus.EXPIRED, 2)
     assert engine.balance("MUG", "WEST", Bucket.RESERVED) == 4
     empty = engine.execute(iv.ExpireReservations(key=key(), at=T + 11 * MINUTE))
-    assert iv.expired_reservations(empty) == ()
+    assert iv.events.expired_reservations(empty) == ()
 
 
 def test_lazy_expiry_counts_lapsed_units_as_available_before_any_sweep() -> None:
@@ -107,7 +108,7 @@ def test_reserving_takes_units_from_lapsed_holds_by_expiring_them_first() -> Non
         "ReservationsExpired",
         "StockPosted",
     ]
-    assert iv.expired_reservations(outcome) == ("CART",)
+    assert iv.events.expired_reservations(outcome) == ("CART",)
     assert engine.balance("MUG", "WEST") == 1
     assert engine.balance("MUG", "WEST", Bucket.RESERVED) == 9
     assert open_reserved(engine, "MUG", "WEST") == 9
@@ -141,7 +142,7 @@ def test_reserve_more_than_available_says_requested_available_and_where() -> Non
     error = assert_refused(
         engine,
         reserve(key(), "R1", 11),
-        iv.InsufficientStockError,
+        iv.errors.InsufficientStockError,
         sku="MUG",
         location="WEST",
         requested=11,
@@ -157,7 +158,7 @@ def test_reserve_more_than_available_even_counting_lapsed_holds() -> None:
     assert_refused(
         engine,
         reserve(key(), "R2", 11, at=T + 2 * MINUTE),
-        iv.InsufficientStockError,
+        iv.errors.InsufficientStockError,
         requested=11,
         available=10,
     )
@@ -169,16 +170,18 @@ def test_reserve_more_than_available_even_counting_lapsed_holds() -> None:
 def test_duplicate_reservation_id() -> None:
     engine, key = world()
     engine.execute(reserve(key(), "R1", 1))
-    assert_refused(engine, reserve(key(), "R1", 1), iv.DuplicateError, key="R1")
+    assert_refused(engine, reserve(key(), "R1", 1), iv.errors.DuplicateError, key="R1")
 
 
 def test_reserve_unknown_sku_and_location() -> None:
     engine, key = world()
-    assert_refused(engine, reserve(key(), "R1", 1, sku="NOPE"), iv.UnknownSkuError, sku="NOPE")
+    assert_refused(
+        engine, reserve(key(), "R1", 1, sku="NOPE"), iv.errors.UnknownSkuError, sku="NOPE"
+    )
     assert_refused(
         engine,
         reserve(key(), "R1", 1, location="NORTH"),
-        iv.UnknownLocationError,
+        iv.errors.UnknownLocationError,
         location="NORTH",
     )
 
@@ -189,7 +192,7 @@ def test_unknown_reservation() -> None:
         iv.CommitReservation(key=key(), at=T, reservation="GHOST"),
         iv.ReleaseReservation(key=key(), at=T, reservation="GHOST"),
     ):
-        assert_refused(engine, command, iv.NotFoundError, what="reservation", key="GHOST")
+        assert_refused(engine, command, iv.errors.NotFoundError, what="reservation", key="GHOST")
 
 
 def test_over_commit_and_over_release() -> None:
@@ -199,7 +202,7 @@ def test_over_commit_and_over_release() -> None:
     assert_refused(
         engine,
         iv.CommitReservation(key=key(), at=T, reservation="R1", quantity=3),
-        iv.OverCommitError,
+        iv.errors.OverCommitError,
         requested=3,
         held=2,
         action="commit",
@@ -207,7 +210,7 @@ def test_over_commit_and_over_release() -> None:
     assert_refused(
         engine,
         iv.ReleaseReservation(key=key(), at=T, reservation="R1", quantity=5),
-        iv.OverCommitError,
+        iv.errors.OverCommitError,
         requested=5,
         held=2,
         action="release",
@@ -225,7 +228,7 @@ def test_a_reservation_resolves_at_most_once(first: str, second: str) -> None:
     assert_refused(
         engine,
         kinds[second](key=key(), at=T, reservation="R1"),
-        iv.IllegalTransitionError,
+        iv.errors.IllegalTransitionError,
         state=state,
         action=second,
     )
@@ -239,7 +242,7 @@ def test_commit_or_release_after_swept_expiry(action: type[iv.CommitReservation]
     assert_refused(
         engine,
         action(key=key(), at=T + 2 * MINUTE, reservation="CART"),
-        iv.IllegalTransitionError,
+        iv.errors.IllegalTransitionError,
         state="expired",
     )
 
@@ -251,24 +254,24 @@ def test_commit_or_release_after_lazy_expiry(action: type[iv.CommitReservation])
     error = assert_refused(
         engine,
         action(key=key(), at=T + MINUTE, reservation="CART"),
-        iv.IllegalTransitionError,
+        iv.errors.IllegalTransitionError,
         state="expired",
     )
     assert "lapsed" in error.message
 
 
 def test_malformed_reservation_commands() -> None:
-    with pytest.raises(iv.InvalidQuantityError):
+    with pytest.raises(iv.errors.InvalidQuantityError):
         reserve("k", "R", 0)
     with pytest.raises(iv.ValidationError, match="not after"):
         reserve("k", "R", 1, expires_at=T)
-    with pytest.raises(iv.NaiveDatetimeError):
+    with pytest.raises(iv.errors.NaiveDatetimeError):
         reserve("k", "R", 1, expires_at=T.replace(tzinfo=None))
-    with pytest.raises(iv.InvalidQuantityError):
+    with pytest.raises(iv.errors.InvalidQuantityError):
         iv.CommitReservation(key="k", at=T, reservation="R", quantity=0)
-    with pytest.raises(iv.InvalidQuantityError):
+    with pytest.raises(iv.errors.InvalidQuantityError):
         reserve("k", "R", 1, priority=1.5)
-    with pytest.raises(iv.InvalidLocationError):
+    with pytest.raises(iv.errors.InvalidLocationError):
         reserve("k", "R", 1, location="@customer")
 
 
@@ -289,7 +292,7 @@ def test_a_raw_entry_cannot_touch_the_reserved_bucket() -> None:
         sku="MUG", quantity=1, source=iv.Account("WEST"), destination=iv.Account("WEST", "reserved")
     )
     error = assert_refused(
-        engine, iv.PostEntry(key=key(), at=T, movements=[movement]), iv.InvalidMovementError
+        engine, iv.PostEntry(key=key(), at=T, movements=[movement]), iv.errors.InvalidMovementError
     )
     assert "only through reservations" in error.message
 

@@ -10,20 +10,18 @@ import invorder
 from invorder import (
     Bucket,
     Disposition,
-    IllegalTransitionError,
     LineQuantity,
-    NotFoundError,
     OpenReturn,
     PackShipment,
     PickCount,
     ReceiveReturn,
     RecordPick,
     ReturnedUnits,
-    ReturnQuantityError,
-    ShipmentStatus,
     ShipShipment,
     StartPicking,
 )
+from invorder.errors import IllegalTransitionError, NotFoundError, ReturnQuantityError
+from invorder.records import ShipmentStatus
 from tests.order_world import capture, identities_hold, order_world
 from tests.unit.test_order import state_of
 from tests.world import at
@@ -44,7 +42,7 @@ def test_pick_pack_ship_commits_the_reservations() -> None:
     engine = shipped_order()
     order = engine.order("O-1")
     assert order is not None
-    assert order.status is invorder.OrderStatus.SHIPPED
+    assert order.status is invorder.records.OrderStatus.SHIPPED
     assert [line.shipped for line in order.lines] == [3, 1]
     east = engine.shipment("O-1/S1")
     assert east is not None
@@ -101,7 +99,7 @@ def test_a_short_pick_writes_off_the_bin_and_reallocates_elsewhere() -> None:
     assert first.units == 1
     assert [(p.location, p.quantity) for p in second.pick_list()] == [("EAST/A/02", 1)]
     [alert] = engine.order_alerts(at(8))
-    assert alert.reasons == (invorder.AlertReason.SHORT_PICKED,)
+    assert alert.reasons == (invorder.records.AlertReason.SHORT_PICKED,)
     assert engine.verify() == []
     assert engine.verify() == []
     identities_hold(engine)
@@ -129,7 +127,7 @@ def test_a_return_is_received_in_parts_with_dispositions_and_refund() -> None:
                                         ReturnedUnits("1", 1, "damaged")]))  # fmt: skip
     rma = engine.rma("RMA-1")
     assert rma is not None
-    assert rma.status is invorder.ReturnStatus.PARTIALLY_RECEIVED
+    assert rma.status is invorder.records.ReturnStatus.PARTIALLY_RECEIVED
     assert rma.refund == invorder.Money(Decimal("20.00"), "USD")
     assert engine.balance("MUG", "EAST/B/01") == 1
     assert engine.balance("MUG", "EAST/B/01", Bucket.DAMAGED) == 1
@@ -137,12 +135,12 @@ def test_a_return_is_received_in_parts_with_dispositions_and_refund() -> None:
                                  lines=[ReturnedUnits("1", 1, Disposition.SCRAP)]))  # fmt: skip
     rma = engine.rma("RMA-1")
     assert rma is not None
-    assert rma.status is invorder.ReturnStatus.RECEIVED
+    assert rma.status is invorder.records.ReturnStatus.RECEIVED
     assert engine.balance("MUG", "@scrap") == 1
     order = engine.order("O-1")
     assert order is not None
     assert order.lines[0].returned == 3
-    assert order.lines[0].status is invorder.LineStatus.RETURNED
+    assert order.lines[0].status is invorder.records.LineStatus.RETURNED
     assert engine.verify() == []
     identities_hold(engine)
 
@@ -157,7 +155,7 @@ def test_return_errors_and_state_unchanged() -> None:
                                   lines=[LineQuantity("1", 2)]))  # fmt: skip
     assert caught.value.fields == {"what": "return", "line_id": "1", "requested": 2,
                                    "allowed": 1}  # fmt: skip
-    with pytest.raises(invorder.DuplicateError, match="RMA-1"):
+    with pytest.raises(invorder.errors.DuplicateError, match="RMA-1"):
         engine.execute(OpenReturn(key="rc", at=at(21), rma="RMA-1", order="O-1",
                                   lines=[LineQuantity("1", 1)]))  # fmt: skip
     with pytest.raises(ReturnQuantityError, match="cannot receive 3"):
@@ -166,7 +164,7 @@ def test_return_errors_and_state_unchanged() -> None:
     with pytest.raises(NotFoundError, match="no rma with id 'RMA-9'"):
         engine.execute(ReceiveReturn(key="re", at=at(21), rma="RMA-9", location="EAST/B/01",
                                      lines=[ReturnedUnits("1", 1)]))  # fmt: skip
-    with pytest.raises(invorder.UnknownLocationError):
+    with pytest.raises(invorder.errors.UnknownLocationError):
         engine.execute(ReceiveReturn(key="rf", at=at(21), rma="RMA-1", location="NORTH/A",
                                      lines=[ReturnedUnits("1", 1)]))  # fmt: skip
     assert state_of(engine) == before
@@ -195,7 +193,7 @@ def test_restocked_returns_fill_backorders() -> None:
     engine.execute(invorder.AllocateBackorders(key="ab", at=at(33), sku="MUG"))
     order = engine.order("O-2")
     assert order is not None
-    assert order.status is invorder.OrderStatus.ALLOCATED
+    assert order.status is invorder.records.OrderStatus.ALLOCATED
 
 
 def test_a_short_pick_of_a_ship_complete_order_never_splits_it() -> None:

@@ -21,7 +21,7 @@ def store(tmp_path: Path) -> SqlEventStore:
 def test_a_misnumbered_batch_is_refused_and_writes_nothing(store: SqlEventStore) -> None:
     store.append([sample_event(0)], expected_position=0)
     batch = [sample_event(1), sample_event(3)]
-    with pytest.raises(invorder.InvalidMovementError) as caught:
+    with pytest.raises(invorder.errors.InvalidMovementError) as caught:
         store.append(batch, expected_position=1)
     assert caught.value.code == "invalid_movement"
     assert "event position 3 does not follow the log (expected 2)" in str(caught.value)

@@ -161,7 +161,7 @@ def test_generated_stock_and_purchases_carry_plausible_costs() -> None:
 
 
 def test_a_stock_line_with_a_negative_cost_is_refused_with_its_line() -> None:
-    with pytest.raises(iv.InvalidMoneyError):
+    with pytest.raises(iv.errors.InvalidMoneyError):
         sim.StockLine("MUG", "EAST/A/01", 1, usd("-1.00"))
     lines = sim.dumps(hand_day()).splitlines()
     header = json.loads(lines[0])
@@ -247,6 +247,6 @@ def test_a_sku_costed_in_two_currencies_is_refused_with_its_line(tmp_path: Path)
     scenario = hand_day()
     mixed = sim.Scenario(scenario.header, (*scenario.steps[:1], eur, *scenario.steps[1:]))
     run = sim.simulate(mixed, "nearest")
-    with pytest.raises(iv.InvalidMoneyError) as money:
+    with pytest.raises(iv.errors.InvalidMoneyError) as money:
         sim.report(run)
     assert "valued in USD" in str(money.value)

@@ -48,7 +48,7 @@ def stock_posted_1_to_2(data: dict[str, Any]) -> dict[str, Any]:
 @pytest.fixture
 def old_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> sa.Engine:
     """A SQLite log holding the fixture rows exactly as the schema-1 writer stored them."""
-    monkeypatch.setattr(invorder.StockPosted, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(invorder.events.StockPosted, "SCHEMA_VERSION", 2)
     engine = sql_engine(f"sqlite:///{tmp_path / 'old.db'}")
     SqlEventStore(engine)  # creates the tables
     rows = []
@@ -79,7 +79,7 @@ def test_old_events_are_read_through_the_upcaster(old_database: sa.Engine) -> No
         "StockPosted",
     ]
     receipt = events[2]
-    assert isinstance(receipt, invorder.StockPosted)
+    assert isinstance(receipt, invorder.events.StockPosted)
     assert receipt.movements[0].source == invorder.Account("@supplier", invorder.Bucket.AVAILABLE)
     assert receipt.movements[0].quantity == 12
     engine = invorder.Engine(store)
@@ -99,7 +99,9 @@ def test_old_events_are_read_through_the_upcaster(old_database: sa.Engine) -> No
 
 def test_an_old_event_without_an_upcaster_is_refused(old_database: sa.Engine) -> None:
     store = SqlEventStore(old_database)
-    with pytest.raises(invorder.CodecError, match="StockPosted schema 1: no upcaster") as caught:
+    with pytest.raises(
+        invorder.errors.CodecError, match="StockPosted schema 1: no upcaster"
+    ) as caught:
         list(store.read())
     assert caught.value.code == "codec_error"
     assert caught.value.fields["data"]["position"] == 2

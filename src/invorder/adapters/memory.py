@@ -62,7 +62,7 @@ class MemorySnapshotStore:
 
 
 def check_positions(events: Sequence[Event], expected_position: int) -> None:
-    """Raise :class:`~invorder.InvalidMovementError` unless the batch is numbered in turn.
+    """Raise :class:`~invorder.errors.InvalidMovementError` unless the batch is numbered in turn.
 
     Adapters call it before writing, so a mis-numbered batch never reaches the log.
     """

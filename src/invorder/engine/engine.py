@@ -257,8 +257,8 @@ class Engine:
     def atp(self, sku: str, location: str, at: datetime) -> int:
         """Available to promise of ``sku`` (stocked or bundle) over ``location``'s subtree.
 
-        Raises :class:`~invorder.UnknownSkuError` / :class:`~invorder.UnknownLocationError`
-        for what was never defined.
+        Raises :class:`~invorder.errors.UnknownSkuError` /
+        :class:`~invorder.errors.UnknownLocationError` for what was never defined.
         """
         return availability.atp(self._state, sku, location, at)
 

@@ -72,7 +72,7 @@ def _holds(value: Iterable[str]) -> tuple[str, ...]:
 class CaptureOrder(Command):
     """Take an order in from a channel. Idempotent by ``(channel, external_id)``: the same
     content again changes nothing; other content raises
-    :class:`~invorder.OrderConflictError`.
+    :class:`~invorder.errors.OrderConflictError`.
 
     Validated when built: at least one line, positive quantities, one currency, aware
     times, and for wholesale the case packs and minimums. Captured without holds, the

@@ -70,7 +70,7 @@ def channels(state: State) -> list[Channel]:
 
 
 def defined_channel(state: State, channel: str) -> Channel:
-    """The channel's current policy; raises :class:`~invorder.NotFoundError` if unknown."""
+    """The channel's current policy; raises :class:`~invorder.errors.NotFoundError` if unknown."""
     found = state.channels.get(channel)
     if found is None:
         raise NotFoundError("channel", channel)

@@ -132,7 +132,7 @@ def transfer(state: State, transfer: str) -> Transfer | None:
 
 
 def check_location(state: State, location: str | None) -> None:
-    """Raise :class:`~invorder.UnknownLocationError` if ``location`` is given and was never
+    """Raise :class:`~invorder.errors.UnknownLocationError` if ``location`` is given and was never
     defined."""
     if location is not None and not state.ledger.has_location(location):
         raise UnknownLocationError(location)
