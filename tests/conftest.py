@@ -1,5 +1,5 @@
 """Fixtures shared by the tests: a stocked ledger world, an unchanged-state check, and
-where PostgreSQL is for the storage tests (the helpers live in ``tests/world.py``).
+where PostgreSQL is for the storage tests (the helpers live in ``tests/support/``).
 
 PostgreSQL tests read the URL from ``INVORDER_TEST_POSTGRES_URL`` (``.ci/run`` starts a
 server and sets it). Without it they skip with that reason, except under ``CI=true``, where
@@ -14,7 +14,7 @@ from collections.abc import Callable
 import pytest
 
 from invorder import Engine
-from tests.world import snapshot, stocked
+from tests.support.world import snapshot, stocked
 
 POSTGRES_URL_VARIABLE = "INVORDER_TEST_POSTGRES_URL"
 

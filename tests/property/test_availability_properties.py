@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 import invorder as iv
 from invorder import Bucket
-from tests.availability_support import MINUTE, T, open_reserved, world
+from tests.support.availability import MINUTE, T, open_reserved, world
 
 CHANNELS = (
     ("shopify", ("WEST", "CENTRAL"), {"safety_stock": 2}),

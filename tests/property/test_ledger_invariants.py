@@ -11,7 +11,7 @@ import invorder
 from invorder import Codec, Command, Engine, InvorderError, MemoryEventStore
 from invorder.engine.views.stock import fold
 from invorder.testing import strategies as ist
-from tests.world import check_invariants, snapshot
+from tests.support.world import check_invariants, snapshot
 
 
 def run(story: list[Command]) -> tuple[Engine, int]:

@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import invorder as iv
-from tests.order_world import BINS, capture, identities_hold, order_world
-from tests.world import at
+from tests.support.order_world import BINS, capture, identities_hold, order_world
+from tests.support.world import at
 
 stock = st.fixed_dictionaries({b: st.integers(0, 4) for b in BINS})
 lines = st.lists(st.tuples(st.sampled_from(["MUG", "TEE"]), st.integers(1, 6)), min_size=1,

@@ -19,7 +19,7 @@ from invorder.planning import (
     suggest_replenishment,
 )
 from invorder.testing import strategies as ist
-from tests.availability_support import DAY, T, world
+from tests.support.availability import DAY, T, world
 
 SKUS = ("A", "B", "C")
 PLACES = ("EAST", "WEST", "NORTH")

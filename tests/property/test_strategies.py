@@ -16,7 +16,7 @@ from invorder.domain import stock
 from invorder.domain.stock.catalog import gtin_check_digit, normalize_barcode
 from invorder.domain.stock.location import location_id, warehouse_of
 from invorder.testing import strategies as ist
-from tests.world import T0
+from tests.support.world import T0
 
 
 @given(ist.gtins())

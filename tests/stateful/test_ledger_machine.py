@@ -37,7 +37,7 @@ from invorder.errors import (
     UnknownLocationError,
     UnknownSkuError,
 )
-from tests.world import BINS, MUG_EAN, T0, world
+from tests.support.world import BINS, MUG_EAN, T0, world
 
 SKUS = ("MUG", "TEE")
 WAREHOUSES = ("EAST", "WEST")

@@ -12,8 +12,8 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 import invorder as iv
 from invorder import Bucket, OrderKind
-from tests.order_world import BINS, capture, identities_hold, order_world
-from tests.world import T0
+from tests.support.order_world import BINS, capture, identities_hold, order_world
+from tests.support.world import T0
 
 KINDS = (OrderKind.DTC, OrderKind.MARKETPLACE, OrderKind.WHOLESALE)
 

@@ -14,7 +14,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 import invorder as iv
 from invorder import Bucket
 from invorder.records import PurchaseState
-from tests.availability_support import DAY, T, world
+from tests.support.availability import DAY, T, world
 
 SKUS = ("MUG", "SAUCER")
 TERMINAL = (PurchaseState.CLOSED, PurchaseState.CANCELLED)

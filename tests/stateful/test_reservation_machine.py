@@ -17,7 +17,7 @@ from hypothesis.stateful import (
 
 import invorder as iv
 from invorder import Bucket
-from tests.availability_support import DAY, T, world
+from tests.support.availability import DAY, T, world
 
 SKUS = ("MUG", "SAUCER", "SPOON", "SET", "GIFT")
 STOCKED = ("MUG", "SAUCER", "SPOON")

@@ -14,7 +14,7 @@ from invorder import SUPPLIER, Account, Bucket, Codec, Command, Movement, Transf
 from invorder.codec import COMMAND_TYPES, EVENT_TYPES, tag_of
 from invorder.errors import CodecError
 from invorder.events import Operation
-from tests.world import MUG_EAN, T0, at, stocked
+from tests.support.world import MUG_EAN, T0, at, stocked
 
 PLUS_TWO = T0.astimezone(timezone(timedelta(hours=2)))
 
