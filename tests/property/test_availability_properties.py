@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -96,7 +96,7 @@ def test_lapsed_holds_are_free_but_never_counted_twice(
     holds: list[tuple[int, int | None]], later: int, wanted: int
 ) -> None:
     engine, key = world({("MUG", "WEST"): 15})
-    accepted: list[tuple[int, object]] = []
+    accepted: list[tuple[int, datetime | None]] = []
     for n, (quantity, expires) in enumerate(holds):
         expires_at = None if expires is None else T + expires * MINUTE
         try:

@@ -3,6 +3,8 @@ replay giving the same orders without the routing rule."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -26,7 +28,7 @@ def test_allocation_and_cancellation_keep_the_identities(
 ) -> None:
     engine = order_world(east={b: n for b, n in stock.items() if b.startswith("EAST")},
                          west={b: n for b, n in stock.items() if b.startswith("WEST")})  # fmt: skip
-    extra: dict[str, object] = {}
+    extra: dict[str, Any] = {}
     if complete:
         extra = {"kind": iv.OrderKind.WHOLESALE, "wholesale": iv.WholesaleTerms()}
     order = engine.capture(

@@ -123,19 +123,19 @@ def reference_rank(
         for facts in candidates
     ]
     if isinstance(ranker, InTurn):
-        rows = [
+        in_turn = [
             (tuple(_key(s.value, s.higher_is_better) for s in scores), facts, scores)
             for facts, scores in scored
         ]
-        rows.sort(key=lambda row: (row[0], row[1].location))
-        return _finish(rows, ", ".join(c.name for c in crits) or "no criteria")
+        in_turn.sort(key=lambda row: (row[0], row[1].location))
+        return _finish(in_turn, ", ".join(c.name for c in crits) or "no criteria")
     assert isinstance(ranker, Weighted)
     bounds = []
     for index in range(len(crits)):
         known = [float(v) for _, s in scored if (v := s[index].value) is not None]
         bounds.append((min(known), max(known)) if known else None)
     total_weight = float(sum(w for _, w in ranker.criteria))
-    rows = []
+    rows: list[tuple[float, LocationFacts, tuple[CriterionScore, ...]]] = []
     for facts, scores in scored:
         combined = 0.0
         new_scores = []

@@ -10,8 +10,14 @@ from hypothesis import strategies as st
 
 from invorder.routing import (
     AllocationPlan,
+    BackorderPolicy,
+    Criterion,
+    Filter,
     LocationFacts,
+    Ranker,
     RoutingRequest,
+    RoutingRule,
+    SplitPolicy,
     allocate_wave,
     at_most,
     by,
@@ -36,16 +42,16 @@ from invorder.testing.strategies import (
 
 
 @given(routing_requests(), filters())
-def test_every_filter_keeps_the_laws(request: RoutingRequest, block: object) -> None:
+def test_every_filter_keeps_the_laws(request: RoutingRequest, block: Filter) -> None:
     plan = assert_routing_laws(route("f", filters=[block]), request)
     for entry in plan.explanation.excluded():
-        assert entry.excluded_by == block.name  # type: ignore[attr-defined]
+        assert entry.excluded_by == block.name
         assert entry.allocated == 0
 
 
 @given(routing_requests(), criteria())
 def test_every_criterion_keeps_the_laws_and_ranks_in_order(
-    request: RoutingRequest, crit: object
+    request: RoutingRequest, crit: Criterion
 ) -> None:
     plan = assert_routing_laws(route("c", rank=crit), request)
     ranked = plan.explanation.ranked()
@@ -61,32 +67,38 @@ def test_every_criterion_keeps_the_laws_and_ranks_in_order(
 
 
 @given(routing_requests(), rankers())
-def test_every_ranker_keeps_the_laws(request: RoutingRequest, ranker: object) -> None:
+def test_every_ranker_keeps_the_laws(request: RoutingRequest, ranker: Ranker) -> None:
     assert_routing_laws(route("r", rank=ranker), request)
 
 
 @given(routing_requests(), split_policies(), rankers())
-def test_every_split_keeps_the_laws(request: RoutingRequest, split: object, ranker: object) -> None:
-    assert_routing_laws(route("s", rank=ranker, split=split), request)  # type: ignore[arg-type]
+def test_every_split_keeps_the_laws(
+    request: RoutingRequest, split: SplitPolicy, ranker: Ranker
+) -> None:
+    assert_routing_laws(route("s", rank=ranker, split=split), request)
 
 
 @given(routing_requests(), backorder_policies())
-def test_every_backorder_policy_keeps_the_laws(request: RoutingRequest, policy: object) -> None:
-    plan = assert_routing_laws(route("b", backorder=policy), request)  # type: ignore[arg-type]
-    assert plan.held == (policy.name == "hold_for_review" and plan.backordered > 0)  # type: ignore[attr-defined]
-    if policy.name == "cancel_remainder":  # type: ignore[attr-defined]
+def test_every_backorder_policy_keeps_the_laws(
+    request: RoutingRequest, policy: BackorderPolicy
+) -> None:
+    plan = assert_routing_laws(route("b", backorder=policy), request)
+    assert plan.held == (policy.name == "hold_for_review" and plan.backordered > 0)
+    if policy.name == "cancel_remainder":
         assert plan.backordered == 0
 
 
 @given(routing_requests(), rules())
-def test_composed_rules_keep_the_laws(request: RoutingRequest, rule: object) -> None:
-    assert_routing_laws(rule, request)  # type: ignore[arg-type]
+def test_composed_rules_keep_the_laws(request: RoutingRequest, rule: RoutingRule) -> None:
+    assert_routing_laws(rule, request)
 
 
 @given(routing_requests(), pipelines())
-def test_candidate_order_does_not_change_the_plan(request: RoutingRequest, rule: object) -> None:
+def test_candidate_order_does_not_change_the_plan(
+    request: RoutingRequest, rule: RoutingRule
+) -> None:
     shuffled = attrs.evolve(request, locations=tuple(reversed(request.locations)))
-    assert rule(shuffled) == rule(request)  # type: ignore[operator]
+    assert rule(shuffled) == rule(request)
 
 
 @given(routing_requests())
@@ -124,9 +136,9 @@ def test_minimise_shipments_finds_the_fewest_locations(request: RoutingRequest) 
 
 
 @given(routing_requests(), pipelines())
-def test_host_rule_mixes_with_built_ins(request: RoutingRequest, built_in: object) -> None:
+def test_host_rule_mixes_with_built_ins(request: RoutingRequest, built_in: RoutingRule) -> None:
     def half_then_built_in(req: RoutingRequest) -> AllocationPlan:
-        plan = built_in(req)  # type: ignore[operator]
+        plan = built_in(req)
         halved = {
             line.line_id: {a.location: a.quantity // 2 for a in line.allocations}
             for line in plan.lines
@@ -137,13 +149,15 @@ def test_host_rule_mixes_with_built_ins(request: RoutingRequest, built_in: objec
 
 
 @given(st.lists(routing_requests(max_locations=4), min_size=1, max_size=3), pipelines())
-def test_waves_never_share_more_than_the_pool(drafts: list[RoutingRequest], rule: object) -> None:
+def test_waves_never_share_more_than_the_pool(
+    drafts: list[RoutingRequest], rule: RoutingRule
+) -> None:
     shared = drafts[0].locations
     requests = [
         attrs.evolve(d, order=attrs.evolve(d.order, order_id=f"o-{i}"), locations=shared)
         for i, d in enumerate(drafts)
     ]
-    wave = allocate_wave(requests, rule)  # type: ignore[arg-type]
+    wave = allocate_wave(requests, rule)
     totals: dict[tuple[str, str], int] = {}
     for request, plan in zip(wave.requests, wave.plans, strict=True):
         check_plan(request, plan)
@@ -152,11 +166,11 @@ def test_waves_never_share_more_than_the_pool(drafts: list[RoutingRequest], rule
     for (location, sku), quantity in totals.items():
         assert quantity <= wave.supply.atp_of(location, sku)
         assert wave.remaining.atp_of(location, sku) == wave.supply.atp_of(location, sku) - quantity
-    assert allocate_wave(list(reversed(requests)), rule) == wave  # type: ignore[arg-type]
+    assert allocate_wave(list(reversed(requests)), rule) == wave
 
 
 @given(routing_requests(max_locations=4), split_policies())
-def test_ties_are_broken_by_location_id(request: RoutingRequest, split: object) -> None:
-    plan = route("tie", rank=by(), split=split)(request)  # type: ignore[arg-type]
+def test_ties_are_broken_by_location_id(request: RoutingRequest, split: SplitPolicy) -> None:
+    plan = route("tie", rank=by(), split=split)(request)
     ranked = [entry.location for entry in plan.explanation.ranked()]
     assert ranked == sorted(ranked)

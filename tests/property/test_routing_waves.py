@@ -12,6 +12,7 @@ from invorder.routing import (
     LocationOnline,
     PurchaseOrderSlipped,
     RoutingRequest,
+    RoutingRule,
     ShortPicked,
     StockArrived,
     SupplyChange,
@@ -43,10 +44,10 @@ weights = st.fixed_dictionaries({channel: st.integers(0, 3) for channel in CHANN
 
 @given(waves, pipelines(), weights)
 def test_fair_share_keeps_each_channel_within_its_quota(
-    drafts: list[RoutingRequest], rule: object, weight: dict[str, int]
+    drafts: list[RoutingRequest], rule: RoutingRule, weight: dict[str, int]
 ) -> None:
     requests = _wave_requests(drafts)
-    wave = allocate_wave(requests, rule, fair_share=FairShare(weight))  # type: ignore[arg-type]
+    wave = allocate_wave(requests, rule, fair_share=FairShare(weight))
     used: dict[tuple[str, str], int] = {}
     for request, plan in zip(wave.requests, wave.plans, strict=True):
         check_plan(request, plan)
@@ -102,10 +103,10 @@ def _check_wave(wave: WaveResult) -> None:
 
 @given(waves, pipelines(), changes)
 def test_replan_keeps_the_laws_and_reports_the_difference(
-    drafts: list[RoutingRequest], rule: object, moves: list[SupplyChange]
+    drafts: list[RoutingRequest], rule: RoutingRule, moves: list[SupplyChange]
 ) -> None:
-    wave = allocate_wave(_wave_requests(drafts), rule)  # type: ignore[arg-type]
-    result = replan(wave, moves, rule)  # type: ignore[arg-type]
+    wave = allocate_wave(_wave_requests(drafts), rule)
+    result = replan(wave, moves, rule)
     _check_wave(result.wave)
     down = set()
     for change in moves:
@@ -127,10 +128,10 @@ def test_replan_keeps_the_laws_and_reports_the_difference(
 
 @given(waves, pipelines())
 def test_replan_without_changes_keeps_every_allocation(
-    drafts: list[RoutingRequest], rule: object
+    drafts: list[RoutingRequest], rule: RoutingRule
 ) -> None:
-    wave = allocate_wave(_wave_requests(drafts), rule)  # type: ignore[arg-type]
-    result = replan(wave, [], rule)  # type: ignore[arg-type]
+    wave = allocate_wave(_wave_requests(drafts), rule)
+    result = replan(wave, [], rule)
     assert not result.reroutes
     assert not result.new_backorders
     for old, new in zip(wave.plans, result.plans, strict=True):

@@ -11,12 +11,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import workload
-
 import invorder
 from invorder.adapters.sql import SqlEventStore, metadata, sql_engine
+from tests.support import workload
 
-WORKER = Path(__file__).with_name("worker.py")
+ROOT = Path(__file__).resolve().parents[2]
 PROCESSES = 3
 COMMANDS = 150
 
@@ -28,7 +27,8 @@ def run_race(url: str) -> dict[str, object]:
     workload.set_up(invorder.Engine(store))
     workers = [
         subprocess.Popen(
-            [sys.executable, str(WORKER), "race", url, f"p{n}", str(COMMANDS)],
+            [sys.executable, "-m", "tests.reliability.worker", "race", url, f"p{n}", str(COMMANDS)],
+            cwd=ROOT,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,

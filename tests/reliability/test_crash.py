@@ -13,12 +13,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import workload
-
 import invorder
 from invorder.adapters.sql import SqlEventStore, SqlSnapshotStore, metadata, sql_engine
+from tests.support import workload
 
-WORKER = Path(__file__).with_name("worker.py")
+ROOT = Path(__file__).resolve().parents[2]
 ACKS_BEFORE_KILL = 60
 
 
@@ -28,7 +27,10 @@ def crash_and_reopen(url: str) -> dict[str, int]:
     store = SqlEventStore(engine)
     workload.set_up(invorder.Engine(store))
     writer = subprocess.Popen(
-        [sys.executable, str(WORKER), "crash", url], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-m", "tests.reliability.worker", "crash", url],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert writer.stdout is not None
     accepted: list[str] = []

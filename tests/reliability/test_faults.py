@@ -15,11 +15,11 @@ import random
 from collections.abc import Iterator, Sequence
 
 import pytest
-import workload
 
 import invorder
 from invorder.adapters.memory import MemoryEventStore, MemorySnapshotStore
 from invorder.domain.messages import Event
+from tests.support import workload
 
 OPERATIONS = 300
 SEEDS = [int(s) for s in os.environ.get("INVORDER_FAULT_SEEDS", "").split(",") if s] or list(

@@ -1,4 +1,5 @@
-"""A writer process for the reliability tests (run as a script, not collected by pytest).
+"""A writer process for the reliability tests (run as ``python -m tests.reliability.worker``
+from the repository root; not collected by pytest).
 
 ``worker.py race URL NAME COUNT``: waits for ``go`` on stdin, runs COUNT commands of the mix
 through its own engine, prints one JSON line with what happened to each.
@@ -12,10 +13,9 @@ import json
 import random
 import sys
 
-import workload
-
 import invorder
 from invorder.adapters.sql import SqlEventStore, SqlSnapshotStore
+from tests.support import workload
 
 
 def race(url: str, name: str, count: int) -> None:

@@ -5,6 +5,7 @@ quantity identities and derived statuses after every step."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import attrs
 from hypothesis import strategies as st
@@ -54,7 +55,7 @@ class OrderMachine(RuleBasedStateMachine):
         key = self._key()
         order = f"O{len(self.orders) + 1}"
         lines = (("1", "MUG", mug),) + ((("2", "TEE", tee),) if tee else ())
-        extra: dict[str, object] = {"holds": ["fraud_review"]} if held else {}
+        extra: dict[str, Any] = {"holds": ["fraud_review"]} if held else {}
         if kind is OrderKind.WHOLESALE:
             extra["wholesale"] = iv.WholesaleTerms(ship_complete=mug % 2 == 0)
         command = capture(order, lines, kind=kind, **extra)

@@ -4,6 +4,7 @@ pre-orders on a purchase order), checking the ledger and reservation invariants.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -35,11 +36,12 @@ class ReservationMachine(RuleBasedStateMachine):
         self.now = T
         self.count = 0
         self.orders = 0
-        for cid, locations, extra in (
+        policies: tuple[tuple[str, list[str], dict[str, Any]], ...] = (
             ("shopify", ["WEST", "CENTRAL"], {"safety_stock": 1}),
             ("amazon", ["WEST"], {"share_percent": 50, "share_max": 3}),
             ("wholesale", ["CENTRAL", "EAST"], {}),
-        ):
+        )
+        for cid, locations, extra in policies:
             self.engine.execute(
                 iv.DefineChannel(key=self.key(), at=T, channel=cid, locations=locations, **extra)
             )

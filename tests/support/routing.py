@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
+from typing import Any
 
 from invorder.domain.money import Money
 from invorder.domain.orders.ids import OrderKind
@@ -48,17 +49,17 @@ def order(
     kind: OrderKind = OrderKind.DTC,
     channel: str = "shopify",
     method: ShippingMethod = ShippingMethod.STANDARD,
-    **more: object,
+    **more: Any,
 ) -> OrderView:
     """A New York order."""
     return OrderView(
         order_id=order_id,
         channel=channel,
         kind=kind,
-        placed_at=more.pop("placed_at", NOW),  # type: ignore[arg-type]
+        placed_at=more.pop("placed_at", NOW),
         ship_to=ShipTo(coordinates=NEW_YORK, zone="US-EAST"),
         shipping_method=method,
-        **more,  # type: ignore[arg-type]
+        **more,
     )
 
 

@@ -308,7 +308,9 @@ def check_plan(request: RoutingRequest, plan: AllocationPlan) -> AllocationPlan:
 
 def plan_from_quantities(
     request: RoutingRequest,
-    quantities: Mapping[str, Mapping[str, int]],
+    # Line ids and location ids, plain ``str`` or their NewTypes (mapping keys are invariant,
+    # so the element types cannot say "either"); every key is checked below.
+    quantities: Mapping[Any, Mapping[Any, int]],
     *,
     rule: str,
     decisions: Mapping[str, str] | None = None,

@@ -177,6 +177,10 @@ def _utc() -> tzinfo:
     return UTC
 
 
+def _rates(values: Iterable[ShippingRate]) -> tuple[ShippingRate, ...]:
+    return tuple(values)
+
+
 @attrs.frozen
 class LocationFacts:
     """A candidate location as routing sees it: its ATP per SKU and its facts.
@@ -199,7 +203,7 @@ class LocationFacts:
     """Units already planned for today."""
     shipments_left: int | None = attrs.field(default=None, validator=_optional_count)
     """Shipments it can still start today; ``None`` for unlimited."""
-    shipping_rates: tuple[ShippingRate, ...] = attrs.field(default=(), converter=tuple)
+    shipping_rates: tuple[ShippingRate, ...] = attrs.field(default=(), converter=_rates)
     """Its shipping cost table."""
     channels: frozenset[ChannelId] = attrs.field(factory=frozenset, converter=_channels)
     """Channels it fulfils; empty for every channel."""

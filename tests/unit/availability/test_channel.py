@@ -30,8 +30,8 @@ def stocked() -> tuple[iv.Engine, Any]:
 
 def test_channel_atp_sums_feeding_locations_then_safety_then_caps() -> None:
     engine, key = stocked()
-    policy = {"safety_stock": 5, "safety_stock_by_sku": {"SAUCER": 1}, "share_percent": 50}
-    engine.execute(channel(key(), locations=["WEST", "EAST"], share_max=20, **policy))
+    engine.execute(channel(key(), locations=["WEST", "EAST"], share_max=20, safety_stock=5,
+                           safety_stock_by_sku={"SAUCER": 1}, share_percent=50))  # fmt: skip
     assert engine.channel_atp("amazon", "MUG", T) == 20  # (65 - 5) * 50% = 30, capped at 20
     assert engine.channel_atp("amazon", "SAUCER", T) == 4  # (9 - 1) * 50%
     assert engine.channel_atp("amazon", "SPOON", T) == 0  # safety above stock: never negative

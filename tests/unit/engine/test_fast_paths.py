@@ -3,12 +3,15 @@ values, ATP swapped into location facts, and the ledger's per-SKU holding query.
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import invorder
+from invorder import LineId, LocationId, OrderId, SkuId
 from invorder import simulate as sim
 from invorder.domain import _fast, model
 from invorder.domain.availability.events import ChannelDefined
@@ -27,7 +30,7 @@ from invorder.routing import backorder_priority as routing_priority
 from tests.support.routing import EAST
 from tests.support.world import T0, stocked
 
-LINE = OrderLine(line_id="L1", sku="MUG", unit_price=Money("4.50", "USD"), ordered=5)
+LINE = OrderLine(line_id=LineId("L1"), sku=SkuId("MUG"), unit_price=Money("4.50", "USD"), ordered=5)
 counts = st.integers(min_value=0, max_value=1_000)
 
 
@@ -35,8 +38,8 @@ counts = st.integers(min_value=0, max_value=1_000)
 def test_replace_equals_evolve(
     allocated: int, backordered: int, shipped: int, cancelled: int
 ) -> None:
-    changes = {"allocated": allocated, "backordered": backordered, "shipped": shipped,
-               "cancelled": cancelled}  # fmt: skip
+    changes: dict[str, Any] = {"allocated": allocated, "backordered": backordered,
+                               "shipped": shipped, "cancelled": cancelled}  # fmt: skip
     fast = _fast.replace(LINE, **changes)
     assert fast == attrs.evolve(LINE, **changes)
     assert type(fast) is OrderLine
@@ -44,7 +47,7 @@ def test_replace_equals_evolve(
 
 
 def test_replace_without_changes_is_an_equal_copy() -> None:
-    shipment = Shipment(shipment="O1/S1", order="O1", location="EAST")
+    shipment = Shipment(shipment="O1/S1", order=OrderId("O1"), location=LocationId("EAST"))
     copy = _fast.replace(shipment)
     assert copy == shipment
     assert copy is not shipment
@@ -61,7 +64,7 @@ def test_build_fills_defaults_and_needs_the_fields_without_one() -> None:
     with pytest.raises(KeyError, match="ordered"):
         _fast.build(OrderLine, line_id="L1", sku="MUG", unit_price=LINE.unit_price)
     shipment = _fast.build(Shipment, shipment="O1/S1", order="O1", location="EAST")
-    assert shipment == Shipment(shipment="O1/S1", order="O1", location="EAST")
+    assert shipment == Shipment(shipment="O1/S1", order=OrderId("O1"), location=LocationId("EAST"))
 
 
 def test_build_refuses_a_default_that_takes_self() -> None:
@@ -80,9 +83,9 @@ def test_with_atp_equals_evolve(atp: dict[str, int]) -> None:
 
 
 @pytest.mark.parametrize("bad", [-1, 1.5, True, "3"])
-def test_with_atp_refuses_what_the_constructor_refuses(bad: object) -> None:
+def test_with_atp_refuses_what_the_constructor_refuses(bad: Any) -> None:
     with pytest.raises(InvalidQuantityError) as refused:
-        EAST.with_atp({"MUG": bad})  # type: ignore[dict-item]  # a bad quantity on purpose
+        EAST.with_atp({"MUG": bad})  # a bad quantity on purpose (typed Any)
     with pytest.raises(InvalidQuantityError) as constructor:
         attrs.evolve(EAST, atp={"MUG": bad})
     assert str(refused.value) == str(constructor.value)

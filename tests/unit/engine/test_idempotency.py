@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta, timezone
+from typing import Any
 
 import attrs
 import pytest
@@ -16,7 +17,7 @@ from tests.support.world import at, stocked
 Check = Callable[[Engine], Callable[[], None]]
 
 
-def damage(quantity: int = 2, **changes: object) -> invorder.MarkDamaged:
+def damage(quantity: int = 2, **changes: Any) -> invorder.MarkDamaged:
     command = invorder.MarkDamaged(
         key="dmg", at=at(5), sku="MUG", location="EAST/A/01", quantity=quantity
     )
@@ -68,7 +69,7 @@ def test_an_identical_repeat_of_a_rejection_is_the_same_rejection(
     ],
 )
 def test_the_same_key_with_other_content_names_the_field(
-    engine: Engine, unchanged: Check, change: dict[str, object], field: str,
+    engine: Engine, unchanged: Check, change: dict[str, Any], field: str,
     first: object, second: object,
 ) -> None:  # fmt: skip
     engine.execute(damage())

@@ -145,7 +145,12 @@ def test_the_first_account_named_reports_insufficient_stock(
 def test_a_reused_transfer_id_with_an_unknown_sku_reports_the_sku(
     engine: Engine, unchanged: Check
 ) -> None:
-    ship = {"at": T0, "origin": "EAST/A/01", "destination": "WEST/A/01", "transfer": "TR-1"}
+    ship: dict[str, Any] = {
+        "at": T0,
+        "origin": "EAST/A/01",
+        "destination": "WEST/A/01",
+        "transfer": "TR-1",
+    }
     engine.execute(invorder.ShipTransfer(key="s1", lines=[TransferLine("MUG", 1)], **ship))
     error = first_error(
         engine,

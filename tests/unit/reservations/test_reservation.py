@@ -222,7 +222,10 @@ def test_over_commit_and_over_release() -> None:
 def test_a_reservation_resolves_at_most_once(first: str, second: str) -> None:
     engine, key = world()
     engine.execute(reserve(key(), "R1", 3))
-    kinds = {"commit": iv.CommitReservation, "release": iv.ReleaseReservation}
+    kinds: dict[str, type[iv.CommitReservation | iv.ReleaseReservation]] = {
+        "commit": iv.CommitReservation,
+        "release": iv.ReleaseReservation,
+    }
     engine.execute(kinds[first](key=key(), at=T, reservation="R1"))
     state = "committed" if first == "commit" else "released"
     assert_refused(

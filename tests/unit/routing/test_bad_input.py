@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from datetime import datetime, time
 from decimal import Decimal
 
 import attrs
 import pytest
 
+from invorder import LineId, LocationId, SkuId
 from invorder.domain.errors import (
     CurrencyMismatchError,
     InconsistentSupplyError,
@@ -58,7 +60,7 @@ from tests.support.routing import EAST, NOW, WEST, order, request
 
 def test_money_refuses_floats_bad_currencies_and_mixing() -> None:
     with pytest.raises(InvalidMoneyError) as error:
-        Money(1.5, "USD")  # type: ignore[arg-type]
+        Money(1.5, "USD")
     assert error.value.code == "invalid_money"
     assert error.value.fields["field"] == "amount"
     with pytest.raises(InvalidMoneyError, match="it must be finite"):
@@ -80,7 +82,7 @@ def test_coordinates_must_be_in_range() -> None:
     with pytest.raises(InvalidCoordinatesError, match="lat must be a number from -90 to 90"):
         Coordinates(91, 0)
     with pytest.raises(InvalidCoordinatesError) as error:
-        Coordinates(0, True)  # type: ignore[arg-type]
+        Coordinates(0, True)
     assert error.value.fields["field"] == "lon"
 
 
@@ -88,7 +90,7 @@ def test_request_values_refuse_bad_input() -> None:
     with pytest.raises(NaiveDatetimeError):
         order(placed_at=datetime(2026, 3, 2, 9))
     with pytest.raises(InvalidRoutingRequestError, match="kind must be OrderKind"):
-        attrs.evolve(order(), kind="dtc")
+        attrs.evolve(order(), kind="dtc")  # type: ignore[arg-type]  # a str on purpose
     with pytest.raises(InvalidRoutingRequestError, match="value must be Money"):
         order(value=Decimal("10"))
     with pytest.raises(InvalidIdentifierError):
@@ -101,9 +103,9 @@ def test_request_values_refuse_bad_input() -> None:
     with pytest.raises(InvalidRoutingRequestError, match="used_today exceeds daily_capacity"):
         LocationFacts("EAST", daily_capacity=5, used_today=6)
     with pytest.raises(InvalidRoutingRequestError, match="cutoffs map a ShippingMethod"):
-        LocationFacts("EAST", cutoffs={"express": time(12)})  # type: ignore[dict-item]
+        LocationFacts("EAST", cutoffs={"express": time(12)})  # type: ignore[dict-item]  # a wrong type on purpose
     with pytest.raises(InvalidRoutingRequestError, match="kinds must be OrderKind"):
-        LocationFacts("EAST", kinds={"dtc"})  # type: ignore[arg-type]
+        LocationFacts("EAST", kinds={"dtc"})  # type: ignore[arg-type]  # a wrong type on purpose
 
 
 def test_a_request_needs_lines_unique_ids_unique_locations_and_an_aware_now() -> None:
@@ -129,33 +131,34 @@ def test_bad_compositions_are_refused() -> None:
     cases = [
         (lambda: weighted(), "at least one"),
         (lambda: weighted((priority_list(["EAST"]), 0)), "positive"),
-        (lambda: weighted((priority_list(["EAST"]), 1.5)), "int, a numeric string"),  # type: ignore[arg-type]
+        (lambda: weighted((priority_list(["EAST"]), 1.5)), "int, a numeric string"),  # type: ignore[arg-type]  # a wrong type on purpose
         (lambda: weighted((priority_list(["EAST"]), "x")), "must be a number"),
-        (lambda: weighted("nearest"), "pairs"),  # type: ignore[arg-type]
+        (lambda: weighted("nearest"), "pairs"),  # type: ignore[arg-type]  # a wrong type on purpose
         (lambda: within_km(-1), "non-negative"),
-        (lambda: within_km(2.5), "takes an int"),  # type: ignore[arg-type]
+        (lambda: within_km(2.5), "takes an int"),  # type: ignore[arg-type]  # a wrong type on purpose
         (lambda: within_km("far"), "not a number"),
         (lambda: has_capacity(0), "min_units >= 1"),
         (lambda: at_most(0), "limit of 1 or more"),
         (lambda: minimise_shipments(exact_budget=-1), "non-negative"),
         (lambda: priority_list(["EAST", "EAST"]), "twice"),
         (lambda: route(""), "non-empty name"),
-        (lambda: route("x", split="spill"), "SplitPolicy"),  # type: ignore[arg-type]
-        (lambda: route("x", backorder=3), "BackorderPolicy"),  # type: ignore[arg-type]
+        (lambda: route("x", split="spill"), "SplitPolicy"),  # type: ignore[arg-type]  # a wrong type on purpose
+        (lambda: route("x", backorder=3), "BackorderPolicy"),  # type: ignore[arg-type]  # a wrong type on purpose
         (lambda: route("x", filters=[42]), "Filter or a callable"),
         (lambda: route("x", rank=42), "rank by Criterion"),
-        (lambda: by(42), "rank by Criterion"),  # type: ignore[arg-type]
-        (lambda: predicate(42), "needs a callable"),  # type: ignore[arg-type]
-        (lambda: criterion(42), "needs a callable"),  # type: ignore[arg-type]
+        (lambda: by(42), "rank by Criterion"),  # type: ignore[arg-type]  # a wrong type on purpose
+        (lambda: predicate(42), "needs a callable"),  # type: ignore[arg-type]  # a wrong type on purpose
+        (lambda: criterion(42), "needs a callable"),  # type: ignore[arg-type]  # a wrong type on purpose
         (lambda: when(use=route("x")), "at least one condition"),
-        (lambda: when(kind="dtc", use=route("x")), "OrderKind"),  # type: ignore[arg-type]
-        (lambda: when(min_value=10, use=route("x")), "min_value must be Money"),  # type: ignore[arg-type]
-        (lambda: when(tier="gold", use=42), "needs a routing rule"),  # type: ignore[arg-type]
-        (lambda: choose(route("x"), fallback=route("y")), "when"),  # type: ignore[arg-type]
-        (lambda: choose(fallback=42), "fallback"),  # type: ignore[arg-type]
+        (lambda: when(kind="dtc", use=route("x")), "OrderKind"),  # type: ignore[arg-type]  # a wrong type on purpose
+        (lambda: when(min_value=10, use=route("x")), "min_value must be Money"),  # type: ignore[arg-type]  # a wrong type on purpose
+        (lambda: when(tier="gold", use=42), "needs a routing rule"),  # type: ignore[arg-type]  # a wrong type on purpose
+        (lambda: choose(route("x"), fallback=route("y")), "when"),  # type: ignore[arg-type]  # a wrong type on purpose
+        (lambda: choose(fallback=42), "fallback"),  # type: ignore[arg-type]  # a wrong type on purpose
         (lambda: FairShare({"amazon": -1}), "non-negative"),
     ]
-    for build, message in cases:
+    checks: list[tuple[Callable[[], object], str]] = cases
+    for build, message in checks:
         with pytest.raises(InvalidRoutingRuleError) as error:
             build()
         assert message in str(error.value), (message, str(error.value))
@@ -183,15 +186,19 @@ def test_a_plan_that_breaks_a_law_is_refused_and_the_request_is_unchanged() -> N
         plan_from_quantities(req, {"L1": {"NORTH": 1}}, rule="x")
     with pytest.raises(InvalidPlanError, match=r"allocated 1 \+ backordered 1"):
         LineAllocation(
-            line_id="L1", sku="MUG", requested=5, allocations=[Allocation("EAST", 1)], backordered=1
-        )  # type: ignore[arg-type]
+            line_id=LineId("L1"),
+            sku=SkuId("MUG"),
+            requested=5,
+            allocations=[Allocation(LocationId("EAST"), 1)],
+            backordered=1,
+        )
     with pytest.raises(InvalidPlanError, match="appears twice in one line"):
         LineAllocation(
-            line_id="L1",
-            sku="MUG",
+            line_id=LineId("L1"),
+            sku=SkuId("MUG"),
             requested=2,
-            allocations=[Allocation("EAST", 1), Allocation("EAST", 1)],
-        )  # type: ignore[arg-type]
+            allocations=[Allocation(LocationId("EAST"), 1), Allocation(LocationId("EAST"), 1)],
+        )
     good = plan_from_quantities(req, {"L1": {"EAST": 3}}, rule="x")
     with pytest.raises(InvalidPlanError, match="another order"):
         check_plan(attrs.evolve(req, order=order("o-2")), good)
@@ -236,7 +243,7 @@ def test_waves_refuse_duplicate_orders_and_inconsistent_supply() -> None:
     with pytest.raises(InconsistentSupplyError, match="capacity left"):
         allocate_wave([request(), busy], rule)
     with pytest.raises(InvalidRoutingRequestError, match="RoutingRequest values"):
-        allocate_wave(["o-1"], rule)  # type: ignore[list-item]
+        allocate_wave(["o-1"], rule)  # type: ignore[list-item]  # a wrong type on purpose
 
 
 def test_replan_refuses_unknown_changes_and_applies_nothing() -> None:
@@ -244,9 +251,9 @@ def test_replan_refuses_unknown_changes_and_applies_nothing() -> None:
     wave = allocate_wave([request()], rule)
     before = copy.deepcopy(wave)
     with pytest.raises(InvalidRoutingRequestError, match="replan takes StockArrived"):
-        replan(wave, ["stock came"], rule)  # type: ignore[list-item]
+        replan(wave, ["stock came"], rule)  # type: ignore[list-item]  # a wrong type on purpose
     with pytest.raises(InvalidRoutingRequestError):
-        apply_changes(wave.supply, [42])  # type: ignore[list-item]
+        apply_changes(wave.supply, [42])  # type: ignore[list-item]  # a wrong type on purpose
     assert wave == before
     with pytest.raises(InvalidQuantityError):
         LocationOnline("EAST", capacity=-1)

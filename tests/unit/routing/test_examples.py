@@ -6,6 +6,7 @@ from datetime import UTC, datetime, time
 
 import attrs
 
+from invorder import LocationId, SkuId
 from invorder.domain.money import Money
 from invorder.domain.orders.ids import OrderKind
 from invorder.domain.orders.ship_to import ShippingMethod
@@ -17,6 +18,7 @@ from invorder.routing import (
     LocationOnline,
     PurchaseOrderSlipped,
     RoutingRequest,
+    RoutingRule,
     ShortPicked,
     StockArrived,
     allocate_wave,
@@ -330,14 +332,14 @@ def test_fair_share_splits_a_scarce_sku_by_channel_weight() -> None:
     ]
     fair = FairShare({"amazon": 1, "shopify": 1})
     wave = allocate_wave(requests, route("spill"), fair_share=fair)
-    assert dict(wave.quotas["MUG"]) == {"amazon": 5, "shopify": 5}
+    assert dict(wave.quotas[SkuId("MUG")]) == {"amazon": 5, "shopify": 5}
     assert {plan.order_id: plan.allocated for plan in wave.plans} == {"a1": 5, "a2": 0, "s1": 5}
     assert (
         "fair share for channel amazon: 3 unit(s) backordered"
         in wave.plan_for("a1").explanation.notes
     )
     heavy = allocate_wave(requests, route("spill"), fair_share=FairShare({"amazon": 3}))
-    assert dict(heavy.quotas["MUG"]) == {"amazon": 8, "shopify": 2}
+    assert dict(heavy.quotas[SkuId("MUG")]) == {"amazon": 8, "shopify": 2}
     without = allocate_wave(requests, route("spill"))
     assert {plan.order_id: plan.allocated for plan in without.plans} == {"a1": 8, "a2": 2, "s1": 0}
 
@@ -345,7 +347,7 @@ def test_fair_share_splits_a_scarce_sku_by_channel_weight() -> None:
 # --- re-planning ---------------------------------------------------------------------------
 
 
-def _wave() -> tuple[object, list[RoutingRequest]]:
+def _wave() -> tuple[RoutingRule, list[RoutingRequest]]:
     rule = route("spill", filters=[online()], rank=nearest())
     requests = [
         request(order("o-1"), (("MUG", 5),)),
@@ -356,9 +358,9 @@ def _wave() -> tuple[object, list[RoutingRequest]]:
 
 def test_replan_after_stock_arrives_fills_backorders() -> None:
     rule, requests = _wave()
-    wave = allocate_wave(requests, rule)  # type: ignore[arg-type]
+    wave = allocate_wave(requests, rule)
     assert wave.plan_for("o-2").backordered == 2
-    result = replan(wave, [StockArrived("EAST", "MUG", 4)], rule)  # type: ignore[arg-type]
+    result = replan(wave, [StockArrived("EAST", "MUG", 4)], rule)
     assert [(c.order_id, c.quantity) for c in result.newly_filled] == [("o-2", 2)]
     assert not result.reroutes
     assert not result.new_backorders
@@ -367,16 +369,16 @@ def test_replan_after_stock_arrives_fills_backorders() -> None:
 
 def test_replan_after_a_slip_a_short_pick_or_an_outage() -> None:
     rule, requests = _wave()
-    wave = allocate_wave(requests, rule)  # type: ignore[arg-type]
+    wave = allocate_wave(requests, rule)
     assert quantities(wave.plan_for("o-1")) == {"L1": {"EAST": 3, "WEST": 2}}
-    slipped = replan(wave, [PurchaseOrderSlipped("WEST", "MUG", 4)], rule)  # type: ignore[arg-type]
+    slipped = replan(wave, [PurchaseOrderSlipped("WEST", "MUG", 4)], rule)
     assert [(c.order_id, c.quantity) for c in slipped.new_backorders] == [("o-2", 4)]
-    short = replan(wave, [ShortPicked("EAST", "MUG", 1)], rule)  # type: ignore[arg-type]
+    short = replan(wave, [ShortPicked("EAST", "MUG", 1)], rule)
     # kept allocations are never taken from another order: o-1 keeps what is left
     assert [r.order_id for r in short.reroutes] == ["o-1"]
     assert quantities(short.wave.plan_for("o-1")) == {"L1": {"EAST": 2, "WEST": 2}}
     assert [(c.order_id, c.quantity) for c in short.new_backorders] == [("o-1", 1)]
-    offline = replan(wave, [LocationOffline("EAST")], rule)  # type: ignore[arg-type]
+    offline = replan(wave, [LocationOffline("EAST")], rule)
     assert quantities(offline.wave.plan_for("o-1")) == {"L1": {"WEST": 2}}
     assert [(c.order_id, c.quantity) for c in offline.new_backorders] == [("o-1", 3)]
     assert offline.changed
@@ -399,17 +401,17 @@ def test_the_cutoff_uses_the_location_time_zone() -> None:
 
 def test_replans_chain_and_stock_elsewhere_fills_what_an_outage_left() -> None:
     rule, requests = _wave()
-    wave = allocate_wave(requests, rule)  # type: ignore[arg-type]
-    outage = replan(wave, [LocationOffline("EAST")], rule)  # type: ignore[arg-type]
-    assert outage.wave.supply.capacity["EAST"] == 0
+    wave = allocate_wave(requests, rule)
+    outage = replan(wave, [LocationOffline("EAST")], rule)
+    assert outage.wave.supply.capacity[LocationId("EAST")] == 0
     assert outage.wave.supply.atp_of("EAST", "MUG") == 3  # still there, just unusable
-    restock = replan(outage.wave, [StockArrived("WEST", "MUG", 6)], rule)  # type: ignore[arg-type]
+    restock = replan(outage.wave, [StockArrived("WEST", "MUG", 6)], rule)
     assert outage.wave.plan_for("o-1").backordered == 3
     assert restock.wave.plan_for("o-1").fully_allocated
     assert [(c.order_id, c.quantity) for c in restock.newly_filled] == [("o-1", 3), ("o-2", 2)]
-    nothing = replan(restock.wave, [], rule)  # type: ignore[arg-type]
+    nothing = replan(restock.wave, [], rule)
     assert not nothing.changed
-    back = replan(outage.wave, [LocationOnline("EAST", capacity=50)], rule)  # type: ignore[arg-type]
+    back = replan(outage.wave, [LocationOnline("EAST", capacity=50)], rule)
     assert [(c.order_id, c.quantity) for c in back.newly_filled] == [("o-1", 3)]
     assert back.wave.plan_for("o-1").units_by_location() == {"WEST": 2, "EAST": 3}
     assert [plan.lines for plan in nothing.plans] == [plan.lines for plan in restock.plans]

@@ -24,7 +24,7 @@ def test_every_public_routing_name_is_documented_and_exported() -> None:
 def test_default_priority_is_the_deprecated_name_of_backorder_priority() -> None:
     assert "default_priority" not in invorder.routing.__all__
     with pytest.warns(DeprecationWarning, match=r"invorder\.routing\.backorder_priority"):
-        from invorder.routing import default_priority  # type: ignore[attr-defined]
+        from invorder.routing import default_priority  # type: ignore[attr-defined]  # hidden old name
     assert default_priority is invorder.routing.backorder_priority
     with pytest.raises(AttributeError, match="no attribute 'nonesuch'"):
         getattr(invorder.routing, "nonesuch")  # noqa: B009  # not known statically

@@ -5,20 +5,24 @@ from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
+from typing import cast
 
 import attrs
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
 
 from invorder import Engine
 from invorder import simulate as sim
-from invorder.domain.errors import UnknownSkuError
 from invorder.domain.stock.events import StockPosted
 from invorder.domain.stock.location import CUSTOMER
 from invorder.domain.stock.movement import Bucket
+from invorder.errors import UnknownSkuError
 from invorder.routing import has_stock, nearest, route
 from invorder.simulate import notebook as nb
 from tests.support.routing import EAST, NOW, WEST, order
@@ -86,7 +90,7 @@ def test_comparison_table_overall_and_difference(world: World) -> None:
     for name in attrs.fields_dict(sim.Kpis):
         x, y = getattr(world.ra.overall, name), getattr(world.rb.overall, name)
         assert table.loc[name, "difference"] == pytest.approx(y - x), name
-    assert table.loc["oversold_units"].tolist() == [0, 0, 0]
+    assert list(table.loc["oversold_units"]) == [0, 0, 0]
     assert table.loc["stock_out_skus", "nearest"] == len(world.ra.stock_outs)
     assert table.loc["stock_out_skus", "difference"] == len(world.rb.stock_outs) - len(
         world.ra.stock_outs
@@ -115,7 +119,8 @@ def test_decision_table_rebuilds_both_runs_decisions(world: World) -> None:
     assert list(dict.fromkeys(table.index.get_level_values("order"))) == list(c.differing)
     for side, rep in (("nearest", c.a), ("most_stock", c.b)):
         got: dict[str, list[tuple[str, str, int]]] = {o: [] for o in c.differing}
-        for (order_id, warehouse, sku), units in table[side].items():
+        for key, units in table[side].items():
+            order_id, warehouse, sku = cast(tuple[str, str, str], key)  # the index's three levels
             if units:
                 got[order_id].append((warehouse, sku, int(units)))
         assert {o: tuple(rows) for o, rows in got.items()} == {
@@ -139,13 +144,15 @@ def test_fill_rates_per_channel_per_run(world: World) -> None:
 def test_plot_fill_rate_draws_one_bar_per_channel_and_run(world: World) -> None:
     _fig, ax = plt.subplots()
     assert nb.plot_fill_rate(world.comparison, ax=ax) is ax
-    heights = [patch.get_height() for patch in ax.patches]
+    heights = [patch.get_height() for patch in ax.patches if isinstance(patch, Rectangle)]
     channels = ["all", *world.ra.by_channel]
     expected = [world.ra.overall.fill_rate, *(k.fill_rate for k in world.ra.by_channel.values())]
     expected += [world.rb.overall.fill_rate, *(k.fill_rate for k in world.rb.by_channel.values())]
     assert heights == pytest.approx(expected)
     assert [t.get_text() for t in ax.get_xticklabels()] == channels
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["nearest", "most_stock"]
+    legend = ax.get_legend()
+    assert legend is not None
+    assert [t.get_text() for t in legend.get_texts()] == ["nearest", "most_stock"]
     own = nb.plot_fill_rate(world.ra)
     assert own is not ax
     assert len(own.patches) == len(channels)
@@ -244,14 +251,19 @@ def test_stock_over_time_of_an_unknown_sku(world: World) -> None:
     assert caught.value.fields["sku"] == "NOPE"
 
 
+def _last(line: Line2D) -> float:
+    """The last y value a plotted line reaches."""
+    return float(np.asarray(line.get_ydata())[-1])
+
+
 def test_plot_stock_draws_a_step_line_per_warehouse(world: World) -> None:
     sku = _sku(world)
     _fig, ax = plt.subplots()
     assert nb.plot_stock(world.a, sku, ax=ax) is ax
-    lines = {line.get_label(): line for line in ax.get_lines()}
+    lines = {str(line.get_label()): line for line in ax.get_lines()}
     assert sorted(lines) == ["CENTRAL", "EAST", "WEST"]
     for warehouse, line in lines.items():
-        assert line.get_ydata()[-1] == world.a.engine.on_hand(sku, warehouse)
+        assert _last(line) == world.a.engine.on_hand(sku, warehouse)
     assert sku in ax.get_title()
 
 
@@ -278,7 +290,7 @@ def test_plot_backorders_per_run_and_per_channel(world: World) -> None:
     assert nb.plot_backorders(world.a, world.b, ax=ax) is ax
     labels = [line.get_label() for line in ax.get_lines()]
     assert labels == ["nearest", "most_stock"]
-    ends = [line.get_ydata()[-1] for line in ax.get_lines()]
+    ends = [_last(line) for line in ax.get_lines()]
     assert ends == [world.ra.overall.backordered_units, world.rb.overall.backordered_units]
     per_channel = nb.plot_backorders(world.a.engine, by_channel=True)
     assert [line.get_label() for line in per_channel.get_lines()] == [
@@ -295,12 +307,13 @@ def test_without_pandas_the_error_names_the_extra(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(sys.modules, "pandas", None)
-    for call in (
+    calls: tuple[Callable[[], object], ...] = (
         lambda: nb.kpi_table(world.ra),
         lambda: nb.comparison_table(world.comparison),
         lambda: nb.event_history(world.a),
         lambda: nb.backorders_over_time(world.a),
-    ):
+    )
+    for call in calls:
         with pytest.raises(ImportError, match=r"pip install 'invorder\[notebook\]'") as caught:
             call()
         assert caught.value.name == "pandas"

@@ -228,7 +228,8 @@ def test_nearest_travels_less_than_first_fit(small: sim.Scenario) -> None:
 
 def test_rules_by_name_and_by_import_path() -> None:
     assert sim.resolve_rule("first_fit") is None
-    assert sim.resolve_rule("invorder.routing:has_stock") is iv.routing.has_stock
+    found: object = sim.resolve_rule("invorder.routing:has_stock")
+    assert found is iv.routing.has_stock
     for bad, problem in [
         ("fastest", "not built in"),
         ("no_such_mod:x", "cannot import"),
@@ -252,8 +253,10 @@ def test_fulfil_and_return_steps_expand_to_commands(tiny: sim.Scenario) -> None:
         ),
     )
     run = sim.simulate(attrs.evolve(tiny, steps=steps))
-    shipped = sum(line.shipped for line in run.engine.order(order.order).lines)  # type: ignore[union-attr]  # captured above
-    allocated = sum(line.allocated for line in run.engine.order(order.order).lines)  # type: ignore[union-attr]  # captured above
+    after = run.engine.order(order.order)
+    assert after is not None
+    shipped = sum(line.shipped for line in after.lines)
+    allocated = sum(line.allocated for line in after.lines)
     assert shipped == allocated > 0
     returned = run.engine.rma("r1")
     assert returned is not None

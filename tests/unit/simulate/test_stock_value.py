@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import invorder as iv
+from invorder import SkuId
 from invorder import simulate as sim
 from invorder.cli import main
 
@@ -148,7 +149,11 @@ def test_generated_stock_and_purchases_carry_plausible_costs() -> None:
         assert cost is not None
         assert cost.amount == cost.amount.quantize(Decimal("0.01"))
         if sku in prices:  # 35% to 60% of the selling price
-            assert prices[sku].amount * Decimal("0.34") <= cost.amount < prices[sku].amount
+            assert (
+                prices[SkuId(sku)].amount * Decimal("0.34")
+                <= cost.amount
+                < prices[SkuId(sku)].amount
+            )
     purchase_lines = [
         line for s in scenario.steps if isinstance(s, iv.ExpectPurchase) for line in s.lines
     ]
@@ -224,8 +229,7 @@ def test_a_sku_costed_in_two_currencies_is_refused_with_its_line(tmp_path: Path)
     eur = iv.ReceiveStock(key="r-eur", at=T + timedelta(hours=1), sku="MUG",
                           location="WEST/A/01", quantity=1,
                           unit_cost=iv.Money(Decimal("2.00"), "EUR"))  # fmt: skip
-    bad = [lines[0], sim.ScenarioCodec().step_to_dict(eur)]
-    text = "\n".join([bad[0], json.dumps(bad[1]), *lines[1:]])
+    text = "\n".join([lines[0], json.dumps(sim.ScenarioCodec().step_to_dict(eur)), *lines[1:]])
     with pytest.raises(sim.ScenarioError) as caught:
         sim.loads(text)
     assert caught.value.fields == {

@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import invorder
-from invorder import ADJUSTMENT, SCRAP, SUPPLIER, Account, Bucket, Engine, Movement, TransferLine
+from invorder import (
+    ADJUSTMENT,
+    SCRAP,
+    SUPPLIER,
+    Account,
+    Bucket,
+    Engine,
+    LocationId,
+    Movement,
+    SkuId,
+    TransferLine,
+)
 from invorder.events import Operation, StockPosted
-from invorder.records import Location
+from invorder.records import Location, TransferLineStatus
 from tests.support.world import MUG_EAN, T0, at, world
 
 
@@ -277,8 +288,8 @@ def test_transfer_ship_receive_in_parts_and_close(engine: Engine) -> None:
     )  # fmt: skip
     transfer = engine.transfer("TR-1")
     assert transfer is not None
-    assert transfer.line("MUG") == invorder.records.TransferLineStatus("MUG", shipped=6, received=5)
-    assert transfer.line("TEE") == invorder.records.TransferLineStatus("TEE", shipped=2, received=2)
+    assert transfer.line("MUG") == TransferLineStatus(SkuId("MUG"), shipped=6, received=5)
+    assert transfer.line("TEE") == TransferLineStatus(SkuId("TEE"), shipped=2, received=2)
     assert transfer.line("NOPE") is None
     assert engine.balance("MUG", "WEST/A/01") == 5
     assert engine.balance("MUG", "WEST/A/01", Bucket.IN_TRANSIT) == 1
@@ -294,7 +305,7 @@ def test_transfer_ship_receive_in_parts_and_close(engine: Engine) -> None:
     transfer = engine.transfer("TR-1")
     assert transfer is not None
     assert transfer.closed
-    assert transfer.line("MUG") == invorder.records.TransferLineStatus("MUG", 6, 5, 1)
+    assert transfer.line("MUG") == TransferLineStatus(SkuId("MUG"), 6, 5, 1)
     assert transfer.line("MUG").in_transit == 0  # type: ignore[union-attr]  # checked above
     assert engine.balance("MUG", "WEST/A/01", Bucket.IN_TRANSIT) == 0
     assert engine.balance("MUG", ADJUSTMENT) == 1
@@ -314,9 +325,9 @@ def test_closing_a_fully_received_transfer_writes_off_nothing(engine: Engine) ->
     assert close.movements == ()
     assert engine.transfer("TR-1") == invorder.records.Transfer(
         "TR-1",
-        "EAST/A/01",
-        "WEST/A/01",
-        (invorder.records.TransferLineStatus("MUG", 2, 2, 0),),
+        LocationId("EAST/A/01"),
+        LocationId("WEST/A/01"),
+        (TransferLineStatus(SkuId("MUG"), 2, 2, 0),),
         True,
     )
 

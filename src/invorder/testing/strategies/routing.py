@@ -20,12 +20,17 @@ from invorder.domain.orders.ids import OrderKind
 from invorder.domain.orders.ship_to import Coordinates, ShippingMethod, ShipTo
 from invorder.routing import (
     AllocationPlan,
+    BackorderPolicy,
+    Criterion,
+    Filter,
     LocationFacts,
     OrderView,
+    Ranker,
     RequestLine,
     RoutingRequest,
     RoutingRule,
     ShippingRate,
+    SplitPolicy,
     at_most,
     backorder,
     before_cutoff,
@@ -236,7 +241,7 @@ def _not_store(request: RoutingRequest, location: LocationFacts) -> bool:
     return not location.location.startswith("STORE")
 
 
-def filters() -> st.SearchStrategy[Any]:
+def filters() -> st.SearchStrategy[Filter]:
     """Every built-in filter, and a host predicate."""
     return st.sampled_from(
         (
@@ -252,7 +257,7 @@ def filters() -> st.SearchStrategy[Any]:
     )
 
 
-def criteria() -> st.SearchStrategy[Any]:
+def criteria() -> st.SearchStrategy[Criterion]:
     """Every built-in criterion."""
     return st.sampled_from(
         (
@@ -265,22 +270,24 @@ def criteria() -> st.SearchStrategy[Any]:
     )
 
 
-def rankers() -> st.SearchStrategy[Any]:
+def rankers() -> st.SearchStrategy[Ranker]:
     """Criteria in turn, or weighted combinations."""
     in_turn = st.lists(criteria(), max_size=3).map(lambda cs: by(*cs))
     pairs = st.lists(st.tuples(criteria(), st.integers(1, 5)), min_size=1, max_size=3)
     return in_turn | pairs.map(lambda ps: weighted(*ps))
 
 
-def split_policies() -> st.SearchStrategy[Any]:
+def split_policies() -> st.SearchStrategy[SplitPolicy]:
     """Every built-in split policy (minimise-shipments with a tiny and a normal budget)."""
-    base = st.sampled_from(
-        (spill_over(), ship_complete(), minimise_shipments(), minimise_shipments(exact_budget=3))
-    )
-    return base | st.builds(lambda n, then: at_most(n, then), st.integers(1, 3), base)
+    policies: tuple[SplitPolicy, ...] = (
+        spill_over(), ship_complete(), minimise_shipments(), minimise_shipments(exact_budget=3)
+    )  # fmt: skip
+    base = st.sampled_from(policies)
+    limited: st.SearchStrategy[SplitPolicy] = st.builds(at_most, st.integers(1, 3), base)
+    return base | limited
 
 
-def backorder_policies() -> st.SearchStrategy[Any]:
+def backorder_policies() -> st.SearchStrategy[BackorderPolicy]:
     """Every built-in backorder policy."""
     return st.sampled_from((backorder(), cancel_remainder(), hold_for_review()))
 
