@@ -14,10 +14,12 @@ naming its new place (the CHANGELOG lists every move).
 from __future__ import annotations
 
 import importlib
+import os
 import warnings
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from invorder import errors, events, records, routing
+from invorder._version import installed_version
 from invorder.adapters.memory import MemoryEventStore, MemorySnapshotStore
 from invorder.codec import Codec, make_converter
 from invorder.domain.availability.commands import DefineChannel
@@ -112,6 +114,23 @@ from invorder.ports import EventStore, SnapshotStore
 def in_memory() -> Engine:
     """An engine on a fresh in-memory store: the embedded default."""
     return Engine(MemoryEventStore())
+
+
+def sqlite(path: str | os.PathLike[str], **engine_options: Any) -> Engine:
+    """An engine on a SQLite file at ``path`` (created with its tables when missing), with
+    its snapshots in the same file; needs the ``sql`` extra (``pip install 'invorder[sql]'``).
+
+    ``engine_options`` go to :class:`Engine` (``routing_rule=...``, ``location_facts=...``).
+    Open one engine per process on a file: SQLite lets one writer in at a time.
+    """
+    from invorder.adapters.sql import SqlEventStore, SqlSnapshotStore, sql_engine
+
+    database = sql_engine(f"sqlite:///{os.fspath(path)}")
+    return Engine(SqlEventStore(database), snapshots=SqlSnapshotStore(database), **engine_options)
+
+
+__version__ = installed_version()
+"""The installed distribution's version (from the package metadata)."""
 
 
 _MOVED_TO: dict[str, str] = {
@@ -372,4 +391,5 @@ __all__ = [
     "normalize_barcode",
     "records",
     "routing",
+    "sqlite",
 ]

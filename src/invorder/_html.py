@@ -23,17 +23,30 @@ def _numeric(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def _right(value: object, column: int, labels: int | None) -> bool:
+    return _numeric(value) if labels is None else column >= labels
+
+
 def table(
-    header: Sequence[str], rows: Iterable[Sequence[object]], *, caption: str | None = None
+    header: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    caption: str | None = None,
+    labels: int | None = None,
 ) -> str:
-    """An HTML table with one header row; cells are escaped, numbers right-aligned."""
+    """An HTML table with one header row; cells are escaped, numbers right-aligned. With
+    ``labels``, the cells are already written: the first ``labels`` columns are left-aligned
+    and the others right-aligned."""
     out = ['<table class="invorder">']
     if caption:
         out.append(f"<caption>{escape(caption)}</caption>")
     out.append("<thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in header) + "</tr></thead>")
     out.append("<tbody>")
     for row in rows:
-        cells = "".join(f"<td{_RIGHT if _numeric(v) else ''}>{escape(cell(v))}</td>" for v in row)
+        cells = "".join(
+            f"<td{_RIGHT if _right(v, i, labels) else ''}>{escape(cell(v))}</td>"
+            for i, v in enumerate(row)
+        )
         out.append(f"<tr>{cells}</tr>")
     out.append("</tbody></table>")
     return "".join(out)

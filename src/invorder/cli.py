@@ -2,17 +2,20 @@
 ``simulate``, ``generate`` and ``verify`` come from :mod:`invorder.simulate.cli`.
 
 Exit codes: 0 success, 1 ``verify`` found problems, 2 bad usage (unknown command or option,
-unknown rule), 3 a scenario file that cannot be read.
+unknown rule), 3 a scenario file that cannot be read or written, 130 interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import textwrap
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TextIO
 
+from invorder._version import installed_version
 from invorder.adapters.memory import MemoryEventStore
 from invorder.domain.errors import InvorderError
 from invorder.domain.messages import Command
@@ -31,6 +34,7 @@ from invorder.domain.stock.commands import (
 from invorder.domain.stock.movement import Bucket
 from invorder.engine import Engine
 from invorder.simulate import cli as simulate_cli
+from invorder.simulate.cli import Subcommand
 
 
 def demo_commands(start: datetime) -> list[Command]:
@@ -108,19 +112,97 @@ def balance_table(engine: Engine) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    return demo(out)
+
+
+DEMO = Subcommand(
+    "demo",
+    "receive, move and transfer stock in memory; print balances",
+    "A small stock story on an in-memory engine: two warehouses, two SKUs, receipts, a move, "
+    "damage, a transfer and a count; one command is refused with a typed error and changes "
+    "nothing. Prints every command's outcome and the balances at the end.",
+    ("invorder demo",),
+    lambda parser: None,
+    _demo,
+)
+"""The ``demo`` sub-command."""
+
+SUBCOMMANDS = (DEMO, *simulate_cli.SUBCOMMANDS)
+"""Every sub-command, in ``--help`` order."""
+
+EXIT_INTERRUPTED = 130
+"""Stopped by Ctrl-C (SIGINT), as shells report it."""
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
+    """Keeps the descriptions' line breaks and adds each option's default to its help."""
+
+
+def parser() -> argparse.ArgumentParser:
+    """The ``invorder`` argument parser, built from :data:`SUBCOMMANDS`."""
+    top = argparse.ArgumentParser(
+        prog="invorder",
+        description="Inventory and orders in one consistent model: run a demo, simulate "
+        "routing rules over scenarios, generate and verify scenario files.",
+        epilog="Run 'invorder COMMAND --help' for a command's options and examples.\n"
+        "Exit codes: 0 success, 1 verify found problems, 2 bad usage, 3 a file that cannot "
+        "be read or written, 130 interrupted.",
+        formatter_class=_Formatter,
+    )
+    top.add_argument("--version", action="version", version=f"invorder {installed_version()}")
+    sub = top.add_subparsers(dest="command", metavar="COMMAND")
+    for command in SUBCOMMANDS:
+        p = sub.add_parser(
+            command.name,
+            help=command.summary,
+            description=textwrap.fill(command.description, 88),
+            epilog=command.epilog(),
+            formatter_class=_Formatter,
+        )
+        command.add_arguments(p)
+        p.set_defaults(run=command.run)
+    return top
+
+
 def main(
     argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
-    """Entry point of ``invorder`` and ``python -m invorder``."""
-    parser = argparse.ArgumentParser(prog="invorder", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("demo", help="receive, move and transfer stock in memory; print balances")
-    simulate_cli.add_commands(sub)
-    args = parser.parse_args(argv)
-    stream = out if out is not None else sys.stdout
-    if args.command == "demo":
-        return demo(stream)
-    if args.command in simulate_cli.COMMANDS:
-        return simulate_cli.run_command(args, stream, err if err is not None else sys.stderr)
-    parser.error(f"unknown command {args.command}")  # pragma: no cover  # argparse exits first
-    return 2  # pragma: no cover
+    """Entry point of ``invorder`` and ``python -m invorder``; returns the exit code.
+
+    A bare ``invorder`` prints the help. Ctrl-C prints ``interrupted`` and exits 130; a
+    closed standard output (``invorder generate small | head -1``) ends the run quietly.
+    The working directory is searched (after the installed packages) for the module of a
+    ``--rule module:attribute``, as ``python -m`` would.
+    """
+    stdout = out if out is not None else sys.stdout
+    stderr = err if err is not None else sys.stderr
+    top = parser()
+    args = top.parse_args(argv)
+    if args.command is None:
+        top.print_help(stdout)
+        return 0
+    if os.getcwd() not in sys.path:
+        sys.path.append(os.getcwd())
+    try:
+        code: int = args.run(args, stdout, stderr)
+        stdout.flush()
+        return code
+    except KeyboardInterrupt:
+        stderr.write("interrupted\n")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        _quiet_closed_stdout(stdout)
+        return 0
+
+
+def _quiet_closed_stdout(stdout: TextIO) -> None:
+    # The reader went away: point the descriptor at /dev/null so the interpreter's flush at
+    # exit does not complain about the pipe a second time.
+    try:
+        fileno = stdout.fileno()
+    except (OSError, ValueError):  # a StringIO, or a stream without a descriptor
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fileno)
+    os.close(devnull)

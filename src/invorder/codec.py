@@ -6,16 +6,25 @@ Every dict carries its class name under ``"type"``; an event dict also carries i
 
 from __future__ import annotations
 
+import difflib
+import enum
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import attrs
 import cattrs
+from cattrs.errors import (
+    AttributeValidationNote,
+    ForbiddenExtraKeysError,
+    IterableValidationNote,
+)
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from invorder.domain import _checks
 from invorder.domain.errors import CodecError as CodecError  # lives with the other errors
+from invorder.domain.errors import InvalidQuantityError
 from invorder.domain.messages import Command, Event
 from invorder.domain.model import COMMANDS, EVENTS
 
@@ -52,22 +61,95 @@ def _structure_datetime(value: object, _: type) -> datetime:
     return result
 
 
-def make_converter() -> cattrs.Converter:
-    """A converter for every command and event, with tags, ISO datetimes and enum values."""
+def _strict_int(value: object, _: type) -> int:
+    if type(value) is not int:
+        raise TypeError(f"must be an integer (got {value!r})")
+    return value
+
+
+def _strict_str(value: object, _: type) -> str:
+    if type(value) is not str:
+        raise TypeError(f"must be a string (got {value!r})")
+    return value
+
+
+def _strict_bool(value: object, _: type) -> bool:
+    if type(value) is not bool:
+        raise TypeError(f"must be true or false (got {value!r})")
+    return value
+
+
+def _strict_float(value: object, _: type) -> float:
+    if type(value) not in (int, float):
+        raise TypeError(f"must be a number (got {value!r})")
+    return float(value)  # type: ignore[arg-type]  # an int or a float, checked above
+
+
+def _strict_decimal(value: object, _: type) -> Decimal:
+    # A JSON float has already lost digits (9.99 is 9.9900000000000002131...): refuse it.
+    if type(value) is int:
+        return Decimal(value)
+    if type(value) is str:
+        try:
+            return Decimal(value)
+        except InvalidOperation:
+            pass
+    raise TypeError(f'must be a decimal string such as "9.99" (got {value!r})')
+
+
+def _strict_enum(value: object, kind: type[enum.Enum]) -> enum.Enum:
+    for member in kind:
+        if type(member.value) is type(value) and member.value == value:
+            return member
+    allowed = ", ".join(repr(m.value) for m in kind)
+    raise ValueError(f"must be one of {allowed} (got {value!r})")
+
+
+def _strict_datetime(value: object, _: type) -> datetime:
+    if type(value) is not str:
+        raise TypeError(f"must be an ISO 8601 time string (got {value!r})")
+    try:
+        result = datetime.fromisoformat(value)
+    except ValueError:
+        result = None
+    if result is None or result.tzinfo is None:
+        raise TypeError(
+            f"must be an ISO 8601 time with a zone, such as 2026-11-27T10:00:00+00:00 "
+            f"(got {value!r})"
+        )
+    return result
+
+
+def make_converter(*, strict: bool = False) -> cattrs.Converter:
+    """A converter for every command and event, with tags, ISO datetimes and enum values.
+
+    ``strict=True`` (scenario files) refuses unknown keys and values of the wrong JSON type
+    (``"2"`` or ``2.0`` for a quantity, ``true`` for a number, a JSON float for money) and
+    collects every problem with its field path (read them with :func:`field_problems`).
+    """
     # Without detailed validation, the typed errors of our validators reach the caller as is.
-    converter = cattrs.Converter(detailed_validation=False)
+    converter = cattrs.Converter(detailed_validation=strict, forbid_extra_keys=strict)
     converter.register_unstructure_hook(datetime, _unstructure_datetime)
     converter.register_structure_hook(datetime, _structure_datetime)
     # Decimals travel as strings so that no digit is lost to a JSON float.
     converter.register_unstructure_hook(Decimal, str)
     converter.register_structure_hook(Decimal, lambda value, _: Decimal(value))
+    if strict:
+        for kind, hook in ((int, _strict_int), (str, _strict_str), (bool, _strict_bool),
+                           (float, _strict_float), (Decimal, _strict_decimal),
+                           (datetime, _strict_datetime), (enum.Enum, _strict_enum),
+                           (enum.StrEnum, _strict_enum), (enum.IntEnum, _strict_enum)):  # fmt: skip
+            # Registered by class: cattrs picks the closest class in a field type's MRO, so
+            # the enum hooks keep ``StrEnum`` and ``IntEnum`` fields from the str/int hooks.
+            converter.register_structure_hook(kind, hook)
 
     def structure_command(data: Any, _: type) -> Command:
         name = data.get("type") if isinstance(data, dict) else None
         cls = COMMAND_TYPES.get(name) if isinstance(name, str) else None
         if cls is None:
             raise CodecError(f"a command from {data!r}: unknown or missing 'type'", data)
-        result: Command = converter.structure(data, cls)
+        fields = {k: v for k, v in data.items() if k not in _TAG_KEYS}
+        result: Command = converter.structure(fields, cls)
         return result
 
     converter.register_structure_hook(Command, structure_command)
@@ -87,8 +169,55 @@ def make_converter() -> cattrs.Converter:
         inner = make_dict_unstructure_fn(cls, converter)
         schema = getattr(cls, "SCHEMA_VERSION", None)
         tagged[cls] = _tagger(name, schema, inner)
-        converter.register_structure_hook(cls, make_dict_structure_fn(cls, converter))
+        structure = make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=strict)
+        converter.register_structure_hook(cls, structure)
     return converter
+
+
+_TAG_KEYS = frozenset({"type", "schema"})
+
+
+def field_problems(error: BaseException, root: str) -> list[str]:
+    """What a strict converter's error says, one ``path: problem`` line per bad field.
+
+    ``root`` names the outermost value (``CaptureOrder``); paths read
+    ``CaptureOrder.lines[0].quantity``.
+    """
+    out: list[str] = []
+    _walk(error, root, None, out)
+    return out
+
+
+def _walk(error: BaseException, path: str, kind: object, out: list[str]) -> None:
+    if isinstance(error, cattrs.ClassValidationError | cattrs.IterableValidationError):
+        noted, bare = error.group_exceptions()
+        for inner, note in noted:
+            if isinstance(note, AttributeValidationNote):
+                _walk(inner, f"{path}.{note.name}", note.type, out)
+            elif isinstance(note, IterableValidationNote):
+                _walk(inner, f"{path}[{note.index!r}]", note.type, out)
+            else:
+                _walk(inner, path, kind, out)
+        for inner in bare:
+            _walk(inner, path, kind, out)
+    elif isinstance(error, ForbiddenExtraKeysError):
+        known = [f.name for f in attrs.fields(error.cl)] if attrs.has(error.cl) else []
+        names = ", ".join(_with_hint(repr(k), k, known) for k in sorted(error.extra_fields))
+        out.append(f"{path}: unknown key{'s' if len(error.extra_fields) > 1 else ''} {names}")
+    elif isinstance(error, KeyError):
+        out.append(f"{path}: missing")
+    elif isinstance(error, InvalidQuantityError):
+        if not path.endswith(f".{error.field}"):
+            path = f"{path}.{error.field}"
+        least = 0 if error.allow_zero else 1
+        out.append(f"{path}: must be >= {least} (got {error.value!r})")
+    else:  # a typed error of a validator, or a strict hook's "must be ..."
+        out.append(f"{path}: {error}")
+
+
+def _with_hint(text: str, name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1)
+    return f"{text} (did you mean {close[0]!r}?)" if close else text
 
 
 def _tagger(

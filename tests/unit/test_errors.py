@@ -385,7 +385,17 @@ EXAMPLES: list[tuple[InvorderError, str, dict[str, object]]] = [
     (
         ScenarioError(4, "a step", "missing field 'order'"),
         "line 4: expected a step: missing field 'order'",
-        {"line": 4, "expected": "a step", "problem": "missing field 'order'"},
+        {"line": 4, "expected": "a step", "problem": "missing field 'order'", "file": ""},
+    ),
+    (
+        ScenarioError(12, "", "CaptureOrder.lines[0].quantity: must be >= 1 (got -1)", "d.jsonl"),
+        "d.jsonl:12: CaptureOrder.lines[0].quantity: must be >= 1 (got -1)",
+        {
+            "line": 12,
+            "expected": "",
+            "problem": "CaptureOrder.lines[0].quantity: must be >= 1 (got -1)",
+            "file": "d.jsonl",
+        },
     ),
     (
         UnknownRuleError("cheapest", "not built in, and not of the form module:attribute"),

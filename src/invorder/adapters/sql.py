@@ -11,8 +11,15 @@ import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
+try:
+    import sqlalchemy as sa
+    from sqlalchemy.exc import IntegrityError
+except ImportError as error:  # pragma: no cover  # the test extra installs SQLAlchemy
+    raise ImportError(
+        "invorder.adapters.sql needs SQLAlchemy: install the 'sql' extra "
+        "(pip install 'invorder[sql]')",
+        name=error.name,
+    ) from error
 
 from invorder.adapters.memory import check_positions
 from invorder.codec import Codec

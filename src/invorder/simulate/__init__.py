@@ -9,6 +9,7 @@ from invorder.simulate.kpi import Kpis, Report, StockValue, report
 from invorder.simulate.run import (
     BUILT_IN_RULES,
     DEFAULT_RULE,
+    RefusedStep,
     Simulation,
     UnknownRuleError,
     resolve_rule,
@@ -21,15 +22,20 @@ from invorder.simulate.scenario import (
     FulfilOrder,
     ReturnOrder,
     Scenario,
-    ScenarioCodec,
     ScenarioError,
     ScenarioHeader,
+    ScenarioWarning,
     Step,
     StockLine,
     Warehouse,
+)
+from invorder.simulate.scenario_file import (
+    ScenarioCodec,
     dump_lines,
     dumps,
     loads,
+    read_scenario,
+    write_scenario,
 )
 from invorder.simulate.text import format_comparison, format_report
 
@@ -49,6 +55,8 @@ __all__ = [
     "Kpis",
     "loads",
     "Parameters",
+    "read_scenario",
+    "RefusedStep",
     "report",
     "Report",
     "resolve_rule",
@@ -57,6 +65,7 @@ __all__ = [
     "ScenarioCodec",
     "ScenarioError",
     "ScenarioHeader",
+    "ScenarioWarning",
     "SCHEMA_VERSION",
     "simulate",
     "Simulation",
@@ -67,4 +76,5 @@ __all__ = [
     "StockValue",
     "UnknownRuleError",
     "Warehouse",
+    "write_scenario",
 ]

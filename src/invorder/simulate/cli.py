@@ -1,162 +1,273 @@
-"""The ``simulate``, ``generate`` and ``verify`` commands of the ``invorder`` command line.
+"""The ``simulate``, ``generate`` and ``verify`` commands of the ``invorder`` command line,
+each described by a :class:`Subcommand` (name, help, example, options, what it runs).
 
 Exit codes: 0 success; 1 ``verify`` found problems; 2 bad usage (unknown command or option,
-bad time, unknown routing rule or size); 3 a scenario file that cannot be read.
+bad time, unknown routing rule or size, options that contradict each other); 3 a scenario
+file that cannot be read or written.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import random
+import os
+import warnings
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TextIO
+
+import attrs
 
 from invorder.adapters.memory import MemoryEventStore
 from invorder.engine import Engine
 from invorder.simulate.comparison import compare
-from invorder.simulate.generate import SIZES, generate, generate_size
+from invorder.simulate.console import progress_bar
+from invorder.simulate.generate import SIZES, generate_size
 from invorder.simulate.kpi import report
-from invorder.simulate.run import DEFAULT_RULE, Simulation, UnknownRuleError, resolve_rule
-from invorder.simulate.scenario import Scenario, ScenarioError, dump_lines, loads
+from invorder.simulate.run import (
+    BUILT_IN_RULES,
+    DEFAULT_RULE,
+    Simulation,
+    UnknownRuleError,
+    resolve_rule,
+)
+from invorder.simulate.scenario import Scenario, ScenarioError, ScenarioWarning
+from invorder.simulate.scenario_file import read_scenario, write_scenario
 from invorder.simulate.text import format_comparison, format_report
 
 EXIT_OK = 0
 """Success."""
 EXIT_PROBLEMS = 1
-"""``verify`` found broken invariants or drift."""
+"""``verify`` found broken invariants or drift (refused steps are listed, not problems: a
+scenario may expect the engine to refuse what it sends)."""
 EXIT_USAGE = 2
 """Bad usage: unknown command or option, bad value, unknown rule or size."""
 EXIT_BAD_FILE = 3
-"""The scenario file cannot be read (missing, or a malformed line)."""
+"""A scenario file cannot be read (missing, not UTF-8, truncated, a malformed line) or
+written."""
 
-COMMANDS = ("simulate", "generate", "verify")
-"""Sub-commands this module adds."""
+DEFAULT_SEED = 1
+"""The generator seed when ``--seed`` is not given."""
+
+JSON_SCHEMA = 1
+"""Version of the ``--json`` output's layout (the ``schema`` key)."""
 
 
-class _UsageError(Exception):
-    pass
+class UsageError(Exception):
+    """Options that are individually valid but make no sense together, or a bad value."""
 
 
-def add_commands(sub: Any) -> None:
-    """Add the sub-commands to an ``argparse`` sub-parser collection."""
-    p = sub.add_parser("simulate", help="run a scenario under a routing rule; print KPIs")
+@attrs.frozen
+class Subcommand:
+    """One ``invorder`` sub-command: what ``--help`` says and what it runs."""
+
+    name: str
+    """The word on the command line."""
+    summary: str
+    """One line for the list of commands."""
+    description: str
+    """A paragraph for the command's own ``--help`` (plain text)."""
+    examples: tuple[str, ...]
+    """Command lines shown under "examples" in ``--help``."""
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    """Adds the command's options to its parser."""
+    run: Callable[[argparse.Namespace, TextIO, TextIO], int]
+    """Runs the parsed command with standard output and error; returns the exit code."""
+
+    def epilog(self) -> str:
+        """The examples as the text after the options in ``--help``."""
+        return "examples:\n" + "".join(f"  {example}\n" for example in self.examples)
+
+
+def rule_help() -> str:
+    """What ``--rule`` accepts, for ``--help``."""
+    names = ", ".join(BUILT_IN_RULES)
+    return (
+        f"a built-in routing rule ({names}) or your own as module:attribute; the module is "
+        "looked up on the Python path and then in the working directory"
+    )
+
+
+def _source(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--rule", default=DEFAULT_RULE, help=rule_help())
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress bar on standard error"
+    )
+
+
+def _simulate_arguments(p: argparse.ArgumentParser) -> None:
     source = p.add_mutually_exclusive_group()
-    source.add_argument("--scenario", metavar="FILE", help="a scenario file (JSON Lines)")
-    source.add_argument("--generate", metavar="SIZE", help=f"generate one of {', '.join(SIZES)}")
-    p.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
-    p.add_argument("--rule", default=DEFAULT_RULE, help="built-in rule name or module:attribute")
-    p.add_argument("--compare", metavar="RULE", help="run again under RULE and compare")
-    p.add_argument("--fork-at", metavar="TIME", help="with --compare: fork at this ISO time")
+    source.add_argument(
+        "--scenario",
+        metavar="FILE",
+        help="a scenario file (JSON Lines, .gz read too; '-': standard input)",
+    )
+    source.add_argument(
+        "--generate",
+        metavar="SIZE",
+        choices=tuple(SIZES),
+        help=f"run a generated scenario of this size ({', '.join(SIZES)}; default small)",
+    )
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help=f"generator seed, with --generate (default {DEFAULT_SEED})",
+    )
+    _source(p)
+    p.add_argument("--compare", metavar="RULE", help="run again under RULE and compare the two")
+    p.add_argument(
+        "--fork-at",
+        metavar="TIME",
+        help="with --compare: run under --rule until TIME (ISO 8601 with a zone), then fork",
+    )
+    shown = p.add_mutually_exclusive_group()
+    shown.add_argument(
+        "--examples",
+        metavar="N",
+        type=int,
+        default=5,
+        help="with --compare: how many differing decisions to list",
+    )
+    shown.add_argument(
+        "--all", action="store_true", help="with --compare: list every differing decision"
+    )
     p.add_argument("--json", action="store_true", help="print JSON instead of tables")
-    g = sub.add_parser("generate", help="write a generated scenario file")
-    g.add_argument("size", help=f"one of {', '.join(SIZES)}")
-    g.add_argument("-o", "--output", default="-", help="file to write ('-': stdout)")
-    g.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
-    v = sub.add_parser("verify", help="run a scenario, check invariants and replay drift")
-    v.add_argument("file", help="a scenario file")
-    v.add_argument("--rule", default=DEFAULT_RULE, help="built-in rule name or module:attribute")
 
 
-def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Run one of :data:`COMMANDS`; errors are printed to ``err`` with their exit code."""
-    try:
-        if args.command == "simulate":
-            return _simulate(args, out, err)
-        if args.command == "generate":
-            return _generate(args, out)
-        return _verify(args, out, err)
-    except ScenarioError as error:
-        err.write(f"invorder: bad scenario file: {error}\n")
-        return EXIT_BAD_FILE
-    except OSError as error:
-        err.write(f"invorder: cannot read or write a file: {error}\n")
-        return EXIT_BAD_FILE
-    except (UnknownRuleError, _UsageError) as error:
-        err.write(f"invorder: {error}\n")
-        return EXIT_USAGE
+def _generate_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("size", choices=tuple(SIZES), help=f"one of {', '.join(SIZES)}")
+    p.add_argument(
+        "-o",
+        "--output",
+        default="-",
+        metavar="FILE",
+        help="file to write, gzipped when it ends in .gz ('-': standard output)",
+    )
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="generator seed")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar on standard error")
 
 
-def _load(args: argparse.Namespace) -> Scenario:
-    scenario_file = getattr(args, "scenario", None) or getattr(args, "file", None)
-    if scenario_file:
-        with open(scenario_file, encoding="utf-8") as f:
-            return loads(f)
+def _verify_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", help="a scenario file (.gz read too; '-': standard input)")
+    _source(p)
+
+
+def _guarded(run: Callable[[argparse.Namespace, TextIO, TextIO], int]) -> Any:
+    def guarded(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", ScenarioWarning)
+                code = run(args, out, err)
+            for warning in caught:
+                err.write(f"invorder: warning: {warning.message}\n")
+            return code
+        except ScenarioError as error:
+            err.write(f"invorder: {error}\n")
+            return EXIT_BAD_FILE
+        except BrokenPipeError:  # the reader went away: the command line ends quietly
+            raise
+        except OSError as error:
+            err.write(f"invorder: cannot read or write a file: {error}\n")
+            return EXIT_BAD_FILE
+        except (UnknownRuleError, UsageError) as error:
+            err.write(f"invorder: {error}\n")
+            return EXIT_USAGE
+
+    return guarded
+
+
+def _load(args: argparse.Namespace, err: TextIO) -> Scenario:
+    path = getattr(args, "scenario", None) or getattr(args, "file", None)
+    if path:
+        if getattr(args, "seed", None) is not None:
+            raise UsageError("--seed is for generated scenarios; a file carries its own")
+        return read_scenario(path)
     size = getattr(args, "generate", None) or "small"
-    if size not in SIZES:
-        raise _UsageError(f"unknown size {size!r}; choose one of {', '.join(SIZES)}")
-    return generate_size(size, args.seed)
+    seed = DEFAULT_SEED if args.seed is None else args.seed
+    with progress_bar(err, f"generating {size}", "orders", quiet=args.quiet) as progress:
+        return generate_size(size, seed, progress)
 
 
-def _progress(err: TextIO) -> Any:
-    if not err.isatty():
-        return None
+def _fork_time(text: str, scenario: Scenario) -> datetime:
+    try:
+        fork_at = datetime.fromisoformat(text)
+    except ValueError as error:
+        raise UsageError(f"--fork-at: not an ISO time: {text!r}") from error
+    if fork_at.tzinfo is None:
+        raise UsageError("--fork-at: give a time zone, e.g. 2026-11-27T12:00:00+00:00")
+    first = scenario.header.start
+    last = scenario.steps[-1].at if scenario.steps else first
+    if not first <= fork_at < last:
+        raise UsageError(
+            f"--fork-at {fork_at.isoformat()} is outside the scenario, which runs from "
+            f"{first.isoformat()} to {last.isoformat()}"
+        )
+    return fork_at
 
-    def show(done: int, total: int) -> None:
-        err.write(f"\r{done}/{total} steps")
-        if done + 1000 > total:
-            err.write("\n")
-        err.flush()
 
-    return show
+def _run(sim: Simulation, err: TextIO, quiet: bool, until: datetime | None = None) -> Simulation:
+    label = f"running {sim.rule_name}"
+    with progress_bar(err, label, "steps", quiet=quiet) as progress:
+        return sim.advance(until=until, progress=progress)
 
 
 def _simulate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     resolve_rule(args.rule)
     if args.compare:
         resolve_rule(args.compare)
-    fork_at = None
-    if args.fork_at:
-        if not args.compare:
-            raise _UsageError("--fork-at needs --compare RULE (the rule after the fork)")
-        try:
-            fork_at = datetime.fromisoformat(args.fork_at)
-        except ValueError as error:
-            raise _UsageError(f"--fork-at: not an ISO time: {args.fork_at!r}") from error
-        if fork_at.tzinfo is None:
-            raise _UsageError("--fork-at: give a time zone, e.g. 2026-11-27T12:00:00+00:00")
-    scenario = _load(args)
-    progress = _progress(err)
+    elif args.fork_at:
+        raise UsageError("--fork-at needs --compare RULE (the rule after the fork)")
+    scenario = _load(args, err)
+    fork_at = _fork_time(args.fork_at, scenario) if args.fork_at else None
     base = Simulation(scenario, args.rule, explain=bool(args.compare))
     if not args.compare:
-        rep = report(base.advance(progress=progress))
-        out.write(json.dumps(rep.to_dict(), indent=2) + "\n" if args.json else format_report(rep))
+        rep = report(_run(base, err, args.quiet))
+        if args.json:
+            out.write(json.dumps(_json_header(scenario) | rep.to_dict(), indent=2) + "\n")
+        else:
+            out.write(format_report(rep))
         return EXIT_OK
     if fork_at is not None:
-        base.advance(until=fork_at)
+        _run(base, err, args.quiet, until=fork_at)
         other = base.fork(args.compare)
     else:
         other = Simulation(scenario, args.compare, explain=True)
-    base.advance(progress=progress)
-    other.advance(progress=progress)
+    _run(base, err, args.quiet)
+    _run(other, err, args.quiet)
     comparison = compare(report(base), report(other))
+    examples = None if args.all else max(args.examples, 0)
     if args.json:
-        out.write(json.dumps(comparison.to_dict(), indent=2) + "\n")
-    else:
-        if fork_at is not None:
-            out.write(f"forked at {fork_at.isoformat()}\n")
-        out.write(format_comparison(comparison))
+        data = _json_header(scenario) | comparison.to_dict(examples=examples)
+        out.write(json.dumps(data, indent=2) + "\n")
+        return EXIT_OK
+    if fork_at is not None:
+        out.write(f"forked at {fork_at.isoformat()}\n")
+    out.write(format_comparison(comparison, examples=examples, colour=_colour(out)))
     return EXIT_OK
 
 
-def _generate(args: argparse.Namespace, out: TextIO) -> int:
-    if args.size not in SIZES:
-        raise _UsageError(f"unknown size {args.size!r}; choose one of {', '.join(SIZES)}")
-    scenario = generate(SIZES[args.size], random.Random(args.seed), name=f"{args.size}-{args.seed}")
-    if args.output == "-":
-        for line in dump_lines(scenario):
-            out.write(line + "\n")
-        return EXIT_OK
-    with open(args.output, "w", encoding="utf-8", newline="\n") as f:
-        for line in dump_lines(scenario):
-            f.write(line + "\n")
+def _json_header(scenario: Scenario) -> dict[str, Any]:
+    header = scenario.header
+    return {"schema": JSON_SCHEMA, "scenario": header.name, "seed": header.seed}
+
+
+def _colour(out: TextIO) -> bool:
+    isatty = getattr(out, "isatty", None)
+    return bool(isatty and isatty()) and not os.environ.get("NO_COLOR")
+
+
+def _generate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    with progress_bar(err, f"generating {args.size}", "orders", quiet=args.quiet) as progress:
+        scenario = generate_size(args.size, args.seed, progress)
+    write_scenario(scenario, args.output, out)
     return EXIT_OK
 
 
 def _verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     resolve_rule(args.rule)
-    scenario = _load(args)
-    run = Simulation(scenario, args.rule).advance(progress=_progress(err))
+    scenario = _load(args, err)
+    run = _run(Simulation(scenario, args.rule), err, args.quiet)
     engine = run.engine
     problems = list(engine.verify())
     rep = report(run)
@@ -169,8 +280,54 @@ def _verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if replayed.balances(sku.code) != engine.balances(sku.code):
             problems.append(f"drift: replaying the log gives other balances of {sku.code}")
     out.write(f"{len(scenario.steps)} steps, {engine.position} events under {args.rule}; "
-              f"refused commands: {sum(run.rejected.values())}\n")  # fmt: skip
+              f"refused steps: {len(run.refused)}\n")  # fmt: skip
+    for step in run.refused:
+        out.write(f"refused: line {step.line}: {step.key}: {step.code}: {step.message}\n")
     for problem in problems:
         out.write(f"problem: {problem}\n")
-    out.write("verify: clean\n" if not problems else f"verify: {len(problems)} problems\n")
-    return EXIT_OK if not problems else EXIT_PROBLEMS
+    if problems:
+        out.write(f"verify: {len(problems)} problems\n")
+        return EXIT_PROBLEMS
+    refused = f" ({len(run.refused)} steps refused, listed above)" if run.refused else ""
+    out.write(f"verify: clean{refused}\n")
+    return EXIT_OK
+
+
+SUBCOMMANDS = (
+    Subcommand(
+        "simulate",
+        "run a scenario under a routing rule and print its KPIs",
+        "Run a scenario file, or a generated day, on an in-memory engine under a routing "
+        "rule and print fill rate, splits, SLA misses, backorders and stock value, overall "
+        "and per channel. With --compare, run it again under a second rule (from the start, "
+        "or from --fork-at on) and list the routing decisions that differ.",
+        (
+            "invorder simulate",
+            "invorder simulate --generate day --seed 7 --rule most_stock",
+            "invorder simulate --scenario day.jsonl --compare first_fit --all",
+            "invorder simulate --scenario day.jsonl --rule mymodule:my_rule --json",
+        ),
+        _simulate_arguments,
+        _guarded(_simulate),
+    ),
+    Subcommand(
+        "generate",
+        "write a generated scenario file",
+        "Write a seeded, generated scenario (warehouses, channels, catalog, stock, purchase "
+        "orders and a day of orders) as JSON Lines. The file is written whole or not at all, "
+        "and ends with a record that lets a reader tell a truncated copy.",
+        ("invorder generate day --seed 7 -o day.jsonl.gz", "invorder generate small | head -1"),
+        _generate_arguments,
+        _guarded(_generate),
+    ),
+    Subcommand(
+        "verify",
+        "run a scenario; check invariants, replay drift and refused steps",
+        "Run a scenario file and check the ledger's invariants, that replaying the log gives "
+        "the same orders and balances, and list every step the engine refused, with its line.",
+        ("invorder verify day.jsonl", "invorder generate small | invorder verify -"),
+        _verify_arguments,
+        _guarded(_verify),
+    ),
+)
+"""The sub-commands this module adds, in ``--help`` order."""

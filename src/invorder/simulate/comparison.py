@@ -4,18 +4,32 @@ differently; it renders itself as HTML for notebooks (plain text is in
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import attrs
 
 from invorder._html import paragraph, table
 from invorder.routing import Explanation
-from invorder.simulate.kpi import KPI_NAMES, Report, money_text
+from invorder.simulate.kpi import KPI_NAMES, Report, StockValue
+from invorder.simulate.table import Value, difference_text, text
 
 _EXAMPLES = 10
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen
+class Row:
+    """One row of a comparison: the row name and each run's raw value."""
+
+    name: str
+    """The KPI name (``stock_value USD``, ``stock_value EAST USD`` for money rows)."""
+    a: Value
+    """The first run's value (``None`` when it has none)."""
+    b: Value
+    """The second run's value."""
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class Comparison:
     """Two reports side by side and the orders routed differently."""
 
@@ -31,25 +45,22 @@ class Comparison:
     def _example(self, order: str) -> dict[str, Any]:
         return {"a": _side(self.a, order), "b": _side(self.b, order)}
 
+    def rows(self, channel: str | None = None) -> list[Row]:
+        """The rows every view of this comparison shows (see :func:`comparison_rows`)."""
+        return comparison_rows(self.a, self.b, channel)
+
     def _repr_html_(self) -> str:
         """Both runs side by side and the decisions that differ, as HTML, for notebooks:
-        overall KPIs with the difference, the count of decisions that differ, and the first
-        ten of them (with each rule's explanation when the runs kept them)."""
+        the rows of :meth:`rows` with the difference, the count of decisions that differ,
+        and the first ten of them (with each rule's explanation when the runs kept them)."""
         a, b = labels(self)
-        rows: list[list[object]] = []
-        for name in KPI_NAMES:
-            x, y = getattr(self.a.overall, name), getattr(self.b.overall, name)
-            rows.append([name, x, y, _difference(x, y)])
-        for name, x, y in (
-            ("oversold_units", self.a.oversold_units, self.b.oversold_units),
-            ("stock_out_skus", len(self.a.stock_outs), len(self.b.stock_outs)),
-            ("stock_units", self.a.stock_value.units, self.b.stock_value.units),
-        ):
-            rows.append([name, x, y, y - x])
-        values = (money_text(self.a.stock_value.value), money_text(self.b.stock_value.value))
-        rows.append(["stock_value", *values, ""])
+        body = [
+            [row.name, text(row.name, row.a), text(row.name, row.b),
+             difference_text(row.name, row.a, row.b)]
+            for row in self.rows()
+        ]  # fmt: skip
         out = [
-            table(["kpi", a, b, "difference"], rows),
+            table(["kpi", a, b, "difference"], body, labels=1),
             paragraph(
                 f"this rule change alters {len(self.differing)} of the {self.decided} routing"
                 " decisions"
@@ -72,19 +83,33 @@ class Comparison:
             out.append(table(header, examples, caption=f"decisions that differ{shown}"))
         return "".join(out)
 
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-compatible dict: both reports, counts, and up to ten differing orders."""
+    def __repr__(self) -> str:
+        """A short summary: both rules, fill rates and the decisions that differ."""
+        a, b = self.a.overall.fill_rate, self.b.overall.fill_rate
+        return (
+            f"<Comparison {self.a.rule} vs {self.b.rule}: fill rate {a:.1%} vs {b:.1%}, "
+            f"{len(self.differing)} of {self.decided} decisions differ>"
+        )
+
+    def to_dict(self, examples: int | None = _EXAMPLES) -> dict[str, Any]:
+        """A JSON-compatible dict: both reports, counts, and the first ``examples`` differing
+        orders (every one when ``None``), each run's allocation as objects with ``warehouse``,
+        ``sku`` and ``units``."""
+        shown = self.differing if examples is None else self.differing[:examples]
         return {
             "a": self.a.to_dict(),
             "b": self.b.to_dict(),
             "decided": self.decided,
             "differing": len(self.differing),
-            "examples": {o: self._example(o) for o in self.differing[:10]},
+            "examples": {o: self._example(o) for o in shown},
         }
 
 
 def _side(rep: Report, order: str) -> dict[str, Any]:
-    side: dict[str, Any] = {"allocated": rep.decisions.get(order, ())}
+    rows = rep.decisions.get(order, ())
+    side: dict[str, Any] = {
+        "allocated": [{"warehouse": w, "sku": s, "units": n} for w, s, n in rows]
+    }
     if order in rep.explanations:
         side["why"] = why_text(rep.explanations[order])
     if order in rep.replans:
@@ -125,3 +150,39 @@ def allocation_text(rows: tuple[tuple[str, str, int], ...]) -> str:
     """An order's allocated units (``Report.decisions`` rows) on one line, as
     ``unitsxSKU@warehouse``; ``nothing`` when there is none."""
     return ", ".join(f"{n}x{s}@{w}" for w, s, n in rows) or "nothing"
+
+
+def _stock_rows(a: StockValue | None, b: StockValue | None, label: str) -> Iterator[Row]:
+    currencies = sorted((a.value if a else {}).keys() | (b.value if b else {}).keys())
+    for currency in currencies:
+        values: list[Value] = [
+            s.value[currency].amount if s and currency in s.value else None for s in (a, b)
+        ]
+        yield Row(f"{label} {currency}".strip(), values[0], values[1])
+
+
+def comparison_rows(a: Report, b: Report, channel: str | None = None) -> list[Row]:
+    """The rows of a comparison of two reports: every KPI, then (overall only) oversold
+    units, stock-out SKUs, stock units and stock value in total, per currency, and per
+    warehouse. With ``channel``, that channel's KPIs only."""
+    if channel is None:
+        x, y = a.overall, b.overall
+    else:
+        if channel not in a.by_channel or channel not in b.by_channel:
+            known = sorted(a.by_channel.keys() | b.by_channel.keys())
+            raise KeyError(f"channel {channel!r} is not in both runs; channels: {known}")
+        x, y = a.by_channel[channel], b.by_channel[channel]
+    rows = [Row(name, getattr(x, name), getattr(y, name)) for name in KPI_NAMES]
+    if channel is not None:
+        return rows
+    rows += [
+        Row("oversold_units", a.oversold_units, b.oversold_units),
+        Row("stock_out_skus", len(a.stock_outs), len(b.stock_outs)),
+        Row("stock_units", a.stock_value.units, b.stock_value.units),
+        Row("unvalued_units", a.stock_value.unvalued_units, b.stock_value.unvalued_units),
+    ]
+    rows += _stock_rows(a.stock_value, b.stock_value, "stock_value")
+    by_a, by_b = a.stock_value_by_warehouse, b.stock_value_by_warehouse
+    for warehouse in sorted(by_a.keys() | by_b.keys()):
+        rows += _stock_rows(by_a.get(warehouse), by_b.get(warehouse), f"stock_value {warehouse}")
+    return rows

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -95,8 +96,17 @@ SIZES: dict[str, Parameters] = {
 _PRICE_POINTS = tuple(Decimal(p) for p in ("4.99", "9.99", "14.99", "19.99", "29.99", "49.99"))
 
 
-def generate(params: Parameters, rng: random.Random, name: str = "") -> Scenario:
-    """A scenario drawn from ``rng``: warehouses, channels, catalog, stock, then the day."""
+def generate(
+    params: Parameters,
+    rng: random.Random,
+    name: str = "",
+    progress: Callable[[int, int], None] | None = None,
+) -> Scenario:
+    """A scenario drawn from ``rng``: warehouses, channels, catalog, stock, then the day.
+
+    ``progress``, when given, is called with (orders drawn, orders to draw) every thousand
+    orders and at the end; it does not change what is drawn.
+    """
     start = params.start
     warehouses = tuple(
         Warehouse(
@@ -190,6 +200,8 @@ def generate(params: Parameters, rng: random.Random, name: str = "") -> Scenario
         )
     share_cum = list(itertools.accumulate(ch[4] for ch in _CHANNELS))
     for n in range(1, params.orders + 1):
+        if progress is not None and n % 1000 == 0:
+            progress(n, params.orders)
         channel, _, kind, sla, _, (lo, hi), (qlo, qhi) = rng.choices(
             _CHANNELS, cum_weights=share_cum
         )[0]
@@ -241,6 +253,8 @@ def generate(params: Parameters, rng: random.Random, name: str = "") -> Scenario
                     disposition=disposition,
                 )
             )
+    if progress is not None:
+        progress(params.orders, params.orders)
     header = _add_costs(header, timed, prices, rng)
     timed.sort(key=lambda t: (t[0], t[1]))
     return Scenario(header, tuple(step for _, _, step in timed))
@@ -279,9 +293,12 @@ def _usd(amount: Decimal) -> Money:
     return Money(amount.quantize(_CENT), "USD")
 
 
-def generate_size(size: str, seed: int) -> Scenario:
-    """The named size (see :data:`SIZES`) with ``random.Random(seed)``."""
+def generate_size(
+    size: str, seed: int, progress: Callable[[int, int], None] | None = None
+) -> Scenario:
+    """The named size (see :data:`SIZES`) with ``random.Random(seed)``; the header records
+    the seed. ``progress`` is passed to :func:`generate`."""
     if size not in SIZES:
         raise ValueError(f"unknown size {size!r}; choose one of {', '.join(SIZES)}")
-    scenario = generate(SIZES[size], random.Random(seed), name=f"{size}-{seed}")
+    scenario = generate(SIZES[size], random.Random(seed), f"{size}-{seed}", progress)
     return attrs.evolve(scenario, header=attrs.evolve(scenario.header, seed=seed))

@@ -15,7 +15,7 @@ from datetime import datetime
 import attrs
 
 from invorder.adapters.memory import MemoryEventStore
-from invorder.domain.errors import ErrorCode, InvorderError, ValidationError
+from invorder.domain.errors import ErrorCode, InvorderError, NotFoundError, ValidationError
 from invorder.domain.messages import Command
 from invorder.domain.orders.commands import (
     OpenReturn,
@@ -110,11 +110,25 @@ class _Recording:
         return plan
 
 
+@attrs.frozen
+class RefusedStep:
+    """A step (or one command it expanded to) that the engine refused during a run."""
+
+    line: int
+    """Line of the step in the scenario file (header on line 1)."""
+    key: str
+    """Key of the refused command (``{step}/{shipment}/ship`` for a fulfilment part)."""
+    code: str
+    """The typed error's code."""
+    message: str
+    """The typed error's message."""
+
+
 class Simulation:
     """A scenario running on its own in-memory engine under one rule; advance it, fork it."""
 
-    __slots__ = ("engine", "explanations", "next_step", "rejected", "replans", "rule_name",
-                 "scenario")  # fmt: skip
+    __slots__ = ("engine", "explanations", "next_step", "refused", "rejected", "replans",
+                 "rule_name", "scenario")  # fmt: skip
 
     def __init__(
         self,
@@ -144,6 +158,8 @@ class Simulation:
         """Index of the next step to run."""
         self.rejected: Counter[str] = Counter()
         """Refused commands by error code (a what-if may refuse what the file expects)."""
+        self.refused: list[RefusedStep] = []
+        """Every refused step or command, in run order, with its line, key and code."""
 
     def _new_engine(self, store: MemoryEventStore) -> Engine:
         rule = resolve_rule(self.rule_name)
@@ -181,15 +197,27 @@ class Simulation:
                 step = steps[self.next_step]
                 if until is not None and step.at > until:
                     break
-                for command in self._expand(step):
+                try:
+                    commands = list(self._expand(step))
+                except InvorderError as error:  # a step naming an order that does not exist
+                    self._refuse(step.key, error)
+                    commands = []
+                for command in commands:
                     try:
                         execute(command)
                     except InvorderError as error:
-                        self.rejected[error.code] += 1
+                        self._refuse(command.key, error)
                 self.next_step += 1
                 if progress is not None and self.next_step % 1000 == 0:
                     progress(self.next_step, total)
+        if progress is not None:
+            progress(self.next_step, total)
         return self
+
+    def _refuse(self, key: str, error: InvorderError) -> None:
+        self.rejected[error.code] += 1
+        line = self.scenario.line_of(self.next_step)
+        self.refused.append(RefusedStep(line, key, str(error.code), str(error)))
 
     def fork(self, rule: str) -> Simulation:
         """A copy of this run at its current step that continues under ``rule``.
@@ -207,6 +235,7 @@ class Simulation:
         other.engine = other._new_engine(MemoryEventStore(list(self.engine.events())))
         other.next_step = self.next_step
         other.rejected = Counter(self.rejected)
+        other.refused = list(self.refused)
         return other
 
     def _expand(self, step: Step) -> Iterator[Command]:
@@ -227,7 +256,7 @@ class Simulation:
     def _returns(self, step: ReturnOrder) -> Iterator[Command]:
         order = self.engine.order(step.order)
         if order is None:
-            return
+            raise NotFoundError("order", step.order)
         bins: dict[str, str] = {}
         for s in self.engine.shipments(step.order):
             if s.status is ShipmentStatus.SHIPPED:

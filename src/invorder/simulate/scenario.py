@@ -1,51 +1,65 @@
-"""Scenario files: a header line describing the network, then one timestamped step a line.
+"""Scenarios as values: a header describing the network, then timestamped steps.
 
-A scenario is JSON Lines. Line 1 is the :class:`ScenarioHeader` (warehouses with coordinates
-and capacity, channels and their policies, the catalog with bundles, initial stock); every
-other line is a command (any type of :data:`invorder.codec.COMMAND_TYPES`) or a simulation
-step (:class:`FulfilOrder`, :class:`ReturnOrder`) that the runner expands into commands,
-because shipment ids depend on the routing rule.
+The :class:`ScenarioHeader` holds warehouses with coordinates and capacity, channels and
+their policies, the catalog with bundles and initial stock; each step is a command (any type
+of :data:`invorder.codec.COMMAND_TYPES`) or a simulation step (:class:`FulfilOrder`,
+:class:`ReturnOrder`) that the runner expands into commands, because shipment ids depend on
+the routing rule. Reading and writing the JSON Lines files is in
+:mod:`invorder.simulate.scenario_file`.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 import attrs
-import cattrs
 
-from invorder.codec import Codec, make_converter
 from invorder.domain import _checks
 from invorder.domain.availability.commands import DefineChannel
-from invorder.domain.errors import ErrorCode, InvorderError, ValidationError
+from invorder.domain.errors import ErrorCode, ValidationError
 from invorder.domain.messages import Command
 from invorder.domain.money import Money, non_negative_cost
 from invorder.domain.orders.ids import OrderKind
 from invorder.domain.orders.ship_to import Coordinates
 from invorder.domain.orders.values import Disposition
-from invorder.domain.purchasing.commands import PurchaseLine, ReceiptLine
 from invorder.domain.stock.catalog import Sku
 from invorder.domain.stock.commands import DefineLocation, DefineSku, ReceiveStock
 from invorder.routing import LocationFacts
 
-SCHEMA_VERSION = 1
-"""The scenario format version this library reads and writes."""
+SCHEMA_VERSION = 2
+"""The scenario format version this library writes; it reads this one and version 1 (which
+has no end record)."""
 
 
 class ScenarioError(ValidationError):
-    """A scenario file that cannot be read: the line number, what was expected, the problem.
+    """A scenario file that cannot be read: the line number, what was expected there (empty
+    when the problem says it), the problem, and the file when one was read.
 
     Reading stops at the first bad line and nothing runs.
     """
 
     code = ErrorCode.SCENARIO_ERROR
-    template = "line {line}: expected {expected}: {problem}"
     line: int
     expected: str
     problem: str
+    file: str = ""
+
+    def _render(self) -> str:
+        where = f"{self.file}:{self.line}" if self.file else f"line {self.line}"
+        if self.expected:
+            return f"{where}: expected {self.expected}: {self.problem}"
+        return f"{where}: {self.problem}"
+
+
+class ScenarioWarning(UserWarning):
+    """A scenario file that was read but deserves a look (an old format without its end
+    record, so a truncated copy cannot be told from a whole one)."""
+
+
+def _numbers(values: Iterable[int]) -> tuple[int, ...]:
+    return tuple(values)
 
 
 def _strings(values: Iterable[str]) -> tuple[str, ...]:
@@ -249,150 +263,11 @@ class Scenario:
     """The header."""
     steps: tuple[Step, ...] = attrs.field(converter=_steps)
     """The steps, times never decreasing."""
+    step_lines: tuple[int, ...] = attrs.field(default=(), converter=_numbers, eq=False, repr=False)
+    """Line number of each step in the file it was read from (empty when not read)."""
 
-
-class ScenarioCodec:
-    """Reads and writes scenario lines with the library's cattrs converter and codec."""
-
-    __slots__ = ("_codec", "_converter")
-
-    def __init__(self) -> None:
-        self._codec = Codec()
-        self._converter = make_converter()
-
-    def header_to_dict(self, header: ScenarioHeader) -> dict[str, Any]:
-        """The header as a JSON-compatible dict (``type`` is ``Scenario``)."""
-        data: dict[str, Any] = {"type": "Scenario"}
-        data.update(self._converter.unstructure(header))
-        return data
-
-    def step_to_dict(self, step: Step) -> dict[str, Any]:
-        """A step as a JSON-compatible dict with its ``type``."""
-        if isinstance(step, Command):
-            return self._codec.command_to_dict(step)
-        data: dict[str, Any] = {"type": type(step).__name__}
-        data.update(self._converter.unstructure(step))
-        return data
-
-    def header_from_dict(self, data: dict[str, Any]) -> ScenarioHeader:
-        """Read the header dict back."""
-        if data.get("type") != "Scenario":
-            raise ValueError(f"'type' is {data.get('type')!r}, not 'Scenario'")
-        if data.get("schema") != SCHEMA_VERSION:
-            raise ValueError(f"schema {data.get('schema')!r} (this library reads {SCHEMA_VERSION})")
-        fields = {k: v for k, v in data.items() if k != "type"}
-        header: ScenarioHeader = self._converter.structure(fields, ScenarioHeader)
-        return header
-
-    def step_from_dict(self, data: dict[str, Any]) -> Step:
-        """Read a step dict back (a command or a simulation step)."""
-        cls = STEP_TYPES.get(data.get("type"))  # type: ignore[arg-type]  # None is a valid miss
-        if cls is None:
-            return self._codec.command_from_dict(data)
-        fields = {k: v for k, v in data.items() if k != "type"}
-        step: Step = self._converter.structure(fields, cls)
-        return step
-
-
-def dump_lines(scenario: Scenario) -> Iterator[str]:
-    """The scenario's lines (without newlines): compact JSON with sorted keys."""
-    codec = ScenarioCodec()
-    yield _json(codec.header_to_dict(scenario.header))
-    for step in scenario.steps:
-        yield _json(codec.step_to_dict(step))
-
-
-def dumps(scenario: Scenario) -> str:
-    """The scenario as one JSON Lines string (same scenario, same bytes)."""
-    return "".join(line + "\n" for line in dump_lines(scenario))
-
-
-def _json(data: dict[str, Any]) -> str:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-_STEP_EXPECTED = "a command or simulation step object with a known 'type'"
-
-
-def loads(text: str | Iterable[str]) -> Scenario:
-    """Read a scenario from its text (or an iterable of lines, such as an open file).
-
-    Raises :class:`ScenarioError` for the first malformed line (blank lines are skipped);
-    nothing is returned, so nothing runs.
-    """
-    lines = text.splitlines() if isinstance(text, str) else text
-    codec = ScenarioCodec()
-    header: ScenarioHeader | None = None
-    steps: list[Step] = []
-    last: datetime | None = None
-    currencies: dict[str, str] = {}
-    for number, raw in enumerate(lines, start=1):
-        if not raw.strip():
-            continue
-        expected = "the Scenario header object" if header is None else _STEP_EXPECTED
-        try:
-            data = json.loads(raw)
-        except json.JSONDecodeError as error:
-            raise ScenarioError(number, expected, f"not JSON ({error.msg})") from error
-        if not isinstance(data, dict):
-            raise ScenarioError(number, expected, f"a JSON {type(data).__name__}, not an object")
-        try:
-            if header is None:
-                read: ScenarioHeader | Step = codec.header_from_dict(data)
-            else:
-                read = codec.step_from_dict(data)
-        except (
-            InvorderError,
-            ValueError,
-            TypeError,
-            KeyError,
-            AttributeError,
-            cattrs.BaseValidationError,
-        ) as error:
-            raise ScenarioError(number, expected, _describe(error)) from error
-        if isinstance(read, ScenarioHeader):
-            header, last = read, read.start
-            _one_currency(currencies, ((s.sku, s.unit_cost) for s in header.stock), number)
-            continue
-        step = read
-        _one_currency(currencies, _costs(step), number)
-        if last is not None and step.at < last:
-            raise ScenarioError(
-                number, f"a time at or after {last.isoformat()}", f"'at' is {step.at.isoformat()}"
-            )
-        last = step.at
-        steps.append(step)
-    if header is None:
-        raise ScenarioError(1, "the Scenario header object", "the file is empty")
-    return Scenario(header, tuple(steps))
-
-
-def _costs(step: Step) -> Iterator[tuple[str, Money | None]]:
-    if isinstance(step, ReceiveStock):
-        yield step.sku, step.unit_cost
-    for line in getattr(step, "lines", ()):
-        if isinstance(line, PurchaseLine | ReceiptLine):
-            yield line.sku, line.unit_cost
-
-
-def _one_currency(
-    currencies: dict[str, str], costs: Iterable[tuple[str, Money | None]], number: int
-) -> None:
-    # Valuation averages a SKU's costs: they must share a currency, or no report can be made.
-    for sku, cost in costs:
-        if cost is None or not sku:
-            continue
-        known = currencies.setdefault(sku, cost.currency)
-        if known != cost.currency:
-            raise ScenarioError(
-                number,
-                f"unit costs of {sku} in {known}, as on earlier lines",
-                f"a unit_cost in {cost.currency}: a SKU is valued in one currency "
-                "(convert the cost first)",
-            )
-
-
-def _describe(error: BaseException) -> str:
-    if isinstance(error, KeyError):
-        return f"missing field {error.args[0]!r}"
-    return str(error) or type(error).__name__
+    def line_of(self, index: int) -> int:
+        """File line of step ``index`` (as written by :func:`dumps` when not read)."""
+        if index < len(self.step_lines):
+            return self.step_lines[index]
+        return index + 2

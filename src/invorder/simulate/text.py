@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from invorder.simulate.comparison import Comparison, allocation_text, why_text
+from invorder.simulate.comparison import Comparison, allocation_text, labels, why_text
 from invorder.simulate.kpi import KPI_NAMES, Report, money_text
+from invorder.simulate.table import better, difference_text, text
 
 
 def format_report(rep: Report) -> str:
@@ -11,49 +12,57 @@ def format_report(rep: Report) -> str:
     columns = {"all": rep.overall, **rep.by_channel}
     rows = [["kpi", *columns]]
     for name in KPI_NAMES:
-        rows.append([name, *(_fmt(getattr(k, name)) for k in columns.values())])
-    out = [f"rule: {rep.rule}   events: {rep.events}   end: {rep.end.isoformat()}", _table(rows)]
+        rows.append([name, *(text(name, getattr(k, name)) for k in columns.values())])
+    out = [f"rule: {rep.rule}   events: {rep.events:,}   end: {rep.end.isoformat()}", _table(rows)]
     out.append("stock on hand at the end, at weighted-average cost (cash tied up):")
     stock = [["stock", "units", "value", "unvalued_units"]]
     for where, part in {"all": rep.stock_value, **rep.stock_value_by_warehouse}.items():
-        stock.append([where, str(part.units), money_text(part.value), str(part.unvalued_units)])
+        stock.append([where, f"{part.units:,}", money_text(part.value), f"{part.unvalued_units:,}"])
     out.append(_table(stock))
     if rep.uncosted_received_units:
         out.append(
             f"received without a cost (valued at the average of the moment): "
-            f"{rep.uncosted_received_units} units"
+            f"{rep.uncosted_received_units:,} units"
         )
-    out.append(f"oversold units: {rep.oversold_units}")
-    top = ", ".join(f"{s} ({n})" for s, n in list(rep.stock_outs.items())[:5]) or "none"
-    out.append(f"stock-outs: {len(rep.stock_outs)} SKUs backordered; most: {top}")
+    out.append(f"oversold units: {rep.oversold_units:,}")
+    top = ", ".join(f"{s} ({n:,})" for s, n in list(rep.stock_outs.items())[:5]) or "none"
+    out.append(f"stock-outs: {len(rep.stock_outs):,} SKUs backordered; most: {top}")
     if rep.rejected:
-        out.append("refused commands: " + ", ".join(f"{c} {n}" for c, n in rep.rejected.items()))
+        out.append("refused commands: " + ", ".join(f"{c} {n:,}" for c, n in rep.rejected.items()))
     return "\n".join(out) + "\n"
 
 
-def format_comparison(c: Comparison) -> str:
-    """Two runs side by side (overall KPIs) and the decisions that differ."""
-    rows = [["kpi", c.a.rule, c.b.rule]]
-    for name in KPI_NAMES:
-        rows.append([name, _fmt(getattr(c.a.overall, name)), _fmt(getattr(c.b.overall, name))])
-    rows.append(["oversold_units", str(c.a.oversold_units), str(c.b.oversold_units)])
-    rows.append(["stock_out_skus", str(len(c.a.stock_outs)), str(len(c.b.stock_outs))])
-    rows.append(["stock_units", str(c.a.stock_value.units), str(c.b.stock_value.units)])
-    rows.append(["stock_value", *(money_text(r.stock_value.value) for r in (c.a, c.b))])
-    for w in sorted(c.a.stock_value_by_warehouse.keys() | c.b.stock_value_by_warehouse.keys()):
-        sides = [r.stock_value_by_warehouse.get(w) for r in (c.a, c.b)]
-        rows.append([f"stock_value {w}", *(money_text(p.value) if p else "-" for p in sides)])
-    rows.append(
-        ["unvalued_units", str(c.a.stock_value.unvalued_units), str(c.b.stock_value.unvalued_units)]
-    )
+_BOLD_GREEN = "\x1b[1;32m"
+_RESET = "\x1b[0m"
+
+
+def format_comparison(c: Comparison, *, examples: int | None = 5, colour: bool = False) -> str:
+    """Two runs side by side (the rows of :meth:`Comparison.rows`) with the difference, the
+    better value of each KPI marked with ``*`` (in bold green too when ``colour``), then the
+    first ``examples`` decisions that differ (every one when ``None``)."""
+    a_label, b_label = labels(c)
+    rows = [["kpi", a_label, b_label, "difference"]]
+    marks: list[int] = [-1]
+    for r in c.rows():
+        cells = [r.name, text(r.name, r.a), text(r.name, r.b), difference_text(r.name, r.a, r.b)]
+        mark = better(r.name, r.a, r.b)
+        if mark >= 0:
+            cells[1 + mark] += "*"
+        rows.append(cells)
+        marks.append(mark)
+    table = _table(rows, pad_marks=True)
+    if colour:
+        table = _coloured(table, marks)
     out = [
-        _table(rows),
-        f"this rule change alters {len(c.differing)} of the {c.decided} routing decisions",
+        table,
+        "* the better value",
+        f"this rule change alters {len(c.differing):,} of the {c.decided:,} routing decisions",
     ]
-    for order in c.differing[:5]:
+    shown = c.differing if examples is None else c.differing[:examples]
+    for order in shown:
         out.append(
-            f"  {order}: {c.a.rule} {allocation_text(c.a.decisions.get(order, ()))}"
-            f" | {c.b.rule} {allocation_text(c.b.decisions.get(order, ()))}"
+            f"  {order}: {a_label} {allocation_text(c.a.decisions.get(order, ()))}"
+            f" | {b_label} {allocation_text(c.b.decisions.get(order, ()))}"
         )
         for rep in (c.a, c.b):
             if order in rep.explanations:
@@ -62,16 +71,28 @@ def format_comparison(c: Comparison) -> str:
             if later:
                 out.append(f"    then routed {len(later)} more time(s) under {rep.rule}; "
                            f"last: {why_text(later[-1])}")  # fmt: skip
+    if len(shown) < len(c.differing):
+        out.append(f"  ... {len(c.differing) - len(shown):,} more (--all lists them)")
     return "\n".join(out) + "\n"
 
 
-def _fmt(value: object) -> str:
-    if isinstance(value, float):
-        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
-    return str(value)
+def _coloured(table: str, marks: list[int]) -> str:
+    lines = table.split("\n")
+    # Line 0 is the header, line 1 the rule under it; row n of the table is line n + 1.
+    for n, mark in enumerate(marks[1:], start=2):
+        if mark >= 0:
+            cells = lines[n].split("  ")
+            lines[n] = "  ".join(
+                f"{_BOLD_GREEN}{cell}{_RESET}" if cell.endswith("*") else cell for cell in cells
+            )
+    return "\n".join(lines)
 
 
-def _table(rows: list[list[str]]) -> str:
+def _table(rows: list[list[str]], *, pad_marks: bool = False) -> str:
+    # With pad_marks, a number without a trailing "*" gets a space so that digits line up.
+    if pad_marks:
+        rows = [row[:1] + [c if c.endswith("*") or n == 0 else c + " " for c in row[1:]]
+                for n, row in enumerate(rows)]  # fmt: skip
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = []
     for n, row in enumerate(rows):

@@ -37,9 +37,9 @@ def test_simulate_without_arguments_prints_the_kpi_table() -> None:
 
 
 def test_generate_writes_the_same_bytes_as_the_library(scenario_file: Path) -> None:
-    expected = sim.dumps(sim.generate(sim.SIZES["small"], __import__("random").Random(5),
-                                      name="small-5"))  # fmt: skip
+    expected = sim.dumps(sim.generate_size("small", 5))
     assert scenario_file.read_text(encoding="utf-8") == expected
+    assert sim.loads(expected).header.seed == 5
     code, out, _ = run("generate", "small", "--seed", "5")
     assert code == 0
     assert out == expected
@@ -86,12 +86,13 @@ def test_verify_is_clean(scenario_file: Path) -> None:
     [
         (("simulate", "--rule", "fastest"), "unknown routing rule 'fastest'"),
         (("simulate", "--compare", "nope:x"), "cannot import"),
-        (("simulate", "--generate", "huge"), "unknown size 'huge'"),
+        (("simulate", "--compare", "first_fit", "--fork-at", "2026-12-25T12:00:00+00:00"),
+         "--fork-at 2026-12-25T12:00:00+00:00 is outside the scenario, which runs from "
+         "2026-11-27T00:00:00+00:00 to 2026-11-29T11:04:36+00:00"),
         (("simulate", "--fork-at", "2026-11-27T12:00:00+00:00"), "--fork-at needs --compare"),
         (("simulate", "--compare", "first_fit", "--fork-at", "noon"), "not an ISO time"),
         (("simulate", "--compare", "first_fit", "--fork-at", "2026-11-27T12:00"),
          "give a time zone"),
-        (("generate", "huge"), "unknown size 'huge'"),
     ],
 )  # fmt: skip
 def test_bad_usage_exits_2(argv: tuple[str, ...], message: str) -> None:
@@ -99,6 +100,25 @@ def test_bad_usage_exits_2(argv: tuple[str, ...], message: str) -> None:
     assert code == 2
     assert out == ""
     assert message in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [("simulate", "--generate", "huge"), ("generate", "huge")],
+)
+def test_an_unknown_size_is_refused_by_the_parser_with_the_choices(
+    argv: tuple[str, ...], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(list(argv))
+    assert caught.value.code == 2
+    assert "invalid choice: 'huge' (choose from" in capsys.readouterr().err
+
+
+def test_seed_with_a_scenario_file_is_refused(scenario_file: Path) -> None:
+    code, out, err = run("simulate", "--scenario", str(scenario_file), "--seed", "5")
+    assert (code, out) == (2, "")
+    assert err == "invorder: --seed is for generated scenarios; a file carries its own\n"
 
 
 def test_bad_files_exit_3(tmp_path: Path, scenario_file: Path) -> None:
@@ -112,7 +132,10 @@ def test_bad_files_exit_3(tmp_path: Path, scenario_file: Path) -> None:
     for argv in (("simulate", "--scenario", str(broken)), ("verify", str(broken))):
         code, out, err = run(*argv)
         assert (code, out) == (3, "")
-        assert "bad scenario file: line 5:" in err
+        assert err == (
+            f"invorder: {broken}:5: CaptureOrder.at: missing; CaptureOrder.order: missing; "
+            "CaptureOrder.channel: missing (and 3 more)\n"
+        )
 
 
 def test_unknown_option_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
@@ -136,8 +159,18 @@ class _Terminal(io.StringIO):
 def test_progress_goes_to_stderr_only_on_a_terminal() -> None:
     out, err = io.StringIO(), _Terminal()
     assert main(["simulate"], out, err) == 0
-    assert "\r1000/" in err.getvalue()
-    assert "steps" not in out.getvalue()
+    bar = err.getvalue()
+    assert "running nearest" in bar
+    assert "100%" in bar
+    assert "steps/s" in bar
+    assert "generating small" in bar
+    assert "steps/s" not in out.getvalue()
+    quiet = _Terminal()
+    assert main(["simulate", "--quiet"], io.StringIO(), quiet) == 0
+    assert quiet.getvalue() == ""
+    piped = io.StringIO()
+    assert main(["simulate"], io.StringIO(), piped) == 0
+    assert piped.getvalue() == ""
 
 
 def test_verify_reports_problems_with_exit_1(

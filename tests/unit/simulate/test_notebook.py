@@ -376,7 +376,7 @@ def test_report_html_shows_the_stock_value_at_the_end(world: World) -> None:
         assert value in stock_table
     comparison = world.comparison._repr_html_()
     assert "<td>stock_units</td>" in comparison
-    assert "<td>stock_value</td>" in comparison
+    assert "<td>stock_value USD</td>" in comparison
 
 
 def test_comparison_html_has_both_runs_and_the_differing_decisions(world: World) -> None:
@@ -389,8 +389,9 @@ def test_comparison_html_has_both_runs_and_the_differing_decisions(world: World)
     assert f"<td>{first}</td>" in html
     assert "why under nearest" in html
     assert "ranked " in html
-    # header, the KPIs, oversold / stock-out / stock units / stock value, then the decisions
-    assert html.count("<tr>") == 1 + len(attrs.fields(sim.Kpis)) + 4 + 1 + 10
+    # header, the rows every view shows (Comparison.rows), then the decisions
+    assert len(c.rows()) == len(attrs.fields(sim.Kpis)) + 4 + 1 + len(c.a.stock_value_by_warehouse)
+    assert html.count("<tr>") == 1 + len(c.rows()) + 1 + 10
 
 
 def test_plan_and_explanation_html() -> None:

@@ -84,51 +84,94 @@ def _lines(scenario: sim.Scenario) -> list[str]:
     return sim.dumps(scenario).splitlines()
 
 
+_STEP = "expected a command or simulation step object with a known 'type': "
+
+
 @pytest.mark.parametrize(
-    ("number", "text", "expected", "problem"),
+    ("text", "message"),
     [
-        (3, "not json", "a command or simulation step", "not JSON"),
-        (3, "[1, 2]", "a command or simulation step", "a JSON list, not an object"),
+        ("not json", _STEP + "not JSON (Expecting value)"),
+        ("[1, 2]", _STEP + "a JSON list, not an object"),
         (
-            3,
             '{"type": "Teleport", "key": "x", "at": "2026-11-27T10:00:00+00:00"}',
-            "a command or simulation step",
-            "unknown or missing 'type'",
+            "unknown type 'Teleport'",
         ),
         (
-            3,
-            '{"type": "FulfilOrder", "key": "f", "at": "2026-11-27T10:00:00"}',
-            "a command or simulation step",
-            "aware",
+            '{"type": "CaptureOrdr", "key": "x", "at": "2026-11-27T10:00:00+00:00"}',
+            "unknown type 'CaptureOrdr' (did you mean 'CaptureOrder'?)",
         ),
         (
-            3,
+            '{"type": "FulfilOrder", "key": "f", "at": "2026-11-27T10:00:00", "order": "O1"}',
+            "FulfilOrder.at: must be an ISO 8601 time with a zone, such as "
+            "2026-11-27T10:00:00+00:00 (got '2026-11-27T10:00:00')",
+        ),
+        (
             '{"type": "FulfilOrder", "key": "f", "at": "2026-11-27T10:00:00+00:00"}',
-            "a command or simulation step",
-            "missing field 'order'",
+            "FulfilOrder.order: missing",
         ),
         (
-            3,
             '{"type": "ReturnOrder", "key": "r", "at": "2026-11-27T10:00:00+00:00", '
             '"order": "O1", "quantity": 0}',
-            "a command or simulation step",
-            "quantity",
+            "ReturnOrder.quantity: must be >= 1 (got 0)",
+        ),
+        (
+            '{"type": "ReturnOrder", "key": "r", "at": "2026-11-27T10:00:00+00:00", '
+            '"order": "O1", "quantity": "2"}',
+            "ReturnOrder.quantity: must be an integer (got '2')",
+        ),
+        (
+            '{"type": "FulfilOrder", "key": "f", "at": "2026-11-27T10:00:00+00:00", '
+            '"order": "O1", "ordr": "O2"}',
+            "FulfilOrder: unknown key 'ordr' (did you mean 'order'?)",
+        ),
+        (
+            '{"type": "FulfilOrder", "key": 7, "at": "2026-11-27T10:00:00+00:00", "order": "O1"}',
+            "FulfilOrder.key: must be a string (got 7)",
+        ),
+        (
+            '{"type": "ReturnOrder", "key": "r", "at": "2026-11-27T10:00:00+00:00", '
+            '"order": "O1", "quantity": 1, "disposition": "lost"}',
+            "ReturnOrder.disposition: must be one of 'restock', 'quality_control', 'damaged', "
+            "'scrap' (got 'lost')",
         ),
     ],
 )
-def test_malformed_line_names_its_number_and_what_was_expected(
-    tiny: sim.Scenario, number: int, text: str, expected: str, problem: str
+def test_a_malformed_line_is_refused_with_its_number_and_field_path(
+    tiny: sim.Scenario, text: str, message: str
 ) -> None:
     lines = _lines(tiny)
-    lines.insert(number - 1, text)
+    lines.insert(2, text)
     with pytest.raises(sim.ScenarioError) as caught:
-        sim.loads("\n".join(lines))
+        sim.loads("\n".join(lines), file="day.jsonl")
     error = caught.value
     assert error.code == "scenario_error"
-    assert error.fields["line"] == number
-    assert expected in error.fields["expected"]
-    assert problem in error.fields["problem"]
-    assert f"line {number}:" in str(error)
+    assert error.fields["line"] == 3
+    assert error.fields["file"] == "day.jsonl"
+    assert str(error) == f"day.jsonl:3: {message}"
+    with pytest.raises(sim.ScenarioError) as caught:
+        sim.loads("\n".join(lines))
+    assert str(caught.value) == f"line 3: {message}"
+
+
+def test_a_command_inside_a_scenario_is_read_strictly(tiny: sim.Scenario) -> None:
+    lines = _lines(tiny)
+    capture = next(n for n, line in enumerate(lines) if '"CaptureOrder"' in line)
+    data = json.loads(lines[capture])
+    data["lines"][0]["quantity"] = -1
+    negative = [*lines[:capture], json.dumps(data), *lines[capture + 1 :]]
+    with pytest.raises(sim.ScenarioError) as caught:
+        sim.loads("\n".join(negative), file="day.jsonl")
+    assert str(caught.value) == (
+        f"day.jsonl:{capture + 1}: CaptureOrder.lines[0].quantity: must be >= 1 (got -1)"
+    )
+    data["lines"][0]["quantity"] = 1
+    data["lines"][0]["colour"] = "red"
+    extra = [*lines[:capture], json.dumps(data), *lines[capture + 1 :]]
+    with pytest.raises(sim.ScenarioError) as caught:
+        sim.loads("\n".join(extra), file="day.jsonl")
+    assert str(caught.value) == (
+        f"day.jsonl:{capture + 1}: CaptureOrder.lines[0]: unknown key 'colour'"
+    )
 
 
 def test_bad_header_and_empty_file() -> None:
@@ -138,24 +181,28 @@ def test_bad_header_and_empty_file() -> None:
         "line": 1,
         "expected": "the Scenario header object",
         "problem": "the file is empty",
+        "file": "",
     }
     with pytest.raises(sim.ScenarioError) as caught:
         sim.loads('{"type": "Scenario", "schema": 99}')
-    assert "schema 99" in caught.value.fields["problem"]
+    assert str(caught.value) == (
+        "line 1: expected the Scenario header object: schema 99 (this library reads 1 and 2)"
+    )
     with pytest.raises(sim.ScenarioError) as caught:
         sim.loads('{"type": "CaptureOrder"}')
-    assert caught.value.fields["line"] == 1
-    assert "Scenario" in caught.value.fields["problem"]
+    assert str(caught.value) == (
+        "line 1: expected the Scenario header object: 'type' is 'CaptureOrder', not 'Scenario'"
+    )
 
 
 def test_time_going_backwards_is_refused(tiny: sim.Scenario) -> None:
     lines = _lines(tiny)
-    early = json.loads(lines[-1])
+    early = json.loads(lines[-2])
     early["at"] = "2026-11-26T00:00:00+00:00"
-    lines.append(json.dumps(early))
+    lines.insert(len(lines) - 1, json.dumps(early))
     with pytest.raises(sim.ScenarioError) as caught:
         sim.loads("\n".join(lines))
-    assert caught.value.fields["line"] == len(lines)
+    assert caught.value.fields["line"] == len(lines) - 1
     assert "at or after" in caught.value.fields["expected"]
 
 
