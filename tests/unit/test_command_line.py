@@ -186,3 +186,22 @@ def test_the_sql_adapter_without_its_extra_names_the_extra(
     with pytest.raises(ImportError) as caught:
         importlib.import_module("invorder.adapters.sql")
     assert "pip install 'invorder[sql]'" in str(caught.value)
+
+
+def test_report_comparison_engine_and_simulation_have_short_reprs() -> None:
+    run_ = sim.Simulation(sim.generate_size("small", 1), "nearest")
+    assert repr(run_) == "<Simulation nearest of 'small-1': step 0 of 1,028, 0 refused>"
+    run_.advance()
+    rep = sim.report(run_)
+    k = rep.overall
+    assert repr(rep) == (
+        f"<Report nearest: {k.orders:,} orders, fill rate {k.fill_rate:.1%}, "
+        f"{k.backordered_units:,} units backordered, {rep.events:,} events>"
+    )
+    assert repr(run_.engine) == f"<Engine on MemoryEventStore at {run_.engine.position}>"
+    c = sim.compare(rep, rep)
+    assert repr(c) == (
+        f"<Comparison nearest vs nearest: fill rate {k.fill_rate:.1%} vs {k.fill_rate:.1%}, "
+        f"0 of {c.decided} decisions differ>"
+    )
+    assert max(len(repr(x)) for x in (run_, rep, run_.engine, c)) < 120

@@ -1,8 +1,7 @@
 """The engine: decides commands against its projections, appends events, answers queries.
 
 A host creates one :class:`Engine` over an :class:`~invorder.ports.EventStore` and calls
-:meth:`Engine.execute` from its request handlers. The engine never reads a clock: every
-command carries its time.
+:meth:`Engine.execute` from its request handlers; it never reads a clock (commands carry it).
 """
 
 from __future__ import annotations
@@ -46,10 +45,9 @@ __all__ = ["Engine", "Outcome", "Rejected"]
 class Engine:
     """Runs commands against a store and answers questions about the state.
 
-    Each command is decided against the engine's projections, appended with the log
-    position they were built from, then folded in. If another writer appended first, the
-    engine reads what changed and decides again, up to ``max_attempts`` times, then raises
-    :class:`~invorder.ConcurrencyError`.
+    Each command is decided against the projections, appended with the log position they
+    were built from, then folded in. If another writer appended first, the engine reads what
+    changed and decides again, up to ``max_attempts`` times, then raises ConcurrencyError.
 
     Idempotency: a command whose ``key`` was seen returns the first outcome if it is
     identical (the same events, or the same error for a rejected one) and raises
@@ -93,6 +91,10 @@ class Engine:
     def position(self) -> int:
         """How many events of the log this engine has folded in."""
         return self._replica.position
+
+    def __repr__(self) -> str:
+        """The store's type and the position: ``<Engine on MemoryEventStore at 42>``."""
+        return f"<Engine on {type(self._store).__name__} at {self.position}>"
 
     @property
     def retries(self) -> int:

@@ -42,6 +42,24 @@ def axes(ax: Axes | None) -> Axes:
     return made
 
 
+def time_axis(ax: Axes) -> None:
+    """Concise date ticks in UTC on the x axis, labelled so (the runs' times are UTC)."""
+    from datetime import UTC
+
+    import matplotlib.dates as mdates
+
+    locator = mdates.AutoDateLocator(tz=UTC)  # type: ignore[no-untyped-call]  # untyped in mpl
+    ax.xaxis.set_major_locator(locator)
+    concise = mdates.ConciseDateFormatter(locator, tz=UTC)  # type: ignore[no-untyped-call]  # untyped in mpl
+    ax.xaxis.set_major_formatter(concise)
+    ax.set_xlabel("time (UTC)")
+
+
+def legend_outside(ax: Axes) -> None:
+    """The legend to the right of the plot, where it covers no data."""
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize="small")
+
+
 def unique(names: Sequence[str]) -> list[str]:
     """``names`` told apart: a name that repeats gets `` (1)``, `` (2)``... appended."""
     seen: dict[str, int] = {}

@@ -23,7 +23,7 @@ from invorder.domain.orders.events import (
 from invorder.domain.stock.events import LocationDefined, SkuDefined, StockPosted
 from invorder.domain.stock.movement import PHYSICAL_BUCKETS, Bucket
 from invorder.engine import Engine
-from invorder.simulate._extra import axes, require, unique
+from invorder.simulate._extra import axes, legend_outside, require, time_axis, unique
 from invorder.simulate.run import Simulation
 
 if TYPE_CHECKING:
@@ -201,7 +201,8 @@ def plot_stock(
     what = "on hand" if bucket is None else Bucket(bucket).value
     ax.set_title(f"{sku}: units {what} by {by}")
     ax.set_ylabel("units")
-    ax.legend()
+    time_axis(ax)
+    legend_outside(ax)
     return ax
 
 
@@ -266,5 +267,6 @@ def plot_backorders(*runs: Run, by_channel: bool = False, ax: Axes | None = None
             ax.step(frame.index, frame[column].tolist(), where="post", label=label)
     ax.set_title("units backordered")
     ax.set_ylabel("units")
-    ax.legend()
+    time_axis(ax)
+    legend_outside(ax)
     return ax

@@ -18,6 +18,7 @@ from invorder.domain.purchasing.valuation import Valuation
 from invorder.domain.stock.movement import Bucket
 from invorder.routing import Explanation
 from invorder.simulate.run import Simulation
+from invorder.simulate.table import text
 
 
 @attrs.frozen(kw_only=True)
@@ -62,7 +63,7 @@ class StockValue:
     """Units of SKUs with no known cost at all: counted here, left out of ``value``."""
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class Report:
     """KPIs of one run: overall, per channel, and what the ledger says at the end."""
 
@@ -98,12 +99,21 @@ class Report:
     """Per order, the explanations of the plans made after its first, in order (runs made
     with ``explain``): the final allocation is the sum of all of them."""
 
+    def __repr__(self) -> str:
+        """A short summary: the rule, orders, fill rate and backorders."""
+        k = self.overall
+        return (
+            f"<Report {self.rule}: {k.orders:,} orders, fill rate {k.fill_rate:.1%}, "
+            f"{k.backordered_units:,} units backordered, {self.events:,} events>"
+        )
+
     def _repr_html_(self) -> str:
         """The KPI table as HTML, for notebooks: one column overall, one per channel; then
         the stock on hand at the end and what the ledger says."""
         columns = {"all": self.overall, **self.by_channel}
-        rows = [[name, *(getattr(k, name) for k in columns.values())] for name in KPI_NAMES]
-        caption = f"rule {self.rule}: {self.events} events, end {self.end.isoformat()}"
+        rows = [[name, *(text(name, getattr(k, name)) for k in columns.values())]
+                for name in KPI_NAMES]  # fmt: skip
+        caption = f"rule {self.rule}: {self.events:,} events, end {self.end.isoformat()}"
         top = ", ".join(f"{s} ({n})" for s, n in list(self.stock_outs.items())[:5]) or "none"
         notes = [
             f"oversold units: {self.oversold_units}",
@@ -113,12 +123,12 @@ class Report:
             refused = ", ".join(f"{c} {n}" for c, n in self.rejected.items())
             notes.append("refused commands: " + refused)
         stock = [
-            [where, part.units, money_text(part.value), part.unvalued_units]
+            [where, f"{part.units:,}", money_text(part.value), f"{part.unvalued_units:,}"]
             for where, part in {"all": self.stock_value, **self.stock_value_by_warehouse}.items()
         ]
         return (
-            table(["kpi", *columns], rows, caption=caption)
-            + table(["stock", "units", "value", "unvalued_units"], stock,
+            table(["kpi", *columns], rows, caption=caption, labels=1)
+            + table(["stock", "units", "value", "unvalued_units"], stock, labels=1,
                     caption="stock on hand at the end, at weighted-average cost")
             + items(notes)
         )  # fmt: skip

@@ -73,28 +73,27 @@ def kpi_table(report: Report) -> pd.DataFrame:
 
 
 def comparison_table(comparison: Comparison, channel: str | None = None) -> pd.DataFrame:
-    """One row per KPI, a column per run (named by its rule) and ``difference`` (second
-    minus first). Overall figures (plus oversold units and stock-out SKUs) by default;
-    with ``channel``, that channel's."""
+    """The rows of :meth:`Comparison.rows` (the same rows as the text and HTML views): one
+    row per KPI, a column per run (named by its rule) and ``difference`` (second minus
+    first). Overall figures, plus oversold units, stock-out SKUs, stock units and the stock
+    value (per currency, then per warehouse) by default; with ``channel``, that channel's
+    KPIs. Counts stay integers, shares and measures floats, amounts ``Decimal``."""
     require("pandas")
     import pandas as pd
 
-    c = comparison
-    if channel is None:
-        a, b = c.a.overall, c.b.overall
-    else:
-        if channel not in c.a.by_channel or channel not in c.b.by_channel:
-            known = sorted(c.a.by_channel.keys() | c.b.by_channel.keys())
-            raise KeyError(f"channel {channel!r} is not in both runs; channels: {known}")
-        a, b = c.a.by_channel[channel], c.b.by_channel[channel]
-    rows = {name: (getattr(a, name), getattr(b, name)) for name in KPI_NAMES}
-    if channel is None:
-        rows["oversold_units"] = (c.a.oversold_units, c.b.oversold_units)
-        rows["stock_out_skus"] = (len(c.a.stock_outs), len(c.b.stock_outs))
-    first, second = labels(c)
-    frame = pd.DataFrame.from_dict(rows, orient="index", columns=[first, second], dtype=float)
-    frame.index.name = "kpi"
-    frame["difference"] = (frame[second] - frame[first]).round(4)
+    from invorder.simulate.table import difference
+
+    first, second = labels(comparison)
+    rows = comparison.rows(channel)
+    frame = pd.DataFrame(
+        {
+            first: [r.a for r in rows],
+            second: [r.b for r in rows],
+            "difference": [difference(r.name, r.a, r.b) for r in rows],
+        },
+        index=pd.Index([r.name for r in rows], name="kpi"),
+        dtype=object,
+    )
     return frame
 
 
@@ -141,8 +140,11 @@ def _fill(rep: Report, channel: str) -> float | None:
 
 
 def plot_fill_rate(*reports: Report | Comparison, ax: Axes | None = None) -> Axes:
-    """Bars of fill rate per channel, one bar per run in each group."""
+    """Bars of fill rate per channel in percent, one bar per run in each group; the legend
+    sits above the bars so that it covers none of them."""
     ax = axes(ax)
+    from matplotlib.ticker import PercentFormatter
+
     frame = fill_rates(*reports)
     width = 0.8 / len(frame.columns)
     positions = list(range(len(frame.index)))
@@ -151,7 +153,9 @@ def plot_fill_rate(*reports: Report | Comparison, ax: Axes | None = None) -> Axe
         ax.bar(shifted, frame[name].fillna(0.0).tolist(), width=width, label=str(name))
     ax.set_xticks(positions, [str(c) for c in frame.index])
     ax.set_ylim(0, 1)
+    ax.yaxis.set_major_formatter(PercentFormatter(xmax=1))
     ax.set_ylabel("fill rate")
-    ax.set_title("fill rate by channel")
-    ax.legend()
+    ax.set_title("fill rate by channel", pad=24)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=len(frame.columns),
+              frameon=False, fontsize="small")  # fmt: skip
     return ax

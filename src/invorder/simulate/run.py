@@ -214,6 +214,14 @@ class Simulation:
             progress(self.next_step, total)
         return self
 
+    def __repr__(self) -> str:
+        """A short summary: the rule, how far the run is and what it refused."""
+        total = len(self.scenario.steps)
+        return (
+            f"<Simulation {self.rule_name} of {self.scenario.header.name!r}: step "
+            f"{self.next_step:,} of {total:,}, {len(self.refused):,} refused>"
+        )
+
     def _refuse(self, key: str, error: InvorderError) -> None:
         self.rejected[error.code] += 1
         line = self.scenario.line_of(self.next_step)

@@ -95,6 +95,20 @@ def test_comparison_table_overall_and_difference(world: World) -> None:
     assert table.loc["stock_out_skus", "difference"] == len(world.rb.stock_outs) - len(
         world.ra.stock_outs
     )
+    # Counts stay integers and the stock value is there, in Decimal, per currency.
+    assert type(table.loc["shipments", "nearest"]) is int
+    assert type(table.loc["fill_rate", "nearest"]) is float
+    assert table.loc["stock_value USD", "nearest"] == world.ra.stock_value.value["USD"].amount
+
+
+def test_text_html_and_dataframe_show_the_same_rows(world: World) -> None:
+    c = world.comparison
+    names = [row.name for row in c.rows()]
+    assert list(nb.comparison_table(c).index) == names
+    html = c._repr_html_()
+    assert [n for n in names if f"<td>{n}</td>" in html] == names
+    text = sim.format_comparison(c).splitlines()
+    assert [line.split("  ")[0].strip() for line in text[2 : 2 + len(names)]] == names
 
 
 def test_comparison_table_for_one_channel(world: World) -> None:
@@ -358,7 +372,8 @@ def test_report_html_is_the_kpi_table(world: World) -> None:
     assert kpi_table.count("<tr>") == 1 + len(attrs.fields(sim.Kpis))
     assert "<th>wholesale</th>" in html
     assert "<td>fill_rate</td>" in html
-    assert '<td style="text-align: right">0.7083</td>' in html
+    assert '<td style="text-align: right">70.8%</td>' in html  # the text view's format
+    assert sim.format_report(world.ra).count("70.8%") >= 1
     assert "oversold units: 0" in html
     hostile = attrs.evolve(world.ra, rule="<script>alert(1)</script>")
     assert "<script>" not in hostile._repr_html_()
