@@ -205,3 +205,32 @@ def test_report_comparison_engine_and_simulation_have_short_reprs() -> None:
         f"0 of {c.decided} decisions differ>"
     )
     assert max(len(repr(x)) for x in (run_, rep, run_.engine, c)) < 120
+
+
+def test_without_rich_the_command_line_runs_with_no_bar(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The library and its command line import with attrs and cattrs only: rich (extra [cli])
+    # draws the bars when it is there.
+    monkeypatch.setitem(sys.modules, "rich", None)
+    monkeypatch.setitem(sys.modules, "rich.console", None)
+    monkeypatch.setitem(sys.modules, "rich.progress", None)
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    out, err = io.StringIO(), Terminal()
+    assert main(["simulate"], out, err) == 0
+    assert err.getvalue() == ""
+    assert "fill_rate" in out.getvalue()
+
+
+def test_the_library_imports_with_attrs_and_cattrs_only() -> None:
+    blocked = ("rich", "sqlalchemy", "pandas", "matplotlib", "hypothesis", "pytest")
+    script = (
+        "import sys\n"
+        f"for name in {blocked!r}:\n"
+        "    sys.modules[name] = None\n"
+        "import invorder, invorder.simulate, invorder.cli, invorder.planning\n"
+        "assert invorder.in_memory().position == 0\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=120)
