@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import enum
+import functools
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -24,7 +25,12 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from invorder.domain import _checks
 from invorder.domain.errors import CodecError as CodecError  # lives with the other errors
-from invorder.domain.errors import InvalidQuantityError
+from invorder.domain.errors import (
+    InvalidFieldError,
+    InvalidQuantityError,
+    InvorderError,
+    NaiveDatetimeError,
+)
 from invorder.domain.messages import Command, Event
 from invorder.domain.model import COMMANDS, EVENTS
 
@@ -97,10 +103,18 @@ def _strict_decimal(value: object, _: type) -> Decimal:
     raise TypeError(f'must be a decimal string such as "9.99" (got {value!r})')
 
 
+@functools.cache
+def _members(kind: type[enum.Enum]) -> dict[object, enum.Enum]:
+    return {member.value: member for member in kind}
+
+
 def _strict_enum(value: object, kind: type[enum.Enum]) -> enum.Enum:
-    for member in kind:
-        if type(member.value) is type(value) and member.value == value:
-            return member
+    if type(value) is kind:  # a dict unstructured in memory keeps a StrEnum's members
+        return value
+    member = _members(kind).get(value) if isinstance(value, str | int) else None
+    # ``True == 1`` finds an IntEnum member by hash: the exact type must match too.
+    if member is not None and type(member._value_) is type(value):
+        return member
     allowed = ", ".join(repr(m.value) for m in kind)
     raise ValueError(f"must be one of {allowed} (got {value!r})")
 
@@ -111,24 +125,32 @@ def _strict_datetime(value: object, _: type) -> datetime:
     try:
         result = datetime.fromisoformat(value)
     except ValueError:
-        result = None
-    if result is None or result.tzinfo is None:
-        raise TypeError(
-            f"must be an ISO 8601 time with a zone, such as 2026-11-27T10:00:00+00:00 "
-            f"(got {value!r})"
-        )
+        raise TypeError(_NEEDS_ZONE.format(value=value)) from None
+    if result.tzinfo is None:  # well-typed but naive: the same typed error as in code
+        raise NaiveDatetimeError("datetime", value)
     return result
 
 
-def make_converter(*, strict: bool = False) -> cattrs.Converter:
+_NEEDS_ZONE = (
+    "must be an ISO 8601 time with a zone, such as 2026-11-27T10:00:00+00:00 (got {value!r})"
+)
+
+
+def make_converter(
+    *, strict: bool = False, detailed: bool | None = None, forbid_extra_keys: bool | None = None
+) -> cattrs.Converter:
     """A converter for every command and event, with tags, ISO datetimes and enum values.
 
-    ``strict=True`` (scenario files) refuses unknown keys and values of the wrong JSON type
-    (``"2"`` or ``2.0`` for a quantity, ``true`` for a number, a JSON float for money) and
-    collects every problem with its field path (read them with :func:`field_problems`).
+    ``strict=True`` refuses values of the wrong JSON type (``"2"`` or ``2.0`` or ``true`` for
+    a quantity, a JSON float for money, a time without a zone) and, unless
+    ``forbid_extra_keys=False``, keys the type does not have. ``detailed`` (default: as
+    ``strict``) collects every problem with its field path (read them with
+    :func:`field_problems`); without it the first problem is raised as is, which is faster
+    and lets the typed errors of the values' validators reach the caller unwrapped.
     """
-    # Without detailed validation, the typed errors of our validators reach the caller as is.
-    converter = cattrs.Converter(detailed_validation=strict, forbid_extra_keys=strict)
+    detailed = strict if detailed is None else detailed
+    forbid = strict if forbid_extra_keys is None else forbid_extra_keys
+    converter = cattrs.Converter(detailed_validation=detailed, forbid_extra_keys=forbid)
     converter.register_unstructure_hook(datetime, _unstructure_datetime)
     converter.register_structure_hook(datetime, _structure_datetime)
     # Decimals travel as strings so that no digit is lost to a JSON float.
@@ -169,12 +191,26 @@ def make_converter(*, strict: bool = False) -> cattrs.Converter:
         inner = make_dict_unstructure_fn(cls, converter)
         schema = getattr(cls, "SCHEMA_VERSION", None)
         tagged[cls] = _tagger(name, schema, inner)
-        structure = make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=strict)
-        converter.register_structure_hook(cls, structure)
+        structure = make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=forbid)
+        converter.register_structure_hook(cls, _untagged(name, structure))
     return converter
 
 
 _TAG_KEYS = frozenset({"type", "schema"})
+
+
+def _untagged(name: str, structure: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    # A command inside an event (OrderCaptured.command) is written with its tag: check the
+    # tag names this class and drop the tag keys before the class's own function reads it.
+    def read(data: Any, cls: Any) -> Any:
+        if isinstance(data, dict) and ("type" in data or "schema" in data):
+            tag = data.get("type", name)
+            if tag != name:
+                raise ValueError(f"'type' is {tag!r}, expected {name!r}")
+            data = {k: v for k, v in data.items() if k not in _TAG_KEYS}
+        return structure(data, cls)
+
+    return read
 
 
 def field_problems(error: BaseException, root: str) -> list[str]:
@@ -206,6 +242,12 @@ def _walk(error: BaseException, path: str, kind: object, out: list[str]) -> None
         out.append(f"{path}: unknown key{'s' if len(error.extra_fields) > 1 else ''} {names}")
     elif isinstance(error, KeyError):
         out.append(f"{path}: missing")
+    elif isinstance(error, NaiveDatetimeError):
+        out.append(f"{path}: " + _NEEDS_ZONE.format(value=error.value))
+    elif isinstance(error, InvalidFieldError):
+        if not path.endswith(f".{error.field}"):
+            path = f"{path}.{error.field}"
+        out.append(f"{path}: must be {error.expected} (got {error.value!r})")
     elif isinstance(error, InvalidQuantityError):
         if not path.endswith(f".{error.field}"):
             path = f"{path}.{error.field}"
@@ -236,15 +278,32 @@ def _tagger(
 class Codec:
     """Reads and writes commands and events as dicts, upcasting old event schemas.
 
+    Reading is strict: a value of the wrong JSON type (``"5"``, ``5.0`` or ``true`` for a
+    quantity, the JSON number ``9.99`` for money, ``"yesterday"`` for a time) or a key the
+    type does not have raises :class:`~invorder.errors.CodecError` naming the field path
+    (``CaptureOrder.lines[0].quantity: must be an integer (got '5')``); a well-typed value
+    that a validator refuses (a quantity of 0) raises that validator's typed error.
+
     ``upcasters`` maps ``(event type name, schema version)`` to a function that turns a
     dict of that version into the next version's dict; reading applies them in turn until
-    the dict has the current version.
+    the dict has the current version. ``forbid_unknown_keys=False`` reads dicts with keys
+    this version does not know (dropping them): for a host that must read a log written by
+    a newer version; by default such a log fails loudly, naming its schema version.
     """
 
-    __slots__ = ("_converter", "_upcasters")
+    __slots__ = ("_converter", "_detailed", "_forbid", "_upcasters")
 
-    def __init__(self, upcasters: Mapping[tuple[str, int], Upcaster] | None = None) -> None:
-        self._converter = make_converter()
+    def __init__(
+        self,
+        upcasters: Mapping[tuple[str, int], Upcaster] | None = None,
+        *,
+        forbid_unknown_keys: bool = True,
+    ) -> None:
+        self._forbid = forbid_unknown_keys
+        self._converter = make_converter(
+            strict=True, detailed=False, forbid_extra_keys=forbid_unknown_keys
+        )
+        self._detailed: cattrs.Converter | None = None  # built for the first error message
         self._upcasters = dict(upcasters or {})
 
     def event_to_dict(self, event: Event) -> dict[str, Any]:
@@ -254,11 +313,10 @@ class Codec:
 
     def event_from_dict(self, data: dict[str, Any]) -> Event:
         """Read an event dict back, upcasting older schema versions first."""
-        name = data.get("type")
-        cls = EVENT_TYPES.get(name) if isinstance(name, str) else None
-        if cls is None:
-            raise CodecError(f"an event from {data!r}: unknown or missing 'type'", data)
+        cls = _class_of(data, EVENT_TYPES, "an event")
         version = data.get("schema", 1)
+        if type(version) is not int:
+            raise CodecError(f"{cls.__name__}.schema: must be an integer (got {version!r})", data)
         while version < cls.SCHEMA_VERSION:
             upcaster = self._upcasters.get((tag_of(cls), version))
             if upcaster is None:
@@ -267,10 +325,8 @@ class Codec:
             version += 1
         if version != cls.SCHEMA_VERSION:
             raise CodecError(f"{cls.__name__} schema {version} is newer than this library", data)
-        try:
-            event: Event = self._converter.structure(data, cls)
-        except (KeyError, TypeError, AttributeError, cattrs.BaseValidationError) as error:
-            raise CodecError(f"{cls.__name__}: {error!r}", data) from error
+        fields = {k: v for k, v in data.items() if k not in _TAG_KEYS}
+        event: Event = self._structure(fields, cls, data, f"schema {version}")
         return event
 
     def command_to_dict(self, command: Command) -> dict[str, Any]:
@@ -279,9 +335,49 @@ class Codec:
         return data
 
     def command_from_dict(self, data: dict[str, Any]) -> Command:
-        """Read a command dict back; malformed fields raise the usual typed errors."""
-        try:
-            command: Command = self._converter.structure(data, Command)
-        except (KeyError, TypeError, AttributeError, cattrs.BaseValidationError) as error:
-            raise CodecError(f"a command: {error!r}", data) from error
+        """Read a command dict back; wrong types and unknown keys raise
+        :class:`~invorder.errors.CodecError` with the field path, values a validator
+        refuses raise its typed error."""
+        cls = _class_of(data, COMMAND_TYPES, "a command")
+        fields = {k: v for k, v in data.items() if k not in _TAG_KEYS}
+        command: Command = self._structure(fields, cls, data, "")
         return command
+
+    def _structure(self, fields: dict[str, Any], cls: type[Any], data: object, version: str) -> Any:
+        try:
+            return self._converter.structure(fields, cls)
+        except CodecError:
+            raise
+        except InvorderError:  # a validator's typed error: the value is well-typed but refused
+            raise
+        except Exception as error:  # cattrs and the hooks raise many kinds
+            problems = self._problems(fields, cls)
+            more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+            found = "; ".join(problems[:3]) + more
+            if version and isinstance(error, ForbiddenExtraKeysError):
+                found += f" (written by a newer version? this library reads {version})"
+            raise CodecError(found, data) from error
+
+    def _problems(self, fields: dict[str, Any], cls: type[Any]) -> list[str]:
+        if self._detailed is None:
+            self._detailed = make_converter(strict=True, forbid_extra_keys=self._forbid)
+        try:
+            self._detailed.structure(fields, cls)
+        except Exception as error:  # whatever it is, it is reported
+            return field_problems(error, cls.__name__) or [f"{cls.__name__}: {error!r}"]
+        return [f"{cls.__name__}: cannot be read"]  # pragma: no cover  # both agree in practice
+
+
+def _class_of(data: object, types: Mapping[str, type[Any]], what: str) -> type[Any]:
+    if not isinstance(data, dict):
+        raise CodecError(f"{what} from a {type(data).__name__}, not a dict", data)
+    name = data.get("type")
+    cls = types.get(name) if isinstance(name, str) else None
+    if cls is None:
+        raise CodecError(f"{what} from {_short(data)}: unknown or missing 'type'", data)
+    return cls
+
+
+def _short(data: object) -> str:
+    text = repr(data)
+    return text if len(text) <= 80 else text[:77] + "..."

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from datetime import timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import invorder
 from invorder import SUPPLIER, Account, Bucket, Codec, Command, Movement, TransferLine
@@ -285,3 +288,112 @@ def test_a_renamed_event_keeps_the_tag_logs_store_it_under() -> None:
     assert tag_of(invorder.events.PicksFoundShort) == "PicksShort"
     assert EVENT_TYPES["PicksShort"] is invorder.events.PicksFoundShort
     assert "PicksFoundShort" not in EVENT_TYPES
+
+
+# The JSON boundary is strict (issue 16, items 9 and 10a): each wrong type or unknown key is a
+# CodecError naming the field path and what was expected.
+def _capture_dict() -> dict[str, Any]:
+    capture = next(c for c in ONE_OF_EACH if isinstance(c, invorder.CaptureOrder))
+    return through_json(Codec().command_to_dict(capture))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["lines"][0].update(quantity="5"),
+         "CaptureOrder.lines[0].quantity: must be an integer (got '5')"),
+        (lambda d: d["lines"][0].update(quantity=True),
+         "CaptureOrder.lines[0].quantity: must be an integer (got True)"),
+        (lambda d: d["lines"][0].update(quantity=5.0),
+         "CaptureOrder.lines[0].quantity: must be an integer (got 5.0)"),
+        (lambda d: d["lines"][0]["unit_price"].update(amount=9.99),
+         'CaptureOrder.lines[0].unit_price.amount: must be a decimal string such as "9.99" '
+         "(got 9.99)"),
+        (lambda d: d.update(lines="L1"),
+         "CaptureOrder.lines"),
+        (lambda d: d.update(colour="red"),
+         "CaptureOrder: unknown key 'colour'"),
+        (lambda d: d.update(chanel=d.pop("channel")),
+         "CaptureOrder.channel: missing; CaptureOrder: unknown key 'chanel' (did you mean "
+         "'channel'?)"),
+        (lambda d: d.update(at="yesterday"),
+         "CaptureOrder.at: must be an ISO 8601 time with a zone, such as "
+         "2026-11-27T10:00:00+00:00 (got 'yesterday')"),
+        (lambda d: d.update(kind="retail"),
+         "CaptureOrder.kind: must be one of 'dtc', 'marketplace', 'wholesale' (got 'retail')"),
+        (lambda d: d.update(key=7), "CaptureOrder.key: must be a string (got 7)"),
+    ],
+)  # fmt: skip
+def test_a_wrongly_typed_command_is_a_codec_error_naming_the_field(
+    change: Any, message: str
+) -> None:
+    data = _capture_dict()
+    change(data)
+    with pytest.raises(CodecError) as caught:
+        Codec().command_from_dict(data)
+    assert caught.value.code == "codec_error"
+    assert str(caught.value).startswith("cannot decode " + message)
+    assert caught.value.fields["data"] == data
+
+
+def test_a_command_that_is_not_a_dict_is_a_codec_error() -> None:
+    with pytest.raises(CodecError) as caught:
+        Codec().command_from_dict(["CaptureOrder"])  # type: ignore[arg-type]  # the bad input
+    assert str(caught.value) == "cannot decode a command from a list, not a dict"
+    with pytest.raises(CodecError) as caught:
+        Codec().event_from_dict("StockPosted")  # type: ignore[arg-type]  # the bad input
+    assert str(caught.value) == "cannot decode an event from a str, not a dict"
+
+
+def test_an_event_with_a_key_this_version_does_not_know_fails_loudly_naming_the_schema() -> None:
+    event = through_json(Codec().event_to_dict(events_of_every_kind()[0]))
+    newer = {**event, "lot": "L-7"}
+    with pytest.raises(CodecError) as caught:
+        Codec().event_from_dict(newer)
+    assert str(caught.value) == (
+        f"cannot decode {type(events_of_every_kind()[0]).__name__}: unknown key 'lot' "
+        "(written by a newer version? this library reads schema 1)"
+    )
+    # A host that must read such a log opts in, and the unknown key is dropped.
+    assert Codec(forbid_unknown_keys=False).event_from_dict(newer) == events_of_every_kind()[0]
+
+
+def test_a_nested_command_must_carry_its_own_tag() -> None:
+    event = through_json(Codec().event_to_dict(events_of_every_kind()[0]))
+    event["command"]["type"] = "DefineSku"
+    with pytest.raises(CodecError) as caught:
+        Codec().event_from_dict(event)
+    assert "'type' is 'DefineSku', expected 'DefineLocation'" in str(caught.value)
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
+                                                                 max_size=3),
+    max_leaves=8,
+)  # fmt: skip
+
+
+@given(
+    command=st.sampled_from(ONE_OF_EACH),
+    field=st.integers(min_value=0, max_value=20),
+    value=_JSON,
+)
+def test_any_json_in_any_field_decodes_or_raises_a_typed_error(
+    command: Command, field: int, value: object
+) -> None:
+    data = through_json(Codec().command_to_dict(command))
+    names = sorted(k for k in data if k != "type")
+    data[names[field % len(names)]] = value
+    try:
+        decoded = Codec().command_from_dict(data)
+    except invorder.InvorderError:
+        return  # CodecError for the JSON's shape, a validator's typed error for its value
+    assert type(decoded) is type(command)
+
+
+@given(value=_JSON)
+def test_any_json_as_a_whole_command_or_event_is_a_codec_error_or_decodes(value: object) -> None:
+    for read in (Codec().command_from_dict, Codec().event_from_dict):
+        with contextlib.suppress(invorder.InvorderError):  # anything else fails the test
+            read(value)  # type: ignore[arg-type]  # arbitrary JSON is the point

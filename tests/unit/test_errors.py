@@ -35,6 +35,7 @@ from invorder.domain.errors import (
     InvalidBarcodeError,
     InvalidBundleError,
     InvalidCoordinatesError,
+    InvalidFieldError,
     InvalidIdentifierError,
     InvalidLocationError,
     InvalidMoneyError,
@@ -51,6 +52,7 @@ from invorder.domain.errors import (
     NaiveDatetimeError,
     NotFoundError,
     OrderConflictError,
+    OrderOnHoldError,
     OverCommitError,
     OverReceiptError,
     RejectedError,
@@ -74,6 +76,21 @@ EXAMPLES: list[tuple[InvorderError, str, dict[str, object]]] = [
         ValidationError("a line appears twice; merge the quantities", field="lines"),
         "a line appears twice; merge the quantities",
         {"field": "lines"},
+    ),
+    (
+        InvalidFieldError("kind", "retail", "one of 'dtc', 'marketplace', 'wholesale'"),
+        "kind must be one of 'dtc', 'marketplace', 'wholesale' (got 'retail')",
+        {
+            "field": "kind",
+            "value": "retail",
+            "expected": "one of 'dtc', 'marketplace', 'wholesale'",
+        },
+    ),
+    (
+        OrderOnHoldError("O-1", "O-1/S1", "ship", "fraud_review"),
+        "cannot ship shipment 'O-1/S1': order 'O-1' is on hold (fraud_review); release the hold "
+        "first (ReleaseHold)",
+        {"order": "O-1", "shipment": "O-1/S1", "action": "ship", "holds": "fraud_review"},
     ),
     (
         InvalidQuantityError("quantity", 0),

@@ -1,4 +1,5 @@
-"""Validators shared by the domain values: quantities, aware datetimes and identifiers.
+"""Validators shared by the domain values: quantities, aware datetimes, identifiers, choices
+and field kinds.
 
 Each raises the typed :mod:`invorder.domain.errors` error, so malformed values are refused
 while they are being built, before any command reaches an engine.
@@ -6,14 +7,61 @@ while they are being built, before any command reaches an engine.
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from invorder.domain.errors import (
+    InvalidFieldError,
     InvalidIdentifierError,
     InvalidQuantityError,
     NaiveDatetimeError,
 )
+
+E = TypeVar("E", bound=enum.Enum)
+
+
+def choices(kind: type[enum.Enum]) -> str:
+    """The allowed values of ``kind`` for a message: ``one of 'dtc', 'marketplace'``."""
+    return "one of " + ", ".join(repr(member.value) for member in kind)
+
+
+def one_of(kind: type[E], field: str) -> Callable[[object], E]:
+    """attrs converter: a member of ``kind``, or its documented value (``"dtc"`` for
+    ``OrderKind.DTC``); anything else raises :class:`InvalidFieldError` listing the values."""
+
+    def convert(value: object) -> E:
+        if isinstance(value, kind):
+            return value
+        for member in kind:
+            if type(member.value) is type(value) and member.value == value:
+                return member
+        raise InvalidFieldError(field, value, choices(kind))
+
+    return convert
+
+
+def boolean(instance: object, attribute: Any, value: Any) -> None:
+    """attrs validator: ``True`` or ``False`` (not ``1``, not ``"yes"``)."""
+    if type(value) is not bool:
+        raise InvalidFieldError(attribute.name, value, "true or false")
+
+
+def integer(instance: object, attribute: Any, value: Any) -> None:
+    """attrs validator: an ``int`` (``bool`` is refused)."""
+    if type(value) is not int:
+        raise InvalidFieldError(attribute.name, value, "an integer")
+
+
+def instance_of(kind: type[Any]) -> Callable[[object, Any, Any], None]:
+    """attrs validator: an instance of ``kind``, or :class:`InvalidFieldError` naming it."""
+
+    def check(instance: object, attribute: Any, value: Any) -> None:
+        if not isinstance(value, kind):
+            raise InvalidFieldError(attribute.name, value, f"a {kind.__name__}")
+
+    return check
 
 
 def positive_quantity(instance: object, attribute: Any, value: Any) -> None:
@@ -44,14 +92,33 @@ def identifier(instance: object, attribute: Any, value: Any) -> None:
     check_identifier(attribute.name, value)
 
 
+MAX_IDENTIFIER_LENGTH = 200
+"""The longest id, key, SKU code or reference, in characters (every store keeps them whole)."""
+
+
 def check_identifier(field: str, value: object) -> None:
-    """Raise :class:`InvalidIdentifierError` unless ``value`` is a usable id string."""
+    """Raise :class:`InvalidIdentifierError` unless ``value`` is a usable id string: not
+    empty, at most :data:`MAX_IDENTIFIER_LENGTH` characters, printable (no control, format
+    or zero-width characters, no tabs or line breaks, no separators but the ASCII space),
+    and without surrounding spaces. The same rule holds on every store."""
     if type(value) is not str or not value:
         raise InvalidIdentifierError(field, value, "it must be a non-empty string")
-    if value != value.strip() or "\n" in value:
+    if len(value) > MAX_IDENTIFIER_LENGTH:
         raise InvalidIdentifierError(
-            field, value, "it must not have surrounding whitespace or line breaks"
+            field,
+            value[:40] + "...",
+            f"it must be at most {MAX_IDENTIFIER_LENGTH} characters (got {len(value):,})",
         )
+    if not value.isprintable():
+        bad = next(c for c in value if not c.isprintable())
+        raise InvalidIdentifierError(
+            field,
+            value,
+            f"it must be printable: no control, format or zero-width characters, tabs or "
+            f"line breaks (found U+{ord(bad):04X} at {value.index(bad)})",
+        )
+    if value != value.strip():
+        raise InvalidIdentifierError(field, value, "it must not have surrounding whitespace")
 
 
 def text(instance: object, attribute: Any, value: Any) -> None:

@@ -147,7 +147,7 @@ def loads(text: str | Iterable[str], *, file: str = "") -> Scenario:
     version-1 file has none and is read with a :class:`ScenarioWarning`.
     """
     reader = _Reader(file)
-    lines = text.splitlines() if isinstance(text, str) else text
+    lines = text.split("\n") if isinstance(text, str) else text
     for number, raw in enumerate(lines, start=1):
         if number == 1:
             raw = raw.removeprefix("\ufeff")
@@ -175,10 +175,10 @@ class _Reader:
         return ScenarioError(number, expected, problem, self.file)
 
     def line(self, number: int, raw: str) -> None:
-        self.number = number
         raw = raw.rstrip("\r\n")
         if not raw.strip():
             return
+        self.number = number  # the last line with something on it
         if self.end is not None:
             raise self.error(number, "", "a line after the end record")
         expected = "the Scenario header object" if self.header is None else _STEP_EXPECTED

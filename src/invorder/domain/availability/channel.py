@@ -82,13 +82,20 @@ class Channels:
             )
 
 
-def publish_diff(previous: Mapping[str, int], current: Mapping[str, int]) -> dict[str, int]:
+def publish_diff(
+    previous: Mapping[str, int] | PublishedSet, current: Mapping[str, int] | PublishedSet
+) -> dict[str, int]:
     """The quantities to push: SKUs of ``current`` whose figure differs from ``previous``,
-    plus SKUs of ``previous`` no longer in ``current`` (pushed as 0), sorted by SKU.
+    plus SKUs of ``previous`` no longer in ``current`` (pushed as 0), sorted by SKU. Either
+    side may be a :class:`PublishedSet` (its quantities are compared) or a plain mapping.
 
     Pure: the host keeps the set it last pushed successfully (only it knows whether the
     marketplace accepted it) and passes it back as ``previous``.
     """
+    if isinstance(previous, PublishedSet):
+        previous = previous.quantities
+    if isinstance(current, PublishedSet):
+        current = current.quantities
     changed = {sku: qty for sku, qty in current.items() if previous.get(sku) != qty}
     for sku in previous:
         if sku not in current:

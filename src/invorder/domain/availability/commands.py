@@ -82,5 +82,5 @@ class DefineChannel(Command):
     """The share of the remaining ATP the channel may show, rounded down."""
     share_max: int | None = attrs.field(default=None, validator=_optional_cap)
     """At most this many units per SKU; ``None``: no maximum."""
-    sell_incoming: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
+    sell_incoming: bool = attrs.field(default=False, validator=_checks.boolean)
     """True if the channel may sell units still incoming on purchase orders (pre-orders)."""

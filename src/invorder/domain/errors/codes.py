@@ -17,6 +17,8 @@ class ErrorCode(enum.StrEnum):
     """Malformed input, with no more specific code."""
     INVALID_QUANTITY = "invalid_quantity"
     """A quantity that is not a positive (or, for counts, non-negative) integer."""
+    INVALID_FIELD = "invalid_field"
+    """A field of the wrong kind: an unknown choice, not a bool or integer, another type."""
     NAIVE_DATETIME = "naive_datetime"
     """A datetime without a timezone."""
     INVALID_IDENTIFIER = "invalid_identifier"
@@ -92,6 +94,8 @@ class ErrorCode(enum.StrEnum):
     """Receiving a purchase line past its over-receipt tolerance."""
     CANCEL_SHIPPED = "cancel_shipped"
     """Cancelling units that have shipped."""
+    ORDER_ON_HOLD = "order_on_hold"
+    """Picking, packing or shipping a shipment of an order that is on hold."""
     RETURN_QUANTITY = "return_quantity"
     """Returning more units than shipped and not yet returned."""
     # then the others

@@ -27,6 +27,17 @@ class InvalidQuantityError(ValidationError):
         )
 
 
+class InvalidFieldError(ValidationError):
+    """A field given a value of the wrong kind: a choice that is not one of the allowed
+    values, a bool or integer field given something else, a value of another type."""
+
+    code = ErrorCode.INVALID_FIELD
+    template = "{field} must be {expected} (got {value!r})"
+    field: str
+    value: object
+    expected: str
+
+
 class NaiveDatetimeError(ValidationError):
     """A datetime without a timezone: invorder only accepts aware times."""
 

@@ -154,6 +154,21 @@ class CancelShippedError(RejectedError):
     cancellable: int
 
 
+class OrderOnHoldError(RejectedError):
+    """A fulfilment step (start picking, pack, ship) for an order that is on hold: a hold
+    stops every step until it is released."""
+
+    code = ErrorCode.ORDER_ON_HOLD
+    template = (
+        "cannot {action} shipment {shipment!r}: order {order!r} is on hold ({holds}); "
+        "release the hold first (ReleaseHold)"
+    )
+    order: str
+    shipment: str
+    action: str
+    holds: str
+
+
 class ReturnQuantityError(RejectedError):
     """A return of more units than shipped minus already returned (or than expected)."""
 

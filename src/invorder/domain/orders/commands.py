@@ -68,6 +68,23 @@ def _holds(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(holds))
 
 
+_KIND = _checks.one_of(OrderKind, "kind")
+_SHIPPING_METHOD = _checks.one_of(ShippingMethod, "shipping_method")
+_PAYMENT = _checks.one_of(PaymentStatus, "payment")
+
+
+def _kind(value: object) -> OrderKind:
+    return _KIND(value)
+
+
+def _shipping_method(value: object) -> ShippingMethod:
+    return _SHIPPING_METHOD(value)
+
+
+def _payment(value: object) -> PaymentStatus:
+    return _PAYMENT(value)
+
+
 @attrs.frozen(kw_only=True)
 class CaptureOrder(Command):
     """Take an order in from a channel. Idempotent by ``(channel, external_id)``: the same
@@ -85,31 +102,29 @@ class CaptureOrder(Command):
     """The channel it came from."""
     external_id: str = attrs.field(validator=_checks.identifier)
     """The channel's own id of the order."""
-    kind: OrderKind = attrs.field(validator=attrs.validators.instance_of(OrderKind))
+    kind: OrderKind = attrs.field(converter=_kind)
     """DTC, marketplace or wholesale."""
     lines: tuple[LineItem, ...] = attrs.field(converter=_items)
     """What was bought."""
     customer: CustomerId = attrs.field(default=CustomerId("anonymous"), converter=as_customer_id)
     """Who bought it."""
-    ship_to: ShipTo = attrs.field(factory=ShipTo, validator=attrs.validators.instance_of(ShipTo))
+    ship_to: ShipTo = attrs.field(factory=ShipTo, validator=_checks.instance_of(ShipTo))
     """Where it goes."""
     shipping_method: ShippingMethod = attrs.field(
-        default=ShippingMethod.STANDARD, validator=attrs.validators.instance_of(ShippingMethod)
+        default=ShippingMethod.STANDARD, converter=_shipping_method
     )
     """How fast it travels."""
     ship_by: datetime | None = attrs.field(default=None, validator=_optional_time)
     """The latest time it must leave (the cutoff), if promised."""
-    priority: int = attrs.field(default=0, validator=attrs.validators.instance_of(int))
+    priority: int = attrs.field(default=0, validator=_checks.integer)
     """Host priority, larger first."""
-    payment: PaymentStatus = attrs.field(
-        default=PaymentStatus.PAID, validator=attrs.validators.instance_of(PaymentStatus)
-    )
+    payment: PaymentStatus = attrs.field(default=PaymentStatus.PAID, converter=_payment)
     """Payment status; ``pending`` captures the order on a payment hold."""
     holds: tuple[str, ...] = attrs.field(default=(), converter=_holds)
     """Holds to place at capture (fraud review, address problem, host reasons)."""
     wholesale: WholesaleTerms | None = attrs.field(
         default=None,
-        validator=attrs.validators.optional(attrs.validators.instance_of(WholesaleTerms)),
+        validator=attrs.validators.optional(_checks.instance_of(WholesaleTerms)),
     )
     """Wholesale terms; required for a wholesale order, refused for the others."""
 
@@ -180,7 +195,7 @@ class AllocateOrder(Command):
 
     order: OrderId = attrs.field(converter=as_order_id)
     """The order."""
-    split: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
+    split: bool = attrs.field(default=False, validator=_checks.boolean)
     """True: allocate what can be had now even if the order ships complete (told
     otherwise by a person)."""
 

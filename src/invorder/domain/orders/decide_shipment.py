@@ -6,7 +6,7 @@ from __future__ import annotations
 import attrs
 
 from invorder.domain import _fast
-from invorder.domain.errors import IllegalTransitionError, NotFoundError
+from invorder.domain.errors import IllegalTransitionError, NotFoundError, OrderOnHoldError
 from invorder.domain.messages import Event
 from invorder.domain.orders.book import OrderBook
 from invorder.domain.orders.commands import PackShipment, RecordPick, ShipShipment, StartPicking
@@ -41,9 +41,17 @@ def known_shipment(
     return found
 
 
+def not_held(orders: OrderBook, shipment: Shipment, action: str) -> None:
+    """Raise :class:`OrderOnHoldError` if the shipment's order is on hold."""
+    order = orders.get(shipment.order)
+    if order is not None and order.holds:
+        raise OrderOnHoldError(shipment.order, shipment.shipment, action, ", ".join(order.holds))
+
+
 def decide_start_picking(ctx: Context, command: StartPicking, position: int) -> tuple[Event, ...]:
-    """open -> picking."""
+    """open -> picking (not while the order is on hold)."""
     s = known_shipment(ctx.orders, command.shipment, "start picking", ShipmentStatus.OPEN)
+    not_held(ctx.orders, s, "start picking")
     return (PickingStarted(position=position, command=command, order=s.order,
                            shipment=s.shipment),)  # fmt: skip
 
@@ -96,15 +104,17 @@ def decide_record_pick(ctx: Context, command: RecordPick, position: int) -> tupl
 
 
 def decide_pack(ctx: Context, command: PackShipment, position: int) -> tuple[Event, ...]:
-    """picking -> packed."""
+    """picking -> packed (not while the order is on hold)."""
     s = known_shipment(ctx.orders, command.shipment, "pack", ShipmentStatus.PICKING)
+    not_held(ctx.orders, s, "pack")
     return (ShipmentPacked(position=position, command=command, order=s.order,
                            shipment=s.shipment, packages=command.packages),)  # fmt: skip
 
 
 def decide_ship(ctx: Context, command: ShipShipment, position: int) -> tuple[Event, ...]:
-    """packed -> shipped: commit every pick's units."""
+    """packed -> shipped: commit every pick's units (not while the order is on hold)."""
     s = known_shipment(ctx.orders, command.shipment, "ship", ShipmentStatus.PACKED)
+    not_held(ctx.orders, s, "ship")
     events: list[Event] = [ShipmentShipped(position=position, command=command, order=s.order,
                                            shipment=s.shipment, carrier=command.carrier,
                                            tracking=command.tracking)]  # fmt: skip

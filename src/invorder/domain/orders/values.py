@@ -9,7 +9,7 @@ from collections.abc import Iterable
 import attrs
 
 from invorder.domain import _checks
-from invorder.domain.errors import InvalidQuantityError
+from invorder.domain.errors import InvalidMoneyError, InvalidQuantityError
 from invorder.domain.money import Money
 from invorder.domain.orders.ids import LineId, as_line_id
 from invorder.domain.stock.catalog import SkuId, sku_id
@@ -43,6 +43,17 @@ class PaymentStatus(enum.StrEnum):
     """Wholesale: invoiced on payment terms (not a reason to hold)."""
 
 
+def _disposition(value: object) -> Disposition:
+    return _DISPOSITION(value)
+
+
+def _money(instance: object, attribute: attrs.Attribute[Money], value: object) -> None:
+    if not isinstance(value, Money):
+        raise InvalidMoneyError(
+            attribute.name, value, "give a Money, such as Money(Decimal('9.99'), 'USD')"
+        )
+
+
 @attrs.frozen
 class LineItem:
     """One line as captured: a SKU, a positive quantity and a unit price."""
@@ -53,7 +64,7 @@ class LineItem:
     """The SKU ordered."""
     quantity: int = attrs.field(validator=_checks.positive_quantity)
     """Units ordered (positive)."""
-    unit_price: Money = attrs.field(validator=attrs.validators.instance_of(Money))
+    unit_price: Money = attrs.field(validator=_money)
     """Price of one unit."""
 
 
@@ -79,9 +90,9 @@ class WholesaleTerms:
     """Per SKU, the case size: quantities must be a multiple of it."""
     minimums: tuple[tuple[SkuId, int], ...] = attrs.field(default=(), converter=_pairs)
     """Per SKU, the minimum quantity per line."""
-    ship_complete: bool = attrs.field(default=True, validator=attrs.validators.instance_of(bool))
+    ship_complete: bool = attrs.field(default=True, validator=_checks.boolean)
     """True: one complete shipment, never split; the order waits until it can."""
-    manual_approval: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
+    manual_approval: bool = attrs.field(default=False, validator=_checks.boolean)
     """True: captured on hold until a person approves it."""
 
 
@@ -119,6 +130,9 @@ class Disposition(enum.StrEnum):
         return Account(location, bucket)
 
 
+_DISPOSITION = _checks.one_of(Disposition, "disposition")
+
+
 @attrs.frozen
 class ReturnedUnits:
     """Units of one line received back, with their disposition."""
@@ -127,7 +141,7 @@ class ReturnedUnits:
     """The order line."""
     quantity: int = attrs.field(validator=_checks.positive_quantity)
     """Units received."""
-    disposition: Disposition = attrs.field(default=Disposition.RESTOCK, converter=Disposition)
+    disposition: Disposition = attrs.field(default=Disposition.RESTOCK, converter=_disposition)
     """What happens to them."""
 
 

@@ -169,5 +169,5 @@ class CancelPurchase(Command):
 class DefineSupplier(Command):
     """Record a supplier's terms (defining it again replaces them)."""
 
-    supplier: Supplier = attrs.field(validator=attrs.validators.instance_of(Supplier))
+    supplier: Supplier = attrs.field(validator=_checks.instance_of(Supplier))
     """The supplier and its terms."""

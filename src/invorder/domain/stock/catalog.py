@@ -23,7 +23,14 @@ SkuId = NewType("SkuId", str)
 
 def sku_id(value: str) -> SkuId:
     """Check that ``value`` can be a SKU code (a non-empty id) and return it as a SkuId."""
-    if type(value) is not str or value != value.strip() or not value or "\n" in value:
+    # The common case in one expression; check_identifier says why when it fails.
+    if (
+        type(value) is not str
+        or not value.isprintable()
+        or not value
+        or len(value) > _checks.MAX_IDENTIFIER_LENGTH
+        or value != value.strip()
+    ):
         _checks.check_identifier("sku", value)  # raises, with the reason
     return SkuId(value)
 

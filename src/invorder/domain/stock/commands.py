@@ -56,7 +56,7 @@ class DefineLocation(Command):
 class DefineSku(Command):
     """Add a SKU to the catalog (repeating an identical definition is harmless)."""
 
-    sku: Sku = attrs.field(validator=attrs.validators.instance_of(Sku))
+    sku: Sku = attrs.field(validator=_checks.instance_of(Sku))
     """The SKU with its barcodes."""
 
 

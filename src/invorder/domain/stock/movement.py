@@ -38,9 +38,13 @@ PHYSICAL_BUCKETS: tuple[Bucket, ...] = (
 """The buckets whose units are on the shelf; together they make ``on_hand``."""
 
 
+_as_bucket = _checks.one_of(Bucket, "bucket")
+
+
 def to_bucket(value: str) -> Bucket:
-    """Convert a bucket name (``"available"``) or member to a :class:`Bucket`."""
-    return value if type(value) is Bucket else Bucket(value)
+    """Convert a bucket name (``"available"``) or member to a :class:`Bucket`; anything else
+    raises :class:`~invorder.errors.InvalidFieldError` listing the buckets."""
+    return value if type(value) is Bucket else _as_bucket(value)
 
 
 @attrs.frozen

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
+from invorder.domain._checks import check_aware
 from invorder.domain.availability import atp as _atp
 from invorder.domain.availability.atp import ChannelAtpExplanation, StockOutRisk, StockPosition
 from invorder.domain.availability.channel import Channel, PublishedSet
@@ -24,12 +25,15 @@ from invorder.ports import EventStore
 
 def atp(state: State, sku: str, location: str, at: datetime) -> int:
     """Available to promise of ``sku`` over ``location``'s subtree."""
+    check_aware("at", at)
     check_location(state, location)
     return _atp.location_atp(state.ledger, state.reservations, sku, location, at)
 
 
 def atp_by_date(state: State, sku: str, location: str, by: datetime, at: datetime) -> int:
     """ATP at ``at`` plus unclaimed incoming due by ``by``."""
+    check_aware("at", at)
+    check_aware("by", by)
     check_location(state, location)
     return _atp.atp_by_date(
         state.ledger, state.reservations, state.purchases, sku, location, by, at
@@ -38,6 +42,7 @@ def atp_by_date(state: State, sku: str, location: str, by: datetime, at: datetim
 
 def stock_position(state: State, sku: str, at: datetime, location: str | None) -> StockPosition:
     """On hand, every bucket, incoming by ETA, ATP and ATP per channel for ``sku``."""
+    check_aware("at", at)
     return _atp.stock_position(
         state.ledger, state.reservations, state.purchases, state.channels, sku, location, at
     )
@@ -52,6 +57,9 @@ def stock_out_risk(
     horizon: datetime | None,
 ) -> list[StockOutRisk]:
     """SKUs whose ATP is below ``threshold`` or below ``demand`` by ``horizon``."""
+    check_aware("at", at)
+    if horizon is not None:
+        check_aware("horizon", horizon)
     check_location(state, location)
     return _atp.stock_out_risk(
         state.ledger, state.reservations, state.purchases, at,
@@ -79,6 +87,7 @@ def defined_channel(state: State, channel: str) -> Channel:
 
 def channel_atp(state: State, channel: str, sku: str, at: datetime) -> int:
     """What ``channel`` may sell of ``sku`` at ``at``."""
+    check_aware("at", at)
     return _atp.channel_atp(
         state.ledger, state.reservations, state.purchases, defined_channel(state, channel), sku, at
     )
@@ -86,6 +95,7 @@ def channel_atp(state: State, channel: str, sku: str, at: datetime) -> int:
 
 def channel_atp_all(state: State, channel: str, at: datetime) -> dict[str, int]:
     """Channel ATP of every SKU in the catalog."""
+    check_aware("at", at)
     return _atp.channel_atp_all(
         state.ledger, state.reservations, state.purchases, defined_channel(state, channel), at
     )
@@ -95,6 +105,7 @@ def explain_channel_atp(
     state: State, channel: str, sku: str, at: datetime
 ) -> ChannelAtpExplanation:
     """The channel ATP of ``sku`` with the location figures, safety stock and caps."""
+    check_aware("at", at)
     return _atp.explain_channel_atp(
         state.ledger, state.reservations, state.purchases, defined_channel(state, channel), sku, at
     )
@@ -115,6 +126,7 @@ def publish_diff(
 ) -> dict[str, int]:
     """The SKUs whose channel ATP at ``at`` differs from ``previous``, with the new figure;
     from a :class:`PublishedSet`, only the SKUs touched since it are recomputed."""
+    check_aware("at", at)
     target = defined_channel(state, channel)
     if not isinstance(previous, PublishedSet):
         return _publish_diff(previous, channel_atp_all(state, channel, at))
