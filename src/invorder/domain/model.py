@@ -21,8 +21,10 @@ from invorder.domain.orders.book import OrderBook
 from invorder.domain.orders.context import Context
 from invorder.domain.orders.decide_allocation import reallocate_after
 from invorder.domain.orders.order import Order
+from invorder.domain.orders.ownership import refuse_if_owned
 from invorder.domain.purchasing.purchase import Purchases
 from invorder.domain.purchasing.suppliers import Suppliers
+from invorder.domain.reservations.commands import CommitReservation, ReleaseReservation
 from invorder.domain.reservations.reservation import Reservations
 from invorder.domain.stock.ledger import Ledger
 
@@ -170,6 +172,10 @@ def decide(state: State, command: Command, position: int) -> tuple[Event, ...]:
     decision = DECISIONS.get(type(command))
     if decision is None:
         raise TypeError(f"not a command invorder knows: {command!r}")
+    if isinstance(command, CommitReservation | ReleaseReservation):
+        # An order's reservations change only through the order (cancel, ship, short pick).
+        action = "commit" if isinstance(command, CommitReservation) else "release"
+        refuse_if_owned(state.orders, command.reservation, action)
     args = [state.context() if name == "context" else getattr(state, name)
             for name in decision.reads]  # fmt: skip
     result = decision.decide(*args, command, position)

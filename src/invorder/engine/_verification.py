@@ -1,5 +1,6 @@
-"""Verification: the engine's projections checked against a replay of the whole log, and
-each reserved balance against what open reservations hold."""
+"""Verification: the engine's projections checked against a replay of the whole log, each
+reserved balance against what open reservations hold, and each order line's allocated,
+unshipped units against what the order's reservations hold."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ def verify(replica: Replica) -> list[str]:
         count += 1
     problems.extend(replica.state.differences(fresh))
     problems.extend(reserved_drift(replica.state))
+    problems.extend(order_drift(replica.state))
     if first_position != dict(replica.keys.items()):
         problems.append("the idempotency keys known to the engine differ from the log")
     head = store.head()
@@ -56,4 +58,26 @@ def reserved_drift(state: State) -> list[str]:
         if quantity:
             problems.append(f"{code!r} at {location}: reserved 0, open reservations hold "
                             f"{quantity}")  # fmt: skip
+    return problems
+
+
+def order_drift(state: State) -> list[str]:
+    """Where an order line's allocated, unshipped units differ from what the reservations
+    its allocation made still hold (none: ``[]``)."""
+    held: dict[tuple[str, str], int] = {}
+    for r in state.reservations:
+        owner, sep, counter = r.reservation.rpartition("/R")
+        if sep and counter.isdigit() and r.reference.startswith(owner + "/"):
+            key = (owner, r.reference[len(owner) + 1 :])
+            held[key] = held.get(key, 0) + r.held
+    problems: list[str] = []
+    for order in state.orders:
+        for line in order.lines:
+            expected = line.allocated - line.shipped
+            found = held.get((order.order_id, line.line_id), 0)
+            if expected != found:
+                problems.append(
+                    f"order {order.order_id!r} line {line.line_id!r}: {expected} allocated and "
+                    f"not shipped, its reservations hold {found}"
+                )
     return problems

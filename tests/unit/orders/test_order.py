@@ -517,12 +517,14 @@ def test_an_arrival_routes_only_the_orders_it_can_give_units_to() -> None:
     assert routed == ["W0", "W1"]  # the oldest two take both units; the rest are not re-routed
     waiting = [o.order_id for o in engine.orders() if o.lines[0].backordered]
     assert waiting == ["W2", "W3", "W4"]
-    # Units freed without an arrival (a cancellation) go to the next arrival's waiting orders.
+    # Units freed by a cancellation serve the waiting orders at once, like an arrival.
+    routed.clear()
     engine.execute(invorder.CancelOrder(key="c", at=at(21), order="W0"))
+    assert routed == ["W2"]
     routed.clear()
     engine.execute(invorder.ReceiveStock(key="in-2", at=at(22), sku="MUG",
                                          location="WEST/A/01", quantity=1))  # fmt: skip
-    assert routed == ["W2", "W3"]
+    assert routed == ["W3"]
     assert [o.order_id for o in engine.orders() if o.lines[0].backordered] == ["W4"]
     assert engine.verify() == []
     identities_hold(engine)

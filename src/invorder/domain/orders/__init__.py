@@ -48,8 +48,9 @@ DECISIONS = (
     Decision(_c.ReleaseHold, _order.decide_release_hold, _CTX),
     Decision(_c.AllocateOrder, _alloc.decide_allocate, _CTX),
     Decision(_c.AllocateBackorders, _alloc.decide_backorders, _CTX),
-    Decision(_c.CancelOrder, _order.decide_cancel_order, _CTX),
-    Decision(_c.CancelLines, _order.decide_cancel_lines, _CTX),
+    # A cancellation frees units: like an arrival, they go to waiting orders first.
+    Decision(_c.CancelOrder, _order.decide_cancel_order, _CTX, arrival=True),
+    Decision(_c.CancelLines, _order.decide_cancel_lines, _CTX, arrival=True),
     Decision(_c.StartPicking, _ship.decide_start_picking, _CTX),
     Decision(_c.RecordPick, _ship.decide_record_pick, _CTX),
     Decision(_c.PackShipment, _ship.decide_pack, _CTX),

@@ -14,7 +14,12 @@ from invorder.domain import _fast
 from invorder.domain.errors import IllegalTransitionError, InvalidPlanError
 from invorder.domain.messages import Command, Event
 from invorder.domain.orders.allocator import AllocationRequest, AllocatorAnswer
-from invorder.domain.orders.commands import AllocateBackorders, AllocateOrder
+from invorder.domain.orders.commands import (
+    AllocateBackorders,
+    AllocateOrder,
+    CancelLines,
+    CancelOrder,
+)
 from invorder.domain.orders.context import Context, known_order, needs_of
 from invorder.domain.orders.events import (
     LineBackorder,
@@ -238,8 +243,9 @@ def _reserve_entry(ledger: Ledger, command: ReserveStock, position: int) -> Stoc
 def reallocate_after(
     ctx: Context, arrivals: tuple[Event, ...], command: Command, position: int
 ) -> tuple[Event, ...]:
-    """After stock arrived (the ``arrivals`` events of ``command``, not folded yet),
-    allocate backordered units of orders not on hold, in priority order.
+    """After stock arrived or was freed (the ``arrivals`` events of ``command``, not folded
+    yet: a receipt, a return, a cancellation, a released or swept reservation), allocate
+    backordered units of orders not on hold, in priority order.
 
     Only orders waiting for an arrived SKU are considered, and an order is routed again
     only if one of its candidate locations still has a unit of what it waits for: once the
@@ -267,9 +273,11 @@ def reallocate_after(
     for leaf in sorted(arrived):
         skus[leaf] = None
         skus.update(dict.fromkeys(catalog.bundles_using(leaf)))
+    # A cancellation's own order is not folded yet: it is not served by what it frees.
+    cancelling = command.order if isinstance(command, CancelOrder | CancelLines) else None
     waiting = []
     for order in ctx.orders.waiting_for(skus):
-        if order.holds:
+        if order.holds or order.order_id == cancelling:
             continue
         needs: dict[str, int] = {
             line.line_id: line.backordered for line in order.lines

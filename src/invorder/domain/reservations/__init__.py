@@ -29,8 +29,9 @@ PROJECTIONS = {"reservations": Reservations}
 DECISIONS = (
     Decision(_c.ReserveStock, _d.decide_reserve, ("ledger", "reservations", "purchases")),
     Decision(_c.CommitReservation, _d.decide_commit, ("reservations",)),
-    Decision(_c.ReleaseReservation, _d.decide_release, ("reservations",)),
-    Decision(_c.ExpireReservations, _d.decide_sweep, ("reservations",)),
+    # Released and swept units are available again: like an arrival, for waiting orders.
+    Decision(_c.ReleaseReservation, _d.decide_release, ("reservations",), arrival=True),
+    Decision(_c.ExpireReservations, _d.decide_sweep, ("reservations",), arrival=True),
 )
 """Every reservation command, the function that decides it and what it reads."""
 

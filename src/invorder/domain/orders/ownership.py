@@ -1,0 +1,37 @@
+"""Reservations an order owns: made by its allocation, changed only through the order's own
+commands (cancel, ship, short pick), never by a bare reservation command."""
+
+from __future__ import annotations
+
+from invorder.domain.errors import IllegalTransitionError
+from invorder.domain.orders.book import OrderBook
+
+
+def owning_order(orders: OrderBook, reservation: str) -> str | None:
+    """The order whose allocation made ``reservation`` (its id is ``{order}/R{n}`` and one of
+    the order's shipments picks from it), or ``None`` for a host's own reservation."""
+    candidate, sep, counter = reservation.rpartition("/R")
+    if not sep or not counter.isdigit():
+        return None
+    order = orders.get(candidate)
+    if order is None:
+        return None
+    for shipment in orders.shipments_of(order):
+        if any(pick.reservation == reservation for pick in shipment.picks):
+            return order.order_id
+    return None
+
+
+def refuse_if_owned(orders: OrderBook, reservation: str, action: str) -> None:
+    """Raise :class:`IllegalTransitionError` naming the order if an order owns
+    ``reservation``: its units are freed, sent or written off through the order."""
+    order = owning_order(orders, reservation)
+    if order is not None:
+        raise IllegalTransitionError(
+            "reservation",
+            reservation,
+            f"held for order {order!r}",
+            action,
+            hint="change it through the order: CancelLines or CancelOrder frees the units, "
+            "ShipShipment sends them, RecordPick writes off what a picker did not find",
+        )
