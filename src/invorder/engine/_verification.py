@@ -25,6 +25,7 @@ def verify(replica: Replica) -> list[str]:
         count += 1
     problems.extend(replica.state.differences(fresh))
     problems.extend(reserved_drift(replica.state))
+    problems.extend(negative_balances(replica.state))
     problems.extend(order_drift(replica.state))
     if first_position != dict(replica.keys.items()):
         problems.append("the idempotency keys known to the engine differ from the log")
@@ -59,6 +60,18 @@ def reserved_drift(state: State) -> list[str]:
             problems.append(f"{code!r} at {location}: reserved 0, open reservations hold "
                             f"{quantity}")  # fmt: skip
     return problems
+
+
+def negative_balances(state: State) -> list[str]:
+    """Every bucket of a real location below zero: units that are not there (none: ``[]``).
+    Only the virtual accounts (``@supplier``, ``@customer``, ...) may go negative."""
+    ledger = state.ledger
+    return [
+        f"{sku!r} at {account}: {quantity} (a real location cannot hold fewer than 0)"
+        for sku in sorted(ledger.skus_with_stock())
+        for account, quantity in ledger.balances(sku).items()
+        if quantity < 0 and not account.is_virtual
+    ]
 
 
 def order_drift(state: State) -> list[str]:
