@@ -234,3 +234,19 @@ def test_the_library_imports_with_attrs_and_cattrs_only() -> None:
         "assert invorder.in_memory().position == 0\n"
     )
     subprocess.run([sys.executable, "-c", script], check=True, timeout=120)
+
+
+def test_verify_shows_a_bar_for_each_long_phase(tmp_path: Path) -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    path = tmp_path / "small.jsonl"
+    sim.write_scenario(sim.generate_size("small", 1), path)
+    err = Terminal()
+    assert main(["verify", str(path)], io.StringIO(), err) == 0
+    assert "running nearest" in err.getvalue()
+    assert "checking the log" in err.getvalue()
+    quiet = Terminal()
+    assert main(["verify", str(path), "--quiet"], io.StringIO(), quiet) == 0
+    assert quiet.getvalue() == ""

@@ -269,16 +269,18 @@ def _verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     scenario = _load(args, err)
     run = _run(Simulation(scenario, args.rule), err, args.quiet)
     engine = run.engine
-    problems = list(engine.verify())
-    rep = report(run)
-    if rep.oversold_units:
-        problems.append(f"oversold units: {rep.oversold_units}")
-    replayed = Engine(MemoryEventStore(list(engine.events())))
-    if replayed.orders() != engine.orders():
-        problems.append("drift: replaying the log gives other orders")
-    for sku in engine.skus():
-        if replayed.balances(sku.code) != engine.balances(sku.code):
-            problems.append(f"drift: replaying the log gives other balances of {sku.code}")
+    # Two replays of the whole log with no count to show: a bar that says it is working.
+    with progress_bar(err, "checking the log", "events", quiet=args.quiet):
+        problems = list(engine.verify())
+        rep = report(run)
+        if rep.oversold_units:
+            problems.append(f"oversold units: {rep.oversold_units}")
+        replayed = Engine(MemoryEventStore(list(engine.events())))
+        if replayed.orders() != engine.orders():
+            problems.append("drift: replaying the log gives other orders")
+        for sku in engine.skus():
+            if replayed.balances(sku.code) != engine.balances(sku.code):
+                problems.append(f"drift: replaying the log gives other balances of {sku.code}")
     out.write(f"{len(scenario.steps)} steps, {engine.position} events under {args.rule}; "
               f"refused steps: {len(run.refused)}\n")  # fmt: skip
     for step in run.refused:

@@ -18,7 +18,8 @@ def _no_progress(done: int, total: int) -> None:
 @contextmanager
 def progress_bar(err: TextIO, label: str, unit: str, *, quiet: bool = False) -> Iterator[Progress]:
     """A bar on ``err`` labelled ``label``, counting ``unit`` (for the rate, e.g. ``steps``),
-    for the length of the ``with`` block; the callback it yields takes (done, total).
+    for the length of the ``with`` block; the callback it yields takes (done, total). Until
+    it is called the bar pulses: a phase with no count to show still shows it is working.
 
     No bar (a callback that does nothing) when ``quiet``, when ``err`` is not a terminal, or
     when ``rich`` is not installed: output piped to a file or another program stays clean.
