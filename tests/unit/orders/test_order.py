@@ -24,6 +24,7 @@ from invorder.errors import (
     CancelShippedError,
     CasePackError,
     CurrencyMismatchError,
+    DuplicateError,
     EmptyOrderError,
     IllegalTransitionError,
     InvalidQuantityError,
@@ -154,8 +155,14 @@ def test_an_order_id_is_captured_once_even_from_another_channel() -> None:
     engine = order_world()
     engine.capture(capture())
     before = state_of(engine)
-    with pytest.raises(IllegalTransitionError, match="captured already"):
+    with pytest.raises(DuplicateError) as caught:
         engine.execute(capture(channel="amazon", minute=6))
+    assert caught.value.code == "duplicate"
+    assert caught.value.fields == {"what": "order", "key": "O-1"}
+    assert str(caught.value) == (
+        "order 'O-1' already exists: captured from channel 'shopify' as 'ext-O-1'; order ids "
+        "are unique across channels"
+    )
     assert state_of(engine) == before
 
 
@@ -467,9 +474,9 @@ def test_capture_precedence_unknown_sku_before_a_taken_order_id() -> None:
     before = state_of(engine)
     with pytest.raises(UnknownSkuError):
         engine.execute(capture(channel="amazon", minute=7, lines=(("1", "HAT", 1),)))
-    with pytest.raises(IllegalTransitionError) as caught:
+    with pytest.raises(DuplicateError) as caught:
         engine.execute(capture(channel="walmart", minute=8))
-    assert caught.value.fields["state"] == "captured already"
+    assert caught.value.fields == {"what": "order", "key": "O-1"}
     engine.execute(CancelOrder(key="c", at=at(9), order="O-1"))
     with pytest.raises(IllegalTransitionError) as held:
         engine.execute(PlaceHold(key="h2", at=at(10), order="O-1", reason="fraud_review"))

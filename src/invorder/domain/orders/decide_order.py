@@ -9,6 +9,7 @@ import attrs
 
 from invorder.domain.errors import (
     CancelShippedError,
+    DuplicateError,
     IllegalTransitionError,
     NotFoundError,
     OrderConflictError,
@@ -53,9 +54,13 @@ def decide_capture(ctx: Context, command: CaptureOrder, position: int) -> tuple[
     for item in command.lines:  # references before state rules (see the errors module)
         if ctx.ledger.catalog.get(item.sku) is None:
             raise UnknownSkuError(item.sku)
-    if ctx.orders.get(command.order) is not None:
-        raise IllegalTransitionError("order", command.order, "captured already", "capture",
-                                     "order ids are unique across channels")  # fmt: skip
+    taken = ctx.orders.get(command.order)
+    if taken is not None:  # another order (another channel or external id) has this id
+        raise DuplicateError(
+            "order", command.order,
+            f"captured from channel {taken.capture.channel!r} as "
+            f"{taken.capture.external_id!r}; order ids are unique across channels",
+        )  # fmt: skip
     events: list[Event] = [OrderCaptured(position=position, command=command, order=command.order)]
     if not command.initial_holds:
         order = new_order(command, position)
