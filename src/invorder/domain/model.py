@@ -22,6 +22,7 @@ from invorder.domain.orders.context import Context
 from invorder.domain.orders.decide_allocation import reallocate_after
 from invorder.domain.orders.order import Order
 from invorder.domain.orders.ownership import refuse_if_owned
+from invorder.domain.purchasing.costs import COSTED, CostCurrencies
 from invorder.domain.purchasing.purchase import Purchases
 from invorder.domain.purchasing.suppliers import Suppliers
 from invorder.domain.reservations.commands import CommitReservation, ReleaseReservation
@@ -36,7 +37,7 @@ availability on each other not at all)."""
 class State:
     """Every projection of the domain, folded from the same log."""
 
-    __slots__ = ("allocator", "channels", "ledger", "orders", "priority", "purchases",
+    __slots__ = ("allocator", "channels", "costs", "ledger", "orders", "priority", "purchases",
                  "reservations", "suppliers")  # fmt: skip
 
     def __init__(self) -> None:
@@ -50,6 +51,8 @@ class State:
         """Sales channels and their availability policies."""
         self.suppliers = Suppliers()
         """Suppliers and their terms (lead times, minimums, case packs)."""
+        self.costs = CostCurrencies()
+        """The currency of each SKU's unit costs."""
         self.orders = OrderBook()
         """Orders and their shipments."""
         self.allocator: Allocator = first_fit
@@ -179,6 +182,10 @@ def decide(state: State, command: Command, position: int) -> tuple[Event, ...]:
     args = [state.context() if name == "context" else getattr(state, name)
             for name in decision.reads]  # fmt: skip
     result = decision.decide(*args, command, position)
+    if isinstance(command, COSTED):
+        # After the area's own rules: valuation averages a SKU's costs, so a cost in a
+        # second currency is refused here (the decision is pure: nothing to undo).
+        state.costs.check(command, state.ledger.catalog)
     events: tuple[Event, ...] = result if isinstance(result, tuple) else (result,)
     if decision.arrival and state.orders.has_backorders():
         more = reallocate_after(state.context(), events, command, position + len(events))

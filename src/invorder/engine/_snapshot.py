@@ -9,7 +9,7 @@ from invorder.domain.model import State
 from invorder.engine._idempotency import KeyIndex
 from invorder.ports import EventStore, SnapshotStore
 
-FORMAT = "invorder-engine-snapshot/4"
+FORMAT = "invorder-engine-snapshot/5"
 """The format name stored in every snapshot; one of another format is not restored."""
 
 

@@ -119,7 +119,7 @@ def test_every_projection_is_in_the_fold_order() -> None:
 
 
 def test_each_event_type_goes_to_the_projections_that_fold_it() -> None:
-    assert model._folders(StockPosted) == ("ledger", "reservations", "purchases")
+    assert model._folders(StockPosted) == ("ledger", "reservations", "purchases", "costs")
     assert model._folders(LocationDefined) == ("ledger",)
     assert model._folders(ReservationsExpired) == ("reservations",)
     assert model._folders(PurchaseEtaChanged) == ("purchases",)

@@ -249,10 +249,10 @@ def test_a_sku_costed_in_two_currencies_is_refused_with_its_line(tmp_path: Path)
     code, out, err = run_cli("simulate", "--scenario", str(path))
     assert (code, out) == (3, "")
     assert f"{path}:2: expected unit costs of MUG in USD" in err
-    # Built in code, the scenario runs; its report refuses to average two currencies.
+    # Built in code, the scenario runs: the engine refuses the receipt in a second currency
+    # (a refused step), so valuation and the report go on in USD.
     scenario = hand_day()
     mixed = sim.Scenario(scenario.header, (*scenario.steps[:1], eur, *scenario.steps[1:]))
     run = sim.simulate(mixed, "nearest")
-    with pytest.raises(iv.errors.InvalidMoneyError) as money:
-        sim.report(run)
-    assert "valued in USD" in str(money.value)
+    assert [(r.key, r.code) for r in run.refused] == [("r-eur", "currency_mismatch")]
+    assert sim.report(run).stock_value.value.keys() == {"USD"}

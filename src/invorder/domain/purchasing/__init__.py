@@ -12,6 +12,7 @@ module                    what it holds
 ``supplier``              a supplier and its terms (lead times, minimums, case packs)
 ``suppliers``             the suppliers projection
 ``valuation``             inventory value at weighted-average cost, a fold of the log
+``costs``                 the currency of each SKU's unit costs (one per SKU)
 ``decide``                every purchasing command, pre-orders served on receipt
 ========================  =================================================================
 """
@@ -22,10 +23,11 @@ from invorder.domain.messages import Decision
 from invorder.domain.purchasing import commands as _c
 from invorder.domain.purchasing import decide as _d
 from invorder.domain.purchasing import events as _e
+from invorder.domain.purchasing.costs import CostCurrencies
 from invorder.domain.purchasing.purchase import Purchases
 from invorder.domain.purchasing.suppliers import Suppliers
 
-PROJECTIONS = {"purchases": Purchases, "suppliers": Suppliers}
+PROJECTIONS = {"purchases": Purchases, "suppliers": Suppliers, "costs": CostCurrencies}
 """The projections this area folds, by their name in the domain state."""
 
 _ORDERS = ("ledger", "purchases")
