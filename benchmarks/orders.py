@@ -42,6 +42,8 @@ def build(skus: int, rng: random.Random) -> iv.Engine:
         for b in range(20):
             n += 1
             engine.execute(iv.DefineLocation(key=f"l{n}", at=T, location=f"{warehouse}/A/{b:02}"))
+    engine.execute(iv.DefineChannel(key="ch-shop", at=T, channel="shop",
+                                    locations=tuple(WAREHOUSES)))  # fmt: skip
     for s in range(skus):
         engine.execute(iv.DefineSku(key=f"s{s}", at=T, sku=iv.Sku(f"SKU-{s:04}")))
         for warehouse in WAREHOUSES:

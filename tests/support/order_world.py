@@ -10,6 +10,8 @@ from invorder import CaptureOrder, Engine, LineItem, MemoryEventStore, Money, Or
 from tests.support.world import T0, at, snapshot
 
 BINS = ("EAST/A/01", "EAST/A/02", "EAST/B/01", "WEST/A/01")
+CHANNELS = ("shopify", "amazon", "walmart", "shop", "portal", "wholesale", "wholesale-portal")
+"""The channels ``order_world`` defines (every warehouse feeds each)."""
 
 
 def price(amount: str = "10.00", currency: str = "USD") -> Money:
@@ -34,6 +36,9 @@ def order_world(
                                             location=path, quantity=units))  # fmt: skip
     e.execute(invorder.ReceiveStock(key="rcv-tee", at=at(1), sku="TEE", location="WEST/A/01",
                                     quantity=5))  # fmt: skip
+    for channel in CHANNELS:  # orders come only from defined channels, fed by both warehouses
+        e.execute(invorder.DefineChannel(key=f"ch-{channel}", at=T0, channel=channel,
+                                         locations=("EAST", "WEST")))  # fmt: skip
     return e
 
 

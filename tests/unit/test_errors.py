@@ -58,6 +58,7 @@ from invorder.domain.errors import (
     RejectedError,
     ReturnQuantityError,
     TransferOverReceiptError,
+    UnknownChannelError,
     UnknownLocationError,
     UnknownSkuError,
     ValidationError,
@@ -85,6 +86,12 @@ EXAMPLES: list[tuple[InvorderError, str, dict[str, object]]] = [
             "value": "retail",
             "expected": "one of 'dtc', 'marketplace', 'wholesale'",
         },
+    ),
+    (
+        UnknownChannelError("ebay"),
+        "unknown channel 'ebay'; define it first (DefineChannel: the warehouses that feed it and "
+        "its availability policy)",
+        {"channel": "ebay"},
     ),
     (
         OrderOnHoldError("O-1", "O-1/S1", "ship", "fraud_review"),

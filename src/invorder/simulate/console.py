@@ -52,7 +52,8 @@ def progress_bar(err: TextIO, label: str, unit: str, *, quiet: bool = False) -> 
             speed = task.finished_speed or task.speed
             return Text("" if speed is None else f"{speed:,.0f} {unit}/s")
 
-    columns = (TextColumn(label), BarColumn(), TaskProgressColumn(), Rate(), TimeRemainingColumn())
+    text = TextColumn(label.replace("{", "{{").replace("}", "}}"), markup=False)
+    columns = (text, BarColumn(), TaskProgressColumn(), Rate(), TimeRemainingColumn())
     with Bar(*columns, console=Console(file=err), transient=False) as bar:
         task = bar.add_task(label, total=None)
 

@@ -340,6 +340,8 @@ def write_scenario(scenario: Scenario, path: str | Path, out: IO[str] | None = N
                 sink.write(line.encode("utf-8") + b"\n")
             if sink is not raw:
                 sink.close()
+            raw.flush()
+            os.fsync(raw.fileno())  # on disk before the rename makes it the file
         os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, final)
     except BaseException:

@@ -559,3 +559,20 @@ def test_a_ship_complete_order_is_re_routed_only_when_one_location_can_send_it_w
     [shipment] = engine.shipments("O-1")
     assert (shipment.location, shipment.units) == ("WEST", 4)
     assert engine.verify() == []
+
+
+def test_an_order_from_an_undefined_channel_is_refused_and_changes_nothing() -> None:
+    engine = order_world()
+    before = state_of(engine)
+    with pytest.raises(invorder.errors.UnknownChannelError) as caught:
+        engine.execute(capture("E-1", channel="ebay"))
+    assert caught.value.code == "unknown_channel"
+    assert caught.value.fields == {"channel": "ebay"}
+    assert str(caught.value) == (
+        "unknown channel 'ebay'; define it first (DefineChannel: the warehouses that feed it "
+        "and its availability policy)"
+    )
+    assert state_of(engine) == before
+    # The channel is a reference: it is checked before the SKUs.
+    with pytest.raises(invorder.errors.UnknownChannelError):
+        engine.execute(capture("E-2", channel="ebay", lines=(("1", "HAT", 1),)))

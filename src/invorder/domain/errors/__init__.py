@@ -68,6 +68,7 @@ from invorder.domain.errors.state import (
     OverReceiptError,
     ReturnQuantityError,
     TransferOverReceiptError,
+    UnknownChannelError,
     UnknownLocationError,
     UnknownSkuError,
 )
@@ -112,6 +113,7 @@ __all__ = [
     "RejectedError",
     "ReturnQuantityError",
     "TransferOverReceiptError",
+    "UnknownChannelError",
     "UnknownLocationError",
     "UnknownSkuError",
     "ValidationError",

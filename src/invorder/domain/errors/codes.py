@@ -92,6 +92,8 @@ class ErrorCode(enum.StrEnum):
     """Committing or releasing more of a reservation than it holds."""
     OVER_RECEIPT = "over_receipt"
     """Receiving a purchase line past its over-receipt tolerance."""
+    UNKNOWN_CHANNEL = "unknown_channel"
+    """An order from a channel that was never defined."""
     CANCEL_SHIPPED = "cancel_shipped"
     """Cancelling units that have shipped."""
     ORDER_ON_HOLD = "order_on_hold"

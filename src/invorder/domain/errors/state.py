@@ -154,6 +154,18 @@ class CancelShippedError(RejectedError):
     cancellable: int
 
 
+class UnknownChannelError(RejectedError):
+    """An order captured from a channel that was never defined: which warehouses feed it,
+    and what it may sell, are unknown."""
+
+    code = ErrorCode.UNKNOWN_CHANNEL
+    template = (
+        "unknown channel {channel!r}; define it first (DefineChannel: the warehouses that feed "
+        "it and its availability policy)"
+    )
+    channel: str
+
+
 class OrderOnHoldError(RejectedError):
     """A fulfilment step (start picking, pack, ship) for an order that is on hold: a hold
     stops every step until it is released."""

@@ -13,6 +13,7 @@ from invorder.domain.errors import (
     IllegalTransitionError,
     NotFoundError,
     OrderConflictError,
+    UnknownChannelError,
     UnknownSkuError,
 )
 from invorder.domain.messages import Command, Event
@@ -51,7 +52,10 @@ def decide_capture(ctx: Context, command: CaptureOrder, position: int) -> tuple[
                 raise OrderConflictError(command.channel, command.external_id, name, value,
                                          new[name])  # fmt: skip
         return ()
-    for item in command.lines:  # references before state rules (see the errors module)
+    # References before state rules (see the errors module): the channel, then the SKUs.
+    if ctx.channel_locations(command.channel) is None:
+        raise UnknownChannelError(command.channel)
+    for item in command.lines:
         if ctx.ledger.catalog.get(item.sku) is None:
             raise UnknownSkuError(item.sku)
     taken = ctx.orders.get(command.order)
