@@ -322,8 +322,15 @@ def test_cancelling_shipped_units_points_to_returns_and_changes_nothing() -> Non
     assert "return" in caught.value.message
     assert caught.value.fields == {"order": "O-1", "line_id": "1", "requested": 1,
                                    "cancellable": 0}  # fmt: skip
-    with pytest.raises(IllegalTransitionError, match="cancel order 'O-1': it is shipped"):
+    # CancelOrder on a shipped order is the same case, with the same error (issue 16, item 8).
+    with pytest.raises(CancelShippedError) as whole:
         engine.execute(CancelOrder(key="c2", at=at(8), order="O-1"))
+    assert whole.value.fields == {"order": "O-1", "line_id": "1", "requested": 2,
+                                  "cancellable": 0}  # fmt: skip
+    assert str(whole.value) == (
+        "cannot cancel 2 unit(s) of line '1' of order 'O-1': only 0 not shipped or cancelled "
+        "yet; shipped units come back through a return (OpenReturn)"
+    )
     with pytest.raises(NotFoundError, match="O-1/9"):
         engine.execute(CancelLines(key="c3", at=at(8), order="O-1", lines=[LineQuantity("9", 1)]))
     assert state_of(engine) == before

@@ -151,10 +151,12 @@ def decide_cancel_order(ctx: Context, command: CancelOrder, position: int) -> tu
         line.line_id: _cancellable(ctx, order, line) for line in order.lines
     }
     if not any(quantities.values()):
+        shipped = next((line for line in order.lines if line.live and line.shipped), None)
+        if shipped is not None:  # the same error as CancelLines on shipped units
+            raise CancelShippedError(order.order_id, shipped.line_id, shipped.live, 0)
         raise IllegalTransitionError(
-            "order", order.order_id, order.status.value, "cancel",
-            "shipped units come back through a return (OpenReturn)",
-        )  # fmt: skip
+            "order", order.order_id, order.status.value, "cancel", "nothing is left to cancel"
+        )
     return _cancel(ctx, order, quantities, command, command.reason, position)
 
 
