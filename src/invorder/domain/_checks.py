@@ -121,6 +121,12 @@ def check_identifier(field: str, value: object) -> None:
         raise InvalidIdentifierError(field, value, "it must not have surrounding whitespace")
 
 
+def optional_identifier(instance: object, attribute: Any, value: Any) -> None:
+    """attrs validator: ``""`` (not given) or an identifier (see :func:`check_identifier`)."""
+    if value != "":
+        check_identifier(attribute.name, value)
+
+
 def text(instance: object, attribute: Any, value: Any) -> None:
     """attrs validator: any ``str`` (possibly empty)."""
     if type(value) is not str:

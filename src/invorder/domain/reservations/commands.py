@@ -62,7 +62,7 @@ class ReserveStock(Command):
     """When the hold lapses by itself (checkout carts, acceptance windows); ``None``: never."""
     priority: int = attrs.field(default=0, validator=_priority)
     """Pre-orders with a larger priority are served first when stock is received."""
-    purchase_order: str = attrs.field(default="", validator=_checks.text)
+    purchase_order: str = attrs.field(default="", validator=_checks.optional_identifier)
     """For a pre-order, the purchase order whose incoming units are promised."""
 
 

@@ -18,7 +18,7 @@ from invorder.domain.messages import Command
 from invorder.domain.money import Money, non_negative_cost
 from invorder.domain.stock.catalog import Sku, SkuId, normalize_barcode, sku_id
 from invorder.domain.stock.location import LocationId, real_location
-from invorder.domain.stock.movement import Bucket, Movement, to_bucket
+from invorder.domain.stock.movement import Bucket, Movement, to_bucket, to_target_bucket
 
 
 def _movements(values: Iterable[Movement]) -> tuple[Movement, ...]:
@@ -154,7 +154,7 @@ class ReleaseQuarantine(_StockAtLocation):
 
     to: Bucket = attrs.field(
         default=Bucket.AVAILABLE,
-        converter=to_bucket,
+        converter=to_target_bucket,
         validator=_bucket_in(Bucket.AVAILABLE, Bucket.DAMAGED),
     )
     """Where the inspected units go."""

@@ -65,6 +65,10 @@ _PATH = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*(?:/[A-Za-z0-9][A-Za-z0-9._-]*)*"
 _is_path = _PATH.fullmatch
 
 
+MAX_PATH_LENGTH = 200
+"""The longest location path, in characters (the identifier rule of every id)."""
+
+
 def location_id(path: str) -> LocationId:
     """Check ``path`` and return it as a :data:`LocationId`.
 
@@ -73,6 +77,11 @@ def location_id(path: str) -> LocationId:
     """
     if type(path) is not str or not path:
         raise InvalidLocationError(path, "it must be a non-empty string")
+    if len(path) > MAX_PATH_LENGTH:
+        raise InvalidLocationError(
+            path[:40] + "...",
+            f"it must be at most {MAX_PATH_LENGTH} characters (got {len(path):,})",
+        )
     if _is_path(path) is not None or path in VIRTUAL_LOCATIONS:
         return LocationId(path)
     if path.startswith("@"):

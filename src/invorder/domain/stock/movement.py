@@ -39,6 +39,13 @@ PHYSICAL_BUCKETS: tuple[Bucket, ...] = (
 
 
 _as_bucket = _checks.one_of(Bucket, "bucket")
+_as_target = _checks.one_of(Bucket, "to")
+
+
+def to_target_bucket(value: str) -> Bucket:
+    """:func:`to_bucket` for a field named ``to`` (the bucket units go to): its errors name
+    ``to``."""
+    return value if type(value) is Bucket else _as_target(value)
 
 
 def to_bucket(value: str) -> Bucket:
