@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import ClassVar
 
-from invorder.domain.errors import CurrencyMismatchError
+from invorder.domain.errors import CurrencyMismatchError, InvalidBarcodeError, UnknownSkuError
 from invorder.domain.messages import Command, Event
 from invorder.domain.money import Money
 from invorder.domain.purchasing.commands import DraftPurchase, ExpectPurchase, ReceivePurchase
@@ -38,7 +38,7 @@ def costs_of(command: Command, catalog: Catalog) -> Iterator[tuple[str, Money]]:
 def _lookup(catalog: Catalog, barcode: str) -> str:
     try:
         return catalog.lookup(barcode)
-    except Exception:  # an unknown barcode: the decision refuses it
+    except (InvalidBarcodeError, UnknownSkuError):  # the decision refuses the command for it
         return ""
 
 
