@@ -68,6 +68,7 @@ def _optional(command: Command, field: str) -> bool:
     return attribute.default is None or attribute.default == ""
 
 
+CODEC = iv.Codec()  # one codec: building its converters is the costly part
 CASES = _cases()
 # An ISO string is what a time is in JSON: bad only when built in code.
 DECODED = [c for c in CASES if not (c[2] in TIMES and isinstance(c[3], str))]
@@ -102,11 +103,11 @@ def test_a_bad_value_built_in_code_is_a_typed_error_naming_the_field(
 def test_a_bad_value_decoded_from_json_is_a_typed_error_and_changes_nothing(
     name: str, command: Command, field: str, value: object
 ) -> None:
-    data: dict[str, Any] = through_json(iv.Codec().command_to_dict(command))
+    data: dict[str, Any] = through_json(CODEC.command_to_dict(command))
     data[field] = value.isoformat() if isinstance(value, datetime) else value
     engine = iv.in_memory()
     with pytest.raises(iv.InvorderError) as caught:
-        engine.execute(iv.Codec().command_from_dict(data))
+        engine.execute(CODEC.command_from_dict(data))
     assert isinstance(caught.value, iv.ValidationError), (name, caught.value)
     assert engine.position == 0
     assert list(engine.events()) == []
