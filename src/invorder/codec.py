@@ -67,22 +67,14 @@ def _structure_datetime(value: object, _: type) -> datetime:
     return result
 
 
-def _strict_int(value: object, _: type) -> int:
-    if type(value) is not int:
-        raise TypeError(f"must be an integer (got {value!r})")
-    return value
+def _exactly(kind: type, wording: str) -> Callable[[object, type], Any]:
+    # A hook that takes a value of exactly ``kind`` (no bool for an int, no "2" for an int).
+    def hook(value: object, _: type) -> Any:
+        if type(value) is not kind:
+            raise TypeError(f"must be {wording} (got {value!r})")
+        return value
 
-
-def _strict_str(value: object, _: type) -> str:
-    if type(value) is not str:
-        raise TypeError(f"must be a string (got {value!r})")
-    return value
-
-
-def _strict_bool(value: object, _: type) -> bool:
-    if type(value) is not bool:
-        raise TypeError(f"must be true or false (got {value!r})")
-    return value
+    return hook
 
 
 def _strict_float(value: object, _: type) -> float:
@@ -115,8 +107,7 @@ def _strict_enum(value: object, kind: type[enum.Enum]) -> enum.Enum:
     # ``True == 1`` finds an IntEnum member by hash: the exact type must match too.
     if member is not None and type(member._value_) is type(value):
         return member
-    allowed = ", ".join(repr(m.value) for m in kind)
-    raise ValueError(f"must be one of {allowed} (got {value!r})")
+    raise ValueError(f"must be {_checks.choices(kind)} (got {value!r})")
 
 
 def _strict_datetime(value: object, _: type) -> datetime:
@@ -157,8 +148,10 @@ def make_converter(
     converter.register_unstructure_hook(Decimal, str)
     converter.register_structure_hook(Decimal, lambda value, _: Decimal(value))
     if strict:
-        for kind, hook in ((int, _strict_int), (str, _strict_str), (bool, _strict_bool),
-                           (float, _strict_float), (Decimal, _strict_decimal),
+        for kind, hook in ((int, _exactly(int, "an integer")),
+                           (str, _exactly(str, "a string")),
+                           (bool, _exactly(bool, "true or false")), (float, _strict_float),
+                           (Decimal, _strict_decimal),
                            (datetime, _strict_datetime), (enum.Enum, _strict_enum),
                            (enum.StrEnum, _strict_enum), (enum.IntEnum, _strict_enum)):  # fmt: skip
             # Registered by class: cattrs picks the closest class in a field type's MRO, so

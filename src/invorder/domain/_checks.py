@@ -96,11 +96,24 @@ MAX_IDENTIFIER_LENGTH = 200
 """The longest id, key, SKU code or reference, in characters (every store keeps them whole)."""
 
 
+def is_identifier(value: object) -> bool:
+    """True if ``value`` passes :func:`check_identifier` (the rule in one expression, for
+    converters on the hot path that check before they explain)."""
+    return (
+        type(value) is str
+        and 0 < len(value) <= MAX_IDENTIFIER_LENGTH
+        and value.isprintable()
+        and value == value.strip()
+    )
+
+
 def check_identifier(field: str, value: object) -> None:
     """Raise :class:`InvalidIdentifierError` unless ``value`` is a usable id string: not
     empty, at most :data:`MAX_IDENTIFIER_LENGTH` characters, printable (no control, format
     or zero-width characters, no tabs or line breaks, no separators but the ASCII space),
     and without surrounding spaces. The same rule holds on every store."""
+    if is_identifier(value):
+        return
     if type(value) is not str or not value:
         raise InvalidIdentifierError(field, value, "it must be a non-empty string")
     if len(value) > MAX_IDENTIFIER_LENGTH:

@@ -5,6 +5,7 @@ unshipped units against what the order's reservations hold."""
 from __future__ import annotations
 
 from invorder.domain.model import State
+from invorder.domain.orders.ownership import named_order
 from invorder.domain.stock.movement import Bucket
 from invorder.engine._replica import Replica
 
@@ -79,8 +80,8 @@ def order_drift(state: State) -> list[str]:
     its allocation made still hold (none: ``[]``)."""
     held: dict[tuple[str, str], int] = {}
     for r in state.reservations:
-        owner, sep, counter = r.reservation.rpartition("/R")
-        if sep and counter.isdigit() and r.reference.startswith(owner + "/"):
+        owner = named_order(r.reservation)
+        if owner is not None and r.reference.startswith(owner + "/"):
             key = (owner, r.reference[len(owner) + 1 :])
             held[key] = held.get(key, 0) + r.held
     problems: list[str] = []

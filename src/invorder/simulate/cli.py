@@ -53,6 +53,10 @@ JSON_SCHEMA = 1
 """Version of the ``--json`` output's layout (the ``schema`` key)."""
 
 
+Runner = Callable[[argparse.Namespace, TextIO, TextIO], int]
+"""What runs a parsed sub-command: (arguments, standard output, standard error) -> exit code."""
+
+
 class UsageError(Exception):
     """Options that are individually valid but make no sense together, or a bad value."""
 
@@ -71,7 +75,7 @@ class Subcommand:
     """Command lines shown under "examples" in ``--help``."""
     add_arguments: Callable[[argparse.ArgumentParser], None]
     """Adds the command's options to its parser."""
-    run: Callable[[argparse.Namespace, TextIO, TextIO], int]
+    run: Runner
     """Runs the parsed command with standard output and error; returns the exit code."""
 
     def epilog(self) -> str:
@@ -153,7 +157,7 @@ def _verify_arguments(p: argparse.ArgumentParser) -> None:
     _source(p)
 
 
-def _guarded(run: Callable[[argparse.Namespace, TextIO, TextIO], int]) -> Any:
+def _guarded(run: Runner) -> Runner:
     def guarded(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         try:
             with warnings.catch_warnings(record=True) as caught:

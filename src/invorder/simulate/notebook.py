@@ -24,6 +24,7 @@ from invorder.simulate.history import (
     stock_over_time,
 )
 from invorder.simulate.kpi import KPI_NAMES, Report
+from invorder.simulate.table import difference
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -80,8 +81,6 @@ def comparison_table(comparison: Comparison, channel: str | None = None) -> pd.D
     KPIs. Counts stay integers, shares and measures floats, amounts ``Decimal``."""
     require("pandas")
     import pandas as pd
-
-    from invorder.simulate.table import difference
 
     first, second = labels(comparison)
     rows = comparison.rows(channel)

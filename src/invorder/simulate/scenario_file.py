@@ -29,8 +29,8 @@ from invorder.codec import COMMAND_TYPES, field_problems, make_converter
 from invorder.domain.errors import InvorderError
 from invorder.domain.messages import Command
 from invorder.domain.money import Money
-from invorder.domain.purchasing.commands import PurchaseLine, ReceiptLine
-from invorder.domain.stock.commands import ReceiveStock
+from invorder.domain.purchasing.costs import costs_of
+from invorder.domain.stock.catalog import Catalog
 from invorder.simulate.scenario import (
     SCHEMA_VERSION,
     STEP_TYPES,
@@ -50,6 +50,7 @@ READABLE_SCHEMAS = (1, SCHEMA_VERSION)
 """Format versions this library reads."""
 
 _GZIP_MAGIC = b"\x1f\x8b"
+_NO_CATALOG = Catalog()  # a step naming its SKU by barcode is checked by the engine instead
 
 
 class ScenarioCodec:
@@ -198,7 +199,8 @@ class _Reader:
             self.header, self.last = read, read.start
             _one_currency(self, ((s.sku, s.unit_cost) for s in read.stock), number)
             return
-        _one_currency(self, _costs(read), number)
+        if isinstance(read, Command):  # the engine's own rule, read before anything runs
+            _one_currency(self, costs_of(read, _NO_CATALOG), number)
         if self.last is not None and read.at < self.last:
             wanted = f"a time at or after {self.last.isoformat()}"
             raise self.error(number, wanted, f"'at' is {read.at.isoformat()}")
@@ -255,14 +257,6 @@ class _Reader:
                 stacklevel=3,
             )
         return Scenario(self.header, tuple(self.steps), tuple(self.lines))
-
-
-def _costs(step: Step) -> Iterator[tuple[str, Money | None]]:
-    if isinstance(step, ReceiveStock):
-        yield step.sku, step.unit_cost
-    for line in getattr(step, "lines", ()):
-        if isinstance(line, PurchaseLine | ReceiptLine):
-            yield line.sku, line.unit_cost
 
 
 def _one_currency(reader: _Reader, costs: Iterable[tuple[str, Money | None]], number: int) -> None:

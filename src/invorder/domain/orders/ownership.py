@@ -7,11 +7,18 @@ from invorder.domain.errors import IllegalTransitionError
 from invorder.domain.orders.book import OrderBook
 
 
+def named_order(reservation: str) -> str | None:
+    """The order an allocation's reservation id names (``{order}/R{n}``), or ``None`` for an
+    id not of that form. A host may use such an id too: see :func:`owning_order`."""
+    candidate, sep, counter = reservation.rpartition("/R")
+    return candidate if sep and counter.isdigit() else None
+
+
 def owning_order(orders: OrderBook, reservation: str) -> str | None:
     """The order whose allocation made ``reservation`` (its id is ``{order}/R{n}`` and one of
     the order's shipments picks from it), or ``None`` for a host's own reservation."""
-    candidate, sep, counter = reservation.rpartition("/R")
-    if not sep or not counter.isdigit():
+    candidate = named_order(reservation)
+    if candidate is None:
         return None
     order = orders.get(candidate)
     if order is None:

@@ -23,14 +23,7 @@ SkuId = NewType("SkuId", str)
 
 def sku_id(value: str) -> SkuId:
     """Check that ``value`` can be a SKU code (a non-empty id) and return it as a SkuId."""
-    # The common case in one expression; check_identifier says why when it fails.
-    if (
-        type(value) is not str
-        or not value.isprintable()
-        or not value
-        or len(value) > _checks.MAX_IDENTIFIER_LENGTH
-        or value != value.strip()
-    ):
+    if not _checks.is_identifier(value):
         _checks.check_identifier("sku", value)  # raises, with the reason
     return SkuId(value)
 

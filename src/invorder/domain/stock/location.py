@@ -13,6 +13,7 @@ from typing import NewType
 
 import attrs
 
+from invorder.domain._checks import MAX_IDENTIFIER_LENGTH
 from invorder.domain.errors import InvalidLocationError
 
 
@@ -65,10 +66,6 @@ _PATH = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*(?:/[A-Za-z0-9][A-Za-z0-9._-]*)*"
 _is_path = _PATH.fullmatch
 
 
-MAX_PATH_LENGTH = 200
-"""The longest location path, in characters (the identifier rule of every id)."""
-
-
 def location_id(path: str) -> LocationId:
     """Check ``path`` and return it as a :data:`LocationId`.
 
@@ -77,10 +74,10 @@ def location_id(path: str) -> LocationId:
     """
     if type(path) is not str or not path:
         raise InvalidLocationError(path, "it must be a non-empty string")
-    if len(path) > MAX_PATH_LENGTH:
+    if len(path) > MAX_IDENTIFIER_LENGTH:
         raise InvalidLocationError(
             path[:40] + "...",
-            f"it must be at most {MAX_PATH_LENGTH} characters (got {len(path):,})",
+            f"it must be at most {MAX_IDENTIFIER_LENGTH} characters (got {len(path):,})",
         )
     if _is_path(path) is not None or path in VIRTUAL_LOCATIONS:
         return LocationId(path)
