@@ -1,5 +1,5 @@
 """A state machine over capture / hold / release / allocate / pick (short) / pack / ship /
-cancel / return / receive stock, checking no oversell, ledger conservation, the line
+cancel / return / receive and count stock, checking no oversell, ledger conservation, the line
 quantity identities and derived statuses after every step."""
 
 from __future__ import annotations
@@ -96,6 +96,19 @@ class OrderMachine(RuleBasedStateMachine):
                 key=self._key(), at=self.now, sku=sku, location=location, quantity=units
             )
         )
+
+    @rule(
+        location=st.sampled_from(BINS), sku=st.sampled_from(["MUG", "TEE"]), units=st.integers(0, 4)
+    )
+    def count_stock(self, location: str, sku: str, units: int) -> None:
+        # Always recorded: below the reserved units it cuts holds and re-allocates their lines.
+        assert self._run(
+            iv.CountStock(key=self._key(), at=self.now, sku=sku, location=location, counted=units)
+        )
+        on_shelf = self.engine.balance(sku, location) + self.engine.balance(
+            sku, location, Bucket.RESERVED
+        )
+        assert on_shelf == units
 
     @rule(data=st.data())
     def advance_shipment(self, data: st.DataObject) -> None:

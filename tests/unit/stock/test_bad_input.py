@@ -26,6 +26,7 @@ from invorder import (
     ValidationError,
 )
 from invorder.errors import (
+    BundleStockError,
     DuplicateError,
     IllegalTransitionError,
     InsufficientStockError,
@@ -585,21 +586,20 @@ def test_an_entry_is_checked_on_its_net_change_per_account(
     assert (error.fields["requested"], error.fields["available"]) == (15, 14)
 
 
-def test_a_count_below_the_reserved_units(engine: Engine, unchanged: Check) -> None:
+def test_a_count_of_a_bundle(engine: Engine, unchanged: Check) -> None:
+    # A count below the reserved units is recorded (tests/unit/orders/test_short_count.py);
+    # a bundle holds no units of its own, so it cannot be counted.
     engine.execute(
-        invorder.ReserveStock(key="hold", at=T0, reservation="R-1", sku="MUG",
-                              location="EAST/A/01", quantity=6)
+        invorder.DefineSku(key="set", at=T0, sku=Sku("SET", "Two mugs",
+                                                     components=[invorder.Component("MUG", 2)]))
     )  # fmt: skip
     error = refused(
         engine, unchanged,
-        lambda: invorder.CountStock(key="c", at=T0, sku="MUG", location="EAST/A/01", counted=5),
-        InsufficientStockError,
+        lambda: invorder.CountStock(key="c", at=T0, sku="SET", location="EAST/A/01", counted=1),
+        BundleStockError,
     )  # fmt: skip
-    # 4 available + 6 reserved expected; 5 counted would leave -1 available.
-    assert error.fields == {
-        "sku": "MUG", "location": "EAST/A/01", "bucket": "available",
-        "requested": 5, "available": 4,
-    }  # fmt: skip
+    assert error.fields == {"sku": "SET"}
+    assert "SET" in str(error)
 
 
 # --- NotFoundError / IllegalTransitionError -----------------------------------------------

@@ -22,6 +22,8 @@ module                    what it holds
 ``decide_allocation``     allocation into reservations, backorders served on arrival
 ``decide_shipment``       picking (short picks), packing, shipping
 ``decide_rma``            opening and receiving returns
+``decide_count``          cycle counts (a stock command): below the reserved units, the
+                          holds cut and their orders' lines allocated again
 ``alerts``                orders that need a person, and why
 ========================  =================================================================
 """
@@ -31,11 +33,13 @@ from __future__ import annotations
 from invorder.domain.messages import Decision
 from invorder.domain.orders import commands as _c
 from invorder.domain.orders import decide_allocation as _alloc
+from invorder.domain.orders import decide_count as _count
 from invorder.domain.orders import decide_order as _order
 from invorder.domain.orders import decide_rma as _rma
 from invorder.domain.orders import decide_shipment as _ship
 from invorder.domain.orders import events as _e
 from invorder.domain.orders.book import OrderBook
+from invorder.domain.stock.commands import CountStock
 
 PROJECTIONS = {"orders": OrderBook}
 """The projections this area folds, by their name in the domain state."""
@@ -57,8 +61,12 @@ DECISIONS = (
     Decision(_c.ShipShipment, _ship.decide_ship, _CTX),
     Decision(_c.OpenReturn, _rma.decide_open_return, _CTX),
     Decision(_c.ReceiveReturn, _rma.decide_receive_return, _CTX, arrival=True),
+    # A stock command decided here: a count may cut order-owned reservations. Units it
+    # finds (or frees) go to waiting orders like any arrival.
+    Decision(CountStock, _count.decide_count, _CTX, arrival=True),
 )
-"""Every order command, the function that decides it and what it reads."""
+"""Every order command (and ``CountStock``), the function that decides it and what it
+reads."""
 
 EVENTS: tuple[type, ...] = (
     _e.OrderCaptured, _e.OrderHeld, _e.OrderHoldReleased, _e.OrderAllocated, _e.OrderCancelled,

@@ -17,8 +17,6 @@ from invorder.domain.orders.allocator import AllocationRequest, AllocatorAnswer
 from invorder.domain.orders.commands import (
     AllocateBackorders,
     AllocateOrder,
-    CancelLines,
-    CancelOrder,
 )
 from invorder.domain.orders.context import Context, known_order, needs_of
 from invorder.domain.orders.events import (
@@ -28,6 +26,7 @@ from invorder.domain.orders.events import (
     OrderCancelled,
     OrderHeld,
     Pick,
+    PicksFoundShort,
 )
 from invorder.domain.orders.ids import LineId
 from invorder.domain.orders.order import Order
@@ -252,20 +251,7 @@ def reallocate_after(
     arrival is used up, the orders behind it are not re-routed (their rule would have
     nothing to give them), so an arrival costs what it fills, not the whole backlog.
     """
-    taken: dict[tuple[str, str], int] = {}
-    arrived: set[str] = set()
-    for event in arrivals:
-        if type(event) is not StockPosted:
-            continue
-        assert isinstance(event, StockPosted)
-        for m in event.movements:
-            if m.destination.bucket is Bucket.AVAILABLE and not is_virtual(m.destination.location):
-                key = (m.sku, m.destination.location)
-                taken[key] = taken.get(key, 0) - m.quantity
-                arrived.add(m.sku)
-            if m.source.bucket is Bucket.AVAILABLE and not is_virtual(m.source.location):
-                key = (m.sku, m.source.location)
-                taken[key] = taken.get(key, 0) + m.quantity
+    taken, arrived = taken_by(arrivals)
     if not arrived:
         return ()
     catalog = ctx.ledger.catalog
@@ -273,11 +259,12 @@ def reallocate_after(
     for leaf in sorted(arrived):
         skus[leaf] = None
         skus.update(dict.fromkeys(catalog.bundles_using(leaf)))
-    # A cancellation's own order is not folded yet: it is not served by what it frees.
-    cancelling = command.order if isinstance(command, CancelOrder | CancelLines) else None
+    # An order whose allocation this outcome already changed (the order being cancelled, one
+    # a short count re-allocated) is not folded yet: routing it again would read it stale.
+    touched = {event.order for event in arrivals if isinstance(event, _REALLOCATING)}
     waiting = []
     for order in ctx.orders.waiting_for(skus):
-        if order.holds or order.order_id == cancelling:
+        if order.holds or order.order_id in touched:
             continue
         needs: dict[str, int] = {
             line.line_id: line.backordered for line in order.lines
@@ -305,6 +292,33 @@ def reallocate_after(
         if any(type(e) is not OrderAllocated for e in found):
             events.extend(found)
     return tuple(events)
+
+
+_REALLOCATING = (OrderAllocated, OrderCancelled, PicksFoundShort)
+"""Events that change an order's allocation."""
+
+
+def taken_by(
+    events: tuple[Event, ...] | list[Event],
+) -> tuple[dict[tuple[str, str], int], set[str]]:
+    """Units the ledger entries among ``events`` (not folded yet) took from the available
+    bucket of real locations, per (SKU, location), negative where units arrived; and the
+    SKUs some of whose units arrived in an available bucket."""
+    taken: dict[tuple[str, str], int] = {}
+    arrived: set[str] = set()
+    for event in events:
+        if type(event) is not StockPosted:
+            continue
+        assert isinstance(event, StockPosted)
+        for m in event.movements:
+            if m.destination.bucket is Bucket.AVAILABLE and not is_virtual(m.destination.location):
+                key = (m.sku, m.destination.location)
+                taken[key] = taken.get(key, 0) - m.quantity
+                arrived.add(m.sku)
+            if m.source.bucket is Bucket.AVAILABLE and not is_virtual(m.source.location):
+                key = (m.sku, m.source.location)
+                taken[key] = taken.get(key, 0) + m.quantity
+    return taken, arrived
 
 
 def _can_give(

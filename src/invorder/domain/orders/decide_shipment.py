@@ -3,14 +3,12 @@ missing units allocated again), pack, and ship (committing the reservations)."""
 
 from __future__ import annotations
 
-import attrs
-
 from invorder.domain import _fast
 from invorder.domain.errors import IllegalTransitionError, NotFoundError, OrderOnHoldError
 from invorder.domain.messages import Event
 from invorder.domain.orders.book import OrderBook
 from invorder.domain.orders.commands import PackShipment, RecordPick, ShipShipment, StartPicking
-from invorder.domain.orders.context import Context
+from invorder.domain.orders.context import Context, needs_of
 from invorder.domain.orders.decide_allocation import allocate_lines
 from invorder.domain.orders.events import (
     PickingStarted,
@@ -93,13 +91,12 @@ def decide_record_pick(ctx: Context, command: RecordPick, position: int) -> tupl
     order = ctx.orders.get(s.order)
     assert order is not None
     if needs and not order.holds:
-        # The missing units leave the line's allocation; the bins' available balances are
-        # unchanged by release + write-off, so the current ledger is the right supply.
-        lines = [attrs.evolve(line, allocated=line.allocated - needs.get(line.line_id, 0))
-                 for line in order.lines]  # fmt: skip
-        order = attrs.evolve(order, lines=tuple(lines))
-        events.extend(allocate_lines(ctx, order, needs, command, position + len(events),
-                                {}))  # fmt: skip
+        # The missing units leave the line's allocation and join what the line still waits
+        # for; the bins' available balances are unchanged by release + write-off, so the
+        # current ledger is the right supply.
+        order = order.without_allocated(needs)
+        wanted = {k: n for k, n in needs_of(order).items() if k in needs}
+        events.extend(allocate_lines(ctx, order, wanted, command, position + len(events), {}))
     return tuple(events)
 
 

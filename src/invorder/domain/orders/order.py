@@ -10,7 +10,7 @@ function of those quantities alone.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -206,6 +206,15 @@ class Order:
         # A capture refuses mixed currencies, so the amounts add up directly.
         amount = sum((line.unit_price.amount * line.live for line in self.lines), Decimal(0))
         return Money(amount, self.lines[0].unit_price.currency)
+
+    def without_allocated(self, units: Mapping[str, int]) -> Order:
+        """The order as it reads once ``units`` (per line id) have left their lines'
+        allocation (a short pick, a short count): what a decision re-allocates from."""
+        return self._with_lines(
+            attrs.evolve(line, allocated=line.allocated - units[line.line_id])
+            if line.line_id in units else line
+            for line in self.lines
+        )  # fmt: skip
 
     def _with_lines(self, lines: Iterable[OrderLine], **changes: Any) -> Order:
         return attrs.evolve(self, lines=tuple(lines), **changes)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from invorder.domain.errors import IllegalTransitionError
 from invorder.domain.orders.book import OrderBook
+from invorder.domain.orders.events import Pick
+from invorder.domain.orders.shipment import Shipment
 
 
 def named_order(reservation: str) -> str | None:
@@ -14,19 +16,25 @@ def named_order(reservation: str) -> str | None:
     return candidate if sep and counter.isdigit() else None
 
 
-def owning_order(orders: OrderBook, reservation: str) -> str | None:
-    """The order whose allocation made ``reservation`` (its id is ``{order}/R{n}`` and one of
-    the order's shipments picks from it), or ``None`` for a host's own reservation."""
+def owning_pick(orders: OrderBook, reservation: str) -> tuple[Shipment, Pick] | None:
+    """The shipment and pick holding ``reservation`` if an order's allocation made it (its id
+    is ``{order}/R{n}`` and one of the order's shipments picks from it), else ``None``."""
     candidate = named_order(reservation)
-    if candidate is None:
-        return None
-    order = orders.get(candidate)
+    order = orders.get(candidate) if candidate is not None else None
     if order is None:
         return None
     for shipment in orders.shipments_of(order):
-        if any(pick.reservation == reservation for pick in shipment.picks):
-            return order.order_id
+        for pick in shipment.picks:
+            if pick.reservation == reservation:
+                return shipment, pick
     return None
+
+
+def owning_order(orders: OrderBook, reservation: str) -> str | None:
+    """The order whose allocation made ``reservation``, or ``None`` for a host's own
+    reservation."""
+    found = owning_pick(orders, reservation)
+    return None if found is None else found[0].order
 
 
 def refuse_if_owned(orders: OrderBook, reservation: str, action: str) -> None:

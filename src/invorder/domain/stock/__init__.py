@@ -11,11 +11,13 @@ module                    what it holds
 ``events``                ``LocationDefined``, ``SkuDefined``, ``StockPosted`` (a journal entry)
 ``ledger``                the ledger projection: balances per account and per subtree
 ``transfer``              transfers between warehouses as the log tells them
-``decide``                every stock command but kits: checks and the entry to post
+``decide``                every stock command but kits: checks and the entry to post (a
+                          count below the reserved units is the orders area's decision)
 ``decide_kit``            kit assembly and disassembly through ``@production``
 ========================  =================================================================
 
-``DECISIONS`` is this area's table of who decides what; ``EVENTS`` the events it writes.
+``DECISIONS`` is this area's table of who decides what, ``COMMANDS`` its commands, ``EVENTS``
+the events it writes.
 """
 
 from __future__ import annotations
@@ -35,7 +37,6 @@ DECISIONS = (
     Decision(_c.DefineSku, decide, ("ledger",)),
     Decision(_c.PostEntry, decide, ("ledger",)),
     Decision(_c.ReceiveStock, decide, ("ledger",), arrival=True),
-    Decision(_c.CountStock, decide, ("ledger",)),
     Decision(_c.MarkDamaged, decide, ("ledger",)),
     Decision(_c.QuarantineStock, decide, ("ledger",)),
     Decision(_c.ReleaseQuarantine, decide, ("ledger",), arrival=True),
@@ -47,7 +48,11 @@ DECISIONS = (
     Decision(_c.AssembleKit, decide_kit, ("ledger",)),
     Decision(_c.DisassembleKit, decide_kit, ("ledger",)),
 )
-"""Every stock command, the function that decides it and what it reads."""
+"""Every stock command but ``CountStock``, the function that decides it and what it reads.
+A count may cut reservations and the orders that own them, so the orders area decides it."""
+
+COMMANDS: tuple[type, ...] = (*(decision.command for decision in DECISIONS), _c.CountStock)
+"""Every stock command: those this area decides, and ``CountStock``."""
 
 EVENTS: tuple[type, ...] = (_e.LocationDefined, _e.SkuDefined, _e.StockPosted)
 """The events this area writes."""

@@ -188,19 +188,33 @@ def _receive(ledger: Ledger, command: ReceiveStock, position: int) -> StockPoste
 
 
 def _count(ledger: Ledger, command: CountStock, position: int) -> StockPosted:
-    if command.sku not in ledger.catalog:
+    movements, memo = count_movements(ledger, command)
+    reserved = ledger.balance(command.sku, command.location, Bucket.RESERVED)
+    if command.counted < reserved:
+        # The ledger alone cannot record it: the orders area's decision cuts reservations.
+        available = ledger.balance(command.sku, command.location)
+        raise InsufficientStockError(command.sku, command.location, Bucket.AVAILABLE.value,
+                                     available + reserved - command.counted, available)  # fmt: skip
+    return _entry(ledger, command, position, Operation.COUNT, movements, memo=memo)
+
+
+def count_movements(ledger: Ledger, command: CountStock) -> tuple[tuple[Movement, ...], str]:
+    """The movement a count posts (the difference from what the bin should hold, available
+    plus reserved, to or from ``@adjustment``) and the entry's memo; the typed error for an
+    unknown SKU, a bundle or an unknown location."""
+    defined = ledger.catalog.get(command.sku)
+    if defined is None:
         raise UnknownSkuError(command.sku)
+    if defined.components:
+        raise BundleStockError(command.sku)
     if not ledger.has_location(command.location):
         raise UnknownLocationError(command.location)
     shelf = Account(command.location, Bucket.AVAILABLE)
     adjustment = Account(ADJUSTMENT, Bucket.AVAILABLE)
-    reserved = ledger.balance(command.sku, command.location, Bucket.RESERVED)
-    expected = ledger.balance(command.sku, command.location) + reserved
+    expected = ledger.balance(command.sku, command.location) + ledger.balance(
+        command.sku, command.location, Bucket.RESERVED
+    )
     difference = command.counted - expected
-    if difference < 0 and command.counted < reserved:
-        raise InsufficientStockError(
-            command.sku, command.location, Bucket.AVAILABLE.value, -difference, expected - reserved
-        )
     movements: tuple[Movement, ...] = ()
     if difference:
         source, destination = (adjustment, shelf) if difference > 0 else (shelf, adjustment)
@@ -213,8 +227,7 @@ def _count(ledger: Ledger, command: CountStock, position: int) -> StockPosted:
                 reason=command.reason,
             ),
         )
-    memo = f"counted {command.counted}, expected {expected}"
-    return _entry(ledger, command, position, Operation.COUNT, movements, memo=memo)
+    return movements, f"counted {command.counted}, expected {expected}"
 
 
 def _within_location(

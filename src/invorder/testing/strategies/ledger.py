@@ -1,7 +1,7 @@
 """Hypothesis strategies for the stock commands, one per command type, and the registry
 :data:`STOCK_COMMANDS` that :func:`ledger_commands` draws from.
 
-Every command of ``invorder.domain.stock.DECISIONS`` has its strategy in the registry (a
+Every command of ``invorder.domain.stock.COMMANDS`` has its strategy in the registry (a
 test checks it), so a new stock command cannot go without one.
 """
 
