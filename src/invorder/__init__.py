@@ -159,7 +159,6 @@ _MOVED_TO: dict[str, str] = {
             "InvalidReorderPolicyError",
             "InvalidRoutingRequestError",
             "InvalidRoutingRuleError",
-            "KitStockError",
             "MissingLeadTimeError",
             "NaiveDatetimeError",
             "NotFoundError",
@@ -241,6 +240,7 @@ _MOVED_TO: dict[str, str] = {
 
 _RENAMED: dict[str, tuple[str, str]] = {
     "ExceptionReason": ("invorder.records", "AlertReason"),
+    "KitStockError": ("invorder.errors", "NotAKitError"),
     "OrderException": ("invorder.records", "OrderAlert"),
     "PicksShort": ("invorder.events", "PicksFoundShort"),
     "ROUTING_REVIEW": ("invorder.domain.orders.values", "HoldReason.ROUTING_REVIEW"),

@@ -9,12 +9,16 @@ The root and the branches are also importable from ``invorder``; the precedence 
 rules a command breaks is documented in ``docs/concepts/errors.md``.
 """
 
+import warnings
+from typing import TYPE_CHECKING
+
 from invorder.domain.errors import (
     BundleStockError,
     CancelShippedError,
     CasePackError,
     CodecError,
     ConcurrencyError,
+    ConflictingFieldsError,
     CurrencyMismatchError,
     DuplicateError,
     EmptyOrderError,
@@ -28,6 +32,7 @@ from invorder.domain.errors import (
     InvalidCoordinatesError,
     InvalidFieldError,
     InvalidIdentifierError,
+    InvalidListError,
     InvalidLocationError,
     InvalidMoneyError,
     InvalidMovementError,
@@ -38,9 +43,9 @@ from invorder.domain.errors import (
     InvalidRoutingRequestError,
     InvalidRoutingRuleError,
     InvorderError,
-    KitStockError,
     MissingLeadTimeError,
     NaiveDatetimeError,
+    NotAKitError,
     NotFoundError,
     OrderConflictError,
     OrderOnHoldError,
@@ -61,6 +66,7 @@ __all__ = [
     "CasePackError",
     "CodecError",
     "ConcurrencyError",
+    "ConflictingFieldsError",
     "CurrencyMismatchError",
     "DuplicateError",
     "EmptyOrderError",
@@ -74,6 +80,7 @@ __all__ = [
     "InvalidCoordinatesError",
     "InvalidFieldError",
     "InvalidIdentifierError",
+    "InvalidListError",
     "InvalidLocationError",
     "InvalidMoneyError",
     "InvalidMovementError",
@@ -84,9 +91,9 @@ __all__ = [
     "InvalidRoutingRequestError",
     "InvalidRoutingRuleError",
     "InvorderError",
-    "KitStockError",
     "MissingLeadTimeError",
     "NaiveDatetimeError",
+    "NotAKitError",
     "NotFoundError",
     "OrderConflictError",
     "OrderOnHoldError",
@@ -100,3 +107,20 @@ __all__ = [
     "UnknownSkuError",
     "ValidationError",
 ]
+
+_RENAMED = {"KitStockError": "NotAKitError"}
+"""Error classes that were renamed (old name -> new name); the old name works until 0.2."""
+
+if not TYPE_CHECKING:  # type checkers should flag the old names; at run time they still work
+
+    def __getattr__(name: str) -> object:
+        new = _RENAMED.get(name)
+        if new is None:
+            raise AttributeError(f"module 'invorder.errors' has no attribute {name!r}")
+        warnings.warn(
+            f"invorder.errors.{name} is deprecated and will be removed in 0.2: "
+            f"it is now invorder.errors.{new} (the same class, code unchanged)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return globals()[new]

@@ -10,7 +10,9 @@ import copy
 import datetime
 import inspect
 import itertools
+import pathlib
 import pickle
+import re
 from decimal import Decimal
 
 import pytest
@@ -24,6 +26,7 @@ from invorder.domain.errors import (
     CasePackError,
     CodecError,
     ConcurrencyError,
+    ConflictingFieldsError,
     CurrencyMismatchError,
     DuplicateError,
     EmptyOrderError,
@@ -37,6 +40,7 @@ from invorder.domain.errors import (
     InvalidCoordinatesError,
     InvalidFieldError,
     InvalidIdentifierError,
+    InvalidListError,
     InvalidLocationError,
     InvalidMoneyError,
     InvalidMovementError,
@@ -47,9 +51,9 @@ from invorder.domain.errors import (
     InvalidRoutingRequestError,
     InvalidRoutingRuleError,
     InvorderError,
-    KitStockError,
     MissingLeadTimeError,
     NaiveDatetimeError,
+    NotAKitError,
     NotFoundError,
     OrderConflictError,
     OrderOnHoldError,
@@ -263,7 +267,17 @@ EXAMPLES: list[tuple[InvorderError, str, dict[str, object]]] = [
         {"transfer": "TR-1", "sku": "MUG", "requested": 2, "in_transit": 1},
     ),
     (
-        KitStockError("MUG"),
+        InvalidListError("lines", "line '1' appears twice; merge the quantities"),
+        "lines: line '1' appears twice; merge the quantities",
+        {"field": "lines", "problem": "line '1' appears twice; merge the quantities"},
+    ),
+    (
+        ConflictingFieldsError("expires_at", "not after at"),
+        "expires_at: not after at",
+        {"field": "expires_at", "problem": "not after at"},
+    ),
+    (
+        NotAKitError("MUG"),
         "'MUG' has no kit_components (bill of materials); define it as a kit first",
         {"sku": "MUG"},
     ),
@@ -459,11 +473,54 @@ def test_every_class_has_its_own_code_and_every_code_one_class() -> None:
     assert sorted(codes.values()) == sorted(ErrorCode)  # distinct, and none unused
 
 
+BRANCH_CODES = {
+    InvorderError: "invorder_error",
+    ValidationError: "validation_error",
+    RejectedError: "rejected",
+    IdempotencyConflictError: "idempotency_conflict",
+    ConcurrencyError: "concurrency_conflict",
+    CodecError: "codec_error",
+    ScenarioError: "scenario_error",
+}
+
+
+def test_a_code_is_its_class_name_in_snake_case() -> None:
+    # One naming rule a host can rely on: NotAKitError is not_a_kit, OrderOnHoldError is
+    # order_on_hold. The root, the branches and the
+    # two reading errors (a dict, a scenario file) are named for what they are.
+    for cls in error_classes():
+        words = re.sub(r"(?<!^)(?=[A-Z])", "_", cls.__name__.removesuffix("Error")).lower()
+        assert cls.code == BRANCH_CODES.get(cls, words), cls.__name__
+
+
+def test_no_command_or_value_raises_a_bare_branch() -> None:
+    # Every rule has its own class (and code): a bare ValidationError or RejectedError says
+    # only "something is wrong", so nothing in the package raises one.
+    bare = {"InvorderError", "ValidationError", "RejectedError"}
+    root = pathlib.Path(invorder.__file__).parent
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+                name = node.exc.func
+                if isinstance(name, ast.Name) and name.id in bare:
+                    found.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert found == []
+
+
+def test_the_old_name_of_a_renamed_error_still_works_with_a_warning() -> None:
+    with pytest.warns(DeprecationWarning, match=r"invorder\.errors\.NotAKitError"):
+        old = invorder.errors.KitStockError  # type: ignore[attr-defined]  # the removed name
+    assert old is NotAKitError
+    with pytest.warns(DeprecationWarning, match="NotAKitError"):
+        assert invorder.KitStockError is NotAKitError  # type: ignore[attr-defined]  # same
+
+
 def test_codes_equal_their_strings() -> None:
     assert InsufficientStockError.code == "insufficient_stock"
     assert str(ErrorCode.UNKNOWN_RULE) == "unknown_rule"
     assert f"{ErrorCode.CODEC_ERROR}" == "codec_error"
-    assert ErrorCode("not_a_kit") is KitStockError.code
+    assert ErrorCode("not_a_kit") is NotAKitError.code
 
 
 def test_every_code_has_a_one_line_docstring() -> None:

@@ -320,7 +320,7 @@ def test_bad_kit_commands_change_nothing() -> None:
     )
     assert_refused(
         engine, iv.AssembleKit(key=key(), at=T, sku="MUG", location="WEST", quantity=1),
-        iv.errors.KitStockError, sku="MUG",
+        iv.errors.NotAKitError, sku="MUG",
     )  # fmt: skip
     assert_refused(
         engine, iv.AssembleKit(key=key(), at=T, sku="NOPE", location="WEST", quantity=1),

@@ -253,6 +253,26 @@ class InconsistentSupplyError(ValidationError):
     second: object
 
 
+class InvalidListError(ValidationError):
+    """A list that is empty where it needs an item, or names the same item (a line, a pick,
+    a SKU) twice."""
+
+    code = ErrorCode.INVALID_LIST
+    template = "{field}: {problem}"
+    field: str
+    problem: str
+
+
+class ConflictingFieldsError(ValidationError):
+    """A field that contradicts another field of the same command (an expiry not after the
+    command's time, wholesale terms on an order that is not wholesale)."""
+
+    code = ErrorCode.CONFLICTING_FIELDS
+    template = "{field}: {problem}"
+    field: str
+    problem: str
+
+
 class EmptyOrderError(ValidationError):
     """An order captured without any line."""
 

@@ -121,7 +121,7 @@ class TransferOverReceiptError(RejectedError):
     in_transit: int
 
 
-class KitStockError(RejectedError):
+class NotAKitError(RejectedError):
     """Assembling or disassembling a SKU that has no bill of materials."""
 
     code = ErrorCode.NOT_A_KIT

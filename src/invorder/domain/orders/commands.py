@@ -12,9 +12,11 @@ import attrs
 from invorder.domain import _checks
 from invorder.domain.errors import (
     CasePackError,
+    ConflictingFieldsError,
     CurrencyMismatchError,
     EmptyOrderError,
-    ValidationError,
+    InvalidFieldError,
+    InvalidListError,
 )
 from invorder.domain.messages import Command
 from invorder.domain.orders.ids import (
@@ -43,14 +45,13 @@ from invorder.domain.stock.location import LocationId, real_location
 def _items(value: Iterable[LineItem]) -> tuple[LineItem, ...]:
     items = tuple(value)
     seen: set[str] = set()
-    for item in items:
+    for n, item in enumerate(items):
         if not isinstance(item, LineItem):
-            raise ValidationError(f"lines must be LineItem values, got {item!r}", field="lines")
+            raise InvalidFieldError(f"lines[{n}]", item, "a LineItem")
         if item.line_id in seen:
-            raise ValidationError(
+            raise InvalidListError(
+                "lines",
                 f"line id {item.line_id!r} appears twice; line ids are unique within an order",
-                field="lines",
-                line_id=item.line_id,
             )
         seen.add(item.line_id)
     return items
@@ -135,10 +136,11 @@ class CaptureOrder(Command):
         if len(currencies) > 1:
             raise CurrencyMismatchError("mix in one order", currencies[0], currencies[1])
         if (self.kind is OrderKind.WHOLESALE) != (self.wholesale is not None):
-            raise ValidationError(
-                "wholesale terms go with a wholesale order and only with one",
-                field="wholesale",
-                kind=self.kind.value,
+            given = "given" if self.wholesale is not None else "missing"
+            raise ConflictingFieldsError(
+                "wholesale",
+                f"terms {given} for kind {self.kind.value!r}; wholesale terms go with a "
+                "wholesale order and only with one",
             )
         if self.wholesale is not None:
             packs = dict(self.wholesale.case_packs)
@@ -210,10 +212,21 @@ class AllocateBackorders(Command):
     """Only lines of this SKU; empty for every SKU."""
 
 
+def _once_each(field: str, ids: list[str], what: str, hint: str) -> None:
+    """Raise :class:`InvalidListError` if ``ids`` is empty or names an item twice."""
+    if not ids:
+        raise InvalidListError(field, f"no {what} given; {hint}")
+    seen: set[str] = set()
+    for item in ids:
+        if item in seen:
+            raise InvalidListError(field, f"{what} {item!r} appears twice; {hint}")
+        seen.add(item)
+
+
 def _line_quantities(value: Iterable[LineQuantity]) -> tuple[LineQuantity, ...]:
     lines = tuple(value)
-    if len({line.line_id for line in lines}) != len(lines):
-        raise ValidationError("a line appears twice; merge the quantities", field="lines")
+    if lines:  # CancelLines says why an empty list is refused
+        _once_each("lines", [line.line_id for line in lines], "line", "merge the quantities")
     return lines
 
 
@@ -240,7 +253,7 @@ class CancelLines(Command):
 
     def __attrs_post_init__(self) -> None:
         if not self.lines:
-            raise ValidationError("name at least one line to cancel", field="lines")
+            raise InvalidListError("lines", "no line given; name at least one line to cancel")
 
 
 def _rma(value: Any) -> str:
@@ -250,8 +263,7 @@ def _rma(value: Any) -> str:
 
 def _expected_lines(value: Iterable[LineQuantity]) -> tuple[LineQuantity, ...]:
     lines = tuple(value)
-    if not lines or len({line.line_id for line in lines}) != len(lines):
-        raise ValidationError("name each line once, at least one", field="lines")
+    _once_each("lines", [line.line_id for line in lines], "line", "name each line once")
     return lines
 
 
@@ -272,7 +284,7 @@ class OpenReturn(Command):
 def _received(value: Iterable[ReturnedUnits]) -> tuple[ReturnedUnits, ...]:
     units = tuple(value)
     if not units:
-        raise ValidationError("a receipt names at least one line", field="lines")
+        raise InvalidListError("lines", "no line given; a receipt names at least one line")
     return units
 
 
@@ -303,8 +315,7 @@ class StartPicking(Command):
 
 def _counts(value: Iterable[PickCount]) -> tuple[PickCount, ...]:
     counts = tuple(value)
-    if not counts or len({c.reservation for c in counts}) != len(counts):
-        raise ValidationError("give each pick's count once, at least one", field="counts")
+    _once_each("counts", [c.reservation for c in counts], "pick", "give each pick's count once")
     return counts
 
 
@@ -321,8 +332,11 @@ class RecordPick(Command):
 
 def _packages(value: Iterable[Package]) -> tuple[Package, ...]:
     packages = tuple(value)
-    if not packages or not all(isinstance(p, Package) for p in packages):
-        raise ValidationError("a packed shipment has at least one Package", field="packages")
+    if not packages:
+        raise InvalidListError("packages", "no package given; a packed shipment has at least one")
+    for n, package in enumerate(packages):
+        if not isinstance(package, Package):
+            raise InvalidFieldError(f"packages[{n}]", package, "a Package")
     return packages
 
 

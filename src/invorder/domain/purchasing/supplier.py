@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 
 from invorder.domain import _checks
-from invorder.domain.errors import InvalidQuantityError, ValidationError
+from invorder.domain.errors import InvalidListError, InvalidQuantityError
 from invorder.domain.money import Money, non_negative_cost
 from invorder.domain.stock.catalog import SkuId, sku_id
 
@@ -42,9 +42,11 @@ class SupplierTerms:
 
 def _terms(values: Iterable[SupplierTerms]) -> tuple[SupplierTerms, ...]:
     terms = tuple(values)
-    skus = [t.sku for t in terms]
-    if len(set(skus)) != len(skus):
-        raise ValidationError("a SKU appears twice in a supplier's terms; give it once")
+    seen: set[str] = set()
+    for t in terms:
+        if t.sku in seen:
+            raise InvalidListError("terms", f"SKU {t.sku!r} appears twice; give it once")
+        seen.add(t.sku)
     return terms
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import attrs
 
 from invorder.domain import _checks
-from invorder.domain.errors import InvalidQuantityError, ValidationError
+from invorder.domain.errors import ConflictingFieldsError, InvalidQuantityError
 from invorder.domain.messages import Command
 from invorder.domain.stock.catalog import SkuId, sku_id
 from invorder.domain.stock.location import LocationId, real_location
@@ -21,11 +21,10 @@ def _optional_aware(instance: object, attribute: Any, value: Any) -> None:
 
 def _after_at(instance: ReserveStock, attribute: Any, value: datetime | None) -> None:
     if value is not None and value <= instance.at:
-        raise ValidationError(
-            f"expires_at {value.isoformat()} is not after at {instance.at.isoformat()}; "
+        raise ConflictingFieldsError(
+            "expires_at",
+            f"{value.isoformat()} is not after at ({instance.at.isoformat()}); "
             "a reservation must be held for some time",
-            field="expires_at",
-            value=value,
         )
 
 

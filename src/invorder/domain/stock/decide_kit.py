@@ -9,7 +9,7 @@ Unlike a bundle (``components``), a kit holds stock of its own once assembled.
 
 from __future__ import annotations
 
-from invorder.domain.errors import KitStockError, UnknownLocationError, UnknownSkuError
+from invorder.domain.errors import NotAKitError, UnknownLocationError, UnknownSkuError
 from invorder.domain.stock.commands import AssembleKit, DisassembleKit
 from invorder.domain.stock.decide import check_entry
 from invorder.domain.stock.events import Operation, StockPosted
@@ -25,7 +25,7 @@ def decide_kit(ledger: Ledger, command: AssembleKit | DisassembleKit, position: 
     if kit is None:
         raise UnknownSkuError(command.sku)
     if not kit.kit_components:
-        raise KitStockError(command.sku)
+        raise NotAKitError(command.sku)
     if not ledger.has_location(command.location):
         raise UnknownLocationError(command.location)
     shelf = Account(command.location, Bucket.AVAILABLE)
