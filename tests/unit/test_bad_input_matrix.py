@@ -89,12 +89,11 @@ def test_a_bad_value_built_in_code_is_a_typed_error_naming_the_field(
         attrs.evolve(command, **changes)
     error = caught.value
     if isinstance(error, iv.errors.InvalidLocationError):
-        # Location paths have their own error; it says "location", not the field's name.
-        assert field in LOCATIONS, (name, error)
-        assert str(error).startswith("location "), (name, error)
+        assert field in LOCATIONS, (name, error)  # location paths have their own error
+        assert str(error).startswith(f"{field} "), (name, error)
     else:
-        assert error.fields.get("field") == field, (name, error)
         assert field in str(error), (name, error)
+    assert error.fields.get("field") == field, (name, error)
 
 
 @pytest.mark.parametrize(

@@ -138,7 +138,25 @@ EXAMPLES: list[tuple[InvorderError, str, dict[str, object]]] = [
             "location 'EAST//01' is not a valid path: segment '' is empty or has bad characters; "
             "use segments of letters, digits, '-', '_' or '.', joined by '/' (e.g. 'EAST/A/01')"
         ),
-        {"value": "EAST//01", "rule": "segment '' is empty or has bad characters"},
+        {
+            "value": "EAST//01",
+            "rule": "segment '' is empty or has bad characters",
+            "field": "location",
+        },
+    ),
+    (
+        InvalidLocationError(
+            "@scrap", "a virtual location cannot be used here", field="destination"
+        ),
+        (
+            "destination '@scrap' is not a valid path: a virtual location cannot be used here; "
+            "use segments of letters, digits, '-', '_' or '.', joined by '/' (e.g. 'EAST/A/01')"
+        ),
+        {
+            "value": "@scrap",
+            "rule": "a virtual location cannot be used here",
+            "field": "destination",
+        },
     ),
     (
         InvalidBarcodeError("4006381333932", "check digit is 2, expected 1 (mistyped or misread?)"),

@@ -91,4 +91,6 @@ def test_bad_paths_are_refused_with_the_rule_they_break(path: str, rule: str) ->
 def test_a_path_that_is_not_a_string_is_refused() -> None:
     with pytest.raises(InvalidLocationError) as caught:
         location_id(7)  # type: ignore[arg-type]  # the point of the test
-    assert caught.value.fields == {"value": 7, "rule": "it must be a non-empty string"}
+    assert caught.value.fields == {
+        "value": 7, "rule": "it must be a non-empty string", "field": "location",
+    }  # fmt: skip

@@ -65,11 +65,13 @@ class InvalidLocationError(ValidationError):
 
     code = ErrorCode.INVALID_LOCATION
     template = (
-        "location {value!r} is not a valid path: {rule}; use segments of letters, digits, "
+        "{field} {value!r} is not a valid path: {rule}; use segments of letters, digits, "
         "'-', '_' or '.', joined by '/' (e.g. 'EAST/A/01')"
     )
     value: object
     rule: str
+    field: str = fact(default="location", kw_only=True)
+    """The field that named it (``location``, ``source``, ``destination``, ``origin``)."""
 
 
 class InvalidBarcodeError(ValidationError):

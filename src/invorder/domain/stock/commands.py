@@ -31,6 +31,18 @@ def _movements(values: Iterable[Movement]) -> tuple[Movement, ...]:
     return movements
 
 
+def _source(value: str) -> LocationId:
+    return real_location(value, "source")
+
+
+def _destination(value: str) -> LocationId:
+    return real_location(value, "destination")
+
+
+def _origin(value: str) -> LocationId:
+    return real_location(value, "origin")
+
+
 def _bucket_in(*allowed: Bucket) -> Callable[[object, attrs.Attribute[Bucket], Bucket], None]:
     def check(instance: object, attribute: attrs.Attribute[Bucket], value: Bucket) -> None:
         if value not in allowed:
@@ -194,9 +206,9 @@ class MoveStock(Command):
 
     sku: SkuId = attrs.field(converter=sku_id)
     """The SKU."""
-    source: LocationId = attrs.field(converter=real_location)
+    source: LocationId = attrs.field(converter=_source)
     """Where the units are taken from."""
-    destination: LocationId = attrs.field(converter=real_location, validator=_same_warehouse)
+    destination: LocationId = attrs.field(converter=_destination, validator=_same_warehouse)
     """Where they are put."""
     quantity: int = attrs.field(validator=_checks.positive_quantity)
     """How many units."""
@@ -246,9 +258,9 @@ class ShipTransfer(Command):
 
     transfer: str = attrs.field(validator=_checks.identifier)
     """The transfer id; it must be new."""
-    origin: LocationId = attrs.field(converter=real_location)
+    origin: LocationId = attrs.field(converter=_origin)
     """The sending location (its ``available`` units)."""
-    destination: LocationId = attrs.field(converter=real_location, validator=_different_warehouse)
+    destination: LocationId = attrs.field(converter=_destination, validator=_different_warehouse)
     """The receiving location."""
     lines: tuple[TransferLine, ...] = attrs.field(converter=_transfer_lines)
     """What is sent."""

@@ -17,12 +17,17 @@ from invorder.domain._checks import MAX_IDENTIFIER_LENGTH
 from invorder.domain.errors import InvalidLocationError
 
 
-def real_location(value: str) -> LocationId:
+def real_location(value: str, field: str = "location") -> LocationId:
     """``value`` as a checked path of a real location (a virtual one is refused): the
-    converter of command fields that name where units are."""
-    location = location_id(value)
+    converter of command fields that name where units are (errors name ``field``)."""
+    try:
+        location = location_id(value)
+    except InvalidLocationError as error:
+        if field == error.field:
+            raise
+        raise InvalidLocationError(error.value, error.rule, field=field) from None
     if is_virtual(location):
-        raise InvalidLocationError(value, "a virtual location cannot be used here")
+        raise InvalidLocationError(value, "a virtual location cannot be used here", field=field)
     return location
 
 
