@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from invorder.domain import _fast
-from invorder.domain.errors import IllegalTransitionError, InvalidPlanError
+from invorder.domain.errors import IllegalTransitionError, InvalidPlanError, UnknownSkuError
 from invorder.domain.messages import Command, Event
 from invorder.domain.orders.allocator import AllocationRequest, AllocatorAnswer
 from invorder.domain.orders.commands import (
@@ -57,7 +57,11 @@ def decide_allocate(ctx: Context, command: AllocateOrder, position: int) -> tupl
 def decide_backorders(
     ctx: Context, command: AllocateBackorders, position: int
 ) -> tuple[Event, ...]:
-    """Allocate backordered units of every order not on hold, in priority order."""
+    """Allocate backordered units of every order not on hold, in priority order (only
+    lines of ``command.sku`` when it names one: a SKU the catalog does not define is
+    refused)."""
+    if command.sku and command.sku not in ctx.ledger.catalog:
+        raise UnknownSkuError(command.sku)
     waiting = [o for o in ctx.orders if not o.holds and needs_of(o, command.sku)]
     taken: dict[tuple[str, str], int] = {}
     events: list[Event] = []

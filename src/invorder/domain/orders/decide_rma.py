@@ -39,14 +39,14 @@ def decide_open_return(ctx: Context, command: OpenReturn, position: int) -> tupl
 
 def decide_receive_return(ctx: Context, command: ReceiveReturn, position: int) -> tuple[Event, ...]:
     """Receive units of an RMA: ``@customer`` to the disposition's account."""
+    if not ctx.ledger.has_location(command.location):
+        raise UnknownLocationError(command.location)
     rma = ctx.orders.rma(command.rma)
     if rma is None:
         raise NotFoundError("rma", command.rma)
     if not rma.outstanding:
         raise IllegalTransitionError("rma", rma.rma, rma.status.value, "receive",
                                      "every expected unit has been received")  # fmt: skip
-    if not ctx.ledger.has_location(command.location):
-        raise UnknownLocationError(command.location)
     order = known_order(ctx.orders, rma.order)
     wanted: dict[str, int] = {}
     for part in command.lines:

@@ -37,7 +37,7 @@ DECISIONS = (
     Decision(_c.ExpectPurchase, _d.decide_expect, _ORDERS),
     Decision(_c.DraftPurchase, _d.decide_draft, _ORDERS),
     Decision(_c.ConfirmPurchase, _d.decide_confirm, _ORDERS),
-    Decision(_c.ChangePurchaseEta, _d.decide_change_eta, ("purchases",)),
+    Decision(_c.ChangePurchaseEta, _d.decide_change_eta, ("ledger", "purchases")),
     Decision(_c.ReceivePurchase, _d.decide_receive, _RECEIPTS, arrival=True),
     Decision(_c.ClosePurchase, _d.decide_cancel, _RECEIPTS),
     Decision(_c.CancelPurchase, _d.decide_cancel, _RECEIPTS),

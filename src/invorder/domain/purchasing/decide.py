@@ -115,9 +115,11 @@ def decide_confirm(
 
 
 def decide_change_eta(
-    purchases: Purchases, command: ChangePurchaseEta, position: int
+    ledger: Ledger, purchases: Purchases, command: ChangePurchaseEta, position: int
 ) -> PurchaseEtaChanged:
     """Record the new ETA of a line that still has units to come (or of a draft)."""
+    if command.sku not in ledger.catalog:
+        raise UnknownSkuError(command.sku)
     order = purchases.get(command.purchase_order)
     if order is None:
         raise NotFoundError("purchase order", command.purchase_order)
@@ -168,6 +170,9 @@ def decide_receive(
 ) -> tuple[Event, ...]:
     """The receipt: a sweep of lapsed pre-orders on the order (if any), then one entry that
     moves the units in and reserves them for the waiting pre-orders in priority order."""
+    for line in command.lines:
+        if line.sku not in ledger.catalog:
+            raise UnknownSkuError(line.sku)
     order = purchases.open_order(command.purchase_order, "receive")
     for line in command.lines:
         if order.line(line.sku) is None:
