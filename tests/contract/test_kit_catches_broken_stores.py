@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from invorder.adapters.memory import MemoryEventStore, MemorySnapshotStore
+from invorder.codec import Codec
 from invorder.domain.messages import Event
 from invorder.ports import EventStore
 from invorder.testing.contract import check_event_store
@@ -70,6 +73,70 @@ class InsertOrIgnore(MemoryEventStore):
         return self.head()
 
 
+_CODEC = Codec()
+
+
+def _lossy(event: Event, spoil: Callable[[str], str]) -> Event:
+    """``event`` stored as JSON by a column that spoils every string."""
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, str):
+            return spoil(value)
+        if isinstance(value, dict):
+            return {k: walk(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        return value
+
+    data = _CODEC.event_to_dict(event)
+    kept = {k: (walk(v) if k not in ("type", "schema") else v) for k, v in data.items()}
+    return _CODEC.event_from_dict(kept)
+
+
+class LossyColumns(MemoryEventStore):
+    """Stores every event through a column that spoils its strings (see subclasses)."""
+
+    __slots__ = ()
+
+    @staticmethod
+    def spoil(text: str) -> str:
+        return text
+
+    def append(self, events: Sequence[Event], *, expected_position: int) -> int:
+        stored = [_lossy(event, self.spoil) for event in events]
+        return super().append(stored, expected_position=expected_position)
+
+
+class LosesMicroseconds(LossyColumns):
+    """A timestamp column without fractions of a second."""
+
+    __slots__ = ()
+
+    @staticmethod
+    def spoil(text: str) -> str:
+        return re.sub(r"(T\d\d:\d\d:\d\d)\.\d+", r"\1", text)
+
+
+class CutsTextAt255(LossyColumns):
+    """A ``VARCHAR(255)`` column."""
+
+    __slots__ = ()
+
+    @staticmethod
+    def spoil(text: str) -> str:
+        return text[:255]
+
+
+class AsciiOnly(LossyColumns):
+    """A column in a single-byte encoding: every other character becomes ``?``."""
+
+    __slots__ = ()
+
+    @staticmethod
+    def spoil(text: str) -> str:
+        return text.encode("ascii", "replace").decode("ascii")
+
+
 class ForgetsSnapshots(MemorySnapshotStore):
     """Saves nothing."""
 
@@ -95,6 +162,9 @@ def test_the_memory_store_passes_every_check() -> None:
         (ReordersEvents, "test_read_keeps_order_and_ranges"),
         (ReordersEvents, "test_read_after_write"),
         (InsertOrIgnore, "test_failed_batch_writes_nothing"),
+        (LosesMicroseconds, "test_identifiers_and_times_at_the_edges"),
+        (CutsTextAt255, "test_identifiers_and_times_at_the_edges"),
+        (AsciiOnly, "test_identifiers_and_times_at_the_edges"),
     ],
 )
 def test_a_broken_store_is_caught(broken: type[EventStore], caught_by: str) -> None:

@@ -13,15 +13,18 @@ from datetime import UTC, datetime
 
 import pytest
 
+from invorder.domain._checks import MAX_IDENTIFIER_LENGTH
 from invorder.domain.errors import (
     ConcurrencyError,
     IdempotencyConflictError,
     InsufficientStockError,
+    InvalidIdentifierError,
 )
 from invorder.domain.messages import Event
 from invorder.domain.stock.catalog import Sku
 from invorder.domain.stock.commands import DefineLocation, DefineSku, MarkDamaged, ReceiveStock
 from invorder.domain.stock.events import LocationDefined
+from invorder.domain.stock.movement import Bucket
 from invorder.engine import Engine
 from invorder.ports import EventStore, SnapshotStore
 
@@ -240,6 +243,41 @@ class EventStoreContract:
         assert store.head() == 6, f"the batch must store 3 events (head 6), head is {store.head()}"
         assert Engine(self.open_again(store)).balance("KIT-SKU", "KIT/A") == 0
         assert engine.verify() == [], "verify() must be clean after a batch"
+
+    def test_identifiers_and_times_at_the_edges(self) -> None:
+        """Ids of the longest length invorder allows (200 characters), non-ASCII text, long
+        free text and times with microseconds are kept exactly: a restarted engine reads
+        the same events, answers a repeated key with the first outcome, and the same
+        identifier rule refuses a control character before anything reaches the store."""
+        store = self.make_store()
+        engine = Engine(store)
+        at = datetime(2026, 1, 1, 9, 30, 15, 123456, tzinfo=UTC)
+        sku = "Tasse-Kaffee-\u2615-\u00fc"  # a cup and an u-umlaut: printable, not ASCII
+        key = ("kit-\u00e9\u00e8-" + "k" * MAX_IDENTIFIER_LENGTH)[:MAX_IDENTIFIER_LENGTH]
+        reason = "r\u00e9sum\u00e9 " * 60  # 480 characters of free text
+        written = [
+            *engine.execute(DefineLocation(key="kit-loc", at=at, location="KIT/A")),
+            *engine.execute(DefineSku(key="kit-sku", at=at, sku=Sku(sku, "Tasse \u2615"))),
+            *engine.execute(
+                ReceiveStock(key="kit-rcv", at=at, sku=sku, location="KIT/A", quantity=5)
+            ),
+        ]
+        command = MarkDamaged(key=key, at=at, sku=sku, location="KIT/A", quantity=2, reason=reason)
+        first = engine.execute(command)
+        written.extend(first)
+        restarted = Engine(self.open_again(store))
+        read = list(restarted.events())
+        assert len(read) == len(written), f"wrote {len(written)} events, read {len(read)}"
+        for wrote, got in zip(written, read, strict=True):
+            assert got == wrote, f"the store changed an event: wrote {wrote!r}, read {got!r}"
+        assert restarted.execute(command) == first, "a repeated 200-character key must match"
+        assert restarted.balance(sku, "KIT/A", Bucket.DAMAGED) == 2, "a non-ASCII SKU lost units"
+        head = store.head()
+        with pytest.raises(InvalidIdentifierError):
+            restarted.execute(MarkDamaged(key="kit-\x00", at=at, sku=sku, location="KIT/A",
+                                          quantity=1))  # fmt: skip
+        assert store.head() == head, "a refused key must write nothing"
+        assert restarted.verify() == [], "verify() must be clean"
 
     # --- snapshots -----------------------------------------------------------------------
 
