@@ -11,12 +11,10 @@ module              what it holds
 ``_verification``   the projections checked against a replay of the log
 ``views``           the queries, one module per domain area
 ``allocation``      the routing rule as the order book's allocator; host policies
-``_bulk``           fewer garbage collections during bulk work
 ==================  ==================================================================
 """
 
-from invorder.engine._bulk import BULK_YOUNG_THRESHOLD, fewer_collections
 from invorder.engine._writer import Outcome, Rejected
 from invorder.engine.engine import Engine
 
-__all__ = ["BULK_YOUNG_THRESHOLD", "Engine", "Outcome", "Rejected", "fewer_collections"]
+__all__ = ["Engine", "Outcome", "Rejected"]

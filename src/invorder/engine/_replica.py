@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from invorder.domain.messages import Event
 from invorder.domain.model import State
 from invorder.engine import _snapshot
-from invorder.engine._bulk import fewer_collections
 from invorder.engine._idempotency import KeyIndex
 from invorder.engine.allocation import Policies, install_policies
 from invorder.ports import EventStore, SnapshotStore
@@ -56,8 +55,7 @@ class Replica:
                 self.state, self.keys = restored
                 self.position = loaded[0]
         install_policies(self.state, *self.policies)
-        with fewer_collections():  # a start-up replay keeps every object it makes
-            self.catch_up()
+        self.catch_up()
 
     def catch_up(self) -> None:
         """Fold every event the store holds past :attr:`position`."""

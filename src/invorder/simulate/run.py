@@ -26,7 +26,7 @@ from invorder.domain.orders.commands import (
 )
 from invorder.domain.orders.shipment import ShipmentStatus
 from invorder.domain.orders.values import ReturnedUnits
-from invorder.engine import Engine, fewer_collections
+from invorder.engine import Engine
 from invorder.routing import (
     AllocationPlan,
     Explanation,
@@ -38,6 +38,7 @@ from invorder.routing import (
     nearest,
     route,
 )
+from invorder.simulate.collector import fewer_collections
 from invorder.simulate.scenario import FulfilOrder, ReturnOrder, Scenario, Step
 
 
@@ -185,7 +186,7 @@ class Simulation:
         """Run the steps at or before ``until`` (all when ``None``); returns ``self``.
 
         While it runs, CPython's young-generation collection threshold is raised (see
-        :func:`invorder.engine.fewer_collections`) and put back at the end: a run keeps
+        :func:`invorder.simulate.collector.fewer_collections`) and put back at the end: a run keeps
         almost everything it makes, so the default threshold spends a fifth of the time
         in the collector finding nothing.
         """
@@ -240,7 +241,8 @@ class Simulation:
         other.replans = None if self.replans is None else {
             order: list(plans) for order, plans in self.replans.items()
         }  # fmt: skip
-        other.engine = other._new_engine(MemoryEventStore(list(self.engine.events())))
+        with fewer_collections():  # the replay keeps every object it makes
+            other.engine = other._new_engine(MemoryEventStore(list(self.engine.events())))
         other.next_step = self.next_step
         other.rejected = Counter(self.rejected)
         other.refused = list(self.refused)

@@ -1,5 +1,11 @@
-"""Fewer garbage collections during bulk work (start-up replay, simulation runs), which
-keeps many long-lived objects and leaves the collector little to find."""
+"""Fewer garbage collections during bulk work (a simulation run, a replay into a fork): it
+keeps almost every object it makes, so CPython's default young-generation threshold has the
+collector scan a growing heap and find nothing.
+
+The library never changes the process-wide collector settings on its own (a host's process
+is the host's); the simulation, an application, does for the length of a run, and hosts
+can do the same around their own bulk work (``docs/performance.md`` has the recipe).
+"""
 
 from __future__ import annotations
 

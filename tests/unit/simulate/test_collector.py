@@ -1,4 +1,5 @@
-"""Bulk work raises the collector's young threshold for its duration only."""
+"""A simulation's bulk work raises the collector's young threshold for its duration only;
+the engine never touches it."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from invorder.engine import BULK_YOUNG_THRESHOLD, fewer_collections
+import invorder as iv
+from invorder.simulate.collector import BULK_YOUNG_THRESHOLD, fewer_collections
+from tests.support.world import T0
 
 
 @pytest.fixture(autouse=True)
@@ -58,3 +61,23 @@ def test_nothing_changes_while_the_collector_is_off() -> None:
             assert gc.get_threshold() == (700, 10, 10)
     finally:
         gc.enable()
+
+
+def test_the_engine_leaves_the_collector_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Global state stays out of the library (issue 19, item 6): neither a start-up replay
+    # nor a command changes the host's collector settings, even for a moment.
+    seen: list[tuple[int, ...]] = []
+    engine = iv.in_memory()
+    for n in range(3):
+        engine.execute(iv.DefineLocation(key=f"l{n}", at=T0, location=f"EAST/A/0{n}"))
+    real = gc.set_threshold
+
+    def spy(*thresholds: int) -> None:
+        seen.append(thresholds)
+        real(*thresholds)
+
+    monkeypatch.setattr(gc, "set_threshold", spy)
+    iv.Engine(iv.MemoryEventStore(list(engine.events())))
+    engine.execute(iv.DefineLocation(key="l9", at=T0, location="WEST/A/01"))
+    assert seen == []
+    assert gc.get_threshold() == (700, 10, 10)
