@@ -1,4 +1,5 @@
-"""Storage benchmark: appends and commands per second on each store; start-up times.
+"""Storage benchmark: appends and commands per second on each store; start-up times; the
+time ``Engine.history()`` takes for a SKU with 30,000 movements (``--history N``).
 
 Run: ``python benchmarks/storage.py`` (about a minute; start-up measured on a log of
 50,000 events) or ``python benchmarks/storage.py --events 1000000`` for the 1M-event
@@ -128,6 +129,30 @@ def startup(url: str) -> tuple[float, float, int]:
     return snapshot_s, replay_s, store.head()
 
 
+def history_ms(store: invorder.EventStore, movements: int) -> float:
+    """``Engine.history()`` of one SKU with ``movements`` movements, on a log where another
+    SKU's movement sits between each two of them (as other SKUs' would in a real log)."""
+    engine = invorder.Engine(store)
+    engine.execute_batch([
+        invorder.DefineLocation(key="h-loc", at=T0, location="EAST/H/01"),
+        invorder.DefineSku(key="h-hot", at=T0, sku=invorder.Sku("HOT")),
+        invorder.DefineSku(key="h-other", at=T0, sku=invorder.Sku("OTHER")),
+    ])  # fmt: skip
+    commands = [
+        invorder.ReceiveStock(key=f"h-{sku}-{i}", at=T0 + timedelta(seconds=i), sku=sku,
+                              location="EAST/H/01", quantity=1)
+        for i in range(movements) for sku in ("HOT", "OTHER")
+    ]  # fmt: skip
+    for i in range(0, len(commands), BATCH):
+        engine.execute_batch(commands[i : i + BATCH])
+    start = time.perf_counter()
+    lines = engine.history("HOT", "EAST")
+    elapsed = time.perf_counter() - start
+    assert len(lines) == movements
+    assert lines[-1].balance == movements
+    return elapsed * 1000
+
+
 def postgres_url() -> tuple[str | None, str]:
     url = os.environ.get("INVORDER_BENCH_POSTGRES_URL") or os.environ.get(
         "INVORDER_TEST_POSTGRES_URL"
@@ -152,6 +177,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=50_000, help="log size for start-up")
     parser.add_argument("--commands", type=int, default=20_000, help="commands per store")
+    parser.add_argument("--history", type=int, default=30_000,
+                        help="movements of the SKU whose history is read")  # fmt: skip
     args = parser.parse_args()
     figures: dict[str, float | int | str] = {}
     n = args.commands
@@ -177,6 +204,13 @@ def main() -> None:
             figures["orders_per_s_postgres_unbatched"] = commands_per_s(
                 fresh_postgres(url), n // 20, batched=False
             )
+        movements = f"{args.history // 1000}k"
+        figures[f"history_{movements}_movements_ms_memory"] = history_ms(
+            MemoryEventStore(), args.history
+        )
+        figures[f"history_{movements}_movements_ms_sqlite"] = history_ms(
+            SqlEventStore(sql_engine(f"sqlite:///{path}/h.db", synchronous="OFF")), args.history
+        )
         log_url = f"sqlite:///{path}/log.db"
         build_log(log_url, args.events)
         snapshot_s, replay_s, events = startup(log_url)

@@ -111,9 +111,13 @@ from invorder.engine import Engine, Outcome, Rejected
 from invorder.ports import EventStore, SnapshotStore
 
 
-def in_memory() -> Engine:
-    """An engine on a fresh in-memory store: the embedded default."""
-    return Engine(MemoryEventStore())
+def in_memory(**engine_options: Any) -> Engine:
+    """An engine on a fresh in-memory store: the embedded default.
+
+    ``engine_options`` go to :class:`Engine` (``routing_rule=...``, ``location_facts=...``),
+    as for :func:`sqlite`.
+    """
+    return Engine(MemoryEventStore(), **engine_options)
 
 
 def sqlite(path: str | os.PathLike[str], **engine_options: Any) -> Engine:

@@ -61,6 +61,7 @@ from invorder.domain.errors import (
     OverReceiptError,
     RejectedError,
     ReturnQuantityError,
+    StoreCorruptError,
     TransferOverReceiptError,
     UnknownChannelError,
     UnknownLocationError,
@@ -311,6 +312,14 @@ EXAMPLES: list[tuple[InvorderError, str, dict[str, object]]] = [
             "use a new key for a different command"
         ),
         {"key": "d", "field": "quantity", "first": 1, "second": 2},
+    ),
+    (
+        StoreCorruptError(5, "no event is stored there"),
+        (
+            "the event store is corrupt at position 5: no event is stored there; the log must "
+            "be a gap-free sequence from 0 (restore it from a backup)"
+        ),
+        {"position": 5, "problem": "no event is stored there"},
     ),
     (
         ConcurrencyError(4, 6),

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
 
 import invorder
 from invorder.cli import main
+from invorder.simulate import resolve_rule
 
 T = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
@@ -29,3 +33,23 @@ def test_receive_then_repeat_returns_first_outcome() -> None:
     assert engine.execute(command) == first
     assert engine.position == 3
     assert engine.balance("MUG", "EAST/A/01") == 3
+
+
+def test_in_memory_takes_the_engines_options() -> None:
+    # Issue 19, item 9: the embedded default is configured like any engine.
+    engine = invorder.in_memory(routing_rule=resolve_rule("most_stock"), max_attempts=2)
+    engine.execute(invorder.DefineLocation(key="e", at=T, location="EAST/A/01"))
+    engine.execute(invorder.DefineLocation(key="w", at=T, location="WEST/A/01"))
+    engine.execute(invorder.DefineSku(key="s", at=T, sku=invorder.Sku("MUG")))
+    for key, location, units in (("re", "EAST/A/01", 2), ("rw", "WEST/A/01", 9)):
+        engine.execute(invorder.ReceiveStock(key=key, at=T, sku="MUG", location=location,
+                                             quantity=units))  # fmt: skip
+    engine.execute(invorder.DefineChannel(key="c", at=T, channel="shop",
+                                          locations=["EAST", "WEST"]))  # fmt: skip
+    line = invorder.LineItem("1", "MUG", 1, invorder.Money(Decimal("5"), "USD"))
+    engine.execute(invorder.CaptureOrder(key="o", at=T, order="O-1", channel="shop",
+                                         external_id="x", kind="dtc", lines=[line]))  # fmt: skip
+    (shipment,) = engine.shipments("O-1")
+    assert shipment.location == "WEST"  # most stock, where the default would take the first
+    with pytest.raises(TypeError):
+        invorder.in_memory(no_such_option=1)

@@ -42,6 +42,11 @@ class MemoryEventStore:
         """Iterate over the events from ``start`` up to ``stop``."""
         return iter(self._events[start:stop])
 
+    def read_at(self, positions: Sequence[int]) -> Iterator[Event]:
+        """The events at ``positions``, in the order given."""
+        events = self._events
+        return (events[position] for position in positions)
+
 
 class MemorySnapshotStore:
     """A :class:`~invorder.ports.SnapshotStore` keeping the latest snapshot in memory."""

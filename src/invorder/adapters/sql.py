@@ -23,7 +23,7 @@ except ImportError as error:  # pragma: no cover  # the test extra installs SQLA
 
 from invorder.adapters.memory import check_positions
 from invorder.codec import Codec
-from invorder.domain.errors import ConcurrencyError
+from invorder.domain.errors import ConcurrencyError, StoreCorruptError
 from invorder.domain.messages import Event
 
 metadata = sa.MetaData()
@@ -56,6 +56,8 @@ _SQLITE_INSERT = f"INSERT INTO invorder_events ({', '.join(_COLUMNS)}) VALUES (?
 # One encoder for every append: json.dumps with non-default options builds a new one per call.
 _ENCODE_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 _PAGE = 5000
+_PAGE_OF_POSITIONS = 900
+"""Positions per ``read_at`` query (SQLite allows 999 bound parameters in older builds)."""
 
 
 def sql_engine(url: str, *, synchronous: str = "FULL", **kwargs: Any) -> sa.Engine:
@@ -170,24 +172,62 @@ class SqlEventStore:
         return 0 if last is None else int(last) + 1
 
     def read(self, start: int = 0, stop: int | None = None) -> Iterator[Event]:
-        """The events from ``start`` up to ``stop``, read a page at a time."""
+        """The events from ``start`` up to ``stop``, read a page at a time.
+
+        A missing row raises :class:`~invorder.errors.StoreCorruptError` naming its
+        position (a deleted row must not make the log look shorter than it is).
+        """
         decode = self._codec.event_from_dict
         position = events_table.c.position
         low = start
         while stop is None or low < stop:
             high = low + _PAGE if stop is None else min(low + _PAGE, stop)
             query = (
-                sa.select(events_table.c.data)
+                sa.select(position, events_table.c.data)
                 .where(position >= low, position < high)
                 .order_by(position)
             )
             with self._engine.connect() as connection:
-                rows = connection.execute(query).scalars().all()
-            for data in rows:
+                rows = connection.execute(query).all()
+                after = None
+                if len(rows) < high - low:
+                    # A short page is the end of the log, or a gap. One statement decides
+                    # (a concurrent append is contiguous: it shows as the next position).
+                    last = low + len(rows)
+                    after = connection.execute(
+                        sa.select(sa.func.min(position)).where(position >= last)
+                    ).scalar()
+            expected = low
+            for at, data in rows:
+                if at != expected:
+                    raise StoreCorruptError(expected, "no event is stored there")
                 yield decode(json.loads(data))
-            if len(rows) < high - low:
+                expected += 1
+            if expected < high:
+                if after is not None and after > expected:
+                    raise StoreCorruptError(expected, "no event is stored there")
                 return
             low = high
+
+    def read_at(self, positions: Sequence[int]) -> Iterator[Event]:
+        """The events at ``positions`` (ascending), a page of positions per query."""
+        decode = self._codec.event_from_dict
+        position = events_table.c.position
+        for low in range(0, len(positions), _PAGE_OF_POSITIONS):
+            page = positions[low : low + _PAGE_OF_POSITIONS]
+            query = (
+                sa.select(position, events_table.c.data)
+                .where(position.in_(page))
+                .order_by(position)
+            )
+            with self._engine.connect() as connection:
+                rows = connection.execute(query).all()
+            if [row[0] for row in rows] != list(page):
+                found = {row[0] for row in rows}
+                missing = next(p for p in page if p not in found)
+                raise StoreCorruptError(missing, "no event is stored there")
+            for _, data in rows:
+                yield decode(json.loads(data))
 
 
 class SqlSnapshotStore:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from invorder.domain.errors import StoreCorruptError
 from invorder.domain.messages import Event
 from invorder.domain.model import State
 from invorder.engine import _snapshot
@@ -64,6 +65,11 @@ class Replica:
         keys = self.keys
         last = None  # a command's events are contiguous: index its key once
         for event in self.store.read(self.position):
+            if event.position != self.position:
+                # Folding it would apply an event twice or skip one, silently.
+                raise StoreCorruptError(self.position,
+                                        f"the store gave the event of position "
+                                        f"{event.position} there")  # fmt: skip
             state.apply(event)
             key = event.key
             if key != last:

@@ -33,6 +33,19 @@ class EventStore(Protocol):
         ...
 
 
+class ReadsPositions(Protocol):
+    """An optional extra of an :class:`EventStore`: read scattered positions at once.
+
+    A store that has it answers ``Engine.history()`` (the movements of one SKU, spread over
+    the whole log) in a few reads instead of one per movement; a store without it is read
+    range by range. The memory and SQL stores have it.
+    """
+
+    def read_at(self, positions: Sequence[int]) -> Iterator[Event]:
+        """The events at ``positions`` (ascending, each below the head), in that order."""
+        ...
+
+
 class SnapshotStore(Protocol):
     """Where the engine keeps a copy of its projections so start-up need not replay all.
 

@@ -110,6 +110,19 @@ class EventStoreContract:
 
     # --- concurrency ---------------------------------------------------------------------
 
+    def test_read_at_if_offered(self) -> None:
+        """A store that offers ``read_at`` (scattered positions at once) gives the events
+        at those positions, in that order, equal to what ``read`` gives."""
+        store = self.make_store()
+        read_at = getattr(store, "read_at", None)
+        if read_at is None:
+            pytest.skip("the store has no read_at; history reads it range by range")
+        store.append(_batch(0, 12), expected_position=0)
+        wanted = [0, 2, 3, 7, 11]
+        got = list(read_at(wanted))
+        assert [e.position for e in got] == wanted, f"read_at({wanted}) gave {got}"
+        assert got == [e for e in store.read() if e.position in wanted], "read_at != read"
+
     def test_stale_expected_position_conflicts(self) -> None:
         """An append whose expected position is behind the head fails and writes nothing."""
         store = self.make_store()

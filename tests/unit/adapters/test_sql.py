@@ -76,3 +76,51 @@ def test_snapshots_keep_only_the_latest(tmp_path: Path) -> None:
         kept = connection.execute(sa.select(sql.snapshots_table.c.position)).scalars().all()
     assert kept == [3]
     assert snapshots.load() == (3, b"\x03")
+
+
+def _with_a_row_deleted(store: SqlEventStore, count: int, gone: int) -> None:
+    store.append([sample_event(i) for i in range(count)], expected_position=0)
+    with store.engine.begin() as connection:
+        table = sql.events_table
+        connection.execute(sa.delete(table).where(table.c.position == gone))
+
+
+def test_a_missing_row_is_reported_not_read_as_the_end(
+    store: SqlEventStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 18: a page cut short by a deleted row used to end the read, so a restarted
+    # engine answered from a prefix of the log until its first write conflicted.
+    monkeypatch.setattr(sql, "_PAGE", 4)
+    _with_a_row_deleted(store, 10, gone=5)
+    with pytest.raises(invorder.errors.StoreCorruptError) as caught:
+        list(store.read())
+    assert caught.value.fields == {"position": 5, "problem": "no event is stored there"}
+    assert "corrupt at position 5" in str(caught.value)
+    with pytest.raises(invorder.errors.StoreCorruptError):
+        invorder.Engine(store)
+    assert [e.position for e in store.read(0, 5)] == [0, 1, 2, 3, 4]  # before the gap: fine
+
+
+def test_a_missing_last_row_of_a_page_is_reported(
+    store: SqlEventStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sql, "_PAGE", 4)
+    _with_a_row_deleted(store, 10, gone=7)  # the page 4..7 comes back short: 4, 5, 6
+    with pytest.raises(invorder.errors.StoreCorruptError) as caught:
+        list(store.read(4))
+    assert caught.value.fields["position"] == 7
+
+
+def test_read_at_gives_scattered_positions_a_page_at_a_time(
+    store: SqlEventStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sql, "_PAGE_OF_POSITIONS", 2)
+    store.append([sample_event(i) for i in range(10)], expected_position=0)
+    assert [e.position for e in store.read_at([1, 2, 5, 8, 9])] == [1, 2, 5, 8, 9]
+    assert list(store.read_at([])) == []
+    with store.engine.begin() as connection:
+        table = sql.events_table
+        connection.execute(sa.delete(table).where(table.c.position == 8))
+    with pytest.raises(invorder.errors.StoreCorruptError) as caught:
+        list(store.read_at([1, 8]))
+    assert caught.value.fields["position"] == 8

@@ -55,6 +55,7 @@ from invorder.domain.errors.root import (
     InvorderError,
     OrderConflictError,
     RejectedError,
+    StoreCorruptError,
     ValidationError,
 )
 from invorder.domain.errors.state import (
@@ -116,6 +117,7 @@ __all__ = [
     "OverReceiptError",
     "RejectedError",
     "ReturnQuantityError",
+    "StoreCorruptError",
     "TransferOverReceiptError",
     "UnknownChannelError",
     "UnknownLocationError",

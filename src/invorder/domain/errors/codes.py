@@ -107,5 +107,7 @@ class ErrorCode(enum.StrEnum):
     # then the others
     CONCURRENCY_CONFLICT = "concurrency_conflict"
     """Another writer appended first; safe to retry."""
+    STORE_CORRUPT = "store_corrupt"
+    """The store's log is not what the engine relies on (an event missing or out of place)."""
     INVORDER_ERROR = "invorder_error"
     """An invorder error with no more specific code."""

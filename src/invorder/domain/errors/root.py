@@ -59,6 +59,20 @@ class ConcurrencyError(InvorderError):
     attempts: int = 1
 
 
+class StoreCorruptError(InvorderError):
+    """The store gave back a log that breaks the port's promise (an append-only, gap-free
+    sequence of positions): an event missing, or one out of place. Retrying will not help;
+    the log needs a person (restore the missing rows from a backup)."""
+
+    code = ErrorCode.STORE_CORRUPT
+    template = (
+        "the event store is corrupt at position {position}: {problem}; the log must be a "
+        "gap-free sequence from 0 (restore it from a backup)"
+    )
+    position: int
+    problem: str
+
+
 class OrderConflictError(IdempotencyConflictError):
     """A capture for a (channel, external id) already taken in with other content.
 

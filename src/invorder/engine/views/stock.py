@@ -3,7 +3,7 @@ transfers, and the ledger replayed from the log."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from itertools import takewhile
 
@@ -62,41 +62,53 @@ def history(
     buckets = (bucket,) if bucket is not None else PHYSICAL_BUCKETS
     lines: list[HistoryLine] = []
     balance = 0
-    for position in state.ledger.history_positions(sku):
-        for event in store.read(position, position + 1):
-            if not isinstance(event, StockPosted):
+    for event in _events_at(store, state.ledger.history_positions(sku)):
+        if not isinstance(event, StockPosted):
+            continue
+        for movement in event.movements:
+            if movement.sku != sku:
                 continue
-            for movement in event.movements:
-                if movement.sku != sku:
-                    continue
-                change = 0
-                if movement.destination.bucket in buckets and is_within(
-                    movement.destination.location, location
-                ):
-                    change += movement.quantity
-                if movement.source.bucket in buckets and is_within(
-                    movement.source.location, location
-                ):
-                    change -= movement.quantity
-                touches = any(
-                    account.bucket in buckets and is_within(account.location, location)
-                    for account in (movement.source, movement.destination)
+            change = 0
+            if movement.destination.bucket in buckets and is_within(
+                movement.destination.location, location
+            ):
+                change += movement.quantity
+            if movement.source.bucket in buckets and is_within(movement.source.location, location):
+                change -= movement.quantity
+            touches = any(
+                account.bucket in buckets and is_within(account.location, location)
+                for account in (movement.source, movement.destination)
+            )
+            if not touches:
+                continue
+            balance += change
+            lines.append(
+                HistoryLine(
+                    position=event.position,
+                    at=event.at,
+                    key=event.key,
+                    operation=event.operation,
+                    movement=movement,
+                    change=change,
+                    balance=balance,
                 )
-                if not touches:
-                    continue
-                balance += change
-                lines.append(
-                    HistoryLine(
-                        position=event.position,
-                        at=event.at,
-                        key=event.key,
-                        operation=event.operation,
-                        movement=movement,
-                        change=change,
-                        balance=balance,
-                    )
-                )
+            )
     return lines
+
+
+def _events_at(store: EventStore, positions: Sequence[int]) -> Iterator[Event]:
+    """The events at ``positions`` (ascending): in a few reads when the store can read
+    scattered positions (:class:`~invorder.ports.ReadsPositions`), else one read per run
+    of consecutive positions."""
+    read_at = getattr(store, "read_at", None)
+    if read_at is not None:
+        yield from read_at(positions)
+        return
+    run_start = 0
+    for i in range(1, len(positions) + 1):
+        if i == len(positions) or positions[i] != positions[i - 1] + 1:
+            yield from store.read(positions[run_start], positions[i - 1] + 1)
+            run_start = i
 
 
 def sku(state: State, sku: str) -> Sku | None:
