@@ -181,3 +181,26 @@ def test_a_short_pick_keeps_the_units_the_line_already_waited_for() -> None:
     line = order.lines[0]
     assert (line.allocated, line.backordered, line.unallocated) == (1, 2, 0)
     clean(engine)
+
+
+def test_a_partly_received_pre_order_keeps_its_claim_on_the_rest() -> None:
+    # Found by the reservation state machine: a release takes a pre-order's units still to
+    # come first, so cutting its one received unit released a unit that was never on the
+    # shelf and the count's loss took the bin below zero.
+    engine = order_world(east={BIN: 4}, west={})
+    line = iv.PurchaseLine(sku="MUG", quantity=2, eta=at(600))
+    engine.execute(iv.ExpectPurchase(key="po", at=at(2), purchase_order="PO-1",
+                                     location=BIN, lines=[line]))  # fmt: skip
+    engine.execute(iv.ReserveStock(key="pre", at=at(3), reservation="PRE-1", sku="MUG",
+                                   location=BIN, quantity=2, purchase_order="PO-1"))  # fmt: skip
+    engine.execute(iv.ReceivePurchase(key="in", at=at(4), purchase_order="PO-1",
+                                      lines=[iv.ReceiptLine(sku="MUG", quantity=1)]))  # fmt: skip
+    pre = engine.reservation("PRE-1")
+    assert pre is not None
+    assert (pre.backed, pre.incoming) == (1, 1)
+    count(engine, 0)
+    assert shelf(engine) == (0, 0)
+    pre = engine.reservation("PRE-1")
+    assert pre is not None
+    assert (pre.held, pre.incoming, pre.released) == (1, 1, 1)  # still waits for one
+    clean(engine)

@@ -93,7 +93,8 @@ def _cut(
             per_line[pick.line_id] = per_line.get(pick.line_id, 0) + units
         release = ReleaseReservation(key=command.key, at=command.at, reservation=r.reservation,
                                      quantity=units, reason=command.reason)  # fmt: skip
-        events.append(decide_release(ctx.reservations, release, position + len(events)))
+        events.append(decide_release(ctx.reservations, release, position + len(events),
+                                     from_shelf=True))  # fmt: skip
     assert short <= 0, "the bin's reservations hold every reserved unit"
     return events, lost
 

@@ -158,14 +158,20 @@ def decide_commit(
 
 
 def decide_release(
-    reservations: Reservations, command: ReleaseReservation, position: int
+    reservations: Reservations,
+    command: ReleaseReservation,
+    position: int,
+    *,
+    from_shelf: bool = False,
 ) -> StockPosted:
-    """The ``release`` entry for ``command`` (units go back to available)."""
+    """The ``release`` entry for ``command`` (units go back to available). A release takes
+    the units still to come first (a pre-order's); ``from_shelf`` takes only units on the
+    shelf (a count that found fewer than are reserved)."""
     r = open_reservation(reservations, command.reservation, "release", command.at)
     n = command.quantity if command.quantity is not None else r.held
-    if n > r.held:
-        raise OverCommitError(r.reservation, "release", n, r.held)
-    on_shelf = n - min(n, r.incoming)
+    if n > (r.backed if from_shelf else r.held):
+        raise OverCommitError(r.reservation, "release", n, r.backed if from_shelf else r.held)
+    on_shelf = n if from_shelf else n - min(n, r.incoming)
     movements: tuple[Movement, ...] = ()
     if on_shelf:
         reserved = reservations.account(r.location, Bucket.RESERVED)

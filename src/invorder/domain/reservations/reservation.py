@@ -279,7 +279,13 @@ class Reservations:
         if type(command) is CommitReservation:
             self._store(r._updated(r.committed + n, r.released, r.expired, r.incoming))
         else:
-            incoming = r.incoming - min(n, r.incoming)
+            incoming = r.incoming
+            if incoming:
+                # The entry says how many came off the shelf; the rest were still to come
+                # (a release takes those first; a short count takes shelf units only).
+                leaf, per = r.leaves[0]
+                shelf = sum(m.quantity for m in event.movements if m.sku == leaf) // per
+                incoming -= n - shelf
             self._store(r._updated(r.committed, r.released + n, r.expired, incoming))
 
     def _convert(self, event: StockPosted) -> None:
