@@ -137,6 +137,43 @@ class AsciiOnly(LossyColumns):
         return text.encode("ascii", "replace").decode("ascii")
 
 
+class AcceptsAnEmptyBatchAnywhere(MemoryEventStore):
+    """Acknowledges an empty append without looking at the position."""
+
+    __slots__ = ()
+
+    def append(self, events: Sequence[Event], *, expected_position: int) -> int:
+        if not events:
+            return self.head()
+        return super().append(events, expected_position=expected_position)
+
+
+class DecidesByKey(MemoryEventStore):
+    """Reports success for a batch whose keys it already holds (a unique index on the key
+    used as the conflict check)."""
+
+    __slots__ = ()
+
+    def append(self, events: Sequence[Event], *, expected_position: int) -> int:
+        stored = {event.key for event in self.read()}
+        if events and all(event.key in stored for event in events):
+            return self.head()
+        return super().append(events, expected_position=expected_position)
+
+
+class CachesItsHead(MemoryEventStore):
+    """Answers ``head()`` from the first value it read, for ever."""
+
+    __slots__ = ("cached",)
+    cached: int | None
+
+    def head(self) -> int:
+        if getattr(self, "cached", None) is None:
+            self.cached = super().head()
+        assert self.cached is not None
+        return self.cached
+
+
 class ForgetsSnapshots(MemorySnapshotStore):
     """Saves nothing."""
 
@@ -165,10 +202,13 @@ def test_the_memory_store_passes_every_check() -> None:
         (LosesMicroseconds, "test_identifiers_and_times_at_the_edges"),
         (CutsTextAt255, "test_identifiers_and_times_at_the_edges"),
         (AsciiOnly, "test_identifiers_and_times_at_the_edges"),
+        (AcceptsAnEmptyBatchAnywhere, "test_an_empty_batch_at_a_stale_position_conflicts"),
+        (DecidesByKey, "test_a_stale_append_of_stored_keys_conflicts"),
+        (CachesItsHead, "test_two_writers_race"),
     ],
 )
 def test_a_broken_store_is_caught(broken: type[EventStore], caught_by: str) -> None:
-    failures = check_event_store(broken)
+    failures = check_event_store(broken, race_seconds=1.0)
     failed = {line.split(":", 1)[0] for line in failures}
     assert caught_by in failed, f"{broken.__name__} passed {caught_by}; failures: {failures}"
     assert all("AssertionError" in line or "Error" in line for line in failures)

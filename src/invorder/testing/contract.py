@@ -8,25 +8,20 @@ adapter. :func:`check_event_store` runs the same checks without pytest and lists
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
 
-from invorder.domain._checks import MAX_IDENTIFIER_LENGTH
 from invorder.domain.errors import (
     ConcurrencyError,
-    IdempotencyConflictError,
-    InsufficientStockError,
-    InvalidIdentifierError,
 )
 from invorder.domain.messages import Event
-from invorder.domain.stock.catalog import Sku
-from invorder.domain.stock.commands import DefineLocation, DefineSku, MarkDamaged, ReceiveStock
+from invorder.domain.stock.commands import DefineLocation
 from invorder.domain.stock.events import LocationDefined
-from invorder.domain.stock.movement import Bucket
-from invorder.engine import Engine
 from invorder.ports import EventStore, SnapshotStore
+from invorder.testing._engine_checks import EngineChecks
 
 _T = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -45,7 +40,7 @@ def _keys(store: EventStore, start: int = 0, stop: int | None = None) -> list[st
     return [event.key for event in store.read(start, stop)]
 
 
-class EventStoreContract:
+class EventStoreContract(EngineChecks):
     """Every behaviour the engine relies on from a store, one test method each.
 
     Override :meth:`make_store` (a new, empty log each call). Override
@@ -55,17 +50,8 @@ class EventStoreContract:
     ``AssertionError``\\ s whose message says what the store did wrong.
     """
 
-    def make_store(self) -> EventStore:
-        """A new, empty event store (override this)."""
-        raise NotImplementedError("override make_store() to return a new, empty store")
-
-    def open_again(self, store: EventStore) -> EventStore:
-        """Another handle on the log of ``store`` (the same object by default)."""
-        return store
-
-    def make_snapshot_store(self) -> SnapshotStore | None:
-        """A new, empty snapshot store, or ``None`` to skip the snapshot checks."""
-        return None
+    RACE_SECONDS: float = 30.0
+    """How long :meth:`test_two_writers_race` waits for every writer to win its rounds."""
 
     # --- reading and writing -------------------------------------------------------------
 
@@ -132,6 +118,30 @@ class EventStoreContract:
         assert store.head() == 2, "a refused append must not move the head"
         assert _keys(store) == ["kit-e-0", "kit-e-1"], "a refused append must write nothing"
 
+    def test_an_empty_batch_at_a_stale_position_conflicts(self) -> None:
+        """An empty append checks the position too: a stale engine's "nothing to write" must
+        not be acknowledged on old state."""
+        store = self.make_store()
+        assert store.append([], expected_position=0) == 0, "an empty append at the head is 0"
+        store.append(_batch(0, 2), expected_position=0)
+        with pytest.raises(ConcurrencyError):
+            store.append([], expected_position=1)
+        assert store.head() == 2, "a refused empty append must not move the head"
+
+    def test_a_stale_append_of_stored_keys_conflicts(self) -> None:
+        """An append at a stale position conflicts even when its keys are already stored
+        (a store must decide by position, never by key: a stale engine would otherwise act
+        on events that were never stored)."""
+        store = self.make_store()
+        first = _batch(0, 3)
+        store.append(first, expected_position=0)
+        # A stale writer's event for position 2, with the key already stored there.
+        other = DefineLocation(key=first[2].key, at=_T, location="KIT/other")
+        stale = [LocationDefined(position=2, command=other)]
+        with pytest.raises(ConcurrencyError):
+            store.append(stale, expected_position=2)
+        assert list(store.read()) == first, "a refused append must write nothing"
+
     def test_expected_position_ahead_conflicts(self) -> None:
         """An append that would leave a gap fails and writes nothing."""
         store = self.make_store()
@@ -151,19 +161,27 @@ class EventStoreContract:
         assert "kit-x-3" not in _keys(store), "part of a refused batch was stored"
 
     def test_two_writers_race(self) -> None:
-        """Writers on separate handles racing for the next position: one wins each round."""
+        """Writers on separate handles racing for the next position: one wins each round.
+
+        Bounded: a store on which some writer can never win (one that caches its head)
+        fails after :attr:`RACE_SECONDS` instead of hanging the test run.
+        """
         store = self.make_store()
         writers, rounds = 4, 15
         handles = [self.open_again(store) for _ in range(writers)]
         wins = [0] * writers
         errors: list[BaseException] = []
         start = threading.Barrier(writers)
+        deadline = time.monotonic() + self.RACE_SECONDS
 
         def write(index: int) -> None:
             handle = handles[index]
             try:
-                start.wait()
+                start.wait(timeout=self.RACE_SECONDS)
                 while wins[index] < rounds:
+                    if time.monotonic() > deadline:
+                        raise TimeoutError(f"writer {index} won {wins[index]} of {rounds} "
+                                           f"rounds in {self.RACE_SECONDS} s")  # fmt: skip
                     head = handle.head()
                     event = sample_event(head, f"w{index}-{wins[index]}-")
                     try:
@@ -174,11 +192,14 @@ class EventStoreContract:
             except BaseException as error:  # reported below, in the test's thread
                 errors.append(error)
 
-        threads = [threading.Thread(target=write, args=(i,)) for i in range(writers)]
+        threads = [threading.Thread(target=write, args=(i,), daemon=True)
+                   for i in range(writers)]  # fmt: skip
         for thread in threads:
             thread.start()
         for thread in threads:
-            thread.join()
+            thread.join(timeout=max(0.0, deadline - time.monotonic()) + 5)
+        stuck = sum(thread.is_alive() for thread in threads)
+        assert not stuck, f"{stuck} writer(s) still blocked in the store after the race's limit"
         assert not errors, f"a writer failed: {errors[0]!r}"
         events = list(store.read())
         assert [e.position for e in events] == list(range(writers * rounds)), (
@@ -188,167 +209,24 @@ class EventStoreContract:
         assert len(set(keys)) == len(keys), "an accepted event was stored twice"
         assert store.head() == writers * rounds, "the head must count every accepted event"
 
-    # --- through the engine --------------------------------------------------------------
-
-    def _stocked_engine(self, store: EventStore, units: int = 5) -> Engine:
-        engine = Engine(store)
-        engine.execute(DefineLocation(key="kit-loc", at=_T, location="KIT/A"))
-        engine.execute(DefineSku(key="kit-sku", at=_T, sku=Sku("KIT-SKU")))
-        engine.execute(
-            ReceiveStock(key="kit-rcv", at=_T, sku="KIT-SKU", location="KIT/A", quantity=units)
-        )
-        return engine
-
-    def test_idempotency_survives_restart(self) -> None:
-        """A repeated key returns the first outcome, also from a new engine on the log."""
-        store = self.make_store()
-        engine = self._stocked_engine(store)
-        command = MarkDamaged(key="kit-dmg", at=_T, sku="KIT-SKU", location="KIT/A", quantity=2)
-        first = engine.execute(command)
-        head = store.head()
-        restarted = Engine(self.open_again(store))
-        assert restarted.execute(command) == first, "a repeat must return the first outcome"
-        assert store.head() == head, "a repeated command must not be appended again"
-        other = MarkDamaged(key="kit-dmg", at=_T, sku="KIT-SKU", location="KIT/A", quantity=3)
-        with pytest.raises(IdempotencyConflictError):
-            restarted.execute(other)
-        assert store.head() == head, "an idempotency conflict must write nothing"
-        assert restarted.balance("KIT-SKU", "KIT/A") == 3, "the restarted engine lost stock"
-        assert restarted.verify() == [], "verify() must be clean after a restart"
-
-    def test_rejected_command_writes_nothing(self) -> None:
-        """A refused command appends nothing and leaves verify() clean."""
-        store = self.make_store()
-        engine = self._stocked_engine(store, units=1)
-        head = store.head()
-        with pytest.raises(InsufficientStockError):
-            engine.execute(
-                MarkDamaged(key="kit-big", at=_T, sku="KIT-SKU", location="KIT/A", quantity=2)
-            )
-        assert store.head() == head, "a rejected command must write nothing"
-        assert engine.verify() == [], "verify() must be clean after a rejection"
-
-    def test_two_engines_cannot_oversell(self) -> None:
-        """Two engines that read the same stock cannot both take the last unit."""
-        store = self.make_store()
-        first = self._stocked_engine(store, units=1)
-        second = Engine(self.open_again(store))
-        first.execute(MarkDamaged(key="kit-a", at=_T, sku="KIT-SKU", location="KIT/A", quantity=1))
-        with pytest.raises(InsufficientStockError):
-            second.execute(
-                MarkDamaged(key="kit-b", at=_T, sku="KIT-SKU", location="KIT/A", quantity=1)
-            )
-        assert second.balance("KIT-SKU", "KIT/A") == 0, "the second engine did not catch up"
-        assert second.verify() == [], "verify() must be clean on the engine that lost"
-        assert first.verify() == [], "verify() must be clean on the engine that won"
-
-    def test_batch_through_engine(self) -> None:
-        """The engine's one-append batches are stored whole and replay to the same state."""
-        store = self.make_store()
-        engine = self._stocked_engine(store, units=3)
-        commands = [
-            MarkDamaged(key=f"kit-b{i}", at=_T, sku="KIT-SKU", location="KIT/A", quantity=1)
-            for i in range(5)
-        ]
-        results = engine.execute_batch(commands)
-        accepted = [r for r in results if isinstance(r, tuple)]
-        assert len(accepted) == 3, "three of five one-unit commands fit three units"
-        assert store.head() == 6, f"the batch must store 3 events (head 6), head is {store.head()}"
-        assert Engine(self.open_again(store)).balance("KIT-SKU", "KIT/A") == 0
-        assert engine.verify() == [], "verify() must be clean after a batch"
-
-    def test_identifiers_and_times_at_the_edges(self) -> None:
-        """Ids of the longest length invorder allows (200 characters), non-ASCII text, long
-        free text and times with microseconds are kept exactly: a restarted engine reads
-        the same events, answers a repeated key with the first outcome, and the same
-        identifier rule refuses a control character before anything reaches the store."""
-        store = self.make_store()
-        engine = Engine(store)
-        at = datetime(2026, 1, 1, 9, 30, 15, 123456, tzinfo=UTC)
-        sku = "Tasse-Kaffee-\u2615-\u00fc"  # a cup and an u-umlaut: printable, not ASCII
-        key = ("kit-\u00e9\u00e8-" + "k" * MAX_IDENTIFIER_LENGTH)[:MAX_IDENTIFIER_LENGTH]
-        reason = "r\u00e9sum\u00e9 " * 60  # 480 characters of free text
-        written = [
-            *engine.execute(DefineLocation(key="kit-loc", at=at, location="KIT/A")),
-            *engine.execute(DefineSku(key="kit-sku", at=at, sku=Sku(sku, "Tasse \u2615"))),
-            *engine.execute(
-                ReceiveStock(key="kit-rcv", at=at, sku=sku, location="KIT/A", quantity=5)
-            ),
-        ]
-        command = MarkDamaged(key=key, at=at, sku=sku, location="KIT/A", quantity=2, reason=reason)
-        first = engine.execute(command)
-        written.extend(first)
-        restarted = Engine(self.open_again(store))
-        read = list(restarted.events())
-        assert len(read) == len(written), f"wrote {len(written)} events, read {len(read)}"
-        for wrote, got in zip(written, read, strict=True):
-            assert got == wrote, f"the store changed an event: wrote {wrote!r}, read {got!r}"
-        assert restarted.execute(command) == first, "a repeated 200-character key must match"
-        assert restarted.balance(sku, "KIT/A", Bucket.DAMAGED) == 2, "a non-ASCII SKU lost units"
-        head = store.head()
-        with pytest.raises(InvalidIdentifierError):
-            restarted.execute(MarkDamaged(key="kit-\x00", at=at, sku=sku, location="KIT/A",
-                                          quantity=1))  # fmt: skip
-        assert store.head() == head, "a refused key must write nothing"
-        assert restarted.verify() == [], "verify() must be clean"
-
-    # --- snapshots -----------------------------------------------------------------------
-
-    def _snapshot_store(self) -> SnapshotStore:
-        snapshots = self.make_snapshot_store()
-        if snapshots is None:
-            pytest.skip("no snapshot store: override make_snapshot_store() to check one")
-        return snapshots
-
-    def test_snapshot_round_trip(self) -> None:
-        """A saved snapshot loads back byte for byte; the highest position wins."""
-        snapshots = self._snapshot_store()
-        assert snapshots.load() is None, "a new snapshot store must hold nothing"
-        snapshots.save(3, b"three")
-        assert snapshots.load() == (3, b"three"), "load() must return what save() kept"
-        snapshots.save(7, b"\x00seven\xff")
-        assert snapshots.load() == (7, b"\x00seven\xff"), "the latest snapshot must win"
-        snapshots.save(5, b"five")
-        loaded = snapshots.load()
-        assert loaded is not None, "load() must keep returning a snapshot"
-        assert loaded[0] == 7, "load() must give the snapshot with the highest position"
-
-    def test_engine_starts_from_snapshot(self) -> None:
-        """An engine restarted from a snapshot plus the tail equals a full replay."""
-        snapshots = self._snapshot_store()
-        store = self.make_store()
-        engine = Engine(store, snapshots=snapshots)
-        engine.execute(DefineLocation(key="kit-loc", at=_T, location="KIT/A"))
-        engine.execute(DefineSku(key="kit-sku", at=_T, sku=Sku("KIT-SKU")))
-        engine.execute(
-            ReceiveStock(key="kit-rcv", at=_T, sku="KIT-SKU", location="KIT/A", quantity=9)
-        )
-        assert engine.snapshot() == 3, "snapshot() must return the position it was taken at"
-        saved = snapshots.load()
-        assert saved is not None, "the snapshot store lost the engine's snapshot"
-        assert saved[0] == 3, f"the snapshot must be at position 3, is at {saved[0]}"
-        tail = MarkDamaged(key="kit-tail", at=_T, sku="KIT-SKU", location="KIT/A", quantity=4)
-        engine.execute(tail)
-        restarted = Engine(self.open_again(store), snapshots=snapshots)
-        assert restarted.position == 4, "start-up must fold the events after the snapshot"
-        assert restarted.balance("KIT-SKU", "KIT/A") == 5, "snapshot + tail lost stock"
-        assert restarted.execute(tail) == engine.outcome_of("kit-tail"), "keys must survive"
-        assert restarted.verify() == [], "verify() must be clean after start-up from snapshot"
-
 
 def check_event_store(
     make_store: Callable[[], EventStore],
     *,
     open_again: Callable[[EventStore], EventStore] | None = None,
     make_snapshot_store: Callable[[], SnapshotStore | None] | None = None,
+    race_seconds: float = EventStoreContract.RACE_SECONDS,
 ) -> list[str]:
     """Run every check of :class:`EventStoreContract` without pytest.
 
     Returns one line per failed check (``"test_name: what went wrong"``); ``[]`` means
-    the store passed. Skipped checks (no snapshot store) are not failures.
+    the store passed. ``race_seconds`` bounds the writers' race (a store that never lets a
+    writer win fails after it). Skipped checks (no snapshot store) are not failures.
     """
 
     class _Kit(EventStoreContract):
+        RACE_SECONDS = race_seconds
+
         def make_store(self) -> EventStore:
             return make_store()
 
@@ -360,7 +238,7 @@ def check_event_store(
 
     kit = _Kit()
     failures: list[str] = []
-    for name in sorted(vars(EventStoreContract)):
+    for name in sorted(dir(EventStoreContract)):
         if not name.startswith("test_"):
             continue
         try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 
 import pytest
@@ -165,7 +165,35 @@ def test_verify_reports_a_gap_in_the_log() -> None:
     store = Gappy()
     engine = stocked(store)
     problems = engine.verify()
-    assert "the store says its head is 3 but 2 events were read" in problems
+    assert "engine folded 3 events, the store gave back 2" in problems
+
+
+class AppendedWhileRead(MemoryEventStore):
+    """While a read is under way, another writer appends (as another process would)."""
+
+    __slots__ = ("writer",)
+    writer: Callable[[], object] | None
+
+    def read(self, start: int = 0, stop: int | None = None) -> Iterator[Event]:
+        for n, event in enumerate(list(super().read(start, stop))):
+            if n == 1 and self.writer is not None:
+                writer, self.writer = self.writer, None
+                writer()
+            yield event
+
+
+def test_verify_beside_a_writer_reports_nothing_false() -> None:
+    # Issue 18, item 7: verify() read to an unbounded end, then asked for the head, and
+    # reported "the store says its head is 595 but 591 events were read" while others wrote.
+    store = AppendedWhileRead()
+    store.writer = None
+    engine = stocked(store)
+    other = Engine(store)
+    store.writer = lambda: other.execute(damage("meanwhile"))
+    head = store.head()
+    assert engine.verify() == []
+    assert store.head() == head + 1  # the other writer did append during the read
+    assert Engine(store).verify() == []
 
 
 # --- batches ---------------------------------------------------------------------------
