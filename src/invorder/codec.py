@@ -21,7 +21,7 @@ from cattrs.errors import (
     ForbiddenExtraKeysError,
     IterableValidationNote,
 )
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from invorder.domain import _checks
 from invorder.domain.errors import CodecError as CodecError  # lives with the other errors
@@ -181,7 +181,10 @@ def make_converter(
         unstructure_tagged,
     )
     for name, cls in {**COMMAND_TYPES, **EVENT_TYPES}.items():
-        inner = make_dict_unstructure_fn(cls, converter)
+        # Fields added after logs were written are left out while at their default, so an
+        # older log written again is the same, byte for byte.
+        later = {field: override(omit_if_default=True) for field in getattr(cls, "ADDED", ())}
+        inner = _unstructure_fn(cls, converter, **later)
         schema = getattr(cls, "SCHEMA_VERSION", None)
         tagged[cls] = _tagger(name, schema, inner)
         structure = make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=forbid)
@@ -190,6 +193,9 @@ def make_converter(
 
 
 _TAG_KEYS = frozenset({"type", "schema"})
+
+# Typed loosely: cattrs types its field overrides and its own options as one ``**kwargs``.
+_unstructure_fn: Callable[..., Callable[[Any], dict[str, Any]]] = make_dict_unstructure_fn
 
 
 def _untagged(name: str, structure: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:

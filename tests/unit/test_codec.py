@@ -94,6 +94,7 @@ ONE_OF_EACH: list[Command] = [
         ship_to=invorder.ShipTo(invorder.Coordinates(52.5, 13.4), zone="DE-BE", country="DE"),
         shipping_method=invorder.ShippingMethod.FREIGHT, ship_by=at(600), priority=2,
         payment=invorder.PaymentStatus.ON_TERMS, holds=["credit_check"],
+        attributes={"segment": "b2b", "tags": "trade-show"},
         wholesale=invorder.WholesaleTerms(payment_terms_days=30, price_list="B2B",
                                           case_packs=[("MUG", 6)], minimums=[("MUG", 12)],
                                           ship_complete=False, manual_approval=True),

@@ -58,6 +58,10 @@ def _line(value: str) -> LineId:
     return LineId(value)
 
 
+def _mapping(value: Mapping[str, str]) -> dict[str, str]:
+    return dict(value)
+
+
 @attrs.frozen
 class OrderView:
     """The facts about an order that routing needs; the order lifecycle builds it.
@@ -93,6 +97,9 @@ class OrderView:
     """The order's value, for conditions."""
     ship_complete: bool = attrs.field(default=False, validator=_instance_of(bool, "ship_complete"))
     """The customer asked for one shipment; conditions may pick a ship-complete pipeline."""
+    attributes: Mapping[str, str] = attrs.field(factory=dict, converter=_mapping, hash=False)
+    """The host's data about the order (``CaptureOrder.attributes``: tags, a segment...),
+    by name, for rules and conditions to read instead of keeping their own table."""
 
 
 @attrs.frozen

@@ -3,9 +3,9 @@ a shipment; opening and receiving a return (RMA). Validated when built."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
@@ -69,6 +69,30 @@ def _holds(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(holds))
 
 
+MAX_ATTRIBUTES = 50
+"""The most host attributes one order carries."""
+
+
+def _attributes(
+    value: Mapping[str, str] | Iterable[tuple[str, str]],
+) -> tuple[tuple[str, str], ...]:
+    pairs = list(value.items() if isinstance(value, Mapping) else value)
+    if len(pairs) > MAX_ATTRIBUTES:
+        raise InvalidListError("attributes", f"{len(pairs)} given; at most {MAX_ATTRIBUTES}")
+    seen: set[str] = set()
+    for n, pair in enumerate(pairs):
+        if not isinstance(pair, tuple | list) or len(pair) != 2:
+            raise InvalidFieldError(f"attributes[{n}]", pair, "a (name, value) pair")
+        name, text = pair
+        _checks.check_identifier(f"attributes[{n}] name", name)
+        if type(text) is not str:
+            raise InvalidFieldError(f"attributes[{name}]", text, "a string")
+        if name in seen:
+            raise InvalidListError("attributes", f"{name!r} appears twice; give it once")
+        seen.add(name)
+    return tuple(sorted((name, text) for name, text in pairs))
+
+
 _KIND = _checks.one_of(OrderKind, "kind")
 _SHIPPING_METHOD = _checks.one_of(ShippingMethod, "shipping_method")
 _PAYMENT = _checks.one_of(PaymentStatus, "payment")
@@ -97,6 +121,9 @@ class CaptureOrder(Command):
     order is allocated at once.
     """
 
+    ADDED: ClassVar[tuple[str, ...]] = ("attributes",)
+    """Fields added after logs were written: left out of the JSON while at their default."""
+
     order: OrderId = attrs.field(converter=as_order_id)
     """The order id (new)."""
     channel: ChannelId = attrs.field(converter=as_channel_id)
@@ -123,6 +150,11 @@ class CaptureOrder(Command):
     """Payment status; ``pending`` captures the order on a payment hold."""
     holds: tuple[str, ...] = attrs.field(default=(), converter=_holds)
     """Holds to place at capture (fraud review, address problem, host reasons)."""
+    attributes: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_attributes)
+    """Host data about the order a routing rule may read (tags, a customer segment, a
+    tier), given as a mapping or (name, value) pairs and kept sorted by name: at most
+    :data:`MAX_ATTRIBUTES`, names follow the identifier rule, values are text. Part of the
+    order's content, like every field but ``key`` and ``at``."""
     wholesale: WholesaleTerms | None = attrs.field(
         default=None,
         validator=attrs.validators.optional(_checks.instance_of(WholesaleTerms)),

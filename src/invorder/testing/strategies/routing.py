@@ -182,11 +182,15 @@ _SHIP_BY = st.sampled_from((None, 2, 10, 30)).map(
 _PRIORITY = st.integers(0, 2)
 _VALUE = st.sampled_from((None, Money("15.00", "USD"), Money("250.00", "USD")))
 _BOOL = st.booleans()
+_ATTRIBUTES = st.dictionaries(
+    st.sampled_from(("segment", "tags", "tier")), st.sampled_from(("vip", "b2b", "")), max_size=3
+)
 
 
 @st.composite
 def order_views(draw: Any, order_id: str = "o-1") -> OrderView:
-    """An order view with random channel, kind, tier, ship-to, method, value and times."""
+    """An order view with random channel, kind, tier, ship-to, method, value, times and
+    host attributes."""
     return OrderView(
         order_id=order_id,
         channel=draw(_CHANNEL),
@@ -199,6 +203,7 @@ def order_views(draw: Any, order_id: str = "o-1") -> OrderView:
         priority=draw(_PRIORITY),
         value=draw(_VALUE),
         ship_complete=draw(_BOOL),
+        attributes=draw(_ATTRIBUTES),
     )
 
 
