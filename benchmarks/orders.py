@@ -10,10 +10,18 @@ in-memory store:
   ShipShipment per second (three commands each);
 * ``receipt_fills_backorders_ms``: one ``ReceiveStock`` that allocates the backorders of
   ``--backorders`` waiting orders in priority order, and how many it filled;
-* ``replay_events_per_s``: events folded per second when a fresh engine replays the log.
+* ``replay_events_per_s``: events folded per second when a fresh engine replays the log;
+* ``lines_per_s``: on a fresh engine, every order captured (allocated at once) and every
+  shipment picked, packed and shipped, in order lines per second;
+* ``floor_lines_per_s`` and ``floor_ratio``: a plain dict-and-tuple loop doing the same
+  capture -> reserve -> ship over the same orders and stock (first warehouse with stock,
+  split allowed, as the default rule), run in the same process; the ratio is how many
+  times faster than invorder the floor is (issue 19's target: at most 15);
+* ``peak_rss_mb``: the process's peak resident memory at the end (``--orders 100000
+  --skus 10000`` is the issue's "100k orders x 3 lines" figure).
 
-Usage: ``python benchmarks/orders.py [--orders N] [--backorders N]``. The last line printed
-is the benchmark JSON object.
+Usage: ``python benchmarks/orders.py [--orders N] [--backorders N] [--skus N]``. The last
+line printed is the benchmark JSON object.
 """
 
 from __future__ import annotations
@@ -22,6 +30,8 @@ import argparse
 import json
 import platform
 import random
+import resource
+import sys
 import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -65,6 +75,65 @@ def order(
         lines=[iv.LineItem(str(i), f"SKU-{s:04}", rng.randint(1, 3), PRICE)
                for i, s in enumerate(chosen)],
     )  # fmt: skip
+
+
+def stock_of(engine: iv.Engine, skus: int) -> dict[tuple[str, str], int]:
+    """Available units per (SKU, warehouse), as the floor loop starts from them."""
+    return {
+        (f"SKU-{s:04}", w): engine.atp(f"SKU-{s:04}", w, T)
+        for s in range(skus) for w in WAREHOUSES
+    }  # fmt: skip
+
+
+def invorder_lines_per_s(engine: iv.Engine, orders: list[iv.CaptureOrder]) -> float:
+    """Capture every order, then pick, pack and ship every shipment: order lines a second."""
+    start = time.perf_counter()
+    for command in orders:
+        engine.execute(command)
+    for n, o in enumerate(orders):
+        for s in engine.shipments(o.order):
+            if s.units:
+                key = f"f{n}-{s.shipment}"
+                engine.execute(iv.StartPicking(key=f"{key}-p", at=T, shipment=s.shipment))
+                engine.execute(iv.PackShipment(key=f"{key}-k", at=T, shipment=s.shipment))
+                engine.execute(iv.ShipShipment(key=f"{key}-s", at=T, shipment=s.shipment,
+                                               carrier="UPS"))  # fmt: skip
+    elapsed = time.perf_counter() - start
+    return sum(len(o.lines) for o in orders) / elapsed
+
+
+def floor_lines_per_s(
+    stock: dict[tuple[str, str], int], orders: list[tuple[str, tuple[tuple[str, int], ...]]]
+) -> tuple[float, int]:
+    """The same work as plain dicts and tuples: reserve each line from the first warehouses
+    with stock, then ship every reservation. Order lines a second, and units shipped."""
+    start = time.perf_counter()
+    available = dict(stock)
+    reserved: dict[tuple[str, str], int] = {}
+    held: list[tuple[str, list[tuple[tuple[str, str], int]]]] = []
+    for order_id, lines in orders:
+        picks = []
+        for sku, quantity in lines:
+            need = quantity
+            for warehouse in WAREHOUSES:
+                account = (sku, warehouse)
+                have = available.get(account, 0)
+                if have:
+                    take = min(have, need)
+                    available[account] = have - take
+                    reserved[account] = reserved.get(account, 0) + take
+                    picks.append((account, take))
+                    need -= take
+                    if not need:
+                        break
+        held.append((order_id, picks))
+    shipped = 0
+    for _order_id, picks in held:
+        for account, take in picks:
+            reserved[account] -= take
+            shipped += take
+    elapsed = time.perf_counter() - start
+    return sum(len(lines) for _, lines in orders) / elapsed, shipped
 
 
 def main() -> None:
@@ -113,6 +182,22 @@ def main() -> None:
     assert replayed.orders() == engine.orders()
     assert engine.verify() == []
 
+    # The floor: the same orders and stock through invorder and through plain dicts.
+    rng = random.Random(11)
+    fresh = build(args.skus, rng)
+    stock = stock_of(fresh, args.skus)
+    floor_orders = [order(n, rng, args.skus, T + timedelta(seconds=n), "F")
+                    for n in range(args.orders)]  # fmt: skip
+    lines_per_s = invorder_lines_per_s(fresh, floor_orders)
+    plain = [(o.order, tuple((line.sku, line.quantity) for line in o.lines))
+             for o in floor_orders]  # fmt: skip
+    floor_per_s, shipped = floor_lines_per_s(stock, plain)
+    units = sum(fresh.balance(f"SKU-{s:04}", "@customer") for s in range(args.skus))
+    assert units == shipped, "the floor must do the same work (same rule, same units)"
+    # KiB on Linux, bytes on macOS.
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak_mb = peak / (1 << 20) if sys.platform == "darwin" else peak / 1024
+
     figures = {
         "orders": args.orders,
         "capture_allocate_per_s": round(args.orders / capture_s),
@@ -123,6 +208,12 @@ def main() -> None:
         "receipt_filled_orders": filled,
         "events": len(events),
         "replay_events_per_s": round(len(events) / replay_s),
+        "lines_per_s": round(lines_per_s),
+        "units_shipped": units,
+        "floor_lines_per_s": round(floor_per_s),
+        "floor_units_shipped": shipped,
+        "floor_ratio": round(floor_per_s / lines_per_s, 1),
+        "peak_rss_mb": round(peak_mb),
     }
     for name, value in figures.items():
         print(f"{name}: {value}")
