@@ -1,6 +1,7 @@
-"""Verification: the engine's projections checked against a replay of the whole log, each
-reserved balance against what open reservations hold, and each order line's allocated,
-unshipped units against what the order's reservations hold."""
+"""Verification: the engine's projections checked against a replay of the log, each
+reserved balance against what open reservations hold, real accounts never below zero,
+every SKU's accounts summing to zero, and each order line's allocated, unshipped units
+against what the order's reservations hold."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ def verify(replica: Replica) -> list[str]:
     problems.extend(replica.state.differences(fresh))
     problems.extend(reserved_drift(replica.state))
     problems.extend(negative_balances(replica.state))
+    problems.extend(unbalanced_skus(replica.state))
     problems.extend(order_drift(replica.state))
     if first_position != dict(replica.keys.items()):
         problems.append("the idempotency keys known to the engine differ from the log")
@@ -81,6 +83,18 @@ def negative_balances(state: State) -> list[str]:
         for account, quantity in ledger.balances(sku).items()
         if quantity < 0 and not account.is_virtual
     ]
+
+
+def unbalanced_skus(state: State) -> list[str]:
+    """Every SKU whose accounts do not sum to zero (double entry: each movement takes from
+    one account what it gives another, so every SKU's balances sum to 0; none: ``[]``)."""
+    ledger = state.ledger
+    problems = []
+    for sku in sorted(ledger.skus_with_stock()):
+        total = sum(ledger.balances(sku).values())
+        if total:
+            problems.append(f"{sku!r}: its accounts sum to {total}, not 0 (a one-sided entry)")
+    return problems
 
 
 def order_drift(state: State) -> list[str]:

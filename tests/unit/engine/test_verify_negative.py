@@ -22,3 +22,14 @@ def test_a_negative_bin_on_the_log_is_a_verify_problem() -> None:
     assert iv.Engine(store).verify() == [
         "'MUG' at EAST/A/01[available]: -2 (a real location cannot hold fewer than 0)"
     ]
+
+
+def test_a_sku_whose_accounts_do_not_sum_to_zero_is_a_verify_problem() -> None:
+    # Double entry: every SKU's accounts sum to zero. A projection that lost one side of a
+    # movement (a bug, a tampered snapshot) breaks it, whatever the replay says.
+    engine = stocked()
+    ledger = engine._state.ledger
+    shelf = ledger._ids["EAST/A/01"][iv.Bucket.AVAILABLE]
+    ledger._exact["MUG"][shelf] += 3  # one side of a movement, without the other
+    problems = engine.verify()
+    assert "'MUG': its accounts sum to 3, not 0 (a one-sided entry)" in problems
