@@ -32,7 +32,7 @@ def order_view(order: Order) -> OrderView:
     # Every field comes from the capture, which checked it: the view is built as trusted.
     return _fast.build(
         OrderView, order_id=c.order, channel=c.channel, kind=c.kind, placed_at=c.at,
-        customer_id=c.customer, ship_to=c.ship_to,
+        customer_id=c.customer, customer_tier=c.customer_tier, ship_to=c.ship_to,
         shipping_method=c.shipping_method, ship_by=c.ship_by, priority=c.priority,
         value=order.total, ship_complete=order.ship_complete, attributes=dict(c.attributes),
     )  # fmt: skip

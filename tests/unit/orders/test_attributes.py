@@ -1,17 +1,19 @@
 """Host data about an order (``CaptureOrder.attributes``) reaches the routing rule as
 ``order.attributes`` (issue 19, item 8): a rule reads it instead of keeping its own table
-keyed by order id."""
+keyed by order id; the customer's tier (``CaptureOrder.customer_tier``) reaches tier
+conditions (issue 17, item 7)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 import invorder as iv
 from invorder.errors import InvalidFieldError, InvalidIdentifierError, InvalidListError
-from invorder.routing import AllocationPlan, RoutingRequest
+from invorder.routing import AllocationPlan, RoutingRequest, choose, when
 from invorder.simulate import resolve_rule
 from tests.support.order_world import capture, order_world
 
@@ -76,3 +78,26 @@ def test_they_round_trip_through_json_and_count_as_content() -> None:
         engine.execute(again)
     assert caught.value.fields["field"] == "attributes"
     assert engine.position == position
+
+
+def test_a_tier_condition_fires_on_a_real_order() -> None:
+    # Issue 17, item 7: captures had no tier, so when(tier="gold") never fired.
+    default = resolve_rule("nearest")
+    assert default is not None
+    used: list[tuple[str, str]] = []
+
+    def branch(name: str) -> Callable[[RoutingRequest], AllocationPlan]:
+        def rule(request: RoutingRequest) -> AllocationPlan:
+            used.append((request.order.order_id, name))
+            return default(request)
+
+        return rule
+
+    rule = choose(when(tier="gold", use=branch("gold")), fallback=branch("everyone"))
+    engine = order_world(routing_rule=rule)
+    engine.execute(capture("G", customer_tier="gold"))
+    engine.execute(capture("S", minute=6))
+    assert used == [("G", "gold"), ("S", "everyone")]
+    assert capture("S").customer_tier == "standard"
+    with pytest.raises(InvalidIdentifierError):
+        capture("X", customer_tier="")

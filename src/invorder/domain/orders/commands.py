@@ -121,7 +121,7 @@ class CaptureOrder(Command):
     order is allocated at once.
     """
 
-    ADDED: ClassVar[tuple[str, ...]] = ("attributes",)
+    ADDED: ClassVar[tuple[str, ...]] = ("customer_tier", "attributes")
     """Fields added after logs were written: left out of the JSON while at their default."""
 
     order: OrderId = attrs.field(converter=as_order_id)
@@ -136,6 +136,9 @@ class CaptureOrder(Command):
     """What was bought."""
     customer: CustomerId = attrs.field(default=CustomerId("anonymous"), converter=as_customer_id)
     """Who bought it."""
+    customer_tier: str = attrs.field(default="standard", validator=_checks.identifier)
+    """The customer's tier (``"standard"``, ``"gold"``, ...): routing conditions such as
+    ``when(tier="gold", ...)`` read it."""
     ship_to: ShipTo = attrs.field(factory=ShipTo, validator=_checks.instance_of(ShipTo))
     """Where it goes."""
     shipping_method: ShippingMethod = attrs.field(
