@@ -309,3 +309,20 @@ def test_verify_reports_a_drifted_reservation_projection() -> None:
     problems = engine.verify()
     assert "reservations: the records differ from the log" in problems
     assert "'MUG' at WEST: reserved 3, open reservations hold 0" in problems
+
+
+def test_a_lapsed_reservation_reports_expired_before_any_sweep() -> None:
+    # Issue 17, item 12: the status says what ATP says.
+    engine, key = world()
+    engine.execute(reserve(key(), "CART", 4, expires_at=T + 60 * MINUTE))
+    cart = engine.reservation("CART")
+    assert cart is not None
+    assert cart.status_at(T + 59 * MINUTE) is ReservationStatus.PENDING
+    assert cart.status_at(T + 60 * MINUTE) is ReservationStatus.EXPIRED
+    assert engine.atp("MUG", "WEST", T + 60 * MINUTE) == 10  # what ATP already frees
+    assert cart.status is ReservationStatus.PENDING  # as the log tells it, until a sweep
+    engine.execute(iv.ExpireReservations(key=key(), at=T + 61 * MINUTE))
+    swept = engine.reservation("CART")
+    assert swept is not None
+    assert swept.status is ReservationStatus.EXPIRED
+    assert swept.status_at(T) is ReservationStatus.EXPIRED  # closed: the time no longer matters

@@ -117,9 +117,18 @@ class Reservation:
         """True when the hold has lapsed at ``at`` (it counts as expired from then on)."""
         return self.expires_at is not None and self.expires_at <= at
 
+    def status_at(self, at: datetime) -> ReservationStatus:
+        """The status at ``at`` as ATP sees it: ``expired`` once the hold has lapsed, swept
+        or not (a sweep only writes down what already holds); else :attr:`status`."""
+        if self.held and self.lapsed(at):
+            return ReservationStatus.EXPIRED
+        return self.status
+
     @property
     def status(self) -> ReservationStatus:
-        """The status derived from the quantities."""
+        """The status derived from the quantities as the log tells them (a lapsed hold stays
+        ``pending`` until a sweep writes its expiry: ask :meth:`status_at` for the status
+        ATP uses)."""
         if self.held:
             if self.committed:
                 return ReservationStatus.PARTIALLY_COMMITTED
