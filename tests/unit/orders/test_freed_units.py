@@ -64,3 +64,37 @@ def test_released_or_swept_reservations_serve_waiting_orders(
     assert waiting(engine) == []
     assert engine.verify() == []
     identities_hold(engine)
+
+
+def _cart_of_two(expires_minute: int) -> iv.Engine:
+    """Two mugs in the only bin, both held by a cart that lapses at ``expires_minute``."""
+    engine = order_world(east={"EAST/A/01": 2}, west={})
+    engine.execute(iv.ReserveStock(key="cart", at=at(2), reservation="CART-1", sku="MUG",
+                                   location="EAST/A/01", quantity=2,
+                                   expires_at=at(expires_minute)))  # fmt: skip
+    return engine
+
+
+def test_a_lapsed_cart_does_not_block_an_order() -> None:
+    # Issue 17, item 7a: ATP already frees a lapsed hold; allocation expires it in the same
+    # outcome and takes the units (before, the order was backordered while ATP said 2).
+    engine = _cart_of_two(expires_minute=10)
+    assert engine.atp("MUG", "EAST", at(20)) == 2
+    outcome = engine.execute(capture("A", (("1", "MUG", 2),), minute=20))
+    names = [type(e).__name__ for e in outcome]
+    assert names[:3] == ["OrderCaptured", "StockPosted", "ReservationsExpired"]
+    order = engine.order("A")
+    assert order is not None
+    assert (order.lines[0].allocated, order.lines[0].backordered) == (2, 0)
+    cart = engine.reservation("CART-1")
+    assert cart is not None
+    assert cart.status is iv.records.ReservationStatus.EXPIRED
+    assert engine.verify() == []
+    identities_hold(engine)
+
+
+def test_a_live_cart_still_blocks() -> None:
+    engine = _cart_of_two(expires_minute=60)
+    outcome = engine.execute(capture("A", (("1", "MUG", 2),), minute=20))
+    assert "ReservationsExpired" not in [type(e).__name__ for e in outcome]
+    assert waiting(engine) == ["A"]

@@ -8,7 +8,7 @@ Reservation and shipment ids are derived from the order id and counters: ``ORDER
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from invorder.domain import _fast
 from invorder.domain.errors import IllegalTransitionError, InvalidPlanError, UnknownSkuError
@@ -32,6 +32,8 @@ from invorder.domain.orders.ids import LineId
 from invorder.domain.orders.order import Order
 from invorder.domain.orders.values import HoldReason
 from invorder.domain.reservations.commands import ReserveStock
+from invorder.domain.reservations.decide import expire
+from invorder.domain.reservations.reservation import Reservation
 from invorder.domain.stock.catalog import SkuId
 from invorder.domain.stock.events import Operation, StockPosted
 from invorder.domain.stock.ledger import Ledger
@@ -51,7 +53,8 @@ def decide_allocate(ctx: Context, command: AllocateOrder, position: int) -> tupl
         raise IllegalTransitionError("order", order.order_id, order.status.value, "allocate",
                                      "no unit is waiting for allocation")  # fmt: skip
     complete = order.ship_complete and not command.split
-    return allocate_lines(ctx, order, needs, command, position, {}, ship_complete=complete)
+    return allocate_lines(ctx, order, needs, command, position, {}, ship_complete=complete,
+                          sweep_lapsed=True)  # fmt: skip
 
 
 def decide_backorders(
@@ -127,12 +130,17 @@ def allocate_lines(
     *,
     ship_complete: bool | None = None,
     only_with_supply: bool = False,
+    sweep_lapsed: bool = False,
 ) -> tuple[Event, ...]:
     """Plan ``needs`` with the allocator, then reserve bin by bin (``taken``: units already
     reserved by earlier orders of the same command, per (leaf SKU, bin); ``ship_complete``:
     the order's own setting unless given; ``only_with_supply``: return no event, without
     asking the allocator, when the candidates hold nothing it could allocate: no unit of
-    what is needed, or for a ship-complete order no location holding all of it)."""
+    what is needed, or for a ship-complete order no location holding all of it);
+    ``sweep_lapsed``: first expire the lapsed holds of the needed SKUs at the candidate
+    locations, in the same outcome, so the order gets what ATP already calls free (for a
+    decision that allocates one order: a second sweep of the same holds would free them
+    twice)."""
     if ship_complete is None:
         ship_complete = order.ship_complete
     ledger = ctx.ledger
@@ -145,11 +153,18 @@ def allocate_lines(
         if live:
             candidates = [c for c in candidates if c in live]
     needed = sorted({skus[line] for line in needs})
+    sweep: tuple[Event, ...] = ()
+    if sweep_lapsed:
+        sweep = _sweep_lapsed(ctx, needed, candidates, command, position)
+        position += len(sweep)
+        freed, _arrived = taken_by(sweep)
+        for key, n in freed.items():
+            taken[key] = taken.get(key, 0) + n
     for warehouse in candidates:
         units = {sku: _warehouse_units(ledger, sku, warehouse, taken) for sku in needed}
         supply[LocationId(warehouse)] = {SkuId(s): n for s, n in units.items() if n}
     if only_with_supply and not _can_give(supply, needs, skus, ship_complete):
-        return ()
+        return sweep
     request = AllocationRequest(
         order=order, needs=tuple((LineId(k), skus[k], n) for k, n in needs.items()),
         supply=supply, at=command.at,
@@ -225,7 +240,28 @@ def allocate_lines(
     if answer.hold is not None and review not in order.holds:
         events.append(OrderHeld(position=position + len(events), command=command,
                                 order=order.order_id, reason=review))  # fmt: skip
-    return tuple(events)
+    return (*sweep, *events)
+
+
+def _sweep_lapsed(
+    ctx: Context, skus: Sequence[str], candidates: list[str], command: Command, position: int
+) -> tuple[Event, ...]:
+    """The sweep expiring every lapsed hold of ``skus`` (their stocked leaves) at the
+    candidate locations, or nothing when there is none."""
+    reservations = ctx.reservations
+    due: dict[str, Reservation] = {}
+    for sku in skus:
+        for leaf, _per in ctx.ledger.catalog.leaves(sku):
+            if not reservations.may_lapse(leaf):
+                continue
+            for warehouse in candidates:
+                for r in reservations.lapsed_at(leaf, warehouse, command.at):
+                    if r.backed:
+                        due[r.reservation] = r
+    if not due:
+        return ()
+    return expire(reservations, sorted(due.values(), key=lambda r: r.position), command,
+                  position)  # fmt: skip
 
 
 def _reserve_entry(ledger: Ledger, command: ReserveStock, position: int) -> StockPosted:

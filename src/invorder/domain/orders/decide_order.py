@@ -68,7 +68,8 @@ def decide_capture(ctx: Context, command: CaptureOrder, position: int) -> tuple[
     events: list[Event] = [OrderCaptured(position=position, command=command, order=command.order)]
     if not command.initial_holds:
         order = new_order(command, position)
-        events.extend(allocate_lines(ctx, order, needs_of(order), command, position + 1, {}))
+        events.extend(allocate_lines(ctx, order, needs_of(order), command, position + 1, {},
+                                     sweep_lapsed=True))  # fmt: skip
     return tuple(events)
 
 
@@ -98,7 +99,8 @@ def decide_release_hold(ctx: Context, command: ReleaseHold, position: int) -> tu
     needs = needs_of(order)
     if not rest and needs:
         order = attrs.evolve(order, holds=rest)
-        events.extend(allocate_lines(ctx, order, needs, command, position + 1, {}))
+        events.extend(allocate_lines(ctx, order, needs, command, position + 1, {},
+                                     sweep_lapsed=True))  # fmt: skip
     return tuple(events)
 
 
