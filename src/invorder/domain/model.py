@@ -19,9 +19,9 @@ from invorder.domain.messages import Command, Decision, Event
 from invorder.domain.orders.allocator import Allocator, backorder_priority, first_fit
 from invorder.domain.orders.book import OrderBook
 from invorder.domain.orders.context import Context
-from invorder.domain.orders.decide_allocation import reallocate_after
 from invorder.domain.orders.order import Order
 from invorder.domain.orders.ownership import refuse_if_owned
+from invorder.domain.orders.reallocate import reallocate_after
 from invorder.domain.purchasing.costs import COSTED, CostCurrencies
 from invorder.domain.purchasing.purchase import Purchases
 from invorder.domain.purchasing.suppliers import Suppliers

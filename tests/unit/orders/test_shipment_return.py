@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -94,13 +95,33 @@ def test_a_short_pick_writes_off_the_bin_and_reallocates_elsewhere() -> None:
     order = engine.order("O-1")
     assert order is not None
     assert (order.lines[0].allocated, order.short_picked) == (2, 1)
-    first, second = engine.shipments("O-1")
-    assert first.units == 1
-    assert [(p.location, p.quantity) for p in second.pick_list()] == [("EAST/A/02", 1)]
+    # Issue 17, item 11: re-allocated in the same warehouse, the unit joins the parcel being
+    # picked instead of opening a second one.
+    (parcel,) = engine.shipments("O-1")
+    assert parcel.status is ShipmentStatus.PICKING
+    assert [(p.location, p.quantity) for p in parcel.pick_list()] == [
+        ("EAST/A/01", 1), ("EAST/A/02", 1),
+    ]  # fmt: skip
     [alert] = engine.order_alerts(at(8))
     assert alert.reasons == (invorder.records.AlertReason.SHORT_PICKED,)
+    # Issue 17, item 6: once the order has shipped in full, the short pick is resolved.
+    engine.execute(PackShipment(key="pk", at=at(9), shipment="O-1/S1"))
+    engine.execute(ShipShipment(key="sh", at=at(10), shipment="O-1/S1", carrier="UPS"))
+    assert engine.order_alerts(at(10) + timedelta(days=30)) == []
+    assert engine.balance("MUG", "@customer") == 2
     assert engine.verify() == []
-    assert engine.verify() == []
+    identities_hold(engine)
+
+
+def test_a_short_pick_elsewhere_opens_a_parcel_there() -> None:
+    engine = order_world(east={"EAST/A/01": 2}, west={"WEST/A/01": 4})
+    engine.capture(capture(lines=(("1", "MUG", 2),)))
+    engine.execute(StartPicking(key="sp", at=at(6), shipment="O-1/S1"))
+    engine.execute(RecordPick(key="rp", at=at(7), shipment="O-1/S1",
+                              counts=[PickCount("O-1/R1", 1)]))  # fmt: skip
+    first, second = engine.shipments("O-1")
+    assert (first.location, first.units, second.location, second.units) == ("EAST", 1, "WEST", 1)
+    assert second.shipment == "O-1/S2"
     identities_hold(engine)
 
 

@@ -19,7 +19,8 @@ module                    what it holds
                           in which backorders are served
 ``context``               what the order decisions read
 ``decide_order``          capture, holds, cancellation
-``decide_allocation``     allocation into reservations, backorders served on arrival
+``decide_allocation``     allocation into reservations (the rule's plan, bin by bin)
+``reallocate``            backorders served on arrival, in priority order
 ``decide_shipment``       picking (short picks), packing, shipping
 ``decide_rma``            opening and receiving returns
 ``decide_count``          cycle counts (a stock command): below the reserved units, the

@@ -28,7 +28,8 @@ class AlertReason(enum.StrEnum):
     SHIP_BY_MISSED = "ship_by_missed"
     """Not shipped, and the ship-by time has passed."""
     SHORT_PICKED = "short_picked"
-    """Units were found missing while picking."""
+    """Units were found missing while picking (or counting), and the order has not shipped
+    in full since."""
     CANNOT_ALLOCATE = "cannot_allocate"
     """Routed, and not a single unit could be allocated."""
 
@@ -60,7 +61,7 @@ def _reasons(order: Order, at: datetime, window: timedelta) -> list[tuple[AlertR
             found.append((AlertReason.SHIP_BY_MISSED, f"ship-by {ship_by.isoformat()} missed"))
         elif ship_by - at <= window:
             found.append((AlertReason.SHIP_BY_AT_RISK, f"ship-by {ship_by.isoformat()} at risk"))
-    if order.short_picked:
+    if order.short_picked and open_units:  # resolved once every live unit has shipped
         found.append((AlertReason.SHORT_PICKED, f"{order.short_picked} unit(s) short"))
     lines = [line for line in order.lines if line.status is not LineStatus.CANCELLED]
     if status is OrderStatus.BACKORDERED and all(

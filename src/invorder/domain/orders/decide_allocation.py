@@ -26,10 +26,10 @@ from invorder.domain.orders.events import (
     OrderCancelled,
     OrderHeld,
     Pick,
-    PicksFoundShort,
 )
 from invorder.domain.orders.ids import LineId
 from invorder.domain.orders.order import Order
+from invorder.domain.orders.shipment import ShipmentStatus
 from invorder.domain.orders.values import HoldReason
 from invorder.domain.reservations.commands import ReserveStock
 from invorder.domain.reservations.decide import expire
@@ -76,7 +76,7 @@ def decide_backorders(
     return tuple(events)
 
 
-def _warehouse_units(
+def warehouse_units(
     ledger: Ledger, sku: str, warehouse: str, taken: dict[tuple[str, str], int]
 ) -> int:
     """Units of ``sku`` the bins of ``warehouse`` can give, after ``taken``."""
@@ -116,7 +116,7 @@ def _bin_units(ledger: Ledger, sku: str, location: str, taken: dict[tuple[str, s
 def _candidates(ctx: Context, order: Order) -> list[str]:
     feeding = ctx.channel_locations(order.capture.channel)
     if feeding is None:
-        return _all_warehouses(ctx)
+        return all_warehouses(ctx)
     return sorted({p.split("/", 1)[0] for p in feeding})
 
 
@@ -131,6 +131,7 @@ def allocate_lines(
     ship_complete: bool | None = None,
     only_with_supply: bool = False,
     sweep_lapsed: bool = False,
+    into_open: bool = False,
 ) -> tuple[Event, ...]:
     """Plan ``needs`` with the allocator, then reserve bin by bin (``taken``: units already
     reserved by earlier orders of the same command, per (leaf SKU, bin); ``ship_complete``:
@@ -140,7 +141,8 @@ def allocate_lines(
     ``sweep_lapsed``: first expire the lapsed holds of the needed SKUs at the candidate
     locations, in the same outcome, so the order gets what ATP already calls free (for a
     decision that allocates one order: a second sweep of the same holds would free them
-    twice)."""
+    twice); ``into_open``: units placed at a warehouse where the order has a shipment not
+    yet packed join it instead of opening another parcel (a short pick's re-allocation)."""
     if ship_complete is None:
         ship_complete = order.ship_complete
     ledger = ctx.ledger
@@ -161,7 +163,7 @@ def allocate_lines(
         for key, n in freed.items():
             taken[key] = taken.get(key, 0) + n
     for warehouse in candidates:
-        units = {sku: _warehouse_units(ledger, sku, warehouse, taken) for sku in needed}
+        units = {sku: warehouse_units(ledger, sku, warehouse, taken) for sku in needed}
         supply[LocationId(warehouse)] = {SkuId(s): n for s, n in units.items() if n}
     if only_with_supply and not _can_give(supply, needs, skus, ship_complete):
         return sweep
@@ -196,15 +198,23 @@ def allocate_lines(
             plan, cancel = {}, {}
     picks: list[Pick] = []
     shipment_of: dict[str, str] = {}
+    opened = 0
+    reusable: dict[str, str] = {}  # warehouse -> a shipment of the order not yet packed
+    if into_open:
+        for s in ctx.orders.shipments_of(order):
+            if s.status is ShipmentStatus.OPEN or s.status is ShipmentStatus.PICKING:
+                reusable.setdefault(s.location, s.shipment)
     counter = len(order.reservations)
     reserves: list[ReserveStock] = []
     for line_id in needs:
         sku = skus[line_id]
         for loc, n in plan.get(line_id, ()):
             if loc not in shipment_of:
-                shipment_of[loc] = (
-                    f"{order.order_id}/S{len(order.shipments) + len(shipment_of) + 1}"
-                )
+                if loc in reusable:
+                    shipment_of[loc] = reusable[loc]
+                else:
+                    opened += 1
+                    shipment_of[loc] = f"{order.order_id}/S{len(order.shipments) + opened}"
             for b in _bins(ledger, sku, loc, taken):
                 if not n:
                     break
@@ -279,65 +289,6 @@ def _reserve_entry(ledger: Ledger, command: ReserveStock, position: int) -> Stoc
                        movements=movements, reference=command.reservation)  # fmt: skip
 
 
-def reallocate_after(
-    ctx: Context, arrivals: tuple[Event, ...], command: Command, position: int
-) -> tuple[Event, ...]:
-    """After stock arrived or was freed (the ``arrivals`` events of ``command``, not folded
-    yet: a receipt, a return, a cancellation, a released or swept reservation), allocate
-    backordered units of orders not on hold, in priority order.
-
-    Only orders waiting for an arrived SKU are considered, and an order is routed again
-    only if one of its candidate locations still has a unit of what it waits for: once the
-    arrival is used up, the orders behind it are not re-routed (their rule would have
-    nothing to give them), so an arrival costs what it fills, not the whole backlog.
-    """
-    taken, arrived = taken_by(arrivals)
-    if not arrived:
-        return ()
-    catalog = ctx.ledger.catalog
-    skus: dict[str, None] = {}  # the arrived SKUs and the bundles made with them
-    for leaf in sorted(arrived):
-        skus[leaf] = None
-        skus.update(dict.fromkeys(catalog.bundles_using(leaf)))
-    # An order whose allocation this outcome already changed (the order being cancelled, one
-    # a short count re-allocated) is not folded yet: routing it again would read it stale.
-    touched = {event.order for event in arrivals if isinstance(event, _REALLOCATING)}
-    waiting = []
-    for order in ctx.orders.waiting_for(skus):
-        if order.holds or order.order_id in touched:
-            continue
-        needs: dict[str, int] = {
-            line.line_id: line.backordered for line in order.lines
-            if line.backordered and any(leaf in arrived for leaf, _ in catalog.leaves(line.sku))
-        }  # fmt: skip
-        if needs:
-            waiting.append((order, needs))
-    events: list[Event] = []
-    ledger = ctx.ledger
-    warehouses = _all_warehouses(ctx)
-    gone: set[str] = set()  # SKUs no warehouse can give any more (supply only shrinks here)
-
-    def hopeless(pair: tuple[Order, dict[str, int]]) -> bool:
-        order, needs = pair
-        line_skus = {line.sku for line in order.lines if line.line_id in needs}
-        return all(_none_left(ledger, sku, warehouses, taken, gone) for sku in line_skus)
-
-    # Orders with nothing to gain are dropped before the (costlier) priority sort.
-    waiting = [pair for pair in waiting if not hopeless(pair)]
-    for order, needs in sorted(waiting, key=lambda pair: ctx.priority(pair[0])):
-        if hopeless((order, needs)):
-            continue  # the rule would be routing an order with nothing to give it
-        found = allocate_lines(ctx, order, needs, command, position + len(events), taken,
-                               only_with_supply=True)  # fmt: skip
-        if any(type(e) is not OrderAllocated for e in found):
-            events.extend(found)
-    return tuple(events)
-
-
-_REALLOCATING = (OrderAllocated, OrderCancelled, PicksFoundShort)
-"""Events that change an order's allocation."""
-
-
 def taken_by(
     events: tuple[Event, ...] | list[Event],
 ) -> tuple[dict[tuple[str, str], int], set[str]]:
@@ -378,20 +329,6 @@ def _can_give(
     )
 
 
-def _all_warehouses(ctx: Context) -> list[str]:
+def all_warehouses(ctx: Context) -> list[str]:
     """The real top-level locations (warehouses), sorted."""
     return sorted(p for p in ctx.ledger.locations if "/" not in p and not is_virtual(p))
-
-
-def _none_left(
-    ledger: Ledger, sku: str, warehouses: list[str], taken: dict[tuple[str, str], int],
-    gone: set[str],
-) -> bool:  # fmt: skip
-    """True when no warehouse can give a unit of ``sku`` after ``taken`` (remembered in
-    ``gone``: within one re-allocation, supply only shrinks)."""
-    if sku in gone:
-        return True
-    if any(_warehouse_units(ledger, sku, w, taken) for w in warehouses):
-        return False
-    gone.add(sku)
-    return True

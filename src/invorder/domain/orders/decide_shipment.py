@@ -97,7 +97,7 @@ def decide_record_pick(ctx: Context, command: RecordPick, position: int) -> tupl
         order = order.without_allocated(needs)
         wanted = {k: n for k, n in needs_of(order).items() if k in needs}
         events.extend(allocate_lines(ctx, order, wanted, command, position + len(events), {},
-                                     sweep_lapsed=True))  # fmt: skip
+                                     sweep_lapsed=True, into_open=True))  # fmt: skip
     return tuple(events)
 
 

@@ -1,0 +1,90 @@
+"""Re-allocation after an arrival: units that came in or were freed (a receipt, a return, a
+cancellation, a released or swept reservation, a count) go to waiting orders in priority
+order, in the same outcome, and cost what they fill rather than the whole backlog."""
+
+from __future__ import annotations
+
+from invorder.domain.messages import Command, Event
+from invorder.domain.orders.context import Context
+from invorder.domain.orders.decide_allocation import (
+    all_warehouses,
+    allocate_lines,
+    taken_by,
+    warehouse_units,
+)
+from invorder.domain.orders.events import OrderAllocated, OrderCancelled, PicksFoundShort
+from invorder.domain.orders.order import Order
+from invorder.domain.stock.ledger import Ledger
+
+
+def reallocate_after(
+    ctx: Context, arrivals: tuple[Event, ...], command: Command, position: int
+) -> tuple[Event, ...]:
+    """After stock arrived or was freed (the ``arrivals`` events of ``command``, not folded
+    yet: a receipt, a return, a cancellation, a released or swept reservation), allocate
+    backordered units of orders not on hold, in priority order.
+
+    Only orders waiting for an arrived SKU are considered, and an order is routed again
+    only if one of its candidate locations still has a unit of what it waits for: once the
+    arrival is used up, the orders behind it are not re-routed (their rule would have
+    nothing to give them), so an arrival costs what it fills, not the whole backlog.
+    """
+    taken, arrived = taken_by(arrivals)
+    if not arrived:
+        return ()
+    catalog = ctx.ledger.catalog
+    skus: dict[str, None] = {}  # the arrived SKUs and the bundles made with them
+    for leaf in sorted(arrived):
+        skus[leaf] = None
+        skus.update(dict.fromkeys(catalog.bundles_using(leaf)))
+    # An order whose allocation this outcome already changed (the order being cancelled, one
+    # a short count re-allocated) is not folded yet: routing it again would read it stale.
+    touched = {event.order for event in arrivals if isinstance(event, _REALLOCATING)}
+    waiting = []
+    for order in ctx.orders.waiting_for(skus):
+        if order.holds or order.order_id in touched:
+            continue
+        needs: dict[str, int] = {
+            line.line_id: line.backordered for line in order.lines
+            if line.backordered and any(leaf in arrived for leaf, _ in catalog.leaves(line.sku))
+        }  # fmt: skip
+        if needs:
+            waiting.append((order, needs))
+    events: list[Event] = []
+    ledger = ctx.ledger
+    warehouses = all_warehouses(ctx)
+    gone: set[str] = set()  # SKUs no warehouse can give any more (supply only shrinks here)
+
+    def hopeless(pair: tuple[Order, dict[str, int]]) -> bool:
+        order, needs = pair
+        line_skus = {line.sku for line in order.lines if line.line_id in needs}
+        return all(_none_left(ledger, sku, warehouses, taken, gone) for sku in line_skus)
+
+    # Orders with nothing to gain are dropped before the (costlier) priority sort.
+    waiting = [pair for pair in waiting if not hopeless(pair)]
+    for order, needs in sorted(waiting, key=lambda pair: ctx.priority(pair[0])):
+        if hopeless((order, needs)):
+            continue  # the rule would be routing an order with nothing to give it
+        found = allocate_lines(ctx, order, needs, command, position + len(events), taken,
+                               only_with_supply=True)  # fmt: skip
+        if any(type(e) is not OrderAllocated for e in found):
+            events.extend(found)
+    return tuple(events)
+
+
+_REALLOCATING = (OrderAllocated, OrderCancelled, PicksFoundShort)
+"""Events that change an order's allocation."""
+
+
+def _none_left(
+    ledger: Ledger, sku: str, warehouses: list[str], taken: dict[tuple[str, str], int],
+    gone: set[str],
+) -> bool:  # fmt: skip
+    """True when no warehouse can give a unit of ``sku`` after ``taken`` (remembered in
+    ``gone``: within one re-allocation, supply only shrinks)."""
+    if sku in gone:
+        return True
+    if any(warehouse_units(ledger, sku, w, taken) for w in warehouses):
+        return False
+    gone.add(sku)
+    return True
