@@ -180,6 +180,8 @@ class OrderMachine(RuleBasedStateMachine):
         identities_hold(self.engine)
         for order in self.engine.orders():
             shipments = self.engine.shipments(order.order_id)
+            for s in shipments:  # a cancelled parcel holds nothing (nothing refills it)
+                assert s.status is not iv.records.ShipmentStatus.CANCELLED or not s.units
             for line in order.lines:
                 in_shipments = sum(p.quantity for s in shipments for p in s.picks
                                    if p.line_id == line.line_id)  # fmt: skip

@@ -231,3 +231,18 @@ def test_a_short_pick_of_a_ship_complete_order_never_splits_it() -> None:
     assert (order.lines[0].allocated, order.lines[0].backordered) == (1, 1)
     assert {s.location for s in engine.shipments("O-1") if s.units} == {"EAST"}
     identities_hold(engine)
+
+
+def test_a_pick_found_empty_does_not_refill_its_cancelled_parcel() -> None:
+    # The parcel whose every pick was short is cancelled by the short pick; units found in
+    # another bin of the warehouse open a new parcel rather than joining a cancelled one.
+    engine = order_world(east={"EAST/A/01": 2, "EAST/A/02": 3}, west={})
+    engine.capture(capture(lines=(("1", "MUG", 2),)))
+    engine.execute(StartPicking(key="sp", at=at(6), shipment="O-1/S1"))
+    engine.execute(RecordPick(key="rp", at=at(7), shipment="O-1/S1",
+                              counts=[PickCount("O-1/R1", 0)]))  # fmt: skip
+    first, second = engine.shipments("O-1")
+    assert (first.status, first.units) == (ShipmentStatus.CANCELLED, 0)
+    assert (second.status, second.units) == (ShipmentStatus.OPEN, 2)
+    assert engine.verify() == []
+    identities_hold(engine)

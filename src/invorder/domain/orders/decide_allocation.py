@@ -8,7 +8,7 @@ Reservation and shipment ids are derived from the order id and counters: ``ORDER
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from invorder.domain import _fast
 from invorder.domain.errors import IllegalTransitionError, InvalidPlanError, UnknownSkuError
@@ -132,6 +132,7 @@ def allocate_lines(
     only_with_supply: bool = False,
     sweep_lapsed: bool = False,
     into_open: bool = False,
+    emptied: Collection[str] = (),
 ) -> tuple[Event, ...]:
     """Plan ``needs`` with the allocator, then reserve bin by bin (``taken``: units already
     reserved by earlier orders of the same command, per (leaf SKU, bin); ``ship_complete``:
@@ -142,7 +143,8 @@ def allocate_lines(
     locations, in the same outcome, so the order gets what ATP already calls free (for a
     decision that allocates one order: a second sweep of the same holds would free them
     twice); ``into_open``: units placed at a warehouse where the order has a shipment not
-    yet packed join it instead of opening another parcel (a short pick's re-allocation)."""
+    yet packed join it instead of opening another parcel (a short pick's re-allocation),
+    unless it is one of ``emptied`` (the outcome takes its last unit: the fold cancels it)."""
     if ship_complete is None:
         ship_complete = order.ship_complete
     ledger = ctx.ledger
@@ -202,7 +204,8 @@ def allocate_lines(
     reusable: dict[str, str] = {}  # warehouse -> a shipment of the order not yet packed
     if into_open:
         for s in ctx.orders.shipments_of(order):
-            if s.status is ShipmentStatus.OPEN or s.status is ShipmentStatus.PICKING:
+            not_packed = s.status is ShipmentStatus.OPEN or s.status is ShipmentStatus.PICKING
+            if not_packed and s.shipment not in emptied:
                 reusable.setdefault(s.location, s.shipment)
     counter = len(order.reservations)
     reserves: list[ReserveStock] = []

@@ -96,8 +96,10 @@ def decide_record_pick(ctx: Context, command: RecordPick, position: int) -> tupl
         # current ledger is the right supply.
         order = order.without_allocated(needs)
         wanted = {k: n for k, n in needs_of(order).items() if k in needs}
+        emptied = () if s.units > sum(n for _, n in missing) else (s.shipment,)
         events.extend(allocate_lines(ctx, order, wanted, command, position + len(events), {},
-                                     sweep_lapsed=True, into_open=True))  # fmt: skip
+                                     sweep_lapsed=True, into_open=True,
+                                     emptied=emptied))  # fmt: skip
     return tuple(events)
 
 
