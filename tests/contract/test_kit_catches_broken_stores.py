@@ -15,6 +15,7 @@ import pytest
 from invorder.adapters.memory import MemoryEventStore, MemorySnapshotStore
 from invorder.codec import Codec
 from invorder.domain.messages import Event
+from invorder.errors import ConcurrencyError
 from invorder.ports import EventStore
 from invorder.testing.contract import check_event_store
 
@@ -174,6 +175,29 @@ class CachesItsHead(MemoryEventStore):
         return self.cached
 
 
+class ReadsOnePage(MemoryEventStore):
+    """Reads at most 100 events from its start (a paging loop that never turns the page)."""
+
+    __slots__ = ()
+
+    def read(self, start: int = 0, stop: int | None = None) -> Iterator[Event]:
+        end = start + 100 if stop is None else min(stop, start + 100)
+        return super().read(start, end)
+
+
+class UniqueKeys(MemoryEventStore):
+    """Refuses a batch whose events share a key, as a UNIQUE index on the key would, and
+    says it lost a race (the engine then retries a command that can never be stored)."""
+
+    __slots__ = ()
+
+    def append(self, events: Sequence[Event], *, expected_position: int) -> int:
+        keys = [event.key for event in events]
+        if len(set(keys)) != len(keys):
+            raise ConcurrencyError(expected_position, self.head())
+        return super().append(events, expected_position=expected_position)
+
+
 class ForgetsSnapshots(MemorySnapshotStore):
     """Saves nothing."""
 
@@ -205,6 +229,8 @@ def test_the_memory_store_passes_every_check() -> None:
         (AcceptsAnEmptyBatchAnywhere, "test_an_empty_batch_at_a_stale_position_conflicts"),
         (DecidesByKey, "test_a_stale_append_of_stored_keys_conflicts"),
         (CachesItsHead, "test_two_writers_race"),
+        (ReadsOnePage, "test_a_log_of_several_pages"),
+        (UniqueKeys, "test_a_command_of_several_events"),
     ],
 )
 def test_a_broken_store_is_caught(broken: type[EventStore], caught_by: str) -> None:

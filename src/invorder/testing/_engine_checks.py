@@ -4,7 +4,7 @@ of :class:`~invorder.testing.contract.EventStoreContract`, which adds the store'
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -14,6 +14,7 @@ from invorder.domain.errors import (
     InsufficientStockError,
     InvalidIdentifierError,
 )
+from invorder.domain.reservations.commands import ExpireReservations, ReserveStock
 from invorder.domain.stock.catalog import Sku
 from invorder.domain.stock.commands import DefineLocation, DefineSku, MarkDamaged, ReceiveStock
 from invorder.domain.stock.movement import Bucket
@@ -106,6 +107,25 @@ class EngineChecks:
         assert store.head() == 6, f"the batch must store 3 events (head 6), head is {store.head()}"
         assert Engine(self.open_again(store)).balance("KIT-SKU", "KIT/A") == 0
         assert engine.verify() == [], "verify() must be clean after a batch"
+
+    def test_a_command_of_several_events(self) -> None:
+        """The events of one command (they share its key) are stored together and read
+        back as one outcome, also by a restarted engine (a store must not index keys as
+        unique: a command may write several events)."""
+        store = self.make_store()
+        engine = self._stocked_engine(store)
+        lapses = _T + timedelta(minutes=5)
+        for n in (1, 2):
+            engine.execute(ReserveStock(key=f"kit-hold{n}", at=_T, reservation=f"KIT-R{n}",
+                                        sku="KIT-SKU", location="KIT/A", quantity=n,
+                                        expires_at=lapses))  # fmt: skip
+        sweep = ExpireReservations(key="kit-sweep", at=lapses)
+        outcome = engine.execute(sweep)
+        assert len(outcome) == 2, f"a sweep writes an entry and a record, got {outcome}"
+        restarted = Engine(self.open_again(store))
+        assert restarted.execute(sweep) == outcome, "the repeat must give the whole outcome"
+        assert restarted.balance("KIT-SKU", "KIT/A") == 5, "the swept units must be back"
+        assert restarted.verify() == [], "verify() must be clean"
 
     def test_identifiers_and_times_at_the_edges(self) -> None:
         """Ids of the longest length invorder allows (200 characters), non-ASCII text, long

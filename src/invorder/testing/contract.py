@@ -50,6 +50,9 @@ class EventStoreContract(EngineChecks):
     ``AssertionError``\\ s whose message says what the store did wrong.
     """
 
+    LONG_LOG: int = 12_000
+    """Events in :meth:`test_a_log_of_several_pages` (the SQL store reads 5,000 at a time)."""
+
     RACE_SECONDS: float = 30.0
     """How long :meth:`test_two_writers_race` waits for every writer to win its rounds."""
 
@@ -95,6 +98,21 @@ class EventStoreContract(EngineChecks):
         assert _keys(store, 4, 4) == [], "read(4, 4) reads nothing"
 
     # --- concurrency ---------------------------------------------------------------------
+
+    def test_a_log_of_several_pages(self) -> None:
+        """A log longer than any page a store reads at a time (:attr:`LONG_LOG` events,
+        appended in batches) is read whole, with and without ``stop``, from any start."""
+        store = self.make_store()
+        total = self.LONG_LOG
+        for start in range(0, total, 1000):
+            store.append(_batch(start, min(1000, total - start)), expected_position=start)
+        assert store.head() == total, f"head must be {total}, is {store.head()}"
+        positions = [e.position for e in store.read()]
+        assert positions == list(range(total)), f"read() gave {len(positions)} of {total}"
+        tail = [e.position for e in store.read(total - 1500)]
+        assert tail == list(range(total - 1500, total)), "read(start) lost part of the tail"
+        middle = [e.position for e in store.read(100, total - 100)]
+        assert middle == list(range(100, total - 100)), "read(start, stop) lost events"
 
     def test_read_at_if_offered(self) -> None:
         """A store that offers ``read_at`` (scattered positions at once) gives the events
