@@ -33,6 +33,7 @@ BAD_IDS: list[tuple[str, object]] = [
 ]  # fmt: skip
 BAD_QUANTITIES: list[tuple[str, object]] = [
     ("negative", -1),
+    ("above the maximum", 10**12 + 1),
     ("fraction", 1.5),
     ("text", "1"),
     ("bool", True),

@@ -64,16 +64,25 @@ def instance_of(kind: type[Any]) -> Callable[[object, Any, Any], None]:
     return check
 
 
+MAX_QUANTITY = 10**12
+"""The most units one quantity may name (a trillion): anything above is a typo or a unit
+mix-up, and would not fit every store's integer columns."""
+
+
 def positive_quantity(instance: object, attribute: Any, value: Any) -> None:
-    """attrs validator: a positive ``int`` (``bool`` is refused)."""
+    """attrs validator: a positive ``int`` up to :data:`MAX_QUANTITY` (``bool`` refused)."""
     if type(value) is not int or value <= 0:
         raise InvalidQuantityError(attribute.name, value)
+    if value > MAX_QUANTITY:
+        raise InvalidQuantityError(attribute.name, value, most=MAX_QUANTITY)
 
 
 def non_negative_quantity(instance: object, attribute: Any, value: Any) -> None:
-    """attrs validator: an ``int`` of zero or more (``bool`` is refused)."""
+    """attrs validator: an ``int`` from zero up to :data:`MAX_QUANTITY` (``bool`` refused)."""
     if type(value) is not int or value < 0:
         raise InvalidQuantityError(attribute.name, value, allow_zero=True)
+    if value > MAX_QUANTITY:
+        raise InvalidQuantityError(attribute.name, value, allow_zero=True, most=MAX_QUANTITY)
 
 
 def aware_datetime(instance: object, attribute: Any, value: Any) -> None:

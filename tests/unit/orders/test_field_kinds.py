@@ -13,7 +13,7 @@ import pytest
 import invorder as iv
 from invorder.errors import InvalidFieldError, InvalidMoneyError
 from tests.support.order_world import capture, price
-from tests.support.world import at
+from tests.support.world import T0, at
 
 KINDS = "one of 'dtc', 'marketplace', 'wholesale'"
 METHODS = "one of 'same_day', 'express', 'two_day', 'standard', 'economy', 'freight'"
@@ -81,3 +81,30 @@ def test_a_float_price_is_an_invalid_money_error() -> None:
         "rule": "give a Money, such as Money(Decimal('9.99'), 'USD')",
     }
     assert iv.LineItem("1", "MUG", 1, price("9.99")).unit_price.amount == Decimal("9.99")
+
+
+def test_a_negative_price_is_an_invalid_money_error() -> None:
+    # Issue 16, item 10: a negative unit price was accepted.
+    with pytest.raises(InvalidMoneyError) as caught:
+        iv.LineItem("1", "MUG", 1, price("-0.01"))
+    assert caught.value.fields == {
+        "field": "unit_price",
+        "value": Decimal("-0.01"),
+        "rule": "a price is zero or more (a discount is a lower price)",
+    }
+    assert iv.LineItem("1", "MUG", 1, price("0.00")).unit_price.amount == 0  # a free item
+
+
+@pytest.mark.parametrize("field", ["quantity", "counted"])
+def test_a_quantity_above_a_trillion_is_refused(field: str) -> None:
+    # Issue 16, item 10: quantities have a documented maximum (invorder's MAX_QUANTITY).
+    def build(n: int) -> iv.Command:
+        if field == "quantity":
+            return iv.ReceiveStock(key="r", at=T0, sku="MUG", location="EAST/A/01", quantity=n)
+        return iv.CountStock(key="c", at=T0, sku="MUG", location="EAST/A/01", counted=n)
+
+    assert build(10**12) is not None  # the maximum itself is a quantity
+    with pytest.raises(iv.errors.InvalidQuantityError) as caught:
+        build(10**12 + 1)
+    assert caught.value.fields == {"field": field, "value": 10**12 + 1}
+    assert str(caught.value).startswith(f"{field} must be at most 1,000,000,000,000 units")

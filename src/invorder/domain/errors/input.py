@@ -18,8 +18,15 @@ class InvalidQuantityError(ValidationError):
     field: str
     value: object
     allow_zero: bool = fact(default=False, kw_only=True, in_fields=False)
+    most: int | None = fact(default=None, kw_only=True, in_fields=False)
+    """The largest quantity allowed, when the value is above it."""
 
     def _render(self) -> str:
+        if self.most is not None:
+            return (
+                f"{self.field} must be at most {self.most:,} units, got {self.value!r}; "
+                "a larger figure is a typo or a unit mix-up"
+            )
         rule = "a non-negative integer" if self.allow_zero else "a positive integer"
         return (
             f"{self.field} must be {rule} number of units, got {self.value!r}; "

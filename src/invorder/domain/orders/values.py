@@ -52,6 +52,10 @@ def _money(instance: object, attribute: attrs.Attribute[Money], value: object) -
         raise InvalidMoneyError(
             attribute.name, value, "give a Money, such as Money(Decimal('9.99'), 'USD')"
         )
+    if value.amount < 0:
+        raise InvalidMoneyError(
+            attribute.name, value.amount, "a price is zero or more (a discount is a lower price)"
+        )
 
 
 @attrs.frozen
