@@ -50,6 +50,7 @@ class Writer:
         """Decide ``command``, append its events and return them (or raise its error)."""
         replica = self.replica
         store = self.store
+        lost = (replica.position, replica.position)  # the last race lost: (expected, found)
         for attempt in range(self.max_attempts):
             if attempt:
                 self.retries += 1
@@ -60,25 +61,29 @@ class Writer:
             try:
                 events: Outcome = decide(replica.state, command, position)
             except InvorderError as error:
-                if store.head() != position:
+                head = store.head()
+                if head != position:
+                    lost = (position, head)
                     replica.catch_up()
                     continue
                 self.rejections[command.key] = (command, error)
                 raise
             try:
                 store.append(events, expected_position=position)
-            except ConcurrencyError:
+            except ConcurrencyError as race:
+                lost = (race.expected, race.actual)
                 replica.catch_up()
                 continue
             replica.fold(events)
             return events
-        raise ConcurrencyError(replica.position, store.head(), self.max_attempts)
+        raise ConcurrencyError(*lost, self.max_attempts)
 
     def execute_batch(self, commands: Iterable[Command]) -> list[Outcome | Rejected]:
         """Decide ``commands`` in order and append all their events in one store call."""
         batch = list(commands)
         replica = self.replica
         store = self.store
+        lost = (replica.position, replica.position)  # the last race lost: (expected, found)
         for attempt in range(self.max_attempts):
             if attempt:
                 self.retries += 1
@@ -90,14 +95,17 @@ class Writer:
                 raise
             if not events:
                 # Nothing was folded: catching up is enough to decide again.
-                if store.head() == position:
+                head = store.head()
+                if head == position:
                     self.rejections.update(rejected)
                     return results
+                lost = (position, head)
                 replica.catch_up()
                 continue
             try:
                 store.append(events, expected_position=position)
-            except ConcurrencyError:
+            except ConcurrencyError as race:
+                lost = (race.expected, race.actual)
                 replica.load()
                 continue
             except BaseException:
@@ -105,7 +113,7 @@ class Writer:
                 raise
             self.rejections.update(rejected)
             return results
-        raise ConcurrencyError(replica.position, store.head(), self.max_attempts)
+        raise ConcurrencyError(*lost, self.max_attempts)
 
     def _decide_batch(
         self, batch: Sequence[Command]

@@ -96,7 +96,9 @@ def test_a_store_that_always_conflicts_gives_up_after_max_attempts() -> None:
         engine.execute(damage("d", 1))
     error = caught.value
     assert error.code == "concurrency_conflict"
-    assert error.fields == {"expected": before[0], "actual": before[0], "attempts": 3}
+    # The positions of the last race lost (issue 18, item 9: it used to give those after
+    # catching up, "expected 3, found 3").
+    assert error.fields == {"expected": before[0], "actual": before[0] + 1, "attempts": 3}
     assert "after 3 attempt(s); it is safe to retry the command" in str(error)
     assert store.appends == 3
     assert snapshot(engine) == before
@@ -128,3 +130,21 @@ def test_the_memory_store_refuses_a_stale_append() -> None:
 def test_max_attempts_must_be_positive() -> None:
     with pytest.raises(ValueError, match="max_attempts must be at least 1"):
         Engine(MemoryEventStore(), max_attempts=0)
+
+
+class AlwaysOvertaken(MemoryEventStore):
+    """Another writer wins every race: each append says the log is one event further on."""
+
+    __slots__ = ()
+
+    def append(self, events: Sequence[Event], *, expected_position: int) -> int:
+        raise ConcurrencyError(expected_position, expected_position + 1)
+
+
+def test_a_batch_that_loses_every_race_reports_the_positions_it_lost_at() -> None:
+    engine = Engine(AlwaysOvertaken(), max_attempts=3)
+    command = invorder.DefineLocation(key="l", at=at(1), location="EAST/A/01")
+    with pytest.raises(ConcurrencyError) as caught:
+        engine.execute_batch([command])
+    assert caught.value.fields == {"expected": 0, "actual": 1, "attempts": 3}
+    assert "expected position 0, found 1) after 3 attempt(s)" in str(caught.value)
