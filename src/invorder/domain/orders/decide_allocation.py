@@ -8,7 +8,7 @@ Reservation and shipment ids are derived from the order id and counters: ``ORDER
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping
 
 from invorder.domain import _fast
 from invorder.domain.errors import IllegalTransitionError, InvalidPlanError, UnknownSkuError
@@ -33,7 +33,6 @@ from invorder.domain.orders.shipment import ShipmentStatus
 from invorder.domain.orders.values import HoldReason
 from invorder.domain.reservations.commands import ReserveStock
 from invorder.domain.reservations.decide import expire
-from invorder.domain.reservations.reservation import Reservation
 from invorder.domain.stock.catalog import SkuId
 from invorder.domain.stock.events import Operation, StockPosted
 from invorder.domain.stock.ledger import Ledger
@@ -159,7 +158,9 @@ def allocate_lines(
     needed = sorted({skus[line] for line in needs})
     sweep: tuple[Event, ...] = ()
     if sweep_lapsed:
-        sweep = _sweep_lapsed(ctx, needed, candidates, command, position)
+        leaves = {leaf for sku in needed for leaf, _ in ledger.catalog.leaves(sku)}
+        due = ctx.reservations.lapsed_holding(sorted(leaves), candidates, command.at)
+        sweep = expire(ctx.reservations, due, command, position) if due else ()
         position += len(sweep)
         freed, _arrived = taken_by(sweep)
         for key, n in freed.items():
@@ -254,27 +255,6 @@ def allocate_lines(
         events.append(OrderHeld(position=position + len(events), command=command,
                                 order=order.order_id, reason=review))  # fmt: skip
     return (*sweep, *events)
-
-
-def _sweep_lapsed(
-    ctx: Context, skus: Sequence[str], candidates: list[str], command: Command, position: int
-) -> tuple[Event, ...]:
-    """The sweep expiring every lapsed hold of ``skus`` (their stocked leaves) at the
-    candidate locations, or nothing when there is none."""
-    reservations = ctx.reservations
-    due: dict[str, Reservation] = {}
-    for sku in skus:
-        for leaf, _per in ctx.ledger.catalog.leaves(sku):
-            if not reservations.may_lapse(leaf):
-                continue
-            for warehouse in candidates:
-                for r in reservations.lapsed_at(leaf, warehouse, command.at):
-                    if r.backed:
-                        due[r.reservation] = r
-    if not due:
-        return ()
-    return expire(reservations, sorted(due.values(), key=lambda r: r.position), command,
-                  position)  # fmt: skip
 
 
 def _reserve_entry(ledger: Ledger, command: ReserveStock, position: int) -> StockPosted:

@@ -61,16 +61,14 @@ def _cut(
     units of it are freed (a bundle hold is cut by whole bundles): the events, and the units
     cut per order and line."""
     sku, where = command.sku, command.location
-    holding = [r for r in ctx.reservations.open()
-               if r.location == where and r.backed and _per(r, sku)]  # fmt: skip
-    lapsed = sorted((r for r in holding if r.lapsed(command.at)), key=lambda r: r.position)
+    lapsed = ctx.reservations.lapsed_holding((sku,), (where,), command.at, exact=True)
     events: list[Event] = []
     if lapsed:
         events.extend(expire(ctx.reservations, lapsed, command, position))
         short -= sum(_per(r, sku) * r.backed for r in lapsed)
     ranked: list[tuple[int, int, Reservation, tuple[Shipment, Pick] | None]] = []
-    for r in holding:
-        if r.lapsed(command.at):
+    for r in ctx.reservations.open():
+        if r.location != where or not r.backed or not _per(r, sku) or r.lapsed(command.at):
             continue
         owner = owning_pick(ctx.orders, r.reservation)
         # An open hold is picked by a shipment not yet shipped (shipping commits it).

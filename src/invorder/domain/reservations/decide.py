@@ -228,21 +228,17 @@ def decide_reserve(
     events: tuple[Event, ...] = ()
     if short:
         # Units held by lapsed reservations here are free: expire those holds first.
-        due: dict[str, Reservation] = {}
-        for leaf, _need in short:
-            for r in reservations.lapsed_at(leaf, location, at):
-                if r.location == location:
-                    due[r.reservation] = r
+        due = reservations.lapsed_holding((leaf for leaf, _ in short), (location,), at,
+                                          exact=True)  # fmt: skip
         freed: dict[str, int] = {}
-        for r in due.values():
+        for r in due:
             for leaf, per in r.leaves:
                 freed[leaf] = freed.get(leaf, 0) + per * r.backed
         for leaf, need in short:
             have = ledger.balance(leaf, location) + freed.get(leaf, 0)
             if need > have:
                 raise InsufficientStockError(leaf, location, Bucket.AVAILABLE.value, need, have)
-        ordered = sorted(due.values(), key=lambda r: r.position)
-        events = expire(reservations, ordered, command, position)
+        events = expire(reservations, due, command, position)
         position += len(events)
     available = reservations.account(location, Bucket.AVAILABLE)
     reserved = reservations.account(location, Bucket.RESERVED)

@@ -13,7 +13,7 @@ Invariants, each checked by property and state-machine tests:
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import ClassVar, cast
 
@@ -204,6 +204,23 @@ class Reservations:
         """Open lapsed reservations holding ``sku`` in ``location``'s subtree."""
         ids = self._expiring.get((sku, location), {})
         return [self._by_id[rid] for rid in ids if self._by_id[rid].lapsed(at)]
+
+    def lapsed_holding(
+        self, skus: Iterable[str], locations: Iterable[str], at: datetime, *, exact: bool = False
+    ) -> list[Reservation]:
+        """Open reservations lapsed at ``at`` that hold one of the stocked ``skus`` in the
+        subtree of one of ``locations`` (at exactly those locations with ``exact``), in the
+        order made: the holds a decision that needs their units expires first."""
+        due: dict[str, Reservation] = {}
+        wanted = list(locations)
+        for sku in skus:
+            if not self.may_lapse(sku):
+                continue
+            for location in wanted:
+                for r in self.lapsed_at(sku, location, at):
+                    if not exact or r.location == location:
+                        due[r.reservation] = r
+        return sorted(due.values(), key=lambda r: r.position)
 
     def due(self, at: datetime) -> list[Reservation]:
         """Every open reservation lapsed at ``at``, in the order made."""
