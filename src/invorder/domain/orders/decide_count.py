@@ -34,10 +34,10 @@ def decide_count(ctx: Context, command: CountStock, position: int) -> tuple[Even
 
     Precedence: unknown SKU, a bundle (it holds no stock), unknown location.
     """
-    movements, memo = count_movements(ctx.ledger, command)
     reserved = ctx.ledger.balance(command.sku, command.location, Bucket.RESERVED)
-    if command.counted >= reserved:
+    if command.counted >= reserved:  # the ledger records it alone (and checks the SKU)
         return (decide_stock(ctx.ledger, command, position),)
+    movements, memo = count_movements(ctx.ledger, command)
     events, lost = _cut(ctx, command, position, reserved - command.counted)
     events.append(StockPosted(position=position + len(events), command=command,
                               operation=Operation.COUNT, movements=movements,
