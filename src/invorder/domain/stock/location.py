@@ -20,12 +20,7 @@ from invorder.domain.errors import InvalidLocationError
 def real_location(value: str, field: str = "location") -> LocationId:
     """``value`` as a checked path of a real location (a virtual one is refused): the
     converter of command fields that name where units are (errors name ``field``)."""
-    try:
-        location = location_id(value)
-    except InvalidLocationError as error:
-        if field == error.field:
-            raise
-        raise InvalidLocationError(error.value, error.rule, field=field) from None
+    location = location_id(value, field)
     if is_virtual(location):
         raise InvalidLocationError(value, "a virtual location cannot be used here", field=field)
     return location
@@ -71,28 +66,34 @@ _PATH = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*(?:/[A-Za-z0-9][A-Za-z0-9._-]*)*"
 _is_path = _PATH.fullmatch
 
 
-def location_id(path: str) -> LocationId:
+def location_id(path: str, field: str = "location") -> LocationId:
     """Check ``path`` and return it as a :data:`LocationId`.
 
-    Raises :class:`InvalidLocationError` for an empty path, an empty segment or a character
-    outside letters, digits, ``.``, ``_`` and ``-``. Virtual names are accepted as they are.
+    Raises :class:`InvalidLocationError` (naming ``field``) for an empty path, an empty
+    segment or a character outside letters, digits, ``.``, ``_`` and ``-``. Virtual names
+    are accepted as they are.
     """
     if type(path) is not str or not path:
-        raise InvalidLocationError(path, "it must be a non-empty string")
+        raise InvalidLocationError(path, "it must be a non-empty string", field=field)
     if len(path) > MAX_IDENTIFIER_LENGTH:
         raise InvalidLocationError(
             path[:40] + "...",
             f"it must be at most {MAX_IDENTIFIER_LENGTH} characters (got {len(path):,})",
+            field=field,
         )
     if _is_path(path) is not None or path in VIRTUAL_LOCATIONS:
         return LocationId(path)
     if path.startswith("@"):
         raise InvalidLocationError(
-            path, f"names starting with '@' are reserved for {sorted(VIRTUAL_LOCATIONS)}"
+            path,
+            f"names starting with '@' are reserved for {sorted(VIRTUAL_LOCATIONS)}",
+            field=field,
         )
     for segment in path.split("/"):
         if not _SEGMENT.fullmatch(segment):
-            raise InvalidLocationError(path, f"segment {segment!r} is empty or has bad characters")
+            raise InvalidLocationError(
+                path, f"segment {segment!r} is empty or has bad characters", field=field
+            )
     return LocationId(path)
 
 
