@@ -4,6 +4,7 @@ allocation policies on a state."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -26,6 +27,10 @@ Policies = tuple[
 """The host's allocation policies: routing rule, facts per location, backorder priority."""
 
 
+_NO_ATTRIBUTES: Mapping[str, str] = MappingProxyType({})
+"""The attributes of every order that has none (one shared, read-only mapping)."""
+
+
 def order_view(order: Order) -> OrderView:
     """The routing view of an order."""
     c = order.capture
@@ -34,7 +39,8 @@ def order_view(order: Order) -> OrderView:
         OrderView, order_id=c.order, channel=c.channel, kind=c.kind, placed_at=c.at,
         customer_id=c.customer, customer_tier=c.customer_tier, ship_to=c.ship_to,
         shipping_method=c.shipping_method, ship_by=c.ship_by, priority=c.priority,
-        value=order.total, ship_complete=order.ship_complete, attributes=dict(c.attributes),
+        value=order.total, ship_complete=order.ship_complete,
+        attributes=dict(c.attributes) if c.attributes else _NO_ATTRIBUTES,
     )  # fmt: skip
 
 
