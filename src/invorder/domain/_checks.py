@@ -8,13 +8,14 @@ while they are being built, before any command reaches an engine.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, TypeVar
 
 from invorder.domain.errors import (
     InvalidFieldError,
     InvalidIdentifierError,
+    InvalidListError,
     InvalidQuantityError,
     NaiveDatetimeError,
 )
@@ -147,6 +148,21 @@ def optional_identifier(instance: object, attribute: Any, value: Any) -> None:
     """attrs validator: ``""`` (not given) or an identifier (see :func:`check_identifier`)."""
     if value != "":
         check_identifier(attribute.name, value)
+
+
+def named_once(
+    field: str, names: Iterable[str], what: str, hint: str, *, required: bool = True
+) -> None:
+    """Raise :class:`InvalidListError` for the list ``field`` if it names an item twice
+    (``{what} {name!r} appears twice; {hint}``) or, when ``required``, names none."""
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            label = f"{what} {name!r}" if what else repr(name)
+            raise InvalidListError(field, f"{label} appears twice; {hint}")
+        seen.add(name)
+    if required and not seen:
+        raise InvalidListError(field, f"no {what} given; {hint}")
 
 
 def text(instance: object, attribute: Any, value: Any) -> None:

@@ -44,16 +44,12 @@ from invorder.domain.stock.location import LocationId, real_location
 
 def _items(value: Iterable[LineItem]) -> tuple[LineItem, ...]:
     items = tuple(value)
-    seen: set[str] = set()
     for n, item in enumerate(items):
         if not isinstance(item, LineItem):
             raise InvalidFieldError(f"lines[{n}]", item, "a LineItem")
-        if item.line_id in seen:
-            raise InvalidListError(
-                "lines",
-                f"line id {item.line_id!r} appears twice; line ids are unique within an order",
-            )
-        seen.add(item.line_id)
+    # No line at all is EmptyOrderError, raised once the order's id is known.
+    _checks.named_once("lines", (item.line_id for item in items), "line id",
+                       "line ids are unique within an order", required=False)  # fmt: skip
     return items
 
 
@@ -79,7 +75,6 @@ def _attributes(
     pairs = list(value.items() if isinstance(value, Mapping) else value)
     if len(pairs) > MAX_ATTRIBUTES:
         raise InvalidListError("attributes", f"{len(pairs)} given; at most {MAX_ATTRIBUTES}")
-    seen: set[str] = set()
     for n, pair in enumerate(pairs):
         if not isinstance(pair, tuple | list) or len(pair) != 2:
             raise InvalidFieldError(f"attributes[{n}]", pair, "a (name, value) pair")
@@ -87,9 +82,8 @@ def _attributes(
         _checks.check_identifier(f"attributes[{n}] name", name)
         if type(text) is not str:
             raise InvalidFieldError(f"attributes[{name}]", text, "a string")
-        if name in seen:
-            raise InvalidListError("attributes", f"{name!r} appears twice; give it once")
-        seen.add(name)
+    _checks.named_once("attributes", (name for name, _ in pairs), "", "give it once",
+                       required=False)  # fmt: skip
     return tuple(sorted((name, text) for name, text in pairs))
 
 
@@ -247,21 +241,11 @@ class AllocateBackorders(Command):
     """Only lines of this SKU; empty for every SKU."""
 
 
-def _once_each(field: str, ids: list[str], what: str, hint: str) -> None:
-    """Raise :class:`InvalidListError` if ``ids`` is empty or names an item twice."""
-    if not ids:
-        raise InvalidListError(field, f"no {what} given; {hint}")
-    seen: set[str] = set()
-    for item in ids:
-        if item in seen:
-            raise InvalidListError(field, f"{what} {item!r} appears twice; {hint}")
-        seen.add(item)
-
-
 def _line_quantities(value: Iterable[LineQuantity]) -> tuple[LineQuantity, ...]:
     lines = tuple(value)
-    if lines:  # CancelLines says why an empty list is refused
-        _once_each("lines", [line.line_id for line in lines], "line", "merge the quantities")
+    # CancelLines says why an empty list is refused.
+    _checks.named_once("lines", (line.line_id for line in lines), "line", "merge the quantities",
+                       required=False)  # fmt: skip
     return lines
 
 
@@ -298,7 +282,7 @@ def _rma(value: Any) -> str:
 
 def _expected_lines(value: Iterable[LineQuantity]) -> tuple[LineQuantity, ...]:
     lines = tuple(value)
-    _once_each("lines", [line.line_id for line in lines], "line", "name each line once")
+    _checks.named_once("lines", (line.line_id for line in lines), "line", "name each line once")
     return lines
 
 
@@ -350,7 +334,8 @@ class StartPicking(Command):
 
 def _counts(value: Iterable[PickCount]) -> tuple[PickCount, ...]:
     counts = tuple(value)
-    _once_each("counts", [c.reservation for c in counts], "pick", "give each pick's count once")
+    _checks.named_once("counts", (c.reservation for c in counts), "pick",
+                       "give each pick's count once")  # fmt: skip
     return counts
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 
 from invorder.domain import _checks
-from invorder.domain.errors import InvalidListError, InvalidQuantityError
+from invorder.domain.errors import InvalidQuantityError
 from invorder.domain.money import Money, non_negative_cost
 from invorder.domain.stock.catalog import SkuId, sku_id
 
@@ -42,11 +42,7 @@ class SupplierTerms:
 
 def _terms(values: Iterable[SupplierTerms]) -> tuple[SupplierTerms, ...]:
     terms = tuple(values)
-    seen: set[str] = set()
-    for t in terms:
-        if t.sku in seen:
-            raise InvalidListError("terms", f"SKU {t.sku!r} appears twice; give it once")
-        seen.add(t.sku)
+    _checks.named_once("terms", (t.sku for t in terms), "SKU", "give it once", required=False)
     return terms
 
 
