@@ -8,6 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from invorder import simulate as sim
+from invorder.domain.orders.book import OrderBook
+from invorder.domain.orders.context import needs_of
+from invorder.events import ShipmentShipped
+from invorder.records import ShipmentStatus
 
 params = st.builds(
     sim.Parameters,
@@ -50,3 +54,26 @@ def test_any_generated_day_round_trips_and_runs_clean(
     fork = run.fork("first_fit")
     assert fork.engine.orders() == run.engine.orders()
     assert list(fork.engine.events()) == list(run.engine.events())
+
+
+@settings(max_examples=15, deadline=None)
+@given(params, st.integers(0, 2**32), st.sampled_from(sorted(sim.BUILT_IN_RULES)))
+def test_a_ship_complete_order_ships_whole_in_one_parcel(
+    p: sim.Parameters, seed: int, rule: str
+) -> None:
+    # Issue 17, item 0: on capture, arrival, short pick, count and hold release alike.
+    run = sim.simulate(sim.generate(p, random.Random(seed)), rule)
+    book = OrderBook()
+    for event in run.engine.events():
+        if isinstance(event, ShipmentShipped):
+            order = book.get(event.order)
+            assert order is not None
+            if order.ship_complete:
+                assert needs_of(order) == {}, f"{event.order} shipped with units missing"
+        book.apply(event)
+    for order in run.engine.orders():
+        if order.ship_complete:
+            shipped = [s for s in run.engine.shipments(order.order_id)
+                       if s.status is ShipmentStatus.SHIPPED]  # fmt: skip
+            assert len(shipped) <= 1, f"{order.order_id} shipped in {len(shipped)} parcels"
+            assert len([s for s in run.engine.shipments(order.order_id) if s.units]) <= 1

@@ -29,6 +29,8 @@ class OrderMachine(RuleBasedStateMachine):
         self.n = 0
         self.orders: list[str] = []
         self.rmas: list[str] = []
+        self.split: set[str] = set()
+        """Orders a person allocated in parts on purpose (ship-complete or not)."""
 
     def _key(self) -> str:
         self.n += 1
@@ -83,9 +85,10 @@ class OrderMachine(RuleBasedStateMachine):
             self._run(iv.AllocateBackorders(key=self._key(), at=self.now))
         else:
             order = data.draw(st.sampled_from(self.orders))
-            self._run(
-                iv.AllocateOrder(key=self._key(), at=self.now, order=order, split=choice == 1)
-            )
+            command = iv.AllocateOrder(key=self._key(), at=self.now, order=order,
+                                       split=choice == 1)  # fmt: skip
+            if self._run(command) and command.split:
+                self.split.add(order)
 
     @rule(
         location=st.sampled_from(BINS), sku=st.sampled_from(["MUG", "TEE"]), units=st.integers(1, 4)
@@ -135,7 +138,12 @@ class OrderMachine(RuleBasedStateMachine):
             else:
                 self._run(iv.PackShipment(key=key, at=at, shipment=s.shipment))
         else:
-            self._run(iv.ShipShipment(key=key, at=at, shipment=s.shipment, carrier="UPS"))
+            order = self.engine.order(s.order)
+            assert order is not None
+            waiting = sum(line.unallocated + line.backordered for line in order.lines)
+            shipped = self._run(iv.ShipShipment(key=key, at=at, shipment=s.shipment, carrier="UPS"))
+            if shipped and order.ship_complete and s.order not in self.split:
+                assert waiting == 0, f"{s.order} is ship-complete and shipped {waiting} short"
 
     @rule(data=st.data())
     def cancel(self, data: st.DataObject) -> None:
@@ -186,6 +194,15 @@ class OrderMachine(RuleBasedStateMachine):
                 in_shipments = sum(p.quantity for s in shipments for p in s.picks
                                    if p.line_id == line.line_id)  # fmt: skip
                 assert in_shipments == line.allocated
+
+    @invariant()
+    def ship_complete_orders_stay_whole(self) -> None:
+        for order in self.engine.orders():
+            if not order.ship_complete or order.order_id in self.split:
+                continue
+            carrying = [s for s in self.engine.shipments(order.order_id)
+                        if s.units or s.status is iv.records.ShipmentStatus.SHIPPED]  # fmt: skip
+            assert len(carrying) <= 1, f"{order.order_id} is in {len(carrying)} parcels"
 
     @invariant()
     def no_oversell_and_conservation(self) -> None:

@@ -79,3 +79,17 @@ def state_of(engine: invorder.Engine) -> tuple[Any, ...]:
         [engine.shipments(o.order_id) for o in engine.orders()],
         list(engine.reservations()),
     )
+
+
+def clean(engine: Engine) -> None:
+    """The log verifies, the identities hold, and a replay of the log gives the same
+    orders, shipments and reservations."""
+    assert engine.verify() == []
+    identities_hold(engine)
+    replayed = Engine(MemoryEventStore(list(engine.events())))
+    assert replayed.orders() == engine.orders()
+    for order in engine.orders():
+        assert replayed.shipments(order.order_id) == engine.shipments(order.order_id)
+    assert list(replayed.reservations(open_only=False)) == list(
+        engine.reservations(open_only=False)
+    )

@@ -211,6 +211,17 @@ def events_of_every_kind() -> list[invorder.Event]:
                             lines=[invorder.LineQuantity("2", 2)]),
         invorder.ReceiveReturn(key="rr9", at=T0, rma="RMA-1", location="EAST/A/01",
                                lines=[invorder.ReturnedUnits("2", 1, "quality_control")]),
+        # A ship-complete order found short where nothing can complete it is withdrawn.
+        invorder.DefineSku(key="cup", at=T0, sku=invorder.Sku("CUP")),
+        invorder.ReceiveStock(key="rc1", at=T0, sku="CUP", location="EAST/A/01", quantity=1),
+        invorder.ReceiveStock(key="rc2", at=T0, sku="CUP", location="EAST/B/01", quantity=1),
+        invorder.CaptureOrder(key="co2", at=T0, order="O-2", channel="shop", external_id="2",
+                              kind=invorder.OrderKind.WHOLESALE,
+                              wholesale=invorder.WholesaleTerms(ship_complete=True),
+                              lines=[invorder.LineItem("1", "CUP", 2, invorder.Money("2", "EUR"))]),
+        invorder.StartPicking(key="sp2", at=T0, shipment="O-2/S1"),
+        invorder.RecordPick(key="rpk2", at=T0, shipment="O-2/S1",
+                            counts=[invorder.PickCount("O-2/R1", 0)]),
     ]  # fmt: skip
     for command in commands:
         engine.execute(command)

@@ -216,23 +216,6 @@ def test_restocked_returns_fill_backorders() -> None:
     assert order.status is invorder.records.OrderStatus.ALLOCATED
 
 
-def test_a_short_pick_of_a_ship_complete_order_never_splits_it() -> None:
-    engine = order_world(east={"EAST/A/01": 2}, west={"WEST/A/01": 9})
-    terms = invorder.WholesaleTerms(ship_complete=True)
-    engine.capture(capture(lines=(("1", "MUG", 2),), kind=invorder.OrderKind.WHOLESALE,
-                           channel="portal", wholesale=terms))  # fmt: skip
-    [shipment] = engine.shipments("O-1")
-    assert shipment.location == "EAST"
-    engine.execute(StartPicking(key="sp", at=at(6), shipment="O-1/S1"))
-    engine.execute(RecordPick(key="rp", at=at(7), shipment="O-1/S1",
-                              counts=[PickCount("O-1/R1", 1)]))  # fmt: skip
-    order = engine.order("O-1")
-    assert order is not None
-    assert (order.lines[0].allocated, order.lines[0].backordered) == (1, 1)
-    assert {s.location for s in engine.shipments("O-1") if s.units} == {"EAST"}
-    identities_hold(engine)
-
-
 def test_a_pick_found_empty_does_not_refill_its_cancelled_parcel() -> None:
     # The parcel whose every pick was short is cancelled by the short pick; units found in
     # another bin of the warehouse open a new parcel rather than joining a cancelled one.

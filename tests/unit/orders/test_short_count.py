@@ -8,7 +8,7 @@ import invorder as iv
 from invorder import Bucket
 from invorder.events import PicksFoundShort
 from invorder.records import OrderStatus
-from tests.support.order_world import capture, identities_hold, order_world
+from tests.support.order_world import capture, clean, order_world
 from tests.support.world import at
 
 BIN = "EAST/A/01"
@@ -33,16 +33,6 @@ def allocated_at(engine: iv.Engine, order: str) -> dict[str, int]:
             if pick.quantity:
                 held[pick.location] = held.get(pick.location, 0) + pick.quantity
     return held
-
-
-def clean(engine: iv.Engine) -> None:
-    assert engine.verify() == []
-    identities_hold(engine)
-    replayed = iv.Engine(iv.MemoryEventStore(list(engine.events())))
-    assert replayed.orders() == engine.orders()
-    assert list(replayed.reservations(open_only=False)) == list(
-        engine.reservations(open_only=False)
-    )
 
 
 def test_the_loss_is_posted_and_the_order_is_allocated_elsewhere() -> None:

@@ -20,7 +20,10 @@ module                    what it holds
 ``context``               what the order decisions read
 ``decide_order``          capture, holds, cancellation
 ``decide_allocation``     allocation into reservations (the rule's plan, bin by bin)
-``reallocate``            backorders served on arrival, in priority order
+``whole``                 the entry decisions allocate through: ship-complete orders
+                          allocated whole from one location or not at all
+``reallocate``            allocate an order, allocate backorders, and serve backorders on
+                          arrival, in priority order
 ``decide_shipment``       picking (short picks), packing, shipping
 ``decide_rma``            opening and receiving returns
 ``decide_count``          cycle counts (a stock command): below the reserved units, the
@@ -33,12 +36,12 @@ from __future__ import annotations
 
 from invorder.domain.messages import Decision
 from invorder.domain.orders import commands as _c
-from invorder.domain.orders import decide_allocation as _alloc
 from invorder.domain.orders import decide_count as _count
 from invorder.domain.orders import decide_order as _order
 from invorder.domain.orders import decide_rma as _rma
 from invorder.domain.orders import decide_shipment as _ship
 from invorder.domain.orders import events as _e
+from invorder.domain.orders import reallocate as _realloc
 from invorder.domain.orders.book import OrderBook
 from invorder.domain.stock.commands import CountStock
 
@@ -51,8 +54,8 @@ DECISIONS = (
     Decision(_c.CaptureOrder, _order.decide_capture, _CTX),
     Decision(_c.PlaceHold, _order.decide_hold, _CTX),
     Decision(_c.ReleaseHold, _order.decide_release_hold, _CTX),
-    Decision(_c.AllocateOrder, _alloc.decide_allocate, _CTX),
-    Decision(_c.AllocateBackorders, _alloc.decide_backorders, _CTX),
+    Decision(_c.AllocateOrder, _realloc.decide_allocate, _CTX),
+    Decision(_c.AllocateBackorders, _realloc.decide_backorders, _CTX),
     # A cancellation frees units: like an arrival, they go to waiting orders first.
     Decision(_c.CancelOrder, _order.decide_cancel_order, _CTX, arrival=True),
     Decision(_c.CancelLines, _order.decide_cancel_lines, _CTX, arrival=True),
@@ -71,7 +74,8 @@ reads."""
 
 EVENTS: tuple[type, ...] = (
     _e.OrderCaptured, _e.OrderHeld, _e.OrderHoldReleased, _e.OrderAllocated, _e.OrderCancelled,
-    _e.PickingStarted, _e.PicksFoundShort, _e.ShipmentPacked, _e.ShipmentShipped,
+    _e.PickingStarted, _e.PicksFoundShort, _e.PicksWithdrawn, _e.ShipmentPacked,
+    _e.ShipmentShipped,
     _e.ReturnOpened, _e.ReturnReceived,
 )  # fmt: skip
 """The events this area writes (besides ledger entries)."""

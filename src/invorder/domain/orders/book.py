@@ -19,6 +19,7 @@ from invorder.domain.orders.events import (
     Pick,
     PickingStarted,
     PicksFoundShort,
+    PicksWithdrawn,
     ReturnOpened,
     ReturnReceived,
     ShipmentPacked,
@@ -212,18 +213,27 @@ class OrderBook:
         self._shipments[event.shipment] = replace(s, status=ShipmentStatus.PICKING)
 
     def _short(self, event: PicksFoundShort) -> None:
-        order = self._orders[event.order]
-        s = self._shipments[event.shipment]
-        by_reservation = {p.reservation: p for p in s.picks}
+        self._unallocate(event.order, event.shipment, event.missing, short=True)
+
+    def _withdrawn(self, event: PicksWithdrawn) -> None:
+        self._unallocate(event.order, event.shipment, event.withdrawn, short=False)
+
+    def _unallocate(
+        self, order_id: str, shipment: str, units: tuple[tuple[str, int], ...], *, short: bool
+    ) -> None:
+        """Take ``units`` (reservation, units) out of the shipment's picks and their lines'
+        allocation (counted as short-picked when ``short``)."""
+        order = self._orders[order_id]
+        by_reservation = {p.reservation: p for p in self._shipments[shipment].picks}
         lost: dict[str, int] = {}
-        for rid, missing in event.missing:
+        for rid, n in units:
             line_id = by_reservation[rid].line_id
-            lost[line_id] = lost.get(line_id, 0) + missing
-        self._take_from_picks(event.missing, order)
+            lost[line_id] = lost.get(line_id, 0) + n
+        self._take_from_picks(units, order)
         lines = [replace(line, allocated=line.allocated - lost.get(line.line_id, 0))
                  for line in order.lines]  # fmt: skip
-        short = order.short_picked + sum(lost.values())
-        self._set_lines(order, lines, short_picked=short)
+        found_short = order.short_picked + (sum(lost.values()) if short else 0)
+        self._set_lines(order, lines, short_picked=found_short)
 
     def _packed(self, event: ShipmentPacked) -> None:
         s = self._shipments[event.shipment]
@@ -299,6 +309,7 @@ _FOLD: dict[type[Any], Callable[[OrderBook, Any], None]] = {
     OrderCancelled: OrderBook._cancelled,
     PickingStarted: OrderBook._picking,
     PicksFoundShort: OrderBook._short,
+    PicksWithdrawn: OrderBook._withdrawn,
     ShipmentPacked: OrderBook._packed,
     ShipmentShipped: OrderBook._shipped,
     ReturnOpened: OrderBook._return_opened,

@@ -1,5 +1,5 @@
-"""Allocation: ask the allocator which locations give which units, then reserve them bin by
-bin in bin-path order; backorders are allocated again when stock arrives.
+"""Allocation mechanics: ask the allocator which locations give which units, then reserve
+them bin by bin in bin-path order (the decisions allocate through :mod:`.whole`).
 
 The events record the reservations made, so replay never runs the allocator again.
 Reservation and shipment ids are derived from the order id and counters: ``ORDER/R1``,
@@ -11,14 +11,10 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 
 from invorder.domain import _fast
-from invorder.domain.errors import IllegalTransitionError, InvalidPlanError, UnknownSkuError
+from invorder.domain.errors import InvalidPlanError
 from invorder.domain.messages import Command, Event
 from invorder.domain.orders.allocator import AllocationRequest, AllocatorAnswer
-from invorder.domain.orders.commands import (
-    AllocateBackorders,
-    AllocateOrder,
-)
-from invorder.domain.orders.context import Context, known_order, needs_of
+from invorder.domain.orders.context import Context
 from invorder.domain.orders.events import (
     LineBackorder,
     LineCancellation,
@@ -38,41 +34,6 @@ from invorder.domain.stock.events import Operation, StockPosted
 from invorder.domain.stock.ledger import Ledger
 from invorder.domain.stock.location import LocationId, is_virtual
 from invorder.domain.stock.movement import Account, Bucket, Movement
-
-
-def decide_allocate(ctx: Context, command: AllocateOrder, position: int) -> tuple[Event, ...]:
-    """Allocate what the order still needs."""
-    order = known_order(ctx.orders, command.order)
-    if order.holds:
-        raise IllegalTransitionError("order", order.order_id,
-                                     f"on hold ({', '.join(order.holds)})", "allocate",
-                                     "release the holds first")  # fmt: skip
-    needs = needs_of(order)
-    if not needs:
-        raise IllegalTransitionError("order", order.order_id, order.status.value, "allocate",
-                                     "no unit is waiting for allocation")  # fmt: skip
-    complete = order.ship_complete and not command.split
-    return allocate_lines(ctx, order, needs, command, position, {}, ship_complete=complete,
-                          sweep_lapsed=True)  # fmt: skip
-
-
-def decide_backorders(
-    ctx: Context, command: AllocateBackorders, position: int
-) -> tuple[Event, ...]:
-    """Allocate backordered units of every order not on hold, in priority order (only
-    lines of ``command.sku`` when it names one: a SKU the catalog does not define is
-    refused)."""
-    if command.sku and command.sku not in ctx.ledger.catalog:
-        raise UnknownSkuError(command.sku)
-    waiting = [o for o in ctx.orders if not o.holds and needs_of(o, command.sku)]
-    taken: dict[tuple[str, str], int] = {}
-    events: list[Event] = []
-    for order in sorted(waiting, key=ctx.priority):
-        found = allocate_lines(ctx, order, needs_of(order, command.sku), command,
-                          position + len(events), taken)  # fmt: skip
-        if any(type(e) is not OrderAllocated for e in found):
-            events.extend(found)
-    return tuple(events)
 
 
 def warehouse_units(
@@ -132,29 +93,34 @@ def allocate_lines(
     sweep_lapsed: bool = False,
     into_open: bool = False,
     emptied: Collection[str] = (),
+    within: Collection[str] | None = None,
 ) -> tuple[Event, ...]:
     """Plan ``needs`` with the allocator, then reserve bin by bin (``taken``: units already
     reserved by earlier orders of the same command, per (leaf SKU, bin); ``ship_complete``:
     the order's own setting unless given; ``only_with_supply``: return no event, without
     asking the allocator, when the candidates hold nothing it could allocate: no unit of
-    what is needed, or for a ship-complete order no location holding all of it);
+    what is needed, or for a ship-complete order no location holding all of it: the
+    allocator is only offered locations that do, for such an order);
     ``sweep_lapsed``: first expire the lapsed holds of the needed SKUs at the candidate
     locations, in the same outcome, so the order gets what ATP already calls free (for a
     decision that allocates one order: a second sweep of the same holds would free them
     twice); ``into_open``: units placed at a warehouse where the order has a shipment not
     yet packed join it instead of opening another parcel (a short pick's re-allocation),
-    unless it is one of ``emptied`` (the outcome takes its last unit: the fold cancels it)."""
+    unless it is one of ``emptied`` (the outcome takes its last unit: the fold cancels it);
+    ``within``: only these warehouses (empty: any; ``None``: for a ship-complete order,
+    where its shipments not ``emptied`` hold units, else any)."""
     if ship_complete is None:
         ship_complete = order.ship_complete
     ledger = ctx.ledger
     skus: dict[str, SkuId] = {line.line_id: line.sku for line in order.lines}
     supply: dict[LocationId, dict[SkuId, int]] = {}
     candidates = _candidates(ctx, order)
-    if ship_complete:
+    if within is None and ship_complete:
         # Once part of it is allocated somewhere, the rest may only come from there.
-        live = {s.location for s in ctx.orders.shipments_of(order) if s.units}
-        if live:
-            candidates = [c for c in candidates if c in live]
+        within = {s.location for s in ctx.orders.shipments_of(order)
+                  if s.units and s.shipment not in emptied}  # fmt: skip
+    if within:
+        candidates = [c for c in candidates if c in within]
     needed = sorted({skus[line] for line in needs})
     sweep: tuple[Event, ...] = ()
     if sweep_lapsed:
@@ -165,10 +131,19 @@ def allocate_lines(
         freed, _arrived = taken_by(sweep)
         for key, n in freed.items():
             taken[key] = taken.get(key, 0) + n
+    # A ship-complete order is offered only the locations that can give all of it.
+    demand = _demand(needs, skus) if ship_complete else None
     for warehouse in candidates:
-        units = {sku: warehouse_units(ledger, sku, warehouse, taken) for sku in needed}
-        supply[LocationId(warehouse)] = {SkuId(s): n for s, n in units.items() if n}
-    if only_with_supply and not _can_give(supply, needs, skus, ship_complete):
+        units: dict[SkuId, int] = {}
+        for sku in needed:
+            n = warehouse_units(ledger, sku, warehouse, taken)
+            if demand is not None and n < demand[sku]:
+                break
+            if n:
+                units[sku] = n
+        else:
+            supply[LocationId(warehouse)] = units
+    if only_with_supply and not any(supply.values()):
         return sweep
     request = AllocationRequest(
         order=order, needs=tuple((LineId(k), skus[k], n) for k, n in needs.items()),
@@ -209,6 +184,7 @@ def allocate_lines(
             if not_packed and s.shipment not in emptied:
                 reusable.setdefault(s.location, s.shipment)
     counter = len(order.reservations)
+    before = dict(taken) if ship_complete else taken
     reserves: list[ReserveStock] = []
     for line_id in needs:
         sku = skus[line_id]
@@ -238,6 +214,12 @@ def allocate_lines(
     got: dict[str, int] = {}
     for p in picks:
         got[p.line_id] = got.get(p.line_id, 0) + p.quantity
+    if ship_complete and any(got.get(k, 0) < n for k, n in needs.items()):
+        # The bins gave less than the plan (lines sharing a component, a bundle's components
+        # in different bins): a ship-complete order takes all of it or nothing.
+        picks, reserves, got = [], [], {}
+        taken.clear()
+        taken.update(before)
     backorders = tuple(LineBackorder(LineId(k), n - got.get(k, 0)) for k, n in needs.items())
     name = getattr(ctx.allocator, "name", getattr(ctx.allocator, "__name__", "allocator"))
     events: list[Event] = [OrderAllocated(position=position, command=command,
@@ -295,21 +277,12 @@ def taken_by(
     return taken, arrived
 
 
-def _can_give(
-    supply: Mapping[LocationId, Mapping[SkuId, int]], needs: Mapping[str, int],
-    skus: Mapping[str, SkuId], ship_complete: bool,
-) -> bool:  # fmt: skip
-    """True when the supply can fill part of ``needs`` as the order ships: any unit
-    anywhere, or for a ship-complete order, everything from one location (less would be
-    dropped: see :func:`allocate_lines`)."""
-    if not ship_complete:
-        return any(supply.values())
+def _demand(needs: Mapping[str, int], skus: Mapping[str, SkuId]) -> dict[SkuId, int]:
+    """Units needed per SKU (two lines may need the same one)."""
     demand: dict[SkuId, int] = {}
     for line_id, n in needs.items():
         demand[skus[line_id]] = demand.get(skus[line_id], 0) + n
-    return any(
-        all(units.get(sku, 0) >= n for sku, n in demand.items()) for units in supply.values()
-    )
+    return demand
 
 
 def all_warehouses(ctx: Context) -> list[str]:

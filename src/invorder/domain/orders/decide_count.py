@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from invorder.domain.messages import Event
 from invorder.domain.orders.context import Context, needs_of
-from invorder.domain.orders.decide_allocation import allocate_lines, taken_by
+from invorder.domain.orders.decide_allocation import taken_by
 from invorder.domain.orders.events import Pick, PicksFoundShort
 from invorder.domain.orders.ownership import owning_pick
 from invorder.domain.orders.shipment import Shipment, ShipmentStatus
+from invorder.domain.orders.whole import allocate
 from invorder.domain.reservations.commands import ReleaseReservation
 from invorder.domain.reservations.decide import decide_release, expire
 from invorder.domain.reservations.reservation import Reservation
@@ -50,7 +51,8 @@ def decide_count(ctx: Context, command: CountStock, position: int) -> tuple[Even
             continue  # served when the hold is released, like any unallocated line
         order = order.without_allocated(cut)
         needs = {k: n for k, n in needs_of(order).items() if k in cut}
-        events.extend(allocate_lines(ctx, order, needs, command, position + len(events), taken))
+        events.extend(allocate(ctx, order, needs, command, position + len(events), taken,
+                               prior=events, withdraw=True))  # fmt: skip
     return tuple(events)
 
 

@@ -25,7 +25,6 @@ from invorder.domain.orders.commands import (
     ReleaseHold,
 )
 from invorder.domain.orders.context import Context, known_order, needs_of
-from invorder.domain.orders.decide_allocation import allocate_lines
 from invorder.domain.orders.events import (
     LineCancellation,
     OrderCancelled,
@@ -35,6 +34,7 @@ from invorder.domain.orders.events import (
 )
 from invorder.domain.orders.order import Order, OrderLine, OrderStatus, content_of, new_order
 from invorder.domain.orders.shipment import ShipmentStatus
+from invorder.domain.orders.whole import allocate
 from invorder.domain.reservations.commands import ReleaseReservation
 from invorder.domain.reservations.decide import decide_release
 
@@ -68,8 +68,8 @@ def decide_capture(ctx: Context, command: CaptureOrder, position: int) -> tuple[
     events: list[Event] = [OrderCaptured(position=position, command=command, order=command.order)]
     if not command.initial_holds:
         order = new_order(command, position)
-        events.extend(allocate_lines(ctx, order, needs_of(order), command, position + 1, {},
-                                     sweep_lapsed=True))  # fmt: skip
+        events.extend(allocate(ctx, order, needs_of(order), command, position + 1, {},
+                               sweep_lapsed=True))  # fmt: skip
     return tuple(events)
 
 
@@ -99,8 +99,8 @@ def decide_release_hold(ctx: Context, command: ReleaseHold, position: int) -> tu
     needs = needs_of(order)
     if not rest and needs:
         order = attrs.evolve(order, holds=rest)
-        events.extend(allocate_lines(ctx, order, needs, command, position + 1, {},
-                                     sweep_lapsed=True))  # fmt: skip
+        events.extend(allocate(ctx, order, needs, command, position + 1, {},
+                               withdraw=True, sweep_lapsed=True))  # fmt: skip
     return tuple(events)
 
 

@@ -9,7 +9,6 @@ from invorder.domain.messages import Event
 from invorder.domain.orders.book import OrderBook
 from invorder.domain.orders.commands import PackShipment, RecordPick, ShipShipment, StartPicking
 from invorder.domain.orders.context import Context, needs_of
-from invorder.domain.orders.decide_allocation import allocate_lines
 from invorder.domain.orders.events import (
     PickingStarted,
     PicksFoundShort,
@@ -17,6 +16,7 @@ from invorder.domain.orders.events import (
     ShipmentShipped,
 )
 from invorder.domain.orders.shipment import Shipment, ShipmentStatus
+from invorder.domain.orders.whole import allocate
 from invorder.domain.reservations.commands import CommitReservation, ReleaseReservation
 from invorder.domain.reservations.decide import decide_commit, decide_release
 from invorder.domain.stock.commands import PostEntry
@@ -97,9 +97,9 @@ def decide_record_pick(ctx: Context, command: RecordPick, position: int) -> tupl
         order = order.without_allocated(needs)
         wanted = {k: n for k, n in needs_of(order).items() if k in needs}
         emptied = () if s.units > sum(n for _, n in missing) else (s.shipment,)
-        events.extend(allocate_lines(ctx, order, wanted, command, position + len(events), {},
-                                     sweep_lapsed=True, into_open=True,
-                                     emptied=emptied))  # fmt: skip
+        events.extend(allocate(ctx, order, wanted, command, position + len(events), {},
+                               prior=events, withdraw=True, sweep_lapsed=True,
+                               into_open=True, emptied=emptied))  # fmt: skip
     return tuple(events)
 
 

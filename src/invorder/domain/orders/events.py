@@ -161,6 +161,18 @@ class PicksFoundShort(ShipmentEvent):
 
 
 @attrs.frozen(kw_only=True)
+class PicksWithdrawn(ShipmentEvent):
+    """Units left a shipment not yet shipped and went back to waiting for allocation (their
+    reservations' releases follow): a ship-complete order that can no longer be completed
+    where it was allocated is withdrawn from there and allocated again whole."""
+
+    withdrawn: tuple[tuple[str, int], ...]
+    """(reservation, units withdrawn)."""
+    reason: str
+    """Why, in words."""
+
+
+@attrs.frozen(kw_only=True)
 class ShipmentPacked(ShipmentEvent):
     """Packed into packages."""
 

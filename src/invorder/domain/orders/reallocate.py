@@ -1,20 +1,60 @@
-"""Re-allocation after an arrival: units that came in or were freed (a receipt, a return, a
-cancellation, a released or swept reservation, a count) go to waiting orders in priority
-order, in the same outcome, and cost what they fill rather than the whole backlog."""
+"""Allocating what orders wait for: ``AllocateOrder``, ``AllocateBackorders``, and the
+re-allocation after an arrival (units that came in or were freed: a receipt, a return, a
+cancellation, a released or swept reservation, a count go to waiting orders in priority
+order, in the same outcome, and cost what they fill rather than the whole backlog)."""
 
 from __future__ import annotations
 
+from invorder.domain.errors import IllegalTransitionError, UnknownSkuError
 from invorder.domain.messages import Command, Event
-from invorder.domain.orders.context import Context
-from invorder.domain.orders.decide_allocation import (
-    all_warehouses,
-    allocate_lines,
-    taken_by,
-    warehouse_units,
+from invorder.domain.orders.commands import AllocateBackorders, AllocateOrder
+from invorder.domain.orders.context import Context, known_order, needs_of
+from invorder.domain.orders.decide_allocation import all_warehouses, taken_by, warehouse_units
+from invorder.domain.orders.events import (
+    OrderAllocated,
+    OrderCancelled,
+    PicksFoundShort,
+    PicksWithdrawn,
 )
-from invorder.domain.orders.events import OrderAllocated, OrderCancelled, PicksFoundShort
 from invorder.domain.orders.order import Order
+from invorder.domain.orders.whole import allocate
 from invorder.domain.stock.ledger import Ledger
+
+
+def decide_allocate(ctx: Context, command: AllocateOrder, position: int) -> tuple[Event, ...]:
+    """Allocate what the order still needs (a ship-complete order in parts only with
+    ``command.split``)."""
+    order = known_order(ctx.orders, command.order)
+    if order.holds:
+        raise IllegalTransitionError("order", order.order_id,
+                                     f"on hold ({', '.join(order.holds)})", "allocate",
+                                     "release the holds first")  # fmt: skip
+    needs = needs_of(order)
+    if not needs:
+        raise IllegalTransitionError("order", order.order_id, order.status.value, "allocate",
+                                     "no unit is waiting for allocation")  # fmt: skip
+    complete = order.ship_complete and not command.split
+    return allocate(ctx, order, needs, command, position, {}, ship_complete=complete,
+                    sweep_lapsed=True)  # fmt: skip
+
+
+def decide_backorders(
+    ctx: Context, command: AllocateBackorders, position: int
+) -> tuple[Event, ...]:
+    """Allocate backordered units of every order not on hold, in priority order (only
+    lines of ``command.sku`` when it names one, but a ship-complete order whole: a SKU
+    the catalog does not define is refused)."""
+    if command.sku and command.sku not in ctx.ledger.catalog:
+        raise UnknownSkuError(command.sku)
+    waiting = [o for o in ctx.orders if not o.holds and needs_of(o, command.sku)]
+    taken: dict[tuple[str, str], int] = {}
+    events: list[Event] = []
+    for order in sorted(waiting, key=ctx.priority):
+        found = allocate(ctx, order, needs_of(order, command.sku), command,
+                         position + len(events), taken)  # fmt: skip
+        if any(type(e) is not OrderAllocated for e in found):
+            events.extend(found)
+    return tuple(events)
 
 
 def reallocate_after(
@@ -53,6 +93,7 @@ def reallocate_after(
     events: list[Event] = []
     ledger = ctx.ledger
     warehouses = all_warehouses(ctx)
+    arrived_at = {b.split("/", 1)[0] for (_sku, b), n in taken.items() if n < 0}
     gone: set[str] = set()  # SKUs no warehouse can give any more (supply only shrinks here)
 
     def hopeless(pair: tuple[Order, dict[str, int]]) -> bool:
@@ -65,14 +106,14 @@ def reallocate_after(
     for order, needs in sorted(waiting, key=lambda pair: ctx.priority(pair[0])):
         if hopeless((order, needs)):
             continue  # the rule would be routing an order with nothing to give it
-        found = allocate_lines(ctx, order, needs, command, position + len(events), taken,
-                               only_with_supply=True)  # fmt: skip
+        found = allocate(ctx, order, needs, command, position + len(events), taken,
+                         only_with_supply=True, arrived_at=arrived_at)  # fmt: skip
         if any(type(e) is not OrderAllocated for e in found):
             events.extend(found)
     return tuple(events)
 
 
-_REALLOCATING = (OrderAllocated, OrderCancelled, PicksFoundShort)
+_REALLOCATING = (OrderAllocated, OrderCancelled, PicksFoundShort, PicksWithdrawn)
 """Events that change an order's allocation."""
 
 

@@ -1,0 +1,142 @@
+"""Ship-complete is a promise: such an order is allocated whole from one location or not at
+all, on capture, on arrival, after a short pick or count and when its hold is released.
+:func:`allocate` is the entry every order decision allocates through."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+
+from invorder.domain.messages import Command, Event
+from invorder.domain.orders.context import Context, needs_of
+from invorder.domain.orders.decide_allocation import allocate_lines, taken_by
+from invorder.domain.orders.events import OrderAllocated, PicksFoundShort, PicksWithdrawn
+from invorder.domain.orders.order import Order
+from invorder.domain.orders.shipment import Shipment, ShipmentStatus
+from invorder.domain.reservations.commands import ReleaseReservation
+from invorder.domain.reservations.decide import decide_release
+
+WITHDRAWN = "ship complete: cannot be completed here"
+"""The reason a ship-complete order's units are withdrawn from where they were allocated."""
+
+_UNSHIPPED = (ShipmentStatus.OPEN, ShipmentStatus.PICKING, ShipmentStatus.PACKED)
+
+
+def allocate(
+    ctx: Context,
+    order: Order,
+    needs: Mapping[str, int],
+    command: Command,
+    position: int,
+    taken: dict[tuple[str, str], int],
+    *,
+    prior: Sequence[Event] = (),
+    withdraw: bool = False,
+    ship_complete: bool | None = None,
+    only_with_supply: bool = False,
+    sweep_lapsed: bool = False,
+    into_open: bool = False,
+    emptied: Collection[str] = (),
+    arrived_at: Collection[str] = (),
+) -> tuple[Event, ...]:
+    """Allocate ``needs`` of ``order`` (as it reads once ``prior``, this outcome's events so
+    far, are folded) like :func:`~invorder.domain.orders.decide_allocation.allocate_lines`.
+
+    A ship-complete order (``ship_complete``: the order's own setting unless given) is
+    allocated whole: with nothing allocated, every unit it waits for from one location or
+    none; with units in a shipment not yet shipped, the rest only there. When that location
+    cannot give the rest and ``withdraw`` is set (a short pick, a short count, a released
+    hold: the order was cut where it stood), its units are withdrawn from there
+    (:class:`PicksWithdrawn` and the releases) and the order is allocated whole again, from
+    any location or, if none can give it all, not at all. An order a person split on
+    purpose (units live at two locations) is allocated like any other.
+
+    ``arrived_at``: after an arrival, the warehouses where units arrived (a ship-complete
+    order waiting whole could not be completed anywhere before, and supply grows only by
+    arrivals, so only those can complete it now); empty: any.
+    """
+    if ship_complete is None:
+        ship_complete = order.ship_complete
+    gone = _gone(prior, order.order_id)
+    live = [s for s in ctx.orders.shipments_of(order)
+            if s.status in _UNSHIPPED and s.shipment not in emptied and _left(s, gone)]  # fmt: skip
+    if len({s.location for s in live}) > 1:
+        ship_complete = False  # a person split it on purpose (``AllocateOrder(split=True)``)
+    if not ship_complete:
+        return allocate_lines(ctx, order, needs, command, position, taken, ship_complete=False,
+                              only_with_supply=only_with_supply, sweep_lapsed=sweep_lapsed,
+                              into_open=into_open, emptied=emptied)  # fmt: skip
+    if not live:
+        return allocate_lines(ctx, order, needs_of(order), command, position, taken,
+                              ship_complete=True, within=arrived_at, emptied=emptied,
+                              only_with_supply=only_with_supply,
+                              sweep_lapsed=sweep_lapsed)  # fmt: skip
+    trial = dict(taken)
+    found = allocate_lines(ctx, order, needs, command, position, trial, ship_complete=True,
+                           within={s.location for s in live}, into_open=into_open,
+                           emptied=emptied, only_with_supply=only_with_supply,
+                           sweep_lapsed=sweep_lapsed)  # fmt: skip
+    if not withdraw or _complete(found):
+        taken.update(trial)
+        return found
+    events = _withdraw(ctx, live, gone, command, position)
+    freed, _arrived = taken_by(events)
+    for key, n in freed.items():
+        taken[key] = taken.get(key, 0) + n
+    units: dict[str, int] = {}
+    for s in live:
+        for pick in s.picks:
+            n = pick.quantity - gone.get(pick.reservation, 0)
+            if n > 0:
+                units[pick.line_id] = units.get(pick.line_id, 0) + n
+    order = order.without_allocated(units)
+    emptied = {*emptied, *(s.shipment for s in live)}
+    rest = allocate_lines(ctx, order, needs_of(order), command, position + len(events), taken,
+                          ship_complete=True, within=(), emptied=emptied,
+                          sweep_lapsed=sweep_lapsed)  # fmt: skip
+    return (*events, *rest)
+
+
+def _gone(prior: Sequence[Event], order: str) -> dict[str, int]:
+    """Units per reservation that ``prior`` already took out of ``order``'s picks."""
+    gone: dict[str, int] = {}
+    for event in prior:
+        if type(event) is PicksFoundShort and event.order == order:
+            assert isinstance(event, PicksFoundShort)
+            for rid, n in event.missing:
+                gone[rid] = gone.get(rid, 0) + n
+    return gone
+
+
+def _left(shipment: Shipment, gone: Mapping[str, int]) -> int:
+    """Units still in ``shipment`` once ``gone`` left it."""
+    return sum(max(0, p.quantity - gone.get(p.reservation, 0)) for p in shipment.picks)
+
+
+def _complete(found: Sequence[Event]) -> bool:
+    """True when the allocation ``found`` left no unit backordered."""
+    for event in found:
+        if type(event) is OrderAllocated:
+            assert isinstance(event, OrderAllocated)
+            return not any(b.backordered for b in event.backorders)
+    return False
+
+
+def _withdraw(
+    ctx: Context, live: Sequence[Shipment], gone: Mapping[str, int], command: Command,
+    position: int,
+) -> list[Event]:  # fmt: skip
+    """Take every unit still in ``live`` out of it: one :class:`PicksWithdrawn` per
+    shipment, then the release of each pick's units back to its bin's shelf."""
+    events: list[Event] = []
+    for s in live:
+        units = tuple((p.reservation, p.quantity - gone.get(p.reservation, 0)) for p in s.picks
+                      if p.quantity > gone.get(p.reservation, 0))  # fmt: skip
+        events.append(PicksWithdrawn(position=position + len(events), command=command,
+                                     order=s.order, shipment=s.shipment, withdrawn=units,
+                                     reason=WITHDRAWN))  # fmt: skip
+        for rid, n in units:
+            release = ReleaseReservation(key=command.key, at=command.at, reservation=rid,
+                                         quantity=n, reason=WITHDRAWN)  # fmt: skip
+            events.append(decide_release(ctx.reservations, release, position + len(events),
+                                         from_shelf=True))  # fmt: skip
+    return events
