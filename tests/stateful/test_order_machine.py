@@ -29,6 +29,8 @@ class OrderMachine(RuleBasedStateMachine):
         self.n = 0
         self.orders: list[str] = []
         self.rmas: list[str] = []
+        self.within_policy = True
+        """Whether the channel's orders are allocated within its policy."""
         self.split: set[str] = set()
         """Orders a person allocated in parts on purpose (ship-complete or not)."""
 
@@ -62,8 +64,27 @@ class OrderMachine(RuleBasedStateMachine):
             extra["wholesale"] = iv.WholesaleTerms(ship_complete=mug % 2 == 0)
         command = capture(order, lines, kind=kind, **extra)
         command = attrs.evolve(command, key=key, at=self.now)
+        published = {sku: self.engine.channel_atp(command.channel, sku, self.now)
+                     for sku in ("MUG", "TEE")}  # fmt: skip
         if self._run(command):
             self.orders.append(order)
+            found = self.engine.order(order)
+            assert found is not None
+            if self.within_policy:  # an order never takes more than its channel publishes
+                for line in found.lines:
+                    assert line.allocated <= published[line.sku]
+
+    @rule(
+        safety=st.integers(0, 3), share=st.sampled_from([50, 100]),
+        cap=st.none() | st.integers(1, 3), within=st.booleans(),
+    )  # fmt: skip
+    def channel_policy(self, safety: int, share: int, cap: int | None, within: bool) -> None:
+        # Every capture comes from "shopify"; its policy changes at random.
+        self.within_policy = within
+        assert self._run(iv.DefineChannel(key=self._key(), at=self.now, channel="shopify",
+                                          locations=("EAST", "WEST"), safety_stock=safety,
+                                          share_percent=share, share_max=cap,
+                                          allocate_within_policy=within))  # fmt: skip
 
     @rule(data=st.data())
     def hold_or_release(self, data: st.DataObject) -> None:

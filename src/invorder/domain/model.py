@@ -76,9 +76,14 @@ class State:
             found = self.channels.get(channel)
             return None if found is None else tuple(found.locations)
 
+        def limit(channel: str) -> Callable[[str, int], int] | None:
+            found = self.channels.get(channel)
+            return found.sellable if found is not None and found.limits_allocation else None
+
         return Context(
             ledger=self.ledger, reservations=self.reservations, orders=self.orders,
-            channel_locations=feeding, allocator=self.allocator, priority=self.priority,
+            channel_locations=feeding, channel_limit=limit, allocator=self.allocator,
+            priority=self.priority,
         )  # fmt: skip
 
     def differences(self, other: State) -> list[str]:

@@ -198,12 +198,7 @@ def channel_atp(
     else:
         figures, incoming = _pool(ledger, reservations, purchases, channel, sku, at)
         pool = sum(quantity for _location, quantity in figures) + incoming
-    after = pool - channel.safety_for(sku)
-    if after <= 0:
-        return 0
-    after = after * channel.share_percent // 100
-    cap = channel.share_max
-    return after if cap is None or after < cap else cap
+    return channel.sellable(sku, pool)
 
 
 def channel_atp_all(

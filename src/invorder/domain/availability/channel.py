@@ -34,10 +34,32 @@ class Channel:
     """Maximum units per SKU, or ``None``."""
     sell_incoming: bool
     """Whether incoming stock counts."""
+    allocate_within_policy: bool = True
+    """Whether its orders are allocated within the policy (see :attr:`limits_allocation`)."""
 
     def safety_for(self, sku: str) -> int:
         """The safety stock that applies to ``sku``."""
         return self.safety_stock_by_sku.get(sku, self.safety_stock)
+
+    @property
+    def limits_allocation(self) -> bool:
+        """True when allocating an order from this channel must respect its policy: the
+        channel holds something back (safety stock, a share, a maximum) and has not opted
+        out with ``allocate_within_policy=False``."""
+        return self.allocate_within_policy and bool(
+            self.safety_stock or any(self.safety_stock_by_sku.values())
+            or self.share_percent < 100 or self.share_max is not None
+        )  # fmt: skip
+
+    def sellable(self, sku: str, pool: int) -> int:
+        """What the channel may sell of ``sku`` out of ``pool`` units: the safety stock
+        taken off (never below zero), then the share (rounded down) and the maximum."""
+        after = pool - self.safety_for(sku)
+        if after <= 0:
+            return 0
+        after = after * self.share_percent // 100
+        cap = self.share_max
+        return after if cap is None or after < cap else cap
 
     def cap(self, pool: int) -> tuple[int, int]:
         """For ``pool`` units left once safety stock is taken off: the figure after the
@@ -79,6 +101,7 @@ class Channels:
                 share_percent=c.share_percent,
                 share_max=c.share_max,
                 sell_incoming=c.sell_incoming,
+                allocate_within_policy=c.allocate_within_policy,
             )
 
 

@@ -4,7 +4,7 @@ safety stock, share caps, selling incoming stock)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
@@ -64,7 +64,12 @@ class DefineChannel(Command):
     Channel ATP for a SKU is built as: the ATP of every feeding location added up (plus
     unpromised incoming stock if ``sell_incoming``), minus the safety stock (never below
     zero), then capped: ``share_percent`` of it rounded down, and at most ``share_max``.
+    Orders from the channel are allocated within the same policy unless
+    ``allocate_within_policy`` is False.
     """
+
+    ADDED: ClassVar[tuple[str, ...]] = ("allocate_within_policy",)
+    """Fields added after logs were written: left out of the JSON while at their default."""
 
     channel: str = attrs.field(validator=_checks.identifier)
     """The channel id (``shopify``, ``amazon``, ...)."""
@@ -84,3 +89,8 @@ class DefineChannel(Command):
     """At most this many units per SKU; ``None``: no maximum."""
     sell_incoming: bool = attrs.field(default=False, validator=_checks.boolean)
     """True if the channel may sell units still incoming on purchase orders (pre-orders)."""
+    allocate_within_policy: bool = attrs.field(default=True, validator=_checks.boolean)
+    """True (the default): an order from this channel is allocated no more of a SKU than the
+    channel's policy (safety stock, share, maximum) lets it sell from the shelf at that
+    moment; False lets its orders dip into what the policy holds back (a wholesale portal
+    served from safety stock, say)."""

@@ -29,6 +29,11 @@ class Context:
     """Orders and shipments."""
     channel_locations: Callable[[str], tuple[str, ...] | None]
     """The locations feeding a channel (``None``: every warehouse)."""
+    channel_limit: Callable[[str], Callable[[str, int], int] | None] = attrs.field(
+        default=lambda channel: None
+    )
+    """For a channel whose policy limits allocation, what it may sell of a SKU out of a
+    number of shelf units (``None``: no limit)."""
     allocator: Allocator = first_fit
     """Chooses locations."""
     priority: Callable[[Order], Any] = backorder_priority

@@ -25,6 +25,7 @@ from invorder.domain.orders.events import (
 )
 from invorder.domain.orders.ids import LineId
 from invorder.domain.orders.order import Order
+from invorder.domain.orders.policy import allowances
 from invorder.domain.orders.shipment import ShipmentStatus
 from invorder.domain.orders.values import HoldReason
 from invorder.domain.reservations.commands import ReserveStock
@@ -133,10 +134,14 @@ def allocate_lines(
             taken[key] = taken.get(key, 0) + n
     # A ship-complete order is offered only the locations that can give all of it.
     demand = _demand(needs, skus) if ship_complete else None
+    # An order from a channel that holds stock back takes no more than the channel may sell.
+    allowed = allowances(ctx, order, needed, taken)
     for warehouse in candidates:
         units: dict[SkuId, int] = {}
         for sku in needed:
             n = warehouse_units(ledger, sku, warehouse, taken)
+            if allowed is not None and n > allowed[sku]:
+                n = allowed[sku]
             if demand is not None and n < demand[sku]:
                 break
             if n:
@@ -189,6 +194,11 @@ def allocate_lines(
     for line_id in needs:
         sku = skus[line_id]
         for loc, n in plan.get(line_id, ()):
+            if allowed is not None:
+                # Spread over locations, a plan may add up to more than the channel may sell.
+                n = min(n, allowed[sku])
+                if not n:
+                    continue
             if loc not in shipment_of:
                 if loc in reusable:
                     shipment_of[loc] = reusable[loc]
@@ -202,6 +212,8 @@ def allocate_lines(
                 if take <= 0:
                     continue
                 n -= take
+                if allowed is not None:
+                    allowed[sku] -= take
                 counter += 1
                 rid = f"{order.order_id}/R{counter}"
                 for leaf, per in ledger.catalog.leaves(sku):
