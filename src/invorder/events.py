@@ -8,6 +8,7 @@ area are ``StockPosted`` journal entries; the other events record what is not a 
 from invorder.domain.availability.events import ChannelDefined
 from invorder.domain.messages import Event
 from invorder.domain.orders.events import (
+    AlertAcknowledged,
     LineBackorder,
     LineCancellation,
     OrderAllocated,
@@ -31,6 +32,7 @@ from invorder.domain.reservations.events import ReservationsExpired, expired_res
 from invorder.domain.stock.events import LocationDefined, Operation, SkuDefined, StockPosted
 
 __all__ = [
+    "AlertAcknowledged",
     "ChannelDefined",
     "Event",
     "LineBackorder",

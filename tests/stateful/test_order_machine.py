@@ -204,6 +204,18 @@ class OrderMachine(RuleBasedStateMachine):
                 )
             )
 
+    @rule(data=st.data())
+    def acknowledge_alert(self, data: st.DataObject) -> None:
+        standing = self.engine.order_alerts(self.now)
+        if not standing:
+            return
+        alert = data.draw(st.sampled_from(standing))
+        reason = data.draw(st.sampled_from(alert.reasons))
+        assert self._run(iv.AcknowledgeAlert(key=self._key(), at=self.now, order=alert.order,
+                                             alert=reason, note="seen"))  # fmt: skip
+        left = {a.order: a.reasons for a in self.engine.order_alerts(self.now)}
+        assert reason not in left.get(alert.order, ())
+
     @invariant()
     def identities_and_statuses(self) -> None:
         identities_hold(self.engine)

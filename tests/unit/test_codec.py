@@ -101,6 +101,8 @@ ONE_OF_EACH: list[Command] = [
     ),
     invorder.PlaceHold(key="ph", at=T0, order="O-1", reason="fraud_review"),
     invorder.ReleaseHold(key="rh", at=T0, order="O-1", reason="fraud_review"),
+    invorder.AcknowledgeAlert(key="aa", at=T0, order="O-1", alert="backordered",
+                              note="the supplier ships Monday"),
     invorder.AllocateOrder(key="ao", at=T0, order="O-1", split=True),
     invorder.AllocateBackorders(key="ab", at=T0, sku="MUG"),
     invorder.CancelOrder(key="cn", at=T0, order="O-1", reason="customer"),
@@ -222,6 +224,8 @@ def events_of_every_kind() -> list[invorder.Event]:
         invorder.StartPicking(key="sp2", at=T0, shipment="O-2/S1"),
         invorder.RecordPick(key="rpk2", at=T0, shipment="O-2/S1",
                             counts=[invorder.PickCount("O-2/R1", 0)]),
+        invorder.AcknowledgeAlert(key="ack", at=T0, order="O-2", alert="backordered",
+                                  note="customer agreed to wait"),
     ]  # fmt: skip
     for command in commands:
         engine.execute(command)

@@ -18,7 +18,8 @@ from invorder.domain import model
 SRC = Path(invorder.__file__).parent
 NAMESPACES = ("invorder", "invorder.errors", "invorder.events", "invorder.records",
               "invorder.routing")  # fmt: skip
-OLD_NAMES = sorted({*invorder._MOVED_TO, *invorder._RENAMED, *invorder._DROPPED})
+OLD = invorder._deprecated
+OLD_NAMES = sorted({*OLD._MOVED_TO, *OLD._RENAMED, *OLD._DROPPED})
 
 
 def test_the_top_level_is_small() -> None:
@@ -49,12 +50,12 @@ def test_an_old_top_level_name_still_works_and_says_where_it_went(name: str) -> 
     with pytest.warns(DeprecationWarning, match=rf"invorder\.{name} is deprecated") as caught:
         found = getattr(invorder, name)
     message = str(caught[0].message)
-    if name in invorder._MOVED_TO:
-        module = invorder._MOVED_TO[name]
+    if name in OLD._MOVED_TO:
+        module = OLD._MOVED_TO[name]
         assert found is getattr(importlib.import_module(module), name)
         assert f"{module}.{name}" in message
-    elif name in invorder._RENAMED:
-        assert invorder._RENAMED[name][1] in message
+    elif name in OLD._RENAMED:
+        assert OLD._RENAMED[name][1] in message
     else:
         assert "no longer public" in message
 

@@ -6,7 +6,6 @@ A host creates one :class:`Engine` over an :class:`~invorder.ports.EventStore` a
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -382,19 +381,17 @@ class Engine:
         """One RMA (return), or ``None``."""
         return orders.rma(self._state, rma)
 
-    def order_alerts(self, at: datetime, at_risk: timedelta = AT_RISK_WINDOW) -> list[OrderAlert]:
-        """Orders that need a person at ``at``, each with its reasons (ship-by at risk when
-        it is within ``at_risk``)."""
-        return orders.order_alerts(self._state, at, at_risk)
+    def order_alerts(
+        self, at: datetime, at_risk: timedelta = AT_RISK_WINDOW, *, acknowledged: bool = False
+    ) -> list[OrderAlert]:
+        """Orders that need a person at ``at``, each with its reasons and since when each
+        stands (ship-by at risk when it is within ``at_risk``); reasons a person acknowledged
+        (:class:`~invorder.AcknowledgeAlert`) are left out unless ``acknowledged``."""
+        return orders.order_alerts(self._state, at, at_risk, acknowledged)
 
     def order_exceptions(
         self, at: datetime, at_risk: timedelta = AT_RISK_WINDOW
     ) -> list[OrderAlert]:
         """Deprecated: :meth:`order_alerts` under its old name (the exceptions queue is now
         called alerts); warns with a ``DeprecationWarning``."""
-        warnings.warn(
-            "Engine.order_exceptions is deprecated; use Engine.order_alerts",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return self.order_alerts(at, at_risk)
+        return orders.deprecated_exceptions(self._state, at, at_risk)

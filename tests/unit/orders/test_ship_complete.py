@@ -164,3 +164,14 @@ def test_lines_sharing_a_component_are_reserved_whole_or_not_at_all() -> None:
                                    quantity=1))  # fmt: skip
     assert parcels(engine) == {"O-1/S1": {"WEST/A/01": 2, "WEST/A/01 SET": 2}}
     clean(engine)
+
+
+def test_a_short_count_refilled_in_the_same_warehouse_keeps_one_parcel() -> None:
+    # Found by the order state machine: the refill used to open a second parcel at EAST.
+    engine = order_world(east={"EAST/A/01": 2, "EAST/A/02": 4}, west={"WEST/A/01": 1})
+    engine.capture(wholesale(lines=(("1", "MUG", 4),)))
+    assert parcels(engine) == {"O-1/S1": {"EAST/A/01": 2, "EAST/A/02": 2}}
+    engine.execute(iv.CountStock(key="count", at=at(8), sku="MUG", location="EAST/A/01",
+                                 counted=0))  # fmt: skip
+    assert parcels(engine) == {"O-1/S1": {"EAST/A/02": 4}}
+    clean(engine)

@@ -28,13 +28,16 @@ module                    what it holds
 ``decide_rma``            opening and receiving returns
 ``decide_count``          cycle counts (a stock command): below the reserved units, the
                           holds cut and their orders' lines allocated again
-``alerts``                orders that need a person, and why
+``standing``              the alert reasons an order's state raises; since when (marks)
+``alerts``                orders that need a person, why, and since when
+``acknowledge``           a person acknowledges an alert (command and decision)
 ========================  =================================================================
 """
 
 from __future__ import annotations
 
 from invorder.domain.messages import Decision
+from invorder.domain.orders import acknowledge as _ack
 from invorder.domain.orders import commands as _c
 from invorder.domain.orders import decide_count as _count
 from invorder.domain.orders import decide_order as _order
@@ -68,6 +71,7 @@ DECISIONS = (
     # A stock command decided here: a count may cut order-owned reservations. Units it
     # finds (or frees) go to waiting orders like any arrival.
     Decision(CountStock, _count.decide_count, _CTX, arrival=True),
+    Decision(_ack.AcknowledgeAlert, _ack.decide_acknowledge, _CTX),
 )
 """Every order command (and ``CountStock``), the function that decides it and what it
 reads."""
@@ -76,6 +80,6 @@ EVENTS: tuple[type, ...] = (
     _e.OrderCaptured, _e.OrderHeld, _e.OrderHoldReleased, _e.OrderAllocated, _e.OrderCancelled,
     _e.PickingStarted, _e.PicksFoundShort, _e.PicksWithdrawn, _e.ShipmentPacked,
     _e.ShipmentShipped,
-    _e.ReturnOpened, _e.ReturnReceived,
+    _e.ReturnOpened, _e.ReturnReceived, _e.AlertAcknowledged,
 )  # fmt: skip
 """The events this area writes (besides ledger entries)."""

@@ -1,37 +1,23 @@
 """The alerts query: orders that need a person (on hold, backordered, ship-by at risk or
-missed, short-picked), each with the reasons why."""
+missed, short-picked), each with the reasons why, since when each stands, and which a
+person acknowledged (left out unless asked for)."""
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime, timedelta
 
 import attrs
 
 from invorder.domain.orders.book import OrderBook
 from invorder.domain.orders.ids import OrderId
-from invorder.domain.orders.order import LineStatus, Order, OrderStatus
+from invorder.domain.orders.order import Order, OrderStatus
+from invorder.domain.orders.standing import AlertMarks, open_units, state_reasons
+from invorder.domain.orders.values import AlertReason
+
+__all__ = ["AT_RISK_WINDOW", "AlertReason", "OrderAlert", "order_alerts", "reasons_at"]
 
 AT_RISK_WINDOW = timedelta(hours=4)
 """How close to its ship-by time an unshipped order counts as at risk."""
-
-
-class AlertReason(enum.StrEnum):
-    """Why an order needs a person."""
-
-    ON_HOLD = "on_hold"
-    """Held (payment, approval, fraud, address, host reason)."""
-    BACKORDERED = "backordered"
-    """Some units wait for stock."""
-    SHIP_BY_AT_RISK = "ship_by_at_risk"
-    """Not shipped, and the ship-by time is near (:data:`AT_RISK_WINDOW` by default)."""
-    SHIP_BY_MISSED = "ship_by_missed"
-    """Not shipped, and the ship-by time has passed."""
-    SHORT_PICKED = "short_picked"
-    """Units were found missing while picking (or counting), and the order has not shipped
-    in full since."""
-    CANNOT_ALLOCATE = "cannot_allocate"
-    """Routed, and not a single unit could be allocated."""
 
 
 @attrs.frozen
@@ -44,49 +30,82 @@ class OrderAlert:
     """Why."""
     detail: str
     """The same in words."""
+    since: tuple[datetime, ...] = ()
+    """When each of :attr:`reasons` began to stand, in the same order."""
+    acknowledged: tuple[AlertReason, ...] = ()
+    """The reasons among :attr:`reasons` a person acknowledged (listed only when the query
+    asks for acknowledged alerts)."""
+
+    def since_of(self, reason: AlertReason) -> datetime:
+        """When ``reason`` began to stand (``KeyError`` if the alert does not have it)."""
+        if reason not in self.reasons:
+            raise KeyError(reason)
+        return self.since[self.reasons.index(reason)]
 
 
-def _reasons(order: Order, at: datetime, window: timedelta) -> list[tuple[AlertReason, str]]:
-    found: list[tuple[AlertReason, str]] = []
-    status = order.status
-    if order.holds:
-        found.append((AlertReason.ON_HOLD, "held for " + ", ".join(order.holds)))
-    waiting = sum(line.backordered for line in order.lines)
-    if waiting:
-        found.append((AlertReason.BACKORDERED, f"{waiting} unit(s) backordered"))
+def reasons_at(
+    order: Order, at: datetime, window: timedelta = AT_RISK_WINDOW
+) -> list[tuple[AlertReason, str]]:
+    """Every reason ``order`` needs a person at ``at``, in the fixed order, with words."""
+    found = state_reasons(order)
     ship_by = order.capture.ship_by
-    open_units = sum(line.live - line.shipped for line in order.lines)
-    if ship_by is not None and open_units:
+    if ship_by is not None and open_units(order):
         if ship_by <= at:
-            found.append((AlertReason.SHIP_BY_MISSED, f"ship-by {ship_by.isoformat()} missed"))
+            missed = (AlertReason.SHIP_BY_MISSED, f"ship-by {ship_by.isoformat()} missed")
+            found.insert(_after_backordered(found), missed)
         elif ship_by - at <= window:
-            found.append((AlertReason.SHIP_BY_AT_RISK, f"ship-by {ship_by.isoformat()} at risk"))
-    if order.short_picked and open_units:  # resolved once every live unit has shipped
-        found.append((AlertReason.SHORT_PICKED, f"{order.short_picked} unit(s) short"))
-    lines = [line for line in order.lines if line.status is not LineStatus.CANCELLED]
-    if status is OrderStatus.BACKORDERED and all(
-        line.status is LineStatus.BACKORDERED for line in lines
-    ):
-        found.append((AlertReason.CANNOT_ALLOCATE, "no unit could be allocated"))
+            risk = (AlertReason.SHIP_BY_AT_RISK, f"ship-by {ship_by.isoformat()} at risk")
+            found.insert(_after_backordered(found), risk)
     return found
 
 
+def _after_backordered(found: list[tuple[AlertReason, str]]) -> int:
+    """Where a ship-by reason goes in the fixed order (after hold and backorder)."""
+    early = (AlertReason.ON_HOLD, AlertReason.BACKORDERED)
+    return sum(1 for reason, _ in found if reason in early)
+
+
+def _since(
+    order: Order, reason: AlertReason, marks: AlertMarks | None, window: timedelta
+) -> datetime:
+    if reason is AlertReason.SHIP_BY_MISSED or reason is AlertReason.SHIP_BY_AT_RISK:
+        ship_by = order.capture.ship_by
+        assert ship_by is not None
+        return ship_by if reason is AlertReason.SHIP_BY_MISSED else ship_by - window
+    found = None if marks is None else marks.since.get(reason)
+    return order.capture.at if found is None else found
+
+
 def order_alerts(
-    orders: OrderBook, at: datetime, at_risk: timedelta = AT_RISK_WINDOW
-) -> list[OrderAlert]:
+    orders: OrderBook, at: datetime, at_risk: timedelta = AT_RISK_WINDOW,
+    acknowledged: bool = False,
+) -> list[OrderAlert]:  # fmt: skip
     """Every order that needs a person at ``at``, in capture order; an unshipped order is
-    at risk when its ship-by time is within ``at_risk``."""
+    at risk when its ship-by time is within ``at_risk``. Reasons a person acknowledged
+    (since they began to stand) are left out, and an order with no other reason too, unless
+    ``acknowledged``."""
     result = []
     for order in orders:
         if order.status in (OrderStatus.CANCELLED, OrderStatus.RETURNED):
             continue
-        found = _reasons(order, at, at_risk)
-        if found:
-            result.append(
-                OrderAlert(
-                    order=order.order_id,
-                    reasons=tuple(r for r, _ in found),
-                    detail="; ".join(d for _, d in found),
-                )
-            )
+        found = reasons_at(order, at, at_risk)
+        if not found:
+            continue
+        marks = orders.marks(order.order_id)
+        since = [_since(order, reason, marks, at_risk) for reason, _ in found]
+        seen = set()
+        if marks is not None:
+            for (reason, _), began in zip(found, since, strict=True):
+                ack = marks.acknowledged.get(reason)
+                if ack is not None and ack[0] >= began:
+                    seen.add(reason)
+        keep = [n for n, (reason, _) in enumerate(found) if acknowledged or reason not in seen]
+        if keep:
+            result.append(OrderAlert(
+                order=order.order_id,
+                reasons=tuple(found[n][0] for n in keep),
+                detail="; ".join(found[n][1] for n in keep),
+                since=tuple(since[n] for n in keep),
+                acknowledged=tuple(found[n][0] for n in keep if found[n][0] in seen),
+            ))  # fmt: skip
     return result

@@ -11,6 +11,7 @@ from invorder.domain.messages import Event
 from invorder.domain.money import Money
 from invorder.domain.orders.commands import CaptureOrder, OpenReturn, ReceiveReturn
 from invorder.domain.orders.events import (
+    AlertAcknowledged,
     OrderAllocated,
     OrderCancelled,
     OrderCaptured,
@@ -29,6 +30,7 @@ from invorder.domain.orders.ids import LineId
 from invorder.domain.orders.order import Order, OrderLine, new_order
 from invorder.domain.orders.rma import Return
 from invorder.domain.orders.shipment import Shipment, ShipmentStatus
+from invorder.domain.orders.standing import AlertMarks, standing
 from invorder.domain.stock.location import LocationId
 
 
@@ -38,7 +40,9 @@ class OrderBook:
     FOLDS: ClassVar[frozenset[type]]
     """The event types :meth:`apply` folds (others leave it unchanged)."""
 
-    __slots__ = ("_backordered", "_by_external", "_orders", "_returns", "_shipments", "_waiting")
+    __slots__ = (
+        "_backordered", "_by_external", "_marks", "_orders", "_returns", "_shipments", "_waiting"
+    )  # fmt: skip
 
     def __init__(self) -> None:
         self._orders: dict[str, Order] = {}
@@ -48,6 +52,8 @@ class OrderBook:
         self._backordered: dict[str, None] = {}
         # Per line SKU (stocked or bundle), the orders with backordered units of it.
         self._waiting: dict[str, dict[str, None]] = {}
+        # Per order with an alert standing or acknowledged: since when, and by whom.
+        self._marks: dict[str, AlertMarks] = {}
 
     def get(self, order: str) -> Order | None:
         """One order, or ``None``."""
@@ -70,6 +76,7 @@ class OrderBook:
             ("returns", self._returns, other._returns),
             ("backorder index", self._backordered, other._backordered),
             ("backorder index by SKU", self._waiting, other._waiting),
+            ("alert marks", self._marks, other._marks),
         ):
             if mine != theirs:
                 problems.append(f"{name} differ from the log")
@@ -105,11 +112,38 @@ class OrderBook:
         """The order's shipments, in order made."""
         return [self._shipments[s] for s in order.shipments]
 
+    def marks(self, order: str) -> AlertMarks | None:
+        """Since when the order's alerts stand and which were acknowledged (``None``:
+        nothing standing nor acknowledged). The record is the projection's own: read it."""
+        return self._marks.get(order)
+
     def apply(self, event: Event) -> None:
         """Fold one event (others are ignored)."""
-        handler = _FOLD.get(type(event))
-        if handler is not None:
-            handler(self, event)
+        kind = type(event)
+        handler = _FOLD.get(kind)
+        if handler is None:
+            return
+        handler(self, event)
+        if kind in _SAME_ALERTS:
+            return
+        # Every other event folded here changes an order's lines or holds: its alerts too.
+        order_id = event.order  # type: ignore[attr-defined]  # every folded type has it
+        order = self._orders[order_id]
+        if kind is ShipmentShipped and not order.short_picked:
+            return  # shipping can only clear a short pick's alert
+        reasons = standing(order)
+        marks = self._marks.get(order_id)
+        if marks is None:
+            if not reasons:
+                return
+            marks = self._marks[order_id] = AlertMarks()
+        marks.track(reasons, event.at)
+        if not marks:
+            del self._marks[order_id]
+
+    def _acknowledged(self, event: AlertAcknowledged) -> None:
+        marks = self._marks.setdefault(event.order, AlertMarks())
+        marks.acknowledged[event.alert] = (event.at, event.note)
 
     def _set_lines(self, order: Order, lines: Iterable[OrderLine], **changes: Any) -> None:
         updated = replace(order, lines=tuple(lines), **changes)
@@ -314,5 +348,8 @@ _FOLD: dict[type[Any], Callable[[OrderBook, Any], None]] = {
     ShipmentShipped: OrderBook._shipped,
     ReturnOpened: OrderBook._return_opened,
     ReturnReceived: OrderBook._return_received,
+    AlertAcknowledged: OrderBook._acknowledged,
 }
 OrderBook.FOLDS = frozenset(_FOLD)
+_SAME_ALERTS = frozenset({PickingStarted, ShipmentPacked, AlertAcknowledged, ReturnOpened})
+"""Folded events that change neither an order's lines nor its holds."""

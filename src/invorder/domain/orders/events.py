@@ -10,7 +10,7 @@ import attrs
 from invorder.domain.messages import Command, FromCommand
 from invorder.domain.money import Money
 from invorder.domain.orders.ids import LineId, OrderId
-from invorder.domain.orders.values import Package
+from invorder.domain.orders.values import AlertReason, Package
 from invorder.domain.stock.catalog import SkuId
 from invorder.domain.stock.location import LocationId
 
@@ -188,3 +188,14 @@ class ShipmentShipped(ShipmentEvent):
     """The carrier."""
     tracking: str
     """The tracking number."""
+
+
+@attrs.frozen(kw_only=True)
+class AlertAcknowledged(OrderEvent):
+    """A person acknowledged one of the order's alerts; it leaves the queue until it clears
+    and stands again."""
+
+    alert: AlertReason
+    """The reason acknowledged."""
+    note: str
+    """The person's words: why it may wait, what was done."""

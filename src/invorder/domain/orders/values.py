@@ -32,6 +32,24 @@ class HoldReason(enum.StrEnum):
     """The routing rule asked for a person (placed automatically; its plan was still applied)."""
 
 
+class AlertReason(enum.StrEnum):
+    """Why an order needs a person."""
+
+    ON_HOLD = "on_hold"
+    """Held (payment, approval, fraud, address, host reason)."""
+    BACKORDERED = "backordered"
+    """Some units wait for stock."""
+    SHIP_BY_AT_RISK = "ship_by_at_risk"
+    """Not shipped, and the ship-by time is near (``AT_RISK_WINDOW`` by default)."""
+    SHIP_BY_MISSED = "ship_by_missed"
+    """Not shipped, and the ship-by time has passed."""
+    SHORT_PICKED = "short_picked"
+    """Units were found missing while picking (or counting), and the order has not shipped
+    in full since."""
+    CANNOT_ALLOCATE = "cannot_allocate"
+    """Routed, and not a single unit could be allocated."""
+
+
 class PaymentStatus(enum.StrEnum):
     """Whether the order is paid; an unpaid capture is held for payment."""
 

@@ -19,6 +19,8 @@ WITHDRAWN = "ship complete: cannot be completed here"
 """The reason a ship-complete order's units are withdrawn from where they were allocated."""
 
 _UNSHIPPED = (ShipmentStatus.OPEN, ShipmentStatus.PICKING, ShipmentStatus.PACKED)
+_JOINABLE = (ShipmentStatus.OPEN, ShipmentStatus.PICKING)
+"""A shipment units may still join (not packed)."""
 
 
 def allocate(
@@ -43,7 +45,8 @@ def allocate(
 
     A ship-complete order (``ship_complete``: the order's own setting unless given) is
     allocated whole: with nothing allocated, every unit it waits for from one location or
-    none; with units in a shipment not yet shipped, the rest only there. When that location
+    none; with units in a shipment not yet shipped, the rest only there and into that
+    parcel while it is not packed (whatever ``into_open`` says). When that location
     cannot give the rest and ``withdraw`` is set (a short pick, a short count, a released
     hold: the order was cut where it stood), its units are withdrawn from there
     (:class:`PicksWithdrawn` and the releases) and the order is allocated whole again, from
@@ -57,8 +60,11 @@ def allocate(
     if ship_complete is None:
         ship_complete = order.ship_complete
     gone = _gone(prior, order.order_id)
-    live = [s for s in ctx.orders.shipments_of(order)
-            if s.status in _UNSHIPPED and s.shipment not in emptied and _left(s, gone)]  # fmt: skip
+    unshipped = [s for s in ctx.orders.shipments_of(order)
+                 if s.status in _UNSHIPPED and s.shipment not in emptied]  # fmt: skip
+    # A shipment this outcome takes the last unit of is cancelled by the fold: not live.
+    emptied = {*emptied, *(s.shipment for s in unshipped if not _left(s, gone))}
+    live = [s for s in unshipped if s.shipment not in emptied]
     if len({s.location for s in live}) > 1:
         ship_complete = False  # a person split it on purpose (``AllocateOrder(split=True)``)
     if not ship_complete:
@@ -70,14 +76,18 @@ def allocate(
                               ship_complete=True, within=arrived_at, emptied=emptied,
                               only_with_supply=only_with_supply,
                               sweep_lapsed=sweep_lapsed)  # fmt: skip
-    trial = dict(taken)
-    found = allocate_lines(ctx, order, needs, command, position, trial, ship_complete=True,
-                           within={s.location for s in live}, into_open=into_open,
-                           emptied=emptied, only_with_supply=only_with_supply,
-                           sweep_lapsed=sweep_lapsed)  # fmt: skip
-    if not withdraw or _complete(found):
-        taken.update(trial)
-        return found
+    if any(s.status in _JOINABLE for s in live):
+        # The rest joins its parcel, from the same location, or not at all.
+        trial = dict(taken)
+        found = allocate_lines(ctx, order, needs, command, position, trial, ship_complete=True,
+                               within={s.location for s in live}, into_open=True,
+                               emptied=emptied, only_with_supply=only_with_supply,
+                               sweep_lapsed=sweep_lapsed)  # fmt: skip
+        if not withdraw or _complete(found):
+            taken.update(trial)
+            return found
+    elif not withdraw:
+        return ()  # packed without the rest: it waits (a cut re-allocates it whole)
     events = _withdraw(ctx, live, gone, command, position)
     freed, _arrived = taken_by(events)
     for key, n in freed.items():

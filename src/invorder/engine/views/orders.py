@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from datetime import datetime, timedelta
 
 from invorder.domain import _checks
@@ -47,7 +48,21 @@ def rma(state: State, rma: str) -> Return | None:
     return state.orders.rma(rma)
 
 
-def order_alerts(state: State, at: datetime, at_risk: timedelta) -> list[OrderAlert]:
-    """Orders that need a person at ``at``, each with its reasons."""
+def order_alerts(
+    state: State, at: datetime, at_risk: timedelta, acknowledged: bool = False
+) -> list[OrderAlert]:
+    """Orders that need a person at ``at``, each with its reasons (and those acknowledged,
+    with ``acknowledged``)."""
     _checks.check_aware("at", at)
-    return _order_alerts(state.orders, at, at_risk)
+    return _order_alerts(state.orders, at, at_risk, acknowledged)
+
+
+def deprecated_exceptions(state: State, at: datetime, at_risk: timedelta) -> list[OrderAlert]:
+    """``Engine.order_exceptions``: the alerts, with a ``DeprecationWarning`` for its
+    caller."""
+    warnings.warn(
+        "Engine.order_exceptions is deprecated; use Engine.order_alerts",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+    return order_alerts(state, at, at_risk)
