@@ -105,6 +105,9 @@ def restore(
     upcasters, or cannot be read whole.
     """
     # The log is the truth and a replay is always correct: any doubt refuses the snapshot.
+    if type(position) is not int or not isinstance(data, bytes | bytearray | memoryview):
+        raise RefusedError(f"the snapshot store gave a {type(data).__name__} at {position!r}")
+    data = bytes(data)  # a host's store may give a buffer; only bytes have find()
     head = store.head()
     if position > head:
         raise RefusedError(f"it was taken at position {position} but the log holds {head} events")

@@ -147,6 +147,29 @@ def test_a_json_tag_naming_a_function_is_never_called(
     assert called == []
 
 
+@pytest.mark.parametrize("loaded", [(91, "text"), (91, None), ("91", b""), (91.0, b"")])
+def test_what_a_snapshot_store_gives_that_is_not_a_snapshot_is_refused(
+    store: invorder.MemoryEventStore, loaded: tuple[Any, Any]
+) -> None:
+    class Odd(invorder.MemorySnapshotStore):
+        def load(self) -> tuple[int, bytes] | None:
+            return loaded  # a host store with a bug
+
+    with pytest.warns(SnapshotWarning, match="the snapshot store gave"):
+        engine = Engine(store, snapshots=Odd())
+    assert engine.startup.replayed == store.head()
+
+
+def test_a_snapshot_given_as_a_buffer_is_read(
+    store: invorder.MemoryEventStore, good: tuple[int, bytes]
+) -> None:
+    class Buffers(invorder.MemorySnapshotStore):
+        def load(self) -> tuple[int, bytes] | None:
+            return good[0], memoryview(good[1])  # type: ignore[return-value]  # as a driver may
+
+    assert Engine(store, snapshots=Buffers()).startup == StartupReport(snapshot=good[0])
+
+
 def test_a_header_naming_another_format_is_refused(
     store: invorder.MemoryEventStore, good: tuple[int, bytes]
 ) -> None:
