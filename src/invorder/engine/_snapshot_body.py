@@ -41,6 +41,7 @@ from invorder.domain.stock.transfer import Transfer
 from invorder.engine._idempotency import KeyIndex
 
 T = TypeVar("T")
+P = TypeVar("P", Suppliers, Channels)
 Data = dict[str, Any]
 """The JSON object of one projection."""
 
@@ -69,6 +70,12 @@ def _read_records(data: object, cls: type[T], what: str) -> list[T]:
     assert cls in RECORDS, f"{cls.__name__} is not a snapshot record"
     structure = _converter().structure
     return [structure(item, cls) for item in _checked(list, data, what)]
+
+
+def _keyed(data: Data, member: str, cls: type[T], id_field: str) -> dict[str, T]:
+    # A projection's records by id: the id is read from each record, so key and record agree.
+    records = _read_records(data[member], cls, member)
+    return {getattr(record, id_field): record for record in records}
 
 
 def _checked(kind: type[T], value: object, what: str) -> T:
@@ -222,8 +229,7 @@ def import_reservations(data: object) -> Reservations:
     """The projection :func:`export_reservations` wrote."""
     data = _checked(dict, data, "reservations")
     projection = Reservations()
-    records = _read_records(data["reservations"], Reservation, "reservations.reservations")
-    by_id = projection._by_id = {r.reservation: r for r in records}
+    by_id = projection._by_id = _keyed(data, "reservations", Reservation, "reservation")
     projection._with_expiry = _known(_strings(data["with_expiry"], "reservations"), by_id,
                                      "reservations.with_expiry")  # fmt: skip
     projection._expiring = _pair_index(data["expiring"], by_id, "reservations.expiring")
@@ -250,23 +256,8 @@ def import_purchases(data: object) -> Purchases:
     """The projection :func:`export_purchases` wrote."""
     data = _checked(dict, data, "purchases")
     projection = Purchases()
-    records = _read_records(data["purchase_orders"], PurchaseOrder, "purchases.purchase_orders")
-    projection._by_id = {order.purchase_order: order for order in records}
+    projection._by_id = _keyed(data, "purchase_orders", PurchaseOrder, "purchase_order")
     projection._by_sku = _index(data["by_sku"], projection._by_id, "purchases.by_sku")
-    return projection
-
-
-def export_suppliers(suppliers: Suppliers) -> Data:
-    """Every supplier's terms, in the order first defined."""
-    return {"suppliers": _records(suppliers, Supplier)}
-
-
-def import_suppliers(data: object) -> Suppliers:
-    """The projection :func:`export_suppliers` wrote."""
-    data = _checked(dict, data, "suppliers")
-    projection = Suppliers()
-    records = _read_records(data["suppliers"], Supplier, "suppliers.suppliers")
-    projection._by_id = {supplier.supplier: supplier for supplier in records}
     return projection
 
 
@@ -284,18 +275,25 @@ def import_costs(data: object) -> CostCurrencies:
     return projection
 
 
-def export_channels(channels: Channels) -> Data:
-    """Every channel's policy, in the order first defined."""
-    return {"channels": _records(channels, Channel)}
+def export_by_id(projection: Suppliers | Channels) -> Data:
+    """Suppliers or channels: the last record defined for each id, in the order first
+    defined."""
+    return {"records": _records(projection, _BY_ID[type(projection)][0])}
 
 
-def import_channels(data: object) -> Channels:
-    """The projection :func:`export_channels` wrote."""
-    data = _checked(dict, data, "channels")
-    projection = Channels()
-    records = _read_records(data["channels"], Channel, "channels.channels")
-    projection._by_id = {channel.channel: channel for channel in records}
+def import_by_id(kind: type[P], data: object) -> P:
+    """The suppliers or channels projection (``kind``) :func:`export_by_id` wrote."""
+    cls, id_field = _BY_ID[kind]
+    projection = kind()
+    projection._by_id = _keyed(_checked(dict, data, kind.__name__), "records", cls, id_field)
     return projection
+
+
+_BY_ID: dict[type[Any], tuple[type[Any], str]] = {
+    Suppliers: (Supplier, "supplier"),
+    Channels: (Channel, "channel"),
+}
+"""The projections that keep one record per id: the record type and its id field."""
 
 
 # --- orders --------------------------------------------------------------------------------
@@ -317,12 +315,9 @@ def import_orders(data: object) -> OrderBook:
     """The order book :func:`export_orders` wrote."""
     data = _checked(dict, data, "orders")
     book = OrderBook()
-    records = _read_records(data["orders"], Order, "orders.orders")
-    orders: dict[str, Order] = {order.order_id: order for order in records}
-    shipments = _read_records(data["shipments"], Shipment, "orders.shipments")
-    book._shipments = {shipment.shipment: shipment for shipment in shipments}
-    returns = _read_records(data["returns"], Return, "orders.returns")
-    book._returns = {rma.rma: rma for rma in returns}
+    orders = _keyed(data, "orders", Order, "order_id")
+    book._shipments = _keyed(data, "shipments", Shipment, "shipment")
+    book._returns = _keyed(data, "returns", Return, "rma")
     for order in orders.values():  # the queries look these up without a default
         _known(list(order.shipments), book._shipments, f"order {order.order_id!r}")
         _known(list(order.returns), book._returns, f"order {order.order_id!r}")
@@ -355,9 +350,9 @@ def import_keys(data: object, below: int) -> KeyIndex:
 _PLAIN: dict[str, tuple[Callable[[Any], Data], Callable[[object], Any]]] = {
     "reservations": (export_reservations, import_reservations),
     "purchases": (export_purchases, import_purchases),
-    "suppliers": (export_suppliers, import_suppliers),
+    "suppliers": (export_by_id, functools.partial(import_by_id, Suppliers)),
     "costs": (export_costs, import_costs),
-    "channels": (export_channels, import_channels),
+    "channels": (export_by_id, functools.partial(import_by_id, Channels)),
     "orders": (export_orders, import_orders),
 }
 """The export/import pair of every projection but the ledger (whose import also checks
