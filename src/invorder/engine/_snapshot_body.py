@@ -190,8 +190,7 @@ def import_ledger(data: object, below: int) -> Ledger:
     for defined in _read_records(data["locations"], Location, "ledger.locations"):
         ledger.locations[defined.path] = defined
         ledger._lineage[defined.path] = (defined.path, *ancestors_of(defined.path))
-    transfers = _read_records(data["transfers"], Transfer, "ledger.transfers")
-    ledger.transfers = {transfer.transfer: transfer for transfer in transfers}
+    ledger.transfers = _keyed(data, "transfers", Transfer, "transfer")
     accounts = [(_checked(str, location, "ledger.accounts"), Bucket(bucket))
                 for location, bucket in _rows(data["accounts"], 2, "ledger.accounts")]  # fmt: skip
     if len(set(accounts)) != len(accounts):
