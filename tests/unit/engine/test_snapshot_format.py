@@ -5,6 +5,7 @@ a reason the host sees, and the engine replays the log."""
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import pickle
@@ -102,6 +103,21 @@ def test_start_up_reports_what_it_read(store: invorder.MemoryEventStore) -> None
 
 
 # --- nothing named by the data runs --------------------------------------------------------
+
+
+def test_the_snapshot_code_imports_nothing_that_runs_what_data_names() -> None:
+    from invorder.engine import _snapshot_body
+
+    forbidden = {"pickle", "marshal", "shelve", "importlib", "dill", "cloudpickle"}
+    for module in (_snapshot, _snapshot_body):
+        tree = ast.parse(Path(str(module.__file__)).read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+                names.append(getattr(node, "module", None) or "")
+                assert not forbidden & {n.split(".")[0] for n in names}, module.__name__
+            if isinstance(node, ast.Name):
+                assert node.id not in {"eval", "exec", "__import__"}, module.__name__
 
 
 class WritesAFile:
