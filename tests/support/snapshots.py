@@ -12,7 +12,7 @@ from invorder.adapters.memory import MemoryEventStore, MemorySnapshotStore
 from invorder.codec import Codec
 from invorder.domain.messages import Event
 from invorder.domain.model import PROJECTIONS, State
-from invorder.engine import Engine
+from invorder.engine import Engine, _snapshot
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
@@ -95,8 +95,6 @@ def saved(snapshots: MemorySnapshotStore) -> tuple[int, bytes]:
 
 def body_of(data: bytes) -> tuple[dict[str, Any], dict[str, Any]]:
     """The header and the JSON body of snapshot ``data``."""
-    from invorder.engine import _snapshot
-
     header, start = _snapshot.read_header(data)
     body = _snapshot.read_body(data, start, header)
     assert isinstance(body, dict)
