@@ -113,7 +113,7 @@ def build_log(url: str, events: int) -> None:
     store.engine.dispose()
 
 
-def startup(url: str) -> tuple[float, float, int]:
+def startup(url: str) -> tuple[float, float, int, int]:
     store = SqlEventStore(url, create=False)
     snapshots = SqlSnapshotStore(store.engine, create=False)
     start = time.perf_counter()
@@ -126,7 +126,9 @@ def startup(url: str) -> tuple[float, float, int]:
     snapshot_s = time.perf_counter() - start
     assert from_snapshot.position == replayed.position == store.head()
     assert from_snapshot.balances(SKUS[0]) == replayed.balances(SKUS[0])
-    return snapshot_s, replay_s, store.head()
+    saved = snapshots.load()
+    size = len(saved[1]) if saved is not None else 0
+    return snapshot_s, replay_s, store.head(), size
 
 
 def history_ms(store: invorder.EventStore, movements: int) -> float:
@@ -213,10 +215,11 @@ def main() -> None:
         )
         log_url = f"sqlite:///{path}/log.db"
         build_log(log_url, args.events)
-        snapshot_s, replay_s, events = startup(log_url)
+        snapshot_s, replay_s, events, size = startup(log_url)
     label = f"{events // 1_000_000}m" if events % 1_000_000 == 0 else f"{events // 1000}k"
     figures[f"startup_{label}_events_snapshot_s"] = snapshot_s
     figures[f"startup_{label}_events_replay_s"] = replay_s
+    figures[f"snapshot_{label}_events_bytes"] = size
     figures["sqlite_to_memory_ratio"] = float(figures["orders_per_s_sqlite"]) / float(
         figures["orders_per_s_memory"]
     )

@@ -6,7 +6,8 @@ The branches say what to do: :class:`ValidationError` (malformed input; fix the 
 :class:`RejectedError` (refused by the current state), :class:`IdempotencyConflictError` (a key
 reused with other content) and :class:`ConcurrencyError` (another writer won; safe to retry).
 The root and the branches are also importable from ``invorder``; the precedence between the
-rules a command breaks is documented in ``docs/concepts/errors.md``.
+rules a command breaks is documented in ``docs/concepts/errors.md``. One warning lives here
+too: :class:`SnapshotWarning`, for a snapshot the engine refused (it replays the log).
 """
 
 import warnings
@@ -60,6 +61,7 @@ from invorder.domain.errors import (
     UnknownSkuError,
     ValidationError,
 )
+from invorder.engine._snapshot import SnapshotWarning
 
 __all__ = [
     "BundleStockError",
@@ -102,6 +104,7 @@ __all__ = [
     "OverReceiptError",
     "RejectedError",
     "ReturnQuantityError",
+    "SnapshotWarning",
     "StoreCorruptError",
     "TransferOverReceiptError",
     "UnknownChannelError",

@@ -1,5 +1,6 @@
 """What the engine's queries return: orders, shipments, returns, reservations, purchase
-orders, transfers, locations, channels, availability figures, history and valuation.
+orders, transfers, locations, channels, availability figures, history and valuation, and
+what the engine read at start-up (:class:`StartupReport`).
 
 Every record is an immutable value built from the log; statuses are derived from quantities,
 never stored apart from them.
@@ -18,6 +19,7 @@ from invorder.domain.stock.ledger import HistoryLine, Ledger
 from invorder.domain.stock.location import VIRTUAL_LOCATIONS, Location
 from invorder.domain.stock.movement import PHYSICAL_BUCKETS
 from invorder.domain.stock.transfer import Transfer, TransferLineStatus
+from invorder.engine._snapshot import StartupReport
 
 __all__ = [
     "AlertReason",
@@ -43,6 +45,7 @@ __all__ = [
     "Shipment",
     "ShipmentStatus",
     "SkuValue",
+    "StartupReport",
     "StockOutRisk",
     "StockPosition",
     "Transfer",

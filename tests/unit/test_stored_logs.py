@@ -4,7 +4,7 @@
 ``tests/fixtures/events-all-v1.jsonl`` holds every command and event type of that version
 (41 and 19) as its codec stored them; ``events-all-v1.summary.json`` is what that version's
 engine said of the state (``summary`` below, run there); ``engine-snapshot-v3.pickle`` is
-its snapshot of the same log, in a format this version no longer reads.
+its snapshot of the same log, a pickle: a format this version never reads (it replays).
 """
 
 from __future__ import annotations
@@ -14,8 +14,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 import invorder
 from invorder.codec import COMMAND_TYPES, EVENT_TYPES, Codec
+from invorder.errors import SnapshotWarning
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 LOG = FIXTURES / "events-all-v1.jsonl"
@@ -95,7 +98,9 @@ def test_a_snapshot_of_an_older_format_is_ignored_and_the_log_replayed() -> None
     store.append(events, expected_position=0)
     snapshots = invorder.MemorySnapshotStore()
     snapshots.save(len(events), (FIXTURES / "engine-snapshot-v3.pickle").read_bytes())
-    engine = invorder.Engine(store, snapshots=snapshots)
+    with pytest.warns(SnapshotWarning, match="it is a pickle"):
+        engine = invorder.Engine(store, snapshots=snapshots)  # never unpickled
+    assert engine.startup.refused.startswith("it is a pickle")
     assert engine.verify() == []
     assert summary(engine) == summary(invorder.Engine(store))
     assert engine.snapshot() == len(events)  # a snapshot of the current format replaces it

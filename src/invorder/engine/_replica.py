@@ -3,6 +3,7 @@ then kept level with the store event by event."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 from invorder.domain.errors import StoreCorruptError
@@ -10,6 +11,7 @@ from invorder.domain.messages import Event
 from invorder.domain.model import State
 from invorder.engine import _snapshot
 from invorder.engine._idempotency import KeyIndex
+from invorder.engine._snapshot import RefusedError, SnapshotWarning, StartupReport
 from invorder.engine.allocation import Policies, install_policies
 from invorder.ports import EventStore, SnapshotStore
 
@@ -22,7 +24,7 @@ class Replica:
     ``state``, ``keys`` and ``position`` in step, event by event.
     """
 
-    __slots__ = ("keys", "policies", "position", "snapshots", "state", "store")
+    __slots__ = ("keys", "policies", "position", "snapshots", "startup", "state", "store")
 
     def __init__(
         self, store: EventStore, snapshots: SnapshotStore | None, policies: Policies
@@ -41,22 +43,42 @@ class Replica:
         """The first position of every idempotency key folded in."""
         self.position = 0
         """How many events of the log are folded in."""
+        self.startup = StartupReport()
+        """What the last :meth:`load` read."""
         self.load()
 
     def load(self) -> None:
         """Rebuild the projections: the latest snapshot if it fits the log, then the log
-        after it."""
+        after it; a snapshot refused is reported (in :attr:`startup` and as a
+        :class:`SnapshotWarning`), never raised."""
         self.state = State()
         self.keys = KeyIndex()
         self.position = 0
+        snapshot, refused = None, ""
         loaded = self.snapshots.load() if self.snapshots is not None else None
         if loaded is not None:
-            restored = _snapshot.restore(self.store, *loaded)
-            if restored is not None:
-                self.state, self.keys = restored
-                self.position = loaded[0]
+            try:
+                self.state, self.keys = _snapshot.restore(self.store, *loaded)
+                self.position = snapshot = loaded[0]
+            except RefusedError as refusal:
+                refused = str(refusal)
+                message = (
+                    f"snapshot at position {loaded[0]} not used ({refused}): replaying the log"
+                )
+                warnings.warn(message, SnapshotWarning, stacklevel=4)  # the host's call
         install_policies(self.state, *self.policies)
         self.catch_up()
+        replayed = self.position - (snapshot or 0)
+        self.startup = StartupReport(snapshot=snapshot, refused=refused, replayed=replayed)
+
+    def save_snapshot(self) -> int:
+        """Catch up, save the projections to the snapshot store and return their position;
+        ``ValueError`` if there is no snapshot store."""
+        if self.snapshots is None:
+            raise ValueError("this engine has no snapshot store: pass snapshots= to Engine")
+        self.catch_up()
+        _snapshot.save(self.snapshots, self.store, self.position, self.state, self.keys)
+        return self.position
 
     def catch_up(self) -> None:
         """Fold every event the store holds past :attr:`position`."""

@@ -29,9 +29,9 @@ from invorder.domain.stock.ledger import HistoryLine, Ledger
 from invorder.domain.stock.location import Location, LocationId
 from invorder.domain.stock.movement import Account, Bucket
 from invorder.domain.stock.transfer import Transfer
-from invorder.engine import _snapshot
 from invorder.engine._idempotency import outcome_of
 from invorder.engine._replica import Replica
+from invorder.engine._snapshot import StartupReport
 from invorder.engine._verification import verify
 from invorder.engine._writer import Outcome, Rejected, Writer
 from invorder.engine.views import availability, orders, purchasing, reservations, stock
@@ -55,11 +55,12 @@ class Engine:
     this engine instance only (a rejection writes nothing).
 
     Start-up: with a ``snapshots`` store, the engine loads the latest snapshot of its
-    projections and folds only the events after it; without, it replays the whole log.
+    projections and folds only the events after it; without, or when the snapshot does not
+    fit the log or cannot be read (see :attr:`startup`), it replays the whole log.
     :meth:`snapshot` saves one; :meth:`verify` checks the projections against a replay.
     """
 
-    __slots__ = ("_replica", "_snapshots", "_store", "_writer")
+    __slots__ = ("_replica", "_store", "_writer")
 
     def __init__(
         self,
@@ -74,7 +75,6 @@ class Engine:
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
         self._store = store
-        self._snapshots = snapshots
         policies = (routing_rule, location_facts, backorder_priority)
         self._replica = Replica(store, snapshots, policies)
         self._writer = Writer(store, self._replica, max_attempts)
@@ -142,12 +142,14 @@ class Engine:
 
         Raises ``ValueError`` if the engine was built without a snapshot store.
         """
-        if self._snapshots is None:
-            raise ValueError("this engine has no snapshot store: pass snapshots= to Engine")
-        replica = self._replica
-        replica.catch_up()
-        _snapshot.save(self._snapshots, self._store, replica.position, replica.state, replica.keys)
-        return replica.position
+        return self._replica.save_snapshot()
+
+    @property
+    def startup(self) -> StartupReport:
+        """What the last load of the projections read: the snapshot used, or why the one
+        found was refused (also warned as a :class:`~invorder.errors.SnapshotWarning`), and
+        how many events were replayed."""
+        return self._replica.startup
 
     def reload(self) -> None:
         """Rebuild the projections from the store (latest snapshot, then the log after it)."""

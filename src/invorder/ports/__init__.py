@@ -49,9 +49,11 @@ class ReadsPositions(Protocol):
 class SnapshotStore(Protocol):
     """Where the engine keeps a copy of its projections so start-up need not replay all.
 
-    A snapshot is opaque bytes taken at a log position; the engine loads the latest one
+    A snapshot is bytes taken at a log position, opaque to the store (the engine writes
+    them in a versioned JSON format, data and never code); the engine loads the latest one
     and replays only the events after it. Losing snapshots loses nothing but time: the
-    log stays the truth.
+    log stays the truth, and a snapshot that does not fit it or cannot be read is refused
+    (the engine says why in ``Engine.startup``) and the log replayed.
     """
 
     def save(self, position: int, data: bytes) -> None:

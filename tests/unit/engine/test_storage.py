@@ -13,6 +13,8 @@ import invorder
 from invorder.adapters.memory import MemoryEventStore, MemorySnapshotStore
 from invorder.domain.messages import Event
 from invorder.engine import Engine, Rejected
+from invorder.errors import SnapshotWarning
+from invorder.records import StartupReport
 
 T = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
@@ -70,6 +72,7 @@ def test_start_up_from_a_snapshot_reads_only_the_tail() -> None:
     store.starts.clear()
     restarted = Engine(store, snapshots=snapshots)
     assert min(store.starts) == 3  # the last event before the snapshot, to check it fits
+    assert restarted.startup == StartupReport(snapshot=4, replayed=1)
     assert restarted.position == 5
     assert restarted.balance("MUG", "EAST/A") == 7
     assert restarted.balance("MUG", "EAST/A", invorder.Bucket.DAMAGED) == 3
@@ -78,8 +81,8 @@ def test_start_up_from_a_snapshot_reads_only_the_tail() -> None:
 
 
 def test_a_snapshot_holds_projections_and_the_engine_installs_its_policies_again() -> None:
-    # Allocation policies are host code (here a lambda, which pickle cannot store): they
-    # are never in a snapshot, and every State the engine builds or restores gets them.
+    # Allocation policies are host code (here a lambda): they are never in a snapshot, and
+    # every State the engine builds or restores gets them.
     def priority(order: invorder.records.Order) -> int:
         return 0
 
@@ -96,19 +99,21 @@ def test_a_snapshot_holds_projections_and_the_engine_installs_its_policies_again
 
 
 @pytest.mark.parametrize(
-    "snapshot",
+    ("snapshot", "reason"),
     [
-        (99, b"from a longer log"),
-        (3, b"not a pickle"),
-        (0, b""),
+        ((99, b"from a longer log"), "it was taken at position 99 but the log holds 3 events"),
+        ((3, b"not a snapshot"), "it is not an invorder-snapshot header"),
+        ((0, b""), "it is not an invorder-snapshot header"),
     ],
 )
-def test_a_snapshot_that_does_not_fit_is_ignored(snapshot: tuple[int, bytes]) -> None:
+def test_a_snapshot_that_does_not_fit_is_ignored(snapshot: tuple[int, bytes], reason: str) -> None:
     store = MemoryEventStore()
     stocked(store)
     snapshots = MemorySnapshotStore()
     snapshots.save(*snapshot)
-    engine = Engine(store, snapshots=snapshots)
+    with pytest.warns(SnapshotWarning, match=reason):
+        engine = Engine(store, snapshots=snapshots)
+    assert engine.startup == StartupReport(refused=reason, replayed=3)
     assert engine.position == 3
     assert engine.balance("MUG", "EAST/A") == 10
     assert engine.verify() == []
@@ -125,7 +130,9 @@ def test_a_snapshot_of_another_log_is_ignored() -> None:
     engine.execute(
         invorder.ReceiveStock(key="x-rcv", at=T, sku="CUP", location="WEST/B", quantity=1)
     )
-    restarted = Engine(store, snapshots=snapshots)  # same position 3, other last key
+    with pytest.warns(SnapshotWarning, match="of another log"):
+        restarted = Engine(store, snapshots=snapshots)  # same position 3, other last key
+    assert restarted.startup.snapshot is None
     assert restarted.balance("MUG", "EAST/A") == 0
     assert restarted.balance("CUP", "WEST/B") == 1
     assert restarted.verify() == []
