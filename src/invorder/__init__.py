@@ -49,6 +49,7 @@ from invorder.domain.orders.commands import (
     StartPicking,
 )
 from invorder.domain.orders.ids import ChannelId, CustomerId, LineId, OrderId, OrderKind
+from invorder.domain.orders.refunds import DefineRefundPolicy
 from invorder.domain.orders.ship_to import Coordinates, ShippingMethod, ShipTo
 from invorder.domain.orders.values import (
     Disposition,
@@ -178,6 +179,7 @@ __all__ = [
     "CustomerId",
     "DefineChannel",
     "DefineLocation",
+    "DefineRefundPolicy",
     "DefineSku",
     "DefineSupplier",
     "DisassembleKit",

@@ -10,6 +10,7 @@ from invorder.domain.availability.atp import ChannelAtpExplanation, StockOutRisk
 from invorder.domain.availability.channel import Channel, PublishedSet, publish_diff
 from invorder.domain.orders.alerts import AlertReason, OrderAlert
 from invorder.domain.orders.order import LineStatus, Order, OrderLine, OrderStatus
+from invorder.domain.orders.refunds import DispositionRefund, RefundPolicy
 from invorder.domain.orders.rma import Return, ReturnStatus
 from invorder.domain.orders.shipment import Shipment, ShipmentStatus
 from invorder.domain.purchasing.purchase import PurchaseLineStatus, PurchaseOrder, PurchaseState
@@ -25,6 +26,7 @@ __all__ = [
     "AlertReason",
     "Channel",
     "ChannelAtpExplanation",
+    "DispositionRefund",
     "HistoryLine",
     "Ledger",
     "LineStatus",
@@ -38,6 +40,7 @@ __all__ = [
     "PurchaseLineStatus",
     "PurchaseOrder",
     "PurchaseState",
+    "RefundPolicy",
     "Reservation",
     "ReservationStatus",
     "Return",

@@ -63,7 +63,10 @@ def stored_events() -> list[invorder.Event]:
     return [codec.event_from_dict(json.loads(line)) for line in LOG.read_text().splitlines()]
 
 
-ADDED_SINCE = frozenset({"PicksWithdrawn", "AlertAcknowledged", "AcknowledgeAlert"})
+ADDED_SINCE = frozenset({
+    "PicksWithdrawn", "AlertAcknowledged", "AcknowledgeAlert", "RefundPolicyDefined",
+    "DefineRefundPolicy",
+})  # fmt: skip
 """Command and event types added after the fixture was written (``test_codec`` round-trips
 them)."""
 

@@ -23,7 +23,11 @@ OLD_NAMES = sorted({*OLD._MOVED_TO, *OLD._RENAMED, *OLD._DROPPED})
 
 
 def test_the_top_level_is_small() -> None:
-    assert len(invorder.__all__) <= 100
+    # Every command is at the top (the next test), so the top grows with the commands;
+    # what is kept small is the rest: the values, ids, ports and entry points.
+    commands = {command.__name__ for command in model.COMMANDS}
+    others = [name for name in invorder.__all__ if name not in commands]
+    assert len(others) <= 60, others
     assert len(set(invorder.__all__)) == len(invorder.__all__)
 
 

@@ -26,6 +26,7 @@ from invorder.domain.availability.channel import Channel, Channels
 from invorder.domain.model import PROJECTIONS, State
 from invorder.domain.orders.book import OrderBook
 from invorder.domain.orders.order import Order
+from invorder.domain.orders.refunds import RefundPolicy
 from invorder.domain.orders.rma import Return
 from invorder.domain.orders.shipment import Shipment
 from invorder.domain.orders.standing import AlertMarks
@@ -48,7 +49,7 @@ Data = dict[str, Any]
 
 RECORDS: tuple[type[Any], ...] = (
     Sku, Location, Transfer, Reservation, PurchaseOrder, Supplier, Channel, Order, Shipment,
-    Return, AlertMarks,
+    Return, AlertMarks, RefundPolicy,
 )  # fmt: skip
 """The record types a snapshot may build (with the commands and values their fields hold,
 which the codec knows by its own tables): nothing else is ever constructed."""
@@ -300,8 +301,8 @@ _BY_ID: dict[type[Any], tuple[type[Any], str]] = {
 
 
 def export_orders(book: OrderBook) -> Data:
-    """Every order, shipment and return, the channels' ids, the backorder indexes and the
-    alert marks."""
+    """Every order, shipment and return, the channels' ids, the backorder indexes, the
+    refund policies and the alert marks."""
     return {
         "orders": _records(book._orders.values(), Order),
         "by_external": [[*key, order] for key, order in book._by_external.items()],
@@ -309,6 +310,7 @@ def export_orders(book: OrderBook) -> Data:
         "returns": _records(book._returns.values(), Return),
         "backordered": list(book._backordered),
         "waiting": [[sku, list(ids)] for sku, ids in book._waiting.items()],
+        "refund_policies": _records(book._refunds.values(), RefundPolicy),
         "marks": [[order, mark] for order, mark in
                   zip(book._marks, _records(book._marks.values(), AlertMarks), strict=True)],
     }  # fmt: skip
@@ -331,6 +333,7 @@ def import_orders(data: object) -> OrderBook:
         book._by_external[key] = order
     book._backordered = _known(_strings(data["backordered"], "orders"), orders, "backordered")
     book._waiting = _index(data["waiting"], orders, "orders.waiting")
+    book._refunds = _keyed(data, "refund_policies", RefundPolicy, "channel")
     rows = _rows(data["marks"], 2, "orders.marks")
     _known([_checked(str, order, "orders.marks") for order, _ in rows], orders, "orders.marks")
     marks = _read_records([mark for _, mark in rows], AlertMarks, "orders.marks")

@@ -25,7 +25,8 @@ module                    what it holds
 ``reallocate``            allocate an order, allocate backorders, and serve backorders on
                           arrival, in priority order
 ``decide_shipment``       picking (short picks), packing, shipping
-``decide_rma``            opening and receiving returns
+``refunds``               refund policies by disposition (values and command)
+``decide_rma``            opening and receiving returns, defining the refund policy
 ``decide_count``          cycle counts (a stock command): below the reserved units, the
                           holds cut and their orders' lines allocated again
 ``standing``              the alert reasons an order's state raises; since when (marks)
@@ -46,6 +47,7 @@ from invorder.domain.orders import decide_shipment as _ship
 from invorder.domain.orders import events as _e
 from invorder.domain.orders import reallocate as _realloc
 from invorder.domain.orders.book import OrderBook
+from invorder.domain.orders.refunds import DefineRefundPolicy
 from invorder.domain.stock.commands import CountStock
 
 PROJECTIONS = {"orders": OrderBook}
@@ -72,6 +74,7 @@ DECISIONS = (
     # finds (or frees) go to waiting orders like any arrival.
     Decision(CountStock, _count.decide_count, _CTX, arrival=True),
     Decision(_ack.AcknowledgeAlert, _ack.decide_acknowledge, _CTX),
+    Decision(DefineRefundPolicy, _rma.decide_refund_policy, _CTX),
 )
 """Every order command (and ``CountStock``), the function that decides it and what it
 reads."""
@@ -80,6 +83,6 @@ EVENTS: tuple[type, ...] = (
     _e.OrderCaptured, _e.OrderHeld, _e.OrderHoldReleased, _e.OrderAllocated, _e.OrderCancelled,
     _e.PickingStarted, _e.PicksFoundShort, _e.PicksWithdrawn, _e.ShipmentPacked,
     _e.ShipmentShipped,
-    _e.ReturnOpened, _e.ReturnReceived, _e.AlertAcknowledged,
+    _e.ReturnOpened, _e.ReturnReceived, _e.AlertAcknowledged, _e.RefundPolicyDefined,
 )  # fmt: skip
 """The events this area writes (besides ledger entries)."""

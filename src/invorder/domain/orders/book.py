@@ -21,6 +21,7 @@ from invorder.domain.orders.events import (
     PickingStarted,
     PicksFoundShort,
     PicksWithdrawn,
+    RefundPolicyDefined,
     ReturnOpened,
     ReturnReceived,
     ShipmentPacked,
@@ -28,6 +29,7 @@ from invorder.domain.orders.events import (
 )
 from invorder.domain.orders.ids import LineId
 from invorder.domain.orders.order import Order, OrderLine, new_order
+from invorder.domain.orders.refunds import DefineRefundPolicy, RefundPolicy
 from invorder.domain.orders.rma import Return
 from invorder.domain.orders.shipment import Shipment, ShipmentStatus
 from invorder.domain.orders.standing import AlertMarks, standing
@@ -41,7 +43,8 @@ class OrderBook:
     """The event types :meth:`apply` folds (others leave it unchanged)."""
 
     __slots__ = (
-        "_backordered", "_by_external", "_marks", "_orders", "_returns", "_shipments", "_waiting"
+        "_backordered", "_by_external", "_marks", "_orders", "_refunds", "_returns",
+        "_shipments", "_waiting",
     )  # fmt: skip
 
     def __init__(self) -> None:
@@ -54,6 +57,7 @@ class OrderBook:
         self._waiting: dict[str, dict[str, None]] = {}
         # Per order with an alert standing or acknowledged: since when, and by whom.
         self._marks: dict[str, AlertMarks] = {}
+        self._refunds: dict[str, RefundPolicy] = {}
 
     def get(self, order: str) -> Order | None:
         """One order, or ``None``."""
@@ -77,6 +81,7 @@ class OrderBook:
             ("backorder index", self._backordered, other._backordered),
             ("backorder index by SKU", self._waiting, other._waiting),
             ("alert marks", self._marks, other._marks),
+            ("refund policies", self._refunds, other._refunds),
         ):
             if mine != theirs:
                 problems.append(f"{name} differ from the log")
@@ -112,6 +117,10 @@ class OrderBook:
         """The order's shipments, in order made."""
         return [self._shipments[s] for s in order.shipments]
 
+    def refund_policies(self) -> dict[str, RefundPolicy]:
+        """The refund policies by channel (``""``: the default), as last defined."""
+        return dict(self._refunds)
+
     def marks(self, order: str) -> AlertMarks | None:
         """Since when the order's alerts stand and which were acknowledged (``None``:
         nothing standing nor acknowledged). The record is the projection's own: read it."""
@@ -140,6 +149,13 @@ class OrderBook:
         marks.track(reasons, event.at)
         if not marks:
             del self._marks[order_id]
+
+    def _refund_policy(self, event: RefundPolicyDefined) -> None:
+        command = event.command
+        assert isinstance(command, DefineRefundPolicy)
+        self._refunds[command.channel] = RefundPolicy(
+            command.channel, command.refund_percent, command.fee
+        )
 
     def _acknowledged(self, event: AlertAcknowledged) -> None:
         marks = self._marks.setdefault(event.order, AlertMarks())
@@ -349,7 +365,10 @@ _FOLD: dict[type[Any], Callable[[OrderBook, Any], None]] = {
     ReturnOpened: OrderBook._return_opened,
     ReturnReceived: OrderBook._return_received,
     AlertAcknowledged: OrderBook._acknowledged,
+    RefundPolicyDefined: OrderBook._refund_policy,
 }
 OrderBook.FOLDS = frozenset(_FOLD)
-_SAME_ALERTS = frozenset({PickingStarted, ShipmentPacked, AlertAcknowledged, ReturnOpened})
+_SAME_ALERTS = frozenset({
+    PickingStarted, ShipmentPacked, AlertAcknowledged, ReturnOpened, RefundPolicyDefined,
+})  # fmt: skip
 """Folded events that change neither an order's lines nor its holds."""

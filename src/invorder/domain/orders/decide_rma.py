@@ -1,5 +1,6 @@
 """Decisions for returns: open an RMA within what shipped, receive units into stock by
-disposition, and owe the refund the line prices give."""
+disposition, owe the refund the line prices and the refund policy give, and define that
+policy."""
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ from invorder.domain.errors import (
     IllegalTransitionError,
     NotFoundError,
     ReturnQuantityError,
+    UnknownChannelError,
     UnknownLocationError,
 )
 from invorder.domain.messages import Event
 from invorder.domain.money import Money
 from invorder.domain.orders.commands import OpenReturn, ReceiveReturn
 from invorder.domain.orders.context import Context, known_order
-from invorder.domain.orders.events import ReturnOpened, ReturnReceived
+from invorder.domain.orders.events import RefundPolicyDefined, ReturnOpened, ReturnReceived
+from invorder.domain.orders.refunds import DefineRefundPolicy, refund_policy
 from invorder.domain.stock.commands import PostEntry
 from invorder.domain.stock.events import Operation, StockPosted
 from invorder.domain.stock.location import CUSTOMER
@@ -51,7 +54,6 @@ def decide_receive_return(ctx: Context, command: ReceiveReturn, position: int) -
     wanted: dict[str, int] = {}
     for part in command.lines:
         wanted[part.line_id] = wanted.get(part.line_id, 0) + part.quantity
-    refund = Money(0, order.lines[0].unit_price.currency)
     for line_id, n in wanted.items():
         line = order.line(line_id)
         if line is None:
@@ -59,7 +61,13 @@ def decide_receive_return(ctx: Context, command: ReceiveReturn, position: int) -
         allowed = rma.expected_of(line_id) - rma.received_of(line_id)
         if n > allowed:
             raise ReturnQuantityError("receive", line_id, n, allowed)
-        refund = refund + line.unit_price.times(n)
+    policy = refund_policy(ctx.orders.refund_policies(), order.capture.channel)
+    refund = Money(0, order.lines[0].unit_price.currency)
+    for part in command.lines:
+        line = order.line(part.line_id)
+        assert line is not None
+        each = policy.rule(part.disposition).per_unit(line.unit_price)
+        refund = refund + each.times(part.quantity)  # a fee in another currency is refused
     movements: list[Movement] = []
     for part in command.lines:
         line = order.line(part.line_id)
@@ -79,3 +87,12 @@ def decide_receive_return(ctx: Context, command: ReceiveReturn, position: int) -
         movements=tuple(movements), reference=rma.rma, memo="return received",
     )  # fmt: skip
     return (received, entry)
+
+
+def decide_refund_policy(
+    ctx: Context, command: DefineRefundPolicy, position: int
+) -> tuple[Event, ...]:
+    """Record the policy (a channel it names must be defined)."""
+    if command.channel and ctx.channel_locations(command.channel) is None:
+        raise UnknownChannelError(command.channel)
+    return (RefundPolicyDefined(position=position, command=command),)

@@ -199,3 +199,14 @@ class AlertAcknowledged(OrderEvent):
     """The reason acknowledged."""
     note: str
     """The person's words: why it may wait, what was done."""
+
+
+@attrs.frozen(kw_only=True)
+class RefundPolicyDefined(FromCommand):
+    """A refund policy by disposition was defined or replaced (the command holds it)."""
+
+    SCHEMA_VERSION: ClassVar[int] = 1
+    position: int
+    """Index of this event in the log."""
+    command: Command
+    """The ``DefineRefundPolicy`` command that produced it."""
