@@ -302,7 +302,7 @@ _BY_ID: dict[type[Any], tuple[type[Any], str]] = {
 
 def export_orders(book: OrderBook) -> Data:
     """Every order, shipment and return, the channels' ids, the backorder indexes, the
-    refund policies and the alert marks."""
+    refund policies, the units given per warehouse and the alert marks."""
     return {
         "orders": _records(book._orders.values(), Order),
         "by_external": [[*key, order] for key, order in book._by_external.items()],
@@ -311,6 +311,7 @@ def export_orders(book: OrderBook) -> Data:
         "backordered": list(book._backordered),
         "waiting": [[sku, list(ids)] for sku, ids in book._waiting.items()],
         "refund_policies": _records(book._refunds.values(), RefundPolicy),
+        "given": [[w, [x for pair in b.items() for x in pair]] for w, b in book._given.items()],
         "marks": [[order, mark] for order, mark in
                   zip(book._marks, _records(book._marks.values(), AlertMarks), strict=True)],
     }  # fmt: skip
@@ -334,6 +335,11 @@ def import_orders(data: object) -> OrderBook:
     book._backordered = _known(_strings(data["backordered"], "orders"), orders, "backordered")
     book._waiting = _index(data["waiting"], orders, "orders.waiting")
     book._refunds = _keyed(data, "refund_policies", RefundPolicy, "channel")
+    for warehouse, flat in _rows(data["given"], 2, "orders.given"):  # quarter, units, ...
+        pairs = _integers(flat, "orders.given")
+        book._given[_checked(str, warehouse, "orders.given")] = dict(
+            zip(pairs[::2], pairs[1::2], strict=True)  # an odd count is refused
+        )
     rows = _rows(data["marks"], 2, "orders.marks")
     _known([_checked(str, order, "orders.marks") for order, _ in rows], orders, "orders.marks")
     marks = _read_records([mark for _, mark in rows], AlertMarks, "orders.marks")

@@ -4,6 +4,7 @@ allocation policies on a state."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import timedelta
 from types import MappingProxyType
 from typing import Any
 
@@ -68,6 +69,8 @@ class RoutingAllocator:
             base = facts.get(location)
             if base is None:
                 base = LocationFacts(location=location)
+            elif base.daily_capacity is not None:
+                base = _used_today(base, request)
             locations.append(base.with_atp(atp))
         routing = RoutingRequest(
             order=order_view(request.order),
@@ -84,6 +87,19 @@ class RoutingAllocator:
             cancelled={line.line_id: line.cancelled for line in plan.lines if line.cancelled},
             hold=plan.hold_reason if plan.held else None,
         )
+
+
+def _used_today(facts: LocationFacts, request: AllocationRequest) -> LocationFacts:
+    """``facts`` with ``used_today`` raised by the units allocated there on the location's
+    day (midnight to midnight in its time zone) of the request (at most its capacity)."""
+    local = request.at.astimezone(facts.timezone)
+    start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    given = request.given(facts.location, start, start + timedelta(days=1))
+    if not given:
+        return facts
+    capacity = facts.daily_capacity
+    assert capacity is not None
+    return attrs.evolve(facts, used_today=min(capacity, facts.used_today + given))
 
 
 def install_policies(

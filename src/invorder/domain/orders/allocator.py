@@ -3,7 +3,7 @@ rule to it), the simple default, and the default order backorders are served in.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -28,6 +28,12 @@ class AllocationRequest:
     """Per candidate location (warehouse), units it can give per SKU."""
     at: datetime
     """The time of the command."""
+    given: Callable[[str, datetime, datetime], int] = attrs.field(
+        default=lambda warehouse, start, end: 0, eq=False, repr=False
+    )
+    """Units allocated at a warehouse by commands timed from ``start`` up to ``end`` (on
+    quarter hours), this command's earlier allocations included: what its capacity has
+    given that day."""
 
 
 @attrs.frozen

@@ -4,6 +4,7 @@ copied with :func:`invorder.domain._fast.replace`: every change comes from a che
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
 from typing import Any, ClassVar
 
 from invorder.domain._fast import replace
@@ -43,7 +44,7 @@ class OrderBook:
     """The event types :meth:`apply` folds (others leave it unchanged)."""
 
     __slots__ = (
-        "_backordered", "_by_external", "_marks", "_orders", "_refunds", "_returns",
+        "_backordered", "_by_external", "_given", "_marks", "_orders", "_refunds", "_returns",
         "_shipments", "_waiting",
     )  # fmt: skip
 
@@ -58,6 +59,9 @@ class OrderBook:
         # Per order with an alert standing or acknowledged: since when, and by whom.
         self._marks: dict[str, AlertMarks] = {}
         self._refunds: dict[str, RefundPolicy] = {}
+        # Per warehouse, units allocated there per quarter of an hour (UTC), for capacity:
+        # every time zone's midnight falls on a quarter hour, so any local day is a range.
+        self._given: dict[str, dict[int, int]] = {}
 
     def get(self, order: str) -> Order | None:
         """One order, or ``None``."""
@@ -82,6 +86,7 @@ class OrderBook:
             ("backorder index by SKU", self._waiting, other._waiting),
             ("alert marks", self._marks, other._marks),
             ("refund policies", self._refunds, other._refunds),
+            ("units given per warehouse", self._given, other._given),
         ):
             if mine != theirs:
                 problems.append(f"{name} differ from the log")
@@ -116,6 +121,17 @@ class OrderBook:
     def shipments_of(self, order: Order) -> list[Shipment]:
         """The order's shipments, in order made."""
         return [self._shipments[s] for s in order.shipments]
+
+    def units_given(self, warehouse: str, start: datetime, end: datetime) -> int:
+        """Units allocated at ``warehouse`` by commands timed from ``start`` up to ``end``
+        (both on a quarter hour), for its capacity."""
+        buckets = self._given.get(warehouse)
+        if not buckets:
+            return 0
+        first, last = quarter(start), quarter(end)
+        if last - first > len(buckets):
+            return sum(n for q, n in buckets.items() if first <= q < last)
+        return sum(buckets.get(q, 0) for q in range(first, last))
 
     def refund_policies(self) -> dict[str, RefundPolicy]:
         """The refund policies by channel (``""``: the default), as last defined."""
@@ -227,6 +243,11 @@ class OrderBook:
                                                 location=warehouse, picks=tuple(picks))  # fmt: skip
             else:
                 self._shipments[sid] = replace(found, picks=(*found.picks, *picks))
+        if event.picks:
+            bucket = quarter(event.at)
+            for pick in event.picks:
+                given = self._given.setdefault(pick.location.split("/", 1)[0], {})
+                given[bucket] = given.get(bucket, 0) + pick.quantity
         reservations = (*order.reservations, *(p.reservation for p in event.picks))
         self._set_lines(order, lines, reservations=reservations, shipments=tuple(shipments))
 
@@ -345,6 +366,11 @@ class OrderBook:
             r = self._returns[rid]
             total += r.expected_of(line_id) - r.received_of(line_id)
         return total
+
+
+def quarter(at: datetime) -> int:
+    """The quarter of an hour (counted from the Unix epoch) that ``at`` falls in."""
+    return int(at.timestamp()) // 900
 
 
 def _capture_position(order: Order) -> int:

@@ -9,6 +9,7 @@ Reservation and shipment ids are derived from the order id and counters: ``ORDER
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from datetime import datetime
 
 from invorder.domain import _fast
 from invorder.domain.errors import InvalidPlanError
@@ -97,7 +98,8 @@ def allocate_lines(
     within: Collection[str] | None = None,
 ) -> tuple[Event, ...]:
     """Plan ``needs`` with the allocator, then reserve bin by bin (``taken``: units already
-    reserved by earlier orders of the same command, per (leaf SKU, bin); ``ship_complete``:
+    reserved by earlier orders of the same command, per (leaf SKU, bin), and under
+    ``("", warehouse)`` the units they gave each warehouse; ``ship_complete``:
     the order's own setting unless given; ``only_with_supply``: return no event, without
     asking the allocator, when the candidates hold nothing it could allocate: no unit of
     what is needed, or for a ship-complete order no location holding all of it: the
@@ -150,9 +152,15 @@ def allocate_lines(
             supply[LocationId(warehouse)] = units
     if only_with_supply and not any(supply.values()):
         return sweep
+    at = command.at
+
+    def given(warehouse: str, start: datetime, end: datetime) -> int:
+        ours = taken.get(("", warehouse), 0) if start <= at < end else 0
+        return ctx.orders.units_given(warehouse, start, end) + ours
+
     request = AllocationRequest(
         order=order, needs=tuple((LineId(k), skus[k], n) for k, n in needs.items()),
-        supply=supply, at=command.at,
+        supply=supply, at=at, given=given,
     )  # fmt: skip
     answer = ctx.allocator(request)
     if not isinstance(answer, AllocatorAnswer):
@@ -218,6 +226,8 @@ def allocate_lines(
                 rid = f"{order.order_id}/R{counter}"
                 for leaf, per in ledger.catalog.leaves(sku):
                     taken[(leaf, b)] = taken.get((leaf, b), 0) + per * take
+                given_at = ("", loc)  # units this outcome gives the warehouse (capacity)
+                taken[given_at] = taken.get(given_at, 0) + take
                 picks.append(Pick(shipment_of[loc], LineId(line_id), sku, rid, LocationId(b), take))
                 # Every field comes from the checked command, order and ledger.
                 reserves.append(_fast.build(ReserveStock, key=command.key, at=command.at,
@@ -270,11 +280,17 @@ def taken_by(
     events: tuple[Event, ...] | list[Event],
 ) -> tuple[dict[tuple[str, str], int], set[str]]:
     """Units the ledger entries among ``events`` (not folded yet) took from the available
-    bucket of real locations, per (SKU, location), negative where units arrived; and the
-    SKUs some of whose units arrived in an available bucket."""
+    bucket of real locations, per (SKU, location), negative where units arrived (and under
+    ``("", warehouse)`` the units their allocations gave each warehouse); and the SKUs some
+    of whose units arrived in an available bucket."""
     taken: dict[tuple[str, str], int] = {}
     arrived: set[str] = set()
     for event in events:
+        if type(event) is OrderAllocated:
+            assert isinstance(event, OrderAllocated)
+            for pick in event.picks:
+                given_at = ("", pick.location.split("/", 1)[0])
+                taken[given_at] = taken.get(given_at, 0) + pick.quantity
         if type(event) is not StockPosted:
             continue
         assert isinstance(event, StockPosted)
