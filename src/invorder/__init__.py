@@ -49,6 +49,7 @@ from invorder.domain.orders.commands import (
     StartPicking,
 )
 from invorder.domain.orders.ids import ChannelId, CustomerId, LineId, OrderId, OrderKind
+from invorder.domain.orders.move import MoveAllocation
 from invorder.domain.orders.refunds import DefineRefundPolicy
 from invorder.domain.orders.ship_to import Coordinates, ShippingMethod, ShipTo
 from invorder.domain.orders.values import (
@@ -201,6 +202,7 @@ __all__ = [
     "MemoryEventStore",
     "MemorySnapshotStore",
     "Money",
+    "MoveAllocation",
     "MoveStock",
     "Movement",
     "OpenReturn",

@@ -103,6 +103,8 @@ ONE_OF_EACH: list[Command] = [
     invorder.ReleaseHold(key="rh", at=T0, order="O-1", reason="fraud_review"),
     invorder.AcknowledgeAlert(key="aa", at=T0, order="O-1", alert="backordered",
                               note="the supplier ships Monday"),
+    invorder.MoveAllocation(key="mv", at=T0, order="O-1", source="EAST", destination="WEST",
+                            lines=[invorder.LineQuantity("1", 2)]),
     invorder.DefineRefundPolicy(key="rfp", at=T0, channel="shop",
                                 refund_percent={"damaged": 50, "scrap": 0},
                                 fee={"damaged": invorder.Money("1.50", "EUR")}),

@@ -90,8 +90,9 @@ def _with_sku(command: Command) -> Command | None:
 
 def _nowhere(command: Command, field: str) -> Command:
     """``command`` with ``field`` naming a location nobody defined, in a warehouse that keeps
-    it well-formed (a move stays within one warehouse, a transfer crosses two)."""
-    for path in ("EAST/Z/99", "NORTH/Z/99"):
+    it well-formed (a move stays within one warehouse, a transfer crosses two, an
+    allocation moves between warehouses)."""
+    for path in ("EAST/Z/99", "NORTH/Z/99", "NORTH"):
         try:
             return _changed(command, field, path)
         except iv.ValidationError:
@@ -112,8 +113,9 @@ def _cases() -> list[Case]:
             cases.append((f"{name}: unknown SKU", spoiled, UnknownSkuError, GHOST_SKU))
         for field in LOCATION_FIELDS:
             if field in fields and name != "DefineLocation" and not getattr(command, "barcode", ""):
-                cases.append((f"{name}.{field}: unknown location", _nowhere(command, field),
-                              UnknownLocationError, "Z/99"))  # fmt: skip
+                bad = _nowhere(command, field)
+                cases.append((f"{name}.{field}: unknown location", bad, UnknownLocationError,
+                              repr(getattr(bad, field))))  # fmt: skip
         for field in REFERENCES:
             if field in fields and getattr(command, field) and (name, field) not in CREATES:
                 bad = _changed(command, field, GHOST_ID)

@@ -85,6 +85,7 @@ from invorder.routing.replan import (
     StockArrived,
     SupplyChange,
     apply_changes,
+    moves,
     replan,
 )
 from invorder.routing.request import (
@@ -210,6 +211,7 @@ __all__ = [
     "lowest_cost",
     "minimise_shipments",
     "most_stock",
+    "moves",
     "nearest",
     "online",
     "plan_from_quantities",

@@ -5,6 +5,7 @@ as a value."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 import attrs
@@ -12,6 +13,8 @@ import attrs
 from invorder.domain import _checks
 from invorder.domain.errors import InvalidRoutingRequestError
 from invorder.domain.orders.ids import LineId, OrderId
+from invorder.domain.orders.move import MoveAllocation
+from invorder.domain.orders.values import LineQuantity
 from invorder.domain.stock.catalog import SkuId, sku_id
 from invorder.domain.stock.location import LocationId, location_id
 from invorder.routing.conditions import run_checked
@@ -342,3 +345,40 @@ def replan(wave: WaveResult, changes: Iterable[SupplyChange], rule: RoutingRule)
         newly_filled=tuple(filled),
         wave=new_wave,
     )
+
+
+def moves(replan: Replan, key: str, at: datetime) -> list[MoveAllocation]:
+    """The commands that apply ``replan``'s reroutes in the engine: for each order, the
+    units a line lost at one location and gained at another, as one
+    :class:`~invorder.MoveAllocation` per (order, source, destination), keyed
+    ``{key}/1``, ``{key}/2``, ... Units a line lost without gaining them elsewhere are new
+    backorders, not moves (the engine backorders them when their stock goes)."""
+    grouped: dict[tuple[str, str, str], dict[str, int]] = {}
+    for reroute in replan.reroutes:
+        before = _units_at(reroute.before)
+        after = _units_at(reroute.after)
+        lost = {loc: n - after.get(loc, 0) for loc, n in sorted(before.items())
+                if n > after.get(loc, 0)}  # fmt: skip
+        gained = {loc: n - before.get(loc, 0) for loc, n in sorted(after.items())
+                  if n > before.get(loc, 0)}  # fmt: skip
+        for source in lost:
+            for destination in gained:
+                n = min(lost[source], gained[destination])
+                if n:
+                    lines = grouped.setdefault((reroute.order_id, source, destination), {})
+                    lines[reroute.line_id] = lines.get(reroute.line_id, 0) + n
+                    lost[source] -= n
+                    gained[destination] -= n
+    return [
+        MoveAllocation(key=f"{key}/{n}", at=at, order=order, source=LocationId(source),
+                       destination=LocationId(destination),
+                       lines=[LineQuantity(line, units) for line, units in lines.items()])
+        for n, ((order, source, destination), lines) in enumerate(sorted(grouped.items()), 1)
+    ]  # fmt: skip
+
+
+def _units_at(allocations: Iterable[Allocation]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for a in allocations:
+        found[a.location] = found.get(a.location, 0) + a.quantity
+    return found

@@ -32,6 +32,8 @@ module                    what it holds
 ``standing``              the alert reasons an order's state raises; since when (marks)
 ``alerts``                orders that need a person, why, and since when
 ``acknowledge``           a person acknowledges an alert (command and decision)
+``move``                  a person moves an allocation to another warehouse (command and
+                          decision)
 ========================  =================================================================
 """
 
@@ -45,6 +47,7 @@ from invorder.domain.orders import decide_order as _order
 from invorder.domain.orders import decide_rma as _rma
 from invorder.domain.orders import decide_shipment as _ship
 from invorder.domain.orders import events as _e
+from invorder.domain.orders import move as _move
 from invorder.domain.orders import reallocate as _realloc
 from invorder.domain.orders.book import OrderBook
 from invorder.domain.orders.refunds import DefineRefundPolicy
@@ -75,6 +78,8 @@ DECISIONS = (
     Decision(CountStock, _count.decide_count, _CTX, arrival=True),
     Decision(_ack.AcknowledgeAlert, _ack.decide_acknowledge, _CTX),
     Decision(DefineRefundPolicy, _rma.decide_refund_policy, _CTX),
+    # A move frees units at the source: like an arrival, they go to waiting orders.
+    Decision(_move.MoveAllocation, _move.decide_move, _CTX, arrival=True),
 )
 """Every order command (and ``CountStock``), the function that decides it and what it
 reads."""

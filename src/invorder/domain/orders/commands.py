@@ -241,7 +241,9 @@ class AllocateBackorders(Command):
     """Only lines of this SKU; empty for every SKU."""
 
 
-def _line_quantities(value: Iterable[LineQuantity]) -> tuple[LineQuantity, ...]:
+def line_quantities(value: Iterable[LineQuantity]) -> tuple[LineQuantity, ...]:
+    """attrs converter: a tuple of line quantities naming each line once (the command says
+    why an empty list is refused)."""
     lines = tuple(value)
     # CancelLines says why an empty list is refused.
     _checks.named_once("lines", (line.line_id for line in lines), "line", "merge the quantities",
@@ -265,7 +267,7 @@ class CancelLines(Command):
 
     order: OrderId = attrs.field(converter=as_order_id)
     """The order."""
-    lines: tuple[LineQuantity, ...] = attrs.field(converter=_line_quantities)
+    lines: tuple[LineQuantity, ...] = attrs.field(converter=line_quantities)
     """Units to cancel per line."""
     reason: str = attrs.field(default="cancelled", validator=_checks.text)
     """Why."""

@@ -10,6 +10,7 @@ from invorder.domain.messages import Command, Event
 from invorder.domain.orders.context import Context, needs_of
 from invorder.domain.orders.decide_allocation import allocate_lines, taken_by
 from invorder.domain.orders.events import OrderAllocated, PicksFoundShort, PicksWithdrawn
+from invorder.domain.orders.ids import OrderId
 from invorder.domain.orders.order import Order
 from invorder.domain.orders.shipment import Shipment, ShipmentStatus
 from invorder.domain.reservations.commands import ReleaseReservation
@@ -135,18 +136,29 @@ def _withdraw(
     ctx: Context, live: Sequence[Shipment], gone: Mapping[str, int], command: Command,
     position: int,
 ) -> list[Event]:  # fmt: skip
-    """Take every unit still in ``live`` out of it: one :class:`PicksWithdrawn` per
-    shipment, then the release of each pick's units back to its bin's shelf."""
+    """Take every unit still in ``live`` out of it (see :func:`withdrawal`)."""
+    units = {s.shipment: [(p.reservation, p.quantity - gone.get(p.reservation, 0))
+                          for p in s.picks if p.quantity > gone.get(p.reservation, 0)]
+             for s in live}  # fmt: skip
+    order = live[0].order
+    return withdrawal(ctx, order, units, WITHDRAWN, command, position)
+
+
+def withdrawal(
+    ctx: Context, order: OrderId, units: Mapping[str, Sequence[tuple[str, int]]], reason: str,
+    command: Command, position: int,
+) -> list[Event]:  # fmt: skip
+    """Take ``units`` (per shipment: reservation, units) out of the order's parcels: one
+    :class:`PicksWithdrawn` per shipment, then the release of each pick's units back to
+    its bin's shelf, all for ``reason``."""
     events: list[Event] = []
-    for s in live:
-        units = tuple((p.reservation, p.quantity - gone.get(p.reservation, 0)) for p in s.picks
-                      if p.quantity > gone.get(p.reservation, 0))  # fmt: skip
+    for shipment, picks in units.items():
         events.append(PicksWithdrawn(position=position + len(events), command=command,
-                                     order=s.order, shipment=s.shipment, withdrawn=units,
-                                     reason=WITHDRAWN))  # fmt: skip
-        for rid, n in units:
+                                     order=order, shipment=shipment, withdrawn=tuple(picks),
+                                     reason=reason))  # fmt: skip
+        for rid, n in picks:
             release = ReleaseReservation(key=command.key, at=command.at, reservation=rid,
-                                         quantity=n, reason=WITHDRAWN)  # fmt: skip
+                                         quantity=n, reason=reason)  # fmt: skip
             events.append(decide_release(ctx.reservations, release, position + len(events),
                                          from_shelf=True))  # fmt: skip
     return events
