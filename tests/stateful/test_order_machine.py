@@ -205,6 +205,21 @@ class OrderMachine(RuleBasedStateMachine):
             )
 
     @rule(data=st.data())
+    def move_allocation(self, data: st.DataObject) -> None:
+        # A person moves open units to the other warehouse; refused when it cannot be done.
+        open_ = [s for s in self._shipments()
+                 if s.status is iv.records.ShipmentStatus.OPEN and s.units]  # fmt: skip
+        if not open_:
+            return
+        s = data.draw(st.sampled_from(open_))
+        pick = data.draw(st.sampled_from([p for p in s.picks if p.quantity]))
+        units = data.draw(st.integers(1, pick.quantity))
+        other = "WEST" if s.location == "EAST" else "EAST"
+        self._run(iv.MoveAllocation(key=self._key(), at=self.now, order=s.order,
+                                    source=s.location, destination=other,
+                                    lines=[iv.LineQuantity(pick.line_id, units)]))  # fmt: skip
+
+    @rule(data=st.data())
     def acknowledge_alert(self, data: st.DataObject) -> None:
         standing = self.engine.order_alerts(self.now)
         if not standing:
