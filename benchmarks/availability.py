@@ -7,7 +7,9 @@ in-memory store, then measures:
 * ``reserve_release_pairs_per_s``: ``ReserveStock`` + ``ReleaseReservation`` pairs executed
   through the engine per second, commands built beforehand (target >= 100,000/s);
 * ``publish_diff_ms``: one ``Engine.publish_diff`` for a whole channel (every SKU), against
-  the set published before 2,000 reservations (``publish_full_set_ms``: the whole set).
+  the set published before 2,000 reservations (``publish_full_set_ms``: the whole set);
+* ``atp_pairs_per_s`` / ``atp_many_pairs_per_s``: ATP of every (SKU, warehouse) pair, one
+  ``Engine.atp`` call each, then one ``Engine.atp_many`` call (the answers are compared).
 
 Usage: ``python benchmarks/availability.py [--skus N] [--lookups N] [--pairs N]``. The last
 line printed is the benchmark JSON object.
@@ -134,6 +136,17 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
         f"publish: whole set {publish_full_ms:.1f} ms; diff after {len(changed)} reservations: "
         f"{len(diff)} of {len(previous.quantities)} SKUs changed, {publish_ms:.1f} ms"
     )
+    # Every SKU at every warehouse: one Engine.atp call per pair, then one atp_many call.
+    t0 = time.perf_counter()
+    one_by_one = {code: {w: engine.atp(code, w, later) for w in WAREHOUSES} for code in codes}
+    atp_loop_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    at_once = engine.atp_many(codes, WAREHOUSES, later)
+    atp_many_s = time.perf_counter() - t0
+    assert at_once == one_by_one
+    pairs = len(codes) * len(WAREHOUSES)
+    print(f"ATP of {pairs:,} (SKU, warehouse) pairs: {atp_loop_s * 1000:.0f} ms one by one, "
+          f"{atp_many_s * 1000:.0f} ms with atp_many")  # fmt: skip
     assert engine.verify() == []
 
     result: dict[str, object] = {
@@ -151,6 +164,8 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
             "publish_diff_ms": round(publish_ms, 2),
             "publish_diff_changed": len(diff),
             "publish_full_set_ms": round(publish_full_ms, 2),
+            "atp_pairs_per_s": round(pairs / atp_loop_s),
+            "atp_many_pairs_per_s": round(pairs / atp_many_s),
         },
     }
     print(json.dumps(result))

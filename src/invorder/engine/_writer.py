@@ -78,6 +78,19 @@ class Writer:
             return events
         raise ConcurrencyError(*lost, self.max_attempts)
 
+    def execute_many(self, commands: Iterable[Command]) -> list[Outcome | Rejected]:
+        """Execute ``commands`` in order, one append each: the events of each, or its
+        :class:`Rejected` (a concurrency error is raised: it concerns the store)."""
+        results: list[Outcome | Rejected] = []
+        for command in commands:
+            try:
+                results.append(self.execute(command))
+            except ConcurrencyError:
+                raise
+            except InvorderError as error:
+                results.append(Rejected(command, error))
+        return results
+
     def execute_batch(self, commands: Iterable[Command]) -> list[Outcome | Rejected]:
         """Decide ``commands`` in order and append all their events in one store call."""
         batch = list(commands)

@@ -12,7 +12,6 @@ from typing import Any
 
 from invorder.domain.availability.atp import ChannelAtpExplanation, StockOutRisk, StockPosition
 from invorder.domain.availability.channel import Channel, PublishedSet
-from invorder.domain.errors import ConcurrencyError, InvorderError
 from invorder.domain.messages import Command, Event
 from invorder.domain.model import State
 from invorder.domain.orders.alerts import AT_RISK_WINDOW, OrderAlert
@@ -114,15 +113,7 @@ class Engine:
         Returns one item per command: its events, or a :class:`Rejected`. Concurrency
         errors are not caught (they concern the store, not the command).
         """
-        results: list[Outcome | Rejected] = []
-        for command in commands:
-            try:
-                results.append(self.execute(command))
-            except ConcurrencyError:
-                raise
-            except InvorderError as error:
-                results.append(Rejected(command, error))
-        return results
+        return self._writer.execute_many(commands)
 
     def execute_batch(self, commands: Iterable[Command]) -> list[Outcome | Rejected]:
         """Run commands in order and append all their events in one store call.
@@ -264,6 +255,14 @@ class Engine:
         :class:`~invorder.errors.UnknownLocationError` for what was never defined.
         """
         return availability.atp(self._state, sku, location, at)
+
+    def atp_many(
+        self, skus: Iterable[str], locations: Iterable[str], at: datetime
+    ) -> dict[str, dict[str, int]]:
+        """ATP of every SKU of ``skus`` over every location of ``locations`` in one call,
+        ``{sku: {location: atp}}`` (what :meth:`atp` gives each pair; each name is checked
+        once): for a host that publishes stock per location."""
+        return availability.atp_many(self._state, skus, locations, at)
 
     def atp_by_date(self, sku: str, location: str, by: datetime, at: datetime) -> int:
         """What will be promisable by ``by``: ATP at ``at`` plus unclaimed incoming due."""

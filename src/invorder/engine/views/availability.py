@@ -6,7 +6,7 @@ Every ATP question takes the time ``at``: reservations lapsed by then count as e
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from invorder.domain._checks import check_aware
@@ -19,8 +19,11 @@ from invorder.domain.errors import NotFoundError
 from invorder.domain.model import State
 from invorder.domain.reservations.events import ReservationsExpired
 from invorder.domain.stock.events import LocationDefined, SkuDefined, StockPosted
+from invorder.domain.stock.movement import Bucket
 from invorder.engine.views.stock import check_location
 from invorder.ports import EventStore
+
+_AVAILABLE = Bucket.AVAILABLE
 
 
 def atp(state: State, sku: str, location: str, at: datetime) -> int:
@@ -28,6 +31,32 @@ def atp(state: State, sku: str, location: str, at: datetime) -> int:
     check_aware("at", at)
     check_location(state, location)
     return _atp.location_atp(state.ledger, state.reservations, sku, location, at)
+
+
+def atp_many(
+    state: State, skus: Iterable[str], locations: Iterable[str], at: datetime
+) -> dict[str, dict[str, int]]:
+    """ATP of each SKU over each location subtree, ``{sku: {location: atp}}``."""
+    check_aware("at", at)
+    places = list(locations)
+    for location in places:
+        check_location(state, location)
+    ledger, reservations = state.ledger, state.reservations
+    rollup, lapsed = ledger.rollup, reservations.lapsed_units
+    found: dict[str, dict[str, int]] = {}
+    for sku in skus:
+        leaves = ledger.catalog.leaves(sku)  # refuses an unknown SKU
+        if len(leaves) == 1 and leaves[0][1] == 1 and not reservations.may_lapse(leaves[0][0]):
+            # A stocked SKU no hold of which may lapse: ATP is the available roll-up.
+            leaf = leaves[0][0]
+            found[sku] = {place: rollup(leaf, place, _AVAILABLE) for place in places}
+        else:
+            found[sku] = {
+                place: min((rollup(leaf, place, _AVAILABLE) + lapsed(leaf, place, at)) // per
+                           for leaf, per in leaves)
+                for place in places
+            }  # fmt: skip
+    return found
 
 
 def atp_by_date(state: State, sku: str, location: str, by: datetime, at: datetime) -> int:
