@@ -15,6 +15,7 @@ from invorder.domain.model import State
 from invorder.domain.orders.allocator import AllocationRequest, AllocatorAnswer, backorder_priority
 from invorder.domain.orders.order import Order
 from invorder.routing import (
+    AllocationPlan,
     LocationFacts,
     OrderView,
     RequestLine,
@@ -63,6 +64,10 @@ class RoutingAllocator:
     def __call__(self, request: AllocationRequest) -> AllocatorAnswer:
         """Build the routing request, run the rule and read its plan (allocations, units
         the backorder policy cancels, and its hold for review)."""
+        return answer_of(self.plan(request))
+
+    def plan(self, request: AllocationRequest) -> AllocationPlan:
+        """The rule's plan (with its explanation) for ``request``, as a routing request."""
         locations = []
         facts = self.facts
         for location, atp in request.supply.items():
@@ -78,15 +83,19 @@ class RoutingAllocator:
             locations=locations,
             now=request.at,
         )
-        plan = self.rule(routing)
-        return AllocatorAnswer(
-            allocations={
-                line.line_id: [(a.location, a.quantity) for a in line.allocations]
-                for line in plan.lines
-            },
-            cancelled={line.line_id: line.cancelled for line in plan.lines if line.cancelled},
-            hold=plan.hold_reason if plan.held else None,
-        )
+        return self.rule(routing)
+
+
+def answer_of(plan: AllocationPlan) -> AllocatorAnswer:
+    """What a routing plan answers the allocation port."""
+    return AllocatorAnswer(
+        allocations={
+            line.line_id: [(a.location, a.quantity) for a in line.allocations]
+            for line in plan.lines
+        },
+        cancelled={line.line_id: line.cancelled for line in plan.lines if line.cancelled},
+        hold=plan.hold_reason if plan.held else None,
+    )
 
 
 def _used_today(facts: LocationFacts, request: AllocationRequest) -> LocationFacts:

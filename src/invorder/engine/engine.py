@@ -28,14 +28,16 @@ from invorder.domain.stock.ledger import HistoryLine, Ledger
 from invorder.domain.stock.location import Location, LocationId
 from invorder.domain.stock.movement import Account, Bucket
 from invorder.domain.stock.transfer import Transfer
+from invorder.engine._explain import explain_allocation
 from invorder.engine._idempotency import outcome_of
 from invorder.engine._replica import Replica
 from invorder.engine._snapshot import StartupReport
 from invorder.engine._verification import verify
 from invorder.engine._writer import Outcome, Rejected, Writer
 from invorder.engine.views import availability, orders, purchasing, reservations, stock
+from invorder.engine.views.orders import order_exceptions as _order_exceptions
 from invorder.ports import EventStore, SnapshotStore
-from invorder.routing import LocationFacts, RoutingRule
+from invorder.routing import AllocationPlan, LocationFacts, RoutingRule
 
 __all__ = ["Engine", "Outcome", "Rejected"]
 
@@ -103,8 +105,7 @@ class Engine:
         """Decide ``command``, append its events and return them.
 
         Raises the typed error of the first rule the command breaks; then nothing is
-        written and no projection changes.
-        """
+        written and no projection changes."""
         return self._writer.execute(command)
 
     def execute_many(self, commands: Iterable[Command]) -> list[Outcome | Rejected]:
@@ -390,9 +391,10 @@ class Engine:
         (:class:`~invorder.AcknowledgeAlert`) are left out unless ``acknowledged``."""
         return orders.order_alerts(self._state, at, at_risk, acknowledged)
 
-    def order_exceptions(
-        self, at: datetime, at_risk: timedelta = AT_RISK_WINDOW
-    ) -> list[OrderAlert]:
-        """Deprecated: :meth:`order_alerts` under its old name (the exceptions queue is now
-        called alerts); warns with a ``DeprecationWarning``."""
-        return orders.deprecated_exceptions(self._state, at, at_risk)
+    order_exceptions = _order_exceptions
+
+    def explain_allocation(self, order: str, which: int = -1) -> AllocationPlan | None:
+        """Why ``order`` went where it went: the routing rule's plan and its ``explanation``
+        for allocation ``which`` (``-1``: the latest), rebuilt on demand by deciding that
+        command again on the log before it; ``None`` without a rule or such allocation."""
+        return explain_allocation(self._store, self._replica.policies, order, which)

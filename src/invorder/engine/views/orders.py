@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import warnings
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from invorder.domain import _checks
 from invorder.domain.errors import NotFoundError
 from invorder.domain.model import State
-from invorder.domain.orders.alerts import OrderAlert
+from invorder.domain.orders.alerts import AT_RISK_WINDOW, OrderAlert
 from invorder.domain.orders.alerts import order_alerts as _order_alerts
 from invorder.domain.orders.order import Order
 from invorder.domain.orders.rma import Return
@@ -57,12 +58,19 @@ def order_alerts(
     return _order_alerts(state.orders, at, at_risk, acknowledged)
 
 
-def deprecated_exceptions(state: State, at: datetime, at_risk: timedelta) -> list[OrderAlert]:
-    """``Engine.order_exceptions``: the alerts, with a ``DeprecationWarning`` for its
-    caller."""
+def order_exceptions(
+    engine: _HasAlerts, at: datetime, at_risk: timedelta = AT_RISK_WINDOW
+) -> list[OrderAlert]:
+    """Deprecated: :meth:`~invorder.Engine.order_alerts` under its old name (the exceptions
+    queue is now called alerts); warns with a ``DeprecationWarning``. (``Engine`` has it as
+    a method.)"""
     warnings.warn(
         "Engine.order_exceptions is deprecated; use Engine.order_alerts",
         DeprecationWarning,
-        stacklevel=3,
+        stacklevel=2,
     )
-    return order_alerts(state, at, at_risk)
+    return engine.order_alerts(at, at_risk)
+
+
+class _HasAlerts(Protocol):
+    def order_alerts(self, at: datetime, at_risk: timedelta = ...) -> list[OrderAlert]: ...
