@@ -18,10 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import storage  # noqa: E402  # the benchmark next to this one: its log builder
+import storage  # the benchmark next to this one: its log builder
 
-import invorder  # noqa: E402
-from invorder.adapters.sql import SqlEventStore, SqlSnapshotStore  # noqa: E402
+import invorder
+from invorder.adapters.sql import SqlEventStore, SqlSnapshotStore
 
 
 def main() -> None:
