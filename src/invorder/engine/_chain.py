@@ -78,6 +78,8 @@ class Links:
                 if self.problems is None:
                     raise StoreCorruptError(position, problem)
                 self.problems.append(f"position {position}: {problem}")
+                if problem is MISSING and previous is not None:
+                    kept = link(previous, data)  # go on from the hash it should have had
             yield event
             # Only once the event is folded: a fold that fails leaves the hash before it.
             previous = self.previous = kept

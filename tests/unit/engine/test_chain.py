@@ -174,6 +174,18 @@ def test_a_lost_or_changed_hash_is_found(tmp_path: Path) -> None:
     assert caught.value.position == 1
 
 
+def test_verify_names_each_broken_link_once(tmp_path: Path) -> None:
+    url = sqlite_url(tmp_path)
+    engine = set_up(Engine(SqlEventStore(url)))
+    engine.execute(damage("d1"))
+    with sqlite3.connect(tmp_path / "log.db") as connection:
+        connection.execute("UPDATE invorder_events SET chain = NULL WHERE position = 1")
+    rot(tmp_path / "log.db", 3, '"quantity":1', '"quantity":2')
+    problems = [p for p in engine.verify() if "chain" in p]
+    assert [p.split(":")[0] for p in problems] == ["position 1", "position 3"], problems
+    assert "no chain hash is kept with it" in problems[0]
+
+
 def test_an_engine_checks_what_other_writers_appended(tmp_path: Path) -> None:
     url = sqlite_url(tmp_path)
     first = set_up(Engine(SqlEventStore(url)))
