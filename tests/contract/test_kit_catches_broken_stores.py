@@ -19,6 +19,7 @@ from invorder.domain.messages import Event
 from invorder.errors import ConcurrencyError
 from invorder.ports import EventStore
 from invorder.testing.contract import check_event_store
+from tests.support.stores import PlainStore
 
 
 class IgnoresExpectedPosition(MemoryEventStore):
@@ -279,24 +280,8 @@ def test_a_store_that_reads_hashes_with_its_events_passes_every_check() -> None:
     assert check_event_store(ReadsChained, make_snapshot_store=MemorySnapshotStore) == []
 
 
-class Plain:
-    """A host's store without the chain (nor ``read_at``): the optional checks skip."""
-
-    def __init__(self) -> None:
-        self.inner = MemoryEventStore()
-
-    def head(self) -> int:
-        return self.inner.head()
-
-    def append(self, events: Sequence[Event], *, expected_position: int) -> int:
-        return self.inner.append(events, expected_position=expected_position)
-
-    def read(self, start: int = 0, stop: int | None = None) -> Iterator[Event]:
-        return self.inner.read(start, stop)
-
-
 def test_a_store_without_the_chain_passes_every_check() -> None:
-    assert check_event_store(Plain, make_snapshot_store=MemorySnapshotStore) == []
+    assert check_event_store(PlainStore, make_snapshot_store=MemorySnapshotStore) == []
 
 
 @pytest.mark.parametrize(

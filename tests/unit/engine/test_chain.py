@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,9 +16,9 @@ import invorder
 from invorder.adapters.memory import MemoryEventStore, MemorySnapshotStore
 from invorder.adapters.sql import SqlEventStore, SqlSnapshotStore, sql_engine
 from invorder.chain import GENESIS, canonical, chain_of, link
-from invorder.domain.messages import Event
 from invorder.engine import Engine
 from invorder.errors import SnapshotWarning, StoreCorruptError
+from tests.support.stores import PlainStore
 
 T = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 MISMATCH = "its chain hash does not match its bytes"
@@ -86,22 +85,7 @@ def test_the_sql_store_keeps_the_same_hashes_as_the_memory_store(tmp_path: Path)
 
 
 def test_start_up_says_what_it_checked(tmp_path: Path) -> None:
-    class Plain:
-        """A host's store without the chain."""
-
-        def __init__(self) -> None:
-            self.inner = MemoryEventStore()
-
-        def head(self) -> int:
-            return self.inner.head()
-
-        def append(self, events: Sequence[Event], *, expected_position: int) -> int:
-            return self.inner.append(events, expected_position=expected_position)
-
-        def read(self, start: int = 0, stop: int | None = None) -> Iterator[Event]:
-            return self.inner.read(start, stop)
-
-    plain = Plain()
+    plain = PlainStore()
     set_up(Engine(plain))
     assert Engine(plain).startup.chain == "not kept"
     assert Engine(plain).verify() == []
@@ -131,13 +115,19 @@ def test_bit_rot_in_one_row_is_found_at_start_up_and_by_verify(tmp_path: Path) -
     assert any(p.startswith("position 2: " + MISMATCH) for p in problems), problems
 
 
-def test_bit_rot_before_a_snapshot_is_found_by_verify(tmp_path: Path) -> None:
+def snapshot_then_rot(tmp_path: Path, position: int, old: str, new: str) -> str:
+    """A SQLite log of 4 events with a snapshot at 3, then one row changed; its URL."""
     url = sqlite_url(tmp_path)
     store = SqlEventStore(url)
     engine = set_up(Engine(store, snapshots=SqlSnapshotStore(store.engine)))
     engine.snapshot()
     engine.execute(damage("d1", 5))
-    rot(tmp_path / "log.db", 2, '"quantity":10', '"quantity":90')
+    rot(tmp_path / "log.db", position, old, new)
+    return url
+
+
+def test_bit_rot_before_a_snapshot_is_found_by_verify(tmp_path: Path) -> None:
+    url = snapshot_then_rot(tmp_path, 2, '"quantity":10', '"quantity":90')
     restarted = Engine(SqlEventStore(url), snapshots=SqlSnapshotStore(url))
     assert restarted.startup.snapshot == 3  # the tail after it holds
     problems = restarted.verify()
@@ -147,12 +137,7 @@ def test_bit_rot_before_a_snapshot_is_found_by_verify(tmp_path: Path) -> None:
 
 
 def test_rot_in_the_tail_after_a_snapshot_is_found_at_start_up(tmp_path: Path) -> None:
-    url = sqlite_url(tmp_path)
-    store = SqlEventStore(url)
-    engine = set_up(Engine(store, snapshots=SqlSnapshotStore(store.engine)))
-    engine.snapshot()
-    engine.execute(damage("d1", 5))
-    rot(tmp_path / "log.db", 3, '"quantity":5', '"quantity":1')
+    url = snapshot_then_rot(tmp_path, 3, '"quantity":5', '"quantity":1')
     with pytest.raises(StoreCorruptError) as caught:
         Engine(SqlEventStore(url), snapshots=SqlSnapshotStore(url))
     assert caught.value.position == 3
@@ -200,19 +185,22 @@ def test_an_engine_checks_what_other_writers_appended(tmp_path: Path) -> None:
 # --- snapshots that do not fit --------------------------------------------------------------
 
 
+def log_and_snapshots(
+    kind: str, tmp_path: Path, name: str = "log.db"
+) -> tuple[invorder.EventStore, invorder.SnapshotStore]:
+    """A new log and snapshot store: in memory, or in one SQLite file ``name``."""
+    if kind == "memory":
+        return MemoryEventStore(), MemorySnapshotStore()
+    url = sqlite_url(tmp_path, name)
+    return SqlEventStore(url), SqlSnapshotStore(url)
+
+
 @pytest.mark.parametrize("kind", ["memory", "sqlite"])
 def test_a_snapshot_copied_from_another_log_with_the_same_keys_is_refused(
     kind: str, tmp_path: Path
 ) -> None:
-    ours: invorder.EventStore
-    theirs: invorder.EventStore
-    if kind == "memory":
-        ours, theirs = MemoryEventStore(), MemoryEventStore()
-        snapshots: invorder.SnapshotStore = MemorySnapshotStore()
-    else:
-        ours = SqlEventStore(sqlite_url(tmp_path, "ours.db"))
-        theirs = SqlEventStore(sqlite_url(tmp_path, "theirs.db"))
-        snapshots = SqlSnapshotStore(sqlite_url(tmp_path, "theirs.db"))
+    ours, _ = log_and_snapshots(kind, tmp_path, "ours.db")
+    theirs, snapshots = log_and_snapshots(kind, tmp_path, "theirs.db")
     set_up(Engine(ours), units=5)
     set_up(Engine(theirs, snapshots=snapshots), units=94).snapshot()
     with pytest.warns(SnapshotWarning, match=REFUSED):
@@ -228,12 +216,7 @@ def test_a_snapshot_copied_from_another_log_with_the_same_keys_is_refused(
 def test_a_snapshot_taken_before_a_rollback_and_regrowth_is_refused(
     kind: str, tmp_path: Path
 ) -> None:
-    log: invorder.EventStore
-    snapshots: invorder.SnapshotStore
-    if kind == "memory":
-        log, snapshots = MemoryEventStore(), MemorySnapshotStore()
-    else:
-        log, snapshots = SqlEventStore(sqlite_url(tmp_path)), SqlSnapshotStore(sqlite_url(tmp_path))
+    log, snapshots = log_and_snapshots(kind, tmp_path)
     engine = set_up(Engine(log, snapshots=snapshots))
     engine.execute(damage("d1", 1))
     engine.execute(damage("d2", 2))
