@@ -158,8 +158,9 @@ def check_chain(header: Mapping[str, Any], kept: bytes | None, position: int) ->
         return
     recorded = header.get("chain")
     if recorded is None:
-        raise RefusedError("it records no chain hash (an earlier version took it), so it "
-                           "cannot be proven to fit the log")  # fmt: skip
+        raise RefusedError("it records no chain hash (an earlier version, or an engine on a "
+                           "store that keeps none, took it), so it cannot be proven to fit "
+                           "the log")  # fmt: skip
     if recorded != kept.hex():
         raise RefusedError(f"its chain hash is not the log's at position {position}: it was "
                            f"taken from another log, or from this one before it was rolled "
