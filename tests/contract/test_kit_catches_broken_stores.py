@@ -13,11 +13,13 @@ from typing import Any
 import pytest
 
 from invorder.adapters.memory import MemoryEventStore, MemorySnapshotStore
+from invorder.chain import GENESIS, canonical, chain_of
 from invorder.codec import Codec
 from invorder.domain.messages import Event
 from invorder.errors import ConcurrencyError
 from invorder.ports import EventStore
 from invorder.testing.contract import check_event_store
+from tests.support.stores import PlainStore
 
 
 class IgnoresExpectedPosition(MemoryEventStore):
@@ -198,6 +200,69 @@ class UniqueKeys(MemoryEventStore):
         return super().append(events, expected_position=expected_position)
 
 
+class LosesAHash(MemoryEventStore):
+    """Keeps no chain hash for the event at position 2 (a column written as NULL)."""
+
+    __slots__ = ()
+
+    def chain_at(self, position: int) -> bytes | None:
+        return None if position == 3 else super().chain_at(position)
+
+
+class AltersAHash(MemoryEventStore):
+    """Gives one hash back with a byte flipped (bit rot in the hash column)."""
+
+    __slots__ = ()
+
+    def chain_at(self, position: int) -> bytes | None:
+        kept = super().chain_at(position)
+        if kept is None or position != 2:
+            return kept
+        return bytes([kept[0] ^ 1]) + kept[1:]
+
+
+class KeepsHashesOfRefusedBatches(MemoryEventStore):
+    """Hashes each batch into its chain before the position check (not atomic): a refused
+    batch leaves its hashes behind and every later one is linked to them."""
+
+    __slots__ = ("hashes",)
+
+    def __init__(self) -> None:
+        self.hashes = [GENESIS]
+        super().__init__()
+
+    def append(self, events: Sequence[Event], *, expected_position: int) -> int:
+        self.hashes.extend(chain_of(events, self.hashes[-1]))
+        return super().append(events, expected_position=expected_position)
+
+    def chain_at(self, position: int) -> bytes | None:
+        return self.hashes[position] if position < len(self.hashes) else None
+
+
+class ReadsChained(MemoryEventStore):
+    """A memory store that also reads hashes with its events (as the SQL store does)."""
+
+    __slots__ = ()
+
+    def read_chained(
+        self, start: int = 0, stop: int | None = None
+    ) -> Iterator[tuple[Event, bytes, bytes | None]]:
+        for event in list(self.read(start, stop)):
+            yield event, canonical(event), self.chain_at(event.position + 1)
+
+
+class ReadsTheHashBefore(ReadsChained):
+    """Reads each event with the hash of the event before it (an off-by-one join)."""
+
+    __slots__ = ()
+
+    def read_chained(
+        self, start: int = 0, stop: int | None = None
+    ) -> Iterator[tuple[Event, bytes, bytes | None]]:
+        for event, data, _ in super().read_chained(start, stop):
+            yield event, data, self.chain_at(event.position)
+
+
 class ForgetsSnapshots(MemorySnapshotStore):
     """Saves nothing."""
 
@@ -209,6 +274,14 @@ class ForgetsSnapshots(MemorySnapshotStore):
 
 def test_the_memory_store_passes_every_check() -> None:
     assert check_event_store(MemoryEventStore, make_snapshot_store=MemorySnapshotStore) == []
+
+
+def test_a_store_that_reads_hashes_with_its_events_passes_every_check() -> None:
+    assert check_event_store(ReadsChained, make_snapshot_store=MemorySnapshotStore) == []
+
+
+def test_a_store_without_the_chain_passes_every_check() -> None:
+    assert check_event_store(PlainStore, make_snapshot_store=MemorySnapshotStore) == []
 
 
 @pytest.mark.parametrize(
@@ -231,6 +304,11 @@ def test_the_memory_store_passes_every_check() -> None:
         (CachesItsHead, "test_two_writers_race"),
         (ReadsOnePage, "test_a_log_of_several_pages"),
         (UniqueKeys, "test_a_command_of_several_events"),
+        (LosesAHash, "test_chain_hashes_round_trip"),
+        (AltersAHash, "test_chain_hashes_round_trip"),
+        (KeepsHashesOfRefusedBatches, "test_chain_hashes_are_kept_with_their_events"),
+        (ReadsTheHashBefore, "test_chain_read_with_events"),
+        (ReadsTheHashBefore, "test_idempotency_survives_restart"),
     ],
 )
 def test_a_broken_store_is_caught(broken: type[EventStore], caught_by: str) -> None:

@@ -49,6 +49,11 @@ class FaultyStore:
     def read(self, start: int = 0, stop: int | None = None) -> Iterator[Event]:
         return self.inner.read(start, stop)
 
+    def chain_at(self, position: int) -> bytes | None:
+        # A proxy passes the chain on: its snapshots then fit the store it wraps.
+        assert isinstance(self.inner, MemoryEventStore)
+        return self.inner.chain_at(position)
+
     def append(self, events: Sequence[Event], *, expected_position: int) -> int:
         roll = self.rng.random()
         if roll < 0.08:

@@ -79,7 +79,7 @@ def assert_restores(store: invorder.EventStore, at: int) -> Engine:
     snapshots = snapshot_of(store, at)
     restored = Engine(store, snapshots=snapshots)
     replayed = Engine(store)
-    report = invorder.records.StartupReport(snapshot=at, replayed=store.head() - at)
+    report = invorder.records.StartupReport(snapshot=at, replayed=store.head() - at, chain="kept")
     assert restored.startup == report
     assert state_differences(restored._state, replayed._state) == []
     assert keys_of(restored) == keys_of(replayed)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator, Sequence
 
+from invorder.chain import GENESIS, canonical, link
 from invorder.domain.errors import ConcurrencyError, InvalidMovementError
 from invorder.domain.messages import Event
 
@@ -14,12 +15,17 @@ class MemoryEventStore:
 
     Several engines may share one instance (as they would share a database), from several
     threads too: the expected position check and the append happen under one lock.
+
+    It keeps the log's hash chain (:class:`~invorder.ports.KeepsChain`), computed from the
+    events when first asked for and kept from then on: appends stay as fast as without it,
+    and events held as objects cannot rot, so it reads no hashes with its events.
     """
 
-    __slots__ = ("_events", "_lock")
+    __slots__ = ("_chain", "_events", "_lock")
 
     def __init__(self, events: Sequence[Event] = ()) -> None:
         self._events: list[Event] = []
+        self._chain: list[bytes] = [GENESIS]  # _chain[p]: the hash of the first p events
         self._lock = threading.Lock()
         if events:
             self.append(events, expected_position=0)
@@ -46,6 +52,18 @@ class MemoryEventStore:
         """The events at ``positions``, in the order given."""
         events = self._events
         return (events[position] for position in positions)
+
+    def chain_at(self, position: int) -> bytes | None:
+        """The chain hash of the first ``position`` events (``None`` past the head)."""
+        with self._lock:
+            events, chain = self._events, self._chain
+            if not 0 <= position <= len(events):
+                return None
+            previous = chain[-1]
+            for event in events[len(chain) - 1 : position]:
+                previous = link(previous, canonical(event))
+                chain.append(previous)
+            return chain[position]
 
 
 class MemorySnapshotStore:

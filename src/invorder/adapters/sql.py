@@ -22,6 +22,7 @@ except ImportError as error:  # pragma: no cover  # the test extra installs SQLA
     ) from error
 
 from invorder.adapters.memory import check_positions
+from invorder.chain import GENESIS, canonical_json, link
 from invorder.codec import Codec
 from invorder.domain.errors import ConcurrencyError, StoreCorruptError
 from invorder.domain.messages import Event
@@ -39,8 +40,11 @@ events_table = sa.Table(
     sa.Column("type", sa.Text(), nullable=False),
     sa.Column("schema", sa.Integer(), nullable=False),
     sa.Column("data", sa.Text(), nullable=False),
+    sa.Column("chain", sa.LargeBinary(), nullable=True),
 )
-"""One row per event; ``data`` is the JSON of :meth:`invorder.Codec.event_to_dict`."""
+"""One row per event; ``data`` is the canonical JSON of :meth:`invorder.Codec.event_to_dict`
+(see :mod:`invorder.chain`) and ``chain`` the event's chain hash (``NULL`` in rows written
+before this column existed: those are "unchained", see :meth:`SqlEventStore.chain_log`)."""
 
 snapshots_table = sa.Table(
     "invorder_snapshots",
@@ -51,10 +55,16 @@ snapshots_table = sa.Table(
 """The latest engine snapshot (older ones are deleted when a newer one is saved)."""
 
 _BEGIN_OPTION = "invorder_sqlite_begin"
-_COLUMNS = ("position", "key", "type", "schema", "data")
-_SQLITE_INSERT = f"INSERT INTO invorder_events ({', '.join(_COLUMNS)}) VALUES (?, ?, ?, ?, ?)"
-# One encoder for every append: json.dumps with non-default options builds a new one per call.
-_ENCODE_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+_COLUMNS = ("position", "key", "type", "schema", "data", "chain")
+_PLAIN = len(_COLUMNS) - 1  # the columns of a table created before the chain column
+
+
+def _sqlite_insert(columns: Sequence[str]) -> str:
+    marks = ", ".join("?" for _ in columns)
+    return f"INSERT INTO invorder_events ({', '.join(columns)}) VALUES ({marks})"
+
+
+_SQLITE_INSERT = (_sqlite_insert(_COLUMNS[:_PLAIN]), _sqlite_insert(_COLUMNS))
 _PAGE = 5000
 _PAGE_OF_POSITIONS = 900
 """Positions per ``read_at`` query (SQLite allows 999 bound parameters in older builds)."""
@@ -105,11 +115,18 @@ class SqlEventStore:
     ``target`` is a database URL (``sqlite:///path/to/file.db``,
     ``postgresql+psycopg://user@host/db``) or an engine from :func:`sql_engine`. Events are
     stored as JSON through ``codec`` (give it upcasters to read events of older schema
-    versions). With ``create`` the tables are created if missing. Any number of processes
-    may append to the same database: the primary key on the position decides who wins.
+    versions). With ``create`` the tables are created if missing, and a table created by an
+    earlier version gains the ``chain`` column (``ALTER TABLE``; its old rows stay unchained
+    until :meth:`chain_log`). Any number of processes may append to the same database: the
+    primary key on the position decides who wins.
+
+    It keeps the log's hash chain (:class:`~invorder.ports.ReadsChain`): each append reads
+    the hash of the event before it and stores each new event's hash in the same
+    transaction. Without the column (an old table opened with ``create=False``) it works as
+    before and keeps no chain.
     """
 
-    __slots__ = ("_codec", "_engine", "_sqlite")
+    __slots__ = ("_chained", "_codec", "_engine", "_sqlite")
 
     def __init__(
         self, target: str | sa.Engine, *, codec: Codec | None = None, create: bool = True
@@ -119,6 +136,7 @@ class SqlEventStore:
         self._codec = codec or Codec()
         if create:
             metadata.create_all(self._engine)
+        self._chained = _has_chain_column(self._engine, add=create)
 
     @property
     def engine(self) -> sa.Engine:
@@ -136,31 +154,39 @@ class SqlEventStore:
         """Insert every event in one transaction if the log holds ``expected_position``."""
         check_positions(events, expected_position)
         encode = self._codec.event_to_dict
+        chained = self._chained
+        columns = _COLUMNS if chained else _COLUMNS[:_PLAIN]
         rows = []
         for event in events:
             data = encode(event)
-            rows.append(
-                (event.position, event.key, data["type"], data.get("schema", 1), _ENCODE_JSON(data))
-            )
-        previous = sa.select(events_table.c.position).where(
-            events_table.c.position == expected_position - 1
+            row = [event.position, event.key, data["type"], data.get("schema", 1),
+                   canonical_json(data)]  # fmt: skip
+            if chained:
+                row.append(None)  # the hash, once the one before the batch is read
+            rows.append(row)
+        c = events_table.c
+        previous = sa.select(c.position, c.chain if chained else sa.null()).where(
+            c.position == expected_position - 1
         )
         try:
             with _writing(self._engine) as connection, connection.begin():
                 # A gap is refused: the event before the batch must exist. Rows are never
                 # deleted, so once seen it stays; the primary key refuses a second writer.
-                if expected_position > 0 and connection.execute(previous).first() is None:
+                before = connection.execute(previous).first() if expected_position else None
+                if expected_position > 0 and before is None:
                     raise ConcurrencyError(expected_position, self._head(connection))
+                if chained:
+                    _link_rows(rows, GENESIS if before is None else before[1])
                 if not rows:
                     if self._head(connection) != expected_position:
                         raise ConcurrencyError(expected_position, self._head(connection))
                 elif self._sqlite:
                     # The driver's executemany: a third faster than Core on SQLite.
-                    connection.exec_driver_sql(_SQLITE_INSERT, rows)
+                    connection.exec_driver_sql(_SQLITE_INSERT[chained], [tuple(r) for r in rows])
                 else:
                     connection.execute(
                         sa.insert(events_table),
-                        [dict(zip(_COLUMNS, row, strict=True)) for row in rows],
+                        [dict(zip(columns, row, strict=True)) for row in rows],
                     )
         except IntegrityError:
             raise ConcurrencyError(expected_position, self.head()) from None
@@ -178,12 +204,95 @@ class SqlEventStore:
         position (a deleted row must not make the log look shorter than it is).
         """
         decode = self._codec.event_from_dict
+        loads = json.loads
+        for row in self._rows(start, stop, False):
+            yield decode(loads(row[1]))
+
+    def read_chained(
+        self, start: int = 0, stop: int | None = None
+    ) -> Iterator[tuple[Event, bytes, bytes | None]]:
+        """What :meth:`read` gives, each event with its stored JSON (the bytes its chain
+        hash covers) and the hash (``None`` in an unchained row)."""
+        decode = self._codec.event_from_dict
+        loads = json.loads
+        for _, data, chain in self._rows(start, stop, self._chained):
+            if chain is not None and chain.__class__ is not bytes:
+                chain = bytes(chain)  # a driver's buffer type
+            yield decode(loads(data)), data.encode("utf-8"), chain
+
+    def chain_at(self, position: int) -> bytes | None:
+        """The chain hash of the first ``position`` events (see
+        :class:`~invorder.ports.KeepsChain`); ``None`` if the row before is unchained or
+        missing."""
+        if position == 0:
+            return GENESIS
+        if not self._chained:
+            return None
+        c = events_table.c
+        with self._engine.connect() as connection:
+            chain = connection.execute(
+                sa.select(c.chain).where(c.position == position - 1)
+            ).scalar()
+        return None if chain is None else bytes(chain)
+
+    def chain_log(self) -> int:
+        """Chain the rows written before this version kept hashes (after the ``ALTER
+        TABLE`` that added the column); return how many rows were chained.
+
+        One transaction (it holds the write lock: run it while the log is quiet). Each
+        unchained row's JSON is rewritten in canonical form (the same content) with its
+        hash. A log whose rows are all chained is left as it is.
+        """
+        if not self._chained:
+            raise ValueError("the events table has no chain column: open with create=True")
+        c = events_table.c
+        with _writing(self._engine) as connection, connection.begin():
+            first = connection.execute(
+                sa.select(sa.func.min(c.position)).where(c.chain.is_(None))
+            ).scalar()
+            if first is None:
+                return 0
+            previous = self._chain_before(connection, int(first))
+            rows = connection.execute(
+                sa.select(c.position, c.data).where(c.position >= first).order_by(c.position)
+            ).all()
+            updates = []
+            for expected, (position, data) in enumerate(rows, start=int(first)):
+                if position != expected:
+                    raise StoreCorruptError(expected, "no event is stored there")
+                text = canonical_json(json.loads(data))
+                previous = link(previous, text.encode("utf-8"))
+                updates.append({"at": position, "text": text, "hash": previous})
+            update = (
+                sa.update(events_table)
+                .where(c.position == sa.bindparam("at"))
+                .values(data=sa.bindparam("text"), chain=sa.bindparam("hash"))
+            )
+            connection.execute(update, updates)
+        return len(updates)
+
+    @staticmethod
+    def _chain_before(connection: sa.Connection, position: int) -> bytes:
+        if position == 0:
+            return GENESIS
+        c = events_table.c
+        chain = connection.execute(sa.select(c.chain).where(c.position == position - 1)).scalar()
+        if chain is None:
+            raise StoreCorruptError(position - 1, "its chain hash is missing")
+        return bytes(chain)
+
+    def _rows(self, start: int, stop: int | None, chained: bool) -> Iterator[sa.Row[Any, Any, Any]]:
+        # Every row from ``start`` to ``stop``, a page at a time, each (position, data,
+        # chain or None); a gap raises StoreCorruptError naming the position.
         position = events_table.c.position
+        # Read raw: the drivers give bytes, and the binary type's per-row conversion is a
+        # measurable share of a start-up replay.
+        chain = sa.type_coerce(events_table.c.chain, sa.types.NullType()) if chained else sa.null()
         low = start
         while stop is None or low < stop:
             high = low + _PAGE if stop is None else min(low + _PAGE, stop)
             query = (
-                sa.select(position, events_table.c.data)
+                sa.select(position, events_table.c.data, chain)
                 .where(position >= low, position < high)
                 .order_by(position)
             )
@@ -198,10 +307,10 @@ class SqlEventStore:
                         sa.select(sa.func.min(position)).where(position >= last)
                     ).scalar()
             expected = low
-            for at, data in rows:
-                if at != expected:
+            for row in rows:
+                if row[0] != expected:
                     raise StoreCorruptError(expected, "no event is stored there")
-                yield decode(json.loads(data))
+                yield row
                 expected += 1
             if expected < high:
                 if after is not None and after > expected:
@@ -228,6 +337,36 @@ class SqlEventStore:
                 raise StoreCorruptError(missing, "no event is stored there")
             for _, data in rows:
                 yield decode(json.loads(data))
+
+
+def _link_rows(rows: list[list[Any]], previous: bytes | None) -> None:
+    # Each row's last item becomes its chain hash; after an unchained row (``None``), the
+    # batch is unchained too (a chain cannot start in the middle of a log).
+    for row in rows:
+        if previous is not None:
+            previous = link(previous, row[4].encode("utf-8"))
+        row[-1] = previous
+
+
+def _has_chain_column(engine: sa.Engine, *, add: bool) -> bool:
+    # A table created by an earlier version has no chain column: add it (nullable: the old
+    # rows are unchained) when the store may change the schema, else keep no chain.
+    inspector = sa.inspect(engine)
+    if not inspector.has_table(events_table.name):
+        return True  # the host creates it from ``metadata``, with the column
+    if any(column["name"] == "chain" for column in inspector.get_columns(events_table.name)):
+        return True
+    if not add:
+        return False
+    kind = events_table.c.chain.type.compile(dialect=engine.dialect)
+    try:
+        with _writing(engine) as connection, connection.begin():
+            connection.exec_driver_sql(f"ALTER TABLE {events_table.name} ADD COLUMN chain {kind}")
+    except sa.exc.DBAPIError:  # another process added it first
+        columns = sa.inspect(engine).get_columns(events_table.name)
+        if not any(column["name"] == "chain" for column in columns):
+            raise
+    return True
 
 
 class SqlSnapshotStore:

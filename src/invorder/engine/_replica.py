@@ -4,12 +4,13 @@ then kept level with the store event by event."""
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
+from invorder.chain import GENESIS
 from invorder.domain.errors import StoreCorruptError
 from invorder.domain.messages import Event
 from invorder.domain.model import State
-from invorder.engine import _snapshot
+from invorder.engine import _chain, _snapshot
 from invorder.engine._idempotency import KeyIndex
 from invorder.engine._snapshot import RefusedError, SnapshotWarning, StartupReport
 from invorder.engine.allocation import Policies, install_policies
@@ -21,10 +22,13 @@ class Replica:
     many events of the log they hold.
 
     Only :meth:`load`, :meth:`catch_up` and :meth:`fold` change them, and each keeps
-    ``state``, ``keys`` and ``position`` in step, event by event.
+    ``state``, ``keys`` and ``position`` in step, event by event. When the store reads
+    hashes with its events (:class:`~invorder.ports.ReadsChain`), every event read is
+    checked against the chain before it is folded.
     """
 
-    __slots__ = ("keys", "policies", "position", "snapshots", "startup", "state", "store")
+    __slots__ = ("chain", "chain_known", "keys", "policies", "position", "snapshots",
+                 "startup", "state", "store")  # fmt: skip
 
     def __init__(
         self, store: EventStore, snapshots: SnapshotStore | None, policies: Policies
@@ -43,6 +47,10 @@ class Replica:
         """The first position of every idempotency key folded in."""
         self.position = 0
         """How many events of the log are folded in."""
+        self.chain: bytes | None = GENESIS
+        """The log's chain hash at :attr:`position` as last read (``None``: not kept)."""
+        self.chain_known = True
+        """Whether :attr:`chain` is that of :attr:`position` (not after :meth:`fold`)."""
         self.startup = StartupReport()
         """What the last :meth:`load` read."""
         self.load()
@@ -54,12 +62,14 @@ class Replica:
         self.state = State()
         self.keys = KeyIndex()
         self.position = 0
+        self.chain, self.chain_known = GENESIS, True
         snapshot, refused = None, ""
         loaded = self.snapshots.load() if self.snapshots is not None else None
         if loaded is not None:
             try:
                 self.state, self.keys = _snapshot.restore(self.store, *loaded)
                 self.position = snapshot = loaded[0]
+                self.chain_known = False  # restore checked it: read it again below
             except RefusedError as refusal:
                 refused = str(refusal)
                 message = (
@@ -69,7 +79,12 @@ class Replica:
         install_policies(self.state, *self.policies)
         self.catch_up()
         replayed = self.position - (snapshot or 0)
-        self.startup = StartupReport(snapshot=snapshot, refused=refused, replayed=replayed)
+        if _chain.reader(self.store) is not None:
+            chain = "checked" if self.chain is not None else "not kept"
+        else:
+            chain = "kept" if _chain.keeper(self.store) is not None else "not kept"
+        self.startup = StartupReport(snapshot=snapshot, refused=refused, replayed=replayed,
+                                     chain=chain)  # fmt: skip
 
     def save_snapshot(self) -> int:
         """Catch up, save the projections to the snapshot store and return their position;
@@ -81,12 +96,26 @@ class Replica:
         return self.position
 
     def catch_up(self) -> None:
-        """Fold every event the store holds past :attr:`position`."""
+        """Fold every event the store holds past :attr:`position` (each link of the chain
+        checked first, if the store reads hashes with its events)."""
+        chained = _chain.reader(self.store)
+        if chained is None:
+            self._fold_read(self.store.read(self.position))
+            return
+        if not self.chain_known:
+            self.chain = chained.chain_at(self.position)
+        links = _chain.Links(chained, self.chain)
+        try:
+            self._fold_read(links.read(self.position))
+        finally:
+            self.chain, self.chain_known = links.previous, True
+
+    def _fold_read(self, events: Iterator[Event]) -> None:
         # Streams: a start-up replay must not hold the whole log in memory at once.
         state = self.state
         keys = self.keys
         last = None  # a command's events are contiguous: index its key once
-        for event in self.store.read(self.position):
+        for event in events:
             if event.position != self.position:
                 # Folding it would apply an event twice or skip one, silently.
                 raise StoreCorruptError(self.position,
@@ -111,3 +140,4 @@ class Replica:
                 keys.setdefault(key, event.position)
                 last = key
         self.position += len(events)
+        self.chain_known = False

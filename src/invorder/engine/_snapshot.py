@@ -2,11 +2,14 @@
 with the log position and last key they fit, restored only when they fit and read whole.
 
 The bytes are one header line, a JSON object in ASCII (``format``, ``schema``,
-``encoding``, ``position``, ``last_key``, ``size``), then the body: the JSON object of
+``encoding``, ``position``, ``last_key``, ``chain``, ``size``), then the body: the JSON object of
 :mod:`invorder.engine._snapshot_body`, UTF-8, zlib-compressed, ``size`` bytes once
 inflated. A snapshot of an older ``schema`` is brought up to date by the functions in
 :data:`UPCASTERS`; one that cannot be read or does not fit the log is refused with a reason
-(:class:`RefusedError`) and the engine replays the log instead.
+(:class:`RefusedError`) and the engine replays the log instead. ``chain`` is the log's
+chain hash at ``position`` in hex (``null`` if the store keeps none): a store that keeps the
+chain must give the same hash, or the snapshot is of another log or of this one before it
+was rolled back.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Any
 import attrs
 
 from invorder.domain.model import State
+from invorder.engine._chain import kept_chain
 from invorder.engine._idempotency import KeyIndex
 from invorder.engine._snapshot_body import export_state, import_state
 from invorder.ports import EventStore, SnapshotStore
@@ -67,6 +71,12 @@ class StartupReport:
     a newer schema, or cannot be read); empty if none was refused."""
     replayed: int = 0
     """Events folded from the log after the snapshot (the whole log without one)."""
+    chain: str = "not kept"
+    """What of the log's hash chain was checked: ``"checked"`` (the snapshot's hash and
+    every event read, each against the one before), ``"kept"`` (the store keeps the chain
+    but reads no hashes with its events, like the memory store: the snapshot's hash was
+    checked), ``"not kept"`` (a store without the chain, or a log written before hashes
+    were kept: nothing was checked)."""
 
 
 class RefusedError(Exception):
@@ -77,20 +87,26 @@ def save(
     snapshots: SnapshotStore, store: EventStore, position: int, state: State, keys: KeyIndex
 ) -> None:
     """Save ``state`` and ``keys``, the projections of the first ``position`` events."""
-    snapshots.save(position, encode(position, last_key(store, position), state, keys))
+    last, chain = last_key(store, position), kept_chain(store, position)
+    snapshots.save(position, encode(position, last, state, keys, chain))
 
 
-def encode(position: int, last: str | None, state: State, keys: KeyIndex) -> bytes:
+def encode(
+    position: int, last: str | None, state: State, keys: KeyIndex, chain: bytes | None = None
+) -> bytes:
     """The snapshot bytes of ``state`` and ``keys`` at ``position`` (``last``: the key of
-    the event before it)."""
+    the event before it; ``chain``: the log's chain hash there, if kept)."""
     body = json.dumps(export_state(state, keys), separators=(",", ":")).encode("ascii")
-    return envelope(SCHEMA, position, last, body)
+    return envelope(SCHEMA, position, last, body, chain)
 
 
-def envelope(schema: int, position: int, last: str | None, body: bytes) -> bytes:
+def envelope(
+    schema: int, position: int, last: str | None, body: bytes, chain: bytes | None = None
+) -> bytes:
     """The header line and the compressed ``body`` (JSON bytes of schema ``schema``)."""
     header = {"format": FORMAT, "schema": schema, "encoding": ENCODING, "position": position,
-              "last_key": last, "size": len(body)}  # fmt: skip
+              "last_key": last, "chain": None if chain is None else chain.hex(),
+              "size": len(body)}  # fmt: skip
     return json.dumps(header).encode("ascii") + b"\n" + zlib.compress(body, _LEVEL)
 
 
@@ -116,6 +132,7 @@ def restore(
         raise RefusedError(f"it says position {header.get('position')!r}, the store {position}")
     if header.get("last_key") != last_key(store, position):
         raise RefusedError("its last key is not the log's at that position: it is of another log")
+    check_chain(header, kept_chain(store, position), position)
     schema = header.get("schema")
     upcasters = UPCASTERS if upcasters is None else upcasters
     if type(schema) is not int or schema > SCHEMA:
@@ -132,6 +149,22 @@ def restore(
         if len(problem) > _PROBLEM_LIMIT:
             problem = problem[: _PROBLEM_LIMIT - 3] + "..."
         raise RefusedError(f"its body cannot be read ({problem})") from error
+
+
+def check_chain(header: Mapping[str, Any], kept: bytes | None, position: int) -> None:
+    """Raise :class:`RefusedError` unless the header's chain hash is ``kept``, the log's at
+    ``position`` (nothing to check when the log keeps none there)."""
+    if kept is None:
+        return
+    recorded = header.get("chain")
+    if recorded is None:
+        raise RefusedError("it records no chain hash (an earlier version, or an engine on a "
+                           "store that keeps none, took it), so it cannot be proven to fit "
+                           "the log")  # fmt: skip
+    if recorded != kept.hex():
+        raise RefusedError(f"its chain hash is not the log's at position {position}: it was "
+                           f"taken from another log, or from this one before it was rolled "
+                           f"back and grew again")  # fmt: skip
 
 
 def read_header(data: bytes) -> tuple[dict[str, Any], int]:

@@ -1,20 +1,24 @@
-"""Verification: the engine's projections checked against a replay of the log, each
+"""Verification: the log's hash chain checked link by link, the engine's projections
+checked against a replay of the log, each
 reserved balance against what open reservations hold, real accounts never below zero,
 every SKU's accounts summing to zero, and each order line's allocated, unshipped units
 against what the order's reservations hold."""
 
 from __future__ import annotations
 
+from invorder.chain import GENESIS
 from invorder.domain.model import State
 from invorder.domain.orders.ownership import named_order
 from invorder.domain.stock.movement import Bucket
+from invorder.engine import _chain
 from invorder.engine._replica import Replica
 
 
 def verify(replica: Replica) -> list[str]:
     """Every difference between ``replica`` and a replay of its store from empty up to the
-    events it has folded (none: ``[]``): projections, idempotency keys, gaps in the log,
-    the head, reserved drift.
+    events it has folded (none: ``[]``): the hash chain (each broken link named by its
+    position), projections, idempotency keys, gaps in the log, the head, reserved drift,
+    negative real accounts, SKUs whose accounts do not sum to zero, order drift.
 
     Safe beside other writers: the log is read up to the engine's position and the head is
     read before it, so events appended meanwhile (by another process) are neither compared
@@ -27,12 +31,16 @@ def verify(replica: Replica) -> list[str]:
     store = replica.store
     head = store.head()
     stop = replica.position
-    for event in store.read(0, stop):
+    chained = _chain.reader(store)
+    events = (store.read(0, stop) if chained is None
+              else _chain.Links(chained, GENESIS, problems).read(0, stop))  # fmt: skip
+    for event in events:
         if event.position != count:
             problems.append(f"the log holds position {event.position} at index {count}")
         fresh.apply(event)
         first_position.setdefault(event.key, event.position)
         count += 1
+    problems.extend(chain_drift(replica, count))
     problems.extend(replica.state.differences(fresh))
     problems.extend(reserved_drift(replica.state))
     problems.extend(negative_balances(replica.state))
@@ -46,6 +54,20 @@ def verify(replica: Replica) -> list[str]:
     if count != stop:
         problems.append(f"engine folded {stop} events, the store gave back {count}")
     return problems
+
+
+def chain_drift(replica: Replica, count: int) -> list[str]:
+    """For a store that keeps the chain but reads no hashes with its events: whether the
+    hash it keeps after ``count`` events is the one computed from them (none: ``[]``)."""
+    store = replica.store
+    keeping = _chain.keeper(store)
+    if keeping is None or _chain.reader(store) is not None:
+        return []  # no chain, or every link was checked while reading
+    kept = keeping.chain_at(count)
+    if kept is not None and kept != _chain.recomputed(store.read(0, count)):
+        return [f"the chain hash the store keeps at position {count} is not the one "
+                f"computed from its events"]  # fmt: skip
+    return []
 
 
 def reserved_drift(state: State) -> list[str]:

@@ -150,10 +150,10 @@ class Engine:
     def verify(self) -> list[str]:
         """Rebuild every projection from the log and describe any difference (none: ``[]``).
 
-        A host can run it as a health check; a non-empty answer means a projection
-        drifted from the log that is the truth, or the log itself has a gap. It also checks
-        that each ``reserved`` balance equals what open reservations hold. It reads the
-        whole log, so it takes as long as a start-up without snapshot.
+        A host can run it as a health check; a non-empty answer means a projection drifted
+        from the log, the log has a gap or a broken hash-chain link (named by position), or
+        an invariant fails (reserved = open reservations, no real account below zero, each
+        SKU summing to zero). It reads the whole log: as long as a start-up without snapshot.
         """
         self._replica.catch_up()
         return verify(self._replica)

@@ -46,6 +46,41 @@ class ReadsPositions(Protocol):
         ...
 
 
+class KeepsChain(Protocol):
+    """An optional extra of an :class:`EventStore`: it keeps the log's hash chain.
+
+    Each event's chain hash is SHA-256 over the hash before it (32 zero bytes before the
+    first event) and the event's canonical bytes (see :mod:`invorder.chain`, whose helpers
+    compute it, so every store keeps the same value). A store that has it lets the engine
+    refuse a snapshot that does not fit the log at the hash level: one copied from another
+    log with the same set-up, or taken before the log was rolled back and grew again. The
+    memory and SQL stores have it; a store without it works as before (the engine reports
+    the chain as not kept).
+    """
+
+    def chain_at(self, position: int) -> bytes | None:
+        """The chain hash of the first ``position`` events: 32 zero bytes at 0, else the hash
+        kept with the event at ``position - 1``; ``None`` if that event has none (it was
+        written before the store kept hashes) or does not exist."""
+        ...
+
+
+class ReadsChain(KeepsChain, Protocol):
+    """An optional extra of a :class:`KeepsChain` store: it reads each event with the bytes
+    its hash covers and the hash kept with it, so the engine checks every link it reads
+    (the tail at start-up, the whole log in ``verify()``) without encoding events again.
+    The SQL store has it; the memory store (objects, not bytes) does not.
+    """
+
+    def read_chained(
+        self, start: int = 0, stop: int | None = None
+    ) -> Iterator[tuple[Event, bytes, bytes | None]]:
+        """What ``read(start, stop)`` gives, each event with its canonical bytes as stored
+        (the event is decoded from them) and the chain hash kept with it (``None`` for an
+        event written before the store kept hashes)."""
+        ...
+
+
 class SnapshotStore(Protocol):
     """Where the engine keeps a copy of its projections so start-up need not replay all.
 

@@ -21,7 +21,7 @@ from invorder.domain.messages import Event
 from invorder.domain.stock.commands import DefineLocation
 from invorder.domain.stock.events import LocationDefined
 from invorder.ports import EventStore, SnapshotStore
-from invorder.testing._engine_checks import EngineChecks
+from invorder.testing._chain_checks import ChainChecks
 
 _T = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -40,13 +40,14 @@ def _keys(store: EventStore, start: int = 0, stop: int | None = None) -> list[st
     return [event.key for event in store.read(start, stop)]
 
 
-class EventStoreContract(EngineChecks):
+class EventStoreContract(ChainChecks):
     """Every behaviour the engine relies on from a store, one test method each.
 
     Override :meth:`make_store` (a new, empty log each call). Override
     :meth:`open_again` if your store has connections: it must return another handle on the
     same log (as a second process would open it). Override :meth:`make_snapshot_store` to
-    check a snapshot store too (the snapshot checks skip otherwise). Failures are plain
+    check a snapshot store too (the snapshot checks skip otherwise). The hash-chain checks
+    run when the store has ``chain_at`` (and ``read_chained``), else skip. Failures are plain
     ``AssertionError``\\ s whose message says what the store did wrong.
     """
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import sqlalchemy as sa
 import invorder
 from invorder.adapters import sql
 from invorder.adapters.sql import SqlEventStore, SqlSnapshotStore, sql_engine
+from invorder.chain import GENESIS, canonical_json, link
 from invorder.testing.contract import sample_event
 
 
@@ -52,7 +54,10 @@ def test_rows_hold_readable_json_with_type_and_schema(store: SqlEventStore) -> N
     with store.engine.connect() as connection:
         row = connection.execute(sa.select(sql.events_table)).one()
     assert (row.position, row.key, row.type, row.schema) == (0, "kit-e-0", "LocationDefined", 1)
-    assert row.data.startswith('{"type":"LocationDefined","schema":1,')
+    # Canonical JSON (compact, keys sorted): the bytes the row's chain hash covers.
+    assert json.loads(row.data)["type"] == "LocationDefined"
+    assert row.data == canonical_json(json.loads(row.data))
+    assert row.chain == link(GENESIS, row.data.encode("utf-8"))
 
 
 def test_sqlite_runs_in_wal_mode(store: SqlEventStore) -> None:

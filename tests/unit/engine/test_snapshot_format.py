@@ -55,6 +55,13 @@ def rewritten(good: tuple[int, bytes], change: Callable[[Body], object], **heade
     return json.dumps(fields).encode() + b"\n" + zlib.compress(raw)
 
 
+def chain_hex(store: invorder.MemoryEventStore, position: int) -> str:
+    """The hex of the chain hash ``store`` keeps at ``position``."""
+    chain = store.chain_at(position)
+    assert chain is not None
+    return chain.hex()
+
+
 def assert_replays(store: invorder.EventStore, position: int, data: bytes, reason: str) -> str:
     """Start an engine on snapshot ``data``: it warns, says why in its start-up report, and
     holds exactly what a replay holds. Return the reason."""
@@ -83,7 +90,7 @@ def test_a_snapshot_is_a_json_header_line_then_a_compressed_json_body(
     header = json.loads(header_line)
     assert header == {
         "format": "invorder-snapshot", "schema": 1, "encoding": "json+zlib",
-        "position": position, "last_key": "k087",
+        "position": position, "last_key": "k087", "chain": chain_hex(store, position),
         "size": len(zlib.decompress(compressed)),
     }  # fmt: skip
     body = json.loads(zlib.decompress(compressed))
@@ -92,14 +99,14 @@ def test_a_snapshot_is_a_json_header_line_then_a_compressed_json_body(
 
 
 def test_start_up_reports_what_it_read(store: invorder.MemoryEventStore) -> None:
-    assert Engine(store).startup == StartupReport(replayed=store.head())
+    assert Engine(store).startup == StartupReport(replayed=store.head(), chain="kept")
     snapshots = snapshot_of(store, 50)
     engine = Engine(store, snapshots=snapshots)
-    assert engine.startup == StartupReport(snapshot=50, replayed=store.head() - 50)
+    assert engine.startup == StartupReport(snapshot=50, replayed=store.head() - 50, chain="kept")
     engine.reload()
     assert engine.startup.snapshot == 50
     empty = Engine(store, snapshots=invorder.MemorySnapshotStore())
-    assert empty.startup == StartupReport(replayed=store.head())
+    assert empty.startup == StartupReport(replayed=store.head(), chain="kept")
 
 
 # --- nothing named by the data runs --------------------------------------------------------
@@ -183,7 +190,8 @@ def test_a_snapshot_given_as_a_buffer_is_read(
         def load(self) -> tuple[int, bytes] | None:
             return good[0], memoryview(good[1])  # type: ignore[return-value]  # as a driver may
 
-    assert Engine(store, snapshots=Buffers()).startup == StartupReport(snapshot=good[0])
+    report = StartupReport(snapshot=good[0], chain="kept")
+    assert Engine(store, snapshots=Buffers()).startup == report
 
 
 def test_a_header_naming_another_format_is_refused(
@@ -355,7 +363,8 @@ def test_an_older_schema_is_read_through_its_upcaster(
     monkeypatch.setattr(_snapshot, "UPCASTERS", {0: _from_schema_0})
     snapshots = invorder.MemorySnapshotStore()
     snapshots.save(good[0], old)
-    assert Engine(store, snapshots=snapshots).startup == StartupReport(snapshot=good[0])
+    report = StartupReport(snapshot=good[0], chain="kept")
+    assert Engine(store, snapshots=snapshots).startup == report
 
 
 def test_an_upcaster_that_fails_falls_back_to_a_replay(

@@ -72,7 +72,7 @@ def test_start_up_from_a_snapshot_reads_only_the_tail() -> None:
     store.starts.clear()
     restarted = Engine(store, snapshots=snapshots)
     assert min(store.starts) == 3  # the last event before the snapshot, to check it fits
-    assert restarted.startup == StartupReport(snapshot=4, replayed=1)
+    assert restarted.startup == StartupReport(snapshot=4, replayed=1, chain="kept")
     assert restarted.position == 5
     assert restarted.balance("MUG", "EAST/A") == 7
     assert restarted.balance("MUG", "EAST/A", invorder.Bucket.DAMAGED) == 3
@@ -113,7 +113,7 @@ def test_a_snapshot_that_does_not_fit_is_ignored(snapshot: tuple[int, bytes], re
     snapshots.save(*snapshot)
     with pytest.warns(SnapshotWarning, match=reason):
         engine = Engine(store, snapshots=snapshots)
-    assert engine.startup == StartupReport(refused=reason, replayed=3)
+    assert engine.startup == StartupReport(refused=reason, replayed=3, chain="kept")
     assert engine.position == 3
     assert engine.balance("MUG", "EAST/A") == 10
     assert engine.verify() == []

@@ -61,7 +61,8 @@ class ConcurrencyError(InvorderError):
 
 class StoreCorruptError(InvorderError):
     """The store gave back a log that breaks the port's promise (an append-only, gap-free
-    sequence of positions): an event missing, or one out of place. Retrying will not help;
+    sequence of positions, each event linked to the one before by its chain hash): an event
+    missing, one out of place, or one whose bytes or hash changed. Retrying will not help;
     the log needs a person (restore the missing rows from a backup)."""
 
     code = ErrorCode.STORE_CORRUPT
