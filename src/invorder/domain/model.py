@@ -10,10 +10,12 @@ and returns events or raises; only ``State.apply`` changes the projections.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from types import ModuleType
 from typing import Any
 
 from invorder.domain import availability, orders, purchasing, reservations, stock
+from invorder.domain.availability.atp import free_incoming
 from invorder.domain.availability.channel import Channels
 from invorder.domain.messages import Command, Decision, Event
 from invorder.domain.orders.allocator import Allocator, backorder_priority, first_fit
@@ -28,6 +30,7 @@ from invorder.domain.purchasing.suppliers import Suppliers
 from invorder.domain.reservations.commands import CommitReservation, ReleaseReservation
 from invorder.domain.reservations.reservation import Reservations
 from invorder.domain.stock.ledger import Ledger
+from invorder.domain.stock.location import is_virtual
 
 AREAS: tuple[ModuleType, ...] = (stock, reservations, purchasing, availability, orders)
 """The areas of the domain, each depending only on those before it (orders and
@@ -82,9 +85,24 @@ class State:
 
         return Context(
             ledger=self.ledger, reservations=self.reservations, orders=self.orders,
-            channel_locations=feeding, channel_limit=limit, allocator=self.allocator,
-            priority=self.priority,
+            channel_locations=feeding, channel_limit=limit, due=self.due,
+            allocator=self.allocator, priority=self.priority,
         )  # fmt: skip
+
+    def due(self, order: Order, sku: str, at: datetime, by: datetime) -> int:
+        """Units of ``sku`` on open purchase orders due by ``by`` at the locations that
+        feed ``order``'s channel (every warehouse if it has none), not claimed by
+        pre-orders at ``at``."""
+        channel = self.channels.get(order.capture.channel)
+        places = (
+            channel.locations
+            if channel is not None
+            else [p for p in self.ledger.locations if "/" not in p and not is_virtual(p)]
+        )
+        return sum(
+            free_incoming(self.ledger, self.reservations, self.purchases, sku, place, at, by)
+            for place in places
+        )
 
     def differences(self, other: State) -> list[str]:
         """How this state differs from ``other``, projection by projection (same: ``[]``).

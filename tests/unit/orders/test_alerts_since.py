@@ -126,3 +126,38 @@ def test_a_bad_acknowledgement_is_refused_when_built() -> None:
     with pytest.raises(iv.errors.InvalidFieldError) as caught:
         iv.AcknowledgeAlert(key="k", at=at(1), order="O-1", alert="backordered", note="  ")
     assert "a few words saying why it may wait" in str(caught.value)
+
+
+def test_a_late_purchase_puts_the_promise_at_risk() -> None:
+    engine = order_world(east={"EAST/A/01": 3}, west={})
+    engine.capture(capture(lines=(("1", "MUG", 6),), ship_by=at(3 * 24 * 60)))
+    engine.execute(iv.ExpectPurchase(key="po", at=at(6), purchase_order="PO-1",
+                                     location="EAST/A/01", lines=[iv.PurchaseLine(
+                                         sku="MUG", quantity=3, eta=at(2 * 24 * 60))]))  # fmt: skip
+    assert AlertReason.PROMISE_AT_RISK not in alerts(engine, 30)["O-1"].reasons
+    engine.execute(iv.ChangePurchaseEta(key="late", at=at(40), purchase_order="PO-1",
+                                        sku="MUG", eta=at(4 * 24 * 60)))  # fmt: skip
+    alert = alerts(engine, 41)["O-1"]
+    assert alert.reasons == (BACKORDERED, AlertReason.PROMISE_AT_RISK)
+    assert alert.detail.endswith(
+        "3 unit(s) of MUG backordered, 0 due by ship-by 2026-11-30T08:00:00+00:00"
+    )
+    assert alert.since_of(AlertReason.PROMISE_AT_RISK) == at(5)  # waiting since capture
+    acknowledge(engine, "promise_at_risk", minute=42, note="customer told")
+    assert alerts(engine, 43)["O-1"].reasons == (BACKORDERED,)
+
+
+def test_a_purchase_for_a_warehouse_that_does_not_serve_the_order_does_not_count() -> None:
+    engine = order_world(east={"EAST/A/01": 3}, west={})
+    engine.execute(iv.DefineChannel(key="west-only", at=at(2), channel="shop",
+                                    locations=("WEST",)))  # fmt: skip
+    engine.capture(capture(lines=(("1", "MUG", 2),), channel="shop", ship_by=at(3 * 24 * 60)))
+    engine.execute(iv.ExpectPurchase(key="po", at=at(6), purchase_order="PO-1",
+                                     location="EAST/A/01", lines=[iv.PurchaseLine(
+                                         sku="MUG", quantity=9, eta=at(60))]))  # fmt: skip
+    assert AlertReason.PROMISE_AT_RISK in alerts(engine, 30)["O-1"].reasons
+
+
+def test_an_order_without_a_ship_by_makes_no_promise() -> None:
+    engine = backordered_world()
+    assert AlertReason.PROMISE_AT_RISK not in alerts(engine, 30)["O-1"].reasons

@@ -50,7 +50,7 @@ class AcknowledgeAlert(Command):
 def decide_acknowledge(ctx: Context, command: AcknowledgeAlert, position: int) -> tuple[Event, ...]:
     """The acknowledgement, if the order has the alert and nobody acknowledged it yet."""
     order = known_order(ctx.orders, command.order)
-    standing = [reason for reason, _ in reasons_at(order, command.at)]
+    standing = [reason for reason, _ in reasons_at(order, command.at, due=ctx.due)]
     if command.alert not in standing:
         now = ", ".join(standing) if standing else "without alerts"
         state = f"alerted for {now}" if standing else now

@@ -4,6 +4,7 @@ person acknowledged (left out unless asked for)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import attrs
@@ -43,20 +44,46 @@ class OrderAlert:
         return self.since[self.reasons.index(reason)]
 
 
+Due = Callable[[Order, str, datetime, datetime], int]
+"""Units of a SKU due from purchase orders for an order by a time (see ``Context.due``)."""
+
+
 def reasons_at(
-    order: Order, at: datetime, window: timedelta = AT_RISK_WINDOW
+    order: Order, at: datetime, window: timedelta = AT_RISK_WINDOW, due: Due | None = None
 ) -> list[tuple[AlertReason, str]]:
-    """Every reason ``order`` needs a person at ``at``, in the fixed order, with words."""
+    """Every reason ``order`` needs a person at ``at``, in the fixed order, with words
+    (promises at risk only with ``due``)."""
     found = state_reasons(order)
     ship_by = order.capture.ship_by
     if ship_by is not None and open_units(order):
+        where = _after_backordered(found)
         if ship_by <= at:
             missed = (AlertReason.SHIP_BY_MISSED, f"ship-by {ship_by.isoformat()} missed")
-            found.insert(_after_backordered(found), missed)
-        elif ship_by - at <= window:
-            risk = (AlertReason.SHIP_BY_AT_RISK, f"ship-by {ship_by.isoformat()} at risk")
-            found.insert(_after_backordered(found), risk)
+            found.insert(where, missed)
+        else:
+            if ship_by - at <= window:
+                risk = (AlertReason.SHIP_BY_AT_RISK, f"ship-by {ship_by.isoformat()} at risk")
+                found.insert(where, risk)
+                where += 1
+            short = _uncovered(order, at, ship_by, due) if due is not None else None
+            if short is not None:
+                found.insert(where, (AlertReason.PROMISE_AT_RISK, short))
     return found
+
+
+def _uncovered(order: Order, at: datetime, ship_by: datetime, due: Due) -> str | None:
+    """Words for the first SKU whose backordered units the purchases due by ``ship_by``
+    cannot cover, or ``None``."""
+    waiting: dict[str, int] = {}
+    for line in order.lines:
+        if line.backordered:
+            waiting[line.sku] = waiting.get(line.sku, 0) + line.backordered
+    for sku, units in waiting.items():
+        coming = due(order, sku, at, ship_by)
+        if coming < units:
+            return (f"{units} unit(s) of {sku} backordered, {coming} due by ship-by "
+                    f"{ship_by.isoformat()}")  # fmt: skip
+    return None
 
 
 def _after_backordered(found: list[tuple[AlertReason, str]]) -> int:
@@ -68,7 +95,9 @@ def _after_backordered(found: list[tuple[AlertReason, str]]) -> int:
 def _since(
     order: Order, reason: AlertReason, marks: AlertMarks | None, window: timedelta
 ) -> datetime:
-    if reason is AlertReason.SHIP_BY_MISSED or reason is AlertReason.SHIP_BY_AT_RISK:
+    if reason is AlertReason.PROMISE_AT_RISK:
+        reason = AlertReason.BACKORDERED  # at risk since its units have waited
+    elif reason is AlertReason.SHIP_BY_MISSED or reason is AlertReason.SHIP_BY_AT_RISK:
         ship_by = order.capture.ship_by
         assert ship_by is not None
         return ship_by if reason is AlertReason.SHIP_BY_MISSED else ship_by - window
@@ -78,17 +107,18 @@ def _since(
 
 def order_alerts(
     orders: OrderBook, at: datetime, at_risk: timedelta = AT_RISK_WINDOW,
-    acknowledged: bool = False,
+    acknowledged: bool = False, due: Due | None = None,
 ) -> list[OrderAlert]:  # fmt: skip
     """Every order that needs a person at ``at``, in capture order; an unshipped order is
     at risk when its ship-by time is within ``at_risk``. Reasons a person acknowledged
     (since they began to stand) are left out, and an order with no other reason too, unless
-    ``acknowledged``."""
+    ``acknowledged``. With ``due``, a backorder the purchases due by the ship-by time cannot
+    cover is a promise at risk."""
     result = []
     for order in orders:
         if order.status in (OrderStatus.CANCELLED, OrderStatus.RETURNED):
             continue
-        found = reasons_at(order, at, at_risk)
+        found = reasons_at(order, at, at_risk, due)
         if not found:
             continue
         marks = orders.marks(order.order_id)

@@ -4,6 +4,7 @@ priority, and the lookups they share."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import attrs
@@ -34,6 +35,11 @@ class Context:
     )
     """For a channel whose policy limits allocation, what it may sell of a SKU out of a
     number of shelf units (``None``: no limit)."""
+    due: Callable[[Order, str, datetime, datetime], int] = attrs.field(
+        default=lambda order, sku, at, by: 0
+    )
+    """Units of a SKU on open purchase orders due by ``by`` at the locations that serve the
+    order (its channel's), not claimed by pre-orders at ``at``: for promises at risk."""
     allocator: Allocator = first_fit
     """Chooses locations."""
     priority: Callable[[Order], Any] = backorder_priority

@@ -48,6 +48,9 @@ class AlertReason(enum.StrEnum):
     in full since."""
     CANNOT_ALLOCATE = "cannot_allocate"
     """Routed, and not a single unit could be allocated."""
+    PROMISE_AT_RISK = "promise_at_risk"
+    """Units wait for stock and the purchase orders due before the ship-by time (at the
+    warehouses that serve the order) cannot cover them: a purchase was late or cut."""
 
 
 class PaymentStatus(enum.StrEnum):

@@ -55,7 +55,7 @@ def order_alerts(
     """Orders that need a person at ``at``, each with its reasons (and those acknowledged,
     with ``acknowledged``)."""
     _checks.check_aware("at", at)
-    return _order_alerts(state.orders, at, at_risk, acknowledged)
+    return _order_alerts(state.orders, at, at_risk, acknowledged, state.due)
 
 
 def order_exceptions(
