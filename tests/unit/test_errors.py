@@ -333,9 +333,9 @@ EXAMPLES: list[tuple[InvorderError, str, dict[str, object]]] = [
     (
         StoreUnavailableError("append events", "database is locked"),
         (
-            "the event store could not append events: database is locked; nothing was "
-            "written (an append is all or nothing): it is safe to retry once the store is "
-            "reachable and writable"
+            "the store could not append events: database is locked; nothing was written (an "
+            "append is all or nothing): it is safe to retry once the store is reachable and "
+            "writable"
         ),
         {"operation": "append events", "problem": "database is locked"},
     ),

@@ -98,7 +98,7 @@ class SqlEventStore:
         self._engine = engine_of(target)
         self._sqlite = self._engine.dialect.name == "sqlite"
         self._codec = codec or Codec()
-        with mapped("open the event store"):
+        with mapped("open its tables"):
             if create:
                 metadata.create_all(self._engine)
             self._chained = has_chain_column(self._engine, add=create)
@@ -359,7 +359,7 @@ class SqlSnapshotStore:
     def __init__(self, target: str | sa.Engine, *, create: bool = True) -> None:
         self._engine = engine_of(target)
         if create:
-            with mapped("open the snapshot store"):
+            with mapped("open its tables"):
                 metadata.create_all(self._engine)
 
     def save(self, position: int, data: bytes) -> None:

@@ -114,8 +114,8 @@ class Engine:
     def execute_many(self, commands: Iterable[Command]) -> list[Outcome | Rejected]:
         """Run commands in order, one append each; each is accepted or refused on its own.
 
-        Returns one item per command: its events, or a :class:`Rejected`. Concurrency
-        errors are not caught (they concern the store, not the command).
+        Returns one item per command: its events, or a :class:`Rejected`. Store errors
+        (concurrency, unavailable, corrupt) are raised: they concern the store, not the command.
         """
         return self._writer.execute_many(commands)
 

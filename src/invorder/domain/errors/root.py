@@ -89,8 +89,8 @@ class StoreUnavailableError(InvorderError):
 
     code = ErrorCode.STORE_UNAVAILABLE
     template = (
-        "the event store could not {operation}: {problem}; nothing was written (an append "
-        "is all or nothing): it is safe to retry once the store is reachable and writable"
+        "the store could not {operation}: {problem}; nothing was written (an append is all "
+        "or nothing): it is safe to retry once the store is reachable and writable"
     )
     operation: str
     problem: str
