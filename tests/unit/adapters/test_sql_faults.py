@@ -19,7 +19,13 @@ import sqlalchemy as sa
 import invorder
 from invorder.adapters import _sql_errors
 from invorder.adapters.memory import MemoryEventStore
-from invorder.adapters.sql import SqlEventStore, SqlSnapshotStore, sql_engine
+from invorder.adapters.sql import (
+    SqlEventStore,
+    SqlSnapshotStore,
+    events_table,
+    metadata,
+    sql_engine,
+)
 from invorder.engine import Engine
 from invorder.engine._replica import check_not_cut
 from invorder.errors import StoreCorruptError, StoreUnavailableError
@@ -300,3 +306,43 @@ def test_a_whole_file_deleted_cannot_be_told_from_a_new_one(path: Path) -> None:
     for suffix in ("-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     assert invorder.sqlite(path).position == 0  # documented: the head record went with it
+
+
+# --- PostgreSQL -----------------------------------------------------------------------------
+
+
+def test_postgres_keeps_the_head_and_refuses_a_log_cut_short(postgres_url: str) -> None:
+    database = sql_engine(postgres_url)
+    try:
+        metadata.drop_all(database)
+        engine = set_up(Engine(SqlEventStore(database)))
+        store = SqlEventStore(database)
+        assert store.last_head() == (3, store.chain_at(3))
+        with database.begin() as connection:
+            connection.execute(sa.delete(events_table).where(events_table.c.position >= 1))
+        with pytest.raises(StoreCorruptError, match="allow_empty=True") as caught:
+            Engine(store)
+        assert caught.value.position == 1
+        assert Engine(store, allow_empty=True).position == 1
+        assert engine.position == 3  # the running engine is not touched
+    finally:
+        metadata.drop_all(database)
+        database.dispose()
+
+
+def test_postgres_lost_connection_is_unavailable(postgres_url: str) -> None:
+    database = sql_engine(postgres_url, pool_pre_ping=False)
+    try:
+        metadata.drop_all(database)
+        engine = set_up(Engine(SqlEventStore(database)))
+        with database.connect() as connection:
+            (pid,) = connection.exec_driver_sql("SELECT pg_backend_pid()").one()
+        with sa.create_engine(postgres_url).connect() as admin:
+            admin.exec_driver_sql(f"SELECT pg_terminate_backend({pid})")
+        with pytest.raises(StoreUnavailableError) as caught:
+            engine.execute(receive("more"))
+        assert isinstance(caught.value.__cause__, sa.exc.OperationalError)
+        assert engine.execute(receive("more"))[0].position == 3  # the pool reconnects
+    finally:
+        metadata.drop_all(database)
+        database.dispose()
