@@ -346,3 +346,11 @@ def test_postgres_lost_connection_is_unavailable(postgres_url: str) -> None:
     finally:
         metadata.drop_all(database)
         database.dispose()
+
+
+def test_a_deleted_file_opened_without_create_is_refused(path: Path) -> None:
+    os.remove(path)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    with pytest.raises(StoreUnavailableError, match="no such table: invorder_events"):
+        Engine(SqlEventStore(url(path), create=False))
