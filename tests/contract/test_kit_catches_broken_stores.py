@@ -263,39 +263,39 @@ class ReadsTheHashBefore(ReadsChained):
             yield event, data, self.chain_at(event.position)
 
 
-class KeepsTheHeadBefore(MemoryEventStore):
-    """Keeps its head one append late (written before the batch, not with it)."""
+class KeepsAHead(MemoryEventStore):
+    """A memory store with a head record (``last_head``) that its subclasses keep wrong."""
 
     __slots__ = ("kept",)
 
     def __init__(self) -> None:
         self.kept: tuple[int, bytes | None] | None = None
         super().__init__()
+
+    def last_head(self) -> tuple[int, bytes | None] | None:
+        return self.kept
+
+
+class KeepsTheHeadBefore(KeepsAHead):
+    """Keeps its head one append late (written before the batch, not with it)."""
+
+    __slots__ = ()
 
     def append(self, events: Sequence[Event], *, expected_position: int) -> int:
         if self.head():
             self.kept = (self.head(), self.chain_at(self.head()))
         return super().append(events, expected_position=expected_position)
 
-    def last_head(self) -> tuple[int, bytes | None] | None:
-        return self.kept
 
-
-class KeepsTheHeadOfRefusedBatches(MemoryEventStore):
+class KeepsTheHeadOfRefusedBatches(KeepsAHead):
     """Writes its head record before the position check: a refused batch moves it."""
 
-    __slots__ = ("kept",)
-
-    def __init__(self) -> None:
-        self.kept: tuple[int, bytes | None] | None = None
-        super().__init__()
+    __slots__ = ()
 
     def append(self, events: Sequence[Event], *, expected_position: int) -> int:
-        self.kept = (expected_position + len(events), None)
+        head = expected_position + len(events)
+        self.kept = (head, chain_of(events, self.chain_at(expected_position) or GENESIS)[-1])
         return super().append(events, expected_position=expected_position)
-
-    def last_head(self) -> tuple[int, bytes | None] | None:
-        return self.kept
 
 
 class ForgetsSnapshots(MemorySnapshotStore):
