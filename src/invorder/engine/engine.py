@@ -48,6 +48,8 @@ class Engine:
     Each command is decided against the projections, appended with the log position they
     were built from, then folded in. If another writer appended first, the engine reads what
     changed and decides again, up to ``max_attempts`` times, then raises ConcurrencyError.
+    A store that fails raises StoreUnavailableError (nothing written: retry) or
+    StoreCorruptError; neither is kept as the outcome of the command's key.
 
     Idempotency: a command whose ``key`` was seen returns the first outcome if it is
     identical (the same events, or the same error for a rejected one) and raises
