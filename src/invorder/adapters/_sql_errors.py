@@ -12,10 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import NoReturn
 
 import sqlalchemy as sa
 
-from invorder.domain.errors import InvorderError, StoreCorruptError, StoreUnavailableError
+from invorder.codec import EVENT_TYPES
+from invorder.domain.errors import (
+    CodecError,
+    InvorderError,
+    StoreCorruptError,
+    StoreUnavailableError,
+)
 
 CORRUPT = ("file is not a database", "database disk image is malformed")
 """SQLite's words for a damaged file (a header overwritten, pages torn)."""
@@ -47,9 +54,23 @@ def mapped(operation: str) -> Iterator[None]:
         raise typed(error, operation) from error
 
 
-def undecodable(position: int, error: Exception) -> StoreCorruptError:
-    """Why the row at ``position`` cannot be read as an event (bad JSON, a missing or
-    unknown type tag, a field of the wrong kind)."""
-    return StoreCorruptError(
+def undecodable(position: int, error: Exception) -> NoReturn:
+    """Raise why the row at ``position`` cannot be read as an event: a
+    :class:`~invorder.errors.StoreCorruptError` for bad JSON, a missing or unknown type tag,
+    a field of the wrong kind; but ``error`` itself, a :class:`~invorder.errors.CodecError`,
+    for a well-formed event of another schema version (an upcaster not given to the codec,
+    or a row written by a newer invorder): the row is sound, the reader must change."""
+    if isinstance(error, CodecError) and _of_another_version(error.fields.get("data")):
+        raise error
+    raise StoreCorruptError(
         position, f"its row cannot be decoded as an event ({type(error).__name__}: {error})"
-    )
+    ) from error
+
+
+def _of_another_version(data: object) -> bool:
+    if not isinstance(data, dict):
+        return False
+    tag = data.get("type")
+    cls = EVENT_TYPES.get(tag) if isinstance(tag, str) else None
+    version = data.get("schema", 1)
+    return cls is not None and type(version) is int and version != cls.SCHEMA_VERSION

@@ -192,7 +192,7 @@ class SqlEventStore:
             try:
                 event = decode(loads(row[1]))
             except (ValueError, KeyError, TypeError) as error:  # JSONDecodeError, CodecError
-                raise undecodable(row[0], error) from error
+                undecodable(row[0], error)
             yield event
 
     def read_chained(
@@ -208,7 +208,7 @@ class SqlEventStore:
             try:
                 event = decode(loads(data))
             except (ValueError, KeyError, TypeError) as error:
-                raise undecodable(position, error) from error
+                undecodable(position, error)
             yield event, data.encode("utf-8"), chain
 
     def chain_at(self, position: int) -> bytes | None:
@@ -330,7 +330,7 @@ class SqlEventStore:
                 try:
                     event = decode(json.loads(data))
                 except (ValueError, KeyError, TypeError) as error:
-                    raise undecodable(at, error) from error
+                    undecodable(at, error)
                 yield event
 
 

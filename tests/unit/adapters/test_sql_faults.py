@@ -354,3 +354,14 @@ def test_a_deleted_file_opened_without_create_is_refused(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     with pytest.raises(StoreUnavailableError, match="no such table: invorder_events"):
         Engine(SqlEventStore(url(path), create=False))
+
+
+def test_a_row_of_a_newer_schema_is_a_codec_error_not_corruption(path: Path) -> None:
+    with sqlite3.connect(path) as connection:
+        (data,) = connection.execute(
+            "SELECT data FROM invorder_events WHERE position = 1"
+        ).fetchone()
+    row = json.loads(data)
+    set_row(path, 1, json.dumps({**row, "schema": 99}))
+    with pytest.raises(invorder.errors.CodecError, match="newer than this library"):
+        list(SqlEventStore(url(path)).read())
