@@ -263,6 +263,41 @@ class ReadsTheHashBefore(ReadsChained):
             yield event, data, self.chain_at(event.position)
 
 
+class KeepsAHead(MemoryEventStore):
+    """A memory store with a head record (``last_head``) that its subclasses keep wrong."""
+
+    __slots__ = ("kept",)
+
+    def __init__(self) -> None:
+        self.kept: tuple[int, bytes | None] | None = None
+        super().__init__()
+
+    def last_head(self) -> tuple[int, bytes | None] | None:
+        return self.kept
+
+
+class KeepsTheHeadBefore(KeepsAHead):
+    """Keeps its head one append late (written before the batch, not with it)."""
+
+    __slots__ = ()
+
+    def append(self, events: Sequence[Event], *, expected_position: int) -> int:
+        if self.head():
+            self.kept = (self.head(), self.chain_at(self.head()))
+        return super().append(events, expected_position=expected_position)
+
+
+class KeepsTheHeadOfRefusedBatches(KeepsAHead):
+    """Writes its head record before the position check: a refused batch moves it."""
+
+    __slots__ = ()
+
+    def append(self, events: Sequence[Event], *, expected_position: int) -> int:
+        head = expected_position + len(events)
+        self.kept = (head, chain_of(events, self.chain_at(expected_position) or GENESIS)[-1])
+        return super().append(events, expected_position=expected_position)
+
+
 class ForgetsSnapshots(MemorySnapshotStore):
     """Saves nothing."""
 
@@ -309,6 +344,8 @@ def test_a_store_without_the_chain_passes_every_check() -> None:
         (KeepsHashesOfRefusedBatches, "test_chain_hashes_are_kept_with_their_events"),
         (ReadsTheHashBefore, "test_chain_read_with_events"),
         (ReadsTheHashBefore, "test_idempotency_survives_restart"),
+        (KeepsTheHeadBefore, "test_last_head_if_offered"),
+        (KeepsTheHeadOfRefusedBatches, "test_last_head_if_offered"),
     ],
 )
 def test_a_broken_store_is_caught(broken: type[EventStore], caught_by: str) -> None:

@@ -13,6 +13,7 @@ from invorder.adapters.sql import (
     SqlEventStore,
     SqlSnapshotStore,
     events_table,
+    head_table,
     metadata,
     snapshots_table,
     sql_engine,
@@ -73,7 +74,7 @@ class TestPostgresStore(_SqlContract):
 
     def make_store(self) -> EventStore:
         engine = self.engine()
-        metadata.drop_all(engine, tables=[events_table])
+        metadata.drop_all(engine, tables=[events_table, head_table])
         return SqlEventStore(engine)
 
     def make_snapshot_store(self) -> SnapshotStore | None:

@@ -62,6 +62,7 @@ from invorder.domain.errors import (
     RejectedError,
     ReturnQuantityError,
     StoreCorruptError,
+    StoreUnavailableError,
     TransferOverReceiptError,
     UnknownChannelError,
     UnknownLocationError,
@@ -320,6 +321,23 @@ EXAMPLES: list[tuple[InvorderError, str, dict[str, object]]] = [
             "be a gap-free sequence from 0 (restore it from a backup)"
         ),
         {"position": 5, "problem": "no event is stored there"},
+    ),
+    (
+        StoreCorruptError(None, "file is not a database"),
+        (
+            "the event store is corrupt: file is not a database; the log must be a gap-free "
+            "sequence from 0 (restore it from a backup)"
+        ),
+        {"position": None, "problem": "file is not a database"},
+    ),
+    (
+        StoreUnavailableError("append events", "database is locked"),
+        (
+            "the store could not append events: database is locked; nothing was written (an "
+            "append is all or nothing): it is safe to retry once the store is reachable and "
+            "writable"
+        ),
+        {"operation": "append events", "problem": "database is locked"},
     ),
     (
         ConcurrencyError(4, 6),

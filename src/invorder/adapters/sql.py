@@ -13,7 +13,6 @@ from typing import Any
 
 try:
     import sqlalchemy as sa
-    from sqlalchemy.exc import IntegrityError
 except ImportError as error:  # pragma: no cover  # the test extra installs SQLAlchemy
     raise ImportError(
         "invorder.adapters.sql needs SQLAlchemy: install the 'sql' extra "
@@ -21,40 +20,33 @@ except ImportError as error:  # pragma: no cover  # the test extra installs SQLA
         name=error.name,
     ) from error
 
+from invorder.adapters._sql_errors import mapped, typed, undecodable
+from invorder.adapters._sql_schema import (
+    engine_of,
+    events_table,
+    has_chain_column,
+    head_table,
+    metadata,
+    snapshots_table,
+    sql_engine,
+    writing,
+)
 from invorder.adapters.memory import check_positions
 from invorder.chain import GENESIS, canonical_json, link
 from invorder.codec import Codec
 from invorder.domain.errors import ConcurrencyError, StoreCorruptError
 from invorder.domain.messages import Event
 
-metadata = sa.MetaData()
-"""The schema: the tables below; ``metadata.create_all(engine)`` creates them."""
+__all__ = [
+    "SqlEventStore",
+    "SqlSnapshotStore",
+    "events_table",
+    "head_table",
+    "metadata",
+    "snapshots_table",
+    "sql_engine",
+]
 
-_POSITION = sa.BigInteger().with_variant(sa.Integer(), "sqlite")  # INTEGER PRIMARY KEY = rowid
-
-events_table = sa.Table(
-    "invorder_events",
-    metadata,
-    sa.Column("position", _POSITION, primary_key=True, autoincrement=False),
-    sa.Column("key", sa.Text(), nullable=False),
-    sa.Column("type", sa.Text(), nullable=False),
-    sa.Column("schema", sa.Integer(), nullable=False),
-    sa.Column("data", sa.Text(), nullable=False),
-    sa.Column("chain", sa.LargeBinary(), nullable=True),
-)
-"""One row per event; ``data`` is the canonical JSON of :meth:`invorder.Codec.event_to_dict`
-(see :mod:`invorder.chain`) and ``chain`` the event's chain hash (``NULL`` in rows written
-before this column existed: those are "unchained", see :meth:`SqlEventStore.chain_log`)."""
-
-snapshots_table = sa.Table(
-    "invorder_snapshots",
-    metadata,
-    sa.Column("position", _POSITION, primary_key=True, autoincrement=False),
-    sa.Column("data", sa.LargeBinary(), nullable=False),
-)
-"""The latest engine snapshot (older ones are deleted when a newer one is saved)."""
-
-_BEGIN_OPTION = "invorder_sqlite_begin"
 _COLUMNS = ("position", "key", "type", "schema", "data", "chain")
 _PLAIN = len(_COLUMNS) - 1  # the columns of a table created before the chain column
 
@@ -68,45 +60,6 @@ _SQLITE_INSERT = (_sqlite_insert(_COLUMNS[:_PLAIN]), _sqlite_insert(_COLUMNS))
 _PAGE = 5000
 _PAGE_OF_POSITIONS = 900
 """Positions per ``read_at`` query (SQLite allows 999 bound parameters in older builds)."""
-
-
-def sql_engine(url: str, *, synchronous: str = "FULL", **kwargs: Any) -> sa.Engine:
-    """A SQLAlchemy engine for ``url``, set up the way the SQL stores need it.
-
-    On SQLite: WAL journal (readers do not block the writer), a 30 s busy timeout, and
-    ``BEGIN IMMEDIATE`` for appends so that concurrent writers queue instead of failing;
-    ``synchronous`` is the SQLite pragma (``FULL``: an acknowledged append survives a power
-    cut; ``NORMAL``: it survives a process crash). Other keyword arguments go to
-    :func:`sqlalchemy.create_engine`.
-    """
-    if synchronous not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
-        raise ValueError(f"synchronous must be OFF, NORMAL, FULL or EXTRA, not {synchronous!r}")
-    engine = sa.create_engine(url, **kwargs)
-    if engine.dialect.name == "sqlite":
-
-        def connect(dbapi_connection: Any, _record: Any) -> None:
-            dbapi_connection.isolation_level = None  # transactions are begun below
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute(f"PRAGMA synchronous={synchronous}")
-            cursor.execute("PRAGMA busy_timeout=30000")
-            cursor.close()
-
-        def begin(connection: sa.Connection) -> None:
-            mode = connection.get_execution_options().get(_BEGIN_OPTION, "DEFERRED")
-            connection.exec_driver_sql(f"BEGIN {mode}")
-
-        sa.event.listen(engine, "connect", connect)
-        sa.event.listen(engine, "begin", begin)
-    return engine
-
-
-def _engine(target: str | sa.Engine) -> sa.Engine:
-    return sql_engine(target) if isinstance(target, str) else target
-
-
-def _writing(engine: sa.Engine) -> sa.Connection:
-    return engine.connect().execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
 
 
 class SqlEventStore:
@@ -124,19 +77,32 @@ class SqlEventStore:
     the hash of the event before it and stores each new event's hash in the same
     transaction. Without the column (an old table opened with ``create=False``) it works as
     before and keeps no chain.
+
+    It keeps the log's head (:class:`~invorder.ports.KeepsHead`): each append writes the new
+    head and its hash to :data:`head_table` in its transaction, so an engine refuses to
+    start on a log that was emptied or cut short. A database file deleted as a whole takes
+    that row with it and cannot be told from a new one (see the storage-adapter how-to).
+
+    Database errors come out typed: :class:`~invorder.errors.StoreUnavailableError` (locked,
+    disk full, read-only, cannot connect: nothing was written, safe to retry) or
+    :class:`~invorder.errors.StoreCorruptError` (a damaged file, a row that cannot be
+    decoded, naming its position); a lost race on the position key is a
+    :class:`~invorder.ConcurrencyError`.
     """
 
-    __slots__ = ("_chained", "_codec", "_engine", "_sqlite")
+    __slots__ = ("_chained", "_codec", "_engine", "_head_kept", "_sqlite")
 
     def __init__(
         self, target: str | sa.Engine, *, codec: Codec | None = None, create: bool = True
     ) -> None:
-        self._engine = _engine(target)
+        self._engine = engine_of(target)
         self._sqlite = self._engine.dialect.name == "sqlite"
         self._codec = codec or Codec()
-        if create:
-            metadata.create_all(self._engine)
-        self._chained = _has_chain_column(self._engine, add=create)
+        with mapped("open its tables"):
+            if create:
+                metadata.create_all(self._engine)
+            self._chained = has_chain_column(self._engine, add=create)
+            self._head_kept = create or sa.inspect(self._engine).has_table(head_table.name)
 
     @property
     def engine(self) -> sa.Engine:
@@ -145,10 +111,20 @@ class SqlEventStore:
 
     def head(self) -> int:
         """The number of events in the log."""
-        query = sa.select(sa.func.max(events_table.c.position))
-        with self._engine.connect() as connection:
-            last = connection.execute(query).scalar()
-        return 0 if last is None else int(last) + 1
+        with mapped("read the log's head"), self._engine.connect() as connection:
+            return self._head(connection)
+
+    def last_head(self) -> tuple[int, bytes | None] | None:
+        """The head (and its chain hash) the last append left, kept beside the log (see
+        :class:`~invorder.ports.KeepsHead`); ``None`` if nothing was ever appended here."""
+        if not self._head_kept:
+            return None
+        query = sa.select(head_table.c.head, head_table.c.chain).where(head_table.c.id == 0)
+        with mapped("read the log's head"), self._engine.connect() as connection:
+            row = connection.execute(query).first()
+        if row is None:
+            return None
+        return int(row[0]), None if row[1] is None else bytes(row[1])
 
     def append(self, events: Sequence[Event], *, expected_position: int) -> int:
         """Insert every event in one transaction if the log holds ``expected_position``."""
@@ -169,7 +145,7 @@ class SqlEventStore:
             c.position == expected_position - 1
         )
         try:
-            with _writing(self._engine) as connection, connection.begin():
+            with writing(self._engine) as connection, connection.begin():
                 # A gap is refused: the event before the batch must exist. Rows are never
                 # deleted, so once seen it stays; the primary key refuses a second writer.
                 before = connection.execute(previous).first() if expected_position else None
@@ -188,8 +164,15 @@ class SqlEventStore:
                         sa.insert(events_table),
                         [dict(zip(columns, row, strict=True)) for row in rows],
                     )
-        except IntegrityError:
+                if rows and self._head_kept:
+                    new_head = expected_position + len(rows)
+                    chain = rows[-1][-1] if chained else None
+                    _keep_head(connection, new_head, chain, self._sqlite)
+        except sa.exc.IntegrityError:
+            # The primary key refused the batch: another writer took the position first.
             raise ConcurrencyError(expected_position, self.head()) from None
+        except sa.exc.SQLAlchemyError as error:
+            raise typed(error, "append events") from error
         return expected_position + len(rows)
 
     @staticmethod
@@ -206,7 +189,11 @@ class SqlEventStore:
         decode = self._codec.event_from_dict
         loads = json.loads
         for row in self._rows(start, stop, False):
-            yield decode(loads(row[1]))
+            try:
+                event = decode(loads(row[1]))
+            except (ValueError, KeyError, TypeError) as error:  # JSONDecodeError, CodecError
+                undecodable(row[0], error)
+            yield event
 
     def read_chained(
         self, start: int = 0, stop: int | None = None
@@ -215,10 +202,14 @@ class SqlEventStore:
         hash covers) and the hash (``None`` in an unchained row)."""
         decode = self._codec.event_from_dict
         loads = json.loads
-        for _, data, chain in self._rows(start, stop, self._chained):
+        for position, data, chain in self._rows(start, stop, self._chained):
             if chain is not None and chain.__class__ is not bytes:
                 chain = bytes(chain)  # a driver's buffer type
-            yield decode(loads(data)), data.encode("utf-8"), chain
+            try:
+                event = decode(loads(data))
+            except (ValueError, KeyError, TypeError) as error:
+                undecodable(position, error)
+            yield event, data.encode("utf-8"), chain
 
     def chain_at(self, position: int) -> bytes | None:
         """The chain hash of the first ``position`` events (see
@@ -229,7 +220,7 @@ class SqlEventStore:
         if not self._chained:
             return None
         c = events_table.c
-        with self._engine.connect() as connection:
+        with mapped("read the log's chain"), self._engine.connect() as connection:
             chain = connection.execute(
                 sa.select(c.chain).where(c.position == position - 1)
             ).scalar()
@@ -246,7 +237,7 @@ class SqlEventStore:
         if not self._chained:
             raise ValueError("the events table has no chain column: open with create=True")
         c = events_table.c
-        with _writing(self._engine) as connection, connection.begin():
+        with mapped("chain the log"), writing(self._engine) as connection, connection.begin():
             first = connection.execute(
                 sa.select(sa.func.min(c.position)).where(c.chain.is_(None))
             ).scalar()
@@ -296,7 +287,7 @@ class SqlEventStore:
                 .where(position >= low, position < high)
                 .order_by(position)
             )
-            with self._engine.connect() as connection:
+            with mapped("read the log"), self._engine.connect() as connection:
                 rows = connection.execute(query).all()
                 after = None
                 if len(rows) < high - low:
@@ -329,14 +320,34 @@ class SqlEventStore:
                 .where(position.in_(page))
                 .order_by(position)
             )
-            with self._engine.connect() as connection:
+            with mapped("read the log"), self._engine.connect() as connection:
                 rows = connection.execute(query).all()
             if [row[0] for row in rows] != list(page):
                 found = {row[0] for row in rows}
                 missing = next(p for p in page if p not in found)
                 raise StoreCorruptError(missing, "no event is stored there")
-            for _, data in rows:
-                yield decode(json.loads(data))
+            for at, data in rows:
+                try:
+                    event = decode(json.loads(data))
+                except (ValueError, KeyError, TypeError) as error:
+                    undecodable(at, error)
+                yield event
+
+
+_KEEP_HEAD = sa.update(head_table).where(head_table.c.id == 0)
+_SQLITE_KEEP_HEAD = "UPDATE invorder_head SET head = ?, chain = ? WHERE id = 0"
+
+
+def _keep_head(connection: sa.Connection, head: int, chain: bytes | None, sqlite: bool) -> None:
+    # In the append's transaction: the row says what the log held after it, so a log found
+    # shorter later was cut (the first append of a database inserts the row). The driver's
+    # own statement on SQLite: Core's per-call overhead cost a quarter of a single append.
+    if sqlite:
+        updated = connection.exec_driver_sql(_SQLITE_KEEP_HEAD, (head, chain)).rowcount
+    else:
+        updated = connection.execute(_KEEP_HEAD, {"head": head, "chain": chain}).rowcount
+    if not updated:
+        connection.execute(sa.insert(head_table), {"id": 0, "head": head, "chain": chain})
 
 
 def _link_rows(rows: list[list[Any]], previous: bytes | None) -> None:
@@ -348,41 +359,21 @@ def _link_rows(rows: list[list[Any]], previous: bytes | None) -> None:
         row[-1] = previous
 
 
-def _has_chain_column(engine: sa.Engine, *, add: bool) -> bool:
-    # A table created by an earlier version has no chain column: add it (nullable: the old
-    # rows are unchained) when the store may change the schema, else keep no chain.
-    inspector = sa.inspect(engine)
-    if not inspector.has_table(events_table.name):
-        return True  # the host creates it from ``metadata``, with the column
-    if any(column["name"] == "chain" for column in inspector.get_columns(events_table.name)):
-        return True
-    if not add:
-        return False
-    kind = events_table.c.chain.type.compile(dialect=engine.dialect)
-    try:
-        with _writing(engine) as connection, connection.begin():
-            connection.exec_driver_sql(f"ALTER TABLE {events_table.name} ADD COLUMN chain {kind}")
-    except sa.exc.DBAPIError:  # another process added it first
-        columns = sa.inspect(engine).get_columns(events_table.name)
-        if not any(column["name"] == "chain" for column in columns):
-            raise
-    return True
-
-
 class SqlSnapshotStore:
     """A :class:`~invorder.ports.SnapshotStore` in the same database as the events."""
 
     __slots__ = ("_engine",)
 
     def __init__(self, target: str | sa.Engine, *, create: bool = True) -> None:
-        self._engine = _engine(target)
+        self._engine = engine_of(target)
         if create:
-            metadata.create_all(self._engine)
+            with mapped("open its tables"):
+                metadata.create_all(self._engine)
 
     def save(self, position: int, data: bytes) -> None:
         """Keep ``data`` as the snapshot at ``position``; older snapshots are deleted."""
         table = snapshots_table
-        with _writing(self._engine) as connection, connection.begin():
+        with mapped("save a snapshot"), writing(self._engine) as connection, connection.begin():
             connection.execute(sa.delete(table).where(table.c.position <= position))
             connection.execute(sa.insert(table), {"position": position, "data": bytes(data)})
 
@@ -390,6 +381,6 @@ class SqlSnapshotStore:
         """The snapshot with the highest position, or ``None``."""
         table = snapshots_table
         query = sa.select(table.c.position, table.c.data).order_by(table.c.position.desc())
-        with self._engine.connect() as connection:
+        with mapped("load the snapshot"), self._engine.connect() as connection:
             row = connection.execute(query.limit(1)).first()
         return None if row is None else (int(row[0]), bytes(row[1]))

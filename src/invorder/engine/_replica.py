@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator, Sequence
+from typing import cast
 
 from invorder.chain import GENESIS
 from invorder.domain.errors import StoreCorruptError
@@ -14,7 +15,7 @@ from invorder.engine import _chain, _snapshot
 from invorder.engine._idempotency import KeyIndex
 from invorder.engine._snapshot import RefusedError, SnapshotWarning, StartupReport
 from invorder.engine.allocation import Policies, install_policies
-from invorder.ports import EventStore, SnapshotStore
+from invorder.ports import EventStore, KeepsHead, SnapshotStore
 
 
 class Replica:
@@ -27,14 +28,21 @@ class Replica:
     checked against the chain before it is folded.
     """
 
-    __slots__ = ("chain", "chain_known", "keys", "policies", "position", "snapshots",
-                 "startup", "state", "store")  # fmt: skip
+    __slots__ = ("allow_empty", "chain", "chain_known", "keys", "policies", "position",
+                 "snapshots", "startup", "state", "store")  # fmt: skip
 
     def __init__(
-        self, store: EventStore, snapshots: SnapshotStore | None, policies: Policies
+        self,
+        store: EventStore,
+        snapshots: SnapshotStore | None,
+        policies: Policies,
+        *,
+        allow_empty: bool = False,
     ) -> None:
         self.store = store
         """The log."""
+        self.allow_empty = allow_empty
+        """Whether :meth:`load` accepts a log shorter than the store says it once was."""
         self.snapshots = snapshots
         """Where snapshots are loaded from, if anywhere."""
         # Allocation policies are code, not state: never in the log nor in a snapshot, so
@@ -58,7 +66,10 @@ class Replica:
     def load(self) -> None:
         """Rebuild the projections: the latest snapshot if it fits the log, then the log
         after it; a snapshot refused is reported (in :attr:`startup` and as a
-        :class:`SnapshotWarning`), never raised."""
+        :class:`SnapshotWarning`), never raised. A log cut short (see :func:`check_not_cut`)
+        is refused unless :attr:`allow_empty`."""
+        if not self.allow_empty:
+            check_not_cut(self.store)
         self.state = State()
         self.keys = KeyIndex()
         self.position = 0
@@ -141,3 +152,22 @@ class Replica:
                 last = key
         self.position += len(events)
         self.chain_known = False
+
+
+def check_not_cut(store: EventStore) -> None:
+    """Raise :class:`StoreCorruptError` if ``store`` keeps its head
+    (:class:`~invorder.ports.KeepsHead`) and holds fewer events than it last acknowledged:
+    the log was emptied or cut short since (a truncated table, a backup restored over it)."""
+    if not hasattr(store, "last_head"):
+        return
+    last = cast("KeepsHead", store).last_head()
+    if last is None:
+        return
+    head = store.head()  # read after last_head: a concurrent append only makes it larger
+    if head < last[0]:
+        raise StoreCorruptError(
+            head,
+            f"the store holds {head} events, but its own record says the log reached "
+            f"{last[0]}: it was emptied or cut short (restore the lost events; to start on "
+            f"the shorter log as it is, open the engine with allow_empty=True)",
+        )

@@ -7,7 +7,12 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
-from invorder.domain.errors import ConcurrencyError, InvorderError
+from invorder.domain.errors import (
+    ConcurrencyError,
+    InvorderError,
+    StoreCorruptError,
+    StoreUnavailableError,
+)
 from invorder.domain.messages import Command, Event
 from invorder.domain.model import decide
 from invorder.engine._idempotency import Rejections, prior_outcome
@@ -16,6 +21,10 @@ from invorder.ports import EventStore
 
 Outcome = tuple[Event, ...]
 """What an accepted command produced: its events, in log order."""
+
+STORE_ERRORS = (ConcurrencyError, StoreCorruptError, StoreUnavailableError)
+"""Errors about the store, not the command: raised as they are, never kept as the outcome of
+a command's key (a retry once the store is back must be decided afresh)."""
 
 
 @attrs.frozen
@@ -80,12 +89,12 @@ class Writer:
 
     def execute_many(self, commands: Iterable[Command]) -> list[Outcome | Rejected]:
         """Execute ``commands`` in order, one append each: the events of each, or its
-        :class:`Rejected` (a concurrency error is raised: it concerns the store)."""
+        :class:`Rejected` (a store error, see :data:`STORE_ERRORS`, is raised)."""
         results: list[Outcome | Rejected] = []
         for command in commands:
             try:
                 results.append(self.execute(command))
-            except ConcurrencyError:
+            except STORE_ERRORS:
                 raise
             except InvorderError as error:
                 results.append(Rejected(command, error))
@@ -148,7 +157,7 @@ class Writer:
                     replica.fold(outcome)
                     accepted[command.key] = outcome
                     events.extend(outcome)
-            except ConcurrencyError:
+            except STORE_ERRORS:
                 raise
             except InvorderError as error:
                 rejected.setdefault(command.key, (command, error))

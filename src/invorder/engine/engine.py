@@ -15,7 +15,6 @@ from invorder.domain.availability.channel import Channel, PublishedSet
 from invorder.domain.messages import Command, Event
 from invorder.domain.model import State
 from invorder.domain.orders.alerts import AT_RISK_WINDOW, OrderAlert
-from invorder.domain.orders.commands import CaptureOrder
 from invorder.domain.orders.order import Order
 from invorder.domain.orders.rma import Return
 from invorder.domain.orders.shipment import Shipment
@@ -35,6 +34,7 @@ from invorder.engine._snapshot import StartupReport
 from invorder.engine._verification import verify
 from invorder.engine._writer import Outcome, Rejected, Writer
 from invorder.engine.views import availability, orders, purchasing, reservations, stock
+from invorder.engine.views.orders import capture as _capture
 from invorder.engine.views.orders import order_exceptions as _order_exceptions
 from invorder.ports import EventStore, SnapshotStore
 from invorder.routing import AllocationPlan, LocationFacts, RoutingRule
@@ -48,6 +48,8 @@ class Engine:
     Each command is decided against the projections, appended with the log position they
     were built from, then folded in. If another writer appended first, the engine reads what
     changed and decides again, up to ``max_attempts`` times, then raises ConcurrencyError.
+    A store that fails raises StoreUnavailableError (nothing written: retry) or
+    StoreCorruptError; neither is kept as the outcome of the command's key.
 
     Idempotency: a command whose ``key`` was seen returns the first outcome if it is
     identical (the same events, or the same error for a rejected one) and raises
@@ -58,7 +60,9 @@ class Engine:
     Start-up: with a ``snapshots`` store, the engine loads the latest snapshot of its
     projections and folds only the events after it; without, or when the snapshot does not
     fit the log or cannot be read (see :attr:`startup`), it replays the whole log.
-    :meth:`snapshot` saves one; :meth:`verify` checks the projections against a replay.
+    :meth:`snapshot` saves one; :meth:`verify` checks the projections against a replay. A log
+    shorter than its store once held (:class:`~invorder.ports.KeepsHead`) is refused with
+    :class:`~invorder.errors.StoreCorruptError` unless ``allow_empty`` (accept it as it is).
     """
 
     __slots__ = ("_replica", "_store", "_writer")
@@ -72,12 +76,13 @@ class Engine:
         routing_rule: RoutingRule | None = None,
         location_facts: Mapping[str, LocationFacts] | None = None,
         backorder_priority: Callable[[Order], Any] | None = None,
+        allow_empty: bool = False,
     ) -> None:
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
         self._store = store
         policies = (routing_rule, location_facts, backorder_priority)
-        self._replica = Replica(store, snapshots, policies)
+        self._replica = Replica(store, snapshots, policies, allow_empty=allow_empty)
         self._writer = Writer(store, self._replica, max_attempts)
 
     @property
@@ -111,8 +116,8 @@ class Engine:
     def execute_many(self, commands: Iterable[Command]) -> list[Outcome | Rejected]:
         """Run commands in order, one append each; each is accepted or refused on its own.
 
-        Returns one item per command: its events, or a :class:`Rejected`. Concurrency
-        errors are not caught (they concern the store, not the command).
+        Returns one item per command: its events, or a :class:`Rejected`. Store errors
+        (concurrency, unavailable, corrupt) are raised: they concern the store, not the command.
         """
         return self._writer.execute_many(commands)
 
@@ -363,13 +368,7 @@ class Engine:
         """Every order, in capture order."""
         return orders.orders(self._state)
 
-    def capture(self, command: CaptureOrder) -> Order:
-        """Capture an order and return it; a repeat with the same content returns the order
-        first captured (and writes nothing)."""
-        self.execute(command)
-        order = orders.order_by_external(self._state, command.channel, command.external_id)
-        assert order is not None
-        return order
+    capture = _capture
 
     def shipment(self, shipment: str) -> Shipment | None:
         """One shipment, or ``None``."""

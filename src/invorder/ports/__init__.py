@@ -81,6 +81,23 @@ class ReadsChain(KeepsChain, Protocol):
         ...
 
 
+class KeepsHead(Protocol):
+    """An optional extra of an :class:`EventStore`: it remembers the head the log reached.
+
+    Written with each append (in its transaction, or at least never lower than before),
+    it lets the engine refuse to start on a log that was emptied or cut short (a table
+    truncated, an older backup restored over the log but not over this record) instead of
+    starting as if the lost events had never been; ``Engine(..., allow_empty=True)`` starts
+    anyway. The SQL store has it (a memory log cannot be cut); a store without it works as
+    before.
+    """
+
+    def last_head(self) -> tuple[int, bytes | None] | None:
+        """The head after the last append this store acknowledged and the chain hash there
+        (``None`` if not kept); ``None`` if nothing was ever appended."""
+        ...
+
+
 class SnapshotStore(Protocol):
     """Where the engine keeps a copy of its projections so start-up need not replay all.
 

@@ -128,6 +128,27 @@ class EventStoreContract(ChainChecks):
         assert [e.position for e in got] == wanted, f"read_at({wanted}) gave {got}"
         assert got == [e for e in store.read() if e.position in wanted], "read_at != read"
 
+    def test_last_head_if_offered(self) -> None:
+        """A store that keeps its head (``last_head``, :class:`~invorder.ports.KeepsHead`)
+        reports ``None`` before any append, then the head of the last append acknowledged
+        (and, if it keeps the chain, the hash there); a refused append leaves it as it was."""
+        store = self.make_store()
+        last_head = getattr(store, "last_head", None)
+        if last_head is None:
+            pytest.skip("the store has no last_head: a log cut short is not detected")
+        chain_at = getattr(store, "chain_at", None)
+        assert last_head() is None, f"a new store's last_head() must be None, is {last_head()}"
+        for start, count in ((0, 3), (3, 2)):
+            store.append(_batch(start, count), expected_position=start)
+            head, chain = last_head()
+            assert head == start + count, f"last_head() must be {start + count}, is {head}"
+            if chain_at is not None:
+                kept = chain_at(head)
+                assert chain == kept, f"last_head()'s hash {chain!r} is not chain_at({head})"
+        with pytest.raises(ConcurrencyError):
+            store.append(_batch(3, 4, "x"), expected_position=3)
+        assert last_head()[0] == 5, f"a refused append moved last_head() to {last_head()}"
+
     def test_stale_expected_position_conflicts(self) -> None:
         """An append whose expected position is behind the head fails and writes nothing."""
         store = self.make_store()

@@ -229,7 +229,9 @@ def test_a_snapshot_taken_before_a_rollback_and_regrowth_is_refused(
         with sa.create_engine(sqlite_url(tmp_path)).begin() as connection:
             connection.exec_driver_sql("DELETE FROM invorder_events WHERE position >= 3")
         restored = SqlEventStore(sqlite_url(tmp_path))
-    regrown = Engine(restored)
+        with pytest.raises(StoreCorruptError, match="allow_empty=True"):
+            Engine(restored)  # the store's head record says 5: refused unless allowed
+    regrown = Engine(restored, allow_empty=True)
     regrown.execute(damage("d1", 4))
     regrown.execute(damage("d2", 3))
     with pytest.warns(SnapshotWarning, match=REFUSED) as caught:

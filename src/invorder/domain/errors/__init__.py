@@ -56,6 +56,7 @@ from invorder.domain.errors.root import (
     OrderConflictError,
     RejectedError,
     StoreCorruptError,
+    StoreUnavailableError,
     ValidationError,
 )
 from invorder.domain.errors.state import (
@@ -118,6 +119,7 @@ __all__ = [
     "RejectedError",
     "ReturnQuantityError",
     "StoreCorruptError",
+    "StoreUnavailableError",
     "TransferOverReceiptError",
     "UnknownChannelError",
     "UnknownLocationError",

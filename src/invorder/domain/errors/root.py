@@ -1,5 +1,6 @@
 """The root of invorder's errors and its four branches: malformed input, rejected by the
-state, idempotency conflict (with the order capture's own case) and concurrency conflict."""
+state, idempotency conflict (with the order capture's own case) and concurrency conflict;
+and the two errors of a store that fails the engine (corrupt, unavailable)."""
 
 from __future__ import annotations
 
@@ -62,15 +63,36 @@ class ConcurrencyError(InvorderError):
 class StoreCorruptError(InvorderError):
     """The store gave back a log that breaks the port's promise (an append-only, gap-free
     sequence of positions, each event linked to the one before by its chain hash): an event
-    missing, one out of place, or one whose bytes or hash changed. Retrying will not help;
-    the log needs a person (restore the missing rows from a backup)."""
+    missing, one out of place, one whose bytes or hash changed, a row that cannot be
+    decoded, or a log shorter than the store once held. Retrying will not help; the log
+    needs a person (restore the missing rows from a backup)."""
 
     code = ErrorCode.STORE_CORRUPT
+    position: int | None
+    """The first position found wrong; ``None`` when the store cannot tell (a database
+    file that is not one, or whose pages are damaged)."""
+    problem: str
+
+    def _render(self) -> str:
+        at = "" if self.position is None else f" at position {self.position}"
+        return (
+            f"the event store is corrupt{at}: {self.problem}; the log must be a gap-free "
+            "sequence from 0 (restore it from a backup)"
+        )
+
+
+class StoreUnavailableError(InvorderError):
+    """The store could not be reached, read or written: a database locked past its timeout,
+    a full disk, a read-only file, a connection refused or lost. Nothing was written (an
+    append is all or nothing), so it is safe to retry once the store is back; ``operation``
+    says what the engine asked of the store, ``problem`` what the store answered."""
+
+    code = ErrorCode.STORE_UNAVAILABLE
     template = (
-        "the event store is corrupt at position {position}: {problem}; the log must be a "
-        "gap-free sequence from 0 (restore it from a backup)"
+        "the store could not {operation}: {problem}; nothing was written (an append is all "
+        "or nothing): it is safe to retry once the store is reachable and writable"
     )
-    position: int
+    operation: str
     problem: str
 
 

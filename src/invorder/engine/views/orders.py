@@ -11,6 +11,7 @@ from invorder.domain.errors import NotFoundError
 from invorder.domain.model import State
 from invorder.domain.orders.alerts import AT_RISK_WINDOW, OrderAlert
 from invorder.domain.orders.alerts import order_alerts as _order_alerts
+from invorder.domain.orders.commands import CaptureOrder
 from invorder.domain.orders.order import Order
 from invorder.domain.orders.rma import Return
 from invorder.domain.orders.shipment import Shipment
@@ -70,6 +71,20 @@ def order_exceptions(
         stacklevel=2,
     )
     return engine.order_alerts(at, at_risk)
+
+
+def capture(engine: _Captures, command: CaptureOrder) -> Order:
+    """Capture an order and return it; a repeat with the same content returns the order
+    first captured (and writes nothing). (``Engine`` has it as a method.)"""
+    engine.execute(command)
+    order = engine.order_by_external(command.channel, command.external_id)
+    assert order is not None
+    return order
+
+
+class _Captures(Protocol):
+    def execute(self, command: CaptureOrder, /) -> object: ...
+    def order_by_external(self, channel: str, external_id: str, /) -> Order | None: ...
 
 
 class _HasAlerts(Protocol):

@@ -1,0 +1,112 @@
+"""The SQL stores' schema and connections: the tables, :func:`sql_engine`, and the
+schema changes a store makes when it opens a database an earlier version created."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+"""The schema: the tables below; ``metadata.create_all(engine)`` creates them."""
+
+_POSITION = sa.BigInteger().with_variant(sa.Integer(), "sqlite")  # INTEGER PRIMARY KEY = rowid
+
+events_table = sa.Table(
+    "invorder_events",
+    metadata,
+    sa.Column("position", _POSITION, primary_key=True, autoincrement=False),
+    sa.Column("key", sa.Text(), nullable=False),
+    sa.Column("type", sa.Text(), nullable=False),
+    sa.Column("schema", sa.Integer(), nullable=False),
+    sa.Column("data", sa.Text(), nullable=False),
+    sa.Column("chain", sa.LargeBinary(), nullable=True),
+)
+"""One row per event; ``data`` is the canonical JSON of :meth:`invorder.Codec.event_to_dict`
+(see :mod:`invorder.chain`) and ``chain`` the event's chain hash (``NULL`` in rows written
+before this column existed: those are "unchained", see :meth:`SqlEventStore.chain_log`)."""
+
+snapshots_table = sa.Table(
+    "invorder_snapshots",
+    metadata,
+    sa.Column("position", _POSITION, primary_key=True, autoincrement=False),
+    sa.Column("data", sa.LargeBinary(), nullable=False),
+)
+"""The latest engine snapshot (older ones are deleted when a newer one is saved)."""
+
+head_table = sa.Table(
+    "invorder_head",
+    metadata,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=False),
+    sa.Column("head", _POSITION, nullable=False),
+    sa.Column("chain", sa.LargeBinary(), nullable=True),
+)
+"""One row (``id`` 0): the log's head and its chain hash after the last append, written in
+the append's transaction (see :meth:`SqlEventStore.last_head`). It outlives a ``DELETE`` of
+the events, so an emptied or rolled-back log is told apart from a new one."""
+
+_BEGIN_OPTION = "invorder_sqlite_begin"
+
+
+def sql_engine(url: str, *, synchronous: str = "FULL", **kwargs: Any) -> sa.Engine:
+    """A SQLAlchemy engine for ``url``, set up the way the SQL stores need it.
+
+    On SQLite: WAL journal (readers do not block the writer), a 30 s busy timeout, and
+    ``BEGIN IMMEDIATE`` for appends so that concurrent writers queue instead of failing;
+    ``synchronous`` is the SQLite pragma (``FULL``: an acknowledged append survives a power
+    cut; ``NORMAL``: it survives a process crash). Other keyword arguments go to
+    :func:`sqlalchemy.create_engine`.
+    """
+    if synchronous not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
+        raise ValueError(f"synchronous must be OFF, NORMAL, FULL or EXTRA, not {synchronous!r}")
+    engine = sa.create_engine(url, **kwargs)
+    if engine.dialect.name == "sqlite":
+
+        def connect(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.isolation_level = None  # transactions are begun below
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA synchronous={synchronous}")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        def begin(connection: sa.Connection) -> None:
+            mode = connection.get_execution_options().get(_BEGIN_OPTION, "DEFERRED")
+            connection.exec_driver_sql(f"BEGIN {mode}")
+
+        sa.event.listen(engine, "connect", connect)
+        sa.event.listen(engine, "begin", begin)
+    return engine
+
+
+def engine_of(target: str | sa.Engine) -> sa.Engine:
+    """``target`` if it is an engine, else one from :func:`sql_engine` for the URL."""
+    return sql_engine(target) if isinstance(target, str) else target
+
+
+def writing(engine: sa.Engine) -> sa.Connection:
+    """A connection whose transactions take the write lock at once (``BEGIN IMMEDIATE`` on
+    SQLite), so that concurrent writers queue instead of failing."""
+    return engine.connect().execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
+
+
+def has_chain_column(engine: sa.Engine, *, add: bool) -> bool:
+    """Whether the events table has (or, with ``add``, now has) the chain column."""
+    # A table created by an earlier version has no chain column: add it (nullable: the old
+    # rows are unchained) when the store may change the schema, else keep no chain.
+    inspector = sa.inspect(engine)
+    if not inspector.has_table(events_table.name):
+        return True  # the host creates it from ``metadata``, with the column
+    if any(column["name"] == "chain" for column in inspector.get_columns(events_table.name)):
+        return True
+    if not add:
+        return False
+    kind = events_table.c.chain.type.compile(dialect=engine.dialect)
+    try:
+        with writing(engine) as connection, connection.begin():
+            connection.exec_driver_sql(f"ALTER TABLE {events_table.name} ADD COLUMN chain {kind}")
+    except sa.exc.DBAPIError:  # another process added it first
+        columns = sa.inspect(engine).get_columns(events_table.name)
+        if not any(column["name"] == "chain" for column in columns):
+            raise
+    return True
