@@ -42,7 +42,7 @@ def atp_many(
     for location in places:
         check_location(state, location)
     ledger, reservations = state.ledger, state.reservations
-    rollup, lapsed = ledger.rollup, reservations.lapsed_units
+    rollup = ledger.rollup
     found: dict[str, dict[str, int]] = {}
     for sku in skus:
         leaves = ledger.catalog.leaves(sku)  # refuses an unknown SKU
@@ -51,11 +51,8 @@ def atp_many(
             leaf = leaves[0][0]
             found[sku] = {place: rollup(leaf, place, _AVAILABLE) for place in places}
         else:
-            found[sku] = {
-                place: min((rollup(leaf, place, _AVAILABLE) + lapsed(leaf, place, at)) // per
-                           for leaf, per in leaves)
-                for place in places
-            }  # fmt: skip
+            found[sku] = {place: _atp.location_atp(ledger, reservations, sku, place, at)
+                          for place in places}  # fmt: skip
     return found
 
 
