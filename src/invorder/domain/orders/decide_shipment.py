@@ -22,7 +22,7 @@ from invorder.domain.reservations.decide import decide_commit, decide_release
 from invorder.domain.stock.commands import PostEntry
 from invorder.domain.stock.events import Operation, StockPosted
 from invorder.domain.stock.location import ADJUSTMENT
-from invorder.domain.stock.movement import Account, Bucket, Movement
+from invorder.domain.stock.movement import Account, Movement
 
 
 def known_shipment(
@@ -76,11 +76,13 @@ def decide_record_pick(ctx: Context, command: RecordPick, position: int) -> tupl
         pick = picks[rid]
         release = ReleaseReservation(key=command.key, at=command.at, reservation=rid,
                                      quantity=n, reason="short pick")  # fmt: skip
-        events.append(decide_release(ctx.reservations, release, position + len(events)))
+        released = decide_release(ctx.reservations, release, position + len(events))
+        events.append(released)
+        # What was not found is written off at the bins the release put it back in.
         movements = tuple(
-            Movement(sku=leaf, quantity=per * n, source=Account(pick.location, Bucket.AVAILABLE),
+            Movement(sku=m.sku, quantity=m.quantity, source=m.destination,
                      destination=Account(ADJUSTMENT), reason="short pick", reference=rid)
-            for leaf, per in ctx.ledger.catalog.leaves(pick.sku)
+            for m in released.movements
         )  # fmt: skip
         post = PostEntry(key=command.key, at=command.at, movements=movements,
                          reference=s.shipment, memo="short pick")  # fmt: skip
