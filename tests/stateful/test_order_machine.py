@@ -151,16 +151,22 @@ class OrderMachine(RuleBasedStateMachine):
             self._run(iv.StartPicking(key=key, at=at, shipment=s.shipment))
         elif s.status is iv.records.ShipmentStatus.PICKING:
             if data.draw(st.booleans()) and s.pick_list():
-                pick = data.draw(st.sampled_from(s.pick_list()))
-                found = data.draw(st.integers(0, pick.quantity))
-                self._run(
-                    iv.RecordPick(
-                        key=key,
-                        at=at,
-                        shipment=s.shipment,
-                        counts=[iv.PickCount(pick.reservation, found)],
-                    )
-                )
+                if data.draw(st.booleans()):  # a pick counted whole
+                    pick = data.draw(st.sampled_from(s.pick_list()))
+                    found = data.draw(st.integers(0, pick.quantity))
+                    count = iv.PickCount(pick.reservation, found)
+                else:  # one component in one bin (a bundle's MUG or TEE, or a plain line)
+                    row = data.draw(st.sampled_from(self.engine.pick_list(s.shipment)))
+                    found = data.draw(st.integers(0, row.quantity))
+                    count = iv.PickCount(row.reservation, found, component=row.component,
+                                         location=row.location)  # fmt: skip
+                written_off = self.engine.balances(count.component or "MUG")
+                before = written_off.get(iv.Account("@adjustment"), 0)
+                recorded = self._run(iv.RecordPick(key=key, at=at, shipment=s.shipment,
+                                                   counts=[count]))  # fmt: skip
+                if recorded and count.component:  # exactly what was not found is written off
+                    after = self.engine.balances(count.component).get(iv.Account("@adjustment"), 0)
+                    assert after - before == row.quantity - found
             else:
                 self._run(iv.PackShipment(key=key, at=at, shipment=s.shipment))
         else:

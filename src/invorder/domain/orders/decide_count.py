@@ -95,7 +95,8 @@ def _cut(
         release = ReleaseReservation(key=command.key, at=command.at, reservation=r.reservation,
                                      quantity=units, reason=command.reason)  # fmt: skip
         events.append(decide_release(ctx.reservations, release, position + len(events),
-                                     from_shelf=True, first=where))  # fmt: skip
+                                     from_shelf=True,
+                                     first={(sku, where): min(here, units * per)}))  # fmt: skip
     assert short <= 0, "the bin's reservations hold every reserved unit"
     return events, lost
 

@@ -15,6 +15,7 @@ starts with a sweep), so no unit is both promised and sold, and none leaks.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Protocol
 
@@ -99,23 +100,31 @@ def expire(
     return (entry, expired)
 
 
-def taken_from(r: Reservation, n: int, first: str = "") -> list[tuple[SkuId, LocationId, int]]:
+def taken_from(
+    r: Reservation, n: int, first: Mapping[tuple[str, str], int] | None = None
+) -> list[tuple[SkuId, LocationId, int]]:
     """Where ``n`` of ``r``'s received units come from: ``per * n`` of each component, from
-    its bins in bin-path order (``first``: that bin's units before the others)."""
-    taken: list[tuple[SkuId, LocationId, int]] = []
+    its bins in bin-path order (``first``: up to that many units of a (component, bin)
+    before the others)."""
+    taken: dict[tuple[SkuId, LocationId], int] = {}
     for leaf, per in r.leaves:
         need = per * n
-        rows = [row for row in r.placed if row[0] == leaf]
-        if first:
-            rows.sort(key=lambda row: row[1] != first)  # stable: bin-path order otherwise
-        for _leaf, place, units in rows:
+        left = {place: units for s, place, units in r.placed if s == leaf}
+        for place in left if first else ():
+            take = min(need, left[place], first.get((leaf, place), 0) if first else 0)
+            if take:
+                taken[(leaf, place)] = take
+                left[place] -= take
+                need -= take
+        for place, units in left.items():
             if not need:
                 break
             take = min(need, units)
-            taken.append((leaf, place, take))
-            need -= take
+            if take:
+                taken[(leaf, place)] = taken.get((leaf, place), 0) + take
+                need -= take
         assert not need, f"{r.reservation} places fewer units of {leaf} than it holds"
-    return taken
+    return [(leaf, place, units) for (leaf, place), units in taken.items()]
 
 
 def _moved(
@@ -124,7 +133,7 @@ def _moved(
     n: int,
     bucket: Bucket | None,
     reason: str,
-    first: str = "",
+    first: Mapping[tuple[str, str], int] | None = None,
 ) -> tuple[Movement, ...]:
     """Movements taking ``n`` of ``r``'s received units out of ``reserved`` into ``bucket``
     at their bin (``None``: to the customer)."""
@@ -199,12 +208,12 @@ def decide_release(
     position: int,
     *,
     from_shelf: bool = False,
-    first: str = "",
+    first: Mapping[tuple[str, str], int] | None = None,
 ) -> StockPosted:
     """The ``release`` entry for ``command`` (units go back to available). A release takes
     the units still to come first (a pre-order's); ``from_shelf`` takes only units on the
-    shelf (a count that found fewer than are reserved); ``first``: shelf units in that bin
-    before the others."""
+    shelf (a count that found fewer than are reserved); ``first``: up to that many shelf
+    units of a (component, bin) before the others (where they were found missing)."""
     r = open_reservation(reservations, command.reservation, "release", command.at)
     n = command.quantity if command.quantity is not None else r.held
     if n > (r.backed if from_shelf else r.held):
