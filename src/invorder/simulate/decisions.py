@@ -24,7 +24,12 @@ import attrs
 
 from invorder.adapters.memory import MemoryEventStore
 from invorder.domain.messages import Command, Event
-from invorder.domain.orders.events import OrderAllocated, OrderCancelled, OrderHeld
+from invorder.domain.orders.events import (
+    LineCancellation,
+    OrderAllocated,
+    OrderCancelled,
+    OrderHeld,
+)
 from invorder.domain.orders.values import HoldReason
 from invorder.domain.stock.events import StockPosted
 from invorder.engine import Engine, Outcome
@@ -183,13 +188,22 @@ class _Listener:
 def _with_effect(decision: Decision, event: Event) -> Decision:
     """``decision`` with the rule's cancellation or review hold that followed it."""
     if isinstance(event, OrderCancelled):
-        cancelled: dict[str, int] = {c.line_id: c.quantity for c in event.lines}
-        lines = tuple(attrs.evolve(x, cancelled=x.cancelled + cancelled.get(x.line, 0))
+        by_line: dict[str, LineCancellation] = {c.line_id: c for c in event.lines}
+        lines = tuple(_cancelled(x, by_line[x.line]) if x.line in by_line else x
                       for x in decision.lines)  # fmt: skip
         return attrs.evolve(decision, lines=lines)
     if isinstance(event, OrderHeld) and event.reason == _REVIEW:
         return attrs.evolve(decision, held=True)
     return decision
+
+
+def _cancelled(line: LineDecision, cancellation: LineCancellation) -> LineDecision:
+    """``line`` once the rule cancelled units of it (backordered ones first)."""
+    return attrs.evolve(
+        line,
+        backordered=max(0, line.backordered - cancellation.backordered),
+        cancelled=line.cancelled + cancellation.quantity,
+    )
 
 
 def _trigger(command: Command) -> str:

@@ -49,7 +49,7 @@ class GoldenFileError(ValidationError):
     """A golden decision file that cannot be read: not JSON Lines, another format version, a
     malformed decision, or no end record (truncated); with its file and line."""
 
-    code = ErrorCode.GOLDEN_FILE_ERROR
+    code = ErrorCode.GOLDEN_FILE
     line: int
     problem: str
     file: str = ""
