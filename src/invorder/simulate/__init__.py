@@ -12,6 +12,7 @@ from invorder.simulate.decisions import (
     LineDecision,
     compare_decisions,
     record_decisions,
+    rule_name,
 )
 from invorder.simulate.generate import SIZES, Parameters, generate, generate_size
 from invorder.simulate.golden import (
@@ -97,6 +98,7 @@ __all__ = [
     "Report",
     "resolve_rule",
     "ReturnOrder",
+    "rule_name",
     "Scenario",
     "scenario_identity",
     "ScenarioCodec",

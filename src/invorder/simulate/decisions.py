@@ -133,7 +133,7 @@ class _Listener:
     @property
     def name(self) -> str:
         """The wrapped rule's name, for the allocation record."""
-        return str(getattr(self.rule, "name", getattr(self.rule, "__name__", "routing rule")))
+        return rule_name(self.rule) if self.rule is not None else "first_fit"
 
     def __call__(self, request: RoutingRequest) -> AllocationPlan:
         assert self.rule is not None  # only installed when there is a rule
@@ -238,9 +238,9 @@ class _RecordingRun(Simulation):
 
     __slots__ = ("listener",)
 
-    def __init__(self, scenario: Scenario, rule: str) -> None:
-        self.listener = _Listener(resolve_rule(rule))
-        super().__init__(scenario, rule)
+    def __init__(self, scenario: Scenario, rule: str | RoutingRule) -> None:
+        self.listener = _Listener(resolve_rule(rule) if isinstance(rule, str) else rule)
+        super().__init__(scenario, rule_name(rule))
 
     def _new_engine(self, store: MemoryEventStore) -> Engine:
         rule = self.listener if self.listener.rule is not None else None
@@ -248,13 +248,22 @@ class _RecordingRun(Simulation):
         return _ListeningEngine(store, self.listener, routing_rule=rule, location_facts=facts)
 
 
+def rule_name(rule: str | RoutingRule) -> str:
+    """``rule`` as a golden file names it: a name as given, a rule object by its ``name``
+    (or ``__name__``)."""
+    if isinstance(rule, str):
+        return rule
+    return str(getattr(rule, "name", getattr(rule, "__name__", "routing rule")))
+
+
 def record_decisions(
     scenario: Scenario,
-    rule: str = DEFAULT_RULE,
+    rule: str | RoutingRule = DEFAULT_RULE,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[Decision, ...]:
-    """Run ``scenario`` under ``rule`` (a built-in name or ``module:attribute``) on a fresh
-    in-memory engine and return every decision, in the order they were made."""
+    """Run ``scenario`` under ``rule`` (a built-in name, ``module:attribute``, or a routing
+    rule itself) on a fresh in-memory engine and return every decision, in the order they
+    were made."""
     run = _RecordingRun(scenario, rule)
     run.advance(progress=progress)
     return tuple(run.listener.decisions)

@@ -23,12 +23,14 @@ import attrs
 
 from invorder._version import installed_version
 from invorder.domain.errors import ErrorCode, ValidationError
+from invorder.routing import RoutingRule
 from invorder.simulate.decisions import (
     Decision,
     DecisionCheck,
     LineDecision,
     compare_decisions,
     record_decisions,
+    rule_name,
 )
 from invorder.simulate.run import DEFAULT_RULE
 from invorder.simulate.scenario import Scenario
@@ -119,19 +121,20 @@ class Golden:
 
 def record_golden(
     scenario: Scenario,
-    rule: str = DEFAULT_RULE,
+    rule: str | RoutingRule = DEFAULT_RULE,
     progress: Callable[[int, int], None] | None = None,
 ) -> Golden:
-    """Run ``scenario`` under ``rule`` and keep every decision with the run's identity."""
+    """Run ``scenario`` under ``rule`` (a name, ``module:attribute`` or a rule) and keep
+    every decision with the run's identity."""
     decisions = record_decisions(scenario, rule, progress)
-    return Golden(rule=rule, scenario=scenario_identity(scenario),
+    return Golden(rule=rule_name(rule), scenario=scenario_identity(scenario),
                   invorder=installed_version(), decisions=decisions)  # fmt: skip
 
 
 def check_golden(
     golden: Golden,
     scenario: Scenario,
-    rule: str = DEFAULT_RULE,
+    rule: str | RoutingRule = DEFAULT_RULE,
     *,
     file: str = "the golden file",
     progress: Callable[[int, int], None] | None = None,

@@ -7,7 +7,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from invorder.simulate.decisions import DecisionCheck
+from invorder.routing import RoutingRule
+from invorder.simulate.decisions import DecisionCheck, rule_name
 from invorder.simulate.golden import check_golden, read_golden, record_golden, write_golden
 from invorder.simulate.scenario import Scenario
 from invorder.simulate.scenario_file import read_scenario
@@ -19,7 +20,7 @@ file again instead of checking it (any value but empty or ``0``)."""
 
 def assert_decisions_unchanged(
     scenario: Scenario | str | Path,
-    rule: str,
+    rule: str | RoutingRule,
     golden: str | Path,
     allow: int = 0,
     *,
@@ -27,10 +28,10 @@ def assert_decisions_unchanged(
     examples: int = 5,
 ) -> DecisionCheck | None:
     """Run ``scenario`` (a :class:`~invorder.simulate.Scenario` or a scenario file's path)
-    under ``rule`` (a built-in name or ``module:attribute``) and check its decisions against
-    the golden file ``golden``; fail with an ``AssertionError`` that says "this change alters
-    N of M decisions" and lists the first ``examples`` of them when more than ``allow`` differ.
-    Returns the check.
+    under ``rule`` (a built-in name, ``module:attribute``, or your rule itself) and check
+    its decisions against the golden file ``golden``; fail with an ``AssertionError`` that
+    says "this change alters N of M decisions" and lists the first ``examples`` of them when
+    more than ``allow`` differ. Returns the check.
 
     With ``record=True``, or when ``record`` is ``None`` and the environment variable
     :data:`RECORD_DECISIONS` is set (to anything but empty or ``0``), the run is written to
@@ -55,7 +56,7 @@ def assert_decisions_unchanged(
         allowed = f" (at most {allow} allowed)" if allow else ""
         shown = "\n".join(check.diff_lines(examples))
         raise AssertionError(
-            f"{check.summary()}{allowed} under {rule} against {golden}:\n{shown}\n"
+            f"{check.summary()}{allowed} under {rule_name(rule)} against {golden}:\n{shown}\n"
             f"If the change is intended, record the file again with {RECORD_DECISIONS}=1."
         )
     return check

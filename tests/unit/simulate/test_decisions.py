@@ -13,7 +13,7 @@ import pytest
 from invorder import simulate as sim
 from invorder.domain.errors import ErrorCode
 from invorder.testing import RECORD_DECISIONS, assert_decisions_unchanged
-from tests.support.golden import tiny
+from tests.support.golden import cancelling, reviewing, tiny
 
 
 def test_every_allocation_is_a_decision_with_its_trigger_and_reason() -> None:
@@ -196,3 +196,12 @@ def test_the_helper_records_again_on_purpose(
     assert assert_decisions_unchanged(scenario_file, "most_stock", golden) is not None
     assert assert_decisions_unchanged(tiny(), "nearest", golden, record=True) is None
     assert sim.read_golden(golden).rule == "nearest"
+
+
+def test_the_helper_takes_a_rule_itself(tmp_path: Path) -> None:
+    golden = tmp_path / "g.jsonl"
+    assert assert_decisions_unchanged(tiny(), cancelling, golden, record=True) is None
+    assert sim.read_golden(golden).rule == "cancelling"
+    assert assert_decisions_unchanged(tiny(), cancelling, golden) is not None
+    with pytest.raises(AssertionError, match="1 changed.* under reviewing against"):
+        assert_decisions_unchanged(tiny(), reviewing, golden)
