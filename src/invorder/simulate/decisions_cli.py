@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import textwrap
 from typing import Any, TextIO
 
 from invorder.simulate.cli import (
@@ -157,11 +158,22 @@ _ACTIONS: dict[str, tuple[str, str, Any, Runner]] = {
 }
 
 
+_EXAMPLES = {
+    "record": "invorder decisions record --scenario day.jsonl --rule nearest -o golden.jsonl",
+    "check": "invorder decisions check golden.jsonl --scenario day.jsonl --rule mymod:rule",
+}
+
+
 def _decisions_arguments(p: argparse.ArgumentParser) -> None:
     actions = p.add_subparsers(dest="decisions_action", metavar="ACTION")
     for name, (summary, description, add_arguments, run) in _ACTIONS.items():
-        sub = actions.add_parser(name, help=summary, description=description,
-                                 formatter_class=p.formatter_class)  # fmt: skip
+        sub = actions.add_parser(
+            name,
+            help=summary,
+            description=textwrap.fill(description, 88),
+            epilog=f"example:\n  {_EXAMPLES[name]}\n",
+            formatter_class=p.formatter_class,
+        )
         add_arguments(sub)
         sub.set_defaults(decisions_run=run)
 
