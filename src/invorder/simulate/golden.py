@@ -176,12 +176,15 @@ def read_golden(path: str | Path) -> Golden:
     with open(name, "rb") as raw:
         gzipped = raw.peek(2)[:2] == b"\x1f\x8b"
         stream: IO[bytes] | gzip.GzipFile = gzip.GzipFile(fileobj=raw) if gzipped else raw
+        lines: list[str] = []
         try:
-            lines = [line.decode("utf-8") for line in stream]
+            for line in stream:
+                lines.append(line.decode("utf-8"))
         except UnicodeDecodeError:
-            raise GoldenFileError(1, "not UTF-8 text", name) from None
+            raise GoldenFileError(len(lines) + 1, "not UTF-8 text", name) from None
         except (gzip.BadGzipFile, EOFError) as error:
-            raise GoldenFileError(1, f"not a whole gzip file ({error})", name) from None
+            problem = f"not a whole gzip file ({error})"
+            raise GoldenFileError(len(lines) + 1, problem, name) from None
     return loads_golden(lines, file=name)
 
 
@@ -191,13 +194,16 @@ def loads_golden(text: str | Iterable[str], *, file: str = "") -> Golden:
     lines = text.split("\n") if isinstance(text, str) else text
     digest = hashlib.sha256()
     header: dict[str, Any] | None = None
-    decisions: list[Decision] = []
+    decisions: dict[tuple[str, int], Decision] = {}
+    read: Golden | None = None
     number = 0
     for number, raw in enumerate(lines, start=1):
         raw = raw.rstrip("\r\n")
         if not raw.strip():
             continue
         try:
+            if read is not None:
+                raise ValueError("a line after the end record")
             data = json.loads(raw)
             if not isinstance(data, dict):
                 raise ValueError(f"a JSON {type(data).__name__}, not an object")
@@ -205,14 +211,20 @@ def loads_golden(text: str | Iterable[str], *, file: str = "") -> Golden:
                 header = _header(data)
             elif data.get("type") == END:
                 _end(data, len(decisions), digest.hexdigest())
-                return Golden(rule=header["rule"], scenario=ScenarioIdentity(**header["scenario"]),
-                              invorder=header["invorder"], decisions=tuple(decisions))  # fmt: skip
+                read = Golden(rule=header["rule"], scenario=ScenarioIdentity(**header["scenario"]),
+                              invorder=header["invorder"],
+                              decisions=tuple(decisions.values()))  # fmt: skip
             else:
-                decisions.append(_decision(data))
-        except (ValueError, TypeError, KeyError) as error:
-            problem = f"missing {error}" if isinstance(error, KeyError) else str(error)
-            raise GoldenFileError(number, problem, file) from None
+                decision = _decision(data)
+                if decision.key in decisions:
+                    order, seq = decision.key
+                    raise ValueError(f"decision #{seq} of order {order!r} appears twice")
+                decisions[decision.key] = decision
+        except (ValueError, TypeError) as error:
+            raise GoldenFileError(number, str(error), file) from None
         digest.update(raw.encode("utf-8") + b"\n")
+    if read is not None:
+        return read
     if header is None:
         raise GoldenFileError(1, "the file is empty: no GoldenDecisions header", file)
     problem = f"no end record after {len(decisions)} decisions: the file is truncated"

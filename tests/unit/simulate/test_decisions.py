@@ -125,6 +125,8 @@ BAD = [
     (_golden_text()[:-1], 5, "no end record after 4 decisions: the file is truncated"),
     (_golden_text()[:3] + _golden_text()[-1:], 4, "the end record says 4 decisions, but 2"),
     (_edited(2, {"why": "edited"}), 6, "checksum mismatch"),
+    ([*_golden_text(), "{}"], 7, "a line after the end record"),
+    (_edited(2, {"order": "O1", "seq": 0}), 3, "decision #0 of order 'O1' appears twice"),
 ]
 
 
@@ -142,8 +144,11 @@ def test_a_damaged_golden_file_is_refused_with_its_line(
 
 def test_bytes_that_are_not_text_are_refused(tmp_path: Path) -> None:
     path = tmp_path / "g.jsonl"
-    path.write_bytes(b"\xff\xfe")
-    with pytest.raises(sim.GoldenFileError, match="not UTF-8 text"):
+    path.write_bytes(_golden_text()[0].encode() + b"\n\xff\xfe\n")
+    with pytest.raises(sim.GoldenFileError, match=r"g.jsonl:2: not UTF-8 text"):
+        sim.read_golden(path)
+    path.write_bytes(gzip.compress(b"{}")[:-4])
+    with pytest.raises(sim.GoldenFileError, match=r"g.jsonl:1: not a whole gzip file"):
         sim.read_golden(path)
     with pytest.raises(FileNotFoundError):
         sim.read_golden(tmp_path / "missing.jsonl")
@@ -203,5 +208,5 @@ def test_the_helper_takes_a_rule_itself(tmp_path: Path) -> None:
     assert assert_decisions_unchanged(tiny(), cancelling, golden, record=True) is None
     assert sim.read_golden(golden).rule == "cancelling"
     assert assert_decisions_unchanged(tiny(), cancelling, golden) is not None
-    with pytest.raises(AssertionError, match="1 changed.* under reviewing against"):
+    with pytest.raises(AssertionError, match=r"1 changed.* under reviewing against"):
         assert_decisions_unchanged(tiny(), reviewing, golden)
