@@ -63,6 +63,7 @@ from invorder.domain.orders.values import (
     ReturnedUnits,
     WholesaleTerms,
 )
+from invorder.domain.orders.wave import AllocateWave
 from invorder.domain.purchasing.commands import (
     CancelPurchase,
     ChangePurchaseEta,
@@ -158,6 +159,7 @@ __all__ = [
     "AcknowledgeAlert",
     "AllocateBackorders",
     "AllocateOrder",
+    "AllocateWave",
     "AssembleKit",
     "Bucket",
     "CUSTOMER",

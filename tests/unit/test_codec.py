@@ -105,6 +105,8 @@ ONE_OF_EACH: list[Command] = [
                               note="the supplier ships Monday"),
     invorder.MoveAllocation(key="mv", at=T0, order="O-1", source="EAST", destination="WEST",
                             lines=[invorder.LineQuantity("1", 2)]),
+    invorder.AllocateWave(key="wave", at=T0, orders=["O-1", "O-2"], fair_share=True,
+                          weights={"amazon": 2, "shop": 1}, default_weight=0),
     invorder.DefineRefundPolicy(key="rfp", at=T0, channel="shop",
                                 refund_percent={"damaged": 50, "scrap": 0},
                                 fee={"damaged": invorder.Money("1.50", "EUR")}),

@@ -83,9 +83,13 @@ class State:
             found = self.channels.get(channel)
             return found.sellable if found is not None and found.limits_allocation else None
 
+        def waves(channel: str) -> bool:
+            found = self.channels.get(channel)
+            return found is not None and found.allocate_in_waves
+
         return Context(
             ledger=self.ledger, reservations=self.reservations, orders=self.orders,
-            channel_locations=feeding, channel_limit=limit, due=self.due,
+            channel_locations=feeding, channel_limit=limit, due=self.due, waves=waves,
             allocator=self.allocator, priority=self.priority,
         )  # fmt: skip
 

@@ -15,6 +15,7 @@ from invorder.domain.errors import (
     InvalidRoutingRuleError,
 )
 from invorder.domain.orders.ids import ChannelId, OrderId, OrderKind
+from invorder.domain.orders.wave import share_by_weight
 from invorder.domain.stock.catalog import SkuId
 from invorder.domain.stock.location import LocationId
 from invorder.routing._frozen import FrozenMap
@@ -166,30 +167,9 @@ class FairShare:
         return self.weights.get(ChannelId(channel), self.default_weight)
 
     def quotas(self, total: int, demand: Mapping[ChannelId, int]) -> dict[ChannelId, int]:
-        """Split ``total`` units among channels with ``demand``."""
-        quota = dict.fromkeys(demand, 0)
-        left = total
-        open_channels = sorted(c for c, d in demand.items() if d > 0 and self.weight(c) > 0)
-        while left > 0 and open_channels:
-            weights = {c: self.weight(c) for c in open_channels}
-            weight_sum = sum(weights.values())
-            shares = {c: left * weights[c] // weight_sum for c in open_channels}
-            rest = left - sum(shares.values())
-            by_remainder = sorted(
-                open_channels, key=lambda c: (-(left * weights[c] % weight_sum), c)
-            )
-            for c in by_remainder[:rest]:
-                shares[c] += 1
-            given = 0
-            for c in open_channels:
-                grant = min(shares[c], demand[c] - quota[c])
-                quota[c] += grant
-                given += grant
-            left -= given
-            open_channels = [c for c in open_channels if quota[c] < demand[c]]
-            if given == 0:
-                break
-        return quota
+        """Split ``total`` units among channels with ``demand`` (the split
+        :class:`~invorder.AllocateWave` uses in the engine)."""
+        return share_by_weight(total, demand, self.weight)
 
 
 @attrs.frozen

@@ -61,6 +61,7 @@ from invorder.simulate.scenario_file import (
     write_scenario,
 )
 from invorder.simulate.text import format_comparison, format_report
+from invorder.simulate.waves import in_waves
 
 __all__ = [
     "BUILT_IN_RULES",
@@ -84,6 +85,7 @@ __all__ = [
     "golden_lines",
     "GoldenFileError",
     "GoldenMismatchError",
+    "in_waves",
     "Kpis",
     "LineDecision",
     "loads",

@@ -13,7 +13,7 @@ import json
 import os
 import warnings
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, TextIO
 
 import attrs
@@ -34,6 +34,7 @@ from invorder.simulate.run import (
 from invorder.simulate.scenario import Scenario, ScenarioError, ScenarioWarning
 from invorder.simulate.scenario_file import read_scenario, write_scenario
 from invorder.simulate.text import format_comparison, format_report
+from invorder.simulate.waves import in_waves
 
 EXIT_OK = 0
 """Success."""
@@ -136,6 +137,18 @@ def _simulate_arguments(p: argparse.ArgumentParser) -> None:
     shown.add_argument(
         "--all", action="store_true", help="with --compare: list every differing decision"
     )
+    p.add_argument(
+        "--waves",
+        metavar="MINUTES",
+        type=int,
+        help="allocate in waves: orders wait after capture; every MINUTES a wave allocates "
+        "every waiting order (invorder.simulate.in_waves)",
+    )
+    p.add_argument(
+        "--fair-share",
+        action="store_true",
+        help="with --waves: share scarce SKUs across channels equally in each wave",
+    )
     p.add_argument("--json", action="store_true", help="print JSON instead of tables")
 
 
@@ -182,6 +195,18 @@ def _guarded(run: Runner) -> Runner:
 
 
 def _load(args: argparse.Namespace, err: TextIO) -> Scenario:
+    scenario = _read(args, err)
+    waves = getattr(args, "waves", None)
+    if waves is not None:
+        if waves <= 0:
+            raise UsageError(f"--waves: a number of minutes above 0, not {waves}")
+        return in_waves(scenario, timedelta(minutes=waves), fair_share=args.fair_share)
+    if getattr(args, "fair_share", False):
+        raise UsageError("--fair-share is for waves: give --waves MINUTES too")
+    return scenario
+
+
+def _read(args: argparse.Namespace, err: TextIO) -> Scenario:
     path = getattr(args, "scenario", None) or getattr(args, "file", None)
     if path:
         if getattr(args, "seed", None) is not None:

@@ -36,6 +36,8 @@ class Channel:
     """Whether incoming stock counts."""
     allocate_within_policy: bool = True
     """Whether its orders are allocated within the policy (see :attr:`limits_allocation`)."""
+    allocate_in_waves: bool = False
+    """Whether its orders wait for a wave instead of being allocated when captured."""
 
     def safety_for(self, sku: str) -> int:
         """The safety stock that applies to ``sku``."""
@@ -102,6 +104,7 @@ class Channels:
                 share_max=c.share_max,
                 sell_incoming=c.sell_incoming,
                 allocate_within_policy=c.allocate_within_policy,
+                allocate_in_waves=c.allocate_in_waves,
             )
 
 

@@ -68,7 +68,7 @@ class DefineChannel(Command):
     ``allocate_within_policy`` is False.
     """
 
-    ADDED: ClassVar[tuple[str, ...]] = ("allocate_within_policy",)
+    ADDED: ClassVar[tuple[str, ...]] = ("allocate_within_policy", "allocate_in_waves")
     """Fields added after logs were written: left out of the JSON while at their default."""
 
     channel: str = attrs.field(validator=_checks.identifier)
@@ -94,3 +94,6 @@ class DefineChannel(Command):
     channel's policy (safety stock, share, maximum) lets it sell from the shelf at that
     moment; False lets its orders dip into what the policy holds back (a wholesale portal
     served from safety stock, say)."""
+    allocate_in_waves: bool = attrs.field(default=False, validator=_checks.boolean)
+    """True: an order from this channel is not allocated when captured (or when its last
+    hold is released); it waits, unallocated, for the next wave (``AllocateWave``)."""

@@ -34,6 +34,8 @@ module                    what it holds
 ``acknowledge``           a person acknowledges an alert (command and decision)
 ``move``                  a person moves an allocation to another warehouse (command and
                           decision)
+``wave``                  a set of waiting orders allocated as one wave, with fair share
+                          of scarce SKUs across channels (command and decision)
 ========================  =================================================================
 """
 
@@ -49,6 +51,7 @@ from invorder.domain.orders import decide_shipment as _ship
 from invorder.domain.orders import events as _e
 from invorder.domain.orders import move as _move
 from invorder.domain.orders import reallocate as _realloc
+from invorder.domain.orders import wave as _wave
 from invorder.domain.orders.book import OrderBook
 from invorder.domain.orders.refunds import DefineRefundPolicy
 from invorder.domain.stock.commands import CountStock
@@ -80,6 +83,7 @@ DECISIONS = (
     Decision(DefineRefundPolicy, _rma.decide_refund_policy, _CTX),
     # A move frees units at the source: like an arrival, they go to waiting orders.
     Decision(_move.MoveAllocation, _move.decide_move, _CTX, arrival=True),
+    Decision(_wave.AllocateWave, _wave.decide_wave, _CTX),
 )
 """Every order command (and ``CountStock``), the function that decides it and what it
 reads."""

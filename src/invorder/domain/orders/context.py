@@ -40,6 +40,8 @@ class Context:
     )
     """Units of a SKU on open purchase orders due by ``by`` at the locations that serve the
     order (its channel's), not claimed by pre-orders at ``at``: for promises at risk."""
+    waves: Callable[[str], bool] = attrs.field(default=lambda channel: False)
+    """Whether a channel's orders wait for a wave instead of being allocated at capture."""
     allocator: Allocator = first_fit
     """Chooses locations."""
     priority: Callable[[Order], Any] = backorder_priority

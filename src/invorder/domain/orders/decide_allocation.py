@@ -95,6 +95,7 @@ def allocate_lines(
     into_open: bool = False,
     emptied: Collection[str] = (),
     within: Collection[str] | None = None,
+    limit: Mapping[str, int] | None = None,
 ) -> tuple[Event, ...]:
     """Plan ``needs`` with the allocator, then reserve bin by bin (``taken``: units already
     reserved by earlier orders of the same command, per (leaf SKU, bin), and under
@@ -110,7 +111,8 @@ def allocate_lines(
     yet packed join it instead of opening another parcel (a short pick's re-allocation),
     unless it is one of ``emptied`` (the outcome takes its last unit: the fold cancels it);
     ``within``: only these warehouses (empty: any; ``None``: for a ship-complete order,
-    where its shipments not ``emptied`` hold units, else any)."""
+    where its shipments not ``emptied`` hold units, else any); ``limit``: at most these units
+    of a SKU (a wave's fair share), besides the channel's policy."""
     if ship_complete is None:
         ship_complete = order.ship_complete
     ledger = ctx.ledger
@@ -137,6 +139,9 @@ def allocate_lines(
     demand = _demand(needs, skus) if ship_complete else None
     # An order from a channel that holds stock back takes no more than the channel may sell.
     allowed = allowances(ctx, order, needed, taken)
+    if limit is not None and any(sku in limit for sku in needed):
+        allowed = {sku: min(allowed[sku] if allowed is not None else _NO_LIMIT,
+                            max(0, limit.get(sku, _NO_LIMIT))) for sku in needed}  # fmt: skip
     for warehouse in candidates:
         units: dict[SkuId, int] = {}
         for sku in needed:
@@ -272,6 +277,10 @@ def allocate_lines(
         events.append(OrderHeld(position=position + len(events), command=command,
                                 order=order.order_id, reason=review))  # fmt: skip
     return (*sweep, *events)
+
+
+_NO_LIMIT = 1 << 62
+"""More units than any allowance: a SKU without a limit."""
 
 
 def _reserve_entry(

@@ -43,7 +43,7 @@ _CLOSED = (OrderStatus.SHIPPED, OrderStatus.RETURNED, OrderStatus.CANCELLED)
 
 def decide_capture(ctx: Context, command: CaptureOrder, position: int) -> tuple[Event, ...]:
     """Capture: a no-op for a repeat with the same content; else validated and allocated
-    unless held."""
+    unless held or its channel allocates in waves."""
     first = ctx.orders.by_external(command.channel, command.external_id)
     if first is not None:
         old, new = content_of(first.capture), content_of(command)
@@ -66,7 +66,7 @@ def decide_capture(ctx: Context, command: CaptureOrder, position: int) -> tuple[
             f"{taken.capture.external_id!r}; order ids are unique across channels",
         )  # fmt: skip
     events: list[Event] = [OrderCaptured(position=position, command=command, order=command.order)]
-    if not command.initial_holds:
+    if not command.initial_holds and not ctx.waves(command.channel):
         order = new_order(command, position)
         events.extend(allocate(ctx, order, needs_of(order), command, position + 1, {},
                                sweep_lapsed=True))  # fmt: skip
@@ -97,11 +97,17 @@ def decide_release_hold(ctx: Context, command: ReleaseHold, position: int) -> tu
     events: list[Event] = [released]
     rest = tuple(h for h in order.holds if h != command.reason)
     needs = needs_of(order)
-    if not rest and needs:
+    if not rest and needs and not _waits_for_wave(ctx, order):
         order = attrs.evolve(order, holds=rest)
         events.extend(allocate(ctx, order, needs, command, position + 1, {},
                                withdraw=True, sweep_lapsed=True))  # fmt: skip
     return tuple(events)
+
+
+def _waits_for_wave(ctx: Context, order: Order) -> bool:
+    """True when the order's channel allocates in waves and nothing of it is allocated yet
+    (an order a wave allocated in part is served like any other once its hold is lifted)."""
+    return ctx.waves(order.capture.channel) and not any(line.allocated for line in order.lines)
 
 
 def _cancellable(ctx: Context, order: Order, line: OrderLine) -> int:

@@ -40,6 +40,7 @@ def allocate(
     into_open: bool = False,
     emptied: Collection[str] = (),
     arrived_at: Collection[str] = (),
+    limit: Mapping[str, int] | None = None,
 ) -> tuple[Event, ...]:
     """Allocate ``needs`` of ``order`` (as it reads once ``prior``, this outcome's events so
     far, are folded) like :func:`~invorder.domain.orders.decide_allocation.allocate_lines`.
@@ -56,7 +57,8 @@ def allocate(
 
     ``arrived_at``: after an arrival, the warehouses where units arrived (a ship-complete
     order waiting whole could not be completed anywhere before, and supply grows only by
-    arrivals, so only those can complete it now); empty: any.
+    arrivals, so only those can complete it now); empty: any. ``limit``: at most these
+    units of a SKU (a wave's fair share).
     """
     if ship_complete is None:
         ship_complete = order.ship_complete
@@ -71,19 +73,19 @@ def allocate(
     if not ship_complete:
         return allocate_lines(ctx, order, needs, command, position, taken, ship_complete=False,
                               only_with_supply=only_with_supply, sweep_lapsed=sweep_lapsed,
-                              into_open=into_open, emptied=emptied)  # fmt: skip
+                              into_open=into_open, emptied=emptied, limit=limit)  # fmt: skip
     if not live:
         return allocate_lines(ctx, order, needs_of(order), command, position, taken,
                               ship_complete=True, within=arrived_at, emptied=emptied,
                               only_with_supply=only_with_supply,
-                              sweep_lapsed=sweep_lapsed)  # fmt: skip
+                              sweep_lapsed=sweep_lapsed, limit=limit)  # fmt: skip
     if any(s.status in _JOINABLE for s in live):
         # The rest joins its parcel, from the same location, or not at all.
         trial = dict(taken)
         found = allocate_lines(ctx, order, needs, command, position, trial, ship_complete=True,
                                within={s.location for s in live}, into_open=True,
                                emptied=emptied, only_with_supply=only_with_supply,
-                               sweep_lapsed=sweep_lapsed)  # fmt: skip
+                               sweep_lapsed=sweep_lapsed, limit=limit)  # fmt: skip
         if not withdraw or _complete(found):
             taken.update(trial)
             return found
@@ -103,7 +105,7 @@ def allocate(
     emptied = {*emptied, *(s.shipment for s in live)}
     rest = allocate_lines(ctx, order, needs_of(order), command, position + len(events), taken,
                           ship_complete=True, within=(), emptied=emptied,
-                          sweep_lapsed=sweep_lapsed)  # fmt: skip
+                          sweep_lapsed=sweep_lapsed, limit=limit)  # fmt: skip
     return (*events, *rest)
 
 
