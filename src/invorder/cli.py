@@ -1,8 +1,10 @@
 """The ``invorder`` command line: ``invorder demo`` runs a small stock story in memory;
-``simulate``, ``generate`` and ``verify`` come from :mod:`invorder.simulate.cli`.
+``simulate``, ``generate`` and ``verify`` come from :mod:`invorder.simulate.cli`, ``sweep``
+from ``invorder.simulate._sweep_cli``.
 
-Exit codes: 0 success, 1 ``verify`` found problems, 2 bad usage (unknown command or option,
-unknown rule), 3 a scenario file that cannot be read or written, 130 interrupted.
+Exit codes: 0 success, 1 ``verify`` found problems or ``sweep`` cells failed, 2 bad usage
+(unknown command or option, unknown rule), 3 a scenario file that cannot be read or written,
+130 interrupted.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from invorder.domain.stock.commands import (
 from invorder.domain.stock.movement import Bucket
 from invorder.engine import Engine
 from invorder.simulate import cli as simulate_cli
+from invorder.simulate._sweep_cli import SWEEP
 from invorder.simulate.cli import Subcommand
 
 
@@ -128,7 +131,7 @@ DEMO = Subcommand(
 )
 """The ``demo`` sub-command."""
 
-SUBCOMMANDS = (DEMO, *simulate_cli.SUBCOMMANDS)
+SUBCOMMANDS = (DEMO, *simulate_cli.SUBCOMMANDS, SWEEP)
 """Every sub-command, in ``--help`` order."""
 
 EXIT_INTERRUPTED = 130
@@ -144,10 +147,11 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="invorder",
         description="Inventory and orders in one consistent model: run a demo, simulate "
-        "routing rules over scenarios, generate and verify scenario files.",
+        "routing rules over scenarios, sweep rules over many days, generate and verify "
+        "scenario files.",
         epilog="Run 'invorder COMMAND --help' for a command's options and examples.\n"
-        "Exit codes: 0 success, 1 verify found problems, 2 bad usage, 3 a file that cannot "
-        "be read or written, 130 interrupted.",
+        "Exit codes: 0 success, 1 verify found problems or sweep cells failed, 2 bad usage, "
+        "3 a file that cannot be read or written, 130 interrupted.",
         formatter_class=_Formatter,
     )
     top.add_argument("--version", action="version", version=f"invorder {installed_version()}")

@@ -142,7 +142,7 @@ def parse_seeds(text: str) -> tuple[int, ...]:
     """Seeds written as ``1-20``, ``3``, or a comma list of both (``1-5,9``), in that order;
     a seed given twice, an empty part or a range that runs backwards is refused."""
     seeds: list[int] = []
-    expected = "seeds or ranges FIRST-LAST (FIRST <= LAST) separated by commas, e.g. 1-20"
+    expected = "a seed or a range FIRST-LAST (FIRST <= LAST), or several separated by commas"
     for part in text.split(","):
         first, dash, last = part.strip().partition("-")
         try:

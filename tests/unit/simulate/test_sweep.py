@@ -212,7 +212,7 @@ def test_bad_seeds_are_refused(text: str) -> None:
         "value": text,
         "expected": caught.value.fields["expected"],
     }
-    assert str(caught.value).startswith("seeds must be seeds or ranges FIRST-LAST")
+    assert str(caught.value).startswith("seeds must be a seed or a range FIRST-LAST")
 
 
 def test_an_unknown_backend_name_is_refused() -> None:
