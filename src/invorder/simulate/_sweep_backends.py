@@ -5,12 +5,14 @@ the ``dask`` extra).
 Each backend sends every given scenario to each worker once (a pool initializer; a Dask
 scatter), lets the worker generate generated days from their parameters, and gets back the
 KPI rows only. A cell that raises comes back as a row with its error. On Ctrl-C the cells not
-started are cancelled, the backend is shut down and ``KeyboardInterrupt`` goes on up.
+started are cancelled, the running ones stopped (local worker processes are terminated; a
+Dask cluster started for the sweep is closed), and ``KeyboardInterrupt`` goes on up.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any
@@ -109,6 +111,9 @@ _GIVEN: dict[str, Scenario] = {}
 
 
 def _install(scenarios: dict[str, Scenario]) -> None:
+    # Ctrl-C is the parent's to handle (it stops the workers): a worker that took the
+    # terminal's SIGINT itself would die with a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _GIVEN.update(scenarios)
 
 
@@ -124,26 +129,41 @@ def _local(
         raise InvalidFieldError("workers", workers, "a positive number of processes")
     found: dict[int, CellResult] = {}
     pool = ProcessPoolExecutor(workers, initializer=_install, initargs=(scenarios,))
+    pending: dict[Future[CellResult], Cell] = {}
     try:
-        pending: dict[Future[CellResult], Cell] = {pool.submit(_pooled, c): c for c in cells}
+        pending.update((pool.submit(_pooled, c), c) for c in cells)
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
                 cell = pending.pop(future)
                 found[cell.index] = _outcome(future, cell)
                 tell(len(found), len(cells))
+    except BaseException:  # Ctrl-C (or a failing progress callback): stop now
+        for future in pending:
+            future.cancel()
+        _stop_workers(pool)
+        raise
     finally:
-        # Normally a no-op; after Ctrl-C or an error it cancels the cells not started and
-        # waits for the running ones (each worker has had the terminal's SIGINT too).
         pool.shutdown(wait=True, cancel_futures=True)
     return [found[c.index] for c in cells]
 
 
-def _outcome(future: Future[CellResult] | Any, cell: Cell) -> CellResult:
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End the running cells now: a cell of a big day runs for minutes."""
+    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14 and later
+    if terminate is not None:
+        terminate()
+        return
+    # Before 3.14 the pool has no public way to stop a running call; its processes do.
+    processes: dict[int, Any] = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        process.terminate()
+
+
+def _outcome(future: Future[CellResult], cell: Cell) -> CellResult:
     """The future's result, or a row naming what went wrong outside the cell (a worker that
     died, a result that could not be sent back)."""
     try:
-        result: CellResult = future.result()
+        return future.result()
     except Exception as error:  # the cell's row says it; the other cells go on
         return CellResult(cell=cell, kpis={}, error=f"{type(error).__name__}: {error}")
-    return result
