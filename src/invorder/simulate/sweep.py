@@ -246,7 +246,8 @@ def run(
     """Run every cell of ``grid`` on ``backend`` (``local``, ``serial``, ``dask`` or a
     :class:`Local`, :class:`Serial`, :class:`Dask`) and summarise. ``progress`` is told
     (cells done, cells in all) after each cell. A cell that raises is a row with its error;
-    Ctrl-C cancels the cells not started and raises ``KeyboardInterrupt``."""
+    Ctrl-C cancels the cells not started, stops the running ones and raises
+    ``KeyboardInterrupt``."""
     chosen = backend_named(backend) if isinstance(backend, str) else backend
     rows = execute(grid.cells(), dict(grid.scenarios), chosen, progress)
     return SweepResult.of(grid.rules, rows)
