@@ -180,6 +180,17 @@ def make_converter(
         lambda t: t is Command or t in COMMAND_TYPES.values() or t in EVENT_TYPES.values(),
         unstructure_tagged,
     )
+
+    def value_with_later_fields(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
+        later = {field: override(omit_if_default=True) for field in cls.ADDED}
+        return _unstructure_fn(cls, converter, **later)
+
+    # A value inside a command (a ``PickCount``) may gain fields too: the same rule.
+    converter.register_unstructure_hook_factory(
+        lambda t: isinstance(t, type) and attrs.has(t) and "ADDED" in vars(t)
+        and t not in COMMAND_TYPES.values() and t not in EVENT_TYPES.values(),
+        value_with_later_fields,
+    )  # fmt: skip
     for name, cls in {**COMMAND_TYPES, **EVENT_TYPES}.items():
         # Fields added after logs were written are left out while at their default, so an
         # older log written again is the same, byte for byte.

@@ -12,7 +12,7 @@ from invorder.domain.orders.alerts import AlertReason, OrderAlert
 from invorder.domain.orders.order import LineStatus, Order, OrderLine, OrderStatus
 from invorder.domain.orders.refunds import DispositionRefund, RefundPolicy
 from invorder.domain.orders.rma import Return, ReturnStatus
-from invorder.domain.orders.shipment import Shipment, ShipmentStatus
+from invorder.domain.orders.shipment import PickRow, Shipment, ShipmentStatus
 from invorder.domain.purchasing.purchase import PurchaseLineStatus, PurchaseOrder, PurchaseState
 from invorder.domain.purchasing.valuation import SkuValue, Valuation
 from invorder.domain.reservations.reservation import Reservation, ReservationStatus
@@ -36,6 +36,7 @@ __all__ = [
     "OrderLine",
     "OrderStatus",
     "PHYSICAL_BUCKETS",
+    "PickRow",
     "PublishedSet",
     "PurchaseLineStatus",
     "PurchaseOrder",

@@ -69,6 +69,7 @@ from invorder.domain.errors import (
     UnknownSkuError,
     ValidationError,
 )
+from invorder.simulate.golden import GoldenFileError, GoldenMismatchError
 from invorder.simulate.run import UnknownRuleError
 from invorder.simulate.scenario import ScenarioError
 
@@ -487,6 +488,23 @@ EXAMPLES: list[tuple[InvorderError, str, dict[str, object]]] = [
             "module:attribute; built-in rules: nearest, most_stock, fewest_shipments, first_fit"
         ),
         {"rule": "cheapest", "problem": "not built in, and not of the form module:attribute"},
+    ),
+    (
+        GoldenFileError(7, "no end record after 5 decisions: the file is truncated", "g.jsonl"),
+        "g.jsonl:7: no end record after 5 decisions: the file is truncated",
+        {
+            "line": 7,
+            "problem": "no end record after 5 decisions: the file is truncated",
+            "file": "g.jsonl",
+        },
+    ),
+    (
+        GoldenMismatchError("g.jsonl", "'small-1' (seed 1)", "'small-2' (seed 2)"),
+        (
+            "g.jsonl was recorded from scenario 'small-1' (seed 1), not from 'small-2' (seed "
+            "2): check it against the scenario it was recorded from, or record it again"
+        ),
+        {"file": "g.jsonl", "recorded": "'small-1' (seed 1)", "given": "'small-2' (seed 2)"},
     ),
 ]
 IDS = [f"{type(error).__name__}-{n}" for n, (error, _, _) in enumerate(EXAMPLES)]

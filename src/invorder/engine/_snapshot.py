@@ -30,7 +30,7 @@ from invorder.ports import EventStore, SnapshotStore
 
 FORMAT = "invorder-snapshot"
 """The ``format`` of every snapshot header; bytes with another one are not read."""
-SCHEMA = 1
+SCHEMA = 2
 """The schema version of the body this version writes."""
 ENCODING = "json+zlib"
 """How the body is written: JSON, UTF-8, compressed with zlib."""
@@ -38,10 +38,24 @@ ENCODING = "json+zlib"
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 """Turns the body of a snapshot at schema version N into the body at version N + 1."""
 
-UPCASTERS: Mapping[int, Upcaster] = MappingProxyType({})
-"""The registered upcasters, by the schema version they read. Schema 1 is the first JSON
-schema, so none is registered yet; a snapshot whose chain has a missing link is refused (and
-the log replayed): add a function here when the body changes shape."""
+
+def _placed_reservations(body: dict[str, Any]) -> dict[str, Any]:
+    """Schema 1 -> 2: a reservation records where its received units are (``placed``). A
+    schema 1 reservation held them all at its own location."""
+    reservations = body["reservations"]
+    records = []
+    for record in reservations["reservations"]:
+        backed = (record["quantity"] - record.get("committed", 0) - record.get("released", 0)
+                  - record.get("expired", 0) - record.get("incoming", 0))  # fmt: skip
+        placed = sorted([leaf, record["location"], per * backed] for leaf, per in record["leaves"])
+        records.append({**record, "placed": placed if backed else []})
+    return {**body, "reservations": {**reservations, "reservations": records}}
+
+
+UPCASTERS: Mapping[int, Upcaster] = MappingProxyType({1: _placed_reservations})
+"""The registered upcasters, by the schema version they read (schema 1 is the first JSON
+schema). A snapshot whose chain has a missing link is refused (and the log replayed): add a
+function here when the body changes shape."""
 
 _LEVEL = 1  # zlib: the fastest level; inflating takes the same time at any level
 _PROBLEM_LIMIT = 200  # a reason quotes the first problem, not a megabyte of it

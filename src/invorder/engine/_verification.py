@@ -77,7 +77,12 @@ def reserved_drift(state: State) -> list[str]:
     held: dict[tuple[str, str], int] = {}
     for r in state.reservations.open():
         for leaf, per in r.leaves:
-            held[(leaf, r.location)] = held.get((leaf, r.location), 0) + per * r.backed
+            placed = sum(units for s, _place, units in r.placed if s == leaf)
+            if placed != per * r.backed:
+                problems.append(f"reservation {r.reservation!r} places {placed} of {leaf!r}, "
+                                f"holds {per * r.backed} received")  # fmt: skip
+        for leaf, place, units in r.placed:
+            held[(leaf, place)] = held.get((leaf, place), 0) + units
     ledger = state.ledger
     for sku in sorted(ledger.skus_with_stock()):
         for account, quantity in ledger.balances(sku).items():

@@ -34,8 +34,7 @@ from invorder.engine._snapshot import StartupReport
 from invorder.engine._verification import verify
 from invorder.engine._writer import Outcome, Rejected, Writer
 from invorder.engine.views import availability, orders, purchasing, reservations, stock
-from invorder.engine.views.orders import capture as _capture
-from invorder.engine.views.orders import order_exceptions as _order_exceptions
+from invorder.engine.views import orders as _order_views
 from invorder.ports import EventStore, SnapshotStore
 from invorder.routing import AllocationPlan, LocationFacts, RoutingRule
 
@@ -368,7 +367,7 @@ class Engine:
         """Every order, in capture order."""
         return orders.orders(self._state)
 
-    capture = _capture
+    capture = _order_views.capture
 
     def shipment(self, shipment: str) -> Shipment | None:
         """One shipment, or ``None``."""
@@ -377,6 +376,8 @@ class Engine:
     def shipments(self, order: str) -> list[Shipment]:
         """The shipments of an order, in the order made."""
         return orders.shipments(self._state, order)
+
+    pick_list = _order_views.pick_list
 
     def rma(self, rma: str) -> Return | None:
         """One RMA (return), or ``None``."""
@@ -390,7 +391,7 @@ class Engine:
         (:class:`~invorder.AcknowledgeAlert`) are left out unless ``acknowledged``."""
         return orders.order_alerts(self._state, at, at_risk, acknowledged)
 
-    order_exceptions = _order_exceptions
+    order_exceptions = _order_views.order_exceptions
 
     def explain_allocation(self, order: str, which: int = -1) -> AllocationPlan | None:
         """Why ``order`` went where it went: the routing rule's plan and its ``explanation``

@@ -317,10 +317,17 @@ def write_scenario(scenario: Scenario, path: str | Path, out: IO[str] | None = N
     """Write ``scenario`` to ``path`` (``-``: ``out`` or standard output); a name ending in
     ``.gz`` is gzipped. The file appears whole or not at all: it is written to a temporary
     file beside it and renamed over ``path`` at the end."""
+    write_lines(dump_lines(scenario), path, out)
+
+
+def write_lines(lines: Iterable[str], path: str | Path, out: IO[str] | None = None) -> None:
+    """Write ``lines`` (without their newlines) as :func:`write_scenario` writes a scenario:
+    to ``out`` or standard output for ``-``, gzipped for a name ending in ``.gz``, whole or
+    not at all."""
     name = str(path)
     if name == "-":
         target = out if out is not None else sys.stdout
-        for line in dump_lines(scenario):
+        for line in lines:
             target.write(line + "\n")
         return
     final = Path(name)
@@ -330,7 +337,7 @@ def write_scenario(scenario: Scenario, path: str | Path, out: IO[str] | None = N
             sink: IO[bytes] | gzip.GzipFile = raw
             if name.endswith(".gz"):
                 sink = gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0)
-            for line in dump_lines(scenario):
+            for line in lines:
                 sink.write(line.encode("utf-8") + b"\n")
             if sink is not raw:
                 sink.close()

@@ -1,4 +1,10 @@
-"""Tools for testing code built on invorder: hypothesis strategies and the port contract kit.
+"""Tools for testing code built on invorder: hypothesis strategies, the port contract kit, and
+:func:`assert_decisions_unchanged`, which pins a routing rule's decisions to a golden file.
 
-Importing this package needs the ``test`` extra (hypothesis, pytest); the core does not.
+Importing the strategies and the kit needs the ``test`` extra (hypothesis, pytest); the core
+does not, and neither does this package's top level.
 """
+
+from invorder.testing.decisions import RECORD_DECISIONS, assert_decisions_unchanged
+
+__all__ = ["assert_decisions_unchanged", "RECORD_DECISIONS"]

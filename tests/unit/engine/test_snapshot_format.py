@@ -89,7 +89,7 @@ def test_a_snapshot_is_a_json_header_line_then_a_compressed_json_body(
     header_line, _, compressed = data.partition(b"\n")
     header = json.loads(header_line)
     assert header == {
-        "format": "invorder-snapshot", "schema": 1, "encoding": "json+zlib",
+        "format": "invorder-snapshot", "schema": 2, "encoding": "json+zlib",
         "position": position, "last_key": "k087", "chain": chain_hex(store, position),
         "size": len(zlib.decompress(compressed)),
     }  # fmt: skip
@@ -320,9 +320,9 @@ def test_a_body_of_the_wrong_shape_falls_back_to_a_replay(
 @pytest.mark.parametrize(
     ("header", "reason"),
     [
-        ({"schema": 2}, "schema 2 is not one this version reads"),
+        ({"schema": 3}, "schema 3 is not one this version reads"),
         ({"schema": "1"}, "schema '1'"),
-        ({"schema": 0}, "schema 0 is older than 1 and no upcaster reads it"),
+        ({"schema": 0}, "schema 0 is older than 2 and no upcaster reads it"),
         ({"encoding": "pickle"}, "encoding 'pickle'"),
         ({"position": 7}, "says position 7"),
         ({"last_key": "k001"}, "of another log"),
@@ -357,18 +357,40 @@ def test_an_older_schema_is_read_through_its_upcaster(
 ) -> None:
     old = rewritten(good, _as_schema_0, schema=0)
     assert_replays(store, good[0], old, "no upcaster")
-    state, keys = _snapshot.restore(store, good[0], old, {0: _from_schema_0})
+    upcasters = {**_snapshot.UPCASTERS, 0: _from_schema_0}
+    state, keys = _snapshot.restore(store, good[0], old, upcasters)
     assert state_differences(state, Engine(store)._state) == []
     assert sorted(keys.items()) == keys_of(Engine(store))
-    monkeypatch.setattr(_snapshot, "UPCASTERS", {0: _from_schema_0})
+    monkeypatch.setattr(_snapshot, "UPCASTERS", upcasters)
     snapshots = invorder.MemorySnapshotStore()
     snapshots.save(good[0], old)
     report = StartupReport(snapshot=good[0], chain="kept")
     assert Engine(store, snapshots=snapshots).startup == report
 
 
+def _as_schema_1(body: Body) -> None:
+    # Schema 1 had no ``placed``: every reservation held its units at its own location.
+    for record in body["reservations"]["reservations"]:
+        del record["placed"]
+
+
+def test_a_schema_1_snapshot_is_read_with_its_reservations_placed_at_their_location(
+    store: invorder.MemoryEventStore, good: tuple[int, bytes]
+) -> None:
+    held = [r for r in Engine(store).reservations(open_only=True) if r.backed]
+    assert held, "the fixture log has reservations holding units on the shelf"
+    state, _keys = _snapshot.restore(store, good[0], rewritten(good, _as_schema_1, schema=1))
+    assert state_differences(state, Engine(store)._state) == []
+    for r in held:
+        restored = state.reservations.get(r.reservation)
+        assert restored is not None
+        assert restored.placed == r.placed
+        assert {place for _leaf, place, _units in r.placed} == {r.location}
+
+
 def test_an_upcaster_that_fails_falls_back_to_a_replay(
     store: invorder.MemoryEventStore, good: tuple[int, bytes], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(_snapshot, "UPCASTERS", {0: lambda body: body["no such part"]})
+    failing = {**_snapshot.UPCASTERS, 0: lambda body: body["no such part"]}
+    monkeypatch.setattr(_snapshot, "UPCASTERS", failing)
     assert_replays(store, good[0], rewritten(good, _as_schema_0, schema=0), "KeyError")

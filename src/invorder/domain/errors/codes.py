@@ -63,6 +63,10 @@ class ErrorCode(enum.StrEnum):
     """A dict that cannot be decoded as a command or an event."""
     SCENARIO_ERROR = "scenario_error"
     """A scenario file line that cannot be read."""
+    GOLDEN_FILE = "golden_file"
+    """A golden decision file that cannot be read (malformed, another format, truncated)."""
+    GOLDEN_MISMATCH = "golden_mismatch"
+    """A golden decision file recorded from another scenario than the one given."""
     UNKNOWN_RULE = "unknown_rule"
     """A routing rule name that is neither built in nor importable."""
     # 2. idempotency

@@ -336,9 +336,25 @@ class StartPicking(Command):
 
 def _counts(value: Iterable[PickCount]) -> tuple[PickCount, ...]:
     counts = tuple(value)
-    _checks.named_once("counts", (c.reservation for c in counts), "pick",
+    _checks.named_once("counts", (_counted(c) for c in counts), "pick",
                        "give each pick's count once")  # fmt: skip
+    everywhere = {c.reservation for c in counts if not c.component}
+    everywhere |= {f"{c.reservation} {c.component}" for c in counts
+                   if c.component and not c.location}  # fmt: skip
+    for c in counts:
+        if c.component and (c.reservation in everywhere or (
+                c.location and f"{c.reservation} {c.component}" in everywhere)):  # fmt: skip
+            raise InvalidListError("counts", f"pick {c.reservation!r} is counted twice over "
+                                   f"({c.component} in {c.location or 'every bin'}); count "
+                                   f"its units, or each component once per bin")  # fmt: skip
     return counts
+
+
+def _counted(count: PickCount) -> str:
+    """What a count counts: a pick, or a component of it (in a bin, or in every bin)."""
+    if not count.component:
+        return count.reservation
+    return f"{count.reservation} {count.component} {count.location or 'in every bin'}"
 
 
 @attrs.frozen(kw_only=True)

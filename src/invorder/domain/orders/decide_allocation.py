@@ -41,18 +41,17 @@ from invorder.domain.stock.movement import Account, Bucket, Movement
 def warehouse_units(
     ledger: Ledger, sku: str, warehouse: str, taken: dict[tuple[str, str], int]
 ) -> int:
-    """Units of ``sku`` the bins of ``warehouse`` can give, after ``taken``."""
-    leaves = ledger.catalog.leaves(sku)
-    if len(leaves) == 1 and leaves[0][1] == 1:
-        # A stocked SKU: the roll-up is the sum over the bins (taken never exceeds a bin).
-        leaf = leaves[0][0]
-        prefix = warehouse + "/"
+    """Units of ``sku`` the bins of ``warehouse`` can give, after ``taken`` (a bundle's
+    components may lie in different bins: each is counted over the warehouse)."""
+    prefix = warehouse + "/"
+    units = None
+    for leaf, per in ledger.catalog.leaves(sku):
         used = sum(n for (s, b), n in taken.items()
                    if s == leaf and (b == warehouse or b.startswith(prefix)))  # fmt: skip
-        return max(0, ledger.rollup(leaf, warehouse) - used)
-    return sum(
-        max(0, _bin_units(ledger, sku, b, taken)) for b in _bins(ledger, sku, warehouse, taken)
-    )
+        # Taken never exceeds a bin, so the roll-up less what is taken is what the bins give.
+        n = max(0, ledger.rollup(leaf, warehouse) - used) // per
+        units = n if units is None else min(units, n)
+    return units or 0
 
 
 def _bins(ledger: Ledger, sku: str, location: str, taken: dict[tuple[str, str], int]) -> list[str]:
@@ -198,7 +197,8 @@ def allocate_lines(
                 reusable.setdefault(s.location, s.shipment)
     counter = len(order.reservations)
     before = dict(taken) if ship_complete else taken
-    reserves: list[ReserveStock] = []
+    reserves: list[tuple[ReserveStock, list[tuple[SkuId, str, int]]]] = []
+    leaves_of = ledger.catalog.leaves
     for line_id in needs:
         sku = skus[line_id]
         for loc, n in plan.get(line_id, ()):
@@ -213,26 +213,39 @@ def allocate_lines(
                 else:
                     opened += 1
                     shipment_of[loc] = f"{order.order_id}/S{len(order.shipments) + opened}"
+            places: list[tuple[str, int, list[tuple[SkuId, str, int]]]] = []
             for b in _bins(ledger, sku, loc, taken):
                 if not n:
                     break
                 take = min(n, _bin_units(ledger, sku, b, taken))
-                if take <= 0:
-                    continue
-                n -= take
+                if take > 0:
+                    n -= take
+                    places.append(
+                        (b, take, [(leaf, b, per * take) for leaf, per in leaves_of(sku)])
+                    )
+                    _take(taken, places[-1][2])
+            if n and len(leaves_of(sku)) > 1:
+                # A bundle whose components lie in different bins: one reservation at the
+                # warehouse takes each component from its bins.
+                take, spread = _spread(ledger, sku, loc, taken, n)
+                if take:
+                    n -= take
+                    places.append((loc, take, spread))
+                    _take(taken, spread)
+            for place, take, spread in places:
                 if allowed is not None:
                     allowed[sku] -= take
                 counter += 1
                 rid = f"{order.order_id}/R{counter}"
-                for leaf, per in ledger.catalog.leaves(sku):
-                    taken[(leaf, b)] = taken.get((leaf, b), 0) + per * take
                 given_at = ("", loc)  # units this outcome gives the warehouse (capacity)
                 taken[given_at] = taken.get(given_at, 0) + take
-                picks.append(Pick(shipment_of[loc], LineId(line_id), sku, rid, LocationId(b), take))
+                picks.append(Pick(shipment_of[loc], LineId(line_id), sku, rid,
+                                  LocationId(place), take))  # fmt: skip
                 # Every field comes from the checked command, order and ledger.
-                reserves.append(_fast.build(ReserveStock, key=command.key, at=command.at,
-                                            reservation=rid, sku=sku, location=b, quantity=take,
-                                            reference=f"{order.order_id}/{line_id}"))  # fmt: skip
+                reserve = _fast.build(ReserveStock, key=command.key, at=command.at,
+                                      reservation=rid, sku=sku, location=place, quantity=take,
+                                      reference=f"{order.order_id}/{line_id}")  # fmt: skip
+                reserves.append((reserve, spread))
     got: dict[str, int] = {}
     for p in picks:
         got[p.line_id] = got.get(p.line_id, 0) + p.quantity
@@ -247,8 +260,8 @@ def allocate_lines(
     events: list[Event] = [OrderAllocated(position=position, command=command,
                                           order=order.order_id, picks=tuple(picks),
                                           backorders=backorders, rule=str(name))]  # fmt: skip
-    for reserve in reserves:
-        events.append(_reserve_entry(ledger, reserve, position + len(events)))
+    for reserve, spread in reserves:
+        events.append(_reserve_entry(reserve, spread, position + len(events)))
     if cancel:
         lines = tuple(LineCancellation(LineId(k), n, n, 0) for k, n in cancel.items())
         events.append(OrderCancelled(position=position + len(events), command=command,
@@ -261,19 +274,51 @@ def allocate_lines(
     return (*sweep, *events)
 
 
-def _reserve_entry(ledger: Ledger, command: ReserveStock, position: int) -> StockPosted:
+def _reserve_entry(
+    command: ReserveStock, spread: list[tuple[SkuId, str, int]], position: int
+) -> StockPosted:
     # The units were counted bin by bin against the balances (and the arrivals of the same
     # outcome), so the entry is built directly: ``decide_reserve`` would not see arrivals
     # that are not folded yet.
-    available = Account(command.location, Bucket.AVAILABLE)
-    reserved = Account(command.location, Bucket.RESERVED)
     movements = tuple(
-        Movement(sku=leaf, quantity=per * command.quantity, source=available,
-                 destination=reserved, reason="reserve", reference=command.reservation)
-        for leaf, per in ledger.catalog.leaves(command.sku)
+        Movement(sku=leaf, quantity=units, source=Account(place, Bucket.AVAILABLE),
+                 destination=Account(place, Bucket.RESERVED), reason="reserve",
+                 reference=command.reservation)
+        for leaf, place, units in spread
     )  # fmt: skip
     return StockPosted(position=position, command=command, operation=Operation.RESERVE,
                        movements=movements, reference=command.reservation)  # fmt: skip
+
+
+def _take(taken: dict[tuple[str, str], int], spread: list[tuple[SkuId, str, int]]) -> None:
+    """Count the (component, bin, units) of ``spread`` as taken."""
+    for leaf, b, units in spread:
+        taken[(leaf, b)] = taken.get((leaf, b), 0) + units
+
+
+def _spread(
+    ledger: Ledger, sku: str, warehouse: str, taken: dict[tuple[str, str], int], n: int
+) -> tuple[int, list[tuple[SkuId, str, int]]]:
+    """Up to ``n`` units of bundle ``sku`` from ``warehouse``'s bins, each component from
+    the bins that hold it in bin-path order, after ``taken``: the units, and the
+    (component, bin, units) they take."""
+    free: dict[SkuId, list[tuple[str, int]]] = {}
+    units = n
+    for leaf, per in ledger.catalog.leaves(sku):
+        rows = [(b, ledger.balance(leaf, b) - taken.get((leaf, b), 0))
+                for b in _bins(ledger, leaf, warehouse, taken)]  # fmt: skip
+        free[leaf] = [(b, k) for b, k in rows if k > 0]
+        units = min(units, sum(k for _, k in free[leaf]) // per)
+    spread: list[tuple[SkuId, str, int]] = []
+    if units:
+        for leaf, per in ledger.catalog.leaves(sku):
+            need = per * units
+            for b, k in free[leaf]:
+                if not need:
+                    break
+                spread.append((leaf, b, min(need, k)))
+                need -= min(need, k)
+    return units, spread
 
 
 def taken_by(

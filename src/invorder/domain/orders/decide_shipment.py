@@ -9,19 +9,23 @@ from invorder.domain.messages import Event
 from invorder.domain.orders.book import OrderBook
 from invorder.domain.orders.commands import PackShipment, RecordPick, ShipShipment, StartPicking
 from invorder.domain.orders.context import Context, needs_of
+from invorder.domain.orders.decide_allocation import taken_by
 from invorder.domain.orders.events import (
+    Pick,
     PickingStarted,
     PicksFoundShort,
     ShipmentPacked,
     ShipmentShipped,
 )
 from invorder.domain.orders.shipment import Shipment, ShipmentStatus
+from invorder.domain.orders.values import PickCount
 from invorder.domain.orders.whole import allocate
 from invorder.domain.reservations.commands import CommitReservation, ReleaseReservation
 from invorder.domain.reservations.decide import decide_commit, decide_release
+from invorder.domain.stock.catalog import SkuId
 from invorder.domain.stock.commands import PostEntry
 from invorder.domain.stock.events import Operation, StockPosted
-from invorder.domain.stock.location import ADJUSTMENT
+from invorder.domain.stock.location import ADJUSTMENT, LocationId
 from invorder.domain.stock.movement import Account, Bucket, Movement
 
 
@@ -55,32 +59,59 @@ def decide_start_picking(ctx: Context, command: StartPicking, position: int) -> 
 
 
 def decide_record_pick(ctx: Context, command: RecordPick, position: int) -> tuple[Event, ...]:
-    """Short picks: release, write off at the bin, and allocate the missing units again."""
+    """Short picks: release, write off at the bin what was not found, and allocate the
+    missing units again. A bundle's component found short writes off only its missing
+    units; the bundles it leaves incomplete are released (their other components go back to
+    the shelf) and allocated again."""
     s = known_shipment(ctx.orders, command.shipment, "record a pick", ShipmentStatus.PICKING)
     picks = {p.reservation: p for p in s.picks if p.quantity}
-    missing: list[tuple[str, int]] = []
+    lost: dict[str, int] = {}  # reservation -> units of the pick's SKU that leave the parcel
+    gone: dict[str, list[tuple[str, str, int]]] = {}  # reservation -> components not found
     for count in command.counts:
         pick = picks.get(count.reservation)
         if pick is None:
             raise NotFoundError("pick", f"{s.shipment}/{count.reservation}")
+        if count.component:
+            missing = _component_missing(ctx, pick, count)
+            if missing:
+                gone.setdefault(pick.reservation, []).append(
+                    (count.component, count.location, missing)
+                )
+            continue
         if count.found > pick.quantity:
             raise IllegalTransitionError("pick", count.reservation, f"for {pick.quantity} unit(s)",
                                          f"record {count.found} found",
                                          "count extra units with CountStock")  # fmt: skip
         if count.found < pick.quantity:
-            missing.append((count.reservation, pick.quantity - count.found))
+            lost[count.reservation] = pick.quantity - count.found
+    for rid, rows in gone.items():
+        # Each bundle a missing component leaves incomplete leaves the parcel.
+        held = ctx.reservations.get(rid)
+        assert held is not None
+        per: dict[str, int] = dict(held.leaves)
+        total: dict[str, int] = {}
+        for component, _bin, missing in rows:
+            total[component] = total.get(component, 0) + missing
+        lost[rid] = max(-(-n // per[c]) for c, n in total.items())
+    missing_units = tuple((rid, n) for rid, n in lost.items())
     events: list[Event] = [PicksFoundShort(position=position, command=command, order=s.order,
-                                      shipment=s.shipment, missing=tuple(missing))]  # fmt: skip
+                                      shipment=s.shipment, missing=missing_units)]  # fmt: skip
     needs: dict[str, int] = {}
-    for rid, n in missing:
+    for rid, n in missing_units:
         pick = picks[rid]
+        rows = gone.get(rid, [])
+        first = {(c, b): k for c, b, k in rows if b}
         release = ReleaseReservation(key=command.key, at=command.at, reservation=rid,
                                      quantity=n, reason="short pick")  # fmt: skip
-        events.append(decide_release(ctx.reservations, release, position + len(events)))
+        released = decide_release(ctx.reservations, release, position + len(events),
+                                  first=first)  # fmt: skip
+        events.append(released)
+        # What was not found is written off at the bins it was held in; nothing else.
         movements = tuple(
-            Movement(sku=leaf, quantity=per * n, source=Account(pick.location, Bucket.AVAILABLE),
+            Movement(sku=SkuId(sku), quantity=k,
+                     source=Account(LocationId(place), Bucket.AVAILABLE),
                      destination=Account(ADJUSTMENT), reason="short pick", reference=rid)
-            for leaf, per in ctx.ledger.catalog.leaves(pick.sku)
+            for sku, place, k in _written_off(released.movements, rows)
         )  # fmt: skip
         post = PostEntry(key=command.key, at=command.at, movements=movements,
                          reference=s.shipment, memo="short pick")  # fmt: skip
@@ -92,15 +123,59 @@ def decide_record_pick(ctx: Context, command: RecordPick, position: int) -> tupl
     assert order is not None
     if needs and not order.holds:
         # The missing units leave the line's allocation and join what the line still waits
-        # for; the bins' available balances are unchanged by release + write-off, so the
-        # current ledger is the right supply.
+        # for; the good components of an incomplete bundle are back on the shelf (the
+        # releases and write-offs above are not folded yet: ``taken`` counts them).
         order = order.without_allocated(needs)
         wanted = {k: n for k, n in needs_of(order).items() if k in needs}
-        emptied = () if s.units > sum(n for _, n in missing) else (s.shipment,)
-        events.extend(allocate(ctx, order, wanted, command, position + len(events), {},
+        emptied = () if s.units > sum(n for _, n in missing_units) else (s.shipment,)
+        taken, _arrived = taken_by(events)
+        events.extend(allocate(ctx, order, wanted, command, position + len(events), taken,
                                prior=events, withdraw=True, sweep_lapsed=True,
                                into_open=True, emptied=emptied))  # fmt: skip
     return tuple(events)
+
+
+def _component_missing(ctx: Context, pick: Pick, count: PickCount) -> int:
+    """Units of ``count.component`` the pick holds (in ``count.location``, or in all its
+    bins) that were not found; the typed error if the pick holds none there, or fewer than
+    were found."""
+    r = ctx.reservations.get(pick.reservation)
+    assert r is not None
+    wanted = count.component, count.location
+    held = sum(units for leaf, place, units in r.placed
+               if (leaf, place if wanted[1] else "") == wanted)  # fmt: skip
+    where = count.location or "its bins"
+    if not held:
+        raise NotFoundError("pick component", f"{pick.reservation}/{count.component} in {where}")
+    if count.found > held:
+        raise IllegalTransitionError("pick", pick.reservation,
+                                     f"for {held} {count.component} in {where}",
+                                     f"record {count.found} found",
+                                     "count extra units with CountStock")  # fmt: skip
+    return held - count.found
+
+
+def _written_off(
+    released: tuple[Movement, ...], rows: list[tuple[str, str, int]]
+) -> list[tuple[str, str, int]]:
+    """(SKU, bin, units) to write off after a short pick's release: every released unit for a
+    pick counted whole (no ``rows``), else the missing units of each component counted: in
+    its bin, or from the bins the release put it back in, in order."""
+    back: list[tuple[str, str, int]] = [
+        (m.sku, m.destination.location, m.quantity) for m in released
+    ]
+    if not rows:
+        return back
+    off: list[tuple[str, str, int]] = []
+    for component, place, missing in rows:
+        if place:
+            off.append((component, place, missing))
+            continue
+        for sku, where, units in back:
+            if sku == component and missing:
+                off.append((sku, where, min(units, missing)))
+                missing -= min(units, missing)
+    return off
 
 
 def decide_pack(ctx: Context, command: PackShipment, position: int) -> tuple[Event, ...]:

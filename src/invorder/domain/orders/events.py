@@ -51,7 +51,9 @@ class OrderHoldReleased(OrderEvent):
 
 @attrs.frozen
 class Pick:
-    """Units of one line reserved at one bin for one shipment (a pick list row)."""
+    """Units of one line reserved for one shipment (a pick list row): at one bin, or for a
+    bundle whose components lie in different bins, at the warehouse (its reservation's
+    ``placed`` names the bins)."""
 
     shipment: str
     """The shipment."""
@@ -62,7 +64,7 @@ class Pick:
     reservation: str
     """The reservation holding the units."""
     location: LocationId
-    """The bin (exact location) they are picked from."""
+    """The bin they are picked from (the warehouse for a bundle spread over bins)."""
     quantity: int
     """Units."""
 

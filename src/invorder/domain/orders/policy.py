@@ -25,14 +25,16 @@ def allowances(
     ledger = ctx.ledger
     found: dict[str, int] = {}
     for sku in skus:
-        pool: int | None = None
-        for leaf, per in ledger.catalog.leaves(sku):
-            units = 0
-            for location in feeding:
-                prefix = location + "/"
+        # A bundle is made up within one feeding location (as channel ATP counts it).
+        pool = 0
+        for location in feeding:
+            prefix = location + "/"
+            units: int | None = None
+            for leaf, per in ledger.catalog.leaves(sku):
                 used = sum(n for (s, b), n in taken.items()
                            if s == leaf and (b == location or b.startswith(prefix)))  # fmt: skip
-                units += ledger.rollup(leaf, location) - used
-            pool = units // per if pool is None else min(pool, units // per)
-        found[sku] = sellable(sku, max(0, pool or 0))
+                n = (ledger.rollup(leaf, location) - used) // per
+                units = n if units is None else min(units, n)
+            pool += max(0, units or 0)
+        found[sku] = sellable(sku, pool)
     return found

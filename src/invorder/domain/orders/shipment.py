@@ -12,8 +12,9 @@ from datetime import datetime
 import attrs
 
 from invorder.domain.orders.events import Pick
-from invorder.domain.orders.ids import OrderId
+from invorder.domain.orders.ids import LineId, OrderId
 from invorder.domain.orders.values import Package
+from invorder.domain.stock.catalog import SkuId
 from invorder.domain.stock.location import LocationId
 
 
@@ -65,3 +66,25 @@ class Shipment:
         return tuple(
             sorted((p for p in self.picks if p.quantity), key=lambda p: (p.location, p.line_id))
         )
+
+
+@attrs.frozen(kw_only=True)
+class PickRow:
+    """One row of a pick list in the units a picker handles: a stocked SKU in one bin (a
+    bundle line has one row per component and bin). A short pick of it is recorded with
+    ``PickCount(reservation, found, component=component, location=location)``."""
+
+    shipment: str
+    """The shipment."""
+    line_id: LineId
+    """The order line."""
+    sku: SkuId
+    """The line's SKU (a bundle, or the stocked SKU itself)."""
+    reservation: str
+    """The reservation holding the units (the pick's)."""
+    component: SkuId
+    """The stocked SKU to pick (the line's SKU unless it is a bundle)."""
+    location: LocationId
+    """The bin."""
+    quantity: int
+    """Units of ``component`` to pick there."""

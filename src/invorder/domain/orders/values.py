@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
+from typing import ClassVar
 
 import attrs
 
@@ -13,7 +14,7 @@ from invorder.domain.errors import InvalidMoneyError, InvalidQuantityError
 from invorder.domain.money import Money
 from invorder.domain.orders.ids import LineId, as_line_id
 from invorder.domain.stock.catalog import SkuId, sku_id
-from invorder.domain.stock.location import SCRAP
+from invorder.domain.stock.location import SCRAP, LocationId, real_location
 from invorder.domain.stock.movement import Account, Bucket
 
 
@@ -181,11 +182,30 @@ class Package:
     """Its weight, if weighed."""
 
 
+def _component(value: str) -> SkuId:
+    return SkuId(value) if value == "" else sku_id(value)
+
+
+def _bin(value: str) -> LocationId:
+    return LocationId(value) if value == "" else real_location(value, "location")
+
+
 @attrs.frozen
 class PickCount:
-    """Units found for one pick (reservation) of a shipment."""
+    """Units found for one pick (reservation) of a shipment: of the pick's SKU, or of one
+    component of a bundle (in one bin, or in all the bins the pick holds it in)."""
+
+    ADDED: ClassVar[tuple[str, ...]] = ("component", "location")
+    """Fields added after logs were written: left out of the JSON while at their default."""
 
     reservation: str = attrs.field(validator=_checks.identifier)
     """The pick's reservation."""
     found: int = attrs.field(validator=_checks.non_negative_quantity)
-    """Units found on the shelf (fewer than the pick's quantity: a short pick)."""
+    """Units found on the shelf (fewer than the pick holds: a short pick): units of the
+    pick's SKU, or of ``component`` when one is named."""
+    component: SkuId = attrs.field(default=SkuId(""), converter=_component)
+    """A stocked SKU the pick's bundle is made of, counted on its own (``""``: the pick's
+    own units). A component found short writes off only its missing units; the bundles it
+    leaves incomplete go back to allocation and their other components back to the shelf."""
+    location: LocationId = attrs.field(default=LocationId(""), converter=_bin)
+    """The bin ``component`` was counted in (``""``: every bin the pick holds it in)."""

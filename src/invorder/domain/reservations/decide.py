@@ -1,7 +1,9 @@
 """Decisions on reservations: reserve, commit, release, sweep, each at most once.
 
-On the ledger a reservation is a movement ``available -> reserved`` at one location; a
-commit moves ``reserved -> @customer`` and a release or expiry ``reserved -> available``.
+On the ledger a reservation is a movement ``available -> reserved`` per component and bin
+(a reservation at a warehouse or zone takes from its bins in bin-path order, each component
+on its own); a commit moves ``reserved -> @customer`` and a release or expiry
+``reserved -> available``, from the bins the units are placed at.
 A pre-order is a reservation against the ``incoming`` units of a purchase order: it has no
 movement until the units are received.
 
@@ -13,6 +15,7 @@ starts with a sweep), so no unit is both promised and sold, and none leaks.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Protocol
 
@@ -37,7 +40,7 @@ from invorder.domain.reservations.reservation import Reservation, Reservations
 from invorder.domain.stock.catalog import SkuId
 from invorder.domain.stock.events import Operation, StockPosted
 from invorder.domain.stock.ledger import Ledger
-from invorder.domain.stock.location import CUSTOMER
+from invorder.domain.stock.location import CUSTOMER, LocationId
 from invorder.domain.stock.movement import Account, Bucket, Movement
 
 
@@ -80,14 +83,10 @@ def expire(
     """The sweep events expiring ``due``: the ``expire`` entry, then ``ReservationsExpired``."""
     movements: list[Movement] = []
     for r in due:
-        backed = r.backed
-        if backed:
-            reserved = reservations.account(r.location, Bucket.RESERVED)
-            available = reservations.account(r.location, Bucket.AVAILABLE)
-            for leaf, per in r.leaves:
-                movements.append(
-                    _movement(leaf, per * backed, reserved, available, "expired", r.reservation)
-                )
+        for leaf, place, units in r.placed:
+            reserved = reservations.account(place, Bucket.RESERVED)
+            available = reservations.account(place, Bucket.AVAILABLE)
+            movements.append(_movement(leaf, units, reserved, available, "expired", r.reservation))
     entry = StockPosted(
         position=position,
         command=command,
@@ -99,6 +98,57 @@ def expire(
         position=position + 1, command=command, reservations=tuple(r.reservation for r in due)
     )
     return (entry, expired)
+
+
+def taken_from(
+    r: Reservation, n: int, first: Mapping[tuple[str, str], int] | None = None
+) -> list[tuple[SkuId, LocationId, int]]:
+    """Where ``n`` of ``r``'s received units come from: ``per * n`` of each component, from
+    its bins in bin-path order (``first``: up to that many units of a (component, bin)
+    before the others)."""
+    taken: dict[tuple[SkuId, LocationId], int] = {}
+    for leaf, per in r.leaves:
+        need = per * n
+        left = {place: units for s, place, units in r.placed if s == leaf}
+        for place in left if first else ():
+            take = min(need, left[place], first.get((leaf, place), 0) if first else 0)
+            if take:
+                taken[(leaf, place)] = take
+                left[place] -= take
+                need -= take
+        for place, units in left.items():
+            if not need:
+                break
+            take = min(need, units)
+            if take:
+                taken[(leaf, place)] = taken.get((leaf, place), 0) + take
+                need -= take
+        assert not need, f"{r.reservation} places fewer units of {leaf} than it holds"
+    return [(leaf, place, units) for (leaf, place), units in taken.items()]
+
+
+def _moved(
+    reservations: Reservations,
+    r: Reservation,
+    n: int,
+    bucket: Bucket | None,
+    reason: str,
+    first: Mapping[tuple[str, str], int] | None = None,
+) -> tuple[Movement, ...]:
+    """Movements taking ``n`` of ``r``'s received units out of ``reserved`` into ``bucket``
+    at their bin (``None``: to the customer)."""
+    customer = reservations.account(CUSTOMER, Bucket.AVAILABLE)
+    return tuple(
+        _movement(
+            leaf,
+            units,
+            reservations.account(place, Bucket.RESERVED),
+            customer if bucket is None else reservations.account(place, bucket),
+            reason,
+            r.reservation,
+        )
+        for leaf, place, units in taken_from(r, n, first)
+    )
 
 
 def open_reservation(
@@ -142,12 +192,7 @@ def decide_commit(
             f"commit {n}", f"commit at most {r.backed} until purchase order "
             f"{r.purchase_order!r} is received",
         )  # fmt: skip
-    reserved = reservations.account(r.location, Bucket.RESERVED)
-    customer = reservations.account(CUSTOMER, Bucket.AVAILABLE)
-    movements = tuple(
-        _movement(leaf, per * n, reserved, customer, "commit", r.reservation)
-        for leaf, per in r.leaves
-    )  # fmt: skip
+    movements = _moved(reservations, r, n, None, "commit")
     return StockPosted(
         position=position,
         command=command,
@@ -163,10 +208,12 @@ def decide_release(
     position: int,
     *,
     from_shelf: bool = False,
+    first: Mapping[tuple[str, str], int] | None = None,
 ) -> StockPosted:
     """The ``release`` entry for ``command`` (units go back to available). A release takes
     the units still to come first (a pre-order's); ``from_shelf`` takes only units on the
-    shelf (a count that found fewer than are reserved)."""
+    shelf (a count that found fewer than are reserved); ``first``: up to that many shelf
+    units of a (component, bin) before the others (where they were found missing)."""
     r = open_reservation(reservations, command.reservation, "release", command.at)
     n = command.quantity if command.quantity is not None else r.held
     if n > (r.backed if from_shelf else r.held):
@@ -174,12 +221,7 @@ def decide_release(
     on_shelf = n if from_shelf else n - min(n, r.incoming)
     movements: tuple[Movement, ...] = ()
     if on_shelf:
-        reserved = reservations.account(r.location, Bucket.RESERVED)
-        available = reservations.account(r.location, Bucket.AVAILABLE)
-        movements = tuple(
-            _movement(leaf, per * on_shelf, reserved, available, command.reason, r.reservation)
-            for leaf, per in r.leaves
-        )  # fmt: skip
+        movements = _moved(reservations, r, on_shelf, Bucket.AVAILABLE, command.reason, first)
     return StockPosted(
         position=position,
         command=command,
@@ -206,8 +248,11 @@ def decide_reserve(
     """The events for ``command``: a sweep of lapsed holds it needs (if any), then the
     ``reserve`` entry.
 
-    Precedence: duplicate id, unknown SKU, unknown location, unknown purchase order, then
-    insufficient stock for the first component (in sorted order) that is short.
+    The units come from ``command.location`` and every location inside it (a warehouse's
+    bins): each component from the bins that hold it, in bin-path order; the entry's
+    movements say which bins. Precedence: duplicate id, unknown SKU, unknown location,
+    unknown purchase order, then insufficient stock for the first component (in sorted
+    order) that is short there.
     """
     check_new(reservations, command.reservation)
     sku = ledger.catalog.get(command.sku)
@@ -219,39 +264,51 @@ def decide_reserve(
     if command.purchase_order:
         return _preorder(reservations, incoming, command, position)
     at = command.at
+    quantity = command.quantity
     leaves = ledger.catalog.leaves(command.sku)
-    short = [
-        (leaf, per * command.quantity)
-        for leaf, per in leaves
-        if ledger.balance(leaf, location) < per * command.quantity
-    ]
+    short = [(leaf, per * quantity) for leaf, per in leaves
+             if ledger.rollup(leaf, location) < per * quantity]  # fmt: skip
     events: tuple[Event, ...] = ()
+    freed: dict[tuple[str, str], int] = {}
     if short:
         # Units held by lapsed reservations here are free: expire those holds first.
-        due = reservations.lapsed_holding((leaf for leaf, _ in short), (location,), at,
-                                          exact=True)  # fmt: skip
-        freed: dict[str, int] = {}
+        due = reservations.lapsed_holding((leaf for leaf, _ in short), (location,), at)
+        prefix = location + "/"
         for r in due:
-            for leaf, per in r.leaves:
-                freed[leaf] = freed.get(leaf, 0) + per * r.backed
+            for stocked, where, units in r.placed:
+                if where == location or where.startswith(prefix):
+                    freed[(stocked, where)] = freed.get((stocked, where), 0) + units
         for leaf, need in short:
-            have = ledger.balance(leaf, location) + freed.get(leaf, 0)
+            have = ledger.rollup(leaf, location) + sum(
+                n for (s, _place), n in freed.items() if s == leaf
+            )
             if need > have:
                 raise InsufficientStockError(leaf, location, Bucket.AVAILABLE.value, need, have)
         events = expire(reservations, due, command, position)
         position += len(events)
-    available = reservations.account(location, Bucket.AVAILABLE)
-    reserved = reservations.account(location, Bucket.RESERVED)
-    movements = tuple(
-        _movement(leaf, per * command.quantity, available, reserved, "reserve",
-                  command.reservation)
-        for leaf, per in leaves
-    )  # fmt: skip
+    movements: list[Movement] = []
+    for leaf, per in leaves:
+        # Each component from the bins that hold it, in bin-path order.
+        need = per * quantity
+        places = ledger.holding(leaf, location)
+        if freed:
+            places = sorted({*places, *(b for (s, b) in freed if s == leaf)})
+        for place in places:
+            take = min(need, ledger.balance(leaf, place) + freed.get((leaf, place), 0))
+            if take <= 0:
+                continue
+            movements.append(_movement(
+                leaf, take, reservations.account(place, Bucket.AVAILABLE),
+                reservations.account(place, Bucket.RESERVED), "reserve", command.reservation,
+            ))  # fmt: skip
+            need -= take
+            if not need:
+                break
     entry = StockPosted(
         position=position,
         command=command,
         operation=Operation.RESERVE,
-        movements=movements,
+        movements=tuple(movements),
         reference=command.reservation,
     )
     return (*events, entry)

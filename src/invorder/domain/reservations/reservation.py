@@ -4,7 +4,9 @@ and pre-orders need.
 Invariants, each checked by property and state-machine tests:
 
 * for every stocked SKU and real location, the ``reserved`` balance equals the sum over
-  open reservations of their received (backed) units of that SKU there;
+  open reservations of the units of that SKU they have placed there (a reservation places
+  its received units bin by bin: ``placed``), and each reservation places ``per * backed``
+  units of each of its stocked SKUs;
 * ``committed + released + expired + held == quantity`` for every reservation, and a
   closed reservation (nothing held) never changes again;
 * a reservation past its ``expires_at`` is not promised at any time after it, swept or not.
@@ -26,9 +28,10 @@ from invorder.domain.reservations.commands import (
     ReserveStock,
 )
 from invorder.domain.reservations.events import ReservationsExpired
+from invorder.domain.reservations.placement import Placed, index_keys, placed_after
 from invorder.domain.stock.catalog import SkuId
 from invorder.domain.stock.events import Operation, StockPosted
-from invorder.domain.stock.location import LocationId, ancestors_of
+from invorder.domain.stock.location import LocationId
 from invorder.domain.stock.movement import Account, Bucket
 
 
@@ -61,7 +64,8 @@ class Reservation:
     sku: SkuId
     """The SKU reserved (a bundle or a stocked SKU)."""
     location: LocationId
-    """Where the units are held."""
+    """Where the units were asked for: a bin, or a warehouse or zone whose bins hold them
+    (``placed`` says which)."""
     quantity: int
     """Units reserved."""
     leaves: tuple[tuple[SkuId, int], ...]
@@ -86,6 +90,10 @@ class Reservation:
     """Units expired."""
     incoming: int = 0
     """Held units still waiting on the purchase order (not yet on the ledger)."""
+    placed: Placed = ()
+    """Where the received held units are: ``(stocked SKU, bin, units)``, sorted by bin path
+    then SKU, none empty. Each component of a bundle is placed on its own, so one
+    reservation may span several bins of its location."""
 
     @property
     def held(self) -> int:
@@ -102,7 +110,8 @@ class Reservation:
         """True while some unit is held."""
         return self.held > 0
 
-    def _updated(self, committed: int, released: int, expired: int, incoming: int) -> Reservation:
+    def _updated(self, committed: int, released: int, expired: int, incoming: int,
+                 placed: Placed) -> Reservation:  # fmt: skip
         # attrs.evolve re-introspects the class on every call; this is the fold's hot path.
         return Reservation(
             reservation=self.reservation, sku=self.sku, location=self.location,
@@ -110,8 +119,14 @@ class Reservation:
             priority=self.priority, expires_at=self.expires_at,
             purchase_order=self.purchase_order, reserved_at=self.reserved_at,
             position=self.position, committed=committed, released=released, expired=expired,
-            incoming=incoming,
+            incoming=incoming, placed=placed,
         )  # fmt: skip
+
+    def units_at(self, sku: str, location: str) -> int:
+        """Received held units of stocked ``sku`` placed in ``location``'s subtree."""
+        prefix = location + "/"
+        return sum(n for leaf, b, n in self.placed
+                   if leaf == sku and (b == location or b.startswith(prefix)))  # fmt: skip
 
     def lapsed(self, at: datetime) -> bool:
         """True when the hold has lapsed at ``at`` (it counts as expired from then on)."""
@@ -190,9 +205,7 @@ class Reservations:
         for rid in ids:
             r = by_id[rid]
             if r.expires_at is not None and r.expires_at <= at:
-                for leaf, per in r.leaves:
-                    if leaf == sku:
-                        total += per * r.backed
+                total += r.units_at(sku, location)
         return total
 
     def may_lapse(self, sku: str) -> bool:
@@ -210,7 +223,8 @@ class Reservations:
     ) -> list[Reservation]:
         """Open reservations lapsed at ``at`` that hold one of the stocked ``skus`` in the
         subtree of one of ``locations`` (at exactly those locations with ``exact``), in the
-        order made: the holds a decision that needs their units expires first."""
+        order made: the holds a decision that needs their units expires first (``exact``:
+        those with units of one of ``skus`` placed at exactly one of ``locations``)."""
         due: dict[str, Reservation] = {}
         wanted = list(locations)
         for sku in skus:
@@ -218,7 +232,7 @@ class Reservations:
                 continue
             for location in wanted:
                 for r in self.lapsed_at(sku, location, at):
-                    if not exact or r.location == location:
+                    if not exact or any(leaf == sku and b == location for leaf, b, _ in r.placed):
                         due[r.reservation] = r
         return sorted(due.values(), key=lambda r: r.position)
 
@@ -259,14 +273,25 @@ class Reservations:
             assert isinstance(event, ReservationsExpired)
             for rid in event.reservations:
                 r = self._by_id[rid]
-                self._store(r._updated(r.committed, r.released, r.expired + r.held, 0))
+                self._store(r._updated(r.committed, r.released, r.expired + r.held, 0, ()))
 
     def _reserve(self, event: StockPosted) -> None:
         command = event.command
         assert isinstance(command, ReserveStock)
         quantity = command.quantity
-        if event.movements:
-            leaves = tuple((m.sku, m.quantity // quantity) for m in event.movements)
+        placed: Placed = ()
+        movements = event.movements
+        if len(movements) == 1:
+            m = movements[0]
+            leaves: tuple[tuple[SkuId, int], ...] = ((m.sku, m.quantity // quantity),)
+            placed = ((m.sku, m.destination.location, m.quantity),)
+            incoming = 0
+        elif movements:
+            per_leaf: dict[SkuId, int] = {}
+            for m in movements:
+                per_leaf[m.sku] = per_leaf.get(m.sku, 0) + m.quantity
+            leaves = tuple((leaf, total // quantity) for leaf, total in per_leaf.items())
+            placed = placed_after((), movements, 1)
             incoming = 0
         else:
             leaves = ((command.sku, 1),)
@@ -284,6 +309,7 @@ class Reservations:
             reserved_at=command.at,
             position=event.position,
             incoming=incoming,
+            placed=placed,
         )
         self._by_id[reservation.reservation] = reservation
         rid = reservation.reservation
@@ -292,9 +318,10 @@ class Reservations:
             counts = self._expiring_skus
             for leaf, _per in leaves:
                 counts[leaf] = counts.get(leaf, 0) + 1
-            for path in (reservation.location, *ancestors_of(reservation.location)):
-                for leaf, _per in leaves:
-                    self._expiring.setdefault((leaf, path), {})[rid] = None
+            expiring = self._expiring
+            keys = index_keys(reservation.location, leaves, placed)
+            for stocked, path in keys:
+                expiring.setdefault((stocked, path), {})[rid] = None
         if incoming:
             self._preorders.setdefault((command.purchase_order, command.sku), {})[rid] = None
 
@@ -302,8 +329,9 @@ class Reservations:
         command = cast(CommitReservation | ReleaseReservation, event.command)
         r = self._by_id[command.reservation]
         n = command.quantity if command.quantity is not None else r.held
+        placed = placed_after(r.placed, event.movements, -1)
         if type(command) is CommitReservation:
-            self._store(r._updated(r.committed + n, r.released, r.expired, r.incoming))
+            self._store(r._updated(r.committed + n, r.released, r.expired, r.incoming, placed))
         else:
             incoming = r.incoming
             if incoming:
@@ -312,17 +340,23 @@ class Reservations:
                 leaf, per = r.leaves[0]
                 shelf = sum(m.quantity for m in event.movements if m.sku == leaf) // per
                 incoming -= n - shelf
-            self._store(r._updated(r.committed, r.released + n, r.expired, incoming))
+            self._store(r._updated(r.committed, r.released + n, r.expired, incoming, placed))
 
     def _convert(self, event: StockPosted) -> None:
         for movement in event.movements:
             if movement.destination.bucket is Bucket.RESERVED:
                 r = self._by_id[movement.reference]
                 incoming = r.incoming - movement.quantity
-                self._store(r._updated(r.committed, r.released, r.expired, incoming))
+                placed = placed_after(r.placed, (movement,), 1)
+                updated = r._updated(r.committed, r.released, r.expired, incoming, placed)
+                if updated.expires_at is not None and r.held:
+                    for leaf, path in index_keys(r.location, r.leaves, placed):
+                        self._expiring.setdefault((leaf, path), {})[r.reservation] = None
+                self._store(updated)
 
     def _store(self, r: Reservation) -> None:
         rid = r.reservation
+        before = self._by_id[rid]
         self._by_id[rid] = r
         if not r.incoming:
             ids = self._preorders.get((r.purchase_order, r.sku))
@@ -335,8 +369,7 @@ class Reservations:
                 counts[leaf] -= 1
                 if not counts[leaf]:
                     del counts[leaf]
-            for path in (r.location, *ancestors_of(r.location)):
-                for leaf, _per in r.leaves:
-                    ids = self._expiring.get((leaf, path))
-                    if ids is not None:
-                        ids.pop(rid, None)
+            for stocked, path in index_keys(before.location, before.leaves, before.placed):
+                ids = self._expiring.get((stocked, path))
+                if ids is not None:
+                    ids.pop(rid, None)

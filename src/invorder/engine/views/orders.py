@@ -14,7 +14,8 @@ from invorder.domain.orders.alerts import order_alerts as _order_alerts
 from invorder.domain.orders.commands import CaptureOrder
 from invorder.domain.orders.order import Order
 from invorder.domain.orders.rma import Return
-from invorder.domain.orders.shipment import Shipment
+from invorder.domain.orders.shipment import PickRow, Shipment
+from invorder.domain.reservations.reservation import Reservation
 
 
 def order(state: State, order: str) -> Order | None:
@@ -89,3 +90,27 @@ class _Captures(Protocol):
 
 class _HasAlerts(Protocol):
     def order_alerts(self, at: datetime, at_risk: timedelta = ...) -> list[OrderAlert]: ...
+
+
+def pick_list(engine: _Picks, shipment: str) -> list[PickRow]:
+    """What to pick for ``shipment``, in the units a picker handles: one row per stocked SKU
+    and bin (a bundle line shows its components), ordered by bin path, then line and SKU.
+    Raises :class:`~invorder.errors.NotFoundError` for an unknown shipment. (``Engine`` has
+    it as a method.)"""
+    found = engine.shipment(shipment)
+    if found is None:
+        raise NotFoundError("shipment", shipment)
+    rows: list[PickRow] = []
+    for pick in found.pick_list():
+        held = engine.reservation(pick.reservation)
+        assert held is not None, "a pick's reservation is in the log"
+        for component, place, units in held.placed:
+            rows.append(PickRow(shipment=found.shipment, line_id=pick.line_id, sku=pick.sku,
+                                reservation=pick.reservation, component=component,
+                                location=place, quantity=units))  # fmt: skip
+    return sorted(rows, key=lambda r: (r.location, r.line_id, r.component))
+
+
+class _Picks(Protocol):
+    def shipment(self, shipment: str, /) -> Shipment | None: ...
+    def reservation(self, reservation: str, /) -> Reservation | None: ...

@@ -19,13 +19,17 @@ def reservations(
     reference: str | None,
     open_only: bool,
 ) -> list[Reservation]:
-    """Reservations in the order made, filtered by SKU, location subtree, reference and
-    openness."""
+    """Reservations in the order made, filtered by SKU, location subtree (where they were
+    asked for, or where some of their units are placed), reference and openness."""
     return [
         r
         for r in state.reservations
         if (not open_only or r.held)
         and (sku is None or r.sku == sku)
-        and (location is None or is_within(r.location, location))
+        and (
+            location is None
+            or is_within(r.location, location)
+            or any(is_within(place, location) for _leaf, place, _units in r.placed)
+        )
         and (reference is None or r.reference == reference)
     ]
