@@ -57,8 +57,8 @@ SCHEMA = 1
 """Version of :meth:`SweepResult.to_dict`'s layout (its ``schema`` key)."""
 
 
-Days = tuple[tuple[str, Parameters], ...]
-Given = tuple[tuple[str, Scenario], ...]
+_Days = tuple[tuple[str, Parameters], ...]
+_Given = tuple[tuple[str, Scenario], ...]
 
 
 def _rules(value: Iterable[str]) -> tuple[str, ...]:
@@ -69,7 +69,7 @@ def _seeds(value: Iterable[int]) -> tuple[int, ...]:
     return tuple(value)
 
 
-def _generators(value: str | Iterable[str] | Mapping[str, Parameters]) -> Days:
+def _generators(value: str | Iterable[str] | Mapping[str, Parameters]) -> _Days:
     if isinstance(value, str):
         value = (value,)
     if isinstance(value, Mapping):
@@ -82,7 +82,7 @@ def _generators(value: str | Iterable[str] | Mapping[str, Parameters]) -> Days:
     return tuple(out)
 
 
-def _scenarios(value: Sequence[Scenario] | Mapping[str, Scenario]) -> Given:
+def _scenarios(value: Sequence[Scenario] | Mapping[str, Scenario]) -> _Given:
     if isinstance(value, Mapping):
         return tuple(value.items())
     return tuple((s.header.name or f"scenario-{n}", s) for n, s in enumerate(value, 1))
@@ -99,11 +99,11 @@ class Grid:
 
     rules: tuple[str, ...] = attrs.field(converter=_rules)
     """Rule names, built in or ``module:attribute``; the tables keep this order on ties."""
-    generate: Days = attrs.field(default=(), converter=_generators)
+    generate: _Days = attrs.field(default=(), converter=_generators)
     """Generated days: size names (``small``), or labels mapped to :class:`Parameters`."""
     seeds: tuple[int, ...] = attrs.field(default=(), converter=_seeds)
     """Generator seeds: each generated day once per seed."""
-    scenarios: Given = attrs.field(default=(), converter=_scenarios)
+    scenarios: _Given = attrs.field(default=(), converter=_scenarios)
     """Given scenarios (a mapping of label to scenario, or scenarios labelled by their
     header's name), each one replicate; sent to each worker once."""
 
