@@ -1,10 +1,10 @@
 """The ``invorder`` command line: ``invorder demo`` runs a small stock story in memory;
 ``simulate``, ``generate`` and ``verify`` come from :mod:`invorder.simulate.cli`, ``decisions``
-from :mod:`invorder.simulate.decisions_cli`.
+from :mod:`invorder.simulate.decisions_cli`, ``sweep`` from ``invorder.simulate._sweep_cli``.
 
-Exit codes: 0 success, 1 ``verify`` found problems or ``decisions check`` found decisions
-that differ, 2 bad usage (unknown command or option, unknown rule), 3 a scenario file that
-cannot be read or written, 130 interrupted.
+Exit codes: 0 success, 1 ``verify`` found problems, ``decisions check`` found decisions
+that differ or ``sweep`` cells failed, 2 bad usage (unknown command or option, unknown rule),
+3 a scenario file that cannot be read or written, 130 interrupted.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from invorder.domain.stock.commands import (
 from invorder.domain.stock.movement import Bucket
 from invorder.engine import Engine
 from invorder.simulate import cli as simulate_cli
+from invorder.simulate._sweep_cli import SWEEP
 from invorder.simulate.cli import Subcommand
 from invorder.simulate.decisions_cli import DECISIONS
 
@@ -131,7 +132,7 @@ DEMO = Subcommand(
 )
 """The ``demo`` sub-command."""
 
-SUBCOMMANDS = (DEMO, *simulate_cli.SUBCOMMANDS, DECISIONS)
+SUBCOMMANDS = (DEMO, *simulate_cli.SUBCOMMANDS, DECISIONS, SWEEP)
 """Every sub-command, in ``--help`` order."""
 
 EXIT_INTERRUPTED = 130
@@ -147,10 +148,12 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="invorder",
         description="Inventory and orders in one consistent model: run a demo, simulate "
-        "routing rules over scenarios, generate and verify scenario files.",
+        "routing rules over scenarios, sweep rules over many days, generate and verify "
+        "scenario files.",
         epilog="Run 'invorder COMMAND --help' for a command's options and examples.\n"
-        "Exit codes: 0 success, 1 verify found problems or decisions check found changed "
-        "decisions, 2 bad usage, 3 a file that cannot be read or written, 130 interrupted.",
+        "Exit codes: 0 success, 1 verify found problems, decisions check found changed "
+        "decisions or sweep cells failed, 2 bad usage, 3 a file that cannot be read or "
+        "written, 130 interrupted.",
         formatter_class=_Formatter,
     )
     top.add_argument("--version", action="version", version=f"invorder {installed_version()}")

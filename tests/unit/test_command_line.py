@@ -225,7 +225,7 @@ def test_without_rich_the_command_line_runs_with_no_bar(monkeypatch: pytest.Monk
 
 
 def test_the_library_imports_with_attrs_and_cattrs_only() -> None:
-    blocked = ("rich", "sqlalchemy", "pandas", "matplotlib", "hypothesis", "pytest")
+    blocked = ("rich", "sqlalchemy", "pandas", "matplotlib", "hypothesis", "pytest", "distributed")
     script = (
         "import sys\n"
         f"for name in {blocked!r}:\n"

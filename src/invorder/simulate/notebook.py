@@ -4,7 +4,8 @@ Needs the ``notebook`` extra (``pip install 'invorder[notebook]'``): pandas and 
 are imported when a function is called, so importing this module never fails; a call
 without them raises an ``ImportError`` naming the extra. Plots draw on the ``ax`` given (a
 new figure's axes otherwise), return the axes and never call ``show``. The KPI tables are
-here; the histories (the log, stock and backorders over time) are in ``history``.
+here; the histories (the log, stock and backorders over time) are in ``history``; a
+sweep's tables and plots (:mod:`invorder.simulate.sweep`) are in ``_sweep_frames``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,13 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from invorder.simulate._extra import EXTRA, axes, require, unique
+from invorder.simulate._sweep_frames import (
+    paired_table,
+    plot_paired,
+    plot_sweep,
+    sweep_summary,
+    sweep_table,
+)
 from invorder.simulate.comparison import Comparison, labels
 from invorder.simulate.history import (
     HISTORY_COLUMNS,
@@ -39,11 +47,16 @@ __all__ = [
     "fill_rates",
     "HISTORY_COLUMNS",
     "kpi_table",
+    "paired_table",
     "plot_backorders",
     "plot_fill_rate",
+    "plot_paired",
     "plot_stock",
+    "plot_sweep",
     "Run",
     "stock_over_time",
+    "sweep_summary",
+    "sweep_table",
 ]
 
 
