@@ -3,6 +3,7 @@
 Events are immutable facts, past tense, each carrying the command that produced it, its log
 position and (through the command) its idempotency key and time. Stock movements of every
 area are ``StockPosted`` journal entries; the other events record what is not a movement.
+``CommandRejected`` records a refusal (the outcome of its key): no projection folds it.
 """
 
 from invorder.domain.availability.events import ChannelDefined
@@ -29,12 +30,14 @@ from invorder.domain.orders.events import (
     ShipmentShipped,
 )
 from invorder.domain.purchasing.events import PurchaseDrafted, PurchaseEtaChanged, SupplierDefined
+from invorder.domain.rejection import CommandRejected
 from invorder.domain.reservations.events import ReservationsExpired, expired_reservations
 from invorder.domain.stock.events import LocationDefined, Operation, SkuDefined, StockPosted
 
 __all__ = [
     "AlertAcknowledged",
     "ChannelDefined",
+    "CommandRejected",
     "Event",
     "LineBackorder",
     "LineCancellation",

@@ -17,6 +17,7 @@ from invorder.chain import GENESIS, canonical, chain_of
 from invorder.codec import Codec
 from invorder.domain.messages import Event
 from invorder.errors import ConcurrencyError
+from invorder.events import CommandRejected
 from invorder.ports import EventStore
 from invorder.testing.contract import check_event_store
 from tests.support.stores import PlainStore
@@ -74,6 +75,16 @@ class InsertOrIgnore(MemoryEventStore):
             if event.position == self.head():
                 super().append([event], expected_position=event.position)
         return self.head()
+
+
+class SkipsRejections(MemoryEventStore):
+    """Reads back only the event kinds it was written for: rejection records are skipped
+    (a host's store with one table per event kind it knew of)."""
+
+    __slots__ = ()
+
+    def read(self, start: int = 0, stop: int | None = None) -> Iterator[Event]:
+        return (e for e in super().read(start, stop) if not isinstance(e, CommandRejected))
 
 
 _CODEC = Codec()
@@ -339,6 +350,7 @@ def test_a_store_without_the_chain_passes_every_check() -> None:
         (CachesItsHead, "test_two_writers_race"),
         (ReadsOnePage, "test_a_log_of_several_pages"),
         (UniqueKeys, "test_a_command_of_several_events"),
+        (SkipsRejections, "test_a_rejection_is_one_outcome_for_ever"),
         (LosesAHash, "test_chain_hashes_round_trip"),
         (AltersAHash, "test_chain_hashes_round_trip"),
         (KeepsHashesOfRefusedBatches, "test_chain_hashes_are_kept_with_their_events"),

@@ -100,7 +100,7 @@ def test_projection_agrees_with_a_reference_model(
             with pytest.raises(invorder.RejectedError) as caught:
                 engine.execute(command)
             assert (caught.value.code, caught.value.fields) == (code, fields)
-            assert engine.position == head
+            assert engine.position == head + 1  # its rejection record only
             continue
         engine.execute(command)
         for m in entry:

@@ -1,13 +1,15 @@
-"""Engines that write, batch, snapshot, restart and race on one store never drift.
+"""Engines that write, batch, snapshot, restart and race on one store never drift, and
+give each key one outcome for ever.
 
 A state machine drives two engines on one in-memory store (with snapshots) through random
 commands, batches, snapshots and restarts; after every step each engine's projections,
-caught up, equal a fresh replay of the log, and no real account is negative.
+caught up, equal a fresh replay of the log, and no real account is negative. Every answer
+for a key (events, or a rejection's class, code and message) is the first one, whichever
+engine gives it, after restarts and after stock arrived.
 """
 
 from __future__ import annotations
 
-import contextlib
 from datetime import UTC, datetime
 
 from hypothesis import settings
@@ -17,6 +19,8 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 import invorder
 from invorder.adapters.memory import MemoryEventStore, MemorySnapshotStore
 from invorder.domain.stock.location import is_virtual
+
+Answer = tuple[object, ...]
 
 T = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 BINS = ("EAST/A/01", "EAST/A/02")
@@ -43,6 +47,7 @@ class EnginesOnOneStore(RuleBasedStateMachine):
         self.store = MemoryEventStore()
         self.snapshots = MemorySnapshotStore()
         self.engines = [invorder.Engine(self.store, snapshots=self.snapshots) for _ in range(2)]
+        self.answers: dict[str, tuple[invorder.Command, Answer]] = {}
         for command in (
             invorder.DefineLocation(key="loc-1", at=T, location=BINS[0]),
             invorder.DefineLocation(key="loc-2", at=T, location=BINS[1]),
@@ -50,18 +55,43 @@ class EnginesOnOneStore(RuleBasedStateMachine):
         ):
             self.engines[0].execute(command)
 
+    def answered(self, command: invorder.Command, result: object) -> int:
+        """Check ``result`` is the first answer for ``command``'s key (or a conflict with
+        the first command); the number of events it added to the log."""
+        if isinstance(result, invorder.IdempotencyConflictError):
+            assert self.answers[command.key][0] != command
+            return 0
+        if isinstance(result, invorder.InvorderError):
+            answer: Answer = ("rejected", type(result), result.code, str(result))
+        else:
+            assert isinstance(result, tuple)
+            answer = ("accepted", *result)
+        new = command.key not in self.answers
+        first = self.answers.setdefault(command.key, (command, answer))
+        assert first == (command, answer), f"{command.key}: {answer} after {first}"
+        if not new:
+            return 0
+        return 1 if answer[0] == "rejected" else len(answer) - 1
+
     @rule(which=st.integers(0, 1), command=commands)
     def execute(self, which: int, command: invorder.Command) -> None:
-        with contextlib.suppress(invorder.RejectedError, invorder.IdempotencyConflictError):
-            self.engines[which].execute(command)
+        try:
+            outcome = self.engines[which].execute(command)
+        except (invorder.RejectedError, invorder.IdempotencyConflictError) as error:
+            self.answered(command, error)
+        else:
+            self.answered(command, outcome)
 
     @rule(which=st.integers(0, 1), batch=st.lists(commands, max_size=6))
     def execute_batch(self, which: int, batch: list[invorder.Command]) -> None:
         head = self.store.head()
         results = self.engines[which].execute_batch(batch)
         assert len(results) == len(batch)
-        written = {e.position for r in results if isinstance(r, tuple) for e in r}
-        assert self.store.head() == head + len({p for p in written if p >= head})
+        added = sum(
+            self.answered(c, r.error if isinstance(r, invorder.Rejected) else r)
+            for c, r in zip(batch, results, strict=True)
+        )
+        assert self.store.head() == head + added
 
     @rule(which=st.integers(0, 1))
     def snapshot(self, which: int) -> None:

@@ -16,7 +16,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 import invorder as iv
 from invorder import Bucket, OrderKind
 from tests.support.order_world import BINS, capture, identities_hold, order_world
-from tests.support.world import T0
+from tests.support.world import T0, refused_once
 
 KINDS = (OrderKind.DTC, OrderKind.MARKETPLACE, OrderKind.WHOLESALE)
 
@@ -48,7 +48,8 @@ class OrderMachine(RuleBasedStateMachine):
         try:
             self.engine.execute(command)
         except iv.InvorderError:
-            assert (self.engine.position, self.engine.orders()) == before
+            assert self.engine.orders() == before[1]
+            assert refused_once(self.engine, before[0], command)
             return False
         return True
 

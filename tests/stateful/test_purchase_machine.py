@@ -15,6 +15,7 @@ import invorder as iv
 from invorder import Bucket
 from invorder.records import PurchaseState
 from tests.support.availability import DAY, T, world
+from tests.support.world import refused_once
 
 SKUS = ("MUG", "SAUCER")
 TERMINAL = (PurchaseState.CLOSED, PurchaseState.CANCELLED)
@@ -46,7 +47,7 @@ class PurchaseMachine(RuleBasedStateMachine):
         try:
             self.engine.execute(command)
         except iv.InvorderError:
-            assert self.engine.position == before
+            assert refused_once(self.engine, before, command)
             return False
         return True
 

@@ -19,6 +19,7 @@ from hypothesis.stateful import (
 import invorder as iv
 from invorder import Bucket
 from tests.support.availability import DAY, T, world
+from tests.support.world import refused_once
 
 SKUS = ("MUG", "SAUCER", "SPOON", "SET", "GIFT")
 STOCKED = ("MUG", "SAUCER", "SPOON")
@@ -55,7 +56,7 @@ class ReservationMachine(RuleBasedStateMachine):
         try:
             self.engine.execute(command)
         except iv.InvorderError:
-            assert self.engine.position == before
+            assert refused_once(self.engine, before, command)
             return False
         return True
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 import invorder as iv
+from tests.support.world import decisions
 
 T = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 MINUTE = timedelta(minutes=1)
@@ -60,8 +61,7 @@ def world(stock: dict[tuple[str, str], int] | None = None) -> tuple[iv.Engine, K
 def snapshot(engine: iv.Engine) -> tuple[Any, ...]:
     """Everything a refused command must leave alone."""
     return (
-        engine.position,
-        list(engine.events()),
+        decisions(engine),
         {sku.code: engine.balances(sku.code) for sku in engine.skus()},
         list(engine.reservations(open_only=False)),
         [engine.purchase_order(o.purchase_order) for o in _orders(engine)],

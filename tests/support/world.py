@@ -47,12 +47,27 @@ def stocked(store: MemoryEventStore | None = None) -> Engine:
     return engine
 
 
+def decisions(engine: Engine) -> list[invorder.Event]:
+    """The log without its rejection records: what a refused command leaves alone (it
+    appends only its :class:`~invorder.events.CommandRejected`, which changes no state)."""
+    return [e for e in engine.events() if not isinstance(e, invorder.events.CommandRejected)]
+
+
+def refused_once(engine: Engine, before: int, command: invorder.Command) -> bool:
+    """Whether the log grew from ``before`` events by exactly the rejection record of
+    ``command`` (what a refusal of a new key writes)."""
+    events = list(engine.events(before))
+    return (engine.position == before + 1 and len(events) == 1
+            and isinstance(events[0], invorder.events.CommandRejected)
+            and events[0].command == command)  # fmt: skip
+
+
 def snapshot(engine: Engine) -> tuple[Any, ...]:
-    """Everything a refused command must leave alone: log, position, balances, transfers."""
+    """Everything a refused command must leave alone: the log's decisions, balances,
+    transfers."""
     skus = [sku.code for sku in engine.skus()]
     return (
-        engine.position,
-        list(engine.events()),
+        decisions(engine),
         {sku: engine.balances(sku) for sku in skus},
         engine.skus(),
         engine.locations(),

@@ -238,6 +238,10 @@ def events_of_every_kind() -> list[invorder.Event]:
     ]  # fmt: skip
     for command in commands:
         engine.execute(command)
+    # A refusal is kept as a CommandRejected record.
+    with contextlib.suppress(invorder.errors.InsufficientStockError):
+        engine.execute(invorder.MarkDamaged(key="no", at=T0, sku="MUG", location="EAST/A/01",
+                                            quantity=999))  # fmt: skip
     return list(engine.events())
 
 

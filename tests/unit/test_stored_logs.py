@@ -65,7 +65,7 @@ def stored_events() -> list[invorder.Event]:
 
 ADDED_SINCE = frozenset({
     "PicksWithdrawn", "AlertAcknowledged", "AcknowledgeAlert", "RefundPolicyDefined",
-    "DefineRefundPolicy", "MoveAllocation", "AllocateWave",
+    "DefineRefundPolicy", "MoveAllocation", "AllocateWave", "CommandRejected",
 })  # fmt: skip
 """Command and event types added after the fixture was written (``test_codec`` round-trips
 them)."""

@@ -27,6 +27,7 @@ from invorder.domain.orders.reallocate import reallocate_after
 from invorder.domain.purchasing.costs import COSTED, CostCurrencies
 from invorder.domain.purchasing.purchase import Purchases
 from invorder.domain.purchasing.suppliers import Suppliers
+from invorder.domain.rejection import EVENTS as REJECTION_EVENTS
 from invorder.domain.reservations.commands import CommitReservation, ReleaseReservation
 from invorder.domain.reservations.reservation import Reservations
 from invorder.domain.stock.ledger import Ledger
@@ -189,8 +190,11 @@ DECISIONS: dict[type[Command], Decision] = _table()
 COMMANDS: tuple[type[Command], ...] = tuple(DECISIONS)
 """Every command type, area by area, in the order the areas' tables list them."""
 
-EVENTS: tuple[type[Any], ...] = tuple(event for area in AREAS for event in area.EVENTS)
-"""Every event type, area by area."""
+EVENTS: tuple[type[Any], ...] = (
+    *(event for area in AREAS for event in area.EVENTS),
+    *REJECTION_EVENTS,
+)
+"""Every event type, area by area, then the rejection record (which no projection folds)."""
 
 
 def decide(state: State, command: Command, position: int) -> tuple[Event, ...]:

@@ -1,22 +1,70 @@
-"""Idempotency: the first log position of every key, what a repeated command is answered,
-and how a repeat with other content is refused."""
+"""Idempotency: the first log position of every key, what a repeated command is answered
+(the first events, or the first rejection raised again), how a repeat with other content is
+refused, and the bounded cache of rejections recently decided or read."""
 
 from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 
 import attrs
 
 from invorder.domain.errors import IdempotencyConflictError, InvorderError
 from invorder.domain.messages import Command, Event
+from invorder.domain.rejection import CommandRejected
 from invorder.ports import EventStore
 
 Rejections = dict[str, tuple[Command, InvorderError]]
-"""Rejected keys with the command and the error they got (a rejection writes nothing, so
-these live in memory only)."""
+"""Rejected keys with the command and the error they got."""
 
+REJECTION_CACHE = 4096
+"""How many rejected keys an engine keeps decoded in memory by default."""
+
+
+class RejectionCache:
+    """The rejections an engine decided or read most recently, at most ``size`` keys.
+
+    Only a speed-up: every rejection is in the log (a :class:`CommandRejected` record), so
+    a key that fell out of the cache is answered from there, with the same error. Entries
+    never go stale: a key's first outcome in the log is its outcome for ever.
+    """
+
+    __slots__ = ("_entries", "size")
+
+    def __init__(self, size: int) -> None:
+        if size < 0:
+            raise ValueError("rejection_cache must be 0 or more")
+        self.size = size
+        """How many keys are kept at most (0: none, every repeat reads the log)."""
+        self._entries: OrderedDict[str, tuple[Command, InvorderError]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: str) -> tuple[Command, InvorderError] | None:
+        """The command and error of rejected ``key`` if cached (then it becomes the newest)."""
+        entry = self._entries.get(key)
+        if entry is not None:
+            self._entries.move_to_end(key)
+        return entry
+
+    def remember(self, key: str, command: Command, error: InvorderError) -> None:
+        """Keep the rejection of ``key``, dropping the oldest key past :attr:`size`."""
+        entries = self._entries
+        entries[key] = (command, error)
+        entries.move_to_end(key)
+        while len(entries) > self.size:
+            entries.popitem(last=False)
+
+    def update(self, rejections: Rejections) -> None:
+        """Remember each of ``rejections`` in turn."""
+        for key, (command, error) in rejections.items():
+            self.remember(key, command, error)
+
+
+_FIRST_CHUNK = 4
 _READ_CHUNK = 256
 
 
@@ -73,50 +121,59 @@ def outcome_of(store: EventStore, keys: KeyIndex, key: str) -> tuple[Event, ...]
     if first is None:
         return ()
     # A command's events are contiguous; read in chunks until the key changes, since
-    # one arrival may fill many backorders and so write any number of events.
+    # one arrival may fill many backorders and so write any number of events. Most
+    # outcomes are short (a rejection is one record): the first chunk is small.
     events: list[Event] = []
-    start = first
+    start, size = first, _FIRST_CHUNK
     while True:
-        chunk = list(store.read(start, start + _READ_CHUNK))
+        chunk = list(store.read(start, start + size))
         for event in chunk:
             if event.key != key:
                 return tuple(events)
             events.append(event)
-        if len(chunk) < _READ_CHUNK:
+            if isinstance(event, CommandRejected):
+                return tuple(events)  # a refusal is its one record
+        if len(chunk) < size:
             return tuple(events)
-        start += _READ_CHUNK
+        start += size
+        size = _READ_CHUNK
 
 
 def prior_outcome(
     command: Command,
     store: EventStore,
     keys: KeyIndex,
-    accepted: Mapping[str, tuple[Event, ...]],
-    rejected: Rejections,
-    remembered: Rejections,
+    decided: Mapping[str, tuple[Event, ...]],
+    cache: RejectionCache,
 ) -> tuple[Event, ...] | None:
-    """What a repeat of ``command``'s key is answered: the first outcome (from ``accepted``
-    in this batch, else the log), or the first rejection raised again (from ``rejected`` in
-    this batch, else ``remembered``); ``None`` for a key never seen.
+    """What a repeat of ``command``'s key is answered: the first outcome (from ``decided``
+    in this batch, else the rejection cache, else the log), its events returned or, for a
+    rejection, its error raised again; ``None`` for a key never seen.
 
     Raises :class:`~invorder.IdempotencyConflictError` if the first command differs.
     """
     key = command.key
-    events = accepted.get(key)
-    if events is None and key in keys:
-        events = outcome_of(store, keys, key)
-    if events is not None:
-        first_command = events[0].command
-        if first_command != command:
-            raise conflict(first_command, command)
-        return events
-    prior = rejected.get(key) or remembered.get(key)
-    if prior is not None:
-        first_command, error = prior
-        if first_command != command:
-            raise conflict(first_command, command)
+    events = decided.get(key)
+    if events is None:
+        cached = cache.get(key)
+        if cached is not None:
+            first_command, error = cached
+            if first_command != command:
+                raise conflict(first_command, command)
+            # Raised again as a fresh raise: a traceback would otherwise grow on each repeat.
+            raise error.with_traceback(None)
+        if key in keys:
+            events = outcome_of(store, keys, key)
+    if not events:
+        return None
+    first = events[0]
+    if first.command != command:
+        raise conflict(first.command, command)
+    if isinstance(first, CommandRejected):
+        error = first.error()
+        cache.remember(key, command, error)
         raise error
-    return None
+    return events
 
 
 def conflict(first: Command, second: Command) -> IdempotencyConflictError:

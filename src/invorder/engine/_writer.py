@@ -15,7 +15,8 @@ from invorder.domain.errors import (
 )
 from invorder.domain.messages import Command, Event
 from invorder.domain.model import decide
-from invorder.engine._idempotency import Rejections, prior_outcome
+from invorder.domain.rejection import CommandRejected
+from invorder.engine._idempotency import RejectionCache, Rejections, prior_outcome
 from invorder.engine._replica import Replica
 from invorder.ports import EventStore
 
@@ -43,40 +44,44 @@ class Writer:
 
     __slots__ = ("max_attempts", "rejections", "replica", "retries", "store")
 
-    def __init__(self, store: EventStore, replica: Replica, max_attempts: int) -> None:
+    def __init__(
+        self, store: EventStore, replica: Replica, max_attempts: int, rejection_cache: int
+    ) -> None:
+        if max_attempts < 1:
+            raise ValueError("max_attempts must be at least 1")
         self.store = store
         """The log appended to."""
         self.replica = replica
         """The projections decided against."""
         self.max_attempts = max_attempts
         """How many times a command is decided before a conflict is raised."""
-        self.rejections: Rejections = {}
-        """Every key this writer rejected, with its command and error."""
+        self.rejections = RejectionCache(rejection_cache)
+        """The keys this writer rejected or read rejected most recently (the log has all)."""
         self.retries = 0
         """How many times a concurrency conflict made this writer decide again."""
 
     def execute(self, command: Command) -> Outcome:
-        """Decide ``command``, append its events and return them (or raise its error)."""
+        """Decide ``command``, append its events and return them (or, for a refusal, append
+        its :class:`CommandRejected` record and raise its error)."""
         replica = self.replica
         store = self.store
         lost = (replica.position, replica.position)  # the last race lost: (expected, found)
         for attempt in range(self.max_attempts):
             if attempt:
                 self.retries += 1
-            prior = prior_outcome(command, store, replica.keys, {}, {}, self.rejections)
+            prior = prior_outcome(command, store, replica.keys, {}, self.rejections)
             if prior is not None:
                 return prior
             position = replica.position
+            refused: InvorderError | None = None
             try:
                 events: Outcome = decide(replica.state, command, position)
             except InvorderError as error:
-                head = store.head()
-                if head != position:
-                    lost = (position, head)
-                    replica.catch_up()
-                    continue
-                self.rejections[command.key] = (command, error)
-                raise
+                # Kept in the log at the position decided from: if another writer appended
+                # first (perhaps this very key, accepted), the append fails and the command
+                # is decided again on the log as it now is.
+                refused = error
+                events = (CommandRejected.of(command, error, position),)
             try:
                 store.append(events, expected_position=position)
             except ConcurrencyError as race:
@@ -84,6 +89,9 @@ class Writer:
                 replica.catch_up()
                 continue
             replica.fold(events)
+            if refused is not None:
+                self.rejections.remember(command.key, command, refused)
+                raise refused
             return events
         raise ConcurrencyError(*lost, self.max_attempts)
 
@@ -116,7 +124,7 @@ class Writer:
                 replica.load()  # drop what the batch folded in before the failure
                 raise
             if not events:
-                # Nothing was folded: catching up is enough to decide again.
+                # Only repeats, nothing folded: catching up is enough to decide again.
                 head = store.head()
                 if head == position:
                     self.rejections.update(rejected)
@@ -140,28 +148,32 @@ class Writer:
     def _decide_batch(
         self, batch: Sequence[Command]
     ) -> tuple[list[Outcome | Rejected], list[Event], Rejections]:
-        # Folds each accepted command's events at once, before the append: the caller
-        # reloads the projections if the append then fails.
+        # Folds each command's events (or rejection record) at once, before the append:
+        # the caller reloads the projections if the append then fails.
         replica = self.replica
         results: list[Outcome | Rejected] = []
         events: list[Event] = []
-        accepted: dict[str, Outcome] = {}
+        decided: dict[str, Outcome] = {}
         rejected: Rejections = {}
         for command in batch:
             try:
-                outcome = prior_outcome(
-                    command, self.store, replica.keys, accepted, rejected, self.rejections
-                )
-                if outcome is None:
-                    outcome = decide(replica.state, command, replica.position)
-                    replica.fold(outcome)
-                    accepted[command.key] = outcome
-                    events.extend(outcome)
+                outcome = prior_outcome(command, self.store, replica.keys, decided, self.rejections)
             except STORE_ERRORS:
                 raise
-            except InvorderError as error:
-                rejected.setdefault(command.key, (command, error))
+            except InvorderError as error:  # a repeat of a rejection, or a conflict
                 results.append(Rejected(command, error))
                 continue
-            results.append(outcome)
+            if outcome is not None:
+                results.append(outcome)
+                continue
+            try:
+                outcome = decide(replica.state, command, replica.position)
+                results.append(outcome)
+            except InvorderError as error:
+                outcome = (CommandRejected.of(command, error, replica.position),)
+                rejected[command.key] = (command, error)
+                results.append(Rejected(command, error))
+            replica.fold(outcome)
+            decided[command.key] = outcome
+            events.extend(outcome)
         return results, events, rejected

@@ -28,7 +28,7 @@ from invorder.domain.stock.location import Location, LocationId
 from invorder.domain.stock.movement import Account, Bucket
 from invorder.domain.stock.transfer import Transfer
 from invorder.engine._explain import explain_allocation
-from invorder.engine._idempotency import outcome_of
+from invorder.engine._idempotency import REJECTION_CACHE, outcome_of
 from invorder.engine._replica import Replica
 from invorder.engine._snapshot import StartupReport
 from invorder.engine._verification import verify
@@ -53,8 +53,9 @@ class Engine:
     Idempotency: a command whose ``key`` was seen returns the first outcome if it is
     identical (the same events, or the same error for a rejected one) and raises
     :class:`~invorder.IdempotencyConflictError` naming the first differing field if not.
-    Accepted keys live in the log and survive restarts; rejected keys are remembered by
-    this engine instance only (a rejection writes nothing).
+    Both outcomes live in the log (a refusal as a :class:`~invorder.events.CommandRejected`
+    record no projection folds), so they hold across restarts and engines; the last
+    ``rejection_cache`` rejected keys are also kept decoded in memory (0: none).
 
     Start-up: with a ``snapshots`` store, the engine loads the latest snapshot of its
     projections and folds only the events after it; without, or when the snapshot does not
@@ -76,13 +77,12 @@ class Engine:
         location_facts: Mapping[str, LocationFacts] | None = None,
         backorder_priority: Callable[[Order], Any] | None = None,
         allow_empty: bool = False,
+        rejection_cache: int = REJECTION_CACHE,
     ) -> None:
-        if max_attempts < 1:
-            raise ValueError("max_attempts must be at least 1")
         self._store = store
         policies = (routing_rule, location_facts, backorder_priority)
         self._replica = Replica(store, snapshots, policies, allow_empty=allow_empty)
-        self._writer = Writer(store, self._replica, max_attempts)
+        self._writer = Writer(store, self._replica, max_attempts, rejection_cache)
 
     @property
     def _state(self) -> State:

@@ -67,16 +67,26 @@ class EngineChecks:
         assert restarted.balance("KIT-SKU", "KIT/A") == 3, "the restarted engine lost stock"
         assert restarted.verify() == [], "verify() must be clean after a restart"
 
-    def test_rejected_command_writes_nothing(self) -> None:
-        """A refused command appends nothing and leaves verify() clean."""
+    def test_a_rejection_is_one_outcome_for_ever(self) -> None:
+        """A refused command appends one rejection record and changes no state; once stock
+        arrived, the same key is refused again with the same error, by a restarted engine
+        and by an engine that had not seen the refusal (never accepted)."""
         store = self.make_store()
         engine = self._stocked_engine(store, units=1)
+        stale = Engine(self.open_again(store))
         head = store.head()
-        with pytest.raises(InsufficientStockError):
-            engine.execute(
-                MarkDamaged(key="kit-big", at=_T, sku="KIT-SKU", location="KIT/A", quantity=2)
-            )
-        assert store.head() == head, "a rejected command must write nothing"
+        big = MarkDamaged(key="kit-big", at=_T, sku="KIT-SKU", location="KIT/A", quantity=2)
+        with pytest.raises(InsufficientStockError) as first:
+            engine.execute(big)
+        assert store.head() == head + 1, "a rejection must be kept as one record in the log"
+        assert engine.balance("KIT-SKU", "KIT/A") == 1, "a rejection must change no state"
+        engine.execute(ReceiveStock(key="kit-more", at=_T, sku="KIT-SKU", location="KIT/A",
+                                    quantity=5))  # fmt: skip
+        for other in (Engine(self.open_again(store)), stale):
+            with pytest.raises(InsufficientStockError) as again:
+                other.execute(big)
+            assert again.value == first.value, "a repeat must raise the first rejection"
+        assert store.head() == head + 2, "a repeated rejection must write nothing"
         assert engine.verify() == [], "verify() must be clean after a rejection"
 
     def test_two_engines_cannot_oversell(self) -> None:
@@ -94,7 +104,8 @@ class EngineChecks:
         assert first.verify() == [], "verify() must be clean on the engine that won"
 
     def test_batch_through_engine(self) -> None:
-        """The engine's one-append batches are stored whole and replay to the same state."""
+        """The engine's one-append batches are stored whole (rejection records included)
+        and replay to the same state."""
         store = self.make_store()
         engine = self._stocked_engine(store, units=3)
         commands = [
@@ -104,7 +115,8 @@ class EngineChecks:
         results = engine.execute_batch(commands)
         accepted = [r for r in results if isinstance(r, tuple)]
         assert len(accepted) == 3, "three of five one-unit commands fit three units"
-        assert store.head() == 6, f"the batch must store 3 events (head 6), head is {store.head()}"
+        head = store.head()
+        assert head == 8, f"the batch must store 3 events and 2 rejections (head 8), not {head}"
         assert Engine(self.open_again(store)).balance("KIT-SKU", "KIT/A") == 0
         assert engine.verify() == [], "verify() must be clean after a batch"
 

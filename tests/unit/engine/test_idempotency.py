@@ -143,16 +143,21 @@ def test_a_repeat_after_a_restart_on_the_same_store_returns_the_first_outcome() 
     assert restarted.verify() == []
 
 
-def test_a_rejection_is_not_written_so_a_restart_decides_it_again() -> None:
-    # Documented: rejected keys live in the engine instance only (a rejection writes nothing).
+def test_a_rejection_is_written_so_a_restart_answers_it_again() -> None:
+    # The rejection is a record in the log: a restart answers it, once stock has arrived too
+    # (more in test_durable_rejections.py).
     store = MemoryEventStore()
     engine = stocked(store)
-    with pytest.raises(InsufficientStockError):
+    with pytest.raises(InsufficientStockError) as first:
         engine.execute(damage(99))
+    engine.execute(
+        invorder.ReceiveStock(key="more", at=at(6), sku="MUG", location="EAST/A/01", quantity=200)
+    )
     head = store.head()
     restarted = Engine(store)
-    with pytest.raises(InsufficientStockError):
+    with pytest.raises(InsufficientStockError) as again:
         restarted.execute(damage(99))
+    assert again.value == first.value
     assert store.head() == head
 
 

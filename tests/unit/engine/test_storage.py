@@ -251,7 +251,7 @@ def test_a_stale_batch_is_decided_again_after_the_other_writer() -> None:
     assert isinstance(results[1].error, invorder.errors.InsufficientStockError)
     assert second.retries == 1
     assert second.verify() == []
-    assert store.head() == 5
+    assert store.head() == 6  # s1's events and s2's rejection record
 
 
 def test_a_batch_that_keeps_losing_raises_and_changes_nothing() -> None:

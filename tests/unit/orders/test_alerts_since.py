@@ -96,8 +96,9 @@ def test_an_acknowledged_alert_leaves_the_queue_until_it_stands_again() -> None:
 
 
 def refused(engine: iv.Engine, error: type[iv.InvorderError], **fields: object) -> str:
-    """Execute an acknowledgement that must be refused; the message. Nothing changes."""
-    before = (engine.position, engine.order_alerts(at(50), acknowledged=True))
+    """Execute an acknowledgement that must be refused; the message. Nothing changes but
+    the rejection record the log gains."""
+    before = (engine.position + 1, engine.order_alerts(at(50), acknowledged=True))
     command = {"key": f"bad-{sorted(fields.items())}", "at": at(20), "order": "O-1",
                "alert": "backordered", "note": "n", **fields}  # fmt: skip
     with pytest.raises(error) as caught:

@@ -77,7 +77,7 @@ def test_they_round_trip_through_json_and_count_as_content() -> None:
     with pytest.raises(iv.errors.OrderConflictError) as caught:
         engine.execute(again)
     assert caught.value.fields["field"] == "attributes"
-    assert engine.position == position
+    assert engine.position == position + 1  # the refusal's record only
 
 
 def test_a_tier_condition_fires_on_a_real_order() -> None:

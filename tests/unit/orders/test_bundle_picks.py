@@ -9,7 +9,7 @@ import invorder as iv
 from invorder import Bucket
 from invorder.records import PickRow
 from tests.support.order_world import capture, clean, order_world, state_of
-from tests.support.world import at
+from tests.support.world import at, refused_once
 
 
 def picking(lines: tuple[tuple[str, str, int], ...] = (("1", "SET", 2),)) -> iv.Engine:
@@ -93,9 +93,11 @@ def test_a_bad_component_count_is_refused_and_changes_nothing(
 ) -> None:
     engine = picking()
     before, position = state_of(engine), engine.position
+    command = iv.RecordPick(key="pick", at=at(7), shipment="O-1/S1", counts=[count])
     with pytest.raises(error, match=message.replace("(", r"\(")):
-        record(engine, count)
-    assert (state_of(engine), engine.position) == (before, position)
+        engine.execute(command)
+    assert state_of(engine) == before
+    assert refused_once(engine, position, command)
     assert engine.balance("MUG", "EAST/A/01", Bucket.RESERVED) == 2
 
 

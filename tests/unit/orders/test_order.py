@@ -490,7 +490,7 @@ def test_capture_precedence_unknown_sku_before_a_taken_order_id() -> None:
     with pytest.raises(IllegalTransitionError) as held:
         engine.execute(PlaceHold(key="h2", at=at(10), order="O-1", reason="fraud_review"))
     assert held.value.fields["state"] == "cancelled"
-    assert state_of(engine)[0][0] == before[0][0] + 2
+    assert len(state_of(engine)[0][0]) == len(before[0][0]) + 2
 
 
 def test_the_backorder_index_by_sku_follows_every_change() -> None:

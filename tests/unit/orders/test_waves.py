@@ -9,7 +9,7 @@ import pytest
 import invorder as iv
 from invorder.records import OrderStatus
 from tests.support.order_world import capture, clean, order_world, state_of
-from tests.support.world import at
+from tests.support.world import at, refused_once
 
 
 def waves_world(mugs: int = 5) -> iv.Engine:
@@ -101,9 +101,11 @@ def test_a_wave_naming_an_unknown_order_is_refused_and_changes_nothing() -> None
     engine = waves_world()
     take(engine, {"O-1": ("shopify", 1)})
     before, position = state_of(engine), engine.position
+    command = iv.AllocateWave(key="wave-1", at=at(20), orders=["O-1", "O-9"])
     with pytest.raises(iv.errors.NotFoundError, match="no order with id 'O-9'"):
-        engine.execute(iv.AllocateWave(key="wave-1", at=at(20), orders=["O-1", "O-9"]))
-    assert (state_of(engine), engine.position) == (before, position)
+        engine.execute(command)
+    assert state_of(engine) == before
+    assert refused_once(engine, position, command)
 
 
 @pytest.mark.parametrize(
