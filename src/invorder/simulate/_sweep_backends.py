@@ -11,6 +11,7 @@ Dask cluster started for the sweep is closed), and ``KeyboardInterrupt`` goes on
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Sequence
@@ -128,7 +129,8 @@ def _local(
     if workers < 1:
         raise InvalidFieldError("workers", workers, "a positive number of processes")
     found: dict[int, CellResult] = {}
-    pool = ProcessPoolExecutor(workers, initializer=_install, initargs=(scenarios,))
+    pool = ProcessPoolExecutor(workers, mp_context=_start_method(), initializer=_install,
+                               initargs=(scenarios,))  # fmt: skip
     pending: dict[Future[CellResult], Cell] = {}
     try:
         pending.update((pool.submit(_pooled, c), c) for c in cells)
@@ -146,6 +148,14 @@ def _local(
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     return [found[c.index] for c in cells]
+
+
+def _start_method() -> multiprocessing.context.BaseContext:
+    """``forkserver`` where the platform has it, else ``spawn``: never a plain ``fork`` of
+    the host's process, which may run threads (a Dask client, a web server) and could
+    deadlock the child (Python 3.12 warns of it)."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
