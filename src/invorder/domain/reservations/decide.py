@@ -106,6 +106,10 @@ def taken_from(
     """Where ``n`` of ``r``'s received units come from: ``per * n`` of each component, from
     its bins in bin-path order (``first``: up to that many units of a (component, bin)
     before the others)."""
+    placed = r.placed
+    if len(placed) == 1 and not first:  # one stocked SKU in one bin: the hot path
+        leaf, place, _units = placed[0]
+        return [(leaf, place, r.leaves[0][1] * n)]
     taken: dict[tuple[SkuId, LocationId], int] = {}
     for leaf, per in r.leaves:
         need = per * n
@@ -288,8 +292,15 @@ def decide_reserve(
         position += len(events)
     movements: list[Movement] = []
     for leaf, per in leaves:
-        # Each component from the bins that hold it, in bin-path order.
+        # Each component from the bins that hold it, in bin-path order (the location itself
+        # first: its path sorts before its bins').
         need = per * quantity
+        if not freed and ledger.balance(leaf, location) >= need:
+            movements.append(_movement(
+                leaf, need, reservations.account(location, Bucket.AVAILABLE),
+                reservations.account(location, Bucket.RESERVED), "reserve", command.reservation,
+            ))  # fmt: skip
+            continue
         places = ledger.holding(leaf, location)
         if freed:
             places = sorted({*places, *(b for (s, b) in freed if s == leaf)})
