@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -39,6 +40,18 @@ class AppendsHalfABatch(MemoryEventStore):
 
     def append(self, events: Sequence[Event], *, expected_position: int) -> int:
         return super().append(events[: (len(events) + 1) // 2], expected_position=expected_position)
+
+
+class CommitsRowByRow(MemoryEventStore):
+    """Encodes and commits each event of a batch on its own (no transaction around it)."""
+
+    __slots__ = ()
+
+    def append(self, events: Sequence[Event], *, expected_position: int) -> int:
+        for n, event in enumerate(events):
+            json.dumps(Codec().event_to_dict(event))  # the row, as a database would be sent it
+            super().append([event], expected_position=expected_position + n)
+        return self.head()
 
 
 class DropsTheLastEvent(MemoryEventStore):
@@ -337,6 +350,7 @@ def test_a_store_without_the_chain_passes_every_check() -> None:
         (IgnoresExpectedPosition, "test_two_engines_cannot_oversell"),
         (AppendsHalfABatch, "test_read_after_write"),
         (AppendsHalfABatch, "test_batch_is_appended_whole"),
+        (CommitsRowByRow, "test_a_batch_failing_midway_is_stored_whole_or_not_at_all"),
         (DropsTheLastEvent, "test_read_after_write"),
         (DropsTheLastEvent, "test_read_keeps_order_and_ranges"),
         (ReordersEvents, "test_read_keeps_order_and_ranges"),

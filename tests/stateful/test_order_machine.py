@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 import invorder as iv
-from invorder import Bucket, OrderKind
+from invorder import Bucket, OrderKind, routing
+from invorder.events import OrderAllocated
 from tests.support.order_world import BINS, capture, identities_hold, order_world
 from tests.support.world import T0, refused_once
 
@@ -26,7 +27,7 @@ class OrderMachine(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.engine = order_world(east={"EAST/A/01": 2}, west={"WEST/A/01": 1})
+        self.engine = self.world()
         self.engine.execute(iv.DefineSku(key="set", at=T0, sku=iv.Sku(
             "SET", components=[iv.Component("MUG", 1), iv.Component("TEE", 1)])))  # fmt: skip
         self.now = T0 + timedelta(minutes=5)
@@ -37,6 +38,10 @@ class OrderMachine(RuleBasedStateMachine):
         """Whether the channel's orders are allocated within its policy."""
         self.split: set[str] = set()
         """Orders a person allocated in parts on purpose (ship-complete or not)."""
+
+    def world(self) -> iv.Engine:
+        """The engine the machine drives (first-fit allocation, no capacity)."""
+        return order_world(east={"EAST/A/01": 2}, west={"WEST/A/01": 1})
 
     def _key(self) -> str:
         self.n += 1
@@ -231,6 +236,12 @@ class OrderMachine(RuleBasedStateMachine):
                                     source=s.location, destination=other,
                                     lines=[iv.LineQuantity(pick.line_id, units)]))  # fmt: skip
 
+    @rule(fair=st.booleans(), weight=st.integers(0, 3))
+    def wave(self, fair: bool, weight: int) -> None:
+        # Every waiting order not on hold, as one wave (its channel's share by weight).
+        assert self._run(iv.AllocateWave(key=self._key(), at=self.now, fair_share=fair,
+                                         weights={"shopify": weight}))  # fmt: skip
+
     @rule(data=st.data())
     def acknowledge_alert(self, data: st.DataObject) -> None:
         standing = self.engine.order_alerts(self.now)
@@ -287,3 +298,36 @@ class OrderMachine(RuleBasedStateMachine):
 
 
 TestOrderMachine = OrderMachine.TestCase
+
+EAST_CAPACITY = 3
+"""Units EAST may be given a day in :class:`CapacityMachine`."""
+
+
+class CapacityMachine(OrderMachine):
+    """The same commands with a routing rule that prefers EAST within its daily capacity:
+    what the rule gives EAST in a day never exceeds it (a person's move may)."""
+
+    def world(self) -> iv.Engine:
+        """EAST first while it has capacity left, then WEST."""
+        rule = routing.route("east first", filters=[routing.has_capacity()],
+                             rank=routing.priority_list(["EAST", "WEST"]))  # fmt: skip
+        facts = {"EAST": routing.LocationFacts(location="EAST", daily_capacity=EAST_CAPACITY)}
+        self.read = 0
+        self.given: dict[object, int] = {}
+        return order_world(east={"EAST/A/01": 2}, west={"WEST/A/01": 1}, routing_rule=rule,
+                           location_facts=facts)  # fmt: skip
+
+    @invariant()
+    def east_within_its_daily_capacity(self) -> None:
+        for event in self.engine.events(self.read):
+            if isinstance(event, OrderAllocated) and not isinstance(
+                event.command, iv.MoveAllocation
+            ):
+                day = event.command.at.date()
+                units = sum(p.quantity for p in event.picks if p.location.startswith("EAST"))
+                self.given[day] = self.given.get(day, 0) + units
+                assert self.given[day] <= EAST_CAPACITY, f"EAST given {self.given[day]} on {day}"
+        self.read = self.engine.position
+
+
+TestCapacityMachine = CapacityMachine.TestCase

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import attrs
 import pytest
 
 from invorder.domain.errors import (
@@ -30,6 +31,14 @@ def sample_event(position: int, tag: str = "e") -> LocationDefined:
     """A small real event at ``position`` (defines location ``KIT/<tag><position>``)."""
     command = DefineLocation(key=f"kit-{tag}-{position}", at=_T, location=f"KIT/{tag}{position}")
     return LocationDefined(position=position, command=command)
+
+
+def unwritable(event: LocationDefined) -> LocationDefined:
+    """``event`` with a name no store can encode (a set where the codec expects text): the
+    kit's way to make a write fail in the middle of a batch."""
+    command = attrs.evolve(event.command)
+    object.__setattr__(command, "name", {"not", "text"})  # past the validators, on purpose
+    return attrs.evolve(event, command=command)
 
 
 def _batch(start: int, count: int, tag: str = "e") -> list[Event]:
@@ -199,6 +208,26 @@ class EventStoreContract(ChainChecks):
             store.append(_batch(2, 4, "x"), expected_position=2)
         assert store.head() == 3, f"head must stay 3 after a refused batch, is {store.head()}"
         assert "kit-x-3" not in _keys(store), "part of a refused batch was stored"
+
+    def test_a_batch_failing_midway_is_stored_whole_or_not_at_all(self) -> None:
+        """A batch whose third event cannot be written (it cannot be encoded: a failure in
+        the middle of the write) leaves the log as it was, or, for a store that keeps events
+        as they are, is stored whole: never its first events alone."""
+        store = self.make_store()
+        store.append(_batch(0, 2), expected_position=0)
+        batch = _batch(2, 5, "m")
+        batch[2] = unwritable(sample_event(4, "m"))
+        try:
+            store.append(batch, expected_position=2)
+        except Exception:  # the store refused it: nothing of it may be kept
+            head, keys = store.head(), _keys(store)
+            assert head == 2, f"a batch that failed midway moved the head to {head}"
+            assert keys == ["kit-e-0", "kit-e-1"], (
+                f"a batch that failed midway left {keys[2:]} behind: write it in one transaction"
+            )
+            return
+        assert store.head() == 7, "a batch the store accepted must be stored whole"
+        assert [e.position for e in store.read()] == list(range(7)), "every event read back"
 
     def test_two_writers_race(self) -> None:
         """Writers on separate handles racing for the next position: one wins each round.
