@@ -42,6 +42,9 @@ class AppendsHalfABatch(MemoryEventStore):
         return super().append(events[: (len(events) + 1) // 2], expected_position=expected_position)
 
 
+_CODEC = Codec()
+
+
 class CommitsRowByRow(MemoryEventStore):
     """Encodes and commits each event of a batch on its own (no transaction around it)."""
 
@@ -49,7 +52,7 @@ class CommitsRowByRow(MemoryEventStore):
 
     def append(self, events: Sequence[Event], *, expected_position: int) -> int:
         for n, event in enumerate(events):
-            json.dumps(Codec().event_to_dict(event))  # the row, as a database would be sent it
+            json.dumps(_CODEC.event_to_dict(event))  # the row, as a database would be sent it
             super().append([event], expected_position=expected_position + n)
         return self.head()
 
