@@ -100,7 +100,9 @@ def _source(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _simulate_arguments(p: argparse.ArgumentParser) -> None:
+def scenario_arguments(p: argparse.ArgumentParser) -> None:
+    """The options that name the scenario a command runs: ``--scenario FILE``, or
+    ``--generate SIZE`` with ``--seed N`` (read by ``_load``)."""
     source = p.add_mutually_exclusive_group()
     source.add_argument(
         "--scenario",
@@ -119,6 +121,10 @@ def _simulate_arguments(p: argparse.ArgumentParser) -> None:
         default=None,
         help=f"generator seed, with --generate (default {DEFAULT_SEED})",
     )
+
+
+def _simulate_arguments(p: argparse.ArgumentParser) -> None:
+    scenario_arguments(p)
     _source(p)
     p.add_argument("--compare", metavar="RULE", help="run again under RULE and compare the two")
     p.add_argument(

@@ -14,7 +14,6 @@ import textwrap
 from typing import Any, TextIO
 
 from invorder.simulate.cli import (
-    DEFAULT_SEED,
     EXIT_BAD_FILE,
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -25,9 +24,9 @@ from invorder.simulate.cli import (
     _guarded,
     _load,
     rule_help,
+    scenario_arguments,
 )
 from invorder.simulate.console import progress_bar
-from invorder.simulate.generate import SIZES
 from invorder.simulate.golden import (
     GoldenFileError,
     GoldenMismatchError,
@@ -43,17 +42,7 @@ EXIT_DIFFERENT = EXIT_PROBLEMS
 
 
 def _run_arguments(p: argparse.ArgumentParser) -> None:
-    source = p.add_mutually_exclusive_group()
-    source.add_argument(
-        "--scenario",
-        metavar="FILE",
-        help="a scenario file (JSON Lines, .gz read too; '-': standard input)",
-    )
-    source.add_argument("--generate", metavar="SIZE", choices=tuple(SIZES),
-                        help=f"a generated scenario of this size ({', '.join(SIZES)}; default "
-                        "small)")  # fmt: skip
-    p.add_argument("--seed", type=int, default=None,
-                   help=f"generator seed, with --generate (default {DEFAULT_SEED})")  # fmt: skip
+    scenario_arguments(p)
     p.add_argument("--rule", required=True, help=rule_help())
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar on standard error")
 
