@@ -10,6 +10,7 @@ from invorder.domain.availability.atp import ChannelAtpExplanation, StockOutRisk
 from invorder.domain.availability.channel import Channel, PublishedSet, publish_diff
 from invorder.domain.orders.alerts import AlertReason, OrderAlert
 from invorder.domain.orders.order import LineStatus, Order, OrderLine, OrderStatus
+from invorder.domain.orders.promises import PromiseReplan, PromiseShortfall
 from invorder.domain.orders.refunds import DispositionRefund, RefundPolicy
 from invorder.domain.orders.rma import Return, ReturnStatus
 from invorder.domain.orders.shipment import PickRow, Shipment, ShipmentStatus
@@ -37,6 +38,8 @@ __all__ = [
     "OrderStatus",
     "PHYSICAL_BUCKETS",
     "PickRow",
+    "PromiseReplan",
+    "PromiseShortfall",
     "PublishedSet",
     "PurchaseLineStatus",
     "PurchaseOrder",

@@ -16,6 +16,7 @@ from invorder.domain.messages import Command, Event
 from invorder.domain.model import State
 from invorder.domain.orders.alerts import AT_RISK_WINDOW, OrderAlert
 from invorder.domain.orders.order import Order
+from invorder.domain.orders.promises import PromiseReplan
 from invorder.domain.orders.rma import Return
 from invorder.domain.orders.shipment import Shipment
 from invorder.domain.purchasing.purchase import PurchaseLineStatus, PurchaseOrder
@@ -191,21 +192,15 @@ class Engine:
         return stock.balances(self._state, sku)
 
     def balances_as_of(self, at: datetime) -> Ledger:
-        """A fresh ledger projection of the log up to the first event later than ``at``.
-
-        The result belongs to the caller; its query methods (``balance``, ``rollup``,
-        ``on_hand``, ``balances``) answer as of that time. When the host's times go
-        backwards in the log, the answer is still a state the ledger really had (a prefix
-        of the log), never a mix that breaks its invariants.
-        """
+        """A fresh ledger projection (the caller's) of the log up to the first event later
+        than ``at``: its ``balance``, ``rollup``, ``on_hand`` and ``balances`` answer as of
+        then. Times going backwards in the log still give a state the ledger really had (a
+        prefix of the log), never a mix that breaks its invariants."""
         return stock.balances_as_of(self._store, at)
 
     def history(self, sku: str, location: str, bucket: Bucket | None = None) -> list[HistoryLine]:
-        """The movements of ``sku`` in and out of ``location`` (its subtree included).
-
-        With ``bucket``, only that bucket is followed; without, the physical (on-hand)
-        buckets are. Each line carries the running balance after it.
-        """
+        """The movements of ``sku`` in and out of ``location`` (its subtree included), each
+        with the running balance after it: of ``bucket``, or of the physical buckets."""
         return stock.history(self._state, self._store, sku, location, bucket)
 
     def sku(self, sku: str) -> Sku | None:
@@ -392,6 +387,11 @@ class Engine:
         return orders.order_alerts(self._state, at, at_risk, acknowledged)
 
     order_exceptions = _order_views.order_exceptions
+
+    def promise_replan(self, at: datetime, key: str) -> PromiseReplan:
+        """Promises at risk at ``at`` and the transfers from free stock that would keep them,
+        ready to execute (keys ``{key}/{n}``, ids ``{key}-{n}``); see :class:`PromiseReplan`."""
+        return orders.promise_replan(self._state, at, key)
 
     def explain_allocation(self, order: str, which: int = -1) -> AllocationPlan | None:
         """Why ``order`` went where it went: the routing rule's plan and its ``explanation``

@@ -4,7 +4,6 @@ person acknowledged (left out unless asked for)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import attrs
@@ -12,6 +11,7 @@ import attrs
 from invorder.domain.orders.book import OrderBook
 from invorder.domain.orders.ids import OrderId
 from invorder.domain.orders.order import Order, OrderStatus
+from invorder.domain.orders.promises import Due, shortfalls
 from invorder.domain.orders.standing import AlertMarks, open_units, state_reasons
 from invorder.domain.orders.values import AlertReason
 
@@ -44,10 +44,6 @@ class OrderAlert:
         return self.since[self.reasons.index(reason)]
 
 
-Due = Callable[[Order, str, datetime, datetime], int]
-"""Units of a SKU due from purchase orders for an order by a time (see ``Context.due``)."""
-
-
 def reasons_at(
     order: Order, at: datetime, window: timedelta = AT_RISK_WINDOW, due: Due | None = None
 ) -> list[tuple[AlertReason, str]]:
@@ -74,15 +70,9 @@ def reasons_at(
 def _uncovered(order: Order, at: datetime, ship_by: datetime, due: Due) -> str | None:
     """Words for the first SKU whose backordered units the purchases due by ``ship_by``
     cannot cover, or ``None``."""
-    waiting: dict[str, int] = {}
-    for line in order.lines:
-        if line.backordered:
-            waiting[line.sku] = waiting.get(line.sku, 0) + line.backordered
-    for sku, units in waiting.items():
-        coming = due(order, sku, at, ship_by)
-        if coming < units:
-            return (f"{units} unit(s) of {sku} backordered, {coming} due by ship-by "
-                    f"{ship_by.isoformat()}")  # fmt: skip
+    for sku, units, coming in shortfalls(order, at, due)[:1]:
+        return (f"{units} unit(s) of {sku} backordered, {coming} due by ship-by "
+                f"{ship_by.isoformat()}")  # fmt: skip
     return None
 
 

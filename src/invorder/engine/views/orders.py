@@ -13,6 +13,8 @@ from invorder.domain.orders.alerts import AT_RISK_WINDOW, OrderAlert
 from invorder.domain.orders.alerts import order_alerts as _order_alerts
 from invorder.domain.orders.commands import CaptureOrder
 from invorder.domain.orders.order import Order
+from invorder.domain.orders.promises import PromiseReplan
+from invorder.domain.orders.promises import promise_replan as _promise_replan
 from invorder.domain.orders.rma import Return
 from invorder.domain.orders.shipment import PickRow, Shipment
 from invorder.domain.reservations.reservation import Reservation
@@ -58,6 +60,11 @@ def order_alerts(
     with ``acknowledged``)."""
     _checks.check_aware("at", at)
     return _order_alerts(state.orders, at, at_risk, acknowledged, state.due)
+
+
+def promise_replan(state: State, at: datetime, key: str) -> PromiseReplan:
+    """Every promise at risk at ``at`` and the transfers that would cover them."""
+    return _promise_replan(state.context(), state.purchases, at, key)
 
 
 def order_exceptions(
