@@ -1,6 +1,7 @@
 """The ``invorder`` command line: ``invorder demo`` runs a small stock story in memory;
 ``simulate``, ``generate`` and ``verify`` come from :mod:`invorder.simulate.cli`, ``decisions``
-from :mod:`invorder.simulate.decisions_cli`, ``sweep`` from ``invorder.simulate._sweep_cli``.
+from :mod:`invorder.simulate.decisions_cli`, ``sweep`` from ``invorder.simulate._sweep_cli``,
+``feed`` from ``invorder._feed_cli``.
 
 Exit codes: 0 success, 1 ``verify`` found problems, ``decisions check`` found decisions
 that differ or ``sweep`` cells failed, 2 bad usage (unknown command or option, unknown rule),
@@ -17,6 +18,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TextIO
 
+from invorder._feed_cli import FEED
 from invorder._version import installed_version
 from invorder.adapters.memory import MemoryEventStore
 from invorder.domain.errors import InvorderError
@@ -132,7 +134,7 @@ DEMO = Subcommand(
 )
 """The ``demo`` sub-command."""
 
-SUBCOMMANDS = (DEMO, *simulate_cli.SUBCOMMANDS, DECISIONS, SWEEP)
+SUBCOMMANDS = (DEMO, *simulate_cli.SUBCOMMANDS, DECISIONS, SWEEP, FEED)
 """Every sub-command, in ``--help`` order."""
 
 EXIT_INTERRUPTED = 130

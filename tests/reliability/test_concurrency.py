@@ -9,16 +9,14 @@ key, issue 18, item 4); the figures are printed (``-s``).
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import invorder
 from invorder.adapters.sql import SqlEventStore, metadata, sql_engine
 from invorder.events import CommandRejected
+from tests.reliability.processes import run_together
 from tests.support import workload
 
-ROOT = Path(__file__).resolve().parents[2]
 PROCESSES = 3
 COMMANDS = 150
 
@@ -28,37 +26,9 @@ def run_race(url: str, *, shared: bool = False) -> dict[str, object]:
     metadata.drop_all(engine)
     store = SqlEventStore(engine)
     workload.set_up(invorder.Engine(store))
-    workers = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "tests.reliability.worker",
-                "race",
-                url,
-                f"p{n}",
-                str(COMMANDS),
-                *(["shared"] if shared else []),
-            ],
-            cwd=ROOT,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        for n in range(PROCESSES)
-    ]
-    for worker in workers:  # all started and connected before any writes
-        assert worker.stdout is not None
-        assert worker.stdout.readline().strip() == "ready"
-    for worker in workers:
-        assert worker.stdin is not None
-        worker.stdin.write("go\n")
-        worker.stdin.flush()
-    reports = []
-    for worker in workers:
-        out, _ = worker.communicate(timeout=300)
-        assert worker.returncode == 0
-        reports.append(json.loads(out.strip().splitlines()[-1]))
+    tail = [str(COMMANDS), *(["shared"] if shared else [])]
+    argvs = [["race", url, f"p{n}", *tail] for n in range(PROCESSES)]
+    reports = run_together("tests.reliability.worker", argvs)
 
     answered = sum(len(r["accepted"]) + len(r["rejected"]) + len(r["surfaced"]) for r in reports)
     assert answered == PROCESSES * COMMANDS

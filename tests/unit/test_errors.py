@@ -24,6 +24,7 @@ from invorder.domain.errors import (
     BundleStockError,
     CancelShippedError,
     CasePackError,
+    CheckpointConflictError,
     CodecError,
     ConcurrencyError,
     ConflictingFieldsError,
@@ -37,6 +38,7 @@ from invorder.domain.errors import (
     InsufficientStockError,
     InvalidBarcodeError,
     InvalidBundleError,
+    InvalidCheckpointError,
     InvalidCoordinatesError,
     InvalidFieldError,
     InvalidIdentifierError,
@@ -330,6 +332,19 @@ EXAMPLES: list[tuple[InvorderError, str, dict[str, object]]] = [
             "sequence from 0 (restore it from a backup)"
         ),
         {"position": None, "problem": "file is not a database"},
+    ),
+    (
+        InvalidCheckpointError("shopify-sync", 120, "past the log's head 100"),
+        "checkpoint 120 of consumer 'shopify-sync' is past the log's head 100",
+        {"consumer": "shopify-sync", "position": 120, "problem": "past the log's head 100"},
+    ),
+    (
+        CheckpointConflictError("shopify-sync", 40, 55),
+        (
+            "the checkpoint of consumer 'shopify-sync' is no longer 40 (another consumer of "
+            "that name moved it to 55); read again from the stored checkpoint"
+        ),
+        {"consumer": "shopify-sync", "expected": 40, "actual": 55},
     ),
     (
         StoreUnavailableError("append events", "database is locked"),

@@ -45,6 +45,15 @@ head_table = sa.Table(
 the append's transaction (see :meth:`SqlEventStore.last_head`). It outlives a ``DELETE`` of
 the events, so an emptied or rolled-back log is told apart from a new one."""
 
+checkpoints_table = sa.Table(
+    "invorder_checkpoints",
+    metadata,
+    sa.Column("consumer", sa.Text(), primary_key=True),
+    sa.Column("position", _POSITION, nullable=False),
+)
+"""One row per consumer of the notification feed: the log position it has delivered up to
+(see :class:`~invorder.adapters.sql.SqlCheckpointStore`)."""
+
 _BEGIN_OPTION = "invorder_sqlite_begin"
 
 

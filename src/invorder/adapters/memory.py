@@ -1,4 +1,5 @@
-"""The embedded default stores: the log (and snapshots) in Python objects, gone at exit."""
+"""The embedded default stores: the log (and snapshots, feed checkpoints) in Python objects,
+gone at exit."""
 
 from __future__ import annotations
 
@@ -6,7 +7,11 @@ import threading
 from collections.abc import Iterator, Sequence
 
 from invorder.chain import GENESIS, canonical, link
-from invorder.domain.errors import ConcurrencyError, InvalidMovementError
+from invorder.domain.errors import (
+    CheckpointConflictError,
+    ConcurrencyError,
+    InvalidMovementError,
+)
 from invorder.domain.messages import Event
 
 
@@ -82,6 +87,29 @@ class MemorySnapshotStore:
     def load(self) -> tuple[int, bytes] | None:
         """The latest snapshot, or ``None``."""
         return self._latest
+
+
+class MemoryCheckpointStore:
+    """A :class:`~invorder.ports.CheckpointStore` keeping the feed checkpoints in a dict;
+    threads sharing one instance advance them under one lock."""
+
+    __slots__ = ("_lock", "_positions")
+
+    def __init__(self) -> None:
+        self._positions: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def load(self, consumer: str) -> int:
+        """The checkpoint of ``consumer`` (0 if it never advanced)."""
+        return self._positions.get(consumer, 0)
+
+    def advance(self, consumer: str, expected: int, position: int) -> None:
+        """Set the checkpoint to ``position`` if it is still ``expected``."""
+        with self._lock:
+            actual = self._positions.get(consumer, 0)
+            if actual != expected:
+                raise CheckpointConflictError(consumer, expected, actual)
+            self._positions[consumer] = position
 
 
 def check_positions(events: Sequence[Event], expected_position: int) -> None:

@@ -1,4 +1,5 @@
-"""SQL storage (extra ``[sql]``): the event log and snapshots in SQLite or PostgreSQL.
+"""SQL storage (extra ``[sql]``): the event log, snapshots and feed checkpoints in SQLite or
+PostgreSQL.
 
 Built on SQLAlchemy 2 Core with one schema for both databases. The database itself enforces
 the optimistic-concurrency check: positions are the primary key, so two writers that read
@@ -20,6 +21,7 @@ except ImportError as error:  # pragma: no cover  # the test extra installs SQLA
         name=error.name,
     ) from error
 
+from invorder.adapters._sql_checkpoints import SqlCheckpointStore
 from invorder.adapters._sql_errors import mapped, typed, undecodable
 from invorder.adapters._sql_schema import (
     engine_of,
@@ -38,6 +40,7 @@ from invorder.domain.errors import ConcurrencyError, StoreCorruptError
 from invorder.domain.messages import Event
 
 __all__ = [
+    "SqlCheckpointStore",
     "SqlEventStore",
     "SqlSnapshotStore",
     "events_table",

@@ -115,3 +115,22 @@ class SnapshotStore(Protocol):
     def load(self) -> tuple[int, bytes] | None:
         """The snapshot with the highest position, or ``None`` if there is none."""
         ...
+
+
+class CheckpointStore(Protocol):
+    """Where the consumers of the notification feed (:mod:`invorder.feed`) keep how far
+    they have delivered: one log position per consumer name.
+
+    :meth:`advance` is a compare-and-set: of two consumers with the same name that read the
+    same checkpoint, only one moves it, so no notification is acknowledged past twice.
+    """
+
+    def load(self, consumer: str) -> int:
+        """The checkpoint of ``consumer`` (0 if it never advanced)."""
+        ...
+
+    def advance(self, consumer: str, expected: int, position: int) -> None:
+        """Set the checkpoint of ``consumer`` to ``position`` if it is still ``expected``;
+        raise :class:`~invorder.errors.CheckpointConflictError` (changing nothing) if
+        another consumer moved it."""
+        ...

@@ -182,6 +182,20 @@ def channel_atp(
     at: datetime,
 ) -> int:
     """What ``channel`` may sell of ``sku`` at ``at`` under its policy (never negative)."""
+    return channel.sellable(sku, channel_pool(ledger, reservations, purchases, channel, sku, at))
+
+
+def channel_pool(
+    ledger: Ledger,
+    reservations: Reservations,
+    purchases: Purchases,
+    channel: Channel,
+    sku: str,
+    at: datetime,
+) -> int:
+    """The units of ``sku`` the channel's policy is applied to at ``at``: the ATP of its
+    feeding locations, and their unclaimed incoming units if it sells incoming (channels
+    with the same locations and ``sell_incoming`` have the same pool)."""
     leaves = ledger.catalog.leaves(sku)
     if len(leaves) == 1 and leaves[0][1] == 1 and not channel.sell_incoming:
         # The hot path: a stocked SKU, only shelf stock. Same result as the general case.
@@ -195,10 +209,9 @@ def channel_atp(
         else:
             for location in channel.locations:
                 pool += rollup(leaf, location, _AVAILABLE)
-    else:
-        figures, incoming = _pool(ledger, reservations, purchases, channel, sku, at)
-        pool = sum(quantity for _location, quantity in figures) + incoming
-    return channel.sellable(sku, pool)
+        return pool
+    figures, incoming = _pool(ledger, reservations, purchases, channel, sku, at)
+    return sum(quantity for _location, quantity in figures) + incoming
 
 
 def channel_atp_all(

@@ -33,6 +33,7 @@ from invorder.domain.errors.input import (
     InconsistentSupplyError,
     InvalidBarcodeError,
     InvalidBundleError,
+    InvalidCheckpointError,
     InvalidCoordinatesError,
     InvalidFieldError,
     InvalidIdentifierError,
@@ -50,6 +51,7 @@ from invorder.domain.errors.input import (
     NaiveDatetimeError,
 )
 from invorder.domain.errors.root import (
+    CheckpointConflictError,
     ConcurrencyError,
     IdempotencyConflictError,
     InvorderError,
@@ -81,6 +83,7 @@ __all__ = [
     "BundleStockError",
     "CancelShippedError",
     "CasePackError",
+    "CheckpointConflictError",
     "CodecError",
     "ConcurrencyError",
     "ConflictingFieldsError",
@@ -94,6 +97,7 @@ __all__ = [
     "InsufficientStockError",
     "InvalidBarcodeError",
     "InvalidBundleError",
+    "InvalidCheckpointError",
     "InvalidCoordinatesError",
     "InvalidFieldError",
     "InvalidIdentifierError",

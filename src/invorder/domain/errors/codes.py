@@ -69,6 +69,8 @@ class ErrorCode(enum.StrEnum):
     """A golden decision file recorded from another scenario than the one given."""
     UNKNOWN_RULE = "unknown_rule"
     """A routing rule name that is neither built in nor importable."""
+    INVALID_CHECKPOINT = "invalid_checkpoint"
+    """A feed checkpoint past the log's head, or behind the one stored."""
     # 2. idempotency
     IDEMPOTENCY_CONFLICT = "idempotency_conflict"
     """A key reused for a command with other content."""
@@ -115,5 +117,7 @@ class ErrorCode(enum.StrEnum):
     """The store's log is not what the engine relies on (an event missing, bad or lost)."""
     STORE_UNAVAILABLE = "store_unavailable"
     """The store could not be reached, read or written (locked, full, read-only, down)."""
+    CHECKPOINT_CONFLICT = "checkpoint_conflict"
+    """Another consumer of the same name moved a feed checkpoint first."""
     INVORDER_ERROR = "invorder_error"
     """An invorder error with no more specific code."""

@@ -311,3 +311,15 @@ class CasePackError(ValidationError):
             f"line {self.line_id!r}: {self.quantity} of {self.sku!r} breaks the {self.rule} "
             f"of {pack}; {hint}"
         )
+
+
+class InvalidCheckpointError(ValidationError):
+    """A feed checkpoint that cannot be: past the log's head (a consumer ahead of the log
+    it reads: another log, or one rolled back), or behind the checkpoint stored (a feed
+    checkpoint only moves forward)."""
+
+    code = ErrorCode.INVALID_CHECKPOINT
+    template = "checkpoint {position} of consumer {consumer!r} is {problem}"
+    consumer: str
+    position: int
+    problem: str

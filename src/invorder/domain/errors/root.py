@@ -1,6 +1,7 @@
 """The root of invorder's errors and its four branches: malformed input, rejected by the
 state, idempotency conflict (with the order capture's own case) and concurrency conflict;
-and the two errors of a store that fails the engine (corrupt, unavailable)."""
+and the two errors of a store that fails the engine (corrupt, unavailable); a feed
+checkpoint moved by another consumer."""
 
 from __future__ import annotations
 
@@ -94,6 +95,21 @@ class StoreUnavailableError(InvorderError):
     )
     operation: str
     problem: str
+
+
+class CheckpointConflictError(InvorderError):
+    """Another consumer of the same name moved a feed checkpoint first (the checkpoint port
+    advances by compare-and-set). Nothing was written: read the notifications again from the
+    stored checkpoint; those already delivered are told apart by their ids."""
+
+    code = ErrorCode.CHECKPOINT_CONFLICT
+    template = (
+        "the checkpoint of consumer {consumer!r} is no longer {expected} (another consumer "
+        "of that name moved it to {actual}); read again from the stored checkpoint"
+    )
+    consumer: str
+    expected: int
+    actual: int
 
 
 class OrderConflictError(IdempotencyConflictError):

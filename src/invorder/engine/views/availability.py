@@ -14,11 +14,9 @@ from invorder.domain.availability import atp as _atp
 from invorder.domain.availability.atp import ChannelAtpExplanation, StockOutRisk, StockPosition
 from invorder.domain.availability.channel import Channel, PublishedSet
 from invorder.domain.availability.channel import publish_diff as _publish_diff
-from invorder.domain.availability.events import ChannelDefined
+from invorder.domain.availability.touched import lapsed_between, touch, with_bundles
 from invorder.domain.errors import NotFoundError
 from invorder.domain.model import State
-from invorder.domain.reservations.events import ReservationsExpired
-from invorder.domain.stock.events import LocationDefined, SkuDefined, StockPosted
 from invorder.domain.stock.movement import Bucket
 from invorder.engine.views.stock import check_location
 from invorder.ports import EventStore
@@ -180,32 +178,8 @@ def touched_since(
         return None
     reservations = state.reservations
     touched: set[str] = set()
-
-    def add_reservation(rid: str) -> None:
-        r = reservations.get(rid)
-        if r is not None:
-            touched.update(leaf for leaf, _per in r.leaves)
-
     for event in store.read(previous.position, position):
-        kind = type(event)
-        if kind is StockPosted:
-            assert isinstance(event, StockPosted)
-            touched.update(m.sku for m in event.movements)
-            add_reservation(event.reference)
-        elif kind is ReservationsExpired:
-            assert isinstance(event, ReservationsExpired)
-            for rid in event.reservations:
-                add_reservation(rid)
-        elif kind is SkuDefined:
-            assert isinstance(event, SkuDefined)
-            touched.add(event.sku.code)
-        elif kind is ChannelDefined or kind is LocationDefined:
+        if not touch(event, reservations, touched):
             return None
-    for r in reservations.due(at):
-        assert r.expires_at is not None
-        if r.expires_at > previous.at:
-            touched.update(leaf for leaf, _per in r.leaves)
-    catalog = state.ledger.catalog
-    for sku in list(touched):
-        touched.update(catalog.bundles_using(sku))
-    return touched
+    lapsed_between(reservations, previous.at, at, touched)
+    return with_bundles(state.ledger.catalog, touched)
