@@ -36,7 +36,7 @@ from invorder.adapters._sql_schema import (
 from invorder.adapters.memory import check_positions
 from invorder.chain import GENESIS, canonical_json, link
 from invorder.codec import Codec
-from invorder.domain.errors import ConcurrencyError, StoreCorruptError
+from invorder.domain.errors import ConcurrencyError, StoreCorruptError, StoreUnavailableError
 from invorder.domain.messages import Event
 
 __all__ = [
@@ -171,9 +171,14 @@ class SqlEventStore:
                     new_head = expected_position + len(rows)
                     chain = rows[-1][-1] if chained else None
                     _keep_head(connection, new_head, chain, self._sqlite)
-        except sa.exc.IntegrityError:
-            # The primary key refused the batch: another writer took the position first.
-            raise ConcurrencyError(expected_position, self.head()) from None
+        except sa.exc.IntegrityError as error:
+            # The primary key refused the batch: another writer took the position first;
+            # unless the log has not moved, and the database refused the rows for a reason
+            # of its own (a constraint or trigger the host added): not a race to retry.
+            head = self.head()
+            if head == expected_position:
+                raise StoreUnavailableError("append events", _refusal(error)) from error
+            raise ConcurrencyError(expected_position, head) from None
         except sa.exc.SQLAlchemyError as error:
             raise typed(error, "append events") from error
         return expected_position + len(rows)
@@ -339,6 +344,12 @@ class SqlEventStore:
 
 _KEEP_HEAD = sa.update(head_table).where(head_table.c.id == 0)
 _SQLITE_KEEP_HEAD = "UPDATE invorder_head SET head = ?, chain = ? WHERE id = 0"
+
+
+def _refusal(error: sa.exc.IntegrityError) -> str:
+    """What the database said when it refused rows, on one line."""
+    said = " ".join(str(error.orig).split())
+    return f"the database refused the rows ({said})"
 
 
 def _keep_head(connection: sa.Connection, head: int, chain: bytes | None, sqlite: bool) -> None:
