@@ -7,9 +7,13 @@ from collections import deque
 
 from invorder.domain import _checks
 from invorder.domain.errors import InvalidCheckpointError, InvalidFieldError
+from invorder.domain.messages import Event
 from invorder.feed._notification import Notification
 from invorder.feed._project import FeedProjection
 from invorder.ports import CheckpointStore, EventStore
+
+PAGE = 10_000
+"""Events a consumer reads from the store at a time when it is asked for a limited batch."""
 
 
 class Feed:
@@ -21,11 +25,12 @@ class Feed:
     them again. Two processes consuming under one name may both deliver, but only one moves
     the checkpoint (:class:`~invorder.errors.CheckpointConflictError` for the other).
 
-    The feed folds the log from position 0 when it is first read, as an engine without a
-    snapshot starts; it then folds only what was appended since.
+    The feed folds the log from position 0 as it is read (as an engine without a snapshot
+    starts; with a ``limit``, a page of :data:`PAGE` events at a time, only as far as the
+    batch needs), and never folds an event twice.
     """
 
-    __slots__ = ("_buffer", "_channel", "_checkpoints", "_consumer", "_expected",
+    __slots__ = ("_buffer", "_carry", "_channel", "_checkpoints", "_consumer", "_expected",
                  "_projection", "_store", "_upto")  # fmt: skip
 
     def __init__(
@@ -45,6 +50,7 @@ class Feed:
         self._buffer: deque[Notification] = deque()  # not acknowledged, in log order
         self._expected: int | None = None  # the checkpoint the last pending() read
         self._upto = 0  # where acknowledge() moves it
+        self._carry: list[Event] = []  # read, not folded: a command a page cut
 
     @property
     def checkpoint(self) -> int:
@@ -71,22 +77,39 @@ class Feed:
             raise InvalidCheckpointError(self._consumer, checkpoint, f"past the log's head {head}")
         self._drop_before(checkpoint)
         if self._expected is not None and checkpoint < self._expected:
-            self._projection, self._buffer = FeedProjection(), deque()  # moved back: read again
-        projection = self._projection
-        if projection.position < head:
-            new = projection.feed(self._store.read(projection.position, head))
-            channel = self._channel
-            self._buffer.extend(n for n in new if n.position >= checkpoint
-                                and (channel is None or n.channel == channel))  # fmt: skip
+            # Moved back (a host reset it): read again from the start.
+            self._projection, self._buffer, self._carry = FeedProjection(), deque(), []
+        self._fold(head, checkpoint, limit)
         self._expected = checkpoint
         found: list[Notification] = []
-        self._upto = head
+        self._upto = self._projection.position  # every notification up to it is buffered
         for n in self._buffer:
             if limit is not None and len(found) >= limit and n.position != found[-1].position:
                 self._upto = n.position  # whole events: the cut falls between two
                 break
             found.append(n)
         return found
+
+    def _fold(self, head: int, checkpoint: int, limit: int | None) -> None:
+        """Fold the log up to ``head``, or (with ``limit``) page by page until more than
+        ``limit`` notifications wait: the feed is given whole commands, so the events of a
+        command a page cuts wait for the next page (read once, kept meanwhile)."""
+        projection, buffer, channel = self._projection, self._buffer, self._channel
+        carry = self._carry
+        while projection.position < head and (limit is None or len(buffer) < limit):
+            start = projection.position + len(carry)
+            stop = head if limit is None else min(head, start + PAGE)
+            events = [*carry, *self._store.read(start, stop)]
+            carry = []
+            if stop < head:
+                cut, last = len(events), events[-1].key
+                while cut and events[cut - 1].key == last:
+                    cut -= 1  # the last command may go on past the page
+                carry = events[cut:]
+                del events[cut:]
+            buffer.extend(n for n in projection.stream(events) if n.position >= checkpoint
+                          and (channel is None or n.channel == channel))  # fmt: skip
+        self._carry = carry
 
     def acknowledge(self, through: int | None = None) -> int:
         """Record that every notification of the events before ``through`` (default: all

@@ -3,12 +3,15 @@ checkpoint moved by compare-and-set, and the bad checkpoints refused (issue 13, 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 import invorder as iv
 from invorder.adapters.memory import MemoryCheckpointStore
 from invorder.errors import CheckpointConflictError, InvalidCheckpointError
 from invorder.feed import Feed, notifications
+from invorder.feed import _consumer as consumer_module
 from tests.support.feed_logs import boundaries, day_log
 
 
@@ -104,3 +107,32 @@ def test_a_limit_below_one_is_refused(limit: int) -> None:
     with pytest.raises(iv.errors.InvalidFieldError, match="limit"):
         feed.pending(limit=limit)
     assert feed.read_from is None
+
+
+class CountingStore(iv.MemoryEventStore):
+    """Counts the events read from it."""
+
+    read_count = 0
+
+    def read(self, start: int = 0, stop: int | None = None) -> Iterator[iv.Event]:
+        for event in super().read(start, stop):
+            self.read_count += 1
+            yield event
+
+
+def test_a_limited_batch_reads_pages_of_whole_commands_only_as_far_as_it_needs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(consumer_module, "PAGE", 5)  # shorter than some commands
+    store, checkpoints = CountingStore(day_log()), MemoryCheckpointStore()
+    feed = Feed(store, checkpoints, "sync")
+    first = feed.pending(limit=3)
+    assert len(first) >= 3
+    assert store.read_count < store.head() // 10  # not the whole log for a small batch
+    delivered = list(first)
+    feed.acknowledge()
+    while batch := feed.pending(limit=3):
+        delivered.extend(batch)
+        feed.acknowledge()
+    assert delivered == list(notifications(day_log()))
+    assert store.read_count == store.head()  # every event read once
