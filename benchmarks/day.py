@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import random
 import statistics
 import sys
@@ -33,6 +32,7 @@ import time
 from datetime import timedelta
 
 import attrs
+from _report import print_figures  # benchmarks/_report.py, beside this script
 
 import invorder as iv
 from invorder import simulate as sim
@@ -157,10 +157,7 @@ def main() -> None:
         "fill_rate": rep.overall.fill_rate,
         "oversold_units": rep.oversold_units,
     })  # fmt: skip
-    for name, value in figures.items():
-        print(f"{name}: {value}")
-    print(json.dumps({"benchmark": "day", "python": platform.python_version(),
-                      "figures": figures}))  # fmt: skip
+    print_figures("day", figures)
 
 
 if __name__ == "__main__":

@@ -21,14 +21,13 @@ printed is the benchmark JSON object.
 from __future__ import annotations
 
 import argparse
-import json
-import platform
 import random
 import sys
 import time
 from collections import Counter
 
 import attrs
+from _report import print_figures  # benchmarks/_report.py, beside this script
 
 import invorder as iv
 from invorder import simulate as sim
@@ -92,10 +91,7 @@ def main() -> None:
         "consumer_ms": round(consumer_s * 1000),
         **{f"kind_{kind}": count for kind, count in sorted(kinds.items())},
     }
-    for name, value in figures.items():
-        print(f"{name}: {value}")
-    print(json.dumps({"benchmark": "feed", "python": platform.python_version(),
-                      "figures": figures}))  # fmt: skip
+    print_figures("feed", figures)
 
 
 if __name__ == "__main__":

@@ -27,14 +27,14 @@ line printed is the benchmark JSON object.
 from __future__ import annotations
 
 import argparse
-import json
-import platform
 import random
 import resource
 import sys
 import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+
+from _report import print_figures  # benchmarks/_report.py, beside this script
 
 import invorder as iv
 
@@ -215,10 +215,7 @@ def main() -> None:
         "floor_ratio": round(floor_per_s / lines_per_s, 1),
         "peak_rss_mb": round(peak_mb),
     }
-    for name, value in figures.items():
-        print(f"{name}: {value}")
-    print(json.dumps({"benchmark": "orders", "python": platform.python_version(),
-                      "figures": figures}))  # fmt: skip
+    print_figures("orders", figures)
 
 
 if __name__ == "__main__":

@@ -21,12 +21,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import sys
 import time
 
 import attrs
+from _report import print_figures  # benchmarks/_report.py, beside this script
 
 from invorder import simulate as sim
 from invorder.simulate import sweep
@@ -87,10 +87,7 @@ def main() -> None:
     if "local_s" in figures and "dask_s" in figures:
         ratio = float(str(figures["dask_s"])) / float(str(figures["local_s"]))
         figures["dask_over_local"] = round(ratio, 2)
-    for key, value in figures.items():
-        print(f"{key}: {value}")
-    print(json.dumps({"benchmark": "sweep", "python": platform.python_version(),
-                      "figures": figures}))  # fmt: skip
+    print_figures("sweep", figures)
 
 
 if __name__ == "__main__":
