@@ -13,7 +13,10 @@ recommends; ``replay_events_per_s_default_gc`` is the same replay without it);
 ``atp_median_us`` / ``atp_p99_us`` of ``Engine.channel_atp``; ``bytes_per_event`` (the log
 written as JSON by the codec, per event); ``fork_ms``;
 ``valuation_ms`` (one ``Engine.valuation()`` at the end: a fold of the whole log) and
-``report_ms`` (``simulate.report``, stock value included); ``stock_value`` at the end.
+``report_ms`` (``simulate.report``, stock value included); ``stock_value`` at the end;
+``gc_pauses`` and ``gc_pause_max_ms``, the collections during the run and the longest of
+them, and ``gc_full_collect_ms``, one full collection at the end of the day (the longest
+pause a host holding the engine would see).
 
 Usage: ``python benchmarks/day.py [--size tenth|small|day|10x] [--scenario FILE] [--seed N]``.
 The default ``tenth`` is the ``day`` network (10,000 SKUs, 5 warehouses, 4 channels) with
@@ -24,6 +27,7 @@ line printed is the benchmark JSON object.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import random
 import statistics
@@ -32,7 +36,7 @@ import time
 from datetime import timedelta
 
 import attrs
-from _report import print_figures  # benchmarks/_report.py, beside this script
+from _report import GcPauses, print_figures  # benchmarks/_report.py, beside this script
 
 import invorder as iv
 from invorder import simulate as sim
@@ -79,8 +83,10 @@ def main() -> None:
     run = sim.Simulation(scenario, args.rule)
     setup_events = run.engine.position
     midday = scenario.header.start + timedelta(hours=12)
+    pauses = GcPauses()
     start = time.perf_counter()
-    run.advance(until=midday)
+    with pauses:
+        run.advance(until=midday)
     run_s = time.perf_counter() - start
     _phase(f"midday after {run_s:.1f} s", figures)
     fork_start = time.perf_counter()
@@ -89,7 +95,8 @@ def main() -> None:
     fork_events = forked.engine.position
     del forked
     start = time.perf_counter()
-    run.advance()
+    with pauses:
+        run.advance()
     run_s += time.perf_counter() - start
     _phase(f"run done in {run_s:.1f} s (fork {fork_s * 1000:.0f} ms)", figures)
     events = list(run.engine.events())
@@ -135,6 +142,9 @@ def main() -> None:
     assert rep.oversold_units == 0
     assert rep.stock_value.units == sum(valuation.sku(s).units for s in valuation.skus())
     assert engine.verify() == []
+    start = time.perf_counter()
+    gc.collect()  # a full collection with the day's projections (and its log) in memory
+    full_collect_s = time.perf_counter() - start
     figures.update({
         "orders": len(captures),
         "order_lines": lines,
@@ -153,6 +163,9 @@ def main() -> None:
         "fork_ms": round(fork_s * 1000, 1),
         "valuation_ms": round(valuation_s * 1000, 1),
         "report_ms": round(report_s * 1000, 1),
+        "gc_pauses": pauses.count,
+        "gc_pause_max_ms": round(pauses.longest_ms, 1),
+        "gc_full_collect_ms": round(full_collect_s * 1000, 1),
         "stock_value": " + ".join(f"{m.currency} {m.amount}" for m in value.values()),
         "fill_rate": rep.overall.fill_rate,
         "oversold_units": rep.oversold_units,
