@@ -26,8 +26,8 @@ T = TypeVar("T")
 
 FRESH_EVENTS = 4096
 """Events a copy may lag behind its projection before it is taken again (at least; more
-for a projection whose copy is larger, see :meth:`Spares.keep`)."""
-_ITEMS_PER_EVENT = 16  # items one copy duplicates per event it may lag (folding costs more)
+for a projection whose copy costs more, see :func:`lag`)."""
+_BULK = 32  # items a dictionary copy duplicates in the time of one object built in Python
 
 
 @attrs.frozen
@@ -45,17 +45,17 @@ _SKIPPED_SLOTS = frozenset({"__weakref__", "__dict__"})
 
 
 class _Copier:
-    """One copy: the objects already copied (a value shared twice stays shared) and how many
-    items were duplicated."""
+    """One copy: the objects already copied (a value shared twice stays shared) and its
+    cost in work units (one per object built here, one per ``_BULK`` items copied in bulk)."""
 
-    __slots__ = ("immutable", "items", "memo")
+    __slots__ = ("memo", "work")
 
     # Whether values of a type are shared (never changed after they are built), by type.
     _known: dict[type, bool] = {}  # noqa: RUF012  # a cache shared by every copy
 
     def __init__(self) -> None:
         self.memo: dict[int, Any] = {}
-        self.items = 0
+        self.work = 0
 
     @classmethod
     def shared(cls, kind: type) -> bool:
@@ -85,22 +85,22 @@ class _Copier:
         if kind in _DICTS:
             mapping: dict[Any, Any] = value  # type: ignore[assignment]  # kind is a dict type
             result = mapping.copy()
-            self.items += len(mapping)
+            self.work += 1 + len(mapping) // _BULK
             if not self.all_shared(mapping.values()):
                 for key, item in result.items():
                     result[key] = self.copy(item)
         elif kind is tuple:
             items: tuple[Any, ...] = value  # type: ignore[assignment]  # kind is tuple
-            self.items += len(items)
+            self.work += 1 + len(items) // _BULK
             result = items if self.all_shared(items) else tuple(self.copy(i) for i in items)
         elif kind is list:
             members: list[Any] = value  # type: ignore[assignment]  # kind is list
-            self.items += len(members)
+            self.work += 1 + len(members) // _BULK
             shared = self.all_shared(members)
             result = members.copy() if shared else [self.copy(i) for i in members]
         elif kind is set or kind is array:
             result = value.copy() if kind is set else value[:]  # type: ignore[attr-defined, index]  # kind is set or array
-            self.items += len(result)
+            self.work += 1 + len(result) // _BULK
         else:
             return self._record(value)
         self.memo[id(value)] = result
@@ -113,7 +113,7 @@ class _Copier:
         kind = type(value)
         result = kind.__new__(kind)
         self.memo[id(value)] = result
-        self.items += 1
+        self.work += 1
         for klass in kind.__mro__:
             slots = klass.__dict__.get("__slots__", ())
             for name in (slots,) if isinstance(slots, str) else slots:
@@ -124,16 +124,17 @@ class _Copier:
         return result
 
 
-def _lag(items: int) -> int:
-    # How far a copy of ``items`` items may lag: copying it again costs about as much as
-    # folding this many events into it.
-    return max(FRESH_EVENTS, items // _ITEMS_PER_EVENT)
+def lag(work: int) -> int:
+    """How many events a copy that cost ``work`` may lag before it is taken again. Folding
+    an event costs several work units, so at twice the work, taking copies costs a small
+    share of folding, and undoing a batch folds at most about as much as the copy is large."""
+    return max(FRESH_EVENTS, 2 * work)
 
 
 def duplicate(value: T) -> tuple[T, int]:
-    """A copy of ``value`` that shares its frozen values, and how many items it duplicated."""
+    """A copy of ``value`` that shares its frozen values, and its cost in work units."""
     copier = _Copier()
-    return copier.copy(value), copier.items
+    return copier.copy(value), copier.work
 
 
 def folds(projection: object) -> frozenset[type] | None:
@@ -156,7 +157,7 @@ class Spares:
     def __init__(self) -> None:
         self.copies: dict[str, tuple[int, Any, int]] = {}
         """Per projection slot: the offset in :attr:`since` it was taken at, the copy, and
-        how many items the copy duplicated."""
+        what it cost (see :func:`duplicate`)."""
         self.since: list[Event] = []
         """The events folded since the oldest copy, in log order."""
 
@@ -169,7 +170,7 @@ class Spares:
             return
         since = self.since
         since.extend(events)
-        if len(since) > 2 * max(_lag(items) for _, _, items in copies.values()):
+        if len(since) > 2 * max(lag(work) for _, _, work in copies.values()):
             copies.clear()
             since.clear()
 
@@ -179,13 +180,13 @@ class Spares:
         since = self.since
         kept = self.copies.get(name)
         if kept is not None:
-            offset, _, items = kept
-            if len(since) - offset <= _lag(items):
+            offset, _, work = kept
+            if len(since) - offset <= lag(work):
                 return
         if not self.copies:
             since.clear()
-        copy, items = duplicate(getattr(state, name))
-        self.copies[name] = (len(since), copy, items)
+        copy, work = duplicate(getattr(state, name))
+        self.copies[name] = (len(since), copy, work)
         self._trim()
 
     def restore(self, state: State, names: Iterable[str]) -> None:
@@ -212,8 +213,8 @@ class Spares:
         oldest = min(offset for offset, _, _ in copies.values())
         if oldest > len(self.since) // 2:
             del self.since[:oldest]
-            for name, (offset, copy, items) in copies.items():
-                copies[name] = (offset - oldest, copy, items)
+            for name, (offset, copy, work) in copies.items():
+                copies[name] = (offset - oldest, copy, work)
 
 
 _FOLDING: dict[type, tuple[str, ...]] = {}

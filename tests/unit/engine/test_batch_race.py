@@ -18,7 +18,7 @@ from invorder import simulate as sim
 from invorder.adapters.sql import SqlEventStore
 from invorder.domain.model import PROJECTIONS, State
 from invorder.domain.rejection import CommandRejected
-from invorder.engine._spares import Spares, duplicate
+from invorder.engine._spares import FRESH_EVENTS, Spares, duplicate
 from tests.support.world import at, stocked
 
 
@@ -291,3 +291,17 @@ def test_folding_into_the_live_state_leaves_a_spare_as_it_was() -> None:
     for name, (_, copy, _) in spares.copies.items():
         setattr(kept, name, copy)
     assert kept.differences(at_half) == []
+
+
+def test_the_events_kept_for_the_spares_stay_bounded_while_no_batch_runs() -> None:
+    engine = stocked()
+    spares = Spares()
+    spares.keep(engine._state, "ledger")
+    (event,) = engine.execute(invorder.MarkDamaged(key="d", at=at(3), sku="MUG",
+                                                   location="EAST/A/01", quantity=1))  # fmt: skip
+    for _ in range(2 * FRESH_EVENTS):
+        spares.record([event])
+    assert len(spares.since) == 2 * FRESH_EVENTS
+    spares.record([event])  # past twice what a copy may lag: it would be taken again
+    assert spares.copies == {}
+    assert spares.since == []
