@@ -8,6 +8,7 @@ costs about one dictionary copy per container, far less than folding the log aga
 
 from __future__ import annotations
 
+import copy
 import enum
 from array import array
 from collections import OrderedDict, defaultdict
@@ -101,15 +102,18 @@ class _Copier:
         elif kind is set or kind is array:
             result = value.copy() if kind is set else value[:]  # type: ignore[attr-defined, index]  # kind is set or array
             self.work += 1 + len(result) // _BULK
-        else:
+        elif kind.__new__ is object.__new__:
             return self._record(value)
+        else:  # a container of another kind (a Counter, a deque): copied whole, slowly
+            result = copy.deepcopy(value, self.memo)
+            self.work += 1 + len(result) if hasattr(result, "__len__") else 1
         self.memo[id(value)] = result
         return result  # type: ignore[no-any-return]  # of the same type as value
 
     def _record(self, value: T) -> T:
-        # A mutable object (a projection, a catalog, an order's alert marks): a new one of
-        # its class, each slot or attribute copied. Its __init__ is not run: the copy holds
-        # exactly what the original holds.
+        # A mutable object of a plain class (a projection, a catalog, an order's alert
+        # marks): a new one of its class, each slot or attribute copied. Its __init__ is
+        # not run: the copy holds exactly what the original holds.
         kind = type(value)
         result = kind.__new__(kind)
         self.memo[id(value)] = result
@@ -185,8 +189,8 @@ class Spares:
                 return
         if not self.copies:
             since.clear()
-        copy, work = duplicate(getattr(state, name))
-        self.copies[name] = (len(since), copy, work)
+        spare, work = duplicate(getattr(state, name))
+        self.copies[name] = (len(since), spare, work)
         self._trim()
 
     def restore(self, state: State, names: Iterable[str]) -> None:
@@ -213,8 +217,8 @@ class Spares:
         oldest = min(offset for offset, _, _ in copies.values())
         if oldest > len(self.since) // 2:
             del self.since[:oldest]
-            for name, (offset, copy, work) in copies.items():
-                copies[name] = (offset - oldest, copy, work)
+            for name, (offset, spare, work) in copies.items():
+                copies[name] = (offset - oldest, spare, work)
 
 
 _FOLDING: dict[type, tuple[str, ...]] = {}

@@ -4,10 +4,12 @@ decided again after reading only the tail (issue 18, item 9), never a half-loade
 from __future__ import annotations
 
 import contextlib
+import pickle
 import random
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -270,9 +272,20 @@ def test_a_spare_copy_shares_frozen_records_and_copies_the_rest() -> None:
         original = getattr(state, name)
         copy, _ = duplicate(original)
         assert copy is not original
+        # The same contents, down to every index and record (pickle walks them all).
+        assert pickle.dumps(copy) == pickle.dumps(original), name
     orders, items = duplicate(state.orders)
     assert items > 0
     assert next(iter(orders)) is next(iter(state.orders))  # a frozen Order is shared
+
+
+def test_a_container_of_another_kind_is_copied_whole() -> None:
+    value: dict[str, Any] = {"counts": Counter(a=1), "queue": deque([1, 2]), "marks": [{"x": 1}]}
+    copy, _ = duplicate(value)
+    assert copy == value
+    assert copy["counts"] is not value["counts"]
+    assert copy["queue"] is not value["queue"]
+    assert copy["marks"][0] is not value["marks"][0]
 
 
 def test_folding_into_the_live_state_leaves_a_spare_as_it_was() -> None:
