@@ -123,7 +123,7 @@ def test_after_lost_races_the_state_is_a_fresh_engines_sqlite(tmp_path: Path) ->
     assert batcher.verify() == []
 
 
-def test_a_batch_with_several_events_and_a_refusal_is_undone_and_decided_again() -> None:
+def test_a_batch_with_a_refusal_is_undone_and_decided_again() -> None:
     plain = MemoryEventStore()
     store = RacingStore(plain)
     engine = stocked(plain)
