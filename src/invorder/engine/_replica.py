@@ -14,6 +14,7 @@ from invorder.domain.model import State
 from invorder.engine import _chain, _snapshot
 from invorder.engine._idempotency import KeyIndex
 from invorder.engine._snapshot import RefusedError, SnapshotWarning, StartupReport
+from invorder.engine._spares import Spares, projections_folding
 from invorder.engine.allocation import Policies, install_policies
 from invorder.ports import EventStore, KeepsHead, SnapshotStore
 
@@ -23,13 +24,18 @@ class Replica:
     many events of the log they hold.
 
     Only :meth:`load`, :meth:`catch_up` and :meth:`fold` change them, and each keeps
-    ``state``, ``keys`` and ``position`` in step, event by event. When the store reads
-    hashes with its events (:class:`~invorder.ports.ReadsChain`), every event read is
-    checked against the chain before it is folded.
+    ``state``, ``keys`` and ``position`` in step, event by event; a :meth:`load` that fails
+    leaves them as they were. When the store reads hashes with its events
+    (:class:`~invorder.ports.ReadsChain`), every event read is checked against the chain
+    before it is folded.
+
+    A batch folds events before they are appended (:meth:`fold_pending`), into ``state``
+    only; then :meth:`commit` counts them in, or :meth:`undo` takes them out again, from
+    the spare copies kept of the projections they changed.
     """
 
-    __slots__ = ("allow_empty", "chain", "chain_known", "keys", "policies", "position",
-                 "snapshots", "startup", "state", "store")  # fmt: skip
+    __slots__ = ("allow_empty", "chain", "chain_known", "keys", "pending", "policies",
+                 "position", "snapshots", "spares", "startup", "state", "store")  # fmt: skip
 
     def __init__(
         self,
@@ -61,13 +67,31 @@ class Replica:
         """Whether :attr:`chain` is that of :attr:`position` (not after :meth:`fold`)."""
         self.startup = StartupReport()
         """What the last :meth:`load` read."""
+        self.spares = Spares()
+        """Copies of the projections batches fold into, to undo a batch without a replay."""
+        self.pending: set[str] = set()
+        """The projections changed by events folded but not yet committed."""
         self.load()
 
     def load(self) -> None:
         """Rebuild the projections: the latest snapshot if it fits the log, then the log
         after it; a snapshot refused is reported (in :attr:`startup` and as a
         :class:`SnapshotWarning`), never raised. A log cut short (see :func:`check_not_cut`)
-        is refused unless :attr:`allow_empty`."""
+        is refused unless :attr:`allow_empty`. If reading fails (the store raises), the
+        projections stay as they were and the error is raised."""
+        before = (self.state, self.keys, self.position, self.chain, self.chain_known,
+                  self.spares)  # fmt: skip
+        self.spares = Spares()  # copies of the old projections fit nothing loaded
+        try:
+            self._load()
+        except BaseException:
+            # Never a half-loaded engine: it answers from its last consistent state.
+            (self.state, self.keys, self.position, self.chain, self.chain_known,
+             self.spares) = before  # fmt: skip
+            raise
+        self.pending.clear()
+
+    def _load(self) -> None:
         if not self.allow_empty:
             check_not_cut(self.store)
         self.state = State()
@@ -126,6 +150,7 @@ class Replica:
         state = self.state
         keys = self.keys
         last = None  # a command's events are contiguous: index its key once
+        since = self.spares.since if self.spares.copies else None
         for event in events:
             if event.position != self.position:
                 # Folding it would apply an event twice or skip one, silently.
@@ -133,25 +158,63 @@ class Replica:
                                         f"the store gave the event of position "
                                         f"{event.position} there")  # fmt: skip
             state.apply(event)
+            if since is not None:
+                since.append(event)
             key = event.key
             if key != last:
                 keys.setdefault(key, event.position)
                 last = key
             self.position += 1
+        if since is not None:
+            self.spares.record(())
 
     def fold(self, events: Sequence[Event]) -> None:
-        """Fold ``events``, the next ones of the log (just appended, or about to be)."""
+        """Fold ``events``, the next ones of the log (just appended)."""
         state = self.state
+        for event in events:
+            state.apply(event)
+        self.commit(events)
+
+    def fold_pending(self, events: Sequence[Event]) -> None:
+        """Fold ``events`` of a batch not appended yet into :attr:`state` only, keeping a
+        spare copy of each projection before its first such event (see :meth:`undo`)."""
+        state = self.state
+        pending = self.pending
+        for event in events:
+            for name in projections_folding(type(event), state):
+                if name not in pending:
+                    self.spares.keep(state, name)
+                    pending.add(name)
+            state.apply(event)
+
+    def commit(self, events: Sequence[Event]) -> None:
+        """Count ``events``, folded into :attr:`state` and now appended, into the key index
+        and the position."""
         keys = self.keys
         last = None
         for event in events:
-            state.apply(event)
             key = event.key
             if key != last:
                 keys.setdefault(key, event.position)
                 last = key
         self.position += len(events)
         self.chain_known = False
+        self.spares.record(events)
+        self.pending.clear()
+
+    def undo(self) -> None:
+        """Take the events folded by :meth:`fold_pending` since the last :meth:`commit` out
+        of :attr:`state`: the projections they changed are put back from their spares (in
+        time proportional to the events since each spare, not to the log)."""
+        if not self.pending:
+            return
+        try:
+            self.spares.restore(self.state, self.pending)
+        except BaseException:
+            self.load()  # a projection whose fold raised: the log rebuilds them all
+            raise
+        finally:
+            self.pending.clear()
 
 
 def check_not_cut(store: EventStore) -> None:

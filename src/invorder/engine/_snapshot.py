@@ -70,8 +70,8 @@ class SnapshotWarning(UserWarning):
 
 @attrs.frozen(kw_only=True)
 class StartupReport:
-    """What the engine read the last time it loaded its projections (at start-up, on
-    :meth:`~invorder.Engine.reload`, or after losing a race in a batch).
+    """What the engine read the last time it loaded its projections (at start-up or on
+    :meth:`~invorder.Engine.reload`; a batch that loses a race loads nothing).
 
     Invariant: ``snapshot`` is ``None`` or the position the replay started from;
     ``refused`` is empty when no snapshot was found or the one found was used.

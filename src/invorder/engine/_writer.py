@@ -109,7 +109,13 @@ class Writer:
         return results
 
     def execute_batch(self, commands: Iterable[Command]) -> list[Outcome | Rejected]:
-        """Decide ``commands`` in order and append all their events in one store call."""
+        """Decide ``commands`` in order and append all their events in one store call.
+
+        The events are folded as each command is decided (the next one is decided on the
+        state they leave) but counted in only once appended; a lost race takes them out
+        again (:meth:`Replica.undo`, from spare copies of the projections they changed) and
+        reads the events appended since, so it costs the batch and that tail, never a replay
+        of the log."""
         batch = list(commands)
         replica = self.replica
         store = self.store
@@ -120,27 +126,25 @@ class Writer:
             position = replica.position
             try:
                 results, events, rejected = self._decide_batch(batch)
-            except BaseException:
-                replica.load()  # drop what the batch folded in before the failure
-                raise
-            if not events:
-                # Only repeats, nothing folded: catching up is enough to decide again.
-                head = store.head()
-                if head == position:
-                    self.rejections.update(rejected)
-                    return results
-                lost = (position, head)
-                replica.catch_up()
-                continue
-            try:
+                if not events:
+                    # Only repeats, nothing folded: catching up is enough to decide again.
+                    head = store.head()
+                    if head == position:
+                        self.rejections.update(rejected)
+                        return results
+                    lost = (position, head)
+                    replica.catch_up()
+                    continue
                 store.append(events, expected_position=position)
             except ConcurrencyError as race:
                 lost = (race.expected, race.actual)
-                replica.load()
+                replica.undo()
+                replica.catch_up()
                 continue
             except BaseException:
-                replica.load()
+                replica.undo()  # drop what the batch folded in before the failure
                 raise
+            replica.commit(events)
             self.rejections.update(rejected)
             return results
         raise ConcurrencyError(*lost, self.max_attempts)
@@ -148,9 +152,10 @@ class Writer:
     def _decide_batch(
         self, batch: Sequence[Command]
     ) -> tuple[list[Outcome | Rejected], list[Event], Rejections]:
-        # Folds each command's events (or rejection record) at once, before the append:
-        # the caller reloads the projections if the append then fails.
+        # Folds each command's events (or rejection record) at once, before the append, as
+        # pending: the caller commits them once appended, or undoes them.
         replica = self.replica
+        position = replica.position
         results: list[Outcome | Rejected] = []
         events: list[Event] = []
         decided: dict[str, Outcome] = {}
@@ -167,13 +172,14 @@ class Writer:
                 results.append(outcome)
                 continue
             try:
-                outcome = decide(replica.state, command, replica.position)
+                outcome = decide(replica.state, command, position)
                 results.append(outcome)
             except InvorderError as error:
-                outcome = (CommandRejected.of(command, error, replica.position),)
+                outcome = (CommandRejected.of(command, error, position),)
                 rejected[command.key] = (command, error)
                 results.append(Rejected(command, error))
-            replica.fold(outcome)
+            replica.fold_pending(outcome)
+            position += len(outcome)
             decided[command.key] = outcome
             events.extend(outcome)
         return results, events, rejected

@@ -128,7 +128,7 @@ class Engine:
         the results are those :meth:`execute_many` would give; but the store sees one
         atomic append, which is what makes a database adapter fast. The batch is all or
         nothing in the log: if another writer appended first, the whole batch is decided
-        again (after reloading the projections, from the latest snapshot if there is one),
+        again (its events taken out of the projections, the other writer's read: no replay),
         up to ``max_attempts`` times, then :class:`~invorder.ConcurrencyError` is raised
         and nothing of the batch is written.
         """
@@ -149,7 +149,7 @@ class Engine:
         return self._replica.startup
 
     def reload(self) -> None:
-        """Rebuild the projections from the store (latest snapshot, then the log after it)."""
+        """Rebuild the projections from the store (snapshot, then log); if that fails, keep them."""
         self._replica.load()
 
     def verify(self) -> list[str]:
