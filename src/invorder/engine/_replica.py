@@ -11,10 +11,11 @@ from invorder.chain import GENESIS
 from invorder.domain.errors import StoreCorruptError
 from invorder.domain.messages import Event
 from invorder.domain.model import State
+from invorder.domain.orders.allocator import first_fit
 from invorder.engine import _chain, _snapshot
 from invorder.engine._idempotency import KeyIndex
 from invorder.engine._snapshot import RefusedError, SnapshotWarning, StartupReport
-from invorder.engine._spares import Spares, projections_folding
+from invorder.engine._spares import Spares, duplicate, projections_folding
 from invorder.engine.allocation import Policies, install_policies
 from invorder.ports import EventStore, KeepsHead, SnapshotStore
 
@@ -72,6 +73,24 @@ class Replica:
         self.pending: set[str] = set()
         """The projections changed by events folded but not yet committed."""
         self.load()
+
+    def branch(self, store: EventStore, policies: Policies) -> Replica:
+        """A replica of ``store`` (which holds this replica's log up to :attr:`position`)
+        with copies of these projections, under ``policies``: what a new replica would
+        fold from ``store``, without folding it (see :func:`~invorder.engine._branch.branch`)."""
+        if self.pending:
+            raise RuntimeError("a branch is taken between commands, not inside a batch")
+        other = object.__new__(Replica)
+        other.store, other.allow_empty, other.snapshots = store, False, None
+        other.policies = policies
+        other.state = duplicate(self.state)[0]
+        other.state.allocator = first_fit  # unless the policies give a rule (never copied)
+        install_policies(other.state, *policies)
+        other.keys = duplicate(self.keys)[0]
+        other.position, other.chain, other.chain_known = self.position, GENESIS, False
+        other.startup = StartupReport(chain="not kept")
+        other.spares, other.pending = Spares(), set()
+        return other
 
     def load(self) -> None:
         """Rebuild the projections: the latest snapshot if it fits the log, then the log

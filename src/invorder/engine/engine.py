@@ -28,6 +28,7 @@ from invorder.domain.stock.ledger import HistoryLine, Ledger
 from invorder.domain.stock.location import Location, LocationId
 from invorder.domain.stock.movement import Account, Bucket
 from invorder.domain.stock.transfer import Transfer
+from invorder.engine import _branch
 from invorder.engine._explain import explain_allocation
 from invorder.engine._idempotency import REJECTION_CACHE, outcome_of
 from invorder.engine._replica import Replica
@@ -135,10 +136,8 @@ class Engine:
         return self._writer.execute_batch(commands)
 
     def snapshot(self) -> int:
-        """Save the projections to the snapshot store; return the log position they are at.
-
-        Raises ``ValueError`` if the engine was built without a snapshot store.
-        """
+        """Save the projections to the snapshot store; return the log position they are at
+        (``ValueError`` if the engine was built without a snapshot store)."""
         return self._replica.save_snapshot()
 
     @property
@@ -147,6 +146,8 @@ class Engine:
         found was refused (also warned as a :class:`~invorder.errors.SnapshotWarning`), and
         how many events were replayed."""
         return self._replica.startup
+
+    branch = _branch.branch
 
     def reload(self) -> None:
         """Rebuild the projections from the store (snapshot, then log); if that fails, keep them."""
@@ -158,8 +159,7 @@ class Engine:
         A host can run it as a health check; a non-empty answer means a projection drifted
         from the log, the log has a gap or a broken hash-chain link (named by position), or
         an invariant fails (reserved = open reservations, no real account below zero, each
-        SKU summing to zero). It reads the whole log: as long as a start-up without snapshot.
-        """
+        SKU summing to zero). It reads the whole log: as long as a start-up without snapshot."""
         self._replica.catch_up()
         return verify(self._replica)
 

@@ -162,14 +162,17 @@ class Simulation:
         self.refused: list[RefusedStep] = []
         """Every refused step or command, in run order, with its line, key and code."""
 
-    def _new_engine(self, store: MemoryEventStore) -> Engine:
+    def _rule(self) -> RoutingRule | None:
         rule = resolve_rule(self.rule_name)
         if rule is not None and self.explanations is not None:
             replans = self.replans if self.replans is not None else {}
             rule = _Recording(rule, self.explanations, replans)
+        return rule
+
+    def _new_engine(self, store: MemoryEventStore) -> Engine:
         return Engine(
             store,
-            routing_rule=rule,
+            routing_rule=self._rule(),
             location_facts=self.scenario.header.location_facts(),
         )
 
@@ -231,8 +234,9 @@ class Simulation:
     def fork(self, rule: str) -> Simulation:
         """A copy of this run at its current step that continues under ``rule``.
 
-        Costs one replay of the log so far into a fresh engine (events are shared, not
-        copied: they are immutable).
+        The new engine is a branch of this one (:meth:`Engine.branch`): its store holds the
+        log so far (the events are shared: they are immutable) and its projections are
+        copies, not a replay of the log.
         """
         other = Simulation.__new__(Simulation)
         other.scenario = self.scenario
@@ -241,8 +245,12 @@ class Simulation:
         other.replans = None if self.replans is None else {
             order: list(plans) for order, plans in self.replans.items()
         }  # fmt: skip
-        with fewer_collections():  # the replay keeps every object it makes
-            other.engine = other._new_engine(MemoryEventStore(list(self.engine.events())))
+        with fewer_collections():  # the copy keeps every object it makes
+            other.engine = self.engine.branch(
+                MemoryEventStore(list(self.engine.events())),
+                routing_rule=other._rule(),
+                location_facts=self.scenario.header.location_facts(),
+            )
         other.next_step = self.next_step
         other.rejected = Counter(self.rejected)
         other.refused = list(self.refused)
