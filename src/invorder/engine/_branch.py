@@ -6,15 +6,24 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol, TypeVar
 
 from invorder.domain.orders.order import Order
+from invorder.engine._replica import Replica
 from invorder.engine._writer import Writer
 from invorder.ports import EventStore
 from invorder.routing import LocationFacts, RoutingRule
 
-if TYPE_CHECKING:
-    from invorder.engine.engine import Engine
+
+class _Parts(Protocol):
+    """What a branch reads of an engine (its own parts: the engine is its only user)."""
+
+    _replica: Replica
+    _store: EventStore
+    _writer: Writer
+
+
+E = TypeVar("E", bound=_Parts)
 
 
 class Same(enum.Enum):
@@ -28,13 +37,13 @@ SAME = Same.SAME
 
 
 def branch(
-    engine: Engine,
+    engine: E,
     store: EventStore,
     *,
     routing_rule: RoutingRule | Same | None = SAME,
     location_facts: Mapping[str, LocationFacts] | Same | None = SAME,
     backorder_priority: Callable[[Order], Any] | Same | None = SAME,
-) -> Engine:
+) -> E:
     """A new engine on ``store``, which must hold this engine's log up to its position and
     nothing more (``MemoryEventStore(list(engine.events()))``: the events are shared, they
     are immutable), with copies of its projections: as if a new engine had replayed
