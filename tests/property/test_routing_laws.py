@@ -171,6 +171,6 @@ def test_waves_never_share_more_than_the_pool(
 
 @given(routing_requests(max_locations=4), split_policies())
 def test_ties_are_broken_by_location_id(request: RoutingRequest, split: SplitPolicy) -> None:
-    plan = route("tie", rank=by(), split=split)(request)
+    plan = route("tie", rank=by(), split=split).explain(request)
     ranked = [entry.location for entry in plan.explanation.ranked()]
     assert ranked == sorted(ranked)

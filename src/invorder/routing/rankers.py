@@ -3,18 +3,15 @@ host functions) and the two rankers that combine them: in turn, or weighted."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
-from functools import partial
 from typing import Any
 
 import attrs
 
 from invorder.domain.errors import InvalidRoutingRuleError
-from invorder.domain.orders.ship_to import EARTH_RADIUS_KM, Coordinates
+from invorder.domain.orders.ship_to import Coordinates
 from invorder.domain.stock.location import LocationId
-from invorder.routing._frozen import PENDING
 from invorder.routing.explain import CriterionScore, ScoreValue
 from invorder.routing.request import LocationFacts, RoutingRequest
 from invorder.routing.rule import Criterion, RankedLocation
@@ -55,19 +52,21 @@ class Nearest:
         return None
 
 
+_CACHED_DISTANCES = 1 << 16
+"""How many distances one engine keeps (the cache starts afresh when full)."""
+
+
 def _distance_km(request: RoutingRequest, here: Coordinates, there: Coordinates) -> float:
-    """``here.distance_km(there)`` with the same float operations (so the same value), the
-    trigonometry of ``there`` (the ship-to) computed once per request."""
-    key = ("radians", there)
-    memo = request._memo
-    far = memo.get(key)
-    if far is None:
-        lat2 = math.radians(there.lat)
-        far = memo[key] = (lat2, math.radians(there.lon), math.cos(lat2))
-    lat2, lon2, cos2 = far
-    lat1, lon1 = math.radians(here.lat), math.radians(here.lon)
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * cos2 * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+    """``here.distance_km(there)``, cached: per engine for the requests it builds (a
+    warehouse and a destination do not move), else per request."""
+    cache = request._distances()
+    key = (here, there)
+    km: float | None = cache.get(key)
+    if km is None:
+        if len(cache) >= _CACHED_DISTANCES:
+            cache.clear()
+        km = cache[key] = here.distance_km(there)
+    return km
 
 
 def _coverable_units(request: RoutingRequest, location: LocationFacts) -> int:
@@ -152,50 +151,36 @@ def _row_order(row: _Row) -> tuple[Any, LocationId]:
     return (row[0], row[1])
 
 
-class _Ranking:
-    """The sorted rows of one ranking; builds each location's scores and tie-break only
-    when its :class:`RankedLocation` is asked for them."""
+_set = object.__setattr__
 
-    __slots__ = ("_rows", "_scores", "_what")
 
-    def __init__(
-        self,
-        rows: list[_Row],
-        what: Callable[[], str],
-        scores: Callable[[Any], tuple[CriterionScore, ...]],
-    ) -> None:
-        self._rows = rows
-        self._what = what
-        self._scores = scores
-
-    def details(self, index: int) -> dict[str, Any]:
-        """The scores of the row at ``index`` and, when it ties with a neighbour, why it
-        comes where it does."""
-        rows = self._rows
-        key, location, _, data = rows[index]
-        tied = [
-            other
-            for other_key, other, _, _ in rows[max(index - 1, 0) : index + 2]
-            if other_key == key and other != location
-        ]
+def _ranked(
+    rows: list[_Row],
+    details: bool,
+    what: Callable[[], str],
+    scores: Callable[[Any], tuple[CriterionScore, ...]],
+) -> tuple[RankedLocation, ...]:
+    """The sorted ``rows`` as ranked locations; with ``details``, each with its scores and,
+    when it ties with a neighbour, why it comes where it does (a pipeline that needs
+    neither, because nothing it runs reads them, asks without)."""
+    out = []
+    for index, (key, location, facts, data) in enumerate(rows):
+        entry = object.__new__(RankedLocation)
+        _set(entry, "facts", facts)
+        _set(entry, "rank", index + 1)
         tie_break = None
-        if tied:
-            tie_break = f"tied with {', '.join(tied)} on {self._what()}; ordered by location id"
-        return {"scores": self._scores(data), "tie_break": tie_break}
-
-    def ranked(self) -> tuple[RankedLocation, ...]:
-        """Every row as a ranked location, its details built when first read."""
-        new = object.__new__
-        details = self.details
-        out = []
-        for index, row in enumerate(self._rows):
-            entry = new(RankedLocation)
-            state = entry.__dict__
-            state["facts"] = row[2]
-            state["rank"] = index + 1
-            state[PENDING] = partial(details, index)
-            out.append(entry)
-        return tuple(out)
+        if details:
+            tied = [
+                other
+                for other_key, other, _, _ in rows[max(index - 1, 0) : index + 2]
+                if other_key == key and other != location
+            ]
+            if tied:
+                tie_break = f"tied with {', '.join(tied)} on {what()}; ordered by location id"
+        _set(entry, "scores", scores(data) if details else ())
+        _set(entry, "tie_break", tie_break)
+        out.append(entry)
+    return tuple(out)
 
 
 @attrs.frozen
@@ -213,6 +198,12 @@ class InTurn:
         self, request: RoutingRequest, candidates: Sequence[LocationFacts]
     ) -> tuple[RankedLocation, ...]:
         """Ranked, best first."""
+        return self._rank(request, candidates, details=True)
+
+    def _rank(
+        self, request: RoutingRequest, candidates: Sequence[LocationFacts], details: bool
+    ) -> tuple[RankedLocation, ...]:
+        """Ranked, best first; scores and tie-breaks only with ``details``."""
         criteria = self.criteria
         directions = [c.higher_is_better for c in criteria]
         rows: list[_Row] = []
@@ -231,7 +222,7 @@ class InTurn:
                 for c, v in zip(criteria, values, strict=True)
             )
 
-        return _Ranking(rows, what, scores).ranked()
+        return _ranked(rows, details, what, scores)
 
 
 @attrs.frozen
@@ -251,6 +242,12 @@ class Weighted:
         self, request: RoutingRequest, candidates: Sequence[LocationFacts]
     ) -> tuple[RankedLocation, ...]:
         """Ranked, best first."""
+        return self._rank(request, candidates, details=True)
+
+    def _rank(
+        self, request: RoutingRequest, candidates: Sequence[LocationFacts], details: bool
+    ) -> tuple[RankedLocation, ...]:
+        """Ranked, best first; scores and tie-breaks only with ``details``."""
         criteria = [c for c, _ in self.criteria]
         weights = [w for _, w in self.criteria]
         table = []
@@ -301,7 +298,7 @@ class Weighted:
             out.append(CriterionScore("weighted", total, higher_is_better=True))
             return tuple(out)
 
-        return _Ranking(rows, what, scores).ranked()
+        return _ranked(rows, details, what, scores)
 
 
 def _normalise(

@@ -419,7 +419,7 @@ def test_plan_and_explanation_html() -> None:
         locations=[EAST, WEST, attrs.evolve(EAST, location="EMPTY", atp={})],
         now=NOW,
     )
-    plan = route("near", filters=[has_stock()], rank=nearest())(request)
+    plan = route("near", filters=[has_stock()], rank=nearest()).explain(request)
     explanation = plan.explanation
     html = explanation._repr_html_()
     assert html.startswith('<table class="invorder"><caption>rule near; split: ')
@@ -430,7 +430,7 @@ def test_plan_and_explanation_html() -> None:
     assert f"{plan.allocated} allocated, {plan.backordered} backordered" in plan_html
     assert "3 @ EAST, 2 @ WEST" in plan_html
     assert html in plan_html  # the explanation follows the lines
-    other = route("big", filters=[has_stock()], rank=nearest())(request).explanation
+    other = route("big", filters=[has_stock()], rank=nearest()).explain(request).explanation
     diff = explanation.compare(other)
     assert "<td>rule</td><td>&#x27;near&#x27;</td><td>&#x27;big&#x27;</td>" in diff._repr_html_()
     assert explanation.compare(explanation)._repr_html_() == "<p>no differences</p>"
