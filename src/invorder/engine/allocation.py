@@ -75,7 +75,8 @@ class RoutingAllocator:
     _distances: dict[Any, float] = attrs.field(
         init=False, factory=dict, eq=False, repr=False, hash=False
     )
-    """Distances between fixed points, shared by every request this allocator builds."""
+    """Trigonometry of the locations' coordinates (they do not move), shared by every
+    request this allocator builds."""
 
     @property
     def name(self) -> str:

@@ -31,7 +31,7 @@ class Candidates:
         self.ids: tuple[LocationId, ...] = tuple(sorted(supply))
         """The candidates' ids, sorted."""
         self.distances = distances
-        """Kilometres per (location, destination), shared by the requests of one engine."""
+        """Trigonometry of the locations' coordinates, shared by one engine's requests."""
         self._supply = supply
         self._base = base
         self._bases: dict[LocationId, LocationFacts] = {}

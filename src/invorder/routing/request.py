@@ -209,7 +209,8 @@ class RoutingRequest:
         return tuple(facts.location for facts in given)
 
     def _distances(self) -> dict[Any, Any]:
-        """Where distances are cached: shared by the engine's requests, else this one's."""
+        """Where the trigonometry of locations' coordinates is cached: shared by the
+        engine's requests, else this request's own."""
         given = self._locations
         return given.distances if isinstance(given, Candidates) else self._memo
 

@@ -12,6 +12,7 @@ from invorder.domain.orders.ids import OrderKind
 from invorder.domain.orders.ship_to import ShippingMethod
 from invorder.routing import (
     AllocationPlan,
+    Explanation,
     FairShare,
     LocationFacts,
     LocationOffline,
@@ -53,6 +54,13 @@ from tests.support.routing import EAST, NOW, WEST, WHOLESALE_DC, order, request
 NEAREST_SPLIT = route("nearest", filters=[serves_order(), has_capacity()], rank=nearest())
 
 
+def why(plan: AllocationPlan | None) -> Explanation:
+    """The plan's explanation (the plan was asked to explain)."""
+    assert plan is not None
+    assert plan.explanation is not None
+    return plan.explanation
+
+
 def quantities(plan: AllocationPlan) -> dict[str, dict[str, int]]:
     return {line.line_id: {a.location: a.quantity for a in line.allocations} for line in plan.lines}
 
@@ -65,16 +73,14 @@ def test_an_order_split_between_two_warehouses() -> None:
     assert quantities(plan) == {"L1": {"EAST": 3, "WEST": 2}, "L2": {"EAST": 2}}
     assert plan.shipments == ("EAST", "WEST")
     assert plan.backordered == 0
-    assert plan.explanation.location("EAST").rank == 1
-    assert plan.explanation.location("EAST").allocated == 5
+    assert why(plan).location("EAST").rank == 1
+    assert why(plan).location("EAST").allocated == 5
 
 
 def test_the_same_order_ships_complete_from_one_when_the_split_says_so() -> None:
     plan = route("complete", rank=nearest(), split=ship_complete()).explain(request())
     assert quantities(plan) == {"L1": {"WEST": 5}, "L2": {"WEST": 2}}
-    assert plan.explanation.location("EAST").decision == (
-        "ship complete: cannot send the whole order"
-    )
+    assert why(plan).location("EAST").decision == ("ship complete: cannot send the whole order")
 
 
 def test_a_wholesale_order_waits() -> None:
@@ -86,13 +92,13 @@ def test_a_wholesale_order_waits() -> None:
     )
     assert plan.allocated == 0
     assert [line.backordered for line in plan.lines] == [30, 5]
-    assert plan.explanation.branch == "when(kind=wholesale)"
-    assert plan.explanation.location("EAST").exclusion_reason == "does not serve wholesale orders"
-    assert plan.explanation.location("DC").decision == "ship complete: cannot send the whole order"
-    assert "it waits" in plan.explanation.notes[0]
+    assert why(plan).branch == "when(kind=wholesale)"
+    assert why(plan).location("EAST").exclusion_reason == "does not serve wholesale orders"
+    assert why(plan).location("DC").decision == "ship complete: cannot send the whole order"
+    assert "it waits" in why(plan).notes[0]
     # the DTC order of the same lines takes the fallback and is split
     dtc = rule.explain(request(lines=(("MUG", 5), ("TEE", 2))))
-    assert dtc.explanation.branch == "fallback"
+    assert why(dtc).branch == "fallback"
     assert dtc.shipments == ("EAST", "WEST")
 
 
@@ -101,7 +107,7 @@ def test_a_wholesale_order_waits() -> None:
 
 def excluded(rule_filter: object, req: RoutingRequest) -> dict[str, str | None]:
     plan = route("f", filters=[rule_filter]).explain(req)
-    return {e.location: e.exclusion_reason for e in plan.explanation.excluded()}
+    return {e.location: e.exclusion_reason for e in why(plan).excluded()}
 
 
 def test_each_filter_says_why_it_excludes() -> None:
@@ -141,7 +147,7 @@ def test_each_filter_says_why_it_excludes() -> None:
 
 def ranking(rank: object, req: RoutingRequest | None = None) -> list[str]:
     plan = route("r", rank=rank).explain(req or request(locations=(EAST, WEST, WHOLESALE_DC)))
-    return [entry.location for entry in plan.explanation.ranked()]
+    return [entry.location for entry in why(plan).ranked()]
 
 
 def test_each_criterion_orders_the_candidates() -> None:
@@ -159,21 +165,21 @@ def test_each_criterion_orders_the_candidates() -> None:
 
 def test_ties_are_broken_by_location_id_and_said_so() -> None:
     plan = route("tie", rank=by(criterion(lambda r, f: 1, name="flat"))).explain(request())
-    east = plan.explanation.location("EAST")
-    assert [e.location for e in plan.explanation.ranked()] == ["EAST", "WEST"]
+    east = why(plan).location("EAST")
+    assert [e.location for e in why(plan).ranked()] == ["EAST", "WEST"]
     assert east.tie_break == "tied with WEST on flat; ordered by location id"
 
 
 def test_weighted_ranking_keeps_every_score() -> None:
     plan = route("w", rank=weighted((nearest(), 3), (most_stock(), 1))).explain(request())
-    east = plan.explanation.location("EAST")
+    east = why(plan).location("EAST")
     assert [(s.criterion, s.normalised) for s in east.scores] == [
         ("nearest_km", 1.0),
         ("most_stock", 0.0),
         ("weighted", None),
     ]
     assert east.scores[-1].value == 0.75
-    assert plan.explanation.location("WEST").scores[-1].value == 0.25
+    assert why(plan).location("WEST").scores[-1].value == 0.25
 
 
 # --- splits and backorders -----------------------------------------------------------------
@@ -182,7 +188,7 @@ def test_weighted_ranking_keeps_every_score() -> None:
 def test_minimise_shipments_prefers_one_location_that_covers() -> None:
     plan = route("m", rank=nearest(), split=minimise_shipments()).explain(request())
     assert plan.shipments == ("WEST",)
-    assert plan.explanation.notes == ("greedy cover of 1 shipment(s) is minimal",)
+    assert why(plan).notes == ("greedy cover of 1 shipment(s) is minimal",)
 
 
 def test_minimise_shipments_exact_search_beats_greedy() -> None:
@@ -193,9 +199,9 @@ def test_minimise_shipments_exact_search_beats_greedy() -> None:
     req = request(lines=(("X", 4), ("Y", 4), ("Z", 4)), locations=(big, a, b))
     plan = route("m", split=minimise_shipments()).explain(req)
     assert plan.shipments == ("A", "B")
-    assert plan.explanation.notes == ("exact search: 2 shipment(s) after 4 subsets",)
+    assert why(plan).notes == ("exact search: 2 shipment(s) after 4 subsets",)
     bounded = route("m", split=minimise_shipments(exact_budget=2)).explain(req)
-    assert bounded.explanation.notes == (
+    assert why(bounded).notes == (
         "exact search stopped after 2 subsets: greedy cover of 3 location(s) kept",
     )
 
@@ -205,7 +211,7 @@ def test_at_most_one_shipment_keeps_the_biggest_contributor() -> None:
     assert plan.shipments == ("EAST",)
     assert quantities(plan) == {"L1": {"EAST": 3}, "L2": {"EAST": 2}}
     assert plan.backordered == 2
-    assert plan.explanation.location("WEST").decision == "at most 1 shipments: left out"
+    assert why(plan).location("WEST").decision == "at most 1 shipments: left out"
 
 
 def test_backorder_policies() -> None:
@@ -239,16 +245,13 @@ def test_conditions_choose_by_value_tier_and_method() -> None:
         fallback=c,
     )
     gold = order(value=Money("150", "USD"), customer_tier="gold")
-    assert rule.explain(request(gold)).explanation.branch == "big gold"
-    assert rule.explain(request(order(method=ShippingMethod.EXPRESS))).explanation.branch == (
+    assert why(rule.explain(request(gold))).branch == "big gold"
+    assert why(rule.explain(request(order(method=ShippingMethod.EXPRESS)))).branch == (
         "when(channel=amazon|shopify, method=express)"
     )
-    assert (
-        rule.explain(
-            request(order(value=Money("50", "USD"), customer_tier="gold"))
-        ).explanation.rule
-        == "c"
-    )
+    assert why(
+        rule.explain(request(order(value=Money("50", "USD"), customer_tier="gold")))
+    ).rule == ("c")
 
 
 # --- explanations --------------------------------------------------------------------------
@@ -256,27 +259,27 @@ def test_conditions_choose_by_value_tier_and_method() -> None:
 
 def test_explanation_renders_rows_and_compares() -> None:
     split = NEAREST_SPLIT.explain(request(locations=(EAST, WEST, WHOLESALE_DC)))
-    assert split.explanation.render() == (
+    assert why(split).render() == (
         "rule nearest\n"
         "split: spill_over; backorder: backorder\n"
         "  #1 EAST [nearest_km=115.063]: spill-over: takes 5 units at rank 1; ships 5 units\n"
         "  #2 WEST [nearest_km=3918.213]: spill-over: takes 2 units at rank 2; ships 2 units\n"
         "  excluded DC by serves_order: does not serve channel shopify"
     )
-    rows = split.explanation.to_rows()
+    rows = why(split).to_rows()
     assert [row["location"] for row in rows] == ["DC", "EAST", "WEST"]
     assert rows[1]["score:nearest_km"] == 115.063
     assert rows[0]["excluded_by"] == "serves_order"
     complete = route(
         "nearest", filters=[serves_order()], rank=nearest(), split=ship_complete()
     ).explain(request(locations=(EAST, WEST, WHOLESALE_DC)))
-    diff = split.explanation.compare(complete.explanation)
+    diff = why(split).compare(why(complete))
     assert ("WEST", "allocated", 2, 7) in [
         (c.location, c.field, c.before, c.after) for c in diff.changes
     ]
     assert "plan: split 'spill_over' -> 'ship_complete'" in diff.render()
-    assert not split.explanation.compare(split.explanation)
-    assert split.explanation.compare(split.explanation).render() == "no differences"
+    assert not why(split).compare(why(split))
+    assert why(split).compare(why(split)).render() == "no differences"
     assert split.to_rows()[0] == {
         "order_id": "o-1",
         "line_id": "L1",
@@ -299,8 +302,8 @@ def test_a_host_rule_builds_a_plan_from_quantities() -> None:
     rule = choose(when(channel="shopify", use=everything_from_west), fallback=NEAREST_SPLIT)
     plan = rule.explain(request())
     assert plan.shipments == ("WEST",)
-    assert plan.explanation.location("WEST").decision == "host: always west"
-    assert plan.explanation.branch == "when(channel=shopify)"
+    assert why(plan).location("WEST").decision == "host: always west"
+    assert why(plan).branch == "when(channel=shopify)"
 
 
 # --- waves ---------------------------------------------------------------------------------
@@ -337,10 +340,7 @@ def test_fair_share_splits_a_scarce_sku_by_channel_weight() -> None:
     wave = allocate_wave(explain=True, requests=requests, rule=route("spill"), fair_share=fair)
     assert dict(wave.quotas[SkuId("MUG")]) == {"amazon": 5, "shopify": 5}
     assert {plan.order_id: plan.allocated for plan in wave.plans} == {"a1": 5, "a2": 0, "s1": 5}
-    assert (
-        "fair share for channel amazon: 3 unit(s) backordered"
-        in wave.plan_for("a1").explanation.notes
-    )
+    assert "fair share for channel amazon: 3 unit(s) backordered" in why(wave.plan_for("a1")).notes
     heavy = allocate_wave(
         explain=True, requests=requests, rule=route("spill"), fair_share=FairShare({"amazon": 3})
     )
@@ -388,7 +388,7 @@ def test_replan_after_a_slip_a_short_pick_or_an_outage() -> None:
     assert [(c.order_id, c.quantity) for c in offline.new_backorders] == [("o-1", 3)]
     assert offline.changed
     assert "kept 2 units from the previous plan" in (
-        offline.wave.plan_for("o-1").explanation.location("WEST").decision or ""
+        why(offline.wave.plan_for("o-1")).location("WEST").decision or ""
     )
     assert wave.plan_for("o-1").shipments == ("EAST", "WEST")  # nothing applied
 
@@ -420,4 +420,4 @@ def test_replans_chain_and_stock_elsewhere_fills_what_an_outage_left() -> None:
     assert [(c.order_id, c.quantity) for c in back.newly_filled] == [("o-1", 3)]
     assert back.wave.plan_for("o-1").units_by_location() == {"WEST": 2, "EAST": 3}
     assert [plan.lines for plan in nothing.plans] == [plan.lines for plan in restock.plans]
-    assert nothing.plans[0].explanation.notes[-1] == "replanned after no change"
+    assert why(nothing.plans[0]).notes[-1] == "replanned after no change"

@@ -10,6 +10,7 @@ import attrs
 import pytest
 
 from invorder.domain.errors import InvalidPlanError
+from invorder.domain.stock.catalog import SkuId
 from invorder.routing import (
     AllocationPlan,
     Budget,
@@ -31,6 +32,8 @@ from invorder.routing import (
     spill_over,
     when,
 )
+from invorder.routing._frozen import FrozenMap
+from invorder.routing.facts import with_atp
 from tests.support.routing import request
 
 
@@ -122,3 +125,11 @@ def test_minimise_shipments_adds_a_location_that_frees_capacity() -> None:
     assert plan.fully_allocated
     assert sorted(plan.shipments) == ["NORTH", "SOUTH"]
     assert plan.line("L2").quantity_at("NORTH") == 1
+
+
+def test_the_trusted_atp_copy_writes_every_field() -> None:
+    facts = request().locations[0]
+    copy = with_atp(facts, FrozenMap({SkuId("MUG"): 1}))
+    assert copy == attrs.evolve(facts, atp={"MUG": 1})
+    for field in attrs.fields(LocationFacts):  # a field left out would be unset
+        assert hasattr(copy, field.name), field.name
