@@ -23,6 +23,7 @@ from invorder.routing import (
     explain_plan,
 )
 from invorder.routing._candidates import Candidates
+from invorder.routing.facts import with_atp
 from invorder.routing.request import trusted_line
 
 Policies = tuple[
@@ -140,7 +141,11 @@ def _used_today(facts: LocationFacts, request: AllocationRequest) -> LocationFac
         return facts
     capacity = facts.daily_capacity
     assert capacity is not None
-    return attrs.evolve(facts, used_today=min(capacity, facts.used_today + given))
+    # A trusted copy: the facts were checked when the host gave them, and the new count
+    # keeps their invariant (never above the capacity).
+    raised = with_atp(facts, facts.atp)
+    _set(raised, "used_today", min(capacity, facts.used_today + given))
+    return raised
 
 
 def install_policies(

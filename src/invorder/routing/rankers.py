@@ -274,7 +274,7 @@ class Weighted:
             combined = 0.0
             shares = []
             for (known_any, low, high, up, factor), f in zip(specs, floats, strict=True):
-                # the scaling of _normalise, inlined (same float operations)
+                # scaled to 0 (worst) .. 1 (best) over the candidates; unknown scores 0
                 if f is None or not known_any:
                     share = 0.0
                 elif high == low:
@@ -307,18 +307,6 @@ class Weighted:
             return tuple(out)
 
         return _ranked(rows, details, what, scores)
-
-
-def _normalise(
-    value: ScoreValue | None, higher_is_better: bool, bound: tuple[float, float] | None
-) -> float:
-    if value is None or bound is None:
-        return 0.0
-    low, high = bound
-    if high == low:
-        return 1.0
-    share = (float(value) - low) / (high - low)
-    return round(share if higher_is_better else 1.0 - share, 9)
 
 
 def _criterion(value: Any) -> Criterion:
