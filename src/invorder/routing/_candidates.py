@@ -57,7 +57,11 @@ class Candidates:
     def holds_any(self, location: LocationId, skus: Iterable[SkuId]) -> bool:
         """True when ``location`` has ATP of one of ``skus``."""
         units = self._supply[location]
-        return any(units.get(sku, 0) > 0 for sku in skus)
+        # A loop, not any(<generator>): this runs per location per order.
+        for sku in skus:  # noqa: SIM110
+            if units.get(sku, 0) > 0:
+                return True
+        return False
 
     def all(self) -> tuple[LocationFacts, ...]:
         """Every candidate's facts, by location id."""

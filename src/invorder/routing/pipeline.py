@@ -175,12 +175,10 @@ class Pipeline:
         for location in given.ids:
             if stock and not given.holds_any(location, skus):
                 continue
-            if free:
-                base = given.base(location)
-                if any(block(request, base) is not None for block in free):
-                    continue
+            if free and _excludes(free, request, given.base(location)):
+                continue
             facts = given.facts(location)
-            if any(block(request, facts) is not None for block in rest):
+            if rest and _excludes(rest, request, facts):
                 continue
             candidates.append(facts)
         return candidates
@@ -227,6 +225,15 @@ class Pipeline:
             backorder=self.backorder.name,
             notes=tuple(notes),
         )
+
+
+def _excludes(filters: list[Filter], request: RoutingRequest, facts: LocationFacts) -> bool:
+    """True when one of ``filters`` excludes ``facts``."""
+    # A loop, not any(<generator>): this runs per location per order.
+    for block in filters:  # noqa: SIM110
+        if block(request, facts) is not None:
+            return True
+    return False
 
 
 _NO_ATP_FILTERS = (ServesOrder, IsOnline, HasCapacity, BeforeCutoff, WithinDistance)
