@@ -98,16 +98,20 @@ class RoutingAllocator:
         """The routing request of ``request``: ids and quantities the engine checked are
         trusted, and each location's facts are built when the rule reads them."""
         facts, blank = self.facts, self._blank
+        # Capacity used today is read now: the outcome's running counts move on after the
+        # rule returns, and a rule may keep the request and read it later.
+        used: dict[str, LocationFacts] = {}
+        for location in request.supply:
+            given = facts.get(location)
+            if given is not None and given.daily_capacity is not None:
+                used[location] = _used_today(given, request)
 
         def base(location: LocationId) -> LocationFacts:
-            given = facts.get(location)
+            given = used.get(location) or facts.get(location)
             if given is None:
                 given = blank.get(location)
                 if given is None:
                     given = blank[location] = LocationFacts(location=location)
-                return given
-            if given.daily_capacity is not None:
-                return _used_today(given, request)
             return given
 
         routing = object.__new__(RoutingRequest)
