@@ -1,6 +1,7 @@
-"""Property tests: the fast path of built-in pipelines (explanations and ranking details
-built on first read, lines not re-validated, no second law check) gives exactly the plans
-of the general, eagerly checked path and of the original eager ranking code."""
+"""Property tests: the fast path of built-in pipelines (no explanation nor ranking details
+unless asked, lines not re-validated, no second law check, candidates narrowed and facts
+built lazily on an engine-built request) gives exactly the plans of the general, eagerly
+checked path on an eager request, and of the original eager ranking code."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from invorder.domain.orders.ship_to import Coordinates, ShippingMethod
+from invorder.domain.stock.location import LocationId
 from invorder.routing import (
     AllocationPlan,
     Budget,
@@ -30,6 +32,9 @@ from invorder.routing import (
     lowest_cost,
     when,
 )
+from invorder.routing._candidates import Candidates
+from invorder.routing._frozen import FrozenMap
+from invorder.routing.facts import with_atp
 from invorder.routing.pipeline import _trusted
 from invorder.routing.rankers import _distance_km
 from invorder.testing.strategies import (
@@ -176,41 +181,86 @@ def test_fast_path_plans_equal_the_checked_general_path(
     slow = general(pipeline)(request)
     assert isinstance(fast, AllocationPlan)
     assert fast == slow
-    assert fast.explanation.render() == slow.explanation.render()
-    assert fast.explanation.to_rows() == slow.explanation.to_rows()
-    assert not fast.explanation.compare(slow.explanation)
-    assert check_plan(request, fast) is fast
+    assert fast.explanation is None
+    explained, explained_slow = pipeline.explain(request), general(pipeline).explain(request)
+    assert explained == explained_slow
+    assert attrs.evolve(explained, explanation=None) == fast
+    assert explained.explanation is not None
+    assert explained_slow.explanation is not None
+    assert explained.explanation.render() == explained_slow.explanation.render()
+    assert explained.explanation.to_rows() == explained_slow.explanation.to_rows()
+    assert not explained.explanation.compare(explained_slow.explanation)
+    assert check_plan(request, attrs.evolve(explained)) == explained
     for line in fast.lines:  # the unchecked lines pass the checked constructor
         assert attrs.evolve(line) == line
 
 
 @given(routing_requests(), pipelines(), st.sampled_from(("pickle", "copy", "hash", "repr")))
-def test_a_pending_explanation_behaves_like_a_built_one(
+def test_an_explanation_is_an_ordinary_value(
     request: RoutingRequest, pipeline: Any, how: str
 ) -> None:
-    fast = pipeline(request)
-    built = general(pipeline)(request)
+    explained = pipeline.explain(request)
+    built = general(pipeline).explain(request)
     if how == "pickle":
-        assert pickle.loads(pickle.dumps(fast)) == built
+        assert pickle.loads(pickle.dumps(explained)) == built
     elif how == "copy":
-        assert copy.deepcopy(fast) == built
+        assert copy.deepcopy(explained) == built
     elif how == "hash":
-        assert hash(fast.explanation) == hash(built.explanation)
+        assert hash(explained.explanation) == hash(built.explanation)
     else:
-        assert repr(fast.explanation) == repr(built.explanation)
-    assert fast.explanation.locations == built.explanation.locations
+        assert repr(explained.explanation) == repr(built.explanation)
 
 
 @given(routing_requests(), pipelines(), pipelines())
-def test_conditions_keep_the_branch_on_a_pending_explanation(
+def test_conditions_keep_the_branch_when_explaining(
     request: RoutingRequest, first: Any, second: Any
 ) -> None:
     rule = choose(when(kind=request.order.kind, use=first, name="match"), fallback=second)
     slow = choose(when(kind=request.order.kind, use=general(first), name="match"), fallback=second)
-    fast = rule(request)
+    assert rule(request) == slow(request)
+    fast = rule.explain(request)
+    assert fast.explanation is not None
     assert fast.explanation.branch == "match"
-    assert fast == slow(request)
-    assert check_plan(request, fast) == fast
+    assert fast == slow.explain(request)
+    assert check_plan(request, attrs.evolve(fast)) == fast
+
+
+def lazy(request: RoutingRequest) -> RoutingRequest:
+    """``request`` as the engine builds it: candidates known by id, each one's facts
+    (its host facts without ATP, then the ATP of the supply) built when first read."""
+    given = {facts.location: facts for facts in request.locations}
+    supply = {location: dict(facts.atp) for location, facts in given.items()}
+
+    def base(location: LocationId) -> LocationFacts:
+        return with_atp(given[location], FrozenMap({}))
+
+    return RoutingRequest(
+        order=request.order,
+        lines=request.lines,
+        locations=Candidates(supply, base, {}),
+        now=request.now,
+    )
+
+
+@given(routing_requests(), pipelines())
+def test_a_lazy_request_plans_and_explains_as_the_eager_one(
+    request: RoutingRequest, pipeline: Any
+) -> None:
+    assert pipeline(lazy(request)) == pipeline(request)
+    assert pipeline.explain(lazy(request)) == pipeline.explain(request)
+    assert general(pipeline)(lazy(request)) == general(pipeline)(request)
+
+
+@given(routing_requests())
+def test_a_rule_reading_every_location_gets_the_eager_facts(request: RoutingRequest) -> None:
+    built = lazy(request)
+    assert built == request
+    assert hash(built) == hash(request)
+    for facts in request.locations:
+        assert built.location(facts.location) == facts
+    assert built.locations == request.locations
+    assert repr(built) == repr(request)
+    assert pickle.loads(pickle.dumps(built)) == request
 
 
 @given(routing_requests(max_locations=1), coordinates(), coordinates())

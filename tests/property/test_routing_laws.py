@@ -12,6 +12,7 @@ from invorder.routing import (
     AllocationPlan,
     BackorderPolicy,
     Criterion,
+    Explanation,
     Filter,
     LocationFacts,
     Ranker,
@@ -41,10 +42,17 @@ from invorder.testing.strategies import (
 )
 
 
+def why(plan: AllocationPlan | None) -> Explanation:
+    """The plan's explanation (the plan was asked to explain)."""
+    assert plan is not None
+    assert plan.explanation is not None
+    return plan.explanation
+
+
 @given(routing_requests(), filters())
 def test_every_filter_keeps_the_laws(request: RoutingRequest, block: Filter) -> None:
     plan = assert_routing_laws(route("f", filters=[block]), request)
-    for entry in plan.explanation.excluded():
+    for entry in why(plan).excluded():
         assert entry.excluded_by == block.name
         assert entry.allocated == 0
 
@@ -54,7 +62,7 @@ def test_every_criterion_keeps_the_laws_and_ranks_in_order(
     request: RoutingRequest, crit: Criterion
 ) -> None:
     plan = assert_routing_laws(route("c", rank=crit), request)
-    ranked = plan.explanation.ranked()
+    ranked = why(plan).ranked()
     assert [entry.rank for entry in ranked] == list(range(1, len(ranked) + 1))
     for better, worse in itertools.pairwise(ranked):
         a, b = better.scores[0], worse.scores[0]
@@ -171,6 +179,6 @@ def test_waves_never_share_more_than_the_pool(
 
 @given(routing_requests(max_locations=4), split_policies())
 def test_ties_are_broken_by_location_id(request: RoutingRequest, split: SplitPolicy) -> None:
-    plan = route("tie", rank=by(), split=split)(request)
-    ranked = [entry.location for entry in plan.explanation.ranked()]
+    plan = route("tie", rank=by(), split=split).explain(request)
+    ranked = [entry.location for entry in why(plan).ranked()]
     assert ranked == sorted(ranked)

@@ -49,7 +49,7 @@ def explain_allocation(
     def listening(
         request: AllocationRequest,
     ) -> Mapping[str, Sequence[tuple[str, int]]] | AllocatorAnswer:
-        # Planned now: the request reads the outcome's running counts, which move on.
+        # Planned now, explained: the request reads the outcome's running counts.
         plan = allocator.plan(request)
         if request.order.order_id == order:
             plans.append(plan)  # the last one is the one kept (a trial may come first)

@@ -10,18 +10,21 @@ from typing import Any
 
 import attrs
 
-from invorder.domain import _fast
 from invorder.domain.model import State
 from invorder.domain.orders.allocator import AllocationRequest, AllocatorAnswer, backorder_priority
 from invorder.domain.orders.order import Order
+from invorder.domain.stock.location import LocationId
 from invorder.routing import (
     AllocationPlan,
     LocationFacts,
     OrderView,
-    RequestLine,
     RoutingRequest,
     RoutingRule,
+    explain_plan,
 )
+from invorder.routing._candidates import Candidates
+from invorder.routing.facts import with_atp
+from invorder.routing.request import trusted_line
 
 Policies = tuple[
     RoutingRule | None, Mapping[str, LocationFacts] | None, Callable[[Order], Any] | None
@@ -37,24 +40,44 @@ def order_view(order: Order) -> OrderView:
     """The routing view of an order."""
     c = order.capture
     # Every field comes from the capture, which checked it: the view is built as trusted.
-    return _fast.build(
-        OrderView, order_id=c.order, channel=c.channel, kind=c.kind, placed_at=c.at,
-        customer_id=c.customer, customer_tier=c.customer_tier, ship_to=c.ship_to,
-        shipping_method=c.shipping_method, ship_by=c.ship_by, priority=c.priority,
-        value=order.total, ship_complete=order.ship_complete,
-        attributes=dict(c.attributes) if c.attributes else _NO_ATTRIBUTES,
-    )  # fmt: skip
+    view = object.__new__(OrderView)
+    for name, value in (
+        ("order_id", c.order), ("channel", c.channel), ("kind", c.kind), ("placed_at", c.at),
+        ("customer_id", c.customer), ("customer_tier", c.customer_tier),
+        ("ship_to", c.ship_to), ("shipping_method", c.shipping_method),
+        ("ship_by", c.ship_by), ("priority", c.priority), ("value", order.total),
+        ("ship_complete", order.ship_complete),
+        ("attributes", dict(c.attributes) if c.attributes else _NO_ATTRIBUTES),
+    ):  # fmt: skip
+        _set(view, name, value)
+    return view
+
+
+_set = object.__setattr__
 
 
 @attrs.frozen
 class RoutingAllocator:
     """Runs a routing rule for an allocation: candidate locations carry the host's facts
-    (coordinates, capacity, cutoffs, ...) from ``facts`` with the ATP the ledger gives."""
+    (coordinates, capacity, cutoffs, ...) from ``facts`` with the ATP the ledger gives.
+
+    The routing request is built lazily: the candidates are the locations the allocator
+    was offered, and each one's facts are made when the rule first reads them.
+    """
 
     rule: RoutingRule
     """The rule."""
     facts: Mapping[str, LocationFacts] = attrs.field(factory=dict)
     """Host facts per location; a location without facts gets ATP only."""
+    _blank: dict[str, LocationFacts] = attrs.field(
+        init=False, factory=dict, eq=False, repr=False, hash=False
+    )
+    """Facts (ATP only) of the locations without host facts, made once."""
+    _distances: dict[Any, float] = attrs.field(
+        init=False, factory=dict, eq=False, repr=False, hash=False
+    )
+    """Trigonometry of the locations' coordinates (they do not move), shared by every
+    request this allocator builds."""
 
     @property
     def name(self) -> str:
@@ -64,26 +87,40 @@ class RoutingAllocator:
     def __call__(self, request: AllocationRequest) -> AllocatorAnswer:
         """Build the routing request, run the rule and read its plan (allocations, units
         the backorder policy cancels, and its hold for review)."""
-        return answer_of(self.plan(request))
+        return answer_of(self.rule(self.request(request)))
 
     def plan(self, request: AllocationRequest) -> AllocationPlan:
-        """The rule's plan (with its explanation) for ``request``, as a routing request."""
-        locations = []
-        facts = self.facts
-        for location, atp in request.supply.items():
-            base = facts.get(location)
-            if base is None:
-                base = LocationFacts(location=location)
-            elif base.daily_capacity is not None:
-                base = _used_today(base, request)
-            locations.append(base.with_atp(atp))
-        routing = RoutingRequest(
-            order=order_view(request.order),
-            lines=[RequestLine(line_id, sku, need) for line_id, sku, need in request.needs],
-            locations=locations,
-            now=request.at,
-        )
-        return self.rule(routing)
+        """The rule's plan for ``request`` with its explanation (see
+        :func:`~invorder.routing.explain_plan`)."""
+        return explain_plan(self.rule, self.request(request))
+
+    def request(self, request: AllocationRequest) -> RoutingRequest:
+        """The routing request of ``request``: ids and quantities the engine checked are
+        trusted, and each location's facts are built when the rule reads them."""
+        facts, blank = self.facts, self._blank
+        # Capacity used today is read now: the outcome's running counts move on after the
+        # rule returns, and a rule may keep the request and read it later.
+        used: dict[str, LocationFacts] = {}
+        for location in request.supply:
+            given = facts.get(location)
+            if given is not None and given.daily_capacity is not None:
+                used[location] = _used_today(given, request)
+
+        def base(location: LocationId) -> LocationFacts:
+            given = used.get(location) or facts.get(location)
+            if given is None:
+                given = blank.get(location)
+                if given is None:
+                    given = blank[location] = LocationFacts(location=location)
+            return given
+
+        routing = object.__new__(RoutingRequest)
+        _set(routing, "order", order_view(request.order))
+        _set(routing, "lines", tuple([trusted_line(*need) for need in request.needs]))
+        _set(routing, "_locations", Candidates(request.supply, base, self._distances))
+        _set(routing, "now", request.at)
+        _set(routing, "_memo", {})
+        return routing
 
 
 def answer_of(plan: AllocationPlan) -> AllocatorAnswer:
@@ -108,7 +145,11 @@ def _used_today(facts: LocationFacts, request: AllocationRequest) -> LocationFac
         return facts
     capacity = facts.daily_capacity
     assert capacity is not None
-    return attrs.evolve(facts, used_today=min(capacity, facts.used_today + given))
+    # A trusted copy: the facts were checked when the host gave them, and the new count
+    # keeps their invariant (never above the capacity).
+    raised = with_atp(facts, facts.atp)
+    _set(raised, "used_today", min(capacity, facts.used_today + given))
+    return raised
 
 
 def install_policies(

@@ -3,7 +3,8 @@
 ``invorder.routing`` is the one import path for routing (types, Protocols and building
 blocks); it depends only on :mod:`invorder.domain`. A rule is any callable
 ``(RoutingRequest) -> AllocationPlan``; built-in blocks compose with :func:`route` and
-:func:`choose`.
+:func:`choose`. Plans come without an explanation unless the caller asks for one
+(``rule.explain(request)`` or :func:`explain_plan`).
 """
 
 import warnings
@@ -23,7 +24,7 @@ from invorder.routing.backorder import (
     cancel_remainder,
     hold_for_review,
 )
-from invorder.routing.conditions import Branch, Choice, choose, when
+from invorder.routing.conditions import Branch, Choice, choose, explain_plan, when
 from invorder.routing.explain import (
     CriterionScore,
     Explanation,
@@ -204,6 +205,7 @@ __all__ = [
     "check_plan",
     "choose",
     "criterion",
+    "explain_plan",
     "has_capacity",
     "has_stock",
     "hold_for_review",

@@ -1,10 +1,9 @@
-"""A read-only, hashable, picklable mapping for the mappings inside routing values, and a
-mixin for frozen values whose costly fields are computed only when first read."""
+"""A read-only, hashable, picklable mapping for the mappings inside routing values."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, ItemsView, Iterator, KeysView, Mapping, ValuesView
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
+from typing import Any, Generic, TypeVar, overload
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -73,53 +72,3 @@ class FrozenMap(Mapping[K, V], Generic[K, V]):
 def frozen_sorted(value: Mapping[Any, Any]) -> FrozenMap[Any, Any]:
     """``value`` as a :class:`FrozenMap` with its keys sorted."""
     return FrozenMap(dict(sorted(value.items())))
-
-
-PENDING = "_pending_fields"
-"""The instance-dict key of a :class:`Deferred` value's pending builder."""
-
-
-class Deferred:
-    """Mixin for frozen attrs classes declared with ``slots=False``: an instance made by
-    :meth:`_deferred` holds some fields as given and computes the others on first read.
-
-    Reading any pending field (directly, or through ``==``, ``hash``, ``repr``,
-    ``attrs.evolve``, pickling or copying) runs the builder once and stores its values, so
-    a deferred instance is indistinguishable from one built eagerly with the same values.
-    """
-
-    @classmethod
-    def _deferred(cls: type[D], build: Callable[[], Mapping[str, Any]], /, **ready: Any) -> D:
-        """An instance with the ``ready`` fields set and the rest filled by ``build()``."""
-        instance = object.__new__(cls)
-        state = instance.__dict__
-        state.update(ready)
-        state[PENDING] = build
-        return instance
-
-    def _resolve(self) -> None:
-        state = self.__dict__
-        build = state.get(PENDING)
-        if build is not None:
-            state.update(build())
-            del state[PENDING]
-
-    @property
-    def _is_pending(self) -> bool:
-        return PENDING in self.__dict__
-
-    def __getstate__(self) -> dict[str, Any]:
-        self._resolve()
-        return dict(self.__dict__)
-
-    if not TYPE_CHECKING:  # hidden from mypy so that misspelt attributes stay type errors
-
-        def __getattr__(self, name: str) -> Any:
-            if name.startswith("__"):
-                raise AttributeError(name)
-            state = self.__dict__
-            if PENDING in state:
-                self._resolve()
-                if name in state:
-                    return state[name]
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")

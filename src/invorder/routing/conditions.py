@@ -12,8 +12,6 @@ from invorder.domain.errors import InvalidRoutingRuleError
 from invorder.domain.money import Money
 from invorder.domain.orders.ids import OrderKind
 from invorder.domain.orders.ship_to import ShippingMethod
-from invorder.routing.explain import Explanation
-from invorder.routing.pipeline import Pipeline
 from invorder.routing.plan import AllocationPlan, check_plan
 from invorder.routing.request import OrderView, RoutingRequest
 from invorder.routing.rule import RoutingRule
@@ -161,45 +159,41 @@ class Choice:
     def __call__(self, request: RoutingRequest) -> AllocationPlan:
         """Plan with the selected rule; the plan is checked against the routing laws."""
         label, rule = self.select(request.order)
-        plan = run_checked(rule, request)
-        explanation = plan.explanation
-        if explanation.branch:
-            label = f"{label} > {explanation.branch}"
-        return AllocationPlan(
-            order_id=plan.order_id,
-            lines=plan.lines,
-            explanation=_with_branch(explanation, label),
-            held=plan.held,
-            hold_reason=plan.hold_reason,
-        )
+        return _branched(run_checked(rule, request), label)
+
+    def explain(self, request: RoutingRequest) -> AllocationPlan:
+        """The plan of a plain call, with the selected rule's explanation naming the
+        branch taken."""
+        label, rule = self.select(request.order)
+        return _branched(check_plan(request, explain_plan(rule, request)), label)
+
+
+def _branched(plan: AllocationPlan, label: str) -> AllocationPlan:
+    """``plan`` with its explanation (if it has one) naming the branch ``label``."""
+    explanation = plan.explanation
+    if explanation is None:
+        return plan
+    if explanation.branch:
+        label = f"{label} > {explanation.branch}"
+    return attrs.evolve(plan, explanation=attrs.evolve(explanation, branch=label))
 
 
 def run_checked(rule: RoutingRule, request: RoutingRequest) -> AllocationPlan:
-    """``rule(request)``, checked against the routing laws unless ``rule`` is a
-    :class:`Pipeline` or :class:`Choice` (their plans are checked already, or kept within
-    the laws by construction)."""
-    plan = rule(request)
-    if type(rule) in (Pipeline, Choice):
+    """``rule(request)``, checked against the routing laws (a built-in rule's plan, or one
+    :func:`~invorder.routing.plan_from_quantities` made, is passed already: it is not
+    checked twice)."""
+    return check_plan(request, rule(request))
+
+
+def explain_plan(rule: RoutingRule, request: RoutingRequest) -> AllocationPlan:
+    """``rule``'s plan for ``request`` with its explanation: ``rule.explain(request)`` when
+    the rule has that method (pipelines and conditions do), else ``rule(request)`` (a host
+    rule's plan carries whatever explanation it built). Not checked here."""
+    explain = getattr(rule, "explain", None)
+    if callable(explain):
+        plan: AllocationPlan = explain(request)
         return plan
-    return check_plan(request, plan)
-
-
-def _with_branch(explanation: Explanation, label: str) -> Explanation:
-    """``explanation`` with ``branch`` set, without building pending location entries."""
-    if not explanation._is_pending:
-        return attrs.evolve(explanation, branch=label)
-
-    def locations() -> dict[str, Any]:
-        return {"locations": explanation.locations}
-
-    return Explanation._deferred(
-        locations,
-        rule=explanation.rule,
-        branch=label,
-        split=explanation.split,
-        backorder=explanation.backorder,
-        notes=explanation.notes,
-    )
+    return rule(request)
 
 
 def choose(*branches: Branch, fallback: RoutingRule) -> Choice:

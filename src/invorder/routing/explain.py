@@ -10,7 +10,6 @@ import attrs
 
 from invorder._html import items, paragraph, table
 from invorder.domain.stock.location import LocationId
-from invorder.routing._frozen import Deferred
 
 ScoreValue = int | float | Decimal
 """A raw criterion value: kilometres, a cost amount, units, a load share, a position."""
@@ -116,13 +115,13 @@ def _format(value: ScoreValue | None) -> str:
     return str(value)
 
 
-@attrs.frozen(slots=False)
-class Explanation(Deferred):
+@attrs.frozen
+class Explanation:
     """Why a plan is what it is: the rule, the branch a condition chose, the split and
     backorder policies, and one :class:`LocationExplanation` per candidate (by location id).
 
-    Pipelines record their decisions as they go and build the per-location entries only
-    when ``locations`` (or anything that reads it) is first used.
+    Built only when the caller asks for it (``rule.explain(request)``,
+    :func:`~invorder.routing.explain_plan`); a plain call of a rule plans without it.
 
     Invariant (checked by :func:`~invorder.routing.check_plan`): ``allocated`` per location
     equals what the plan takes from it; excluded locations allocate nothing.

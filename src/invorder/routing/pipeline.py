@@ -1,5 +1,5 @@
 """A routing rule built from blocks: filters, then a ranker, then a split policy, then a
-backorder policy; it records an explanation of every step."""
+backorder policy; asked to explain, it also says why at every step."""
 
 from __future__ import annotations
 
@@ -10,9 +10,18 @@ import attrs
 
 from invorder.domain.errors import InvalidRoutingRuleError
 from invorder.domain.stock.location import LocationId
+from invorder.routing._candidates import Candidates
 from invorder.routing.backorder import Backorder, CancelRemainder, HoldForReview
 from invorder.routing.explain import Explanation, LocationExplanation
-from invorder.routing.filters import as_filter
+from invorder.routing.filters import (
+    BeforeCutoff,
+    HasCapacity,
+    HasStock,
+    IsOnline,
+    ServesOrder,
+    WithinDistance,
+    as_filter,
+)
 from invorder.routing.plan import AllocationPlan, LineAllocation, _trusted_line, check_plan
 from invorder.routing.rankers import InTurn, Weighted, _criterion, by
 from invorder.routing.request import LocationFacts, RoutingRequest
@@ -22,6 +31,8 @@ from invorder.routing.rule import (
     Filter,
     RankedLocation,
     Ranker,
+    Settlement,
+    SplitOutcome,
     SplitPolicy,
 )
 from invorder.routing.split import AtMost, MinimiseShipments, ShipComplete, SpillOver
@@ -52,8 +63,8 @@ class Pipeline:
     of ATP and capacity; the backorder policy settles the rest. With a host ranker, split
     or backorder policy the plan is checked against the routing laws before it is
     returned; built-in ones keep the laws by construction (property-tested), so their
-    plans skip that second pass. The explanation's per-location entries are built from
-    the recorded decisions when first read.
+    plans skip that pass. A plain call plans without an explanation; :meth:`explain`
+    gives the same plan with one.
     """
 
     name: str
@@ -68,21 +79,38 @@ class Pipeline:
     """Settles the unfilled rest."""
 
     def __call__(self, request: RoutingRequest) -> AllocationPlan:
-        """Plan ``request``."""
+        """Plan ``request`` (without an explanation: see :meth:`explain`)."""
+        return self._plan(request, explain=False)
+
+    def explain(self, request: RoutingRequest) -> AllocationPlan:
+        """Plan ``request`` and say why: the same plan as a plain call, with its
+        :class:`~invorder.routing.Explanation` (every candidate, excluded or ranked)."""
+        return self._plan(request, explain=True)
+
+    def _plan(self, request: RoutingRequest, explain: bool) -> AllocationPlan:
         excluded: dict[LocationId, tuple[str, str]] = {}
-        candidates: list[LocationFacts] = []
-        filters = self.filters
-        for facts in request.locations:
-            for block in filters:
-                reason = block(request, facts)
-                if reason is not None:
-                    excluded[facts.location] = (block.name, reason)
-                    break
-            else:
-                candidates.append(facts)
-        ranked: Sequence[RankedLocation] = self.ranker.rank(request, candidates)
-        outcome = self.split.split(request, ranked, Budget(candidates))
+        if explain or not isinstance(request._locations, Candidates):
+            candidates = []
+            for facts in request.locations:
+                for block in self.filters:
+                    reason = block(request, facts)
+                    if reason is not None:
+                        excluded[facts.location] = (block.name, reason)
+                        break
+                else:
+                    candidates.append(facts)
+        else:
+            candidates = self._narrowed(request, request._locations)
         trusted = _trusted(self)
+        ranker = self.ranker
+        if trusted and not explain:
+            # Nothing downstream reads scores or tie-breaks: rank without them.
+            ranked: Sequence[RankedLocation] = ranker._rank(  # type: ignore[attr-defined]  # built-in ranker (checked by _trusted)
+                request, candidates, False
+            )
+        else:
+            ranked = ranker.rank(request, candidates)
+        outcome = self.split.split(request, ranked, Budget(candidates))
         chosen = outcome.allocations
         lines = []
         for line in request.lines:
@@ -111,42 +139,9 @@ class Pipeline:
                     )
                 )
         settled = self.backorder.settle(request, tuple(lines))
-        units: dict[LocationId, int] = {}
-        for settled_line in settled.lines:
-            for allocation in settled_line.allocations:
-                units[allocation.location] = units.get(allocation.location, 0) + (
-                    allocation.quantity
-                )
-        notes = list(outcome.notes)
-        if settled.hold_reason:
-            notes.append(f"held: {settled.hold_reason}")
-
-        def locations() -> dict[str, Any]:
-            entries: dict[LocationId, LocationExplanation] = {}
-            for location, (name, reason) in excluded.items():
-                entries[location] = LocationExplanation(
-                    location=location, excluded_by=name, exclusion_reason=reason
-                )
-            decisions = outcome.decisions
-            for entry in ranked:
-                entries[entry.location] = LocationExplanation(
-                    location=entry.location,
-                    scores=entry.scores,
-                    rank=entry.rank,
-                    tie_break=entry.tie_break,
-                    decision=decisions.get(entry.location),
-                    allocated=units.get(entry.location, 0),
-                )
-            return {"locations": tuple(entries[facts.location] for facts in request.locations)}
-
-        explanation = Explanation._deferred(
-            locations,
-            rule=self.name,
-            branch=None,
-            split=self.split.name,
-            backorder=self.backorder.name,
-            notes=tuple(notes),
-        )
+        explanation = None
+        if explain:
+            explanation = self._explanation(request, excluded, ranked, outcome, settled)
         plan = AllocationPlan(
             order_id=request.order.order_id,
             lines=settled.lines,
@@ -158,9 +153,91 @@ class Pipeline:
             # Built-in blocks keep the routing laws by construction: every unit comes from
             # Budget.take over the candidates, and the explanation's units are counted from
             # the settled lines. tests/property/test_routing_fast_path.py checks that.
+            object.__setattr__(plan, "_checked_for", request)
             return plan
         return check_plan(request, plan)
 
+    def _narrowed(self, request: RoutingRequest, given: Candidates) -> list[LocationFacts]:
+        """The candidates every filter keeps, for a request the engine built: a location
+        the order's SKUs are not stocked at is dropped unread when a ``has_stock`` filter
+        would drop it anyway, and filters that read no ATP run on its facts without ATP,
+        so only the survivors' facts are built. Which filter excludes a location does not
+        matter here (no explanation is made), only whether one does."""
+        free = [block for block in self.filters if type(block) in _NO_ATP_FILTERS]
+        stock = any(type(block) is HasStock for block in self.filters)
+        rest = [
+            block
+            for block in self.filters
+            if type(block) not in _NO_ATP_FILTERS and type(block) is not HasStock
+        ]
+        skus = request.skus
+        candidates = []
+        for location in given.ids:
+            if stock and not given.holds_any(location, skus):
+                continue
+            if free and _excludes(free, request, given.base(location)):
+                continue
+            facts = given.facts(location)
+            if rest and _excludes(rest, request, facts):
+                continue
+            candidates.append(facts)
+        return candidates
+
+    def _explanation(
+        self,
+        request: RoutingRequest,
+        excluded: dict[LocationId, tuple[str, str]],
+        ranked: Sequence[RankedLocation],
+        outcome: SplitOutcome,
+        settled: Settlement,
+    ) -> Explanation:
+        """Why: every candidate, excluded (by which filter) or ranked (scores, decision and
+        units), in location order."""
+        units: dict[LocationId, int] = {}
+        for settled_line in settled.lines:
+            for allocation in settled_line.allocations:
+                units[allocation.location] = units.get(allocation.location, 0) + (
+                    allocation.quantity
+                )
+        entries: dict[LocationId, LocationExplanation] = {}
+        for location, (name, reason) in excluded.items():
+            entries[location] = LocationExplanation(
+                location=location, excluded_by=name, exclusion_reason=reason
+            )
+        decisions = outcome.decisions
+        for entry in ranked:
+            entries[entry.location] = LocationExplanation(
+                location=entry.location,
+                scores=entry.scores,
+                rank=entry.rank,
+                tie_break=entry.tie_break,
+                decision=decisions.get(entry.location),
+                allocated=units.get(entry.location, 0),
+            )
+        notes = list(outcome.notes)
+        if settled.hold_reason:
+            notes.append(f"held: {settled.hold_reason}")
+        return Explanation(
+            rule=self.name,
+            locations=tuple(entries[facts.location] for facts in request.locations),
+            branch=None,
+            split=self.split.name,
+            backorder=self.backorder.name,
+            notes=tuple(notes),
+        )
+
+
+def _excludes(filters: list[Filter], request: RoutingRequest, facts: LocationFacts) -> bool:
+    """True when one of ``filters`` excludes ``facts``."""
+    # A loop, not any(<generator>): this runs per location per order.
+    for block in filters:  # noqa: SIM110
+        if block(request, facts) is not None:
+            return True
+    return False
+
+
+_NO_ATP_FILTERS = (ServesOrder, IsOnline, HasCapacity, BeforeCutoff, WithinDistance)
+"""Built-in filters that read no ATP (exact types: a host subclass may read anything)."""
 
 _TRUSTED_RANKERS = (InTurn, Weighted)
 _TRUSTED_SPLITS = (SpillOver, ShipComplete, MinimiseShipments)

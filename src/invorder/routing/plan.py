@@ -138,12 +138,15 @@ class AllocationPlan:
     """The order planned."""
     lines: tuple[LineAllocation, ...] = attrs.field(converter=_line_tuple)
     """One entry per request line, in request order."""
-    explanation: Explanation
-    """Why."""
+    explanation: Explanation | None = None
+    """Why, when the caller asked (``rule.explain(request)``,
+    :func:`~invorder.routing.explain_plan`); ``None`` for a plain call of a built-in rule."""
     held: bool = False
     """True when the backorder policy holds the order for a person to decide."""
     hold_reason: str | None = None
     """Why it is held."""
+    _checked_for: object = attrs.field(default=None, init=False, eq=False, hash=False, repr=False)
+    """The request :func:`check_plan` last passed this plan for (so it is checked once)."""
 
     def line(self, line_id: str) -> LineAllocation:
         """The plan for one line."""
@@ -220,7 +223,8 @@ class AllocationPlan:
         )
         held = paragraph(f"held: {self.hold_reason or 'for review'}") if self.held else ""
         header = ["line", "sku", "requested", "allocations", "backordered", "cancelled"]
-        return table(header, rows, caption=caption) + held + self.explanation._repr_html_()
+        why = "" if self.explanation is None else self.explanation._repr_html_()
+        return table(header, rows, caption=caption) + held + why
 
     def to_rows(self) -> list[dict[str, Any]]:
         """One plain dict per (line, location) allocation plus one per unfilled line part."""
@@ -257,14 +261,18 @@ class AllocationPlan:
 
 def check_plan(request: RoutingRequest, plan: AllocationPlan) -> AllocationPlan:
     """Check ``plan`` against the routing laws for ``request``; return it, or raise
-    :class:`InvalidPlanError` naming the first law broken.
+    :class:`InvalidPlanError` naming the first law broken. A plan already passed for the
+    same request (by a pipeline, a condition or :func:`plan_from_quantities`) is not
+    checked again.
 
     Laws: same order and the same lines (id, SKU, quantity) in order; allocations only at
     candidate locations and never above a location's ATP of a SKU summed over lines;
     allocated + backordered + cancelled == requested (checked when the line is built);
-    the explanation's ``allocated`` per location matches the plan and no location a filter
-    excluded ships anything.
+    when the plan has an explanation, its ``allocated`` per location matches the plan and
+    no location a filter excluded ships anything.
     """
+    if plan._checked_for is request:
+        return plan
     if plan.order_id != request.order.order_id:
         raise InvalidPlanError(
             "the plan is for another order", expected=request.order.order_id, got=plan.order_id
@@ -273,13 +281,23 @@ def check_plan(request: RoutingRequest, plan: AllocationPlan) -> AllocationPlan:
     want = [(line.line_id, line.sku, line.quantity) for line in request.lines]
     if got != want:
         raise InvalidPlanError("the plan's lines differ from the request's", expected=want, got=got)
-    facts = {f.location: f for f in request.locations}
+    _check_supply(request, plan)
+    if plan.explanation is not None:
+        _check_explanation(plan, plan.explanation)
+    _set(plan, "_checked_for", request)
+    return plan
+
+
+def _check_supply(request: RoutingRequest, plan: AllocationPlan) -> None:
+    """Allocations only at candidates, within each one's ATP of a SKU over all lines
+    (reads the facts of the locations the plan uses only)."""
+    candidates = set(request._location_ids())
     for (location, sku), quantity in sorted(plan.taken().items()):
-        if location not in facts:
+        if location not in candidates:
             raise InvalidPlanError(
                 f"{location!r} is not a candidate location", location=location, sku=sku
             )
-        atp = facts[location].atp_of(sku)
+        atp = request.location(location).atp_of(sku)
         if quantity > atp:
             raise InvalidPlanError(
                 f"{quantity} of {sku!r} allocated at {location} but its ATP is {atp}",
@@ -288,8 +306,12 @@ def check_plan(request: RoutingRequest, plan: AllocationPlan) -> AllocationPlan:
                 allocated=quantity,
                 atp=atp,
             )
+
+
+def _check_explanation(plan: AllocationPlan, explanation: Explanation) -> None:
+    """The explanation's units per location are the plan's; excluded locations ship none."""
     units = plan.units_by_location()
-    explained = {entry.location: entry for entry in plan.explanation.locations}
+    explained = {entry.location: entry for entry in explanation.locations}
     for location in sorted(units.keys() | explained.keys()):
         entry = explained.get(location, LocationExplanation(location=location))
         if entry.allocated != units.get(location, 0):
@@ -303,7 +325,6 @@ def check_plan(request: RoutingRequest, plan: AllocationPlan) -> AllocationPlan:
                 f"{location} was excluded by {entry.excluded_by} but ships units",
                 location=location,
             )
-    return plan
 
 
 def plan_from_quantities(
@@ -318,6 +339,8 @@ def plan_from_quantities(
 ) -> AllocationPlan:
     """Build a checked plan from ``{line_id: {location: units}}``; the unallocated rest of
     each line is backordered. For host rules that do not want to build values by hand.
+    Its explanation lists every candidate with its decision and units (cheap: no facts are
+    read for it).
 
     Raises :class:`InvalidPlanError` if a line id is unknown or the quantities break a law.
     """
@@ -348,16 +371,21 @@ def plan_from_quantities(
                 backordered=line.quantity - allocated,
             )
         )
-    draft = AllocationPlan(request.order.order_id, tuple(lines), Explanation(rule=rule))
+    draft = AllocationPlan(request.order.order_id, tuple(lines))
     units = draft.units_by_location()
     decisions = decisions or {}
     entries = tuple(
         LocationExplanation(
-            location=facts.location,
-            decision=decisions.get(facts.location),
-            allocated=units.get(facts.location, 0),
+            location=location,
+            decision=decisions.get(location),
+            allocated=units.get(location, 0),
         )
-        for facts in request.locations
+        for location in request._location_ids()
     )
     explanation = Explanation(rule=rule, locations=entries, notes=tuple(notes))
-    return check_plan(request, attrs.evolve(draft, explanation=explanation))
+    plan = attrs.evolve(draft, explanation=explanation)
+    # The lines are the request's and the explanation counts the plan's units, by
+    # construction: only the supply law is left to check.
+    _check_supply(request, plan)
+    _set(plan, "_checked_for", request)
+    return plan

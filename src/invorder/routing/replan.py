@@ -17,7 +17,7 @@ from invorder.domain.orders.move import MoveAllocation
 from invorder.domain.orders.values import LineQuantity
 from invorder.domain.stock.catalog import SkuId, sku_id
 from invorder.domain.stock.location import LocationId, location_id
-from invorder.routing.conditions import run_checked
+from invorder.routing.conditions import explain_plan, run_checked
 from invorder.routing.explain import Explanation, LocationExplanation
 from invorder.routing.plan import Allocation, AllocationPlan, LineAllocation, check_plan
 from invorder.routing.request import RequestLine
@@ -282,7 +282,10 @@ def replan(wave: WaveResult, changes: Iterable[SupplyChange], rule: RoutingRule)
         held, hold_reason = plan.held, plan.hold_reason
         if remainder:
             sub = pool.apply_to(attrs.evolve(request, lines=tuple(remainder)))
-            sub_plan = run_checked(rule, sub)
+            if plan.explanation is None:
+                sub_plan = run_checked(rule, sub)
+            else:  # the wave was explained: so is its re-plan
+                sub_plan = check_plan(sub, explain_plan(rule, sub))
             extra = {line.line_id: line for line in sub_plan.lines}
             explanation_base = sub_plan.explanation
             held, hold_reason = sub_plan.held, sub_plan.hold_reason
@@ -304,7 +307,9 @@ def replan(wave: WaveResult, changes: Iterable[SupplyChange], rule: RoutingRule)
         new_plan = AllocationPlan(
             order_id=plan.order_id,
             lines=tuple(lines),
-            explanation=_explain(explanation_base, lines, kept_units, f"replanned after {names}"),
+            explanation=None
+            if explanation_base is None
+            else _explain(explanation_base, lines, kept_units, f"replanned after {names}"),
             held=held,
             hold_reason=hold_reason,
         )

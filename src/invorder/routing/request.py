@@ -4,20 +4,22 @@ facts, and the current time. Built by the host (or the order lifecycle) from a s
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime, time, tzinfo
-from decimal import Decimal
+from datetime import datetime, time, tzinfo
 from typing import Any
 
 import attrs
 
-from invorder.domain import _checks, _fast
-from invorder.domain.errors import InvalidQuantityError, InvalidRoutingRequestError
+from invorder.domain import _checks
+from invorder.domain.errors import InvalidRoutingRequestError
 from invorder.domain.money import Money
 from invorder.domain.orders.ids import ChannelId, CustomerId, LineId, OrderId, OrderKind
-from invorder.domain.orders.ship_to import Coordinates, ShippingMethod, ShipTo
+from invorder.domain.orders.ship_to import ShippingMethod, ShipTo
 from invorder.domain.stock.catalog import SkuId, sku_id
-from invorder.domain.stock.location import LocationId, location_id
-from invorder.routing._frozen import FrozenMap
+from invorder.domain.stock.location import LocationId
+from invorder.routing._candidates import Candidates
+from invorder.routing.facts import LocationFacts, ShippingRate
+
+__all__ = ["LocationFacts", "OrderView", "RequestLine", "RoutingRequest", "ShippingRate"]
 
 
 def _optional_aware(instance: object, attribute: Any, value: Any) -> None:
@@ -114,174 +116,17 @@ class RequestLine:
     """Units still to route (positive)."""
 
 
-@attrs.frozen
-class ShippingRate:
-    """One row of a location's shipping cost table.
-
-    A row applies when its ``zone`` (if set) equals the ship-to zone and its ``method`` (if
-    set) equals the order's method; the most specific matching row wins.
-    """
-
-    per_shipment: Money
-    """Cost of one parcel or pallet from this location."""
-    per_unit: Money | None = None
-    """Extra cost for each unit shipped (same currency as ``per_shipment``)."""
-    zone: str | None = None
-    """The destination zone this row is for; ``None`` for any."""
-    method: ShippingMethod | None = None
-    """The shipping method this row is for; ``None`` for any."""
-
-    def cost(self, units: int) -> Money:
-        """The cost of one shipment of ``units`` units."""
-        if self.per_unit is None:
-            return self.per_shipment
-        return self.per_shipment + self.per_unit.times(units)
+_set = object.__setattr__
 
 
-def _atp(value: Mapping[Any, int] | Iterable[tuple[str, int]]) -> Mapping[SkuId, int]:
-    pairs = value.items() if isinstance(value, Mapping) else value
-    result: dict[SkuId, int] = {}
-    for sku, quantity in pairs:
-        if type(quantity) is not int or quantity < 0:
-            raise InvalidQuantityError(f"atp[{sku!r}]", quantity, allow_zero=True)
-        result[sku_id(sku)] = quantity
-    return FrozenMap(dict(sorted(result.items())))
-
-
-def _cutoffs(value: Mapping[ShippingMethod, time]) -> Mapping[ShippingMethod, time]:
-    for method, cutoff in value.items():
-        if not isinstance(method, ShippingMethod) or not isinstance(cutoff, time):
-            raise InvalidRoutingRequestError(
-                "cutoffs map a ShippingMethod to a datetime.time",
-                method=method,
-                cutoff=cutoff,
-            )
-    return FrozenMap(dict(sorted(value.items(), key=lambda item: item[0].speed_rank)))
-
-
-def _optional_count(instance: object, attribute: Any, value: Any) -> None:
-    if value is not None:
-        _checks.non_negative_quantity(instance, attribute, value)
-
-
-def _channels(value: Iterable[str]) -> frozenset[ChannelId]:
-    if isinstance(value, str):
-        value = (value,)
-    for channel in value:
-        _checks.check_identifier("channels", channel)
-    return frozenset(ChannelId(channel) for channel in value)
-
-
-def _kinds(value: Iterable[OrderKind]) -> frozenset[OrderKind]:
-    kinds = frozenset(value)
-    for kind in kinds:
-        if not isinstance(kind, OrderKind):
-            raise InvalidRoutingRequestError("kinds must be OrderKind values", value=kind)
-    return kinds
-
-
-def _utc() -> tzinfo:
-    return UTC
-
-
-def _rates(values: Iterable[ShippingRate]) -> tuple[ShippingRate, ...]:
-    return tuple(values)
-
-
-@attrs.frozen
-class LocationFacts:
-    """A candidate location as routing sees it: its ATP per SKU and its facts.
-
-    Invariants: ATP and capacities are non-negative whole units; ``used_today`` is at most
-    ``daily_capacity`` when both are known. Empty ``channels`` / ``kinds`` mean "serves all".
-    """
-
-    location: LocationId = attrs.field(converter=location_id)
-    """The location's path."""
-    atp: Mapping[SkuId, int] = attrs.field(factory=dict, converter=_atp)
-    """Available-to-promise per SKU (SKUs not listed have none)."""
-    coordinates: Coordinates | None = None
-    """Where it is, for great-circle distances."""
-    zone: str | None = None
-    """Its shipping zone, for zone tables."""
-    daily_capacity: int | None = attrs.field(default=None, validator=_optional_count)
-    """Units it can ship per day; ``None`` for unlimited."""
-    used_today: int = attrs.field(default=0, validator=_checks.non_negative_quantity)
-    """Units already planned for today."""
-    shipments_left: int | None = attrs.field(default=None, validator=_optional_count)
-    """Shipments it can still start today; ``None`` for unlimited."""
-    shipping_rates: tuple[ShippingRate, ...] = attrs.field(default=(), converter=_rates)
-    """Its shipping cost table."""
-    channels: frozenset[ChannelId] = attrs.field(factory=frozenset, converter=_channels)
-    """Channels it fulfils; empty for every channel."""
-    kinds: frozenset[OrderKind] = attrs.field(factory=frozenset, converter=_kinds)
-    """Order kinds it fulfils; empty for every kind."""
-    cutoffs: Mapping[ShippingMethod, time] = attrs.field(factory=dict, converter=_cutoffs)
-    """Carrier cutoff time of day per shipping method, in ``timezone``."""
-    timezone: tzinfo = attrs.field(factory=_utc)
-    """The time zone its cutoff times are in."""
-    online: bool = True
-    """False when it cannot ship at all (closed, outage)."""
-
-    def __attrs_post_init__(self) -> None:
-        if self.daily_capacity is not None and self.used_today > self.daily_capacity:
-            raise InvalidRoutingRequestError(
-                "used_today exceeds daily_capacity",
-                location=self.location,
-                used_today=self.used_today,
-                daily_capacity=self.daily_capacity,
-            )
-
-    def with_atp(self, atp: Mapping[SkuId, int] | Mapping[str, int]) -> LocationFacts:
-        """A copy with ``atp`` in place of the current ATP. The quantities are checked
-        (whole, non-negative units) as the constructor checks them; the keys must be SKU ids
-        (a key that is no SKU id matches no line) and the other facts, checked when this
-        value was built, are shared rather than checked again."""
-        for sku, quantity in atp.items():
-            if type(quantity) is not int or quantity < 0:
-                raise InvalidQuantityError(f"atp[{sku!r}]", quantity, allow_zero=True)
-        return _fast.replace(self, atp=FrozenMap(dict(sorted(atp.items()))))
-
-    def atp_of(self, sku: str) -> int:
-        """ATP of ``sku`` here (0 if not listed)."""
-        return self.atp.get(SkuId(sku), 0)
-
-    @property
-    def capacity_left(self) -> int | None:
-        """Units it can still ship today, or ``None`` for unlimited."""
-        if not self.online:
-            return 0
-        if self.daily_capacity is None:
-            return None
-        return self.daily_capacity - self.used_today
-
-    @property
-    def load(self) -> Decimal:
-        """Share of today's capacity already used, from 0 to 1 (0 when unlimited)."""
-        if not self.daily_capacity:
-            return Decimal(0) if self.daily_capacity is None else Decimal(1)
-        return Decimal(self.used_today) / Decimal(self.daily_capacity)
-
-    def shipping_cost(self, ship_to: ShipTo, method: ShippingMethod, units: int) -> Money | None:
-        """Cost of one shipment of ``units`` to ``ship_to`` by ``method``, or ``None`` if the
-        table has no matching row. The most specific row (zone and method) wins."""
-        chosen = self._shipping_rate(ship_to, method)
-        return None if chosen is None else chosen.cost(units)
-
-    def _shipping_rate(self, ship_to: ShipTo, method: ShippingMethod) -> ShippingRate | None:
-        """The most specific matching row of the cost table, or ``None``."""
-        best: tuple[int, int] | None = None
-        chosen: ShippingRate | None = None
-        for index, rate in enumerate(self.shipping_rates):
-            if rate.zone is not None and rate.zone != ship_to.zone:
-                continue
-            if rate.method is not None and rate.method != method:
-                continue
-            specificity = (rate.zone is not None) * 2 + (rate.method is not None)
-            key = (-specificity, index)
-            if best is None or key < best:
-                best, chosen = key, rate
-        return chosen
+def trusted_line(line_id: LineId, sku: SkuId, quantity: int) -> RequestLine:
+    """A :class:`RequestLine` from values the engine checked when the order was captured
+    (ids and a positive quantity): nothing is checked again."""
+    line = object.__new__(RequestLine)
+    _set(line, "line_id", line_id)
+    _set(line, "sku", sku)
+    _set(line, "quantity", quantity)
+    return line
 
 
 def _lines(value: Iterable[RequestLine]) -> tuple[RequestLine, ...]:
@@ -300,7 +145,11 @@ def _lines(value: Iterable[RequestLine]) -> tuple[RequestLine, ...]:
     return lines
 
 
-def _locations(value: Iterable[LocationFacts]) -> tuple[LocationFacts, ...]:
+def _locations(
+    value: Iterable[LocationFacts] | Candidates,
+) -> tuple[LocationFacts, ...] | Candidates:
+    if isinstance(value, Candidates):
+        return value
     locations = tuple(value)
     seen: set[str] = set()
     for facts in locations:
@@ -314,28 +163,65 @@ def _locations(value: Iterable[LocationFacts]) -> tuple[LocationFacts, ...]:
     return tuple(sorted(locations, key=lambda facts: facts.location))
 
 
-@attrs.frozen
+def _repr_request(request: RoutingRequest) -> str:
+    return (
+        f"RoutingRequest(order={request.order!r}, lines={request.lines!r}, "
+        f"locations={request.locations!r}, now={request.now!r})"
+    )
+
+
+@attrs.frozen(repr=False)
 class RoutingRequest:
     """Everything a routing rule may look at: one order, its lines, its candidate
     locations (sorted by location id, the tie-break order) and the current time.
 
     Invariants: at least one line; line ids and locations are unique; ``now`` is aware.
+    A request the engine builds makes each candidate's facts when a rule first reads them
+    (``locations``, :meth:`location`); the values read are those an eager build gives.
     """
 
     order: OrderView = attrs.field(validator=_instance_of(OrderView, "order"))
     """The order being routed."""
     lines: tuple[RequestLine, ...] = attrs.field(converter=_lines)
     """Its lines, in order."""
-    locations: tuple[LocationFacts, ...] = attrs.field(converter=_locations)
-    """The candidate locations, sorted by location id."""
+    _locations: tuple[LocationFacts, ...] | Candidates = attrs.field(
+        alias="locations", converter=_locations
+    )
+    """The candidate locations (a tuple, or the engine's lazily built candidates)."""
     now: datetime = attrs.field(validator=_checks.aware_datetime)
     """The current time, given by the host (the core has no clock)."""
     _memo: dict[Any, Any] = attrs.field(init=False, factory=dict, repr=False, eq=False, hash=False)
     """Per-request cache of values derived from the fields (SKUs, demand, local times)."""
 
+    __repr__ = _repr_request
+
+    @property
+    def locations(self) -> tuple[LocationFacts, ...]:
+        """The candidate locations, sorted by location id."""
+        given = self._locations
+        return given.all() if isinstance(given, Candidates) else given
+
+    def _location_ids(self) -> tuple[LocationId, ...]:
+        """The candidates' ids, by location id, without building any facts."""
+        given = self._locations
+        if isinstance(given, Candidates):
+            return given.ids
+        return tuple(facts.location for facts in given)
+
+    def _distances(self) -> dict[Any, Any]:
+        """Where the trigonometry of locations' coordinates is cached: shared by the
+        engine's requests, else this request's own."""
+        given = self._locations
+        return given.distances if isinstance(given, Candidates) else self._memo
+
     def location(self, location: str) -> LocationFacts:
         """The facts of one candidate location."""
-        for facts in self.locations:
+        given = self._locations
+        if isinstance(given, Candidates):
+            if location in given._supply:
+                return given.facts(LocationId(location))
+            given = ()
+        for facts in given:
             if facts.location == location:
                 return facts
         raise InvalidRoutingRequestError(

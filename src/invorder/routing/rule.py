@@ -11,7 +11,6 @@ import attrs
 from invorder.domain.orders.ids import LineId
 from invorder.domain.stock.catalog import SkuId
 from invorder.domain.stock.location import LocationId
-from invorder.routing._frozen import Deferred
 from invorder.routing.explain import CriterionScore, ScoreValue
 from invorder.routing.plan import Allocation, AllocationPlan, LineAllocation
 from invorder.routing.request import LocationFacts, RoutingRequest
@@ -65,9 +64,10 @@ class Criterion(Protocol):
         ...
 
 
-@attrs.frozen(slots=False)
-class RankedLocation(Deferred):
-    """A candidate after ranking: its facts, 1-based rank, scores and any tie-break."""
+@attrs.frozen
+class RankedLocation:
+    """A candidate after ranking: its facts, 1-based rank, scores and any tie-break
+    (a built-in pipeline that reads neither ranks without them unless it explains)."""
 
     facts: LocationFacts
     """The location."""

@@ -19,7 +19,7 @@ from invorder.domain.orders.wave import share_by_weight
 from invorder.domain.stock.catalog import SkuId
 from invorder.domain.stock.location import LocationId
 from invorder.routing._frozen import FrozenMap
-from invorder.routing.conditions import run_checked
+from invorder.routing.conditions import explain_plan, run_checked
 from invorder.routing.plan import Allocation, AllocationPlan, check_plan
 from invorder.routing.request import OrderView, RoutingRequest
 from invorder.routing.rule import RoutingRule
@@ -231,6 +231,8 @@ def _trim(plan: AllocationPlan, caps: dict[SkuId, int], note: str) -> Allocation
     if not trimmed:
         return plan
     draft = attrs.evolve(plan, lines=tuple(lines))
+    if plan.explanation is None:
+        return draft
     units = draft.units_by_location()
     entries = tuple(
         attrs.evolve(entry, allocated=units.get(entry.location, 0))
@@ -250,10 +252,12 @@ def allocate_wave(
     *,
     priority: PriorityKey = backorder_priority,
     fair_share: FairShare | None = None,
+    explain: bool = False,
 ) -> WaveResult:
     """Route ``requests`` one by one in ``priority`` order (ties keep input order), each
     seeing only the supply earlier orders left. Every request must describe the same
-    supply (see :meth:`Supply.from_requests`); order ids must be unique.
+    supply (see :meth:`Supply.from_requests`); order ids must be unique. With ``explain``
+    every plan carries its explanation (:func:`~invorder.routing.explain_plan`).
     """
     requests = tuple(requests)
     seen: set[str] = set()
@@ -284,7 +288,7 @@ def allocate_wave(
     plans = []
     for request in ordered:
         local = pool.apply_to(request)
-        plan = run_checked(rule, local)
+        plan = check_plan(local, explain_plan(rule, local)) if explain else run_checked(rule, local)
         if quotas:
             channel = request.order.channel
             caps = {sku: left[sku].get(channel, 0) for sku in left}

@@ -33,7 +33,7 @@ from invorder.domain.orders.events import (
 from invorder.domain.orders.values import HoldReason
 from invorder.domain.stock.events import StockPosted
 from invorder.engine import Engine, Outcome
-from invorder.routing import AllocationPlan, RoutingRequest, RoutingRule
+from invorder.routing import AllocationPlan, RoutingRequest, RoutingRule, explain_plan
 from invorder.simulate.comparison import why_text
 from invorder.simulate.run import DEFAULT_RULE, Simulation, resolve_rule
 from invorder.simulate.scenario import Scenario
@@ -137,7 +137,7 @@ class _Listener:
 
     def __call__(self, request: RoutingRequest) -> AllocationPlan:
         assert self.rule is not None  # only installed when there is a rule
-        plan = self.rule(request)
+        plan = explain_plan(self.rule, request)
         # The last plan is the one kept (the engine may try one first, as explain_allocation
         # says).
         self.plans[request.order.order_id] = plan
@@ -181,8 +181,9 @@ class _Listener:
             for b in event.backorders
         )  # fmt: skip
         plan = self.plans.get(order)
+        why = plan.explanation if plan is not None else None
         return Decision(order=order, seq=seq, at=event.at, trigger=_trigger(event.command),
-                        lines=lines, why=why_text(plan.explanation) if plan else "")  # fmt: skip
+                        lines=lines, why=why_text(why) if why is not None else "")  # fmt: skip
 
 
 def _with_effect(decision: Decision, event: Event) -> Decision:

@@ -32,6 +32,7 @@ from invorder.routing import (
     Explanation,
     RoutingRequest,
     RoutingRule,
+    explain_plan,
     has_stock,
     minimise_shipments,
     most_stock,
@@ -102,12 +103,15 @@ class _Recording:
         return str(getattr(self.rule, "name", getattr(self.rule, "__name__", "routing rule")))
 
     def __call__(self, request: RoutingRequest) -> AllocationPlan:
-        plan = self.rule(request)
+        plan = explain_plan(self.rule, request)
+        explanation = plan.explanation
+        if explanation is None:  # a host rule that explains nothing
+            return plan
         order = request.order.order_id
         if order in self.explanations:
-            self.replans.setdefault(order, []).append(plan.explanation)
+            self.replans.setdefault(order, []).append(explanation)
         else:
-            self.explanations[order] = plan.explanation
+            self.explanations[order] = explanation
         return plan
 
 

@@ -16,6 +16,13 @@ FACTS = {"EAST": routing.LocationFacts(location="EAST", daily_capacity=1,
                                        timezone=ZoneInfo("UTC"))}  # fmt: skip
 
 
+def why(plan: routing.AllocationPlan | None) -> routing.Explanation:
+    """The plan's explanation (the plan was asked to explain)."""
+    assert plan is not None
+    assert plan.explanation is not None
+    return plan.explanation
+
+
 def world() -> iv.Engine:
     return order_world(east={"EAST/A/01": 9}, west={"WEST/A/01": 9}, routing_rule=RULE,
                        location_facts=FACTS)  # fmt: skip
@@ -30,11 +37,11 @@ def test_the_plan_says_why_a_warehouse_was_chosen_or_turned_away() -> None:
     assert first.shipments == ("EAST",)
     second = engine.explain_allocation("B")
     assert second is not None
-    east = next(e for e in second.explanation.locations if e.location == "EAST")
+    east = next(e for e in why(second).locations if e.location == "EAST")
     assert east.excluded_by == "has_capacity"
     assert east.exclusion_reason == "capacity left today 0 < 1"
     assert [a.location for line in second.lines for a in line.allocations] == ["WEST"]
-    assert second.explanation.rule == "east first"
+    assert why(second).rule == "east first"
     # The same answer from an engine restarted on the log: nothing was kept in memory.
     restarted = iv.Engine(iv.MemoryEventStore(list(engine.events())), routing_rule=RULE,
                           location_facts=FACTS)  # fmt: skip

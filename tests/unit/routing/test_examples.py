@@ -12,6 +12,7 @@ from invorder.domain.orders.ids import OrderKind
 from invorder.domain.orders.ship_to import ShippingMethod
 from invorder.routing import (
     AllocationPlan,
+    Explanation,
     FairShare,
     LocationFacts,
     LocationOffline,
@@ -53,6 +54,13 @@ from tests.support.routing import EAST, NOW, WEST, WHOLESALE_DC, order, request
 NEAREST_SPLIT = route("nearest", filters=[serves_order(), has_capacity()], rank=nearest())
 
 
+def why(plan: AllocationPlan | None) -> Explanation:
+    """The plan's explanation (the plan was asked to explain)."""
+    assert plan is not None
+    assert plan.explanation is not None
+    return plan.explanation
+
+
 def quantities(plan: AllocationPlan) -> dict[str, dict[str, int]]:
     return {line.line_id: {a.location: a.quantity for a in line.allocations} for line in plan.lines}
 
@@ -61,38 +69,36 @@ def quantities(plan: AllocationPlan) -> dict[str, dict[str, int]]:
 
 
 def test_an_order_split_between_two_warehouses() -> None:
-    plan = NEAREST_SPLIT(request())
+    plan = NEAREST_SPLIT.explain(request())
     assert quantities(plan) == {"L1": {"EAST": 3, "WEST": 2}, "L2": {"EAST": 2}}
     assert plan.shipments == ("EAST", "WEST")
     assert plan.backordered == 0
-    assert plan.explanation.location("EAST").rank == 1
-    assert plan.explanation.location("EAST").allocated == 5
+    assert why(plan).location("EAST").rank == 1
+    assert why(plan).location("EAST").allocated == 5
 
 
 def test_the_same_order_ships_complete_from_one_when_the_split_says_so() -> None:
-    plan = route("complete", rank=nearest(), split=ship_complete())(request())
+    plan = route("complete", rank=nearest(), split=ship_complete()).explain(request())
     assert quantities(plan) == {"L1": {"WEST": 5}, "L2": {"WEST": 2}}
-    assert plan.explanation.location("EAST").decision == (
-        "ship complete: cannot send the whole order"
-    )
+    assert why(plan).location("EAST").decision == ("ship complete: cannot send the whole order")
 
 
 def test_a_wholesale_order_waits() -> None:
     wholesale = route("wholesale", filters=[serves_order()], rank=nearest(), split=ship_complete())
     rule = choose(when(kind=OrderKind.WHOLESALE, use=wholesale), fallback=NEAREST_SPLIT)
     view = order(kind=OrderKind.WHOLESALE, channel="wholesale-portal")
-    plan = rule(
+    plan = rule.explain(
         request(view, lines=(("MUG", 30), ("TEE", 5)), locations=(EAST, WEST, WHOLESALE_DC))
     )
     assert plan.allocated == 0
     assert [line.backordered for line in plan.lines] == [30, 5]
-    assert plan.explanation.branch == "when(kind=wholesale)"
-    assert plan.explanation.location("EAST").exclusion_reason == "does not serve wholesale orders"
-    assert plan.explanation.location("DC").decision == "ship complete: cannot send the whole order"
-    assert "it waits" in plan.explanation.notes[0]
+    assert why(plan).branch == "when(kind=wholesale)"
+    assert why(plan).location("EAST").exclusion_reason == "does not serve wholesale orders"
+    assert why(plan).location("DC").decision == "ship complete: cannot send the whole order"
+    assert "it waits" in why(plan).notes[0]
     # the DTC order of the same lines takes the fallback and is split
-    dtc = rule(request(lines=(("MUG", 5), ("TEE", 2))))
-    assert dtc.explanation.branch == "fallback"
+    dtc = rule.explain(request(lines=(("MUG", 5), ("TEE", 2))))
+    assert why(dtc).branch == "fallback"
     assert dtc.shipments == ("EAST", "WEST")
 
 
@@ -100,8 +106,8 @@ def test_a_wholesale_order_waits() -> None:
 
 
 def excluded(rule_filter: object, req: RoutingRequest) -> dict[str, str | None]:
-    plan = route("f", filters=[rule_filter])(req)
-    return {e.location: e.exclusion_reason for e in plan.explanation.excluded()}
+    plan = route("f", filters=[rule_filter]).explain(req)
+    return {e.location: e.exclusion_reason for e in why(plan).excluded()}
 
 
 def test_each_filter_says_why_it_excludes() -> None:
@@ -140,8 +146,8 @@ def test_each_filter_says_why_it_excludes() -> None:
 
 
 def ranking(rank: object, req: RoutingRequest | None = None) -> list[str]:
-    plan = route("r", rank=rank)(req or request(locations=(EAST, WEST, WHOLESALE_DC)))
-    return [entry.location for entry in plan.explanation.ranked()]
+    plan = route("r", rank=rank).explain(req or request(locations=(EAST, WEST, WHOLESALE_DC)))
+    return [entry.location for entry in why(plan).ranked()]
 
 
 def test_each_criterion_orders_the_candidates() -> None:
@@ -158,31 +164,31 @@ def test_each_criterion_orders_the_candidates() -> None:
 
 
 def test_ties_are_broken_by_location_id_and_said_so() -> None:
-    plan = route("tie", rank=by(criterion(lambda r, f: 1, name="flat")))(request())
-    east = plan.explanation.location("EAST")
-    assert [e.location for e in plan.explanation.ranked()] == ["EAST", "WEST"]
+    plan = route("tie", rank=by(criterion(lambda r, f: 1, name="flat"))).explain(request())
+    east = why(plan).location("EAST")
+    assert [e.location for e in why(plan).ranked()] == ["EAST", "WEST"]
     assert east.tie_break == "tied with WEST on flat; ordered by location id"
 
 
 def test_weighted_ranking_keeps_every_score() -> None:
-    plan = route("w", rank=weighted((nearest(), 3), (most_stock(), 1)))(request())
-    east = plan.explanation.location("EAST")
+    plan = route("w", rank=weighted((nearest(), 3), (most_stock(), 1))).explain(request())
+    east = why(plan).location("EAST")
     assert [(s.criterion, s.normalised) for s in east.scores] == [
         ("nearest_km", 1.0),
         ("most_stock", 0.0),
         ("weighted", None),
     ]
     assert east.scores[-1].value == 0.75
-    assert plan.explanation.location("WEST").scores[-1].value == 0.25
+    assert why(plan).location("WEST").scores[-1].value == 0.25
 
 
 # --- splits and backorders -----------------------------------------------------------------
 
 
 def test_minimise_shipments_prefers_one_location_that_covers() -> None:
-    plan = route("m", rank=nearest(), split=minimise_shipments())(request())
+    plan = route("m", rank=nearest(), split=minimise_shipments()).explain(request())
     assert plan.shipments == ("WEST",)
-    assert plan.explanation.notes == ("greedy cover of 1 shipment(s) is minimal",)
+    assert why(plan).notes == ("greedy cover of 1 shipment(s) is minimal",)
 
 
 def test_minimise_shipments_exact_search_beats_greedy() -> None:
@@ -191,21 +197,21 @@ def test_minimise_shipments_exact_search_beats_greedy() -> None:
     a = LocationFacts("A", atp={"X": 4, "Y": 4})
     b = LocationFacts("B", atp={"Z": 4})
     req = request(lines=(("X", 4), ("Y", 4), ("Z", 4)), locations=(big, a, b))
-    plan = route("m", split=minimise_shipments())(req)
+    plan = route("m", split=minimise_shipments()).explain(req)
     assert plan.shipments == ("A", "B")
-    assert plan.explanation.notes == ("exact search: 2 shipment(s) after 4 subsets",)
-    bounded = route("m", split=minimise_shipments(exact_budget=2))(req)
-    assert bounded.explanation.notes == (
+    assert why(plan).notes == ("exact search: 2 shipment(s) after 4 subsets",)
+    bounded = route("m", split=minimise_shipments(exact_budget=2)).explain(req)
+    assert why(bounded).notes == (
         "exact search stopped after 2 subsets: greedy cover of 3 location(s) kept",
     )
 
 
 def test_at_most_one_shipment_keeps_the_biggest_contributor() -> None:
-    plan = route("one", rank=nearest(), split=at_most(1))(request())
+    plan = route("one", rank=nearest(), split=at_most(1)).explain(request())
     assert plan.shipments == ("EAST",)
     assert quantities(plan) == {"L1": {"EAST": 3}, "L2": {"EAST": 2}}
     assert plan.backordered == 2
-    assert plan.explanation.location("WEST").decision == "at most 1 shipments: left out"
+    assert why(plan).location("WEST").decision == "at most 1 shipments: left out"
 
 
 def test_backorder_policies() -> None:
@@ -217,12 +223,12 @@ def test_backorder_policies() -> None:
     plan = route("h", rank=nearest(), backorder=hold_for_review())(short)
     assert plan.held
     assert plan.hold_reason == "7 unit(s) could not be allocated: a person decides"
-    assert not route("h", backorder=hold_for_review())(request()).held
+    assert not route("h", backorder=hold_for_review()).explain(request()).held
 
 
 def test_capacity_caps_what_a_location_gives() -> None:
     tight = attrs.evolve(EAST, used_today=98)  # 2 units left today
-    plan = route("cap", rank=nearest())(request(locations=(tight, WEST)))
+    plan = route("cap", rank=nearest()).explain(request(locations=(tight, WEST)))
     assert plan.units_by_location() == {"EAST": 2, "WEST": 5}
 
 
@@ -239,41 +245,41 @@ def test_conditions_choose_by_value_tier_and_method() -> None:
         fallback=c,
     )
     gold = order(value=Money("150", "USD"), customer_tier="gold")
-    assert rule(request(gold)).explanation.branch == "big gold"
-    assert rule(request(order(method=ShippingMethod.EXPRESS))).explanation.branch == (
+    assert why(rule.explain(request(gold))).branch == "big gold"
+    assert why(rule.explain(request(order(method=ShippingMethod.EXPRESS)))).branch == (
         "when(channel=amazon|shopify, method=express)"
     )
-    assert (
-        rule(request(order(value=Money("50", "USD"), customer_tier="gold"))).explanation.rule == "c"
-    )
+    assert why(
+        rule.explain(request(order(value=Money("50", "USD"), customer_tier="gold")))
+    ).rule == ("c")
 
 
 # --- explanations --------------------------------------------------------------------------
 
 
 def test_explanation_renders_rows_and_compares() -> None:
-    split = NEAREST_SPLIT(request(locations=(EAST, WEST, WHOLESALE_DC)))
-    assert split.explanation.render() == (
+    split = NEAREST_SPLIT.explain(request(locations=(EAST, WEST, WHOLESALE_DC)))
+    assert why(split).render() == (
         "rule nearest\n"
         "split: spill_over; backorder: backorder\n"
         "  #1 EAST [nearest_km=115.063]: spill-over: takes 5 units at rank 1; ships 5 units\n"
         "  #2 WEST [nearest_km=3918.213]: spill-over: takes 2 units at rank 2; ships 2 units\n"
         "  excluded DC by serves_order: does not serve channel shopify"
     )
-    rows = split.explanation.to_rows()
+    rows = why(split).to_rows()
     assert [row["location"] for row in rows] == ["DC", "EAST", "WEST"]
     assert rows[1]["score:nearest_km"] == 115.063
     assert rows[0]["excluded_by"] == "serves_order"
-    complete = route("nearest", filters=[serves_order()], rank=nearest(), split=ship_complete())(
-        request(locations=(EAST, WEST, WHOLESALE_DC))
-    )
-    diff = split.explanation.compare(complete.explanation)
+    complete = route(
+        "nearest", filters=[serves_order()], rank=nearest(), split=ship_complete()
+    ).explain(request(locations=(EAST, WEST, WHOLESALE_DC)))
+    diff = why(split).compare(why(complete))
     assert ("WEST", "allocated", 2, 7) in [
         (c.location, c.field, c.before, c.after) for c in diff.changes
     ]
     assert "plan: split 'spill_over' -> 'ship_complete'" in diff.render()
-    assert not split.explanation.compare(split.explanation)
-    assert split.explanation.compare(split.explanation).render() == "no differences"
+    assert not why(split).compare(why(split))
+    assert why(split).compare(why(split)).render() == "no differences"
     assert split.to_rows()[0] == {
         "order_id": "o-1",
         "line_id": "L1",
@@ -294,10 +300,10 @@ def test_a_host_rule_builds_a_plan_from_quantities() -> None:
         )
 
     rule = choose(when(channel="shopify", use=everything_from_west), fallback=NEAREST_SPLIT)
-    plan = rule(request())
+    plan = rule.explain(request())
     assert plan.shipments == ("WEST",)
-    assert plan.explanation.location("WEST").decision == "host: always west"
-    assert plan.explanation.branch == "when(channel=shopify)"
+    assert why(plan).location("WEST").decision == "host: always west"
+    assert why(plan).branch == "when(channel=shopify)"
 
 
 # --- waves ---------------------------------------------------------------------------------
@@ -317,7 +323,7 @@ def test_a_wave_allocates_in_priority_order() -> None:
         ),
         request(order("express", method=ShippingMethod.EXPRESS), (("MUG", 3),), scarce),
     ]
-    wave = allocate_wave(requests, route("spill", rank=nearest()))
+    wave = allocate_wave(explain=True, requests=requests, rule=route("spill", rank=nearest()))
     assert wave.order == ("express", "amazon", "dtc-old", "dtc-new", "wholesale")
     assert [plan.allocated for plan in wave.plans] == [3, 1, 0, 0, 0]
     assert wave.remaining.atp_of("EAST", "MUG") == 0
@@ -331,16 +337,15 @@ def test_fair_share_splits_a_scarce_sku_by_channel_weight() -> None:
         request(order("s1"), (("MUG", 6),), stock),
     ]
     fair = FairShare({"amazon": 1, "shopify": 1})
-    wave = allocate_wave(requests, route("spill"), fair_share=fair)
+    wave = allocate_wave(explain=True, requests=requests, rule=route("spill"), fair_share=fair)
     assert dict(wave.quotas[SkuId("MUG")]) == {"amazon": 5, "shopify": 5}
     assert {plan.order_id: plan.allocated for plan in wave.plans} == {"a1": 5, "a2": 0, "s1": 5}
-    assert (
-        "fair share for channel amazon: 3 unit(s) backordered"
-        in wave.plan_for("a1").explanation.notes
+    assert "fair share for channel amazon: 3 unit(s) backordered" in why(wave.plan_for("a1")).notes
+    heavy = allocate_wave(
+        explain=True, requests=requests, rule=route("spill"), fair_share=FairShare({"amazon": 3})
     )
-    heavy = allocate_wave(requests, route("spill"), fair_share=FairShare({"amazon": 3}))
     assert dict(heavy.quotas[SkuId("MUG")]) == {"amazon": 8, "shopify": 2}
-    without = allocate_wave(requests, route("spill"))
+    without = allocate_wave(explain=True, requests=requests, rule=route("spill"))
     assert {plan.order_id: plan.allocated for plan in without.plans} == {"a1": 8, "a2": 2, "s1": 0}
 
 
@@ -358,7 +363,7 @@ def _wave() -> tuple[RoutingRule, list[RoutingRequest]]:
 
 def test_replan_after_stock_arrives_fills_backorders() -> None:
     rule, requests = _wave()
-    wave = allocate_wave(requests, rule)
+    wave = allocate_wave(explain=True, requests=requests, rule=rule)
     assert wave.plan_for("o-2").backordered == 2
     result = replan(wave, [StockArrived("EAST", "MUG", 4)], rule)
     assert [(c.order_id, c.quantity) for c in result.newly_filled] == [("o-2", 2)]
@@ -369,7 +374,7 @@ def test_replan_after_stock_arrives_fills_backorders() -> None:
 
 def test_replan_after_a_slip_a_short_pick_or_an_outage() -> None:
     rule, requests = _wave()
-    wave = allocate_wave(requests, rule)
+    wave = allocate_wave(explain=True, requests=requests, rule=rule)
     assert quantities(wave.plan_for("o-1")) == {"L1": {"EAST": 3, "WEST": 2}}
     slipped = replan(wave, [PurchaseOrderSlipped("WEST", "MUG", 4)], rule)
     assert [(c.order_id, c.quantity) for c in slipped.new_backorders] == [("o-2", 4)]
@@ -383,7 +388,7 @@ def test_replan_after_a_slip_a_short_pick_or_an_outage() -> None:
     assert [(c.order_id, c.quantity) for c in offline.new_backorders] == [("o-1", 3)]
     assert offline.changed
     assert "kept 2 units from the previous plan" in (
-        offline.wave.plan_for("o-1").explanation.location("WEST").decision or ""
+        why(offline.wave.plan_for("o-1")).location("WEST").decision or ""
     )
     assert wave.plan_for("o-1").shipments == ("EAST", "WEST")  # nothing applied
 
@@ -394,14 +399,14 @@ def test_the_cutoff_uses_the_location_time_zone() -> None:
     new_york = timezone(timedelta(hours=-5))
     east = attrs.evolve(EAST, cutoffs={ShippingMethod.EXPRESS: time(14)}, timezone=new_york)
     req = request(order(method=ShippingMethod.EXPRESS), locations=(east,), now=NOW)  # 04:00 local
-    assert route("c", filters=[before_cutoff()])(req).allocated == 5
+    assert route("c", filters=[before_cutoff()]).explain(req).allocated == 5
     late = attrs.evolve(req, now=datetime(2026, 3, 2, 19, 30, tzinfo=UTC))  # 14:30 local
     assert route("c", filters=[before_cutoff()])(late).allocated == 0
 
 
 def test_replans_chain_and_stock_elsewhere_fills_what_an_outage_left() -> None:
     rule, requests = _wave()
-    wave = allocate_wave(requests, rule)
+    wave = allocate_wave(explain=True, requests=requests, rule=rule)
     outage = replan(wave, [LocationOffline("EAST")], rule)
     assert outage.wave.supply.capacity[LocationId("EAST")] == 0
     assert outage.wave.supply.atp_of("EAST", "MUG") == 3  # still there, just unusable
@@ -415,4 +420,4 @@ def test_replans_chain_and_stock_elsewhere_fills_what_an_outage_left() -> None:
     assert [(c.order_id, c.quantity) for c in back.newly_filled] == [("o-1", 3)]
     assert back.wave.plan_for("o-1").units_by_location() == {"WEST": 2, "EAST": 3}
     assert [plan.lines for plan in nothing.plans] == [plan.lines for plan in restock.plans]
-    assert nothing.plans[0].explanation.notes[-1] == "replanned after no change"
+    assert why(nothing.plans[0]).notes[-1] == "replanned after no change"

@@ -23,9 +23,16 @@ from invorder.domain.stock.events import StockPosted
 from invorder.domain.stock.location import CUSTOMER
 from invorder.domain.stock.movement import Bucket
 from invorder.errors import UnknownSkuError
-from invorder.routing import has_stock, nearest, route
+from invorder.routing import AllocationPlan, Explanation, has_stock, nearest, route
 from invorder.simulate import notebook as nb
 from tests.support.routing import EAST, NOW, WEST, order
+
+
+def why(plan: AllocationPlan | None) -> Explanation:
+    """The plan's explanation (the plan was asked to explain)."""
+    assert plan is not None
+    assert plan.explanation is not None
+    return plan.explanation
 
 
 @attrs.frozen
@@ -419,8 +426,8 @@ def test_plan_and_explanation_html() -> None:
         locations=[EAST, WEST, attrs.evolve(EAST, location="EMPTY", atp={})],
         now=NOW,
     )
-    plan = route("near", filters=[has_stock()], rank=nearest())(request)
-    explanation = plan.explanation
+    plan = route("near", filters=[has_stock()], rank=nearest()).explain(request)
+    explanation = why(plan)
     html = explanation._repr_html_()
     assert html.startswith('<table class="invorder"><caption>rule near; split: ')
     assert "<th>nearest_km</th>" in html
@@ -430,7 +437,7 @@ def test_plan_and_explanation_html() -> None:
     assert f"{plan.allocated} allocated, {plan.backordered} backordered" in plan_html
     assert "3 @ EAST, 2 @ WEST" in plan_html
     assert html in plan_html  # the explanation follows the lines
-    other = route("big", filters=[has_stock()], rank=nearest())(request).explanation
+    other = why(route("big", filters=[has_stock()], rank=nearest()).explain(request))
     diff = explanation.compare(other)
     assert "<td>rule</td><td>&#x27;near&#x27;</td><td>&#x27;big&#x27;</td>" in diff._repr_html_()
     assert explanation.compare(explanation)._repr_html_() == "<p>no differences</p>"

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
+import attrs
 from hypothesis import strategies as st
 
 from invorder.domain.money import Money
@@ -38,6 +39,7 @@ from invorder.routing import (
     cancel_remainder,
     check_plan,
     choose,
+    explain_plan,
     has_capacity,
     has_stock,
     hold_for_review,
@@ -326,11 +328,13 @@ def rules() -> st.SearchStrategy[RoutingRule]:
 
 
 def assert_routing_laws(rule: RoutingRule, request: RoutingRequest) -> AllocationPlan:
-    """Run ``rule`` on ``request`` and assert the routing laws; return the plan.
+    """Run ``rule`` on ``request`` and assert the routing laws; return the plan, with its
+    explanation when the rule gives one.
 
     Laws: :func:`~invorder.routing.check_plan` passes (never above ATP, per SKU over lines;
     every unit accounted for; explanation agrees); the same request gives an equal plan;
-    the explanation renders and gives one row per candidate.
+    asked to explain (:func:`~invorder.routing.explain_plan`), the rule gives the same
+    plan, and its explanation, if any, renders and gives one row per candidate.
     """
     plan = check_plan(request, rule(request))
     again = rule(request)
@@ -341,10 +345,16 @@ def assert_routing_laws(rule: RoutingRule, request: RoutingRequest) -> Allocatio
     for facts in request.locations:
         for sku in request.skus:
             assert taken.get((facts.location, sku), 0) <= facts.atp_of(sku)
-    rows = plan.explanation.to_rows()
-    assert [row["location"] for row in rows] == [
-        entry.location for entry in plan.explanation.locations
-    ]
-    assert isinstance(plan.explanation.render(), str)
-    assert not plan.explanation.compare(again.explanation)
-    return plan
+    explained = check_plan(request, explain_plan(rule, request))
+    assert attrs.evolve(explained, explanation=None) == attrs.evolve(plan, explanation=None), (
+        "the rule plans differently when asked to explain"
+    )
+    explanation = explained.explanation
+    if explanation is not None:
+        rows = explanation.to_rows()
+        assert [row["location"] for row in rows] == [
+            entry.location for entry in explanation.locations
+        ]
+        assert isinstance(explanation.render(), str)
+        assert not explanation.compare(explain_plan(rule, request).explanation or explanation)
+    return explained
