@@ -91,7 +91,7 @@ class FeedProjection:
     them): an inventory change is told at the end of each call too.
     """
 
-    __slots__ = ("_all", "_at", "_counts", "_folds", "_key", "_last_at", "_levels",
+    __slots__ = ("_all", "_at", "_counts", "_end", "_folds", "_key", "_last_at", "_levels",
                  "_parcels", "_touched", "channels", "ledger", "position", "purchases",
                  "reservations")  # fmt: skip
 
@@ -115,6 +115,7 @@ class FeedProjection:
         self._at: datetime | None = None  # its time
         self._last_at: datetime | None = None  # the time of the last inventory comparison
         self._counts: dict[str, int] = {}  # channel -> notifications at the current position
+        self._end = -1  # the position of the last event folded (rejection records are not)
 
     def feed(self, events: Iterable[Event]) -> list[Notification]:
         """Fold ``events`` (the next ones of the log) and return what they cause."""
@@ -131,7 +132,7 @@ class FeedProjection:
                 self.position += 1
                 continue
             if event.key != self._key:
-                yield from self._inventory(event.position - 1)
+                yield from self._inventory(self._end)
                 self._key, self._at = event.key, event.command.at
             if self._counts:
                 self._counts = {}
@@ -141,11 +142,12 @@ class FeedProjection:
             for projection in projections:
                 projection.apply(event)
             self.position += 1
+            self._end = event.position
             if not touch(event, self.reservations, self._touched):
                 self._all = True
             if isinstance(event, OrderEvent):
                 yield from self._order(event)
-        yield from self._inventory(self.position - 1)
+        yield from self._inventory(self._end)
 
     def _folding(self, kind: type) -> tuple[Any, ...]:
         mine = (self.ledger, self.reservations, self.purchases, self.channels)
@@ -178,7 +180,7 @@ class FeedProjection:
                                    (("rma", event.rma), ("amount", event.refund)))  # fmt: skip
 
     def _inventory(self, position: int) -> list[Notification]:
-        """The inventory changes of the command that ended at ``position``."""
+        """The inventory changes of the command whose last event is at ``position``."""
         at = self._at
         if at is None or not (self._touched or self._all):
             return []

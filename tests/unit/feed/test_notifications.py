@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -120,3 +121,23 @@ def test_the_feed_is_a_pure_function_of_the_log(seed: int, cut: float) -> None:
     assert all(n.position < stop for n in notifications(events[:stop]))
     after = list(notifications(events, after=stop))
     assert [n.to_json() for n in after] == whole[len(prefix) :]
+
+
+def test_a_rejection_record_tells_nothing_and_moves_no_notification() -> None:
+    engine = order_world(east={"EAST/A/01": 3}, west={})
+    received = engine.execute(iv.ReceiveStock(key="in", at=at(5), sku="MUG",
+                                              location="EAST/A/01", quantity=2))  # fmt: skip
+    with pytest.raises(iv.RejectedError):
+        engine.execute(iv.MarkDamaged(key="bad", at=at(6), sku="MUG", location="EAST/A/01",
+                                      quantity=99))  # fmt: skip
+    refused = engine.position - 1
+    engine.execute(iv.ReceiveStock(key="in-2", at=at(7), sku="MUG", location="EAST/A/01",
+                                   quantity=1))  # fmt: skip
+    events = list(engine.events())
+    found = list(notifications(events))
+    assert not [n for n in found if n.position == refused]
+    mugs = [(n.position, n.data["available"]) for n in found
+            if n.channel == "amazon" and n.kind is KIND.INVENTORY_CHANGED]  # fmt: skip
+    assert mugs[-2:] == [(received[-1].position, 5), (refused + 1, 6)]
+    cut = [n.to_json() for n in notifications(events[: refused + 1])]
+    assert cut == [n.to_json() for n in found][: len(cut)]

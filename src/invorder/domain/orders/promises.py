@@ -114,19 +114,19 @@ def promise_replan(ctx: Context, purchases: Purchases, at: datetime, key: str) -
     _checks.check_identifier("key", key)
     ledger = ctx.ledger
     warehouses = all_warehouses(ctx)
-    at_risk = [o for o in ctx.orders if shortfalls(o, at, ctx.due)]
-    at_risk.sort(key=ctx.priority)
+    at_risk = [(o, missing) for o in ctx.orders if (missing := shortfalls(o, at, ctx.due))]
+    at_risk.sort(key=lambda pair: ctx.priority(pair[0]))
     free: dict[tuple[str, str], int] = {}  # (leaf, bin) -> units the re-plan has not sent
     found: list[PromiseShortfall] = []
     transfers: list[ShipTransfer] = []
-    for order in at_risk:
+    for order, missing in at_risk:
         feeding = ctx.channel_locations(order.capture.channel)
         serving: list[str] = (
             warehouses if feeding is None else sorted({p.split("/", 1)[0] for p in feeding})
         )
-        missing = shortfalls(order, at, ctx.due)
-        destination = _destination(ctx, serving, missing)
-        origins = [w for w in warehouses if w != destination and
+        # A channel fed by no warehouse has nowhere to send units to.
+        destination = _destination(ctx, serving, missing) if serving else ""
+        origins = [w for w in warehouses if destination and w != destination and
                    (order.ship_complete or w not in serving)]  # fmt: skip
         sent: dict[str, dict[SkuId, int]] = {}  # origin bin -> units per component
         for sku, waiting, coming in missing:
