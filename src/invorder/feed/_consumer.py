@@ -119,6 +119,8 @@ class Feed:
         log's head or behind the checkpoint, and
         :class:`~invorder.errors.CheckpointConflictError` when another consumer of the
         same name moved it since :meth:`pending` read it (nothing changes)."""
+        if through is not None and (type(through) is not int or through < 0):
+            raise InvalidFieldError("through", through, "a log position, 0 or more")
         expected = self._expected
         if expected is None:
             expected = self._checkpoints.load(self._consumer)

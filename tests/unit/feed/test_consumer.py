@@ -136,3 +136,13 @@ def test_a_limited_batch_reads_pages_of_whole_commands_only_as_far_as_it_needs(
         feed.acknowledge()
     assert delivered == list(notifications(day_log()))
     assert store.read_count == store.head()  # every event read once
+
+
+@pytest.mark.parametrize("through", [-1, "12", 3.0])
+def test_a_position_that_is_not_one_is_refused(through: object) -> None:
+    store, checkpoints = store_with(), MemoryCheckpointStore()
+    feed = Feed(store, checkpoints, "sync")
+    feed.pending(limit=5)
+    with pytest.raises(iv.errors.InvalidFieldError, match="through"):
+        feed.acknowledge(through)  # type: ignore[arg-type]  # the bad input under test
+    assert checkpoints.load("sync") == 0
