@@ -45,8 +45,11 @@ class SqlCheckpointStore:
             .values(position=position)
         )
         current = sa.select(table.c.position).where(table.c.consumer == consumer)
-        connection = writing(self._engine)
-        with mapped("advance a feed checkpoint"), connection, connection.begin():
+        with (
+            mapped("advance a feed checkpoint"),
+            writing(self._engine) as connection,
+            connection.begin(),
+        ):
             if connection.execute(moved).rowcount == 1:
                 return
             found = connection.execute(current).scalar()
