@@ -20,6 +20,14 @@ def store_with(stop: int | None = None) -> iv.MemoryEventStore:
     return iv.MemoryEventStore(events[:stop] if stop is not None else events)
 
 
+def reading(limit: int = 5) -> tuple[iv.MemoryEventStore, MemoryCheckpointStore, Feed]:
+    """A consumer ``sync`` over the whole day log that has read a first batch."""
+    store, checkpoints = store_with(), MemoryCheckpointStore()
+    feed = Feed(store, checkpoints, "sync")
+    feed.pending(limit=limit)
+    return store, checkpoints, feed
+
+
 def test_a_consumer_gets_everything_once_when_nothing_fails() -> None:
     store, checkpoints = store_with(), MemoryCheckpointStore()
     feed = Feed(store, checkpoints, "shopify-sync", channel="shopify")
@@ -69,9 +77,7 @@ def test_two_consumers_of_one_name_never_both_acknowledge_the_same_notifications
 
 
 def test_a_checkpoint_past_the_head_is_refused_and_nothing_moves() -> None:
-    store, checkpoints = store_with(), MemoryCheckpointStore()
-    feed = Feed(store, checkpoints, "sync")
-    feed.pending(limit=5)
+    store, checkpoints, feed = reading()
     head = store.head()
     with pytest.raises(InvalidCheckpointError, match=f"past the log's head {head}"):
         feed.acknowledge(head + 1)
@@ -86,9 +92,7 @@ def test_a_checkpoint_past_the_head_is_refused_and_nothing_moves() -> None:
 
 
 def test_a_checkpoint_behind_the_stored_one_is_refused() -> None:
-    store, checkpoints = store_with(), MemoryCheckpointStore()
-    feed = Feed(store, checkpoints, "sync")
-    feed.pending(limit=5)
+    _, checkpoints, feed = reading()
     moved = feed.acknowledge()
     with pytest.raises(InvalidCheckpointError, match=f"behind the stored checkpoint {moved}"):
         feed.acknowledge(moved - 1)
@@ -140,9 +144,7 @@ def test_a_limited_batch_reads_pages_of_whole_commands_only_as_far_as_it_needs(
 
 @pytest.mark.parametrize("through", [-1, "12", 3.0])
 def test_a_position_that_is_not_one_is_refused(through: object) -> None:
-    store, checkpoints = store_with(), MemoryCheckpointStore()
-    feed = Feed(store, checkpoints, "sync")
-    feed.pending(limit=5)
+    _, checkpoints, feed = reading()
     with pytest.raises(iv.errors.InvalidFieldError, match="through"):
         feed.acknowledge(through)  # type: ignore[arg-type]  # the bad input under test
     assert checkpoints.load("sync") == 0

@@ -70,10 +70,11 @@ def reasons_at(
 def _uncovered(order: Order, at: datetime, ship_by: datetime, due: Due) -> str | None:
     """Words for the first SKU whose backordered units the purchases due by ``ship_by``
     cannot cover, or ``None``."""
-    for sku, units, coming in shortfalls(order, at, due)[:1]:
-        return (f"{units} unit(s) of {sku} backordered, {coming} due by ship-by "
-                f"{ship_by.isoformat()}")  # fmt: skip
-    return None
+    found = shortfalls(order, at, due)
+    if not found:
+        return None
+    sku, units, coming = found[0]
+    return f"{units} unit(s) of {sku} backordered, {coming} due by ship-by {ship_by.isoformat()}"
 
 
 def _after_backordered(found: list[tuple[AlertReason, str]]) -> int:

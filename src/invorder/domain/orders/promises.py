@@ -12,7 +12,7 @@ import attrs
 from invorder.domain import _checks
 from invorder.domain.errors import DuplicateError
 from invorder.domain.orders.context import Context
-from invorder.domain.orders.decide_allocation import all_warehouses
+from invorder.domain.orders.decide_allocation import all_warehouses, warehouse_units
 from invorder.domain.orders.ids import OrderId
 from invorder.domain.orders.order import Order, OrderStatus
 from invorder.domain.purchasing.purchase import Purchases
@@ -155,17 +155,12 @@ def _ship_by(order: Order) -> datetime:
     return ship_by
 
 
-def _units(ctx: Context, sku: str, warehouse: str) -> int:
-    """Available units of ``sku`` (bundles: whole sets) in ``warehouse``'s subtree."""
-    ledger = ctx.ledger
-    return min(ledger.rollup(leaf, warehouse) // per for leaf, per in ledger.catalog.leaves(sku))
-
-
 def _destination(ctx: Context, serving: list[str], missing: list[tuple[SkuId, int, int]]) -> str:
     """The serving warehouse holding most of the SKUs ``missing`` (up to what is short of
     each), the first by name on a tie."""
-    scored = [(-sum(min(_units(ctx, sku, w), waiting - coming) for sku, waiting, coming
-                    in missing), w) for w in serving]  # fmt: skip
+    ledger = ctx.ledger
+    scored = [(-sum(min(warehouse_units(ledger, sku, w, {}), waiting - coming)
+                    for sku, waiting, coming in missing), w) for w in serving]  # fmt: skip
     return min(scored)[1]
 
 
