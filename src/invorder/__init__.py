@@ -64,6 +64,8 @@ from invorder.domain.orders.values import (
     WholesaleTerms,
 )
 from invorder.domain.orders.wave import AllocateWave
+from invorder.domain.pricing.commands import DefinePriceList
+from invorder.domain.pricing.price_list import PriceBreak, PriceList
 from invorder.domain.purchasing.commands import (
     CancelPurchase,
     ChangePurchaseEta,
@@ -182,6 +184,7 @@ __all__ = [
     "CustomerId",
     "DefineChannel",
     "DefineLocation",
+    "DefinePriceList",
     "DefineRefundPolicy",
     "DefineSku",
     "DefineSupplier",
@@ -218,6 +221,8 @@ __all__ = [
     "PickCount",
     "PlaceHold",
     "PostEntry",
+    "PriceBreak",
+    "PriceList",
     "PurchaseLine",
     "QuarantineStock",
     "ReceiptLine",

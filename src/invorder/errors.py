@@ -62,6 +62,7 @@ from invorder.domain.errors import (
     UnknownChannelError,
     UnknownLocationError,
     UnknownSkuError,
+    UnpricedLineError,
     ValidationError,
 )
 from invorder.engine._snapshot import SnapshotWarning
@@ -116,6 +117,7 @@ __all__ = [
     "UnknownChannelError",
     "UnknownLocationError",
     "UnknownSkuError",
+    "UnpricedLineError",
     "ValidationError",
 ]
 

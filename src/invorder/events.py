@@ -29,6 +29,7 @@ from invorder.domain.orders.events import (
     ShipmentPacked,
     ShipmentShipped,
 )
+from invorder.domain.pricing.events import PriceListDefined
 from invorder.domain.purchasing.events import PurchaseDrafted, PurchaseEtaChanged, SupplierDefined
 from invorder.domain.rejection import CommandRejected
 from invorder.domain.reservations.events import ReservationsExpired, expired_reservations
@@ -53,6 +54,7 @@ __all__ = [
     "PickingStarted",
     "PicksFoundShort",
     "PicksWithdrawn",
+    "PriceListDefined",
     "PurchaseDrafted",
     "PurchaseEtaChanged",
     "RefundPolicyDefined",

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 import invorder
 from invorder.engine import Engine
-from invorder.engine._snapshot_body import _PLAIN, RECORDS
+from invorder.engine._snapshot_body import _PLAIN
+from invorder.engine._snapshot_shapes import RECORDS
 from invorder.simulate.generate import Parameters, generate
 from invorder.simulate.run import Simulation
 from invorder.testing.strategies import ledger_scenarios

@@ -78,6 +78,7 @@ def state_of(engine: invorder.Engine) -> tuple[Any, ...]:
         engine.orders(),
         [engine.shipments(o.order_id) for o in engine.orders()],
         list(engine.reservations()),
+        engine.price_lists(),
     )
 
 

@@ -107,6 +107,16 @@ ONE_OF_EACH: list[Command] = [
                             lines=[invorder.LineQuantity("1", 2)]),
     invorder.AllocateWave(key="wave", at=T0, orders=["O-1", "O-2"], fair_share=True,
                           weights={"amazon": 2, "shop": 1}, default_weight=0),
+    invorder.DefinePriceList(key="dpl", at=T0, price_list=invorder.PriceList(
+        price_list="trade", currency="EUR", name="Trade prices", channels=["wholesale"],
+        customers=["acme"], tiers=["gold"], hold_other_prices=False,
+        prices=[invorder.PriceBreak("MUG", invorder.Money("3.00", "EUR")),
+                invorder.PriceBreak("MUG", invorder.Money("2.75", "EUR"), 24)])),
+    invorder.CaptureOrder(
+        key="co-listed", at=T0, order="O-9", channel="wholesale", external_id="W-9",
+        kind="wholesale", wholesale=invorder.WholesaleTerms(price_list="trade"),
+        lines=[invorder.LineItem("1", "MUG", 12)],
+    ),
     invorder.DefineRefundPolicy(key="rfp", at=T0, channel="shop",
                                 refund_percent={"damaged": 50, "scrap": 0},
                                 fee={"damaged": invorder.Money("1.50", "EUR")}),
@@ -235,6 +245,13 @@ def events_of_every_kind() -> list[invorder.Event]:
                             counts=[invorder.PickCount("O-2/R1", 0)]),
         invorder.AcknowledgeAlert(key="ack", at=T0, order="O-2", alert="backordered",
                                   note="customer agreed to wait"),
+        # A line captured without a price takes its price list's.
+        invorder.DefinePriceList(key="dpl", at=T0, price_list=invorder.PriceList(
+            price_list="trade", currency="EUR", customers=["acme"],
+            prices=[invorder.PriceBreak("CUP", EUR("1.80"))])),
+        invorder.CaptureOrder(key="co3", at=T0, order="O-3", channel="shop", external_id="3",
+                              kind="dtc", customer="acme",
+                              lines=[invorder.LineItem("1", "CUP", 1)]),
     ]  # fmt: skip
     for command in commands:
         engine.execute(command)

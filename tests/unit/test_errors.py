@@ -69,6 +69,7 @@ from invorder.domain.errors import (
     UnknownChannelError,
     UnknownLocationError,
     UnknownSkuError,
+    UnpricedLineError,
     ValidationError,
 )
 from invorder.simulate.golden import GoldenFileError, GoldenMismatchError
@@ -467,6 +468,14 @@ EXAMPLES: list[tuple[InvorderError, str, dict[str, object]]] = [
             "cancelled yet; shipped units come back through a return (OpenReturn)"
         ),
         {"order": "O-1", "line_id": "L1", "requested": 3, "cancellable": 1},
+    ),
+    (
+        UnpricedLineError("L1", "MUG", 5, "the order has no price list"),
+        (
+            "line 'L1' (5 of 'MUG') has no unit price and the order has no price list; give "
+            "its price, or define a price list (DefinePriceList) that prices it for the order"
+        ),
+        {"line_id": "L1", "sku": "MUG", "quantity": 5, "why": "the order has no price list"},
     ),
     (
         ReturnQuantityError("return", "L1", 3, 2),

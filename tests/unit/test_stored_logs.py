@@ -66,6 +66,7 @@ def stored_events() -> list[invorder.Event]:
 ADDED_SINCE = frozenset({
     "PicksWithdrawn", "AlertAcknowledged", "AcknowledgeAlert", "RefundPolicyDefined",
     "DefineRefundPolicy", "MoveAllocation", "AllocateWave", "CommandRejected",
+    "DefinePriceList", "PriceListDefined",
 })  # fmt: skip
 """Command and event types added after the fixture was written (``test_codec`` round-trips
 them)."""

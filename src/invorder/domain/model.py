@@ -14,7 +14,7 @@ from datetime import datetime
 from types import ModuleType
 from typing import Any
 
-from invorder.domain import availability, orders, purchasing, reservations, stock
+from invorder.domain import availability, orders, pricing, purchasing, reservations, stock
 from invorder.domain.availability.atp import free_incoming
 from invorder.domain.availability.channel import Channels
 from invorder.domain.messages import Command, Decision, Event
@@ -24,6 +24,7 @@ from invorder.domain.orders.context import Context
 from invorder.domain.orders.order import Order
 from invorder.domain.orders.ownership import refuse_if_owned
 from invorder.domain.orders.reallocate import reallocate_after
+from invorder.domain.pricing.prices import PriceLists
 from invorder.domain.purchasing.costs import COSTED, CostCurrencies
 from invorder.domain.purchasing.purchase import Purchases
 from invorder.domain.purchasing.suppliers import Suppliers
@@ -33,16 +34,17 @@ from invorder.domain.reservations.reservation import Reservations
 from invorder.domain.stock.ledger import Ledger
 from invorder.domain.stock.location import is_virtual
 
-AREAS: tuple[ModuleType, ...] = (stock, reservations, purchasing, availability, orders)
+AREAS: tuple[ModuleType, ...] = (stock, reservations, purchasing, availability, pricing, orders)
 """The areas of the domain, each depending only on those before it (orders and
-availability on each other not at all)."""
+availability on each other not at all, pricing on availability only through the channels
+it reads)."""
 
 
 class State:
     """Every projection of the domain, folded from the same log."""
 
-    __slots__ = ("allocator", "channels", "costs", "ledger", "orders", "priority", "purchases",
-                 "reservations", "suppliers")  # fmt: skip
+    __slots__ = ("allocator", "channels", "costs", "ledger", "orders", "prices", "priority",
+                 "purchases", "reservations", "suppliers")  # fmt: skip
 
     def __init__(self) -> None:
         self.ledger = Ledger()
@@ -57,6 +59,8 @@ class State:
         """Suppliers and their terms (lead times, minimums, case packs)."""
         self.costs = CostCurrencies()
         """The currency of each SKU's unit costs."""
+        self.prices = PriceLists()
+        """Price lists and whom each serves."""
         self.orders = OrderBook()
         """Orders and their shipments."""
         self.allocator: Allocator = first_fit

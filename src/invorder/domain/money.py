@@ -26,7 +26,8 @@ def _amount(value: Any) -> Decimal:
     return amount
 
 
-def _currency(instance: object, attribute: Any, value: Any) -> None:
+def currency_code(instance: object, attribute: Any, value: Any) -> None:
+    """attrs validator: an ISO 4217 currency code (three capital letters)."""
     if type(value) is not str or not _CURRENCY.fullmatch(value):
         raise InvalidMoneyError(
             "currency", value, "it must be an ISO 4217 code of three capital letters"
@@ -44,7 +45,7 @@ class Money:
 
     amount: Decimal = attrs.field(converter=_amount)
     """The amount, exactly as given (``Decimal("12.50")``)."""
-    currency: str = attrs.field(validator=_currency)
+    currency: str = attrs.field(validator=currency_code)
     """The ISO 4217 currency code, e.g. ``"EUR"``."""
 
     def _same(self, other: Money, action: str) -> None:

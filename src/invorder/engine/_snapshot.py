@@ -30,7 +30,7 @@ from invorder.ports import EventStore, SnapshotStore
 
 FORMAT = "invorder-snapshot"
 """The ``format`` of every snapshot header; bytes with another one are not read."""
-SCHEMA = 2
+SCHEMA = 3
 """The schema version of the body this version writes."""
 ENCODING = "json+zlib"
 """How the body is written: JSON, UTF-8, compressed with zlib."""
@@ -52,7 +52,12 @@ def _placed_reservations(body: dict[str, Any]) -> dict[str, Any]:
     return {**body, "reservations": {**reservations, "reservations": records}}
 
 
-UPCASTERS: Mapping[int, Upcaster] = MappingProxyType({1: _placed_reservations})
+def _price_lists(body: dict[str, Any]) -> dict[str, Any]:
+    """Schema 2 -> 3: the price lists projection (none before there were any)."""
+    return {**body, "prices": {"records": []}}
+
+
+UPCASTERS: Mapping[int, Upcaster] = MappingProxyType({1: _placed_reservations, 2: _price_lists})
 """The registered upcasters, by the schema version they read (schema 1 is the first JSON
 schema). A snapshot whose chain has a missing link is refused (and the log replayed): add a
 function here when the body changes shape."""

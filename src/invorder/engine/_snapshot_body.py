@@ -3,25 +3,20 @@ export/import pair per projection (the format is described in docs/howto/storage
 
 Only plain JSON values are read (objects, arrays, strings, integers); the frozen records a
 projection holds (orders, reservations, purchase orders, ...) are built by the strict codec
-converter from the types listed in :data:`RECORDS`, never from a name the data gives. Every
-import checks the shape it reads and that each index names records that exist, and raises
-(``TypeError``, ``ValueError``, ``KeyError`` or a typed error) on anything else: the caller
-turns that into a replay, so a projection never holds what its own fold could not build.
+converter from the types :data:`~invorder.engine._snapshot_shapes.RECORDS` lists, never
+from a name the data gives. Every import checks the shape it reads and that each index
+names records that exist, and raises (``TypeError``, ``ValueError``, ``KeyError`` or a
+typed error) on anything else: the caller turns that into a replay, so a projection never
+holds what its own fold could not build.
 """
 
 from __future__ import annotations
 
-import binascii
 import functools
-import sys
-from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
 from typing import Any, TypeVar
 
-import cattrs
-
-from invorder.codec import make_converter
 from invorder.domain.availability.channel import Channel, Channels
 from invorder.domain.model import PROJECTIONS, State
 from invorder.domain.orders.book import OrderBook
@@ -30,6 +25,8 @@ from invorder.domain.orders.refunds import RefundPolicy
 from invorder.domain.orders.rma import Return
 from invorder.domain.orders.shipment import Shipment
 from invorder.domain.orders.standing import AlertMarks
+from invorder.domain.pricing.price_list import PriceList
+from invorder.domain.pricing.prices import PriceLists
 from invorder.domain.purchasing.costs import CostCurrencies
 from invorder.domain.purchasing.purchase import PurchaseOrder, Purchases
 from invorder.domain.purchasing.supplier import Supplier
@@ -41,124 +38,23 @@ from invorder.domain.stock.location import Location, ancestors_of
 from invorder.domain.stock.movement import Bucket
 from invorder.domain.stock.transfer import Transfer
 from invorder.engine._idempotency import KeyIndex
+from invorder.engine._snapshot_shapes import (
+    Data,
+    _array_in,
+    _array_out,
+    _checked,
+    _index,
+    _integers,
+    _keyed,
+    _known,
+    _pair_index,
+    _read_records,
+    _records,
+    _rows,
+    _strings,
+)
 
-T = TypeVar("T")
-P = TypeVar("P", Suppliers, Channels)
-Data = dict[str, Any]
-"""The JSON object of one projection."""
-
-RECORDS: tuple[type[Any], ...] = (
-    Sku, Location, Transfer, Reservation, PurchaseOrder, Supplier, Channel, Order, Shipment,
-    Return, AlertMarks, RefundPolicy,
-)  # fmt: skip
-"""The record types a snapshot may build (with the commands and values their fields hold,
-which the codec knows by its own tables): nothing else is ever constructed."""
-
-
-@functools.cache
-def _converter() -> cattrs.Converter:
-    # Strict: a string for an integer, a float for money, a naive time or an unknown key is
-    # refused, as when a command is read from JSON.
-    return make_converter(strict=True, detailed=False)
-
-
-def _records(values: Iterable[Any], cls: type[Any]) -> list[Any]:
-    assert cls in RECORDS, f"{cls.__name__} is not a snapshot record"
-    unstructure = _converter().unstructure
-    return [unstructure(value, cls) for value in values]
-
-
-def _read_records(data: object, cls: type[T], what: str) -> list[T]:
-    assert cls in RECORDS, f"{cls.__name__} is not a snapshot record"
-    structure = _converter().structure
-    return [structure(item, cls) for item in _checked(list, data, what)]
-
-
-def _keyed(data: Data, member: str, cls: type[T], id_field: str) -> dict[str, T]:
-    # A projection's records by id: the id is read from each record, so key and record agree.
-    records = _read_records(data[member], cls, member)
-    return {getattr(record, id_field): record for record in records}
-
-
-def _checked(kind: type[T], value: object, what: str) -> T:
-    # ``type(...) is``: a bool is not an int here, nor a subclass of dict a dict.
-    if type(value) is not kind:
-        raise TypeError(f"{what}: expected {kind.__name__}, got {type(value).__name__}")
-    return value
-
-
-def _strings(value: object, what: str) -> list[str]:
-    items = _checked(list, value, what)
-    if not all(type(item) is str for item in items):
-        raise TypeError(f"{what}: expected strings")
-    return items
-
-
-def _integers(value: object, what: str) -> list[int]:
-    items = _checked(list, value, what)
-    if not all(type(item) is int for item in items):
-        raise TypeError(f"{what}: expected integers")
-    return items
-
-
-def _rows(value: object, width: int, what: str) -> list[list[Any]]:
-    rows = _checked(list, value, what)
-    for row in rows:
-        if type(row) is not list or len(row) != width:
-            raise TypeError(f"{what}: expected rows of {width} items")
-    return rows
-
-
-def _known(ids: list[str], records: Mapping[str, object], what: str) -> dict[str, None]:
-    missing = [i for i in ids if i not in records]
-    if missing:
-        raise KeyError(f"{what} names {missing[0]!r}, which the snapshot does not hold")
-    return dict.fromkeys(ids)
-
-
-def _index(value: object, records: Mapping[str, object], what: str) -> dict[str, dict[str, None]]:
-    # {name: {record id: None}}: written as [[name, [ids...]], ...] in the index's order.
-    return {
-        _checked(str, name, what): _known(_strings(ids, what), records, what)
-        for name, ids in _rows(value, 2, what)
-    }
-
-
-def _pair_index(
-    value: object, records: Mapping[str, object], what: str
-) -> dict[tuple[str, str], dict[str, None]]:
-    return {
-        (_checked(str, a, what), _checked(str, b, what)): _known(_strings(ids, what), records, what)
-        for a, b, ids in _rows(value, 3, what)
-    }
-
-
-# Integer arrays travel as base64 of their 8-byte little-endian items: a million log
-# positions decode in about 25 ms, five times faster than from a JSON list of numbers.
-_ITEM = array("q").itemsize
-
-
-def _array_out(values: array[int]) -> str:
-    if sys.byteorder == "big":  # pragma: no cover  # the format is little-endian everywhere
-        values = array("q", values)
-        values.byteswap()
-    return binascii.b2a_base64(values.tobytes(), newline=False).decode("ascii")
-
-
-def _array_in(value: object, below: int, what: str) -> array[int]:
-    raw = binascii.a2b_base64(_checked(str, value, what), strict_mode=True)
-    if _ITEM != 8 or len(raw) % 8:
-        raise ValueError(f"{what}: not a whole number of 8-byte integers")
-    values, unsigned = array("q"), array("Q")
-    values.frombytes(raw)
-    unsigned.frombytes(raw)  # read as unsigned, a negative item is huge: one pass checks both
-    if sys.byteorder == "big":  # pragma: no cover
-        values.byteswap()
-        unsigned.byteswap()
-    if unsigned and max(unsigned) >= below:
-        raise ValueError(f"{what}: a log position outside the snapshot's {below} events")
-    return values
-
+P = TypeVar("P", Suppliers, Channels, PriceLists)
 
 # --- the ledger ----------------------------------------------------------------------------
 
@@ -276,23 +172,26 @@ def import_costs(data: object) -> CostCurrencies:
     return projection
 
 
-def export_by_id(projection: Suppliers | Channels) -> Data:
-    """Suppliers or channels: the last record defined for each id, in the order first
-    defined."""
+def export_by_id(projection: Suppliers | Channels | PriceLists) -> Data:
+    """Suppliers, channels or price lists: the last record defined for each id, in the
+    order first defined."""
     return {"records": _records(projection, _BY_ID[type(projection)][0])}
 
 
 def import_by_id(kind: type[P], data: object) -> P:
-    """The suppliers or channels projection (``kind``) :func:`export_by_id` wrote."""
+    """The suppliers, channels or price lists projection (``kind``) :func:`export_by_id`
+    wrote (each record kept through the projection's own ``put``, as its fold does)."""
     cls, id_field = _BY_ID[kind]
     projection = kind()
-    projection._by_id = _keyed(_checked(dict, data, kind.__name__), "records", cls, id_field)
+    for record in _keyed(_checked(dict, data, kind.__name__), "records", cls, id_field).values():
+        projection.put(record)
     return projection
 
 
 _BY_ID: dict[type[Any], tuple[type[Any], str]] = {
     Suppliers: (Supplier, "supplier"),
     Channels: (Channel, "channel"),
+    PriceLists: (PriceList, "price_list"),
 }
 """The projections that keep one record per id: the record type and its id field."""
 
@@ -369,6 +268,7 @@ _PLAIN: dict[str, tuple[Callable[[Any], Data], Callable[[object], Any]]] = {
     "suppliers": (export_by_id, functools.partial(import_by_id, Suppliers)),
     "costs": (export_costs, import_costs),
     "channels": (export_by_id, functools.partial(import_by_id, Channels)),
+    "prices": (export_by_id, functools.partial(import_by_id, PriceLists)),
     "orders": (export_orders, import_orders),
 }
 """The export/import pair of every projection but the ledger (whose import also checks

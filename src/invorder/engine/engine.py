@@ -35,7 +35,7 @@ from invorder.engine._replica import Replica
 from invorder.engine._snapshot import StartupReport
 from invorder.engine._verification import verify
 from invorder.engine._writer import Outcome, Rejected, Writer
-from invorder.engine.views import availability, orders, purchasing, reservations, stock
+from invorder.engine.views import availability, orders, pricing, purchasing, reservations, stock
 from invorder.engine.views import orders as _order_views
 from invorder.ports import EventStore, SnapshotStore
 from invorder.routing import AllocationPlan, LocationFacts, RoutingRule
@@ -108,31 +108,28 @@ class Engine:
         return self._writer.retries
 
     def execute(self, command: Command) -> Outcome:
-        """Decide ``command``, append its events and return them.
-
-        Raises the typed error of the first rule the command breaks; then nothing is
-        written and no projection changes."""
+        """Decide ``command``, append its events and return them. A command that breaks a
+        rule raises its typed error: no projection changes, and the log keeps only the
+        refusal, as the key's outcome (a :class:`~invorder.events.CommandRejected`)."""
         return self._writer.execute(command)
 
     def execute_many(self, commands: Iterable[Command]) -> list[Outcome | Rejected]:
         """Run commands in order, one append each; each is accepted or refused on its own.
 
         Returns one item per command: its events, or a :class:`Rejected`. Store errors
-        (concurrency, unavailable, corrupt) are raised: they concern the store, not the command.
-        """
+        (concurrency, unavailable, corrupt) are raised: they concern the store, not the command."""
         return self._writer.execute_many(commands)
 
     def execute_batch(self, commands: Iterable[Command]) -> list[Outcome | Rejected]:
         """Run commands in order and append all their events in one store call.
 
-        Each command is decided against the state the earlier ones of the batch left, so
-        the results are those :meth:`execute_many` would give; but the store sees one
-        atomic append, which is what makes a database adapter fast. The batch is all or
-        nothing in the log: if another writer appended first, the whole batch is decided
-        again (its events taken out of the projections, the other writer's read: no replay),
-        up to ``max_attempts`` times, then :class:`~invorder.ConcurrencyError` is raised
-        and nothing of the batch is written.
-        """
+        Each command is decided against the state the earlier ones of the batch left, so the
+        results are those :meth:`execute_many` would give; but the store sees one atomic
+        append, which is what makes a database adapter fast. The batch is all or nothing in
+        the log: if another writer appended first, the whole batch is decided again (its
+        events taken out of the projections, the other writer's read: no replay), up to
+        ``max_attempts`` times, then :class:`~invorder.ConcurrencyError` is raised and
+        nothing of the batch is written."""
         return self._writer.execute_batch(commands)
 
     def snapshot(self) -> int:
@@ -322,7 +319,7 @@ class Engine:
         position = self._replica.position
         return availability.publish_diff(self._state, self._store, position, channel, at, previous)
 
-    # --- purchasing (views.purchasing) ---------------------------------------------------
+    # --- purchasing and pricing (views.purchasing, views.pricing) -------------------------
 
     def purchase_order(self, purchase_order: str) -> PurchaseOrder | None:
         """The purchase order with this id, or ``None``."""
@@ -347,6 +344,9 @@ class Engine:
     def late_purchase_lines(self, at: datetime) -> list[tuple[PurchaseOrder, PurchaseLineStatus]]:
         """Open purchase lines past their ETA at ``at`` with units still outstanding."""
         return purchasing.late_purchase_lines(self._state, at)
+
+    price_list = pricing.price_list
+    price_lists = pricing.price_lists
 
     # --- orders (views.orders) -----------------------------------------------------------
 

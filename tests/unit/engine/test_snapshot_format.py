@@ -89,7 +89,7 @@ def test_a_snapshot_is_a_json_header_line_then_a_compressed_json_body(
     header_line, _, compressed = data.partition(b"\n")
     header = json.loads(header_line)
     assert header == {
-        "format": "invorder-snapshot", "schema": 2, "encoding": "json+zlib",
+        "format": "invorder-snapshot", "schema": 3, "encoding": "json+zlib",
         "position": position, "last_key": "k087", "chain": chain_hex(store, position),
         "size": len(zlib.decompress(compressed)),
     }  # fmt: skip
@@ -302,7 +302,7 @@ BODIES: dict[str, tuple[Callable[[Body], object], str]] = {
 def _snapshot_body_array(values: list[int]) -> str:
     from array import array
 
-    from invorder.engine._snapshot_body import _array_out
+    from invorder.engine._snapshot_shapes import _array_out
 
     return _array_out(array("q", values))
 
@@ -320,9 +320,9 @@ def test_a_body_of_the_wrong_shape_falls_back_to_a_replay(
 @pytest.mark.parametrize(
     ("header", "reason"),
     [
-        ({"schema": 3}, "schema 3 is not one this version reads"),
+        ({"schema": 4}, "schema 4 is not one this version reads"),
         ({"schema": "1"}, "schema '1'"),
-        ({"schema": 0}, "schema 0 is older than 2 and no upcaster reads it"),
+        ({"schema": 0}, "schema 0 is older than 3 and no upcaster reads it"),
         ({"encoding": "pickle"}, "encoding 'pickle'"),
         ({"position": 7}, "says position 7"),
         ({"last_key": "k001"}, "of another log"),
@@ -368,8 +368,24 @@ def test_an_older_schema_is_read_through_its_upcaster(
     assert Engine(store, snapshots=snapshots).startup == report
 
 
+def _as_schema_2(body: Body) -> None:
+    # Schema 2 had no price lists, and its orders no ``price_list``.
+    del body["prices"]
+    for record in body["orders"]["orders"]:
+        del record["price_list"]
+
+
+def test_a_schema_2_snapshot_is_read_without_price_lists(
+    store: invorder.MemoryEventStore, good: tuple[int, bytes]
+) -> None:
+    state, _keys = _snapshot.restore(store, good[0], rewritten(good, _as_schema_2, schema=2))
+    assert state_differences(state, Engine(store)._state) == []
+    assert list(state.prices) == []
+
+
 def _as_schema_1(body: Body) -> None:
     # Schema 1 had no ``placed``: every reservation held its units at its own location.
+    _as_schema_2(body)
     for record in body["reservations"]["reservations"]:
         del record["placed"]
 

@@ -94,7 +94,7 @@ class Channels:
         if type(event) is ChannelDefined:
             assert isinstance(event, ChannelDefined)
             c = event.command
-            self._by_id[c.channel] = Channel(
+            channel = Channel(
                 channel=c.channel,
                 name=c.name,
                 locations=c.locations,
@@ -106,6 +106,12 @@ class Channels:
                 allocate_within_policy=c.allocate_within_policy,
                 allocate_in_waves=c.allocate_in_waves,
             )
+            self.put(channel)
+
+    def put(self, channel: Channel) -> None:
+        """Keep ``channel`` as the definition of its id (the fold and a snapshot's import
+        call it)."""
+        self._by_id[channel.channel] = channel
 
 
 def publish_diff(

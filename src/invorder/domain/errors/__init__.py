@@ -77,6 +77,7 @@ from invorder.domain.errors.state import (
     UnknownChannelError,
     UnknownLocationError,
     UnknownSkuError,
+    UnpricedLineError,
 )
 
 __all__ = [
@@ -128,5 +129,6 @@ __all__ = [
     "UnknownChannelError",
     "UnknownLocationError",
     "UnknownSkuError",
+    "UnpricedLineError",
     "ValidationError",
 ]

@@ -110,6 +110,8 @@ class ErrorCode(enum.StrEnum):
     """Picking, packing or shipping a shipment of an order that is on hold."""
     RETURN_QUANTITY = "return_quantity"
     """Returning more units than shipped and not yet returned."""
+    UNPRICED_LINE = "unpriced_line"
+    """An order line captured without a price that no price list prices."""
     # then the others
     CONCURRENCY_CONFLICT = "concurrency_conflict"
     """Another writer appended first; safe to retry."""

@@ -193,3 +193,18 @@ class ReturnQuantityError(RejectedError):
     line_id: str
     requested: int
     allowed: int
+
+
+class UnpricedLineError(RejectedError):
+    """An order line captured without a unit price that the order's price list does not
+    price (or the order has no price list)."""
+
+    code = ErrorCode.UNPRICED_LINE
+    template = (
+        "line {line_id!r} ({quantity} of {sku!r}) has no unit price and {why}; give its "
+        "price, or define a price list (DefinePriceList) that prices it for the order"
+    )
+    line_id: str
+    sku: str
+    quantity: int
+    why: str

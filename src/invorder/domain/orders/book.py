@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
+from operator import attrgetter
 from typing import Any, ClassVar
 
 from invorder.domain._fast import replace
@@ -111,7 +112,7 @@ class OrderBook:
         for sku in skus:
             found.update(self._waiting.get(sku, {}))
         orders = [self._orders[o] for o in found]
-        orders.sort(key=_capture_position)
+        orders.sort(key=attrgetter("position"))
         return orders
 
     def shipment(self, shipment: str) -> Shipment | None:
@@ -206,7 +207,8 @@ class OrderBook:
     def _captured(self, event: OrderCaptured) -> None:
         command = event.command
         assert isinstance(command, CaptureOrder)
-        self._orders[command.order] = new_order(command, event.position)
+        prices = dict(event.prices)
+        self._orders[command.order] = new_order(command, event.position, prices, event.price_list)
         self._by_external[(command.channel, command.external_id)] = command.order
 
     def _held(self, event: OrderHeld) -> None:
@@ -371,10 +373,6 @@ class OrderBook:
 def quarter(at: datetime) -> int:
     """The quarter of an hour (counted from the Unix epoch) that ``at`` falls in."""
     return int(at.timestamp()) // 900
-
-
-def _capture_position(order: Order) -> int:
-    return order.position
 
 
 _FOLD: dict[type[Any], Callable[[OrderBook, Any], None]] = {

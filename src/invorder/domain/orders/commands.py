@@ -161,7 +161,7 @@ class CaptureOrder(Command):
     def __attrs_post_init__(self) -> None:
         if not self.lines:
             raise EmptyOrderError(self.order)
-        currencies = sorted({item.unit_price.currency for item in self.lines})
+        currencies = sorted({i.unit_price.currency for i in self.lines if i.unit_price})
         if len(currencies) > 1:
             raise CurrencyMismatchError("mix in one order", currencies[0], currencies[1])
         if (self.kind is OrderKind.WHOLESALE) != (self.wholesale is not None):

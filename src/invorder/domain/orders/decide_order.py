@@ -9,14 +9,17 @@ import attrs
 
 from invorder.domain.errors import (
     CancelShippedError,
+    CurrencyMismatchError,
     DuplicateError,
     IllegalTransitionError,
     NotFoundError,
     OrderConflictError,
     UnknownChannelError,
     UnknownSkuError,
+    UnpricedLineError,
 )
 from invorder.domain.messages import Command, Event
+from invorder.domain.money import Money
 from invorder.domain.orders.commands import (
     CancelLines,
     CancelOrder,
@@ -32,18 +35,26 @@ from invorder.domain.orders.events import (
     OrderHeld,
     OrderHoldReleased,
 )
+from invorder.domain.orders.ids import LineId
 from invorder.domain.orders.order import Order, OrderLine, OrderStatus, content_of, new_order
 from invorder.domain.orders.shipment import ShipmentStatus
+from invorder.domain.orders.values import HoldReason
 from invorder.domain.orders.whole import allocate
+from invorder.domain.pricing.decide import price_lines
+from invorder.domain.pricing.price_list import PriceList
+from invorder.domain.pricing.prices import PriceLists
 from invorder.domain.reservations.commands import ReleaseReservation
 from invorder.domain.reservations.decide import decide_release
 
 _CLOSED = (OrderStatus.SHIPPED, OrderStatus.RETURNED, OrderStatus.CANCELLED)
 
 
-def decide_capture(ctx: Context, command: CaptureOrder, position: int) -> tuple[Event, ...]:
-    """Capture: a no-op for a repeat with the same content; else validated and allocated
-    unless held or its channel allocates in waves."""
+def decide_capture(
+    ctx: Context, prices: PriceLists, command: CaptureOrder, position: int
+) -> tuple[Event, ...]:
+    """Capture: a no-op for a repeat with the same content; else priced from its price
+    list, validated and allocated unless held (a price other than the list's holds it for
+    review) or its channel allocates in waves."""
     first = ctx.orders.by_external(command.channel, command.external_id)
     if first is not None:
         old, new = content_of(first.capture), content_of(command)
@@ -52,12 +63,17 @@ def decide_capture(ctx: Context, command: CaptureOrder, position: int) -> tuple[
                 raise OrderConflictError(command.channel, command.external_id, name, value,
                                          new[name])  # fmt: skip
         return ()
-    # References before state rules (see the errors module): the channel, then the SKUs.
+    # References before state rules (see the errors module): the channel, the SKUs, the list.
     if ctx.channel_locations(command.channel) is None:
         raise UnknownChannelError(command.channel)
     for item in command.lines:
         if ctx.ledger.catalog.get(item.sku) is None:
             raise UnknownSkuError(item.sku)
+    named = "" if command.wholesale is None else command.wholesale.price_list
+    price_list = prices.for_order(named, command.customer, command.customer_tier,
+                                  command.channel)  # fmt: skip
+    if named and price_list is None:
+        raise NotFoundError("price list", named)
     taken = ctx.orders.get(command.order)
     if taken is not None:  # another order (another channel or external id) has this id
         raise DuplicateError(
@@ -65,12 +81,43 @@ def decide_capture(ctx: Context, command: CaptureOrder, position: int) -> tuple[
             f"captured from channel {taken.capture.channel!r} as "
             f"{taken.capture.external_id!r}; order ids are unique across channels",
         )  # fmt: skip
-    events: list[Event] = [OrderCaptured(position=position, command=command, order=command.order)]
-    if not command.initial_holds and not ctx.waves(command.channel):
-        order = new_order(command, position)
+    listed, differing = _prices(price_list, command)
+    applied = "" if price_list is None else price_list.price_list
+    captured = OrderCaptured(position=position, command=command, order=command.order,
+                             price_list=applied, prices=tuple(listed.items()))  # fmt: skip
+    events: list[Event] = [captured]
+    order = new_order(command, position, listed, applied)
+    if differing and HoldReason.PRICE_REVIEW not in order.holds:
+        events.append(OrderHeld(position=position + 1, command=command, order=command.order,
+                                reason=HoldReason.PRICE_REVIEW))  # fmt: skip
+    elif not order.holds and not ctx.waves(command.channel):
         events.extend(allocate(ctx, order, needs_of(order), command, position + 1, {},
                                sweep_lapsed=True))  # fmt: skip
     return tuple(events)
+
+
+def _prices(
+    price_list: PriceList | None, command: CaptureOrder
+) -> tuple[dict[LineId, Money], bool]:
+    """The list prices of the lines captured without one, and whether a line was captured
+    at a price other than the list's (for review); raises for a line nothing prices and for
+    list prices in another currency than the captured ones."""
+    listed, unpriced, differing = price_lines(price_list, command.lines)
+    if unpriced:
+        line = next(item for item in command.lines if item.line_id == unpriced[0])
+        why = (
+            "the order has no price list"
+            if price_list is None
+            else f"price list {price_list.price_list!r} has no price for it at that quantity"
+        )
+        raise UnpricedLineError(line.line_id, line.sku, line.quantity, why)
+    if listed and price_list is not None:
+        for item in command.lines:
+            if item.unit_price is not None and item.unit_price.currency != price_list.currency:
+                raise CurrencyMismatchError(
+                    "mix in one order", item.unit_price.currency, price_list.currency
+                )
+    return {LineId(k): v for k, v in listed.items()}, bool(differing)
 
 
 def decide_hold(ctx: Context, command: PlaceHold, position: int) -> tuple[Event, ...]:

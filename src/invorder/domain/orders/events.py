@@ -30,7 +30,16 @@ class OrderEvent(FromCommand):
 
 @attrs.frozen(kw_only=True)
 class OrderCaptured(OrderEvent):
-    """An order was taken in; its content is the :class:`CaptureOrder` command."""
+    """An order was taken in; its content is the :class:`CaptureOrder` command, with the
+    prices its price list gave the lines captured without one."""
+
+    ADDED: ClassVar[tuple[str, ...]] = ("price_list", "prices")
+    """Fields added after logs were written: left out of the JSON while at their default."""
+
+    price_list: str = ""
+    """The price list that applied (``""``: none did)."""
+    prices: tuple[tuple[LineId, Money], ...] = ()
+    """The unit price of each line captured without one, from ``price_list``."""
 
 
 @attrs.frozen(kw_only=True)

@@ -142,6 +142,9 @@ class Order:
     """Every RMA opened for it, in order."""
     short_picked: int = 0
     """Units found missing while picking for it."""
+    price_list: str = ""
+    """The price list that applied at capture: it priced the lines captured without a
+    price and checked the others (``""``: none applied)."""
     position: int
     """Log position of its capture."""
 
@@ -220,13 +223,21 @@ class Order:
         return attrs.evolve(self, lines=tuple(lines), **changes)
 
 
-def new_order(command: CaptureOrder, position: int) -> Order:
-    """The order a capture creates."""
+def new_order(
+    command: CaptureOrder, position: int, prices: Mapping[LineId, Money] | None = None,
+    price_list: str = "",
+) -> Order:  # fmt: skip
+    """The order a capture creates; ``prices`` are those ``price_list`` (the list that
+    applied) gave the lines captured without one (by line id: every such line has one, or
+    the capture was refused)."""
+    given = prices or {}
     lines = tuple(
-        OrderLine(line_id=i.line_id, sku=i.sku, unit_price=i.unit_price, ordered=i.quantity)
+        OrderLine(line_id=i.line_id, sku=i.sku, ordered=i.quantity,
+                  unit_price=given[i.line_id] if i.unit_price is None else i.unit_price)
         for i in command.lines
-    )
-    return Order(capture=command, lines=lines, holds=command.initial_holds, position=position)
+    )  # fmt: skip
+    return Order(capture=command, lines=lines, holds=command.initial_holds,
+                 price_list=price_list, position=position)  # fmt: skip
 
 
 def content_of(command: CaptureOrder) -> dict[str, Any]:

@@ -31,6 +31,9 @@ class HoldReason(enum.StrEnum):
     """The ship-to address needs fixing."""
     ROUTING_REVIEW = "routing_review"
     """The routing rule asked for a person (placed automatically; its plan was still applied)."""
+    PRICE_REVIEW = "price_review"
+    """Captured at a unit price other than its price list's (placed automatically when the
+    list holds other prices): releasing it accepts the captured prices."""
 
 
 class AlertReason(enum.StrEnum):
@@ -69,7 +72,9 @@ def _disposition(value: object) -> Disposition:
     return _DISPOSITION(value)
 
 
-def _money(instance: object, attribute: attrs.Attribute[Money], value: object) -> None:
+def _money(instance: object, attribute: attrs.Attribute[Money | None], value: object) -> None:
+    if value is None:
+        return
     if not isinstance(value, Money):
         raise InvalidMoneyError(
             attribute.name, value, "give a Money, such as Money(Decimal('9.99'), 'USD')"
@@ -82,7 +87,8 @@ def _money(instance: object, attribute: attrs.Attribute[Money], value: object) -
 
 @attrs.frozen
 class LineItem:
-    """One line as captured: a SKU, a positive quantity and a unit price."""
+    """One line as captured: a SKU, a positive quantity and a unit price (``None``: the
+    price the order's price list gives for the quantity)."""
 
     line_id: LineId = attrs.field(converter=as_line_id)
     """Unique within the order."""
@@ -90,8 +96,9 @@ class LineItem:
     """The SKU ordered."""
     quantity: int = attrs.field(validator=_checks.positive_quantity)
     """Units ordered (positive)."""
-    unit_price: Money = attrs.field(validator=_money)
-    """Price of one unit."""
+    unit_price: Money | None = attrs.field(default=None, validator=_money)
+    """Price of one unit; ``None`` to take it from the order's price list (a line no list
+    prices is refused with :class:`~invorder.errors.UnpricedLineError`)."""
 
 
 def _pairs(value: Iterable[tuple[str, int]]) -> tuple[tuple[SkuId, int], ...]:

@@ -32,5 +32,9 @@ class Suppliers:
         """Fold one event (only ``SupplierDefined`` matters)."""
         if type(event) is SupplierDefined:
             assert isinstance(event, SupplierDefined)
-            supplier = event.command.supplier
-            self._by_id[supplier.supplier] = supplier
+            self.put(event.command.supplier)
+
+    def put(self, supplier: Supplier) -> None:
+        """Keep ``supplier`` as the definition of its id (the fold and a snapshot's import
+        call it)."""
+        self._by_id[supplier.supplier] = supplier
