@@ -30,6 +30,7 @@ from invorder.domain.errors import (
     RejectedError,
     ValidationError,
 )
+from invorder.domain.invoicing.commands import DefineInvoicing, IssueCreditNote, IssueInvoice
 from invorder.domain.messages import Command, Event
 from invorder.domain.money import Money
 from invorder.domain.orders.acknowledge import AcknowledgeAlert
@@ -183,6 +184,7 @@ __all__ = [
     "CountStock",
     "CustomerId",
     "DefineChannel",
+    "DefineInvoicing",
     "DefineLocation",
     "DefinePriceList",
     "DefineRefundPolicy",
@@ -199,6 +201,8 @@ __all__ = [
     "HoldReason",
     "IdempotencyConflictError",
     "InvorderError",
+    "IssueCreditNote",
+    "IssueInvoice",
     "LineId",
     "LineItem",
     "LineQuantity",

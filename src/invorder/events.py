@@ -7,6 +7,7 @@ area are ``StockPosted`` journal entries; the other events record what is not a 
 """
 
 from invorder.domain.availability.events import ChannelDefined
+from invorder.domain.invoicing.events import CreditNoteIssued, InvoiceIssued, InvoicingDefined
 from invorder.domain.messages import Event
 from invorder.domain.orders.events import (
     AlertAcknowledged,
@@ -39,7 +40,10 @@ __all__ = [
     "AlertAcknowledged",
     "ChannelDefined",
     "CommandRejected",
+    "CreditNoteIssued",
     "Event",
+    "InvoiceIssued",
+    "InvoicingDefined",
     "LineBackorder",
     "LineCancellation",
     "LocationDefined",

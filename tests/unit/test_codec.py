@@ -107,6 +107,14 @@ ONE_OF_EACH: list[Command] = [
                             lines=[invorder.LineQuantity("1", 2)]),
     invorder.AllocateWave(key="wave", at=T0, orders=["O-1", "O-2"], fair_share=True,
                           weights={"amazon": 2, "shop": 1}, default_weight=0),
+    invorder.DefineInvoicing(key="dinv", at=T0, channel="wholesale", kind="wholesale",
+                             invoicing="on_completion"),
+    invorder.IssueInvoice(key="inv", at=T0, invoice="INV-1", order="O-1",
+                          shipments=["O-1/S1", "O-1/S2"], tax=invorder.Money("1.20", "EUR"),
+                          shipping=invorder.Money("4.95", "EUR")),
+    invorder.IssueCreditNote(key="cn1", at=T0, credit_note="CN-1", invoice="INV-1",
+                             reason="return", rma="RMA-1", lines=[invorder.LineQuantity("1", 1)],
+                             adjustment=invorder.Money("0.50", "EUR")),
     invorder.DefinePriceList(key="dpl", at=T0, price_list=invorder.PriceList(
         price_list="trade", currency="EUR", name="Trade prices", channels=["wholesale"],
         customers=["acme"], tiers=["gold"], hold_other_prices=False,
@@ -245,7 +253,19 @@ def events_of_every_kind() -> list[invorder.Event]:
                             counts=[invorder.PickCount("O-2/R1", 0)]),
         invorder.AcknowledgeAlert(key="ack", at=T0, order="O-2", alert="backordered",
                                   note="customer agreed to wait"),
-        # A line captured without a price takes its price list's.
+        # The shop's orders invoiced on each shipment: O-4 shipped, invoiced, credited.
+        invorder.DefineInvoicing(key="dinv", at=T0, channel="shop", kind="dtc",
+                                 invoicing="each_shipment"),
+        invorder.ReceiveStock(key="rm4", at=T0, sku="MUG", location="EAST/A/02", quantity=3),
+        invorder.CaptureOrder(key="co4", at=T0, order="O-4", channel="shop", external_id="4",
+                              kind="dtc", lines=[invorder.LineItem("1", "MUG", 2, EUR("2"))]),
+        invorder.StartPicking(key="sp4", at=T0, shipment="O-4/S1"),
+        invorder.PackShipment(key="pk4", at=T0, shipment="O-4/S1"),
+        invorder.ShipShipment(key="sh4", at=T0, shipment="O-4/S1", carrier="DHL"),
+        invorder.IssueInvoice(key="inv", at=T0, invoice="INV-1", order="O-4", tax=EUR("0.40")),
+        invorder.IssueCreditNote(key="cn4", at=T0, credit_note="CN-1", invoice="INV-1",
+                                 reason="price_correction", adjustment=EUR("0.10")),
+
         invorder.DefinePriceList(key="dpl", at=T0, price_list=invorder.PriceList(
             price_list="trade", currency="EUR", customers=["acme"],
             prices=[invorder.PriceBreak("CUP", EUR("1.80"))])),

@@ -52,6 +52,7 @@ from invorder.domain.errors import (
     InvalidReorderPolicyError,
     InvalidRoutingRequestError,
     InvalidRoutingRuleError,
+    InvoiceRefusedError,
     InvorderError,
     MissingLeadTimeError,
     NaiveDatetimeError,
@@ -60,6 +61,7 @@ from invorder.domain.errors import (
     OrderConflictError,
     OrderOnHoldError,
     OverCommitError,
+    OverCreditError,
     OverReceiptError,
     RejectedError,
     ReturnQuantityError,
@@ -468,6 +470,23 @@ EXAMPLES: list[tuple[InvorderError, str, dict[str, object]]] = [
             "cancelled yet; shipped units come back through a return (OpenReturn)"
         ),
         {"order": "O-1", "line_id": "L1", "requested": 3, "cancellable": 1},
+    ),
+    (
+        InvoiceRefusedError("W-1", "nothing shipped is left to invoice"),
+        "cannot invoice order 'W-1': nothing shipped is left to invoice",
+        {"order": "W-1", "problem": "nothing shipped is left to invoice"},
+    ),
+    (
+        OverCreditError("CN-2", "INV-1", "3 unit(s) of line '1', of which 2 are left to credit"),
+        (
+            "credit note 'CN-2' cannot credit invoice 'INV-1': 3 unit(s) of line '1', of which "
+            "2 are left to credit; a credit never exceeds what was invoiced and not yet credited"
+        ),
+        {
+            "credit_note": "CN-2",
+            "invoice": "INV-1",
+            "problem": "3 unit(s) of line '1', of which 2 are left to credit",
+        },
     ),
     (
         UnpricedLineError("L1", "MUG", 5, "the order has no price list"),

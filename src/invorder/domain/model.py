@@ -14,9 +14,18 @@ from datetime import datetime
 from types import ModuleType
 from typing import Any
 
-from invorder.domain import availability, orders, pricing, purchasing, reservations, stock
+from invorder.domain import (
+    availability,
+    invoicing,
+    orders,
+    pricing,
+    purchasing,
+    reservations,
+    stock,
+)
 from invorder.domain.availability.atp import free_incoming
 from invorder.domain.availability.channel import Channels
+from invorder.domain.invoicing.invoices import Invoices
 from invorder.domain.messages import Command, Decision, Event
 from invorder.domain.orders.allocator import Allocator, backorder_priority, first_fit
 from invorder.domain.orders.book import OrderBook
@@ -34,7 +43,15 @@ from invorder.domain.reservations.reservation import Reservations
 from invorder.domain.stock.ledger import Ledger
 from invorder.domain.stock.location import is_virtual
 
-AREAS: tuple[ModuleType, ...] = (stock, reservations, purchasing, availability, pricing, orders)
+AREAS: tuple[ModuleType, ...] = (
+    stock,
+    reservations,
+    purchasing,
+    availability,
+    pricing,
+    orders,
+    invoicing,
+)
 """The areas of the domain, each depending only on those before it (orders and
 availability on each other not at all, pricing on availability only through the channels
 it reads)."""
@@ -43,8 +60,8 @@ it reads)."""
 class State:
     """Every projection of the domain, folded from the same log."""
 
-    __slots__ = ("allocator", "channels", "costs", "ledger", "orders", "prices", "priority",
-                 "purchases", "reservations", "suppliers")  # fmt: skip
+    __slots__ = ("allocator", "channels", "costs", "invoices", "ledger", "orders", "prices",
+                 "priority", "purchases", "reservations", "suppliers")  # fmt: skip
 
     def __init__(self) -> None:
         self.ledger = Ledger()
@@ -63,6 +80,8 @@ class State:
         """Price lists and whom each serves."""
         self.orders = OrderBook()
         """Orders and their shipments."""
+        self.invoices = Invoices()
+        """Invoicing policies, invoices and credit notes."""
         self.allocator: Allocator = first_fit
         """Chooses locations when orders are allocated (not state: never in the log)."""
         self.priority: Callable[[Order], Any] = backorder_priority

@@ -16,7 +16,6 @@ from invorder.domain.messages import Command, Event
 from invorder.domain.model import State
 from invorder.domain.orders.alerts import AT_RISK_WINDOW, OrderAlert
 from invorder.domain.orders.order import Order
-from invorder.domain.orders.promises import PromiseReplan
 from invorder.domain.orders.rma import Return
 from invorder.domain.orders.shipment import Shipment
 from invorder.domain.purchasing.purchase import PurchaseLineStatus, PurchaseOrder
@@ -35,7 +34,7 @@ from invorder.engine._replica import Replica
 from invorder.engine._snapshot import StartupReport
 from invorder.engine._verification import verify
 from invorder.engine._writer import Outcome, Rejected, Writer
-from invorder.engine.views import availability, orders, pricing, purchasing, reservations, stock
+from invorder.engine.views import availability, commerce, orders, purchasing, reservations, stock
 from invorder.engine.views import orders as _order_views
 from invorder.ports import EventStore, SnapshotStore
 from invorder.routing import AllocationPlan, LocationFacts, RoutingRule
@@ -319,7 +318,7 @@ class Engine:
         position = self._replica.position
         return availability.publish_diff(self._state, self._store, position, channel, at, previous)
 
-    # --- purchasing and pricing (views.purchasing, views.pricing) -------------------------
+    # --- purchasing, prices, invoicing (views.purchasing, views.commerce) ------------------
 
     def purchase_order(self, purchase_order: str) -> PurchaseOrder | None:
         """The purchase order with this id, or ``None``."""
@@ -345,8 +344,12 @@ class Engine:
         """Open purchase lines past their ETA at ``at`` with units still outstanding."""
         return purchasing.late_purchase_lines(self._state, at)
 
-    price_list = pricing.price_list
-    price_lists = pricing.price_lists
+    price_list = commerce.price_list
+    price_lists = commerce.price_lists
+    invoice = commerce.invoice
+    invoices = commerce.invoices
+    credit_notes = commerce.credit_notes
+    invoicing = commerce.invoicing
 
     # --- orders (views.orders) -----------------------------------------------------------
 
@@ -388,10 +391,7 @@ class Engine:
 
     order_exceptions = _order_views.order_exceptions
 
-    def promise_replan(self, at: datetime, key: str) -> PromiseReplan:
-        """Promises at risk at ``at`` and the transfers from free stock that would keep them,
-        ready to execute (keys ``{key}/{n}``, ids ``{key}-{n}``); see :class:`PromiseReplan`."""
-        return orders.promise_replan(self._state, at, key)
+    promise_replan = _order_views.promise_replan
 
     def explain_allocation(self, order: str, which: int = -1) -> AllocationPlan | None:
         """Why ``order`` went where it went: the routing rule's plan and its ``explanation``

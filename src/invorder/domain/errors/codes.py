@@ -112,6 +112,10 @@ class ErrorCode(enum.StrEnum):
     """Returning more units than shipped and not yet returned."""
     UNPRICED_LINE = "unpriced_line"
     """An order line captured without a price that no price list prices."""
+    INVOICE_REFUSED = "invoice_refused"
+    """An invoice the order's policy or shipments do not allow."""
+    OVER_CREDIT = "over_credit"
+    """A credit note for more than its invoice has left to credit."""
     # then the others
     CONCURRENCY_CONFLICT = "concurrency_conflict"
     """Another writer appended first; safe to retry."""

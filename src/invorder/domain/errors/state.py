@@ -208,3 +208,27 @@ class UnpricedLineError(RejectedError):
     sku: str
     quantity: int
     why: str
+
+
+class InvoiceRefusedError(RejectedError):
+    """An invoice the order's policy does not allow (no invoice, or only once complete) or
+    its shipments do not (none shipped and not invoiced, one named not shipped or invoiced)."""
+
+    code = ErrorCode.INVOICE_REFUSED
+    template = "cannot invoice order {order!r}: {problem}"
+    order: str
+    problem: str
+
+
+class OverCreditError(RejectedError):
+    """A credit note for more than its invoice has left to credit (in money, or in units of
+    a line, or of an RMA's received units)."""
+
+    code = ErrorCode.OVER_CREDIT
+    template = (
+        "credit note {credit_note!r} cannot credit invoice {invoice!r}: {problem}; a credit "
+        "never exceeds what was invoiced and not yet credited"
+    )
+    credit_note: str
+    invoice: str
+    problem: str
