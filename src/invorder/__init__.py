@@ -34,6 +34,7 @@ from invorder.domain.invoicing.commands import DefineInvoicing, IssueCreditNote,
 from invorder.domain.messages import Command, Event
 from invorder.domain.money import Money
 from invorder.domain.orders.acknowledge import AcknowledgeAlert
+from invorder.domain.orders.closeout import CloseOrder
 from invorder.domain.orders.commands import (
     AllocateBackorders,
     AllocateOrder,
@@ -172,6 +173,7 @@ __all__ = [
     "CaptureOrder",
     "ChangePurchaseEta",
     "ChannelId",
+    "CloseOrder",
     "ClosePurchase",
     "CloseTransfer",
     "Codec",

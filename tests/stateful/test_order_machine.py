@@ -1,9 +1,10 @@
 """A state machine over capture / hold / release / allocate / pick (short) / pack / ship /
-cancel / return / receive and count stock / invoice / credit, checking no oversell, ledger
-conservation, the line quantity identities, derived statuses and that invoices cover only
-what shipped (credits never more than invoiced) after every step. Orders may hold a bundle (SET =
-MUG + TEE) whose components are received into any bin, so bundles are reserved across bins,
-picked short and counted short."""
+cancel / return / receive and count stock / invoice / credit / close, checking no oversell,
+ledger conservation, the line quantity identities, derived statuses and that invoices cover
+only what shipped (credits never more than invoiced) and that a closed order changes no more
+but by a late return, after every step. Orders may hold a bundle (SET = MUG + TEE) whose
+components are received into any bin, so bundles are reserved across bins, picked short and
+counted short."""
 
 from __future__ import annotations
 
@@ -48,6 +49,8 @@ class OrderMachine(RuleBasedStateMachine):
         """Orders a person allocated in parts on purpose (ship-complete or not)."""
         self.invoices = 0
         self.notes = 0
+        self.closed: dict[str, object] = {}
+        """Closed orders, as they were closed (but what a return changes)."""
 
     def world(self) -> iv.Engine:
         """The engine the machine drives (first-fit allocation, no capacity)."""
@@ -328,6 +331,24 @@ class OrderMachine(RuleBasedStateMachine):
             lines=[iv.LineQuantity(line.line_id, units)] if units else [],
         ))  # fmt: skip
 
+    @rule(data=st.data())
+    def close_order(self, data: st.DataObject) -> None:
+        # Refused while units wait to ship; once closed, an order only takes late returns.
+        if not self.orders:
+            return
+        order = data.draw(st.sampled_from(self.orders))
+        if self._run(iv.CloseOrder(key=self._key(), at=self.now, order=order, reason="done")):
+            closed = self.engine.order(order)
+            assert closed is not None
+            self.closed[order] = _frozen_part(closed)
+
+    @invariant()
+    def closed_orders_never_change_but_by_a_late_return(self) -> None:
+        for order_id, then in self.closed.items():
+            now = self.engine.order(order_id)
+            assert now is not None
+            assert _frozen_part(now) == then
+
     @invariant()
     def invoices_cover_what_shipped_and_credits_never_exceed_them(self) -> None:
         for order in self.engine.orders():
@@ -391,6 +412,12 @@ class OrderMachine(RuleBasedStateMachine):
         assert self.engine.verify() == []
         replayed = iv.Engine(iv.MemoryEventStore(list(self.engine.events())))
         assert replayed.orders() == self.engine.orders()
+
+
+def _frozen_part(order: iv.records.Order) -> object:
+    """What a closed order keeps: all but its lines' returned units and its RMAs."""
+    lines = tuple(attrs.evolve(line, returned=0) for line in order.lines)
+    return attrs.evolve(order, lines=lines, returns=())
 
 
 TestOrderMachine = OrderMachine.TestCase

@@ -107,6 +107,7 @@ ONE_OF_EACH: list[Command] = [
                             lines=[invorder.LineQuantity("1", 2)]),
     invorder.AllocateWave(key="wave", at=T0, orders=["O-1", "O-2"], fair_share=True,
                           weights={"amazon": 2, "shop": 1}, default_weight=0),
+    invorder.CloseOrder(key="close", at=T0, order="O-1", reason="settled"),
     invorder.DefineInvoicing(key="dinv", at=T0, channel="wholesale", kind="wholesale",
                              invoicing="on_completion"),
     invorder.IssueInvoice(key="inv", at=T0, invoice="INV-1", order="O-1",
@@ -125,7 +126,7 @@ ONE_OF_EACH: list[Command] = [
         kind="wholesale", wholesale=invorder.WholesaleTerms(price_list="trade"),
         lines=[invorder.LineItem("1", "MUG", 12)],
     ),
-    invorder.DefineRefundPolicy(key="rfp", at=T0, channel="shop",
+    invorder.DefineRefundPolicy(key="rfp", at=T0, channel="shop", return_window_days=30,
                                 refund_percent={"damaged": 50, "scrap": 0},
                                 fee={"damaged": invorder.Money("1.50", "EUR")}),
     invorder.AllocateOrder(key="ao", at=T0, order="O-1", split=True),
@@ -265,6 +266,7 @@ def events_of_every_kind() -> list[invorder.Event]:
         invorder.IssueInvoice(key="inv", at=T0, invoice="INV-1", order="O-4", tax=EUR("0.40")),
         invorder.IssueCreditNote(key="cn4", at=T0, credit_note="CN-1", invoice="INV-1",
                                  reason="price_correction", adjustment=EUR("0.10")),
+        invorder.CloseOrder(key="close4", at=T0, order="O-4", reason="settled"),
 
         invorder.DefinePriceList(key="dpl", at=T0, price_list=invorder.PriceList(
             price_list="trade", currency="EUR", customers=["acme"],

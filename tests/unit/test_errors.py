@@ -58,6 +58,7 @@ from invorder.domain.errors import (
     NaiveDatetimeError,
     NotAKitError,
     NotFoundError,
+    OrderClosedError,
     OrderConflictError,
     OrderOnHoldError,
     OverCommitError,
@@ -470,6 +471,14 @@ EXAMPLES: list[tuple[InvorderError, str, dict[str, object]]] = [
             "cancelled yet; shipped units come back through a return (OpenReturn)"
         ),
         {"order": "O-1", "line_id": "L1", "requested": 3, "cancellable": 1},
+    ),
+    (
+        OrderClosedError("W-1", "settled", "CancelOrder"),
+        (
+            "order 'W-1' was closed (settled); it takes no CancelOrder any more, only a return "
+            "within its return window"
+        ),
+        {"order": "W-1", "reason": "settled", "command": "CancelOrder"},
     ),
     (
         InvoiceRefusedError("W-1", "nothing shipped is left to invoice"),

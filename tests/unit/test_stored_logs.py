@@ -67,7 +67,7 @@ ADDED_SINCE = frozenset({
     "PicksWithdrawn", "AlertAcknowledged", "AcknowledgeAlert", "RefundPolicyDefined",
     "DefineRefundPolicy", "MoveAllocation", "AllocateWave", "CommandRejected",
     "DefinePriceList", "PriceListDefined", "DefineInvoicing", "InvoicingDefined", "IssueInvoice",
-    "InvoiceIssued", "IssueCreditNote", "CreditNoteIssued",
+    "InvoiceIssued", "IssueCreditNote", "CreditNoteIssued", "CloseOrder", "OrderClosed",
 })  # fmt: skip
 """Command and event types added after the fixture was written (``test_codec`` round-trips
 them)."""

@@ -29,6 +29,7 @@ from invorder.domain.invoicing.invoices import Invoices
 from invorder.domain.messages import Command, Decision, Event
 from invorder.domain.orders.allocator import Allocator, backorder_priority, first_fit
 from invorder.domain.orders.book import OrderBook
+from invorder.domain.orders.closeout import refuse_if_closed
 from invorder.domain.orders.context import Context
 from invorder.domain.orders.order import Order
 from invorder.domain.orders.ownership import refuse_if_owned
@@ -229,6 +230,7 @@ def decide(state: State, command: Command, position: int) -> tuple[Event, ...]:
     decision = DECISIONS.get(type(command))
     if decision is None:
         raise TypeError(f"not a command invorder knows: {command!r}")
+    refuse_if_closed(state.orders, command)  # a closed order takes a late return only
     if isinstance(command, CommitReservation | ReleaseReservation):
         # An order's reservations change only through the order (cancel, ship, short pick).
         action = "commit" if isinstance(command, CommitReservation) else "release"

@@ -112,6 +112,8 @@ class ErrorCode(enum.StrEnum):
     """Returning more units than shipped and not yet returned."""
     UNPRICED_LINE = "unpriced_line"
     """An order line captured without a price that no price list prices."""
+    ORDER_CLOSED = "order_closed"
+    """A command on an order that is closed."""
     INVOICE_REFUSED = "invoice_refused"
     """An invoice the order's policy or shipments do not allow."""
     OVER_CREDIT = "over_credit"

@@ -232,3 +232,17 @@ class OverCreditError(RejectedError):
     credit_note: str
     invoice: str
     problem: str
+
+
+class OrderClosedError(RejectedError):
+    """A command on an order that is closed: only a return within the return window (and
+    credit for it) is taken once an order is closed."""
+
+    code = ErrorCode.ORDER_CLOSED
+    template = (
+        "order {order!r} was closed ({reason}); it takes no {command} any more, only a "
+        "return within its return window"
+    )
+    order: str
+    reason: str
+    command: str
