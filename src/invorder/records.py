@@ -8,6 +8,7 @@ never stored apart from them.
 
 from invorder.domain.availability.atp import ChannelAtpExplanation, StockOutRisk, StockPosition
 from invorder.domain.availability.channel import Channel, PublishedSet, publish_diff
+from invorder.domain.invoicing.settlement import CloseOut, CloseOutReason
 from invorder.domain.invoicing.values import CreditNote, Invoice, InvoiceLine, Invoicing
 from invorder.domain.invoicing.views import OrderInvoicing
 from invorder.domain.orders.alerts import AlertReason, OrderAlert
@@ -29,6 +30,8 @@ __all__ = [
     "AlertReason",
     "Channel",
     "ChannelAtpExplanation",
+    "CloseOut",
+    "CloseOutReason",
     "CreditNote",
     "DispositionRefund",
     "HistoryLine",

@@ -188,10 +188,9 @@ class Engine:
         return stock.balances(self._state, sku)
 
     def balances_as_of(self, at: datetime) -> Ledger:
-        """A fresh ledger projection (the caller's) of the log up to the first event later
-        than ``at``: its ``balance``, ``rollup``, ``on_hand`` and ``balances`` answer as of
-        then. Times going backwards in the log still give a state the ledger really had (a
-        prefix of the log), never a mix that breaks its invariants."""
+        """A fresh ledger (the caller's) of the log up to the first event later than ``at``:
+        its queries answer as of then. Times going backwards in the log still give a state
+        the ledger really had (a prefix of the log), never a mix that breaks its invariants."""
         return stock.balances_as_of(self._store, at)
 
     def history(self, sku: str, location: str, bucket: Bucket | None = None) -> list[HistoryLine]:
@@ -350,6 +349,7 @@ class Engine:
     invoices = commerce.invoices
     credit_notes = commerce.credit_notes
     invoicing = commerce.invoicing
+    close_outs = commerce.close_outs
 
     # --- orders (views.orders) -----------------------------------------------------------
 

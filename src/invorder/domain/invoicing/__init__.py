@@ -10,6 +10,8 @@ module            what it holds
 ``events``        ``InvoicingDefined``, ``InvoiceIssued``, ``CreditNoteIssued``
 ``invoices``      the projection: policies, invoices, credit notes, invoiced shipments
 ``decide``        every invoicing command
+``views``         where an order's invoicing stands
+``settlement``    orders done shipping that cannot close yet, and why
 ================  ====================================================================
 """
 

@@ -1,11 +1,14 @@
-"""Price list and invoicing queries: the lists, an order's invoices and credit notes, and
-where its invoicing stands (``Engine`` has each as a method)."""
+"""Price list, invoicing and close-out queries: the lists, an order's invoices and credit
+notes, where its invoicing stands, and the orders done shipping that cannot close yet
+(``Engine`` has each as a method)."""
 
 from __future__ import annotations
 
 from typing import Protocol
 
 from invorder.domain.errors import NotFoundError
+from invorder.domain.invoicing.settlement import CloseOut
+from invorder.domain.invoicing.settlement import close_outs as _close_outs
 from invorder.domain.invoicing.values import CreditNote, Invoice
 from invorder.domain.invoicing.views import OrderInvoicing, order_invoicing
 from invorder.domain.model import State
@@ -55,3 +58,12 @@ def invoicing(engine: _HasState, order: str) -> OrderInvoicing:
     if found is None:
         raise NotFoundError("order", order)
     return order_invoicing(state.orders, state.invoices, found)
+
+
+def close_outs(engine: _HasState) -> list[CloseOut]:
+    """Every order done shipping (each unit shipped or cancelled) and not closed, in
+    capture order, with what stands in the way of closing it: shipped units on no invoice
+    where the order is invoiced, returned units not credited (no reason: it can be closed
+    now). (``Engine`` has it as a method.)"""
+    state = engine._state
+    return _close_outs(state.orders, state.invoices)
