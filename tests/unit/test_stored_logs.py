@@ -66,7 +66,9 @@ def stored_events() -> list[invorder.Event]:
 ADDED_SINCE = frozenset({
     "PicksWithdrawn", "AlertAcknowledged", "AcknowledgeAlert", "RefundPolicyDefined",
     "DefineRefundPolicy", "MoveAllocation", "AllocateWave", "CommandRejected",
-    "DefinePriceList", "PriceListDefined",
+    "DefinePriceList", "PriceListDefined", "RecordAuthorisation", "RecordCapture",
+    "RecordPaymentFailure", "RecordRefund", "PaymentAuthorised", "PaymentCaptured",
+    "PaymentFailed", "PaymentRefunded",
 })  # fmt: skip
 """Command and event types added after the fixture was written (``test_codec`` round-trips
 them)."""

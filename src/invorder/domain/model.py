@@ -14,7 +14,15 @@ from datetime import datetime
 from types import ModuleType
 from typing import Any
 
-from invorder.domain import availability, orders, pricing, purchasing, reservations, stock
+from invorder.domain import (
+    availability,
+    orders,
+    payments,
+    pricing,
+    purchasing,
+    reservations,
+    stock,
+)
 from invorder.domain.availability.atp import free_incoming
 from invorder.domain.availability.channel import Channels
 from invorder.domain.messages import Command, Decision, Event
@@ -24,6 +32,7 @@ from invorder.domain.orders.context import Context
 from invorder.domain.orders.order import Order
 from invorder.domain.orders.ownership import refuse_if_owned
 from invorder.domain.orders.reallocate import reallocate_after
+from invorder.domain.payments.register import Payments
 from invorder.domain.pricing.prices import PriceLists
 from invorder.domain.purchasing.costs import COSTED, CostCurrencies
 from invorder.domain.purchasing.purchase import Purchases
@@ -34,16 +43,19 @@ from invorder.domain.reservations.reservation import Reservations
 from invorder.domain.stock.ledger import Ledger
 from invorder.domain.stock.location import is_virtual
 
-AREAS: tuple[ModuleType, ...] = (stock, reservations, purchasing, availability, pricing, orders)
+AREAS: tuple[ModuleType, ...] = (
+    stock, reservations, purchasing, availability, pricing, orders, payments,
+)  # fmt: skip
 """The areas of the domain, each depending only on those before it (orders and
 availability on each other not at all, pricing on availability only through the channels
-it reads)."""
+it reads; payments read orders and channels)."""
 
 
 class State:
     """Every projection of the domain, folded from the same log."""
 
-    __slots__ = ("allocator", "channels", "costs", "ledger", "orders", "prices", "priority",
+    __slots__ = ("allocator", "channels", "costs", "ledger", "orders", "payments", "prices",
+                 "priority",
                  "purchases", "reservations", "suppliers")  # fmt: skip
 
     def __init__(self) -> None:
@@ -63,6 +75,8 @@ class State:
         """Price lists and whom each serves."""
         self.orders = OrderBook()
         """Orders and their shipments."""
+        self.payments = Payments()
+        """The payment provider's facts and each order's payment amounts."""
         self.allocator: Allocator = first_fit
         """Chooses locations when orders are allocated (not state: never in the log)."""
         self.priority: Callable[[Order], Any] = backorder_priority

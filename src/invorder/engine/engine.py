@@ -37,6 +37,7 @@ from invorder.engine._verification import verify
 from invorder.engine._writer import Outcome, Rejected, Writer
 from invorder.engine.views import availability, orders, pricing, purchasing, reservations, stock
 from invorder.engine.views import orders as _order_views
+from invorder.engine.views import payments as _payment_views
 from invorder.ports import EventStore, SnapshotStore
 from invorder.routing import AllocationPlan, LocationFacts, RoutingRule
 
@@ -249,8 +250,7 @@ class Engine:
         """Available to promise of ``sku`` (stocked or bundle) over ``location``'s subtree.
 
         Raises :class:`~invorder.errors.UnknownSkuError` /
-        :class:`~invorder.errors.UnknownLocationError` for what was never defined.
-        """
+        :class:`~invorder.errors.UnknownLocationError` for what was never defined."""
         return availability.atp(self._state, sku, location, at)
 
     def atp_many(
@@ -314,12 +314,11 @@ class Engine:
         With a :class:`PublishedSet` from :meth:`publish`, only the SKUs the log touched
         since its position (bundles over them included) and those whose reservations lapsed
         between its time and ``at`` are recomputed; with a plain mapping (or after the
-        channel's policy or the locations changed), every SKU is.
-        """
+        channel's policy or the locations changed), every SKU is."""
         position = self._replica.position
         return availability.publish_diff(self._state, self._store, position, channel, at, previous)
 
-    # --- purchasing and pricing (views.purchasing, views.pricing) -------------------------
+    # --- purchasing, pricing, payments (views.purchasing, .pricing, .payments) ------------
 
     def purchase_order(self, purchase_order: str) -> PurchaseOrder | None:
         """The purchase order with this id, or ``None``."""
@@ -345,8 +344,8 @@ class Engine:
         """Open purchase lines past their ETA at ``at`` with units still outstanding."""
         return purchasing.late_purchase_lines(self._state, at)
 
-    price_list = pricing.price_list
-    price_lists = pricing.price_lists
+    price_list, price_lists = pricing.price_list, pricing.price_lists
+    payment, payment_facts = _payment_views.payment, _payment_views.payment_facts
 
     # --- orders (views.orders) -----------------------------------------------------------
 

@@ -89,7 +89,7 @@ def test_a_snapshot_is_a_json_header_line_then_a_compressed_json_body(
     header_line, _, compressed = data.partition(b"\n")
     header = json.loads(header_line)
     assert header == {
-        "format": "invorder-snapshot", "schema": 3, "encoding": "json+zlib",
+        "format": "invorder-snapshot", "schema": 4, "encoding": "json+zlib",
         "position": position, "last_key": "k087", "chain": chain_hex(store, position),
         "size": len(zlib.decompress(compressed)),
     }  # fmt: skip
@@ -320,9 +320,9 @@ def test_a_body_of_the_wrong_shape_falls_back_to_a_replay(
 @pytest.mark.parametrize(
     ("header", "reason"),
     [
-        ({"schema": 4}, "schema 4 is not one this version reads"),
+        ({"schema": 5}, "schema 5 is not one this version reads"),
         ({"schema": "1"}, "schema '1'"),
-        ({"schema": 0}, "schema 0 is older than 3 and no upcaster reads it"),
+        ({"schema": 0}, "schema 0 is older than 4 and no upcaster reads it"),
         ({"encoding": "pickle"}, "encoding 'pickle'"),
         ({"position": 7}, "says position 7"),
         ({"last_key": "k001"}, "of another log"),
