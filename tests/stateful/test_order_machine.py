@@ -1,12 +1,13 @@
 """A state machine over capture / hold / release / allocate / pick (short) / pack / ship /
-cancel / return / receive and count stock, checking no oversell, ledger conservation, the line
-quantity identities and derived statuses after every step. Orders may hold a bundle (SET =
-MUG + TEE) whose components are received into any bin, so bundles are reserved across bins,
-picked short and counted short."""
+cancel / return / receive and count stock / payment facts, checking no oversell, ledger
+conservation, the line quantity identities, derived statuses and payment bounds after every
+step. Orders may hold a bundle (SET = MUG + TEE) whose components are received into any bin,
+so bundles are reserved across bins, picked short and counted short."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -20,6 +21,10 @@ from tests.support.order_world import BINS, capture, identities_hold, order_worl
 from tests.support.world import T0, refused_once
 
 KINDS = (OrderKind.DTC, OrderKind.MARKETPLACE, OrderKind.WHOLESALE)
+PAYMENTS: dict[str, type[iv.Command]] = {
+    "authorised": iv.RecordAuthorisation, "captured": iv.RecordCapture,
+    "failed": iv.RecordPaymentFailure, "refunded": iv.RecordRefund,
+}  # fmt: skip
 
 
 class OrderMachine(RuleBasedStateMachine):
@@ -253,6 +258,29 @@ class OrderMachine(RuleBasedStateMachine):
                                              alert=reason, note="seen"))  # fmt: skip
         left = {a.order: a.reasons for a in self.engine.order_alerts(self.now)}
         assert reason not in left.get(alert.order, ())
+
+    @rule(
+        data=st.data(), kind=st.sampled_from(sorted(PAYMENTS)), reference=st.integers(1, 6),
+        cents=st.integers(1, 9000),
+    )  # fmt: skip
+    def report_payment(self, data: st.DataObject, kind: str, reference: int, cents: int) -> None:
+        # A small pool of references, so that some facts come again (alike or not).
+        if not self.orders:
+            return
+        order = data.draw(st.sampled_from(self.orders))
+        self._run(PAYMENTS[kind](key=self._key(), at=self.now, order=order,
+                                 reference=f"psp-{reference}",
+                                 amount=iv.Money(Decimal(cents) / 100, "USD")))  # fmt: skip
+
+    @invariant()
+    def payments_within_their_bounds(self) -> None:
+        for order in self.orders:
+            paid = self.engine.payment(order)
+            assert paid is not None
+            assert 0 <= paid.refunded.amount <= paid.captured.amount <= paid.authorised.amount
+            assert paid.due_for_capture.amount == max(
+                paid.shipped.amount - paid.captured.amount, Decimal(0)
+            )
 
     @invariant()
     def identities_and_statuses(self) -> None:

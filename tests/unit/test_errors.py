@@ -480,8 +480,12 @@ EXAMPLES: list[tuple[InvorderError, str, dict[str, object]]] = [
             "(authorised, not captured); capture at most that, or record a further "
             "authorisation first"
         ),
-        {"order": "O-1", "amount": "30.00 USD", "allowed": "20.00 USD",
-         "why": "authorised, not captured"},
+        {
+            "order": "O-1",
+            "amount": "30.00 USD",
+            "allowed": "20.00 USD",
+            "why": "authorised, not captured",
+        },
     ),
     (
         OverRefundError("O-1", "30.00 USD", "20.00 USD"),
