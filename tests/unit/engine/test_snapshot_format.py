@@ -258,6 +258,10 @@ def test_damaged_bytes_fall_back_to_a_replay(
     assert_replays(store, good[0], build(good), reason)
 
 
+_PAYMENT = {"reference": "psp-1", "kind": "captured", "order": "O-1",
+            "amount": {"amount": "1.00", "currency": "USD"}}  # fmt: skip
+"""A payment fact as a snapshot body holds it."""
+
 BODIES: dict[str, tuple[Callable[[Body], object], str]] = {
     "a projection missing": (lambda b: b.pop("orders"), "lacks orders"),
     "the key index missing": (lambda b: b.pop("keys"), "lacks keys"),
@@ -295,6 +299,9 @@ BODIES: dict[str, tuple[Callable[[Body], object], str]] = {
                                     "expected list"),
     "a currency that is not text": (lambda b: b["costs"]["currencies"].update(MUG=1),
                                     "expected strings"),
+    "payments of the wrong shape": (lambda b: b["payments"].update(records={}), "expected list"),
+    "a payment reference recorded twice": (lambda b: b["payments"]["records"].extend(
+        [_PAYMENT, _PAYMENT]), "recorded twice"),
 }  # fmt: skip
 """Damage to a well-formed body (valid JSON, right envelope), and what the reason says."""
 
