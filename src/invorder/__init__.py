@@ -66,6 +66,12 @@ from invorder.domain.orders.values import (
     WholesaleTerms,
 )
 from invorder.domain.orders.wave import AllocateWave
+from invorder.domain.payments.commands import (
+    RecordAuthorisation,
+    RecordCapture,
+    RecordPaymentFailure,
+    RecordRefund,
+)
 from invorder.domain.pricing.commands import DefinePriceList
 from invorder.domain.pricing.price_list import PriceBreak, PriceList
 from invorder.domain.purchasing.commands import (
@@ -236,7 +242,11 @@ __all__ = [
     "ReceiveReturn",
     "ReceiveStock",
     "ReceiveTransfer",
+    "RecordAuthorisation",
+    "RecordCapture",
+    "RecordPaymentFailure",
     "RecordPick",
+    "RecordRefund",
     "Rejected",
     "RejectedError",
     "ReleaseHold",

@@ -31,6 +31,12 @@ from invorder.domain.orders.events import (
     ShipmentPacked,
     ShipmentShipped,
 )
+from invorder.domain.payments.events import (
+    PaymentAuthorised,
+    PaymentCaptured,
+    PaymentFailed,
+    PaymentRefunded,
+)
 from invorder.domain.pricing.events import PriceListDefined
 from invorder.domain.purchasing.events import PurchaseDrafted, PurchaseEtaChanged, SupplierDefined
 from invorder.domain.rejection import CommandRejected
@@ -56,6 +62,10 @@ __all__ = [
     "OrderEvent",
     "OrderHeld",
     "OrderHoldReleased",
+    "PaymentAuthorised",
+    "PaymentCaptured",
+    "PaymentFailed",
+    "PaymentRefunded",
     "Pick",
     "PickingStarted",
     "PicksFoundShort",

@@ -17,6 +17,7 @@ from invorder.domain.orders.promises import PromiseReplan, PromiseShortfall
 from invorder.domain.orders.refunds import DispositionRefund, RefundPolicy
 from invorder.domain.orders.rma import Return, ReturnStatus
 from invorder.domain.orders.shipment import PickRow, Shipment, ShipmentStatus
+from invorder.domain.payments.payment import Payment, PaymentKind, PaymentState, PaymentSummary
 from invorder.domain.purchasing.purchase import PurchaseLineStatus, PurchaseOrder, PurchaseState
 from invorder.domain.purchasing.valuation import SkuValue, Valuation
 from invorder.domain.reservations.reservation import Reservation, ReservationStatus
@@ -47,6 +48,10 @@ __all__ = [
     "OrderLine",
     "OrderStatus",
     "PHYSICAL_BUCKETS",
+    "Payment",
+    "PaymentKind",
+    "PaymentState",
+    "PaymentSummary",
     "PickRow",
     "PromiseReplan",
     "PromiseShortfall",

@@ -1,10 +1,10 @@
 """A state machine over capture / hold / release / allocate / pick (short) / pack / ship /
-cancel / return / receive and count stock / invoice / credit / close, checking no oversell,
-ledger conservation, the line quantity identities, derived statuses and that invoices cover
-only what shipped (credits never more than invoiced) and that a closed order changes no more
-but by a late return, after every step. Orders may hold a bundle (SET = MUG + TEE) whose
-components are received into any bin, so bundles are reserved across bins, picked short and
-counted short."""
+cancel / return / receive and count stock / invoice / credit / close / payment facts,
+checking no oversell, ledger conservation, the line quantity identities, derived statuses,
+payment bounds, that invoices cover only what shipped (credits never more than invoiced)
+and that a closed order changes no more but by a late return, after every step. Orders may
+hold a bundle (SET = MUG + TEE) whose components are received into any bin, so bundles are
+reserved across bins, picked short and counted short."""
 
 from __future__ import annotations
 
@@ -18,12 +18,17 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 import invorder as iv
 from invorder import Bucket, OrderKind, routing
+from invorder.domain.payments.commands import PaymentFact
 from invorder.events import OrderAllocated
 from invorder.records import ShipmentStatus
 from tests.support.order_world import BINS, capture, identities_hold, order_world, price
 from tests.support.world import T0, refused_once
 
 KINDS = (OrderKind.DTC, OrderKind.MARKETPLACE, OrderKind.WHOLESALE)
+PAYMENTS: dict[str, type[PaymentFact]] = {
+    "authorised": iv.RecordAuthorisation, "captured": iv.RecordCapture,
+    "failed": iv.RecordPaymentFailure, "refunded": iv.RecordRefund,
+}  # fmt: skip
 
 
 class OrderMachine(RuleBasedStateMachine):
@@ -370,6 +375,29 @@ class OrderMachine(RuleBasedStateMachine):
             assert set(on) <= set(shipped)
             for order_line in order.lines:
                 assert invoiced.get(order_line.line_id, 0) <= order_line.shipped
+
+    @rule(
+        data=st.data(), kind=st.sampled_from(sorted(PAYMENTS)), reference=st.integers(1, 6),
+        cents=st.integers(1, 9000),
+    )  # fmt: skip
+    def report_payment(self, data: st.DataObject, kind: str, reference: int, cents: int) -> None:
+        # A small pool of references, so that some facts come again (alike or not).
+        if not self.orders:
+            return
+        order = data.draw(st.sampled_from(self.orders))
+        self._run(PAYMENTS[kind](key=self._key(), at=self.now, order=order,
+                                 reference=f"psp-{reference}",
+                                 amount=iv.Money(Decimal(cents) / 100, "USD")))  # fmt: skip
+
+    @invariant()
+    def payments_within_their_bounds(self) -> None:
+        for order in self.orders:
+            paid = self.engine.payment(order)
+            assert paid is not None
+            assert 0 <= paid.refunded.amount <= paid.captured.amount <= paid.authorised.amount
+            assert paid.due_for_capture.amount == max(
+                paid.shipped.amount - paid.captured.amount, Decimal(0)
+            )
 
     @invariant()
     def identities_and_statuses(self) -> None:

@@ -79,7 +79,9 @@ def state_of(engine: invorder.Engine) -> tuple[Any, ...]:
         [engine.shipments(o.order_id) for o in engine.orders()],
         list(engine.reservations()),
         engine.price_lists(),
-    )
+        [(engine.payment(o.order_id), engine.payment_facts(o.order_id))
+         for o in engine.orders()],
+    )  # fmt: skip
 
 
 def clean(engine: Engine) -> None:

@@ -86,7 +86,8 @@ ONE_OF_EACH: list[Command] = [
     invorder.DisassembleKit(key="dk", at=T0, sku="KIT", location="EAST/A/01", quantity=1),
     invorder.DefineChannel(key="dc", at=T0, channel="amazon", locations=["EAST", "WEST"],
                            name="Amazon", safety_stock=2, safety_stock_by_sku=[("MUG", 5)],
-                           share_percent=50, share_max=40, sell_incoming=True),
+                           share_percent=50, share_max=40, sell_incoming=True,
+                           await_authorisation=True, capture_on_shipment=True),
     invorder.CaptureOrder(
         key="co", at=PLUS_TWO, order="O-1", channel="wholesale", external_id="W-1",
         kind=invorder.OrderKind.WHOLESALE, customer="ACME",
@@ -144,6 +145,14 @@ ONE_OF_EACH: list[Command] = [
     invorder.ReceiveReturn(key="rr9", at=T0, rma="RMA-1", location="EAST/A/01",
                            lines=[invorder.ReturnedUnits("1", 1, "scrap"),
                                   invorder.ReturnedUnits("1", 1)]),
+    invorder.RecordAuthorisation(key="pa", at=T0, order="O-1", reference="psp-auth-1",
+                                 amount=invorder.Money("36.00", "EUR")),
+    invorder.RecordCapture(key="pc", at=T0, order="O-1", reference="psp-cap-1",
+                           amount=invorder.Money("12.50", "EUR")),
+    invorder.RecordPaymentFailure(key="pf", at=T0, order="O-1", reference="psp-fail-1",
+                                  amount=invorder.Money("36.00", "EUR")),
+    invorder.RecordRefund(key="pr", at=T0, order="O-1", reference="psp-ref-1",
+                          amount=invorder.Money("2.50", "EUR")),
 ]  # fmt: skip
 
 
@@ -274,6 +283,15 @@ def events_of_every_kind() -> list[invorder.Event]:
         invorder.CaptureOrder(key="co3", at=T0, order="O-3", channel="shop", external_id="3",
                               kind="dtc", customer="acme",
                               lines=[invorder.LineItem("1", "CUP", 1)]),
+        # The payment provider's facts about it.
+        invorder.RecordPaymentFailure(key="pf3", at=T0, order="O-3", reference="f3",
+                                      amount=EUR("1.80")),
+        invorder.RecordAuthorisation(key="pa3", at=T0, order="O-3", reference="a3",
+                                     amount=EUR("1.80")),
+        invorder.RecordCapture(key="pc3", at=T0, order="O-3", reference="c3",
+                               amount=EUR("1.80")),
+        invorder.RecordRefund(key="pr3", at=T0, order="O-3", reference="r3",
+                              amount=EUR("0.80")),
     ]  # fmt: skip
     for command in commands:
         engine.execute(command)

@@ -61,9 +61,12 @@ from invorder.domain.errors import (
     OrderClosedError,
     OrderConflictError,
     OrderOnHoldError,
+    OverCaptureError,
     OverCommitError,
     OverCreditError,
     OverReceiptError,
+    OverRefundError,
+    PaymentConflictError,
     RejectedError,
     ReturnQuantityError,
     StoreCorruptError,
@@ -463,6 +466,37 @@ EXAMPLES: list[tuple[InvorderError, str, dict[str, object]]] = [
             "first": ("L1",),
             "second": ("L2",),
         },
+    ),
+    (
+        PaymentConflictError("psp-7", "amount", "20.00 USD", "25.00 USD"),
+        (
+            "payment reference 'psp-7' was first reported with amount='20.00 USD', now "
+            "'25.00 USD'; a provider reference names one payment fact: report another fact "
+            "under its own reference"
+        ),
+        {"key": "psp-7", "field": "amount", "first": "20.00 USD", "second": "25.00 USD"},
+    ),
+    (
+        OverCaptureError("O-1", "30.00 USD", "20.00 USD", "authorised, not captured"),
+        (
+            "cannot capture 30.00 USD on order 'O-1': only 20.00 USD may be captured "
+            "(authorised, not captured); capture at most that, or record a further "
+            "authorisation first"
+        ),
+        {
+            "order": "O-1",
+            "amount": "30.00 USD",
+            "allowed": "20.00 USD",
+            "why": "authorised, not captured",
+        },
+    ),
+    (
+        OverRefundError("O-1", "30.00 USD", "20.00 USD"),
+        (
+            "cannot refund 30.00 USD on order 'O-1': only 20.00 USD is captured and not yet "
+            "refunded; a refund never exceeds what was captured"
+        ),
+        {"order": "O-1", "amount": "30.00 USD", "allowed": "20.00 USD"},
     ),
     (
         CancelShippedError("O-1", "L1", 3, 1),

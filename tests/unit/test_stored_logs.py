@@ -68,6 +68,9 @@ ADDED_SINCE = frozenset({
     "DefineRefundPolicy", "MoveAllocation", "AllocateWave", "CommandRejected",
     "DefinePriceList", "PriceListDefined", "DefineInvoicing", "InvoicingDefined", "IssueInvoice",
     "InvoiceIssued", "IssueCreditNote", "CreditNoteIssued", "CloseOrder", "OrderClosed",
+    "RecordAuthorisation", "RecordCapture",
+    "RecordPaymentFailure", "RecordRefund", "PaymentAuthorised", "PaymentCaptured",
+    "PaymentFailed", "PaymentRefunded",
 })  # fmt: skip
 """Command and event types added after the fixture was written (``test_codec`` round-trips
 them)."""

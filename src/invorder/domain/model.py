@@ -18,6 +18,7 @@ from invorder.domain import (
     availability,
     invoicing,
     orders,
+    payments,
     pricing,
     purchasing,
     reservations,
@@ -34,6 +35,7 @@ from invorder.domain.orders.context import Context
 from invorder.domain.orders.order import Order
 from invorder.domain.orders.ownership import refuse_if_owned
 from invorder.domain.orders.reallocate import reallocate_after
+from invorder.domain.payments.register import Payments
 from invorder.domain.pricing.prices import PriceLists
 from invorder.domain.purchasing.costs import COSTED, CostCurrencies
 from invorder.domain.purchasing.purchase import Purchases
@@ -45,24 +47,18 @@ from invorder.domain.stock.ledger import Ledger
 from invorder.domain.stock.location import is_virtual
 
 AREAS: tuple[ModuleType, ...] = (
-    stock,
-    reservations,
-    purchasing,
-    availability,
-    pricing,
-    orders,
-    invoicing,
-)
+    stock, reservations, purchasing, availability, pricing, orders, payments, invoicing,
+)  # fmt: skip
 """The areas of the domain, each depending only on those before it (orders and
 availability on each other not at all, pricing on availability only through the channels
-it reads)."""
+it reads; payments read orders and channels; invoicing reads orders)."""
 
 
 class State:
     """Every projection of the domain, folded from the same log."""
 
-    __slots__ = ("allocator", "channels", "costs", "invoices", "ledger", "orders", "prices",
-                 "priority", "purchases", "reservations", "suppliers")  # fmt: skip
+    __slots__ = ("allocator", "channels", "costs", "invoices", "ledger", "orders", "payments",
+                 "prices", "priority", "purchases", "reservations", "suppliers")  # fmt: skip
 
     def __init__(self) -> None:
         self.ledger = Ledger()
@@ -81,6 +77,8 @@ class State:
         """Price lists and whom each serves."""
         self.orders = OrderBook()
         """Orders and their shipments."""
+        self.payments = Payments()
+        """The payment provider's facts and each order's payment amounts."""
         self.invoices = Invoices()
         """Invoicing policies, invoices and credit notes."""
         self.allocator: Allocator = first_fit

@@ -30,7 +30,7 @@ from invorder.ports import EventStore, SnapshotStore
 
 FORMAT = "invorder-snapshot"
 """The ``format`` of every snapshot header; bytes with another one are not read."""
-SCHEMA = 3
+SCHEMA = 4
 """The schema version of the body this version writes."""
 ENCODING = "json+zlib"
 """How the body is written: JSON, UTF-8, compressed with zlib."""
@@ -59,8 +59,13 @@ def _price_lists_and_invoices(body: dict[str, Any]) -> dict[str, Any]:
     return {**body, "prices": {"records": []}, "invoices": invoices}
 
 
+def _payments(body: dict[str, Any]) -> dict[str, Any]:
+    """Schema 3 -> 4: the payments projection (no payment before there were any)."""
+    return {**body, "payments": {"records": []}}
+
+
 UPCASTERS: Mapping[int, Upcaster] = MappingProxyType(
-    {1: _placed_reservations, 2: _price_lists_and_invoices}
+    {1: _placed_reservations, 2: _price_lists_and_invoices, 3: _payments}
 )
 """The registered upcasters, by the schema version they read (schema 1 is the first JSON
 schema). A snapshot whose chain has a missing link is refused (and the log replayed): add a

@@ -21,6 +21,7 @@ from invorder.domain.orders.refunds import RefundPolicy
 from invorder.domain.orders.rma import Return
 from invorder.domain.orders.shipment import Shipment
 from invorder.domain.orders.standing import AlertMarks
+from invorder.domain.payments.payment import Payment
 from invorder.domain.pricing.price_list import PriceList
 from invorder.domain.purchasing.purchase import PurchaseOrder
 from invorder.domain.purchasing.supplier import Supplier
@@ -35,7 +36,7 @@ Data = dict[str, Any]
 
 RECORDS: tuple[type[Any], ...] = (
     Sku, Location, Transfer, Reservation, PurchaseOrder, Supplier, Channel, Order, Shipment,
-    Return, AlertMarks, RefundPolicy, PriceList, Invoice, CreditNote,
+    Return, AlertMarks, RefundPolicy, PriceList, Invoice, CreditNote, Payment,
 )  # fmt: skip
 """The record types a snapshot may build (with the commands and values their fields hold,
 which the codec knows by its own tables): nothing else is ever constructed."""

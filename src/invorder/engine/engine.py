@@ -36,6 +36,7 @@ from invorder.engine._verification import verify
 from invorder.engine._writer import Outcome, Rejected, Writer
 from invorder.engine.views import availability, commerce, orders, purchasing, reservations, stock
 from invorder.engine.views import orders as _order_views
+from invorder.engine.views import payments as _payment_views
 from invorder.ports import EventStore, SnapshotStore
 from invorder.routing import AllocationPlan, LocationFacts, RoutingRule
 
@@ -247,8 +248,7 @@ class Engine:
         """Available to promise of ``sku`` (stocked or bundle) over ``location``'s subtree.
 
         Raises :class:`~invorder.errors.UnknownSkuError` /
-        :class:`~invorder.errors.UnknownLocationError` for what was never defined.
-        """
+        :class:`~invorder.errors.UnknownLocationError` for what was never defined."""
         return availability.atp(self._state, sku, location, at)
 
     def atp_many(
@@ -312,12 +312,11 @@ class Engine:
         With a :class:`PublishedSet` from :meth:`publish`, only the SKUs the log touched
         since its position (bundles over them included) and those whose reservations lapsed
         between its time and ``at`` are recomputed; with a plain mapping (or after the
-        channel's policy or the locations changed), every SKU is.
-        """
+        channel's policy or the locations changed), every SKU is."""
         position = self._replica.position
         return availability.publish_diff(self._state, self._store, position, channel, at, previous)
 
-    # --- purchasing, prices, invoicing (views.purchasing, views.commerce) ------------------
+    # --- purchasing, prices, invoicing, payments (views.purchasing, .commerce, .payments) --
 
     def purchase_order(self, purchase_order: str) -> PurchaseOrder | None:
         """The purchase order with this id, or ``None``."""
@@ -343,13 +342,11 @@ class Engine:
         """Open purchase lines past their ETA at ``at`` with units still outstanding."""
         return purchasing.late_purchase_lines(self._state, at)
 
-    price_list = commerce.price_list
-    price_lists = commerce.price_lists
-    invoice = commerce.invoice
-    invoices = commerce.invoices
-    credit_notes = commerce.credit_notes
-    invoicing = commerce.invoicing
+    price_list, price_lists = commerce.price_list, commerce.price_lists
+    invoice, invoices = commerce.invoice, commerce.invoices
+    credit_notes, invoicing = commerce.credit_notes, commerce.invoicing
     close_outs = commerce.close_outs
+    payment, payment_facts = _payment_views.payment, _payment_views.payment_facts
 
     # --- orders (views.orders) -----------------------------------------------------------
 

@@ -89,7 +89,7 @@ def test_a_snapshot_is_a_json_header_line_then_a_compressed_json_body(
     header_line, _, compressed = data.partition(b"\n")
     header = json.loads(header_line)
     assert header == {
-        "format": "invorder-snapshot", "schema": 3, "encoding": "json+zlib",
+        "format": "invorder-snapshot", "schema": 4, "encoding": "json+zlib",
         "position": position, "last_key": "k087", "chain": chain_hex(store, position),
         "size": len(zlib.decompress(compressed)),
     }  # fmt: skip
@@ -258,6 +258,10 @@ def test_damaged_bytes_fall_back_to_a_replay(
     assert_replays(store, good[0], build(good), reason)
 
 
+_PAYMENT = {"reference": "psp-1", "kind": "captured", "order": "O-1",
+            "amount": {"amount": "1.00", "currency": "USD"}}  # fmt: skip
+"""A payment fact as a snapshot body holds it."""
+
 BODIES: dict[str, tuple[Callable[[Body], object], str]] = {
     "a projection missing": (lambda b: b.pop("orders"), "lacks orders"),
     "the key index missing": (lambda b: b.pop("keys"), "lacks keys"),
@@ -295,6 +299,9 @@ BODIES: dict[str, tuple[Callable[[Body], object], str]] = {
                                     "expected list"),
     "a currency that is not text": (lambda b: b["costs"]["currencies"].update(MUG=1),
                                     "expected strings"),
+    "payments of the wrong shape": (lambda b: b["payments"].update(records={}), "expected list"),
+    "a payment reference recorded twice": (lambda b: b["payments"]["records"].extend(
+        [_PAYMENT, _PAYMENT]), "recorded twice"),
 }  # fmt: skip
 """Damage to a well-formed body (valid JSON, right envelope), and what the reason says."""
 
@@ -320,9 +327,9 @@ def test_a_body_of_the_wrong_shape_falls_back_to_a_replay(
 @pytest.mark.parametrize(
     ("header", "reason"),
     [
-        ({"schema": 4}, "schema 4 is not one this version reads"),
+        ({"schema": 5}, "schema 5 is not one this version reads"),
         ({"schema": "1"}, "schema '1'"),
-        ({"schema": 0}, "schema 0 is older than 3 and no upcaster reads it"),
+        ({"schema": 0}, "schema 0 is older than 4 and no upcaster reads it"),
         ({"encoding": "pickle"}, "encoding 'pickle'"),
         ({"position": 7}, "says position 7"),
         ({"last_key": "k001"}, "of another log"),
@@ -368,8 +375,21 @@ def test_an_older_schema_is_read_through_its_upcaster(
     assert Engine(store, snapshots=snapshots).startup == report
 
 
+def _as_schema_3(body: Body) -> None:
+    # Schema 3 had no payments.
+    del body["payments"]
+
+
+def test_a_schema_3_snapshot_is_read_without_payments(
+    store: invorder.MemoryEventStore, good: tuple[int, bytes]
+) -> None:
+    state, _keys = _snapshot.restore(store, good[0], rewritten(good, _as_schema_3, schema=3))
+    assert state_differences(state, Engine(store)._state) == []
+
+
 def _as_schema_2(body: Body) -> None:
     # Schema 2 had no price lists nor invoices, and its orders no ``price_list``.
+    _as_schema_3(body)
     del body["prices"], body["invoices"]
     for record in body["orders"]["orders"]:
         del record["price_list"]

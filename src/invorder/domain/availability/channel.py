@@ -38,6 +38,10 @@ class Channel:
     """Whether its orders are allocated within the policy (see :attr:`limits_allocation`)."""
     allocate_in_waves: bool = False
     """Whether its orders wait for a wave instead of being allocated when captured."""
+    await_authorisation: bool = False
+    """Whether its orders are held until their payment is authorised."""
+    capture_on_shipment: bool = False
+    """Whether its orders' captures are bounded by the value shipped."""
 
     def safety_for(self, sku: str) -> int:
         """The safety stock that applies to ``sku``."""
@@ -105,6 +109,8 @@ class Channels:
                 sell_incoming=c.sell_incoming,
                 allocate_within_policy=c.allocate_within_policy,
                 allocate_in_waves=c.allocate_in_waves,
+                await_authorisation=c.await_authorisation,
+                capture_on_shipment=c.capture_on_shipment,
             )
             self.put(channel)
 

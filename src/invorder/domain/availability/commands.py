@@ -68,7 +68,10 @@ class DefineChannel(Command):
     ``allocate_within_policy`` is False.
     """
 
-    ADDED: ClassVar[tuple[str, ...]] = ("allocate_within_policy", "allocate_in_waves")
+    ADDED: ClassVar[tuple[str, ...]] = (
+        "allocate_within_policy", "allocate_in_waves", "await_authorisation",
+        "capture_on_shipment",
+    )  # fmt: skip
     """Fields added after logs were written: left out of the JSON while at their default."""
 
     channel: str = attrs.field(validator=_checks.identifier)
@@ -97,3 +100,11 @@ class DefineChannel(Command):
     allocate_in_waves: bool = attrs.field(default=False, validator=_checks.boolean)
     """True: an order from this channel is not allocated when captured (or when its last
     hold is released); it waits, unallocated, for the next wave (``AllocateWave``)."""
+    await_authorisation: bool = attrs.field(default=False, validator=_checks.boolean)
+    """True: an order from this channel (unless on payment terms) is captured on a payment
+    hold (``payment_pending``), and the provider's authorisation of its total
+    (:class:`~invorder.RecordAuthorisation`) releases the hold and allocates it."""
+    capture_on_shipment: bool = attrs.field(default=False, validator=_checks.boolean)
+    """True: an order from this channel is captured as it ships: a capture may not exceed
+    the value shipped (at line prices), and :meth:`~invorder.Engine.payment` tells the
+    amount due for capture."""

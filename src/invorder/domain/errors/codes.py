@@ -76,6 +76,8 @@ class ErrorCode(enum.StrEnum):
     """A key reused for a command with other content."""
     ORDER_CONFLICT = "order_conflict"
     """An order (channel, external id) captured again with other content."""
+    PAYMENT_CONFLICT = "payment_conflict"
+    """A payment provider reference reported again with other content."""
     # 3. references
     UNKNOWN_SKU = "unknown_sku"
     """A SKU or barcode the catalog does not define."""
@@ -118,6 +120,10 @@ class ErrorCode(enum.StrEnum):
     """An invoice the order's policy or shipments do not allow."""
     OVER_CREDIT = "over_credit"
     """A credit note for more than its invoice has left to credit."""
+    OVER_CAPTURE = "over_capture"
+    """Capturing more of an order's payment than is authorised (or shipped)."""
+    OVER_REFUND = "over_refund"
+    """Refunding more of an order's payment than is captured and not yet refunded."""
     # then the others
     CONCURRENCY_CONFLICT = "concurrency_conflict"
     """Another writer appended first; safe to retry."""

@@ -136,3 +136,18 @@ class OrderConflictError(IdempotencyConflictError):
         self.channel, self.external_id = channel, external_id
         self.field, self.first, self.second = field, first, second
         self._settle()
+
+
+class PaymentConflictError(IdempotencyConflictError):
+    """A payment provider reference reported again with other content (another kind, order
+    or amount): a reference names one fact of the provider.
+
+    ``key`` is the reference.
+    """
+
+    code = ErrorCode.PAYMENT_CONFLICT
+    template = (
+        "payment reference {key!r} was first reported with {field}={first!r}, now "
+        "{second!r}; a provider reference names one payment fact: report another fact under "
+        "its own reference"
+    )

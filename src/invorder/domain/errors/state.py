@@ -246,3 +246,31 @@ class OrderClosedError(RejectedError):
     order: str
     reason: str
     command: str
+
+
+class OverCaptureError(RejectedError):
+    """A capture of more than the order may still capture: what is authorised and not yet
+    captured (on a channel that captures on shipment, no more than the value shipped)."""
+
+    code = ErrorCode.OVER_CAPTURE
+    template = (
+        "cannot capture {amount} on order {order!r}: only {allowed} may be captured ({why}); "
+        "capture at most that, or record a further authorisation first"
+    )
+    order: str
+    amount: str
+    allowed: str
+    why: str
+
+
+class OverRefundError(RejectedError):
+    """A refund of more than the order's captured payment not yet refunded."""
+
+    code = ErrorCode.OVER_REFUND
+    template = (
+        "cannot refund {amount} on order {order!r}: only {allowed} is captured and not yet "
+        "refunded; a refund never exceeds what was captured"
+    )
+    order: str
+    amount: str
+    allowed: str

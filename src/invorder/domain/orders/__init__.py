@@ -65,7 +65,7 @@ PROJECTIONS = {"orders": OrderBook}
 _CTX = ("context",)
 
 DECISIONS = (
-    Decision(_c.CaptureOrder, _order.decide_capture, ("context", "prices")),
+    Decision(_c.CaptureOrder, _order.decide_capture, ("context", "prices", "channels")),
     Decision(_c.PlaceHold, _order.decide_hold, _CTX),
     Decision(_c.ReleaseHold, _order.decide_release_hold, _CTX),
     Decision(_c.AllocateOrder, _realloc.decide_allocate, _CTX),

@@ -4,6 +4,7 @@ holds and their release, and cancellation of lines or the whole order."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Protocol
 
 import attrs
 
@@ -38,7 +39,7 @@ from invorder.domain.orders.events import (
 from invorder.domain.orders.ids import LineId
 from invorder.domain.orders.order import Order, OrderLine, OrderStatus, content_of, new_order
 from invorder.domain.orders.shipment import ShipmentStatus
-from invorder.domain.orders.values import HoldReason
+from invorder.domain.orders.values import HoldReason, PaymentStatus
 from invorder.domain.orders.whole import allocate
 from invorder.domain.pricing.decide import price_lines
 from invorder.domain.pricing.price_list import PriceList
@@ -49,12 +50,22 @@ from invorder.domain.reservations.decide import decide_release
 _CLOSED = (OrderStatus.SHIPPED, OrderStatus.RETURNED, OrderStatus.CANCELLED)
 
 
+class _Channel(Protocol):
+    @property
+    def await_authorisation(self) -> bool: ...
+
+
+class _Channels(Protocol):
+    def get(self, channel: str, /) -> _Channel | None: ...
+
+
 def decide_capture(
-    ctx: Context, prices: PriceLists, command: CaptureOrder, position: int
+    ctx: Context, prices: PriceLists, channels: _Channels, command: CaptureOrder, position: int
 ) -> tuple[Event, ...]:
     """Capture: a no-op for a repeat with the same content; else priced from its price
     list, validated and allocated unless held (a price other than the list's holds it for
-    review) or its channel allocates in waves."""
+    review; a channel that awaits authorisation holds it for payment unless it is on
+    payment terms) or its channel allocates in waves."""
     first = ctx.orders.by_external(command.channel, command.external_id)
     if first is not None:
         old, new = content_of(first.capture), content_of(command)
@@ -87,10 +98,20 @@ def decide_capture(
                              price_list=applied, prices=tuple(listed.items()))  # fmt: skip
     events: list[Event] = [captured]
     order = new_order(command, position, listed, applied)
-    if differing and HoldReason.PRICE_REVIEW not in order.holds:
-        events.append(OrderHeld(position=position + 1, command=command, order=command.order,
-                                reason=HoldReason.PRICE_REVIEW))  # fmt: skip
-    elif not order.holds and not ctx.waves(command.channel):
+    channel = channels.get(command.channel)
+    held = [
+        reason
+        for reason, due in (
+            (HoldReason.PRICE_REVIEW, differing),
+            (HoldReason.PAYMENT_PENDING, channel is not None and channel.await_authorisation
+             and command.payment is not PaymentStatus.ON_TERMS),
+        )
+        if due and reason not in order.holds
+    ]  # fmt: skip
+    for reason in held:
+        events.append(OrderHeld(position=position + len(events), command=command,
+                                order=command.order, reason=reason))  # fmt: skip
+    if not held and not order.holds and not ctx.waves(command.channel):
         events.extend(allocate(ctx, order, needs_of(order), command, position + 1, {},
                                sweep_lapsed=True))  # fmt: skip
     return tuple(events)
@@ -138,11 +159,19 @@ def decide_release_hold(ctx: Context, command: ReleaseHold, position: int) -> tu
         state = f"held for {', '.join(order.holds)}" if order.holds else "not on hold"
         raise IllegalTransitionError("order", order.order_id, state,
                                      f"release hold {command.reason!r}")  # fmt: skip
+    return release_hold(ctx, order, command.reason, command, position)
+
+
+def release_hold(
+    ctx: Context, order: Order, reason: str, command: Command, position: int
+) -> tuple[Event, ...]:
+    """Lift ``order``'s hold ``reason`` (which it has) for ``command``; allocate when it was
+    the last (a ``ReleaseHold``, or the payment authorisation that lifts ``payment_pending``)."""
     released = OrderHoldReleased(
-        position=position, command=command, order=order.order_id, reason=command.reason
+        position=position, command=command, order=order.order_id, reason=reason
     )
     events: list[Event] = [released]
-    rest = tuple(h for h in order.holds if h != command.reason)
+    rest = tuple(h for h in order.holds if h != reason)
     needs = needs_of(order)
     if not rest and needs and not _waits_for_wave(ctx, order):
         order = attrs.evolve(order, holds=rest)

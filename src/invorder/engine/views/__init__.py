@@ -11,6 +11,7 @@ module            what it answers
                   channels, the sets published to channels and their differences
 ``purchasing``    purchase orders, late lines, suppliers, inventory valuation
 ``commerce``      price lists, invoices and credit notes, where an order's invoicing stands
+``payments``      an order's payment status and amounts, the provider's facts
 ``orders``        orders, shipments, returns, alerts
 ================  ======================================================================
 """

@@ -1,0 +1,97 @@
+"""Properties of payments over random sequences of the provider's facts: the amounts keep
+refunded <= captured <= authorised whatever is refused, the derived status agrees with the
+amounts, a refused fact changes nothing, and a reference names one fact."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+import invorder as iv
+from invorder import Money
+from invorder.domain.payments.commands import PaymentFact
+from invorder.errors import OverCaptureError, OverRefundError, PaymentConflictError
+from invorder.records import PaymentState, PaymentSummary
+from tests.support.order_world import capture, order_world
+from tests.support.world import at
+
+COMMANDS: dict[str, type[PaymentFact]] = {
+    "authorised": iv.RecordAuthorisation,
+    "captured": iv.RecordCapture,
+    "failed": iv.RecordPaymentFailure,
+    "refunded": iv.RecordRefund,
+}
+
+facts = st.lists(
+    st.tuples(
+        st.sampled_from(sorted(COMMANDS)),
+        st.integers(1, 12),  # the reference: a small pool, so references repeat
+        st.integers(1, 2500),  # the amount in cents (the order is 20.00 USD)
+    ),
+    max_size=14,
+)
+
+
+def expected_status(summary: PaymentSummary) -> PaymentState:
+    """The status the amounts alone imply (written apart from the library's rule)."""
+    if summary.refunded.amount > 0:
+        full = summary.refunded.amount == summary.captured.amount
+        return PaymentState.REFUNDED if full else PaymentState.PARTLY_REFUNDED
+    if summary.captured.amount > 0:
+        full = summary.captured.amount >= summary.total.amount
+        return PaymentState.PAID if full else PaymentState.PARTLY_CAPTURED
+    if summary.authorised.amount > 0:
+        return PaymentState.AUTHORISED
+    return PaymentState.FAILED if summary.failures else PaymentState.UNPAID
+
+
+@given(facts=facts)
+def test_the_amounts_stay_within_their_bounds_and_the_status_agrees(
+    facts: list[tuple[str, int, int]],
+) -> None:
+    engine = order_world()
+    engine.capture(capture())
+    first: dict[str, tuple[str, int]] = {}
+    for n, (kind, ref, cents) in enumerate(facts):
+        reference = f"ref-{ref}"
+        before = engine.payment("O-1")
+        assert before is not None
+        command = COMMANDS[kind](key=f"k{n}", at=at(10 + n), order="O-1", reference=reference,
+                                 amount=Money(Decimal(cents) / 100, "USD"))  # fmt: skip
+        amount = Decimal(cents) / 100
+        try:
+            engine.execute(command)
+        except PaymentConflictError:
+            assert first[reference] != (kind, cents)
+            assert engine.payment("O-1") == before
+            continue
+        except OverCaptureError:
+            assert kind == "captured"
+            assert amount > before.authorised.amount - before.captured.amount
+            assert engine.payment("O-1") == before
+            continue
+        except OverRefundError:
+            assert kind == "refunded"
+            assert amount > before.captured.amount - before.refunded.amount
+            assert engine.payment("O-1") == before
+            continue
+        if reference in first:  # the same fact again: nothing changes
+            assert first[reference] == (kind, cents)
+            assert engine.payment("O-1") == before
+        first.setdefault(reference, (kind, cents))
+        after = engine.payment("O-1")
+        assert after is not None
+        assert 0 <= after.refunded.amount <= after.captured.amount <= after.authorised.amount
+        assert after.status is expected_status(after)
+    recorded = engine.payment_facts("O-1")
+    assert [fact.reference for fact in recorded] == list(first)
+    summary = engine.payment("O-1")
+    assert summary is not None
+    for kind, total in (("authorised", summary.authorised), ("captured", summary.captured),
+                        ("refunded", summary.refunded)):  # fmt: skip
+        assert total.amount == sum(
+            (fact.amount.amount for fact in recorded if fact.kind == kind), Decimal(0)
+        )
+    assert engine.verify() == []
