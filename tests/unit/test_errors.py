@@ -510,7 +510,7 @@ EXAMPLES: list[tuple[InvorderError, str, dict[str, object]]] = [
         OrderClosedError("W-1", "settled", "CancelOrder"),
         (
             "order 'W-1' was closed (settled); it takes no CancelOrder any more, only a return "
-            "within its return window"
+            "within its return window, its credit note and payment facts"
         ),
         {"order": "W-1", "reason": "settled", "command": "CancelOrder"},
     ),

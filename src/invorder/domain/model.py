@@ -35,6 +35,7 @@ from invorder.domain.orders.context import Context
 from invorder.domain.orders.order import Order
 from invorder.domain.orders.ownership import refuse_if_owned
 from invorder.domain.orders.reallocate import reallocate_after
+from invorder.domain.payments.commands import PaymentFact
 from invorder.domain.payments.register import Payments
 from invorder.domain.pricing.prices import PriceLists
 from invorder.domain.purchasing.costs import COSTED, CostCurrencies
@@ -228,7 +229,8 @@ def decide(state: State, command: Command, position: int) -> tuple[Event, ...]:
     decision = DECISIONS.get(type(command))
     if decision is None:
         raise TypeError(f"not a command invorder knows: {command!r}")
-    refuse_if_closed(state.orders, command)  # a closed order takes a late return only
+    # A closed order takes a late return, and the provider's facts about its money only.
+    refuse_if_closed(state.orders, command, also=(PaymentFact,))
     if isinstance(command, CommitReservation | ReleaseReservation):
         # An order's reservations change only through the order (cancel, ship, short pick).
         action = "commit" if isinstance(command, CommitReservation) else "release"

@@ -324,10 +324,10 @@ def test_orders_done_shipping_list_what_keeps_them_from_closing() -> None:
                                    external_id="d1", kind=OrderKind.DTC,
                                    lines=[LineItem("1", "TEE", 1, price("5.00"))]))  # fmt: skip
     ship(engine, "W-1/S1")
-    assert [c.order for c in engine.close_outs()] == []  # W-1 still waits for S2, D-1 too
+    assert [c.order for c in engine.close_outs(at(60))] == []  # W-1 still waits for S2, D-1 too
     ship(engine, "W-1/S2", minute=11)
     ship(engine, "D-1/S1", minute=12)
-    blocked, free = engine.close_outs()
+    blocked, free = engine.close_outs(at(60))
     assert (blocked.order, blocked.reasons, blocked.uninvoiced) == (
         "W-1", (iv.records.CloseOutReason.NOT_INVOICED,), price("70.00"))  # fmt: skip
     assert (free.order, free.reasons) == ("D-1", ())  # not invoiced, nothing owed: closable
@@ -336,9 +336,9 @@ def test_orders_done_shipping_list_what_keeps_them_from_closing() -> None:
                                  lines=[LineQuantity("1", 2)]))  # fmt: skip
     engine.execute(iv.ReceiveReturn(key="back", at=at(22), rma="RMA-1", location="EAST/A/01",
                                     lines=[iv.ReturnedUnits("1", 2)]))  # fmt: skip
-    [blocked, _] = engine.close_outs()
+    [blocked, _] = engine.close_outs(at(60))
     assert (blocked.reasons, blocked.uncredited_units) == (
-        (iv.records.CloseOutReason.CREDIT_OWED,), 2)  # fmt: skip
+        (iv.records.CloseOutReason.CREDIT_OWED, iv.records.CloseOutReason.UNPAID), 2)  # fmt: skip
     credit(engine, "CN-1", rma="RMA-1", lines=[LineQuantity("1", 2)])
     engine.execute(iv.CloseOrder(key="close", at=at(40), order="W-1", reason="settled"))
-    assert [(c.order, c.reasons) for c in engine.close_outs()] == [("D-1", ())]
+    assert [(c.order, c.reasons) for c in engine.close_outs(at(60))] == [("D-1", ())]

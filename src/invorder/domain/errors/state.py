@@ -235,13 +235,13 @@ class OverCreditError(RejectedError):
 
 
 class OrderClosedError(RejectedError):
-    """A command on an order that is closed: only a return within the return window (and
-    credit for it) is taken once an order is closed."""
+    """A command on an order that is closed: only a return within the return window, the
+    credit for it and the payment provider's facts are taken once an order is closed."""
 
     code = ErrorCode.ORDER_CLOSED
     template = (
         "order {order!r} was closed ({reason}); it takes no {command} any more, only a "
-        "return within its return window"
+        "return within its return window, its credit note and payment facts"
     )
     order: str
     reason: str

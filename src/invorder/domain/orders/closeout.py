@@ -44,12 +44,12 @@ LATE = (OpenReturn,)
 """Order commands a closed order still takes (a return within its window)."""
 
 
-def refuse_if_closed(orders: OrderBook, command: Command) -> None:
+def refuse_if_closed(orders: OrderBook, command: Command, also: tuple[type, ...] = ()) -> None:
     """Raise :class:`OrderClosedError` when ``command`` names a closed order (its ``order``
-    field) and is not one a closed order takes (:data:`LATE`; a capture repeated is
-    answered by the capture itself)."""
+    field) and is not one a closed order takes (:data:`LATE`, or one of ``also``: the money
+    side's facts; a capture repeated is answered by the capture itself)."""
     order_id = getattr(command, "order", None)
-    if type(order_id) is not str or isinstance(command, (CaptureOrder, *LATE)):
+    if type(order_id) is not str or isinstance(command, (CaptureOrder, *LATE, *also)):
         return
     order = orders.get(order_id)
     if order is not None and order.closed_at is not None:

@@ -4,8 +4,10 @@ notes, where its invoicing stands, and the orders done shipping that cannot clos
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol
 
+from invorder.domain import _checks
 from invorder.domain.errors import NotFoundError
 from invorder.domain.invoicing.settlement import CloseOut
 from invorder.domain.invoicing.settlement import close_outs as _close_outs
@@ -60,10 +62,12 @@ def invoicing(engine: _HasState, order: str) -> OrderInvoicing:
     return order_invoicing(state.orders, state.invoices, found)
 
 
-def close_outs(engine: _HasState) -> list[CloseOut]:
+def close_outs(engine: _HasState, at: datetime) -> list[CloseOut]:
     """Every order done shipping (each unit shipped or cancelled) and not closed, in
-    capture order, with what stands in the way of closing it: shipped units on no invoice
-    where the order is invoiced, returned units not credited (no reason: it can be closed
-    now). (``Engine`` has it as a method.)"""
+    capture order, with what stands in the way of closing it at ``at``: shipped units on no
+    invoice where the order is invoiced, returned units not credited, invoices not paid
+    (past due or not), value shipped not captured, refunds owed (no reason: it can be
+    closed now, :class:`~invorder.CloseOrder`). (``Engine`` has it as a method.)"""
+    _checks.check_aware("at", at)
     state = engine._state
-    return _close_outs(state.orders, state.invoices)
+    return _close_outs(state.orders, state.invoices, state.payments, at)
