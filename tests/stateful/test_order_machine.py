@@ -400,6 +400,34 @@ class OrderMachine(RuleBasedStateMachine):
             )
 
     @invariant()
+    def close_out_money_identity(self) -> None:
+        # What an order done shipping owes is what it is charged (invoiced: its invoices
+        # less their credits, and what shipped on no invoice yet; not invoiced, what it
+        # shipped less its returns' refunds) less what was captured and not refunded; it
+        # is closable only when nothing at all is owed.
+        for standing in self.engine.close_outs(self.now):
+            order = self.engine.order(standing.order)
+            paid = self.engine.payment(standing.order)
+            assert order is not None
+            assert paid is not None
+            net = paid.captured.amount - paid.refunded.amount
+            issued = self.engine.invoices(order.order_id)
+            invoicing = self.engine.invoicing(order.order_id)
+            if invoicing.policy is not iv.records.Invoicing.NONE:
+                charged = invoicing.uninvoiced.amount + sum(
+                    i.total.amount - sum(n.total.amount for n in
+                                         self.engine.credit_notes(i.invoice)) for i in issued
+                )  # fmt: skip
+            elif self.engine.payment_facts(order.order_id):
+                refunds = sum(r.refund.amount for r in map(self.engine.rma, order.returns) if r)
+                charged = paid.shipped.amount - refunds
+            else:
+                charged = net  # no fact reported: its money is not judged
+            assert standing.owed.amount == charged - net
+            if not standing.reasons:
+                assert standing.owed.amount == 0
+
+    @invariant()
     def identities_and_statuses(self) -> None:
         identities_hold(self.engine)
         for order in self.engine.orders():

@@ -67,7 +67,8 @@ def close_out(
     orders: OrderBook, invoices: Invoices, payments: Payments, order: Order, at: datetime
 ) -> CloseOut:
     """What stands between ``order`` (done shipping) and closing it at ``at``. The money
-    side: an invoiced order owes its invoices less their credits; an order not invoiced,
+    side: an invoiced order owes its invoices less their credits, and what it shipped that
+    is on no invoice yet; an order not invoiced,
     whose payments the host reports, owes the value it shipped less the refunds its returns
     owe. What was captured, less what was refunded, pays it (the earliest invoices first).
     An order not invoiced and without any payment fact is judged by its units alone."""
@@ -98,6 +99,11 @@ def close_out(
                 reason = CloseOutReason.UNPAID_PAST_DUE if past else CloseOutReason.UNPAID
                 if reason not in reasons:
                     reasons.append(reason)
+        # What shipped and is not invoiced yet is owed too (paid ahead, it is no refund).
+        uninvoiced = standing.uninvoiced.amount
+        covered = min(max(left, Decimal(0)), uninvoiced)
+        left -= covered
+        owed += uninvoiced - covered
         owed -= max(left, Decimal(0))
     elif paid is not None:
         refunds = sum((rma.refund.amount for r in order.returns
