@@ -11,12 +11,13 @@ from hypothesis import strategies as st
 
 import invorder as iv
 from invorder import Money
+from invorder.domain.payments.commands import PaymentFact
 from invorder.errors import OverCaptureError, OverRefundError, PaymentConflictError
 from invorder.records import PaymentState, PaymentSummary
 from tests.support.order_world import capture, order_world
 from tests.support.world import at
 
-COMMANDS: dict[str, type[iv.Command]] = {
+COMMANDS: dict[str, type[PaymentFact]] = {
     "authorised": iv.RecordAuthorisation,
     "captured": iv.RecordCapture,
     "failed": iv.RecordPaymentFailure,

@@ -16,12 +16,13 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 import invorder as iv
 from invorder import Bucket, OrderKind, routing
+from invorder.domain.payments.commands import PaymentFact
 from invorder.events import OrderAllocated
 from tests.support.order_world import BINS, capture, identities_hold, order_world
 from tests.support.world import T0, refused_once
 
 KINDS = (OrderKind.DTC, OrderKind.MARKETPLACE, OrderKind.WHOLESALE)
-PAYMENTS: dict[str, type[iv.Command]] = {
+PAYMENTS: dict[str, type[PaymentFact]] = {
     "authorised": iv.RecordAuthorisation, "captured": iv.RecordCapture,
     "failed": iv.RecordPaymentFailure, "refunded": iv.RecordRefund,
 }  # fmt: skip
