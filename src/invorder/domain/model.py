@@ -55,8 +55,7 @@ class State:
     """Every projection of the domain, folded from the same log."""
 
     __slots__ = ("allocator", "channels", "costs", "ledger", "orders", "payments", "prices",
-                 "priority",
-                 "purchases", "reservations", "suppliers")  # fmt: skip
+                 "priority", "purchases", "reservations", "suppliers")  # fmt: skip
 
     def __init__(self) -> None:
         self.ledger = Ledger()
