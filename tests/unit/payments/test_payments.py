@@ -326,3 +326,9 @@ def test_an_authorisation_of_an_order_not_held_records_the_fact_only() -> None:
     engine = captured_order()
     events = engine.execute(fact("authorised", "a1", "20.00"))
     assert [type(e).__name__ for e in events] == ["PaymentAuthorised"]
+
+
+def test_an_amount_written_with_other_decimals_is_the_same_amount() -> None:
+    engine = captured_order()
+    engine.execute(fact("authorised", "a1", "20.00"))
+    assert engine.execute(fact("authorised", "a1", "20.0", key="again")) == ()
