@@ -30,9 +30,11 @@ from invorder.domain.errors import (
     RejectedError,
     ValidationError,
 )
+from invorder.domain.invoicing.commands import DefineInvoicing, IssueCreditNote, IssueInvoice
 from invorder.domain.messages import Command, Event
 from invorder.domain.money import Money
 from invorder.domain.orders.acknowledge import AcknowledgeAlert
+from invorder.domain.orders.closeout import CloseOrder
 from invorder.domain.orders.commands import (
     AllocateBackorders,
     AllocateOrder,
@@ -177,6 +179,7 @@ __all__ = [
     "CaptureOrder",
     "ChangePurchaseEta",
     "ChannelId",
+    "CloseOrder",
     "ClosePurchase",
     "CloseTransfer",
     "Codec",
@@ -189,6 +192,7 @@ __all__ = [
     "CountStock",
     "CustomerId",
     "DefineChannel",
+    "DefineInvoicing",
     "DefineLocation",
     "DefinePriceList",
     "DefineRefundPolicy",
@@ -205,6 +209,8 @@ __all__ = [
     "HoldReason",
     "IdempotencyConflictError",
     "InvorderError",
+    "IssueCreditNote",
+    "IssueInvoice",
     "LineId",
     "LineItem",
     "LineQuantity",

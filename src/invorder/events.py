@@ -7,6 +7,7 @@ area are ``StockPosted`` journal entries; the other events record what is not a 
 """
 
 from invorder.domain.availability.events import ChannelDefined
+from invorder.domain.invoicing.events import CreditNoteIssued, InvoiceIssued, InvoicingDefined
 from invorder.domain.messages import Event
 from invorder.domain.orders.events import (
     AlertAcknowledged,
@@ -15,6 +16,7 @@ from invorder.domain.orders.events import (
     OrderAllocated,
     OrderCancelled,
     OrderCaptured,
+    OrderClosed,
     OrderEvent,
     OrderHeld,
     OrderHoldReleased,
@@ -45,7 +47,10 @@ __all__ = [
     "AlertAcknowledged",
     "ChannelDefined",
     "CommandRejected",
+    "CreditNoteIssued",
     "Event",
+    "InvoiceIssued",
+    "InvoicingDefined",
     "LineBackorder",
     "LineCancellation",
     "LocationDefined",
@@ -53,6 +58,7 @@ __all__ = [
     "OrderAllocated",
     "OrderCancelled",
     "OrderCaptured",
+    "OrderClosed",
     "OrderEvent",
     "OrderHeld",
     "OrderHoldReleased",

@@ -1,6 +1,6 @@
 """What the engine's queries return: orders, shipments, returns, reservations, purchase
-orders, transfers, locations, channels, availability figures, history and valuation, and
-what the engine read at start-up (:class:`StartupReport`).
+orders, transfers, locations, channels, availability figures, history and valuation,
+invoices and credit notes, and what the engine read at start-up (:class:`StartupReport`).
 
 Every record is an immutable value built from the log; statuses are derived from quantities,
 never stored apart from them.
@@ -8,6 +8,9 @@ never stored apart from them.
 
 from invorder.domain.availability.atp import ChannelAtpExplanation, StockOutRisk, StockPosition
 from invorder.domain.availability.channel import Channel, PublishedSet, publish_diff
+from invorder.domain.invoicing.settlement import CloseOut, CloseOutReason
+from invorder.domain.invoicing.values import CreditNote, Invoice, InvoiceLine, Invoicing
+from invorder.domain.invoicing.views import OrderInvoicing
 from invorder.domain.orders.alerts import AlertReason, OrderAlert
 from invorder.domain.orders.order import LineStatus, Order, OrderLine, OrderStatus
 from invorder.domain.orders.promises import PromiseReplan, PromiseShortfall
@@ -28,13 +31,20 @@ __all__ = [
     "AlertReason",
     "Channel",
     "ChannelAtpExplanation",
+    "CloseOut",
+    "CloseOutReason",
+    "CreditNote",
     "DispositionRefund",
     "HistoryLine",
+    "Invoice",
+    "InvoiceLine",
+    "Invoicing",
     "Ledger",
     "LineStatus",
     "Location",
     "Order",
     "OrderAlert",
+    "OrderInvoicing",
     "OrderLine",
     "OrderStatus",
     "PHYSICAL_BUCKETS",

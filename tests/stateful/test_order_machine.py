@@ -1,8 +1,10 @@
 """A state machine over capture / hold / release / allocate / pick (short) / pack / ship /
-cancel / return / receive and count stock / payment facts, checking no oversell, ledger
-conservation, the line quantity identities, derived statuses and payment bounds after every
-step. Orders may hold a bundle (SET = MUG + TEE) whose components are received into any bin,
-so bundles are reserved across bins, picked short and counted short."""
+cancel / return / receive and count stock / invoice / credit / close / payment facts,
+checking no oversell, ledger conservation, the line quantity identities, derived statuses,
+payment bounds, that invoices cover only what shipped (credits never more than invoiced)
+and that a closed order changes no more but by a late return, after every step. Orders may
+hold a bundle (SET = MUG + TEE) whose components are received into any bin, so bundles are
+reserved across bins, picked short and counted short."""
 
 from __future__ import annotations
 
@@ -18,7 +20,8 @@ import invorder as iv
 from invorder import Bucket, OrderKind, routing
 from invorder.domain.payments.commands import PaymentFact
 from invorder.events import OrderAllocated
-from tests.support.order_world import BINS, capture, identities_hold, order_world
+from invorder.records import ShipmentStatus
+from tests.support.order_world import BINS, capture, identities_hold, order_world, price
 from tests.support.world import T0, refused_once
 
 KINDS = (OrderKind.DTC, OrderKind.MARKETPLACE, OrderKind.WHOLESALE)
@@ -36,6 +39,11 @@ class OrderMachine(RuleBasedStateMachine):
         self.engine = self.world()
         self.engine.execute(iv.DefineSku(key="set", at=T0, sku=iv.Sku(
             "SET", components=[iv.Component("MUG", 1), iv.Component("TEE", 1)])))  # fmt: skip
+        for kind in KINDS:  # every order invoiced per shipment (a rule below changes that)
+            rule = iv.DefineInvoicing(
+                key=f"invoicing-{kind.value}", at=T0, kind=kind, invoicing="each_shipment"
+            )
+            self.engine.execute(rule)
         self.now = T0 + timedelta(minutes=5)
         self.n = 0
         self.orders: list[str] = []
@@ -44,6 +52,10 @@ class OrderMachine(RuleBasedStateMachine):
         """Whether the channel's orders are allocated within its policy."""
         self.split: set[str] = set()
         """Orders a person allocated in parts on purpose (ship-complete or not)."""
+        self.invoices = 0
+        self.notes = 0
+        self.closed: dict[str, object] = {}
+        """Closed orders, as they were closed (but what a return changes)."""
 
     def world(self) -> iv.Engine:
         """The engine the machine drives (first-fit allocation, no capacity)."""
@@ -260,6 +272,110 @@ class OrderMachine(RuleBasedStateMachine):
         left = {a.order: a.reasons for a in self.engine.order_alerts(self.now)}
         assert reason not in left.get(alert.order, ())
 
+    @rule(data=st.data())
+    def ship_through(self, data: st.DataObject) -> None:
+        # A shipment taken through every step left at once (so that shipped orders, to
+        # return and to invoice, are common); each step may still be refused.
+        steps = {ShipmentStatus.OPEN: iv.StartPicking, ShipmentStatus.PICKING: iv.PackShipment}
+        live = [s for s in self._shipments() if s.units and s.status in
+                (ShipmentStatus.OPEN, ShipmentStatus.PICKING, ShipmentStatus.PACKED)]  # fmt: skip
+        if not live:
+            return
+        shipment = data.draw(st.sampled_from(live)).shipment
+        for _ in range(3):
+            found = self.engine.shipment(shipment)
+            assert found is not None
+            step = steps.get(found.status)
+            if found.status is ShipmentStatus.PACKED:
+                self._run(iv.ShipShipment(key=self._key(), at=self.now, shipment=shipment,
+                                          carrier="UPS"))  # fmt: skip
+                return
+            if step is None or not self._run(step(key=self._key(), at=self.now,
+                                                  shipment=shipment)):  # fmt: skip
+                return
+
+    @rule(data=st.data(), tax=st.integers(0, 300))
+    def issue_invoice(self, data: st.DataObject, tax: int) -> None:
+        # Refused unless the order's policy (set at random above) and shipments allow it.
+        # Mostly an order with a shipment on no invoice yet (any order, now and then).
+        invoiced_on = self.engine._state.invoices.invoiced_on
+        candidates: list[str] = [
+            s.order for s in self._shipments()
+            if s.status is ShipmentStatus.SHIPPED and invoiced_on(s.shipment) is None
+        ]  # fmt: skip
+        if not candidates or not data.draw(st.integers(0, 4)):
+            candidates = self.orders
+        if not candidates:
+            return
+        order = data.draw(st.sampled_from(candidates))
+        self.invoices += 1
+        self._run(iv.IssueInvoice(key=self._key(), at=self.now, invoice=f"INV{self.invoices}",
+                                  order=order, tax=price(str(Decimal(tax) / 100))))  # fmt: skip
+        if data.draw(st.booleans()):  # and a credit note right away, now and then
+            self.issue_credit_note(
+                data, data.draw(st.integers(0, 3)), data.draw(st.integers(0, 3000))
+            )
+
+    @rule(kind=st.sampled_from(KINDS), invoicing=st.sampled_from(list(iv.records.Invoicing)))
+    def invoicing_policy(self, kind: OrderKind, invoicing: iv.records.Invoicing) -> None:
+        assert self._run(iv.DefineInvoicing(key=self._key(), at=self.now, kind=kind,
+                                            invoicing=invoicing))  # fmt: skip
+
+    @rule(data=st.data(), units=st.integers(0, 3), cents=st.integers(0, 3000))
+    def issue_credit_note(self, data: st.DataObject, units: int, cents: int) -> None:
+        issued = [i for o in self.orders for i in self.engine.invoices(o)]
+        if not issued or not (units or cents):
+            return
+        invoice = data.draw(st.sampled_from(issued))
+        line = data.draw(st.sampled_from(invoice.lines))
+        self.notes += 1
+        adjustment = price(str(Decimal(cents) / 100)) if cents else None
+        self._run(iv.IssueCreditNote(
+            key=self._key(), at=self.now, credit_note=f"CN{self.notes}", invoice=invoice.invoice,
+            reason="return" if units else "price_correction", adjustment=adjustment,
+            lines=[iv.LineQuantity(line.line_id, units)] if units else [],
+        ))  # fmt: skip
+
+    @rule(data=st.data())
+    def close_order(self, data: st.DataObject) -> None:
+        # Refused while units wait to ship; once closed, an order only takes late returns.
+        if not self.orders:
+            return
+        order = data.draw(st.sampled_from(self.orders))
+        if self._run(iv.CloseOrder(key=self._key(), at=self.now, order=order, reason="done")):
+            closed = self.engine.order(order)
+            assert closed is not None
+            self.closed[order] = _frozen_part(closed)
+
+    @invariant()
+    def closed_orders_never_change_but_by_a_late_return(self) -> None:
+        for order_id, then in self.closed.items():
+            now = self.engine.order(order_id)
+            assert now is not None
+            assert _frozen_part(now) == then
+
+    @invariant()
+    def invoices_cover_what_shipped_and_credits_never_exceed_them(self) -> None:
+        for order in self.engine.orders():
+            shipped = {s.shipment: s for s in self.engine.shipments(order.order_id)
+                       if s.status is iv.records.ShipmentStatus.SHIPPED}  # fmt: skip
+            invoiced: dict[str, int] = {}
+            on: list[str] = []
+            for invoice in self.engine.invoices(order.order_id):
+                on.extend(invoice.shipments)
+                for line in invoice.lines:
+                    invoiced[line.line_id] = invoiced.get(line.line_id, 0) + line.quantity
+                notes = self.engine.credit_notes(invoice.invoice)
+                assert sum(n.total.amount for n in notes) <= invoice.total.amount
+                for invoiced_line in invoice.lines:
+                    credited = sum(c.quantity for n in notes for c in n.lines
+                                   if c.line_id == invoiced_line.line_id)  # fmt: skip
+                    assert credited <= invoiced_line.quantity
+            assert len(on) == len(set(on))
+            assert set(on) <= set(shipped)
+            for order_line in order.lines:
+                assert invoiced.get(order_line.line_id, 0) <= order_line.shipped
+
     @rule(
         data=st.data(), kind=st.sampled_from(sorted(PAYMENTS)), reference=st.integers(1, 6),
         cents=st.integers(1, 9000),
@@ -324,6 +440,12 @@ class OrderMachine(RuleBasedStateMachine):
         assert self.engine.verify() == []
         replayed = iv.Engine(iv.MemoryEventStore(list(self.engine.events())))
         assert replayed.orders() == self.engine.orders()
+
+
+def _frozen_part(order: iv.records.Order) -> object:
+    """What a closed order keeps: all but its lines' returned units and its RMAs."""
+    lines = tuple(attrs.evolve(line, returned=0) for line in order.lines)
+    return attrs.evolve(order, lines=lines, returns=())
 
 
 TestOrderMachine = OrderMachine.TestCase

@@ -52,15 +52,18 @@ from invorder.domain.errors import (
     InvalidReorderPolicyError,
     InvalidRoutingRequestError,
     InvalidRoutingRuleError,
+    InvoiceRefusedError,
     InvorderError,
     MissingLeadTimeError,
     NaiveDatetimeError,
     NotAKitError,
     NotFoundError,
+    OrderClosedError,
     OrderConflictError,
     OrderOnHoldError,
     OverCaptureError,
     OverCommitError,
+    OverCreditError,
     OverReceiptError,
     OverRefundError,
     PaymentConflictError,
@@ -502,6 +505,31 @@ EXAMPLES: list[tuple[InvorderError, str, dict[str, object]]] = [
             "cancelled yet; shipped units come back through a return (OpenReturn)"
         ),
         {"order": "O-1", "line_id": "L1", "requested": 3, "cancellable": 1},
+    ),
+    (
+        OrderClosedError("W-1", "settled", "CancelOrder"),
+        (
+            "order 'W-1' was closed (settled); it takes no CancelOrder any more, only a return "
+            "within its return window"
+        ),
+        {"order": "W-1", "reason": "settled", "command": "CancelOrder"},
+    ),
+    (
+        InvoiceRefusedError("W-1", "nothing shipped is left to invoice"),
+        "cannot invoice order 'W-1': nothing shipped is left to invoice",
+        {"order": "W-1", "problem": "nothing shipped is left to invoice"},
+    ),
+    (
+        OverCreditError("CN-2", "INV-1", "3 unit(s) of line '1', of which 2 are left to credit"),
+        (
+            "credit note 'CN-2' cannot credit invoice 'INV-1': 3 unit(s) of line '1', of which "
+            "2 are left to credit; a credit never exceeds what was invoiced and not yet credited"
+        ),
+        {
+            "credit_note": "CN-2",
+            "invoice": "INV-1",
+            "problem": "3 unit(s) of line '1', of which 2 are left to credit",
+        },
     ),
     (
         UnpricedLineError("L1", "MUG", 5, "the order has no price list"),

@@ -66,7 +66,9 @@ def stored_events() -> list[invorder.Event]:
 ADDED_SINCE = frozenset({
     "PicksWithdrawn", "AlertAcknowledged", "AcknowledgeAlert", "RefundPolicyDefined",
     "DefineRefundPolicy", "MoveAllocation", "AllocateWave", "CommandRejected",
-    "DefinePriceList", "PriceListDefined", "RecordAuthorisation", "RecordCapture",
+    "DefinePriceList", "PriceListDefined", "DefineInvoicing", "InvoicingDefined", "IssueInvoice",
+    "InvoiceIssued", "IssueCreditNote", "CreditNoteIssued", "CloseOrder", "OrderClosed",
+    "RecordAuthorisation", "RecordCapture",
     "RecordPaymentFailure", "RecordRefund", "PaymentAuthorised", "PaymentCaptured",
     "PaymentFailed", "PaymentRefunded",
 })  # fmt: skip

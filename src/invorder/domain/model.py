@@ -16,6 +16,7 @@ from typing import Any
 
 from invorder.domain import (
     availability,
+    invoicing,
     orders,
     payments,
     pricing,
@@ -25,9 +26,11 @@ from invorder.domain import (
 )
 from invorder.domain.availability.atp import free_incoming
 from invorder.domain.availability.channel import Channels
+from invorder.domain.invoicing.invoices import Invoices
 from invorder.domain.messages import Command, Decision, Event
 from invorder.domain.orders.allocator import Allocator, backorder_priority, first_fit
 from invorder.domain.orders.book import OrderBook
+from invorder.domain.orders.closeout import refuse_if_closed
 from invorder.domain.orders.context import Context
 from invorder.domain.orders.order import Order
 from invorder.domain.orders.ownership import refuse_if_owned
@@ -44,18 +47,18 @@ from invorder.domain.stock.ledger import Ledger
 from invorder.domain.stock.location import is_virtual
 
 AREAS: tuple[ModuleType, ...] = (
-    stock, reservations, purchasing, availability, pricing, orders, payments,
+    stock, reservations, purchasing, availability, pricing, orders, payments, invoicing,
 )  # fmt: skip
 """The areas of the domain, each depending only on those before it (orders and
 availability on each other not at all, pricing on availability only through the channels
-it reads; payments read orders and channels)."""
+it reads; payments read orders and channels; invoicing reads orders)."""
 
 
 class State:
     """Every projection of the domain, folded from the same log."""
 
-    __slots__ = ("allocator", "channels", "costs", "ledger", "orders", "payments", "prices",
-                 "priority", "purchases", "reservations", "suppliers")  # fmt: skip
+    __slots__ = ("allocator", "channels", "costs", "invoices", "ledger", "orders", "payments",
+                 "prices", "priority", "purchases", "reservations", "suppliers")  # fmt: skip
 
     def __init__(self) -> None:
         self.ledger = Ledger()
@@ -76,6 +79,8 @@ class State:
         """Orders and their shipments."""
         self.payments = Payments()
         """The payment provider's facts and each order's payment amounts."""
+        self.invoices = Invoices()
+        """Invoicing policies, invoices and credit notes."""
         self.allocator: Allocator = first_fit
         """Chooses locations when orders are allocated (not state: never in the log)."""
         self.priority: Callable[[Order], Any] = backorder_priority
@@ -223,6 +228,7 @@ def decide(state: State, command: Command, position: int) -> tuple[Event, ...]:
     decision = DECISIONS.get(type(command))
     if decision is None:
         raise TypeError(f"not a command invorder knows: {command!r}")
+    refuse_if_closed(state.orders, command)  # a closed order takes a late return only
     if isinstance(command, CommitReservation | ReleaseReservation):
         # An order's reservations change only through the order (cancel, ship, short pick).
         action = "commit" if isinstance(command, CommitReservation) else "release"

@@ -52,9 +52,11 @@ def _placed_reservations(body: dict[str, Any]) -> dict[str, Any]:
     return {**body, "reservations": {**reservations, "reservations": records}}
 
 
-def _price_lists(body: dict[str, Any]) -> dict[str, Any]:
-    """Schema 2 -> 3: the price lists projection (none before there were any)."""
-    return {**body, "prices": {"records": []}}
+def _price_lists_and_invoices(body: dict[str, Any]) -> dict[str, Any]:
+    """Schema 2 -> 3: the price lists and invoicing projections (empty before there were
+    any)."""
+    invoices: dict[str, list[Any]] = {"policies": [], "invoices": [], "credit_notes": []}
+    return {**body, "prices": {"records": []}, "invoices": invoices}
 
 
 def _payments(body: dict[str, Any]) -> dict[str, Any]:
@@ -63,7 +65,7 @@ def _payments(body: dict[str, Any]) -> dict[str, Any]:
 
 
 UPCASTERS: Mapping[int, Upcaster] = MappingProxyType(
-    {1: _placed_reservations, 2: _price_lists, 3: _payments}
+    {1: _placed_reservations, 2: _price_lists_and_invoices, 3: _payments}
 )
 """The registered upcasters, by the schema version they read (schema 1 is the first JSON
 schema). A snapshot whose chain has a missing link is refused (and the log replayed): add a

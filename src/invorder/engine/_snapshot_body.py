@@ -38,6 +38,7 @@ from invorder.domain.stock.location import Location, ancestors_of
 from invorder.domain.stock.movement import Bucket
 from invorder.domain.stock.transfer import Transfer
 from invorder.engine._idempotency import KeyIndex
+from invorder.engine._snapshot_invoicing import export_invoices, import_invoices
 from invorder.engine._snapshot_payments import export_payments, import_payments
 from invorder.engine._snapshot_shapes import (
     Data,
@@ -271,6 +272,7 @@ _PLAIN: dict[str, tuple[Callable[[Any], Data], Callable[[object], Any]]] = {
     "channels": (export_by_id, functools.partial(import_by_id, Channels)),
     "prices": (export_by_id, functools.partial(import_by_id, PriceLists)),
     "orders": (export_orders, import_orders),
+    "invoices": (export_invoices, import_invoices),
     "payments": (export_payments, import_payments),
 }
 """The export/import pair of every projection but the ledger (whose import also checks

@@ -15,6 +15,7 @@ import cattrs
 
 from invorder.codec import make_converter
 from invorder.domain.availability.channel import Channel
+from invorder.domain.invoicing.values import CreditNote, Invoice
 from invorder.domain.orders.order import Order
 from invorder.domain.orders.refunds import RefundPolicy
 from invorder.domain.orders.rma import Return
@@ -35,7 +36,7 @@ Data = dict[str, Any]
 
 RECORDS: tuple[type[Any], ...] = (
     Sku, Location, Transfer, Reservation, PurchaseOrder, Supplier, Channel, Order, Shipment,
-    Return, AlertMarks, RefundPolicy, PriceList, Payment,
+    Return, AlertMarks, RefundPolicy, PriceList, Invoice, CreditNote, Payment,
 )  # fmt: skip
 """The record types a snapshot may build (with the commands and values their fields hold,
 which the codec knows by its own tables): nothing else is ever constructed."""

@@ -16,7 +16,6 @@ from invorder.domain.messages import Command, Event
 from invorder.domain.model import State
 from invorder.domain.orders.alerts import AT_RISK_WINDOW, OrderAlert
 from invorder.domain.orders.order import Order
-from invorder.domain.orders.promises import PromiseReplan
 from invorder.domain.orders.rma import Return
 from invorder.domain.orders.shipment import Shipment
 from invorder.domain.purchasing.purchase import PurchaseLineStatus, PurchaseOrder
@@ -35,7 +34,7 @@ from invorder.engine._replica import Replica
 from invorder.engine._snapshot import StartupReport
 from invorder.engine._verification import verify
 from invorder.engine._writer import Outcome, Rejected, Writer
-from invorder.engine.views import availability, orders, pricing, purchasing, reservations, stock
+from invorder.engine.views import availability, commerce, orders, purchasing, reservations, stock
 from invorder.engine.views import orders as _order_views
 from invorder.engine.views import payments as _payment_views
 from invorder.ports import EventStore, SnapshotStore
@@ -190,10 +189,9 @@ class Engine:
         return stock.balances(self._state, sku)
 
     def balances_as_of(self, at: datetime) -> Ledger:
-        """A fresh ledger projection (the caller's) of the log up to the first event later
-        than ``at``: its ``balance``, ``rollup``, ``on_hand`` and ``balances`` answer as of
-        then. Times going backwards in the log still give a state the ledger really had (a
-        prefix of the log), never a mix that breaks its invariants."""
+        """A fresh ledger (the caller's) of the log up to the first event later than ``at``:
+        its queries answer as of then. Times going backwards in the log still give a state
+        the ledger really had (a prefix of the log), never a mix that breaks its invariants."""
         return stock.balances_as_of(self._store, at)
 
     def history(self, sku: str, location: str, bucket: Bucket | None = None) -> list[HistoryLine]:
@@ -318,7 +316,7 @@ class Engine:
         position = self._replica.position
         return availability.publish_diff(self._state, self._store, position, channel, at, previous)
 
-    # --- purchasing, pricing, payments (views.purchasing, .pricing, .payments) ------------
+    # --- purchasing, prices, invoicing, payments (views.purchasing, .commerce, .payments) --
 
     def purchase_order(self, purchase_order: str) -> PurchaseOrder | None:
         """The purchase order with this id, or ``None``."""
@@ -344,7 +342,10 @@ class Engine:
         """Open purchase lines past their ETA at ``at`` with units still outstanding."""
         return purchasing.late_purchase_lines(self._state, at)
 
-    price_list, price_lists = pricing.price_list, pricing.price_lists
+    price_list, price_lists = commerce.price_list, commerce.price_lists
+    invoice, invoices = commerce.invoice, commerce.invoices
+    credit_notes, invoicing = commerce.credit_notes, commerce.invoicing
+    close_outs = commerce.close_outs
     payment, payment_facts = _payment_views.payment, _payment_views.payment_facts
 
     # --- orders (views.orders) -----------------------------------------------------------
@@ -387,10 +388,7 @@ class Engine:
 
     order_exceptions = _order_views.order_exceptions
 
-    def promise_replan(self, at: datetime, key: str) -> PromiseReplan:
-        """Promises at risk at ``at`` and the transfers from free stock that would keep them,
-        ready to execute (keys ``{key}/{n}``, ids ``{key}-{n}``); see :class:`PromiseReplan`."""
-        return orders.promise_replan(self._state, at, key)
+    promise_replan = _order_views.promise_replan
 
     def explain_allocation(self, order: str, which: int = -1) -> AllocationPlan | None:
         """Why ``order`` went where it went: the routing rule's plan and its ``explanation``

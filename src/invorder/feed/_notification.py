@@ -32,6 +32,8 @@ class NotificationKind(enum.StrEnum):
     """Returned units arrived (``rma``; ``lines``: line id, units, disposition)."""
     REFUND_ISSUED = "refund_issued"
     """A refund is owed for a return receipt (``rma``, ``amount``)."""
+    ORDER_CLOSED = "order_closed"
+    """The order was closed (``reason``)."""
     INVENTORY_CHANGED = "inventory_changed"
     """What the channel may sell of a SKU changed (``sku``, ``available``)."""
 

@@ -16,6 +16,7 @@ from invorder.domain.orders.events import (
     OrderAllocated,
     OrderCancelled,
     OrderCaptured,
+    OrderClosed,
     OrderEvent,
     OrderHeld,
     OrderHoldReleased,
@@ -231,6 +232,9 @@ def _told(event: OrderEvent, parcels: _Parcels) -> tuple[NotificationKind | None
     if kind is OrderHeld:
         assert isinstance(event, OrderHeld)
         return NotificationKind.ORDER_HELD, (("reason", event.reason),)
+    if kind is OrderClosed:
+        assert isinstance(event, OrderClosed)
+        return NotificationKind.ORDER_CLOSED, (("reason", event.reason),)
     if kind is OrderHoldReleased:
         assert isinstance(event, OrderHoldReleased)
         return NotificationKind.ORDER_RELEASED, (("reason", event.reason),)

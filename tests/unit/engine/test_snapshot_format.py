@@ -375,19 +375,33 @@ def test_an_older_schema_is_read_through_its_upcaster(
     assert Engine(store, snapshots=snapshots).startup == report
 
 
+def _as_schema_3(body: Body) -> None:
+    # Schema 3 had no payments.
+    del body["payments"]
+
+
+def test_a_schema_3_snapshot_is_read_without_payments(
+    store: invorder.MemoryEventStore, good: tuple[int, bytes]
+) -> None:
+    state, _keys = _snapshot.restore(store, good[0], rewritten(good, _as_schema_3, schema=3))
+    assert state_differences(state, Engine(store)._state) == []
+
+
 def _as_schema_2(body: Body) -> None:
-    # Schema 2 had no price lists, and its orders no ``price_list``.
-    del body["prices"]
+    # Schema 2 had no price lists nor invoices, and its orders no ``price_list``.
+    _as_schema_3(body)
+    del body["prices"], body["invoices"]
     for record in body["orders"]["orders"]:
         del record["price_list"]
 
 
-def test_a_schema_2_snapshot_is_read_without_price_lists(
+def test_a_schema_2_snapshot_is_read_without_price_lists_nor_invoices(
     store: invorder.MemoryEventStore, good: tuple[int, bytes]
 ) -> None:
     state, _keys = _snapshot.restore(store, good[0], rewritten(good, _as_schema_2, schema=2))
     assert state_differences(state, Engine(store)._state) == []
     assert list(state.prices) == []
+    assert list(state.invoices) == []
 
 
 def _as_schema_1(body: Body) -> None:

@@ -29,7 +29,7 @@ def orders_of(found: list[Notification]) -> list[tuple[str, str, dict[str, objec
     return [(n.id, n.kind.value, n.data) for n in found if n.kind is not KIND.INVENTORY_CHANGED]
 
 
-def test_an_order_told_from_capture_to_refund() -> None:
+def test_an_order_told_from_capture_to_close() -> None:
     engine = order_world(east={"EAST/A/01": 3}, west={})
     engine.capture(capture(lines=(("1", "MUG", 2), ("2", "TEE", 1))))
     captured = engine.position - 1
@@ -47,13 +47,15 @@ def test_an_order_told_from_capture_to_refund() -> None:
                                  lines=[iv.LineQuantity("1", 1)]))  # fmt: skip
     engine.execute(iv.ReceiveReturn(key="rr", at=at(13), rma="RMA-1", location="EAST/A/01",
                                     lines=[iv.ReturnedUnits("1", 1)]))  # fmt: skip
+    engine.execute(iv.CloseOrder(key="x", at=at(14), order="O-1", reason="settled"))
     found = told(engine, "shopify")
     shipped = next(n for n in found if n.kind is KIND.SHIPMENT_SHIPPED)
     refund = next(n for n in found if n.kind is KIND.REFUND_ISSUED)
     assert [kind for _, kind, _ in orders_of(found)] == [
         "order_acknowledged", "order_held", "order_released", "lines_cancelled",
-        "shipment_shipped", "return_received", "refund_issued",
+        "shipment_shipped", "return_received", "refund_issued", "order_closed",
     ]  # fmt: skip
+    assert found[-1].data == {"reason": "settled"}
     first = next(n for n in found if n.kind is KIND.ORDER_ACKNOWLEDGED)
     assert first.position < captured  # the capture, then its allocation's entries
     assert orders_of(found)[0] == (f"shopify:{first.position}:1", "order_acknowledged",

@@ -210,6 +210,44 @@ class UnpricedLineError(RejectedError):
     why: str
 
 
+class InvoiceRefusedError(RejectedError):
+    """An invoice the order's policy does not allow (no invoice, or only once complete) or
+    its shipments do not (none shipped and not invoiced, one named not shipped or invoiced)."""
+
+    code = ErrorCode.INVOICE_REFUSED
+    template = "cannot invoice order {order!r}: {problem}"
+    order: str
+    problem: str
+
+
+class OverCreditError(RejectedError):
+    """A credit note for more than its invoice has left to credit (in money, or in units of
+    a line, or of an RMA's received units)."""
+
+    code = ErrorCode.OVER_CREDIT
+    template = (
+        "credit note {credit_note!r} cannot credit invoice {invoice!r}: {problem}; a credit "
+        "never exceeds what was invoiced and not yet credited"
+    )
+    credit_note: str
+    invoice: str
+    problem: str
+
+
+class OrderClosedError(RejectedError):
+    """A command on an order that is closed: only a return within the return window (and
+    credit for it) is taken once an order is closed."""
+
+    code = ErrorCode.ORDER_CLOSED
+    template = (
+        "order {order!r} was closed ({reason}); it takes no {command} any more, only a "
+        "return within its return window"
+    )
+    order: str
+    reason: str
+    command: str
+
+
 class OverCaptureError(RejectedError):
     """A capture of more than the order may still capture: what is authorised and not yet
     captured (on a channel that captures on shipment, no more than the value shipped)."""

@@ -36,6 +36,8 @@ module                    what it holds
                           decision)
 ``wave``                  a set of waiting orders allocated as one wave, with fair share
                           of scarce SKUs across channels (command and decision)
+``closeout``              closing an order (command and decision); a closed order takes no
+                          command but a return within its window
 ========================  =================================================================
 """
 
@@ -43,6 +45,7 @@ from __future__ import annotations
 
 from invorder.domain.messages import Decision
 from invorder.domain.orders import acknowledge as _ack
+from invorder.domain.orders import closeout as _close
 from invorder.domain.orders import commands as _c
 from invorder.domain.orders import decide_count as _count
 from invorder.domain.orders import decide_order as _order
@@ -84,6 +87,7 @@ DECISIONS = (
     # A move frees units at the source: like an arrival, they go to waiting orders.
     Decision(_move.MoveAllocation, _move.decide_move, _CTX, arrival=True),
     Decision(_wave.AllocateWave, _wave.decide_wave, _CTX),
+    Decision(_close.CloseOrder, _close.decide_close, _CTX),
 )
 """Every order command (and ``CountStock``), the function that decides it and what it
 reads."""
@@ -93,5 +97,6 @@ EVENTS: tuple[type, ...] = (
     _e.PickingStarted, _e.PicksFoundShort, _e.PicksWithdrawn, _e.ShipmentPacked,
     _e.ShipmentShipped,
     _e.ReturnOpened, _e.ReturnReceived, _e.AlertAcknowledged, _e.RefundPolicyDefined,
+    _e.OrderClosed,
 )  # fmt: skip
 """The events this area writes (besides ledger entries)."""

@@ -17,6 +17,7 @@ from invorder.domain.orders.events import (
     OrderAllocated,
     OrderCancelled,
     OrderCaptured,
+    OrderClosed,
     OrderHeld,
     OrderHoldReleased,
     Pick,
@@ -77,21 +78,9 @@ class OrderBook:
         return iter(self._orders.values())
 
     def differences(self, other: OrderBook) -> list[str]:
-        """How this projection differs from ``other`` (the same: ``[]``)."""
-        problems = []
-        for name, mine, theirs in (
-            ("orders", self._orders, other._orders),
-            ("shipments", self._shipments, other._shipments),
-            ("returns", self._returns, other._returns),
-            ("backorder index", self._backordered, other._backordered),
-            ("backorder index by SKU", self._waiting, other._waiting),
-            ("alert marks", self._marks, other._marks),
-            ("refund policies", self._refunds, other._refunds),
-            ("units given per warehouse", self._given, other._given),
-        ):
-            if mine != theirs:
-                problems.append(f"{name} differ from the log")
-        return problems
+        """How this projection differs from ``other`` (the same: ``[]``), part by part."""
+        return [f"{name.lstrip('_')} differ from the log" for name in self.__slots__
+                if getattr(self, name) != getattr(other, name)]  # fmt: skip
 
     def has_backorders(self) -> bool:
         """True when some order has backordered units (a quick check before re-allocating)."""
@@ -171,7 +160,7 @@ class OrderBook:
         command = event.command
         assert isinstance(command, DefineRefundPolicy)
         self._refunds[command.channel] = RefundPolicy(
-            command.channel, command.refund_percent, command.fee
+            command.channel, command.refund_percent, command.fee, command.return_window_days
         )
 
     def _acknowledged(self, event: AlertAcknowledged) -> None:
@@ -214,6 +203,10 @@ class OrderBook:
     def _held(self, event: OrderHeld) -> None:
         order = self._orders[event.order]
         self._orders[event.order] = replace(order, holds=(*order.holds, event.reason))
+
+    def _closed(self, event: OrderClosed) -> None:
+        order = self._orders[event.order]
+        self._orders[event.order] = replace(order, closed_at=event.at, close_reason=event.reason)
 
     def _released(self, event: OrderHoldReleased) -> None:
         order = self._orders[event.order]
@@ -379,6 +372,7 @@ _FOLD: dict[type[Any], Callable[[OrderBook, Any], None]] = {
     OrderCaptured: OrderBook._captured,
     OrderHeld: OrderBook._held,
     OrderHoldReleased: OrderBook._released,
+    OrderClosed: OrderBook._closed,
     OrderAllocated: OrderBook._allocated,
     OrderCancelled: OrderBook._cancelled,
     PickingStarted: OrderBook._picking,
@@ -394,5 +388,6 @@ _FOLD: dict[type[Any], Callable[[OrderBook, Any], None]] = {
 OrderBook.FOLDS = frozenset(_FOLD)
 _SAME_ALERTS = frozenset({
     PickingStarted, ShipmentPacked, AlertAcknowledged, ReturnOpened, RefundPolicyDefined,
+    OrderClosed,
 })  # fmt: skip
 """Folded events that change neither an order's lines nor its holds."""

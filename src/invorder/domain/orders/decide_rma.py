@@ -4,6 +4,8 @@ policy."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from invorder.domain.errors import (
     DuplicateError,
     IllegalTransitionError,
@@ -25,10 +27,20 @@ from invorder.domain.stock.movement import Account, Movement
 
 
 def decide_open_return(ctx: Context, command: OpenReturn, position: int) -> tuple[Event, ...]:
-    """Open an RMA: each line at most shipped - returned - already expected back."""
+    """Open an RMA within the return window of the order's channel (counted from when it
+    last shipped), closed order or not: each line at most shipped - returned - already
+    expected back."""
     order = known_order(ctx.orders, command.order)
     if ctx.orders.rma(command.rma) is not None:
         raise DuplicateError("rma", command.rma, "an RMA id is used once")
+    window = refund_policy(ctx.orders.refund_policies(), order.capture.channel).return_window_days
+    shipped = [s.shipped_at for s in ctx.orders.shipments_of(order) if s.shipped_at is not None]
+    if window is not None and shipped and command.at > max(shipped) + timedelta(days=window):
+        closes = max(shipped) + timedelta(days=window)
+        raise IllegalTransitionError(
+            "order", order.order_id, f"past its return window of {window} days (it closed at "
+            f"{closes.isoformat()})", "open a return for",
+        )  # fmt: skip
     for lq in command.lines:
         line = order.line(lq.line_id)
         if line is None:

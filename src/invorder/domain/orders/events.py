@@ -51,6 +51,15 @@ class OrderHeld(OrderEvent):
 
 
 @attrs.frozen(kw_only=True)
+class OrderClosed(OrderEvent):
+    """An order was closed: nothing of it changes any more but a late return (and the money
+    it owes)."""
+
+    reason: str
+    """Why (the host's reason)."""
+
+
+@attrs.frozen(kw_only=True)
 class OrderHoldReleased(OrderEvent):
     """A hold was lifted."""
 

@@ -142,6 +142,10 @@ class Order:
     """Every RMA opened for it, in order."""
     short_picked: int = 0
     """Units found missing while picking for it."""
+    closed_at: datetime | None = None
+    """When it was closed (``None``: open)."""
+    close_reason: str = ""
+    """Why it was closed."""
     price_list: str = ""
     """The price list that applied at capture: it priced the lines captured without a
     price and checked the others (``""``: none applied)."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import attrs
 
@@ -56,6 +56,11 @@ def _fees(values: Any) -> tuple[tuple[Disposition, Money], ...]:
     return _by_disposition("fee", values, _check_fee)
 
 
+def _window(instance: object, attribute: Any, value: Any) -> None:
+    if value is not None:
+        _checks.non_negative_quantity(instance, attribute, value)
+
+
 def _channel(instance: object, attribute: Any, value: Any) -> None:
     if value != "":
         _checks.identifier(instance, attribute, value)
@@ -81,6 +86,12 @@ class DefineRefundPolicy(Command):
     stored sorted)."""
     fee: tuple[tuple[Disposition, Money], ...] = attrs.field(default=(), converter=_fees)
     """Per disposition, the amount kept back per unit (a mapping or pairs; stored sorted)."""
+    return_window_days: int | None = attrs.field(default=None, validator=_window)
+    """Days after an order last shipped within which a return may be opened, closed order
+    or not (``None``: no limit)."""
+
+    ADDED: ClassVar[tuple[str, ...]] = ("return_window_days",)
+    """Fields added after logs were written: left out of the JSON while at their default."""
 
 
 @attrs.frozen
@@ -117,6 +128,9 @@ class RefundPolicy:
     """Per disposition, the percentage refunded (100 where not named)."""
     fee: tuple[tuple[Disposition, Money], ...] = ()
     """Per disposition, the amount kept back per unit."""
+    return_window_days: int | None = None
+    """Days after an order last shipped within which a return may be opened (``None``:
+    no limit)."""
 
     def rule(self, disposition: Disposition) -> DispositionRefund:
         """What a unit returned with ``disposition`` gives back."""

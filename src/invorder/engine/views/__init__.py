@@ -10,7 +10,7 @@ module            what it answers
 ``availability``  ATP (location, by date, channel), stock position and stock-out risk,
                   channels, the sets published to channels and their differences
 ``purchasing``    purchase orders, late lines, suppliers, inventory valuation
-``pricing``       price lists
+``commerce``      price lists, invoices and credit notes, where an order's invoicing stands
 ``payments``      an order's payment status and amounts, the provider's facts
 ``orders``        orders, shipments, returns, alerts
 ================  ======================================================================

@@ -62,9 +62,17 @@ def order_alerts(
     return _order_alerts(state.orders, at, at_risk, acknowledged, state.due)
 
 
-def promise_replan(state: State, at: datetime, key: str) -> PromiseReplan:
-    """Every promise at risk at ``at`` and the transfers that would cover them."""
+def promise_replan(engine: _HasState, at: datetime, key: str) -> PromiseReplan:
+    """Promises at risk at ``at`` and the transfers from free stock that would keep them,
+    ready to execute (keys ``{key}/{n}``, ids ``{key}-{n}``); see :class:`PromiseReplan`.
+    (``Engine`` has it as a method.)"""
+    state = engine._state
     return _promise_replan(state.context(), state.purchases, at, key)
+
+
+class _HasState(Protocol):
+    @property
+    def _state(self) -> State: ...
 
 
 def order_exceptions(
