@@ -308,3 +308,27 @@ def test_payments_survive_a_snapshot() -> None:
     assert again.payment("O-1") == engine.payment("O-1")
     assert again.payment_facts("O-1") == engine.payment_facts("O-1")
     assert again.verify() == []
+
+
+def test_paid_is_measured_against_the_units_not_cancelled() -> None:
+    engine = captured_order(lines=(("1", "MUG", 2), ("2", "TEE", 1)))
+    engine.execute(fact("authorised", "a1", "30.00"))
+    engine.execute(fact("captured", "c1", "20.00"))
+    assert status(engine) is PaymentState.PARTLY_CAPTURED
+    engine.execute(iv.CancelLines(key="cl", at=at(10), order="O-1",
+                                  lines=[iv.LineQuantity("2", 1)]))  # fmt: skip
+    summary = engine.payment("O-1")
+    assert summary is not None
+    assert (summary.total, summary.status) == (usd("20.00"), PaymentState.PAID)
+
+
+def test_an_authorisation_of_an_order_not_held_records_the_fact_only() -> None:
+    engine = captured_order()
+    events = engine.execute(fact("authorised", "a1", "20.00"))
+    assert [type(e).__name__ for e in events] == ["PaymentAuthorised"]
+
+
+def test_an_amount_written_with_other_decimals_is_the_same_amount() -> None:
+    engine = captured_order()
+    engine.execute(fact("authorised", "a1", "20.00"))
+    assert engine.execute(fact("authorised", "a1", "20.0", key="again")) == ()

@@ -65,12 +65,12 @@ def decide_payment(
     seen = payments.by_reference(command.reference)
     if seen is not None:
         for field, first, second in (
-            ("kind", seen.kind.value, kind.value),
+            ("kind", seen.kind, kind),
             ("order", seen.order, command.order),
-            ("amount", str(seen.amount), str(command.amount)),
+            ("amount", seen.amount, command.amount),  # equal amounts: 20.0 is 20.00
         ):
             if first != second:
-                raise PaymentConflictError(command.reference, field, first, second)
+                raise PaymentConflictError(command.reference, field, str(first), str(second))
         return ()
     order = known_order(ctx.orders, command.order)
     total = order.total
