@@ -34,6 +34,18 @@ class NotificationKind(enum.StrEnum):
     """A refund is owed for a return receipt (``rma``, ``amount``)."""
     ORDER_CLOSED = "order_closed"
     """The order was closed (``reason``)."""
+    PAYMENT_AUTHORISED = "payment_authorised"
+    """The provider authorised a payment (``reference``, ``amount``)."""
+    PAYMENT_CAPTURED = "payment_captured"
+    """The provider captured a payment (``reference``, ``amount``)."""
+    PAYMENT_FAILED = "payment_failed"
+    """A payment was declined or failed (``reference``, ``amount``)."""
+    PAYMENT_REFUNDED = "payment_refunded"
+    """The provider refunded a payment (``reference``, ``amount``)."""
+    INVOICE_ISSUED = "invoice_issued"
+    """An invoice was issued (``invoice``, ``total``, ``due_at``)."""
+    CREDIT_NOTE_ISSUED = "credit_note_issued"
+    """A credit note was issued (``credit_note``, ``invoice``, ``total``)."""
     INVENTORY_CHANGED = "inventory_changed"
     """What the channel may sell of a SKU changed (``sku``, ``available``)."""
 
@@ -96,4 +108,6 @@ def _plain(value: Any) -> Any:
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, enum.Enum):
         return value.value
+    if isinstance(value, datetime):
+        return value.isoformat()
     return value

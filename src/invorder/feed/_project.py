@@ -10,6 +10,7 @@ from typing import Any
 from invorder.domain.availability.atp import channel_pool
 from invorder.domain.availability.channel import Channel, Channels
 from invorder.domain.availability.touched import lapsed_between, touch, with_bundles
+from invorder.domain.invoicing.events import CreditNoteIssued, InvoiceIssued
 from invorder.domain.messages import Event
 from invorder.domain.orders.commands import CaptureOrder, ReceiveReturn
 from invorder.domain.orders.events import (
@@ -24,6 +25,13 @@ from invorder.domain.orders.events import (
     PicksWithdrawn,
     ReturnReceived,
     ShipmentShipped,
+)
+from invorder.domain.payments.events import (
+    PaymentAuthorised,
+    PaymentCaptured,
+    PaymentEvent,
+    PaymentFailed,
+    PaymentRefunded,
 )
 from invorder.domain.purchasing.purchase import Purchases
 from invorder.domain.rejection import CommandRejected
@@ -148,6 +156,8 @@ class FeedProjection:
                 self._all = True
             if isinstance(event, OrderEvent):
                 yield from self._order(event)
+            elif kind in _MONEY:
+                yield from self._money(event)
         yield from self._inventory(self._end)
 
     def _folding(self, kind: type) -> tuple[Any, ...]:
@@ -179,6 +189,28 @@ class FeedProjection:
                 yield self._notify(event.position, channel, NotificationKind.REFUND_ISSUED, at,
                                    event.order, external_id,
                                    (("rma", event.rma), ("amount", event.refund)))  # fmt: skip
+
+    def _money(self, event: Event) -> Iterator[Notification]:
+        """A payment fact, an invoice or a credit note, told to the order's channel."""
+        details: Details
+        if isinstance(event, PaymentEvent):
+            fact = event.command
+            order, details = fact.order, (("reference", fact.reference), ("amount", fact.amount))
+        elif isinstance(event, InvoiceIssued):
+            bill = event.issued
+            order = bill.order
+            details = (("invoice", bill.invoice), ("total", bill.total), ("due_at", bill.due_at))
+        else:
+            assert isinstance(event, CreditNoteIssued)
+            note = event.issued
+            order = note.order
+            details = (("credit_note", note.credit_note), ("invoice", note.invoice),
+                       ("total", note.total))  # fmt: skip
+        known = self._parcels.orders.get(order)
+        if known is not None:
+            channel, external_id = known
+            yield self._notify(event.position, channel, _MONEY[type(event)], event.command.at,
+                               order, external_id, details)  # fmt: skip
 
     def _inventory(self, position: int) -> list[Notification]:
         """The inventory changes of the command whose last event is at ``position``."""
@@ -219,6 +251,17 @@ class FeedProjection:
 
     def _pool(self, channel: Channel, sku: str, at: datetime) -> int:
         return channel_pool(self.ledger, self.reservations, self.purchases, channel, sku, at)
+
+
+_MONEY: dict[type, NotificationKind] = {
+    PaymentAuthorised: NotificationKind.PAYMENT_AUTHORISED,
+    PaymentCaptured: NotificationKind.PAYMENT_CAPTURED,
+    PaymentFailed: NotificationKind.PAYMENT_FAILED,
+    PaymentRefunded: NotificationKind.PAYMENT_REFUNDED,
+    InvoiceIssued: NotificationKind.INVOICE_ISSUED,
+    CreditNoteIssued: NotificationKind.CREDIT_NOTE_ISSUED,
+}
+"""The money events the feed tells, and as what."""
 
 
 def _told(event: OrderEvent, parcels: _Parcels) -> tuple[NotificationKind | None, Details]:

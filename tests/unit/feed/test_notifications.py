@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -143,3 +144,36 @@ def test_a_rejection_record_tells_nothing_and_moves_no_notification() -> None:
     assert mugs[-2:] == [(received[-1].position, 5), (refused + 1, 6)]
     cut = [n.to_json() for n in notifications(events[: refused + 1])]
     assert cut == [n.to_json() for n in found][: len(cut)]
+
+
+def test_payments_invoices_and_credit_notes_are_told_to_the_orders_channel() -> None:
+    engine = order_world(east={"EAST/A/01": 3}, west={})
+    engine.capture(capture(channel="wholesale", kind=iv.OrderKind.WHOLESALE,
+                           wholesale=iv.WholesaleTerms(payment_terms_days=30)))  # fmt: skip
+    for step in (iv.StartPicking, iv.PackShipment):
+        engine.execute(step(key=step.__name__, at=at(6), shipment="O-1/S1"))
+    engine.execute(iv.ShipShipment(key="s", at=at(7), shipment="O-1/S1", carrier="UPS"))
+    engine.execute(iv.IssueInvoice(key="i", at=at(8), invoice="INV-1", order="O-1"))
+    engine.execute(iv.IssueCreditNote(key="c", at=at(9), credit_note="CN-1", invoice="INV-1",
+                                      reason="price_correction",
+                                      adjustment=iv.Money("2.00", "USD")))  # fmt: skip
+    for n, fact in enumerate((iv.RecordAuthorisation, iv.RecordCapture, iv.RecordRefund)):
+        engine.execute(fact(key=f"p{n}", at=at(10 + n), order="O-1", reference=f"wire-{n}",
+                            amount=iv.Money("2.00", "USD")))  # fmt: skip
+    engine.execute(iv.RecordPaymentFailure(key="f", at=at(13), order="O-1", reference="bad",
+                                           amount=iv.Money("18.00", "USD")))  # fmt: skip
+    found = [n for n in told(engine, "wholesale") if n.kind is not KIND.INVENTORY_CHANGED]
+    assert [n.kind.value for n in found[-6:]] == [
+        "invoice_issued", "credit_note_issued", "payment_authorised", "payment_captured",
+        "payment_refunded", "payment_failed",
+    ]  # fmt: skip
+    invoice, note, *_, failed = found[-6:]
+    assert invoice.to_dict()["data"] == {
+        "invoice": "INV-1", "total": {"amount": "20.00", "currency": "USD"},
+        "due_at": (at(8) + timedelta(days=30)).isoformat(),
+    }  # fmt: skip
+    assert note.data == {"credit_note": "CN-1", "invoice": "INV-1",
+                         "total": iv.Money("2.00", "USD")}  # fmt: skip
+    assert (failed.order, failed.external_id, failed.data["reference"]) == ("O-1", "ext-O-1",
+                                                                            "bad")  # fmt: skip
+    assert not orders_of(told(engine, "shopify"))  # another channel hears nothing of it
