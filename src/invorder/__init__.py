@@ -30,7 +30,12 @@ from invorder.domain.errors import (
     RejectedError,
     ValidationError,
 )
-from invorder.domain.invoicing.commands import DefineInvoicing, IssueCreditNote, IssueInvoice
+from invorder.domain.invoicing.commands import (
+    CloseSettledOrders,
+    DefineInvoicing,
+    IssueCreditNote,
+    IssueInvoice,
+)
 from invorder.domain.messages import Command, Event
 from invorder.domain.money import Money
 from invorder.domain.orders.acknowledge import AcknowledgeAlert
@@ -181,6 +186,7 @@ __all__ = [
     "ChannelId",
     "CloseOrder",
     "ClosePurchase",
+    "CloseSettledOrders",
     "CloseTransfer",
     "Codec",
     "Command",

@@ -109,6 +109,7 @@ ONE_OF_EACH: list[Command] = [
     invorder.AllocateWave(key="wave", at=T0, orders=["O-1", "O-2"], fair_share=True,
                           weights={"amazon": 2, "shop": 1}, default_weight=0),
     invorder.CloseOrder(key="close", at=T0, order="O-1", reason="settled"),
+    invorder.CloseSettledOrders(key="sweep", at=T0),
     invorder.DefineInvoicing(key="dinv", at=T0, channel="wholesale", kind="wholesale",
                              invoicing="on_completion"),
     invorder.IssueInvoice(key="inv", at=T0, invoice="INV-1", order="O-1",
@@ -276,6 +277,7 @@ def events_of_every_kind() -> list[invorder.Event]:
         invorder.IssueCreditNote(key="cn4", at=T0, credit_note="CN-1", invoice="INV-1",
                                  reason="price_correction", adjustment=EUR("0.10")),
         invorder.CloseOrder(key="close4", at=T0, order="O-4", reason="settled"),
+        invorder.CloseSettledOrders(key="sweep", at=T0),
 
         invorder.DefinePriceList(key="dpl", at=T0, price_list=invorder.PriceList(
             price_list="trade", currency="EUR", customers=["acme"],

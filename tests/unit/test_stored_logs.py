@@ -68,6 +68,7 @@ ADDED_SINCE = frozenset({
     "DefineRefundPolicy", "MoveAllocation", "AllocateWave", "CommandRejected",
     "DefinePriceList", "PriceListDefined", "DefineInvoicing", "InvoicingDefined", "IssueInvoice",
     "InvoiceIssued", "IssueCreditNote", "CreditNoteIssued", "CloseOrder", "OrderClosed",
+    "CloseSettledOrders",
     "RecordAuthorisation", "RecordCapture",
     "RecordPaymentFailure", "RecordRefund", "PaymentAuthorised", "PaymentCaptured",
     "PaymentFailed", "PaymentRefunded",

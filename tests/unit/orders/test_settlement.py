@@ -106,3 +106,29 @@ def test_a_closed_order_still_takes_the_providers_facts() -> None:
     summary = engine.payment("D-1")
     assert summary is not None
     assert summary.captured == price("20.00")
+
+
+def test_the_sweep_closes_the_settled_orders_and_no_other() -> None:
+    engine = order_world()
+    dtc(engine)  # D-1: shipped, paid below
+    engine.capture(iv.CaptureOrder(key="dtc2", at=at(5), order="D-2", channel="shopify",
+                                   external_id="d2", kind=OrderKind.DTC,
+                                   lines=[LineItem("1", "TEE", 1, price("5.00"))]))  # fmt: skip
+    ship(engine, "D-2/S1", minute=11)  # D-2: shipped, captured short below
+    engine.capture(iv.CaptureOrder(key="dtc3", at=at(5), order="D-3", channel="shopify",
+                                   external_id="d3", kind=OrderKind.DTC,
+                                   lines=[LineItem("1", "TEE", 1, price("5.00"))]))  # fmt: skip
+    # D-3 is not shipped: not done, not closed.
+    for order, amount in (("D-1", "20.00"), ("D-2", "4.00")):
+        pay(engine, order, iv.RecordAuthorisation, amount, f"a-{order}")
+        pay(engine, order, iv.RecordCapture, amount, f"c-{order}")
+    outcome = engine.execute(iv.CloseSettledOrders(key="night", at=at(100)))
+    assert [(e.order, e.reason) for e in outcome if isinstance(e, iv.events.OrderClosed)] == [
+        ("D-1", "settled")]  # fmt: skip
+    assert len(outcome) == 1
+    closed = engine.order("D-1")
+    assert closed is not None
+    assert closed.closed_at == at(100)
+    assert [c.order for c in engine.close_outs(at(100))] == ["D-2"]
+    # Run again: nothing more to close; the outcome is empty.
+    assert engine.execute(iv.CloseSettledOrders(key="night-2", at=at(200))) == ()

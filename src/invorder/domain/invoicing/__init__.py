@@ -6,12 +6,14 @@ date from the payment terms, and credit notes against them (returns, price corre
 module            what it holds
 ================  ====================================================================
 ``values``        the policy (:class:`Invoicing`), invoices and credit notes as issued
-``commands``      define the policy, issue an invoice, issue a credit note
+``commands``      define the policy, issue an invoice, issue a credit note, close the
+                  orders that are settled
 ``events``        ``InvoicingDefined``, ``InvoiceIssued``, ``CreditNoteIssued``
 ``invoices``      the projection: policies, invoices, credit notes, invoiced shipments
 ``decide``        every invoicing command
 ``views``         where an order's invoicing stands
-``settlement``    orders done shipping that cannot close yet, and why
+``settlement``    orders done shipping that cannot close yet, and why; the sweep that
+                  closes those that can
 ================  ====================================================================
 """
 
@@ -20,6 +22,7 @@ from __future__ import annotations
 from invorder.domain.invoicing import commands as _c
 from invorder.domain.invoicing import decide as _d
 from invorder.domain.invoicing import events as _e
+from invorder.domain.invoicing import settlement as _s
 from invorder.domain.invoicing.invoices import Invoices
 from invorder.domain.messages import Decision
 
@@ -32,6 +35,7 @@ DECISIONS = (
     Decision(_c.DefineInvoicing, _d.decide_define_invoicing, ("channels",)),
     Decision(_c.IssueInvoice, _d.decide_issue_invoice, _READS),
     Decision(_c.IssueCreditNote, _d.decide_issue_credit_note, _READS),
+    Decision(_c.CloseSettledOrders, _s.decide_close_settled, ("orders", "invoices", "payments")),
 )
 """Every invoicing command, the function that decides it and what it reads."""
 

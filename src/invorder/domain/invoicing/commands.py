@@ -1,5 +1,5 @@
 """Invoicing commands: when a channel's orders are invoiced, issue an invoice, issue a
-credit note."""
+credit note, close the orders that are settled."""
 
 from __future__ import annotations
 
@@ -112,3 +112,12 @@ class IssueCreditNote(Command):
             raise InvalidListError(
                 "lines", "nothing to credit; give units of invoice lines or an adjustment"
             )
+
+
+@attrs.frozen(kw_only=True)
+class CloseSettledOrders(Command):
+    """Sweep: close every order done shipping whose close-out queue says nothing keeps it
+    open at ``at`` (invoiced and credited as its policy says, paid, nothing owed back), with
+    the reason ``settled``. A host runs it when it likes (nightly, say); an order it closes
+    is told as ``order_closed`` like one a person closes with
+    :class:`~invorder.CloseOrder`."""

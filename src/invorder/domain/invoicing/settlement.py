@@ -10,11 +10,14 @@ from decimal import Decimal
 
 import attrs
 
+from invorder.domain.invoicing.commands import CloseSettledOrders
 from invorder.domain.invoicing.invoices import Invoices
 from invorder.domain.invoicing.values import Invoicing
 from invorder.domain.invoicing.views import order_invoicing
+from invorder.domain.messages import Event
 from invorder.domain.money import Money
 from invorder.domain.orders.book import OrderBook
+from invorder.domain.orders.events import OrderClosed
 from invorder.domain.orders.ids import OrderId
 from invorder.domain.orders.order import Order
 from invorder.domain.payments.register import Payments
@@ -126,3 +129,15 @@ def close_outs(
     way of closing it at ``at``."""
     return [close_out(orders, invoices, payments, order, at) for order in orders
             if order.closed_at is None and done_shipping(order)]  # fmt: skip
+
+
+def decide_close_settled(
+    orders: OrderBook, invoices: Invoices, payments: Payments, command: CloseSettledOrders,
+    position: int,
+) -> tuple[Event, ...]:  # fmt: skip
+    """Close, with the reason ``settled``, every order done shipping that nothing keeps open
+    at the command's time (possibly none), in capture order."""
+    settled = [c.order for c in close_outs(orders, invoices, payments, command.at)
+               if not c.reasons]  # fmt: skip
+    return tuple(OrderClosed(position=position + n, command=command, order=order,
+                             reason="settled") for n, order in enumerate(settled))  # fmt: skip
