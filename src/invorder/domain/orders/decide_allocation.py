@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Mapping
 from datetime import datetime
 
-from invorder.domain import _fast
 from invorder.domain.errors import InvalidPlanError
 from invorder.domain.messages import Command, Event
 from invorder.domain.orders.allocator import AllocationRequest, AllocatorAnswer
@@ -32,11 +31,12 @@ from invorder.domain.orders.taken import Taken
 from invorder.domain.orders.values import HoldReason
 from invorder.domain.reservations.commands import ReserveStock
 from invorder.domain.reservations.decide import expire
+from invorder.domain.reservations.kernel import reserve_command, reserve_counted
 from invorder.domain.stock.catalog import SkuId
-from invorder.domain.stock.events import Operation, StockPosted
+from invorder.domain.stock.events import StockPosted
 from invorder.domain.stock.ledger import Ledger
 from invorder.domain.stock.location import LocationId, is_virtual
-from invorder.domain.stock.movement import Account, Bucket, Movement
+from invorder.domain.stock.movement import Bucket
 
 
 def warehouse_units(ledger: Ledger, sku: str, warehouse: str, taken: Taken | None) -> int:
@@ -223,9 +223,8 @@ def allocate_lines(
                 taken.give(loc, take)  # units this outcome gives the warehouse (capacity)
                 picks.append(Pick(shipment, LineId(line_id), sku, rid, LocationId(place), take))
                 # Every field comes from the checked command, order and ledger.
-                reserve = _fast.build(ReserveStock, key=command.key, at=command.at,
-                                      reservation=rid, sku=sku, location=place, quantity=take,
-                                      reference=reference + line_id)  # fmt: skip
+                reserve = reserve_command(command.key, at, rid, sku, place, take,
+                                          reference + line_id)  # fmt: skip
                 reserves.append((reserve, spread))
     got: dict[str, int] = {}
     for p in picks:
@@ -241,7 +240,7 @@ def allocate_lines(
                                           order=order.order_id, picks=tuple(picks),
                                           backorders=backorders, rule=str(name))]  # fmt: skip
     for reserve, spread in reserves:
-        events.append(_reserve_entry(reserve, spread, position + len(events)))
+        events.append(reserve_counted(ctx.reservations, reserve, spread, position + len(events)))
     if cancel:
         lines = tuple(LineCancellation(LineId(k), n, n, 0) for k, n in cancel.items())
         events.append(OrderCancelled(position=position + len(events), command=command,
@@ -256,22 +255,6 @@ def allocate_lines(
 
 _NO_LIMIT = 1 << 62
 """More units than any allowance: a SKU without a limit."""
-
-
-def _reserve_entry(
-    command: ReserveStock, spread: list[tuple[SkuId, str, int]], position: int
-) -> StockPosted:
-    # The units were counted bin by bin against the balances (and the arrivals of the same
-    # outcome), so the entry is built directly: ``decide_reserve`` would not see arrivals
-    # that are not folded yet.
-    movements = tuple(
-        Movement(sku=leaf, quantity=units, source=Account(place, Bucket.AVAILABLE),
-                 destination=Account(place, Bucket.RESERVED), reason="reserve",
-                 reference=command.reservation)
-        for leaf, place, units in spread
-    )  # fmt: skip
-    return StockPosted(position=position, command=command, operation=Operation.RESERVE,
-                       movements=movements, reference=command.reservation)  # fmt: skip
 
 
 def _takes(
