@@ -42,11 +42,19 @@ from invorder.domain.stock.movement import Bucket
 def warehouse_units(ledger: Ledger, sku: str, warehouse: str, taken: Taken | None) -> int:
     """Units of ``sku`` the bins of ``warehouse`` can give, after ``taken`` (a bundle's
     components may lie in different bins: each is counted over the warehouse)."""
+    return _units_in(ledger, ledger.catalog.leaves(sku), warehouse, taken)
+
+
+def _units_in(
+    ledger: Ledger, leaves: tuple[tuple[SkuId, int], ...], location: str, taken: Taken | None
+) -> int:
+    """Units of the SKU made of ``leaves`` that ``location``'s subtree can give after
+    ``taken`` (see :func:`warehouse_units`)."""
     units = None
-    for leaf, per in ledger.catalog.leaves(sku):
-        used = taken.under(leaf, warehouse) if taken is not None else 0
+    for leaf, per in leaves:
+        used = taken.under(leaf, location) if taken is not None else 0
         # Taken never exceeds a bin, so the roll-up less what is taken is what the bins give.
-        n = max(0, ledger.rollup(leaf, warehouse) - used) // per
+        n = max(0, ledger.rollup(leaf, location) - used) // per
         units = n if units is None else min(units, n)
     return units or 0
 
@@ -137,10 +145,11 @@ def allocate_lines(
     if limit is not None and any(sku in limit for sku in needed):
         allowed = {sku: min(allowed[sku] if allowed is not None else _NO_LIMIT,
                             max(0, limit.get(sku, _NO_LIMIT))) for sku in needed}  # fmt: skip
+    made_of = [(sku, ledger.catalog.leaves(sku)) for sku in needed]
     for warehouse in candidates:
         units: dict[SkuId, int] = {}
-        for sku in needed:
-            n = warehouse_units(ledger, sku, warehouse, taken)
+        for sku, leaves in made_of:
+            n = _units_in(ledger, leaves, warehouse, taken)
             if allowed is not None and n > allowed[sku]:
                 n = allowed[sku]
             if demand is not None and n < demand[sku]:
