@@ -105,7 +105,7 @@ def decide_wave(ctx: Context, command: AllocateWave, position: int) -> tuple[Eve
     order is refused before anything is decided."""
     named = [known_order(ctx.orders, o) for o in command.orders]
     candidates = named if command.orders else list(ctx.orders)
-    waiting = [(o, needs_of(o)) for o in candidates if not o.holds and needs_of(o)]
+    waiting = [(o, needs) for o in candidates if not o.holds and (needs := needs_of(o))]
     waiting.sort(key=lambda pair: ctx.priority(pair[0]))
     quotas = _quotas(ctx, command, waiting) if command.fair_share else {}
     taken = Taken()
