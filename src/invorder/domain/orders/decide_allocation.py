@@ -8,10 +8,9 @@ Reservation and shipment ids are derived from the order id and counters: ``ORDER
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from datetime import datetime
 
-from invorder.domain import _fast
 from invorder.domain.errors import InvalidPlanError
 from invorder.domain.messages import Command, Event
 from invorder.domain.orders.allocator import AllocationRequest, AllocatorAnswer
@@ -28,49 +27,55 @@ from invorder.domain.orders.ids import LineId
 from invorder.domain.orders.order import Order
 from invorder.domain.orders.policy import allowances
 from invorder.domain.orders.shipment import ShipmentStatus
+from invorder.domain.orders.taken import Taken
 from invorder.domain.orders.values import HoldReason
 from invorder.domain.reservations.commands import ReserveStock
 from invorder.domain.reservations.decide import expire
+from invorder.domain.reservations.kernel import reserve_command, reserve_counted
 from invorder.domain.stock.catalog import SkuId
-from invorder.domain.stock.events import Operation, StockPosted
+from invorder.domain.stock.events import StockPosted
 from invorder.domain.stock.ledger import Ledger
 from invorder.domain.stock.location import LocationId, is_virtual
-from invorder.domain.stock.movement import Account, Bucket, Movement
+from invorder.domain.stock.movement import Bucket
 
 
-def warehouse_units(
-    ledger: Ledger, sku: str, warehouse: str, taken: dict[tuple[str, str], int]
-) -> int:
+def warehouse_units(ledger: Ledger, sku: str, warehouse: str, taken: Taken | None) -> int:
     """Units of ``sku`` the bins of ``warehouse`` can give, after ``taken`` (a bundle's
     components may lie in different bins: each is counted over the warehouse)."""
-    prefix = warehouse + "/"
+    return _units_in(ledger, ledger.catalog.leaves(sku), warehouse, taken)
+
+
+def _units_in(
+    ledger: Ledger, leaves: tuple[tuple[SkuId, int], ...], location: str, taken: Taken | None
+) -> int:
+    """Units of the SKU made of ``leaves`` that ``location``'s subtree can give after
+    ``taken`` (see :func:`warehouse_units`)."""
     units = None
-    for leaf, per in ledger.catalog.leaves(sku):
-        used = sum(n for (s, b), n in taken.items()
-                   if s == leaf and (b == warehouse or b.startswith(prefix)))  # fmt: skip
+    for leaf, per in leaves:
+        used = taken.under(leaf, location) if taken is not None else 0
         # Taken never exceeds a bin, so the roll-up less what is taken is what the bins give.
-        n = max(0, ledger.rollup(leaf, warehouse) - used) // per
+        n = max(0, ledger.rollup(leaf, location) - used) // per
         units = n if units is None else min(units, n)
     return units or 0
 
 
-def _bins(ledger: Ledger, sku: str, location: str, taken: dict[tuple[str, str], int]) -> list[str]:
-    """The locations in ``location``'s subtree that may give units of ``sku``, sorted: those
-    holding its first leaf, and those an arrival of this outcome (a negative ``taken``)
-    puts it in. A location holding none of that leaf can give no unit of ``sku``."""
-    leaf = ledger.catalog.leaves(sku)[0][0]
+def _bins(ledger: Ledger, leaf: str, location: str, taken: Taken) -> list[str]:
+    """The locations in ``location``'s subtree that may give units of stocked ``leaf``,
+    sorted: those holding it, and those an arrival of this outcome (a negative ``taken``)
+    puts it in (for a bundle, its first leaf: a location holding none of it can give no
+    unit of the bundle)."""
     bins = ledger.holding(leaf, location)
-    prefix = location + "/"
-    arrived = [b for (s, b), n in taken.items()
-               if n < 0 and s == leaf and (b == location or b.startswith(prefix))]  # fmt: skip
+    arrived = taken.arrived_in(leaf, location)
     if arrived:
         bins = sorted({*bins, *arrived})
     return bins
 
 
-def _bin_units(ledger: Ledger, sku: str, location: str, taken: dict[tuple[str, str], int]) -> int:
-    leaves = ledger.catalog.leaves(sku)
-    return min((ledger.balance(leaf, location) - taken.get((leaf, location), 0)) // per
+def _bin_units(
+    ledger: Ledger, leaves: tuple[tuple[SkuId, int], ...], place: str, taken: Taken
+) -> int:
+    """Units of the SKU made of ``leaves`` that exactly ``place`` can give after ``taken``."""
+    return min((ledger.balance(leaf, place) - taken.at(leaf, place)) // per
                for leaf, per in leaves)  # fmt: skip
 
 
@@ -87,7 +92,7 @@ def allocate_lines(
     needs: Mapping[str, int],
     command: Command,
     position: int,
-    taken: dict[tuple[str, str], int],
+    taken: Taken,
     *,
     ship_complete: bool | None = None,
     only_with_supply: bool = False,
@@ -98,8 +103,8 @@ def allocate_lines(
     limit: Mapping[str, int] | None = None,
 ) -> tuple[Event, ...]:
     """Plan ``needs`` with the allocator, then reserve bin by bin (``taken``: units already
-    reserved by earlier orders of the same command, per (leaf SKU, bin), and under
-    ``("", warehouse)`` the units they gave each warehouse; ``ship_complete``:
+    reserved by earlier orders of the same command, per (leaf SKU, bin), and the units they
+    gave each warehouse; ``ship_complete``:
     the order's own setting unless given; ``only_with_supply``: return no event, without
     asking the allocator, when the candidates hold nothing it could allocate: no unit of
     what is needed, or for a ship-complete order no location holding all of it: the
@@ -128,13 +133,11 @@ def allocate_lines(
     needed = sorted({skus[line] for line in needs})
     sweep: tuple[Event, ...] = ()
     if sweep_lapsed:
-        leaves = {leaf for sku in needed for leaf, _ in ledger.catalog.leaves(sku)}
-        due = ctx.reservations.lapsed_holding(sorted(leaves), candidates, command.at)
+        stocked = {leaf for sku in needed for leaf, _ in ledger.catalog.leaves(sku)}
+        due = ctx.reservations.lapsed_holding(sorted(stocked), candidates, command.at)
         sweep = expire(ctx.reservations, due, command, position) if due else ()
         position += len(sweep)
-        freed, _arrived = taken_by(sweep)
-        for key, n in freed.items():
-            taken[key] = taken.get(key, 0) + n
+        taken.merge(taken_by(sweep)[0])
     # A ship-complete order is offered only the locations that can give all of it.
     demand = _demand(needs, skus) if ship_complete else None
     # An order from a channel that holds stock back takes no more than the channel may sell.
@@ -142,10 +145,11 @@ def allocate_lines(
     if limit is not None and any(sku in limit for sku in needed):
         allowed = {sku: min(allowed[sku] if allowed is not None else _NO_LIMIT,
                             max(0, limit.get(sku, _NO_LIMIT))) for sku in needed}  # fmt: skip
+    made_of = [(sku, ledger.catalog.leaves(sku)) for sku in needed]
     for warehouse in candidates:
         units: dict[SkuId, int] = {}
-        for sku in needed:
-            n = warehouse_units(ledger, sku, warehouse, taken)
+        for sku, leaves in made_of:
+            n = _units_in(ledger, leaves, warehouse, taken)
             if allowed is not None and n > allowed[sku]:
                 n = allowed[sku]
             if demand is not None and n < demand[sku]:
@@ -159,7 +163,7 @@ def allocate_lines(
     at = command.at
 
     def given(warehouse: str, start: datetime, end: datetime) -> int:
-        ours = taken.get(("", warehouse), 0) if start <= at < end else 0
+        ours = taken.given(warehouse) if start <= at < end else 0
         return ctx.orders.units_given(warehouse, start, end) + ours
 
     request = AllocationRequest(
@@ -201,72 +205,51 @@ def allocate_lines(
             if not_packed and s.shipment not in emptied:
                 reusable.setdefault(s.location, s.shipment)
     counter = len(order.reservations)
-    before = dict(taken) if ship_complete else taken
+    before = taken.copy() if ship_complete else None
     reserves: list[tuple[ReserveStock, list[tuple[SkuId, str, int]]]] = []
-    leaves_of = ledger.catalog.leaves
+    reference = order.order_id + "/"
     for line_id in needs:
         sku = skus[line_id]
+        leaves = ledger.catalog.leaves(sku)
         for loc, n in plan.get(line_id, ()):
             if allowed is not None:
                 # Spread over locations, a plan may add up to more than the channel may sell.
                 n = min(n, allowed[sku])
                 if not n:
                     continue
-            if loc not in shipment_of:
-                if loc in reusable:
-                    shipment_of[loc] = reusable[loc]
-                else:
+            shipment = shipment_of.get(loc)
+            if shipment is None:
+                shipment = reusable.get(loc)
+                if shipment is None:
                     opened += 1
-                    shipment_of[loc] = f"{order.order_id}/S{len(order.shipments) + opened}"
-            places: list[tuple[str, int, list[tuple[SkuId, str, int]]]] = []
-            for b in _bins(ledger, sku, loc, taken):
-                if not n:
-                    break
-                take = min(n, _bin_units(ledger, sku, b, taken))
-                if take > 0:
-                    n -= take
-                    places.append(
-                        (b, take, [(leaf, b, per * take) for leaf, per in leaves_of(sku)])
-                    )
-                    _take(taken, places[-1][2])
-            if n and len(leaves_of(sku)) > 1:
-                # A bundle whose components lie in different bins: one reservation at the
-                # warehouse takes each component from its bins.
-                take, spread = _spread(ledger, sku, loc, taken, n)
-                if take:
-                    n -= take
-                    places.append((loc, take, spread))
-                    _take(taken, spread)
-            for place, take, spread in places:
+                    shipment = f"{order.order_id}/S{len(order.shipments) + opened}"
+                shipment_of[loc] = shipment
+            for place, take, spread in _takes(ledger, leaves, loc, taken, n):
                 if allowed is not None:
                     allowed[sku] -= take
                 counter += 1
                 rid = f"{order.order_id}/R{counter}"
-                given_at = ("", loc)  # units this outcome gives the warehouse (capacity)
-                taken[given_at] = taken.get(given_at, 0) + take
-                picks.append(Pick(shipment_of[loc], LineId(line_id), sku, rid,
-                                  LocationId(place), take))  # fmt: skip
+                taken.give(loc, take)  # units this outcome gives the warehouse (capacity)
+                picks.append(Pick(shipment, LineId(line_id), sku, rid, LocationId(place), take))
                 # Every field comes from the checked command, order and ledger.
-                reserve = _fast.build(ReserveStock, key=command.key, at=command.at,
-                                      reservation=rid, sku=sku, location=place, quantity=take,
-                                      reference=f"{order.order_id}/{line_id}")  # fmt: skip
+                reserve = reserve_command(command.key, at, rid, sku, place, take,
+                                          reference + line_id)  # fmt: skip
                 reserves.append((reserve, spread))
     got: dict[str, int] = {}
     for p in picks:
         got[p.line_id] = got.get(p.line_id, 0) + p.quantity
-    if ship_complete and any(got.get(k, 0) < n for k, n in needs.items()):
+    if before is not None and any(got.get(k, 0) < n for k, n in needs.items()):
         # The bins gave less than the plan (lines sharing a component, a bundle's components
         # in different bins): a ship-complete order takes all of it or nothing.
         picks, reserves, got = [], [], {}
-        taken.clear()
-        taken.update(before)
+        taken.restore(before)
     backorders = tuple(LineBackorder(LineId(k), n - got.get(k, 0)) for k, n in needs.items())
     name = getattr(ctx.allocator, "name", getattr(ctx.allocator, "__name__", "allocator"))
     events: list[Event] = [OrderAllocated(position=position, command=command,
                                           order=order.order_id, picks=tuple(picks),
                                           backorders=backorders, rule=str(name))]  # fmt: skip
     for reserve, spread in reserves:
-        events.append(_reserve_entry(reserve, spread, position + len(events)))
+        events.append(reserve_counted(ctx.reservations, reserve, spread, position + len(events)))
     if cancel:
         lines = tuple(LineCancellation(LineId(k), n, n, 0) for k, n in cancel.items())
         events.append(OrderCancelled(position=position + len(events), command=command,
@@ -283,44 +266,51 @@ _NO_LIMIT = 1 << 62
 """More units than any allowance: a SKU without a limit."""
 
 
-def _reserve_entry(
-    command: ReserveStock, spread: list[tuple[SkuId, str, int]], position: int
-) -> StockPosted:
-    # The units were counted bin by bin against the balances (and the arrivals of the same
-    # outcome), so the entry is built directly: ``decide_reserve`` would not see arrivals
-    # that are not folded yet.
-    movements = tuple(
-        Movement(sku=leaf, quantity=units, source=Account(place, Bucket.AVAILABLE),
-                 destination=Account(place, Bucket.RESERVED), reason="reserve",
-                 reference=command.reservation)
-        for leaf, place, units in spread
-    )  # fmt: skip
-    return StockPosted(position=position, command=command, operation=Operation.RESERVE,
-                       movements=movements, reference=command.reservation)  # fmt: skip
+def _takes(
+    ledger: Ledger, leaves: tuple[tuple[SkuId, int], ...], location: str, taken: Taken, n: int
+) -> Iterator[tuple[str, int, list[tuple[SkuId, str, int]]]]:
+    """Up to ``n`` units of the SKU made of ``leaves`` from ``location``'s bins in bin-path
+    order, each counted in ``taken`` as it is given: per place, the units and the
+    (component, bin, units) they take. A bundle whose components lie in different bins
+    then gives the rest in one place, ``location``, each component from its bins."""
+    for place in _bins(ledger, leaves[0][0], location, taken):
+        if not n:
+            return
+        take = min(n, _bin_units(ledger, leaves, place, taken))
+        if take > 0:
+            n -= take
+            spread = [(leaf, place, per * take) for leaf, per in leaves]
+            _take(taken, spread)
+            yield place, take, spread
+    if n and len(leaves) > 1:
+        take, spread = _spread(ledger, leaves, location, taken, n)
+        if take:
+            _take(taken, spread)
+            yield location, take, spread
 
 
-def _take(taken: dict[tuple[str, str], int], spread: list[tuple[SkuId, str, int]]) -> None:
+def _take(taken: Taken, spread: list[tuple[SkuId, str, int]]) -> None:
     """Count the (component, bin, units) of ``spread`` as taken."""
     for leaf, b, units in spread:
-        taken[(leaf, b)] = taken.get((leaf, b), 0) + units
+        taken.add(leaf, b, units)
 
 
 def _spread(
-    ledger: Ledger, sku: str, warehouse: str, taken: dict[tuple[str, str], int], n: int
+    ledger: Ledger, leaves: tuple[tuple[SkuId, int], ...], warehouse: str, taken: Taken, n: int
 ) -> tuple[int, list[tuple[SkuId, str, int]]]:
-    """Up to ``n`` units of bundle ``sku`` from ``warehouse``'s bins, each component from
-    the bins that hold it in bin-path order, after ``taken``: the units, and the
-    (component, bin, units) they take."""
+    """Up to ``n`` units of the bundle made of ``leaves`` from ``warehouse``'s bins, each
+    component from the bins that hold it in bin-path order, after ``taken``: the units, and
+    the (component, bin, units) they take."""
     free: dict[SkuId, list[tuple[str, int]]] = {}
     units = n
-    for leaf, per in ledger.catalog.leaves(sku):
-        rows = [(b, ledger.balance(leaf, b) - taken.get((leaf, b), 0))
+    for leaf, per in leaves:
+        rows = [(b, ledger.balance(leaf, b) - taken.at(leaf, b))
                 for b in _bins(ledger, leaf, warehouse, taken)]  # fmt: skip
         free[leaf] = [(b, k) for b, k in rows if k > 0]
         units = min(units, sum(k for _, k in free[leaf]) // per)
     spread: list[tuple[SkuId, str, int]] = []
     if units:
-        for leaf, per in ledger.catalog.leaves(sku):
+        for leaf, per in leaves:
             need = per * units
             for b, k in free[leaf]:
                 if not need:
@@ -330,32 +320,27 @@ def _spread(
     return units, spread
 
 
-def taken_by(
-    events: tuple[Event, ...] | list[Event],
-) -> tuple[dict[tuple[str, str], int], set[str]]:
+def taken_by(events: tuple[Event, ...] | list[Event]) -> tuple[Taken, set[str]]:
     """Units the ledger entries among ``events`` (not folded yet) took from the available
-    bucket of real locations, per (SKU, location), negative where units arrived (and under
-    ``("", warehouse)`` the units their allocations gave each warehouse); and the SKUs some
-    of whose units arrived in an available bucket."""
-    taken: dict[tuple[str, str], int] = {}
+    bucket of real locations, per (SKU, location), negative where units arrived (and the
+    units their allocations gave each warehouse); and the SKUs some of whose units arrived
+    in an available bucket."""
+    taken = Taken()
     arrived: set[str] = set()
     for event in events:
         if type(event) is OrderAllocated:
             assert isinstance(event, OrderAllocated)
             for pick in event.picks:
-                given_at = ("", pick.location.split("/", 1)[0])
-                taken[given_at] = taken.get(given_at, 0) + pick.quantity
+                taken.give(pick.location.split("/", 1)[0], pick.quantity)
         if type(event) is not StockPosted:
             continue
         assert isinstance(event, StockPosted)
         for m in event.movements:
             if m.destination.bucket is Bucket.AVAILABLE and not is_virtual(m.destination.location):
-                key = (m.sku, m.destination.location)
-                taken[key] = taken.get(key, 0) - m.quantity
+                taken.add(m.sku, m.destination.location, -m.quantity)
                 arrived.add(m.sku)
             if m.source.bucket is Bucket.AVAILABLE and not is_virtual(m.source.location):
-                key = (m.sku, m.source.location)
-                taken[key] = taken.get(key, 0) + m.quantity
+                taken.add(m.sku, m.source.location, m.quantity)
     return taken, arrived
 
 

@@ -67,10 +67,10 @@ def _cut(
     events: list[Event] = []
     if lapsed:
         events.extend(expire(ctx.reservations, lapsed, command, position))
-        short -= sum(_here(r, sku, where) for r in lapsed)
+        short -= sum(r.units_at(sku, where, exact=True) for r in lapsed)
     ranked: list[tuple[int, int, Reservation, tuple[Shipment, Pick] | None]] = []
     for r in ctx.reservations.open():
-        if where not in _bins(r, sku) or r.lapsed(command.at):
+        if not r.units_at(sku, where, exact=True) or r.lapsed(command.at):
             continue
         owner = owning_pick(ctx.orders, r.reservation)
         # An open hold is picked by a shipment not yet shipped (shipping commits it).
@@ -82,7 +82,7 @@ def _cut(
         if short <= 0:
             break
         per = _per(r, sku)
-        here = _here(r, sku, where)
+        here = r.units_at(sku, where, exact=True)
         units = min(r.backed, -(-min(short, here) // per))
         short -= min(units * per, here)
         if owner is not None:
@@ -99,16 +99,6 @@ def _cut(
                                      first={(sku, where): min(here, units * per)}))  # fmt: skip
     assert short <= 0, "the bin's reservations hold every reserved unit"
     return events, lost
-
-
-def _bins(r: Reservation, sku: str) -> set[str]:
-    """The bins where ``r`` has received units of stocked ``sku`` placed."""
-    return {place for leaf, place, _units in r.placed if leaf == sku}
-
-
-def _here(r: Reservation, sku: str, where: str) -> int:
-    """Units of stocked ``sku`` ``r`` has placed at exactly ``where``."""
-    return sum(units for leaf, place, units in r.placed if leaf == sku and place == where)
 
 
 def _per(r: Reservation, sku: str) -> int:

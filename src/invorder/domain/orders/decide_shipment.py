@@ -141,9 +141,7 @@ def _component_missing(ctx: Context, pick: Pick, count: PickCount) -> int:
     were found."""
     r = ctx.reservations.get(pick.reservation)
     assert r is not None
-    wanted = count.component, count.location
-    held = sum(units for leaf, place, units in r.placed
-               if (leaf, place if wanted[1] else "") == wanted)  # fmt: skip
+    held = r.units_at(count.component, count.location, exact=True)
     where = count.location or "its bins"
     if not held:
         raise NotFoundError("pick component", f"{pick.reservation}/{count.component} in {where}")

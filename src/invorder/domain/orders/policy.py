@@ -8,10 +8,11 @@ from collections.abc import Iterable
 
 from invorder.domain.orders.context import Context
 from invorder.domain.orders.order import Order
+from invorder.domain.orders.taken import Taken
 
 
 def allowances(
-    ctx: Context, order: Order, skus: Iterable[str], taken: dict[tuple[str, str], int]
+    ctx: Context, order: Order, skus: Iterable[str], taken: Taken
 ) -> dict[str, int] | None:
     """Per SKU of ``skus``, the units ``order``'s channel lets it be allocated: the policy
     applied to the shelf units of the channel's feeding locations after ``taken`` (the
@@ -28,12 +29,9 @@ def allowances(
         # A bundle is made up within one feeding location (as channel ATP counts it).
         pool = 0
         for location in feeding:
-            prefix = location + "/"
             units: int | None = None
             for leaf, per in ledger.catalog.leaves(sku):
-                used = sum(n for (s, b), n in taken.items()
-                           if s == leaf and (b == location or b.startswith(prefix)))  # fmt: skip
-                n = (ledger.rollup(leaf, location) - used) // per
+                n = (ledger.rollup(leaf, location) - taken.under(leaf, location)) // per
                 units = n if units is None else min(units, n)
             pool += max(0, units or 0)
         found[sku] = sellable(sku, pool)

@@ -159,7 +159,7 @@ def _destination(ctx: Context, serving: list[str], missing: list[tuple[SkuId, in
     """The serving warehouse holding most of the SKUs ``missing`` (up to what is short of
     each), the first by name on a tie."""
     ledger = ctx.ledger
-    scored = [(-sum(min(warehouse_units(ledger, sku, w, {}), waiting - coming)
+    scored = [(-sum(min(warehouse_units(ledger, sku, w, None), waiting - coming)
                     for sku, waiting, coming in missing), w) for w in serving]  # fmt: skip
     return min(scored)[1]
 

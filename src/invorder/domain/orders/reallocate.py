@@ -17,6 +17,7 @@ from invorder.domain.orders.events import (
     PicksWithdrawn,
 )
 from invorder.domain.orders.order import Order
+from invorder.domain.orders.taken import Taken
 from invorder.domain.orders.whole import allocate
 from invorder.domain.stock.ledger import Ledger
 
@@ -47,7 +48,7 @@ def decide_backorders(
     if command.sku and command.sku not in ctx.ledger.catalog:
         raise UnknownSkuError(command.sku)
     waiting = [o for o in ctx.orders if not o.holds and needs_of(o, command.sku)]
-    taken: dict[tuple[str, str], int] = {}
+    taken = Taken()
     events: list[Event] = []
     for order in sorted(waiting, key=ctx.priority):
         found = allocate(ctx, order, needs_of(order, command.sku), command,
@@ -93,7 +94,7 @@ def reallocate_after(
     events: list[Event] = []
     ledger = ctx.ledger
     warehouses = all_warehouses(ctx)
-    arrived_at = {b.split("/", 1)[0] for (_sku, b), n in taken.items() if n < 0}
+    arrived_at = taken.arrived_at()
     gone: set[str] = set()  # SKUs no warehouse can give any more (supply only shrinks here)
 
     def hopeless(pair: tuple[Order, dict[str, int]]) -> bool:
@@ -118,7 +119,7 @@ _REALLOCATING = (OrderAllocated, OrderCancelled, PicksFoundShort, PicksWithdrawn
 
 
 def _none_left(
-    ledger: Ledger, sku: str, warehouses: list[str], taken: dict[tuple[str, str], int],
+    ledger: Ledger, sku: str, warehouses: list[str], taken: Taken,
     gone: set[str],
 ) -> bool:  # fmt: skip
     """True when no warehouse can give a unit of ``sku`` after ``taken`` (remembered in

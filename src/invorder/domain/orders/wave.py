@@ -17,6 +17,7 @@ from invorder.domain.orders.decide_allocation import all_warehouses, warehouse_u
 from invorder.domain.orders.events import OrderAllocated
 from invorder.domain.orders.ids import ChannelId, OrderId, as_channel_id, as_order_id
 from invorder.domain.orders.order import Order
+from invorder.domain.orders.taken import Taken
 from invorder.domain.orders.whole import allocate
 
 Key = TypeVar("Key", bound=str)
@@ -104,10 +105,10 @@ def decide_wave(ctx: Context, command: AllocateWave, position: int) -> tuple[Eve
     order is refused before anything is decided."""
     named = [known_order(ctx.orders, o) for o in command.orders]
     candidates = named if command.orders else list(ctx.orders)
-    waiting = [(o, needs_of(o)) for o in candidates if not o.holds and needs_of(o)]
+    waiting = [(o, needs) for o in candidates if not o.holds and (needs := needs_of(o))]
     waiting.sort(key=lambda pair: ctx.priority(pair[0]))
     quotas = _quotas(ctx, command, waiting) if command.fair_share else {}
-    taken: dict[tuple[str, str], int] = {}
+    taken = Taken()
     events: list[Event] = []
     for order, needs in waiting:
         quota = quotas.get(order.capture.channel)
@@ -145,7 +146,7 @@ def _quotas(
     quotas: dict[str, dict[str, int]] = {}
     warehouses = all_warehouses(ctx)
     for sku, per_channel in sorted(demand.items()):
-        supply = sum(warehouse_units(ctx.ledger, sku, w, {}) for w in warehouses)
+        supply = sum(warehouse_units(ctx.ledger, sku, w, None) for w in warehouses)
         if sum(per_channel.values()) <= supply:
             continue
         for name, units in share_by_weight(supply, per_channel, weight).items():

@@ -13,6 +13,7 @@ from invorder.domain.orders.events import OrderAllocated, PicksFoundShort, Picks
 from invorder.domain.orders.ids import OrderId
 from invorder.domain.orders.order import Order
 from invorder.domain.orders.shipment import Shipment, ShipmentStatus
+from invorder.domain.orders.taken import Taken
 from invorder.domain.reservations.commands import ReleaseReservation
 from invorder.domain.reservations.decide import decide_release
 
@@ -30,7 +31,7 @@ def allocate(
     needs: Mapping[str, int],
     command: Command,
     position: int,
-    taken: dict[tuple[str, str], int],
+    taken: Taken | Mapping[tuple[str, str], int],
     *,
     prior: Sequence[Event] = (),
     withdraw: bool = False,
@@ -58,8 +59,11 @@ def allocate(
     ``arrived_at``: after an arrival, the warehouses where units arrived (a ship-complete
     order waiting whole could not be completed anywhere before, and supply grows only by
     arrivals, so only those can complete it now); empty: any. ``limit``: at most these
-    units of a SKU (a wave's fair share).
+    units of a SKU (a wave's fair share). ``taken``: what the outcome's earlier decisions
+    took (a mapping of units per (SKU, place), empty for none, is read into a new record).
     """
+    if not isinstance(taken, Taken):
+        taken = Taken.of(taken)
     if ship_complete is None:
         ship_complete = order.ship_complete
     gone = _gone(prior, order.order_id)
@@ -81,20 +85,18 @@ def allocate(
                               sweep_lapsed=sweep_lapsed, limit=limit)  # fmt: skip
     if any(s.status in _JOINABLE for s in live):
         # The rest joins its parcel, from the same location, or not at all.
-        trial = dict(taken)
+        trial = taken.copy()
         found = allocate_lines(ctx, order, needs, command, position, trial, ship_complete=True,
                                within={s.location for s in live}, into_open=True,
                                emptied=emptied, only_with_supply=only_with_supply,
                                sweep_lapsed=sweep_lapsed, limit=limit)  # fmt: skip
         if not withdraw or _complete(found):
-            taken.update(trial)
+            taken.restore(trial)
             return found
     elif not withdraw:
         return ()  # packed without the rest: it waits (a cut re-allocates it whole)
     events = _withdraw(ctx, live, gone, command, position)
-    freed, _arrived = taken_by(events)
-    for key, n in freed.items():
-        taken[key] = taken.get(key, 0) + n
+    taken.merge(taken_by(events)[0])
     units: dict[str, int] = {}
     for s in live:
         for pick in s.picks:

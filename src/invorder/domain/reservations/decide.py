@@ -36,12 +36,13 @@ from invorder.domain.reservations.commands import (
     ReserveStock,
 )
 from invorder.domain.reservations.events import ReservationsExpired
+from invorder.domain.reservations.kernel import movement
 from invorder.domain.reservations.reservation import Reservation, Reservations
 from invorder.domain.stock.catalog import SkuId
 from invorder.domain.stock.events import Operation, StockPosted
 from invorder.domain.stock.ledger import Ledger
 from invorder.domain.stock.location import CUSTOMER, LocationId
-from invorder.domain.stock.movement import Account, Bucket, Movement
+from invorder.domain.stock.movement import Bucket, Movement
 
 
 class IncomingStock(Protocol):
@@ -55,28 +56,6 @@ class IncomingStock(Protocol):
         ...
 
 
-_new = object.__new__
-
-
-_set = object.__setattr__
-
-
-def _movement(
-    sku: SkuId, quantity: int, source: Account, destination: Account, reason: str, reference: str
-) -> Movement:
-    # Every argument here comes from a command or reservation that was validated when it was
-    # built (positive quantities, distinct accounts), so the value is assembled without
-    # re-running the validators: this is the hot path of reserve / commit / release.
-    movement: Movement = _new(Movement)
-    _set(movement, "sku", sku)
-    _set(movement, "quantity", quantity)
-    _set(movement, "source", source)
-    _set(movement, "destination", destination)
-    _set(movement, "reason", reason)
-    _set(movement, "reference", reference)
-    return movement
-
-
 def expire(
     reservations: Reservations, due: list[Reservation], command: Command, position: int
 ) -> tuple[Event, ...]:
@@ -86,7 +65,7 @@ def expire(
         for leaf, place, units in r.placed:
             reserved = reservations.account(place, Bucket.RESERVED)
             available = reservations.account(place, Bucket.AVAILABLE)
-            movements.append(_movement(leaf, units, reserved, available, "expired", r.reservation))
+            movements.append(movement(leaf, units, reserved, available, "expired", r.reservation))
     entry = StockPosted(
         position=position,
         command=command,
@@ -143,7 +122,7 @@ def _moved(
     at their bin (``None``: to the customer)."""
     customer = reservations.account(CUSTOMER, Bucket.AVAILABLE)
     return tuple(
-        _movement(
+        movement(
             leaf,
             units,
             reservations.account(place, Bucket.RESERVED),
@@ -296,7 +275,7 @@ def decide_reserve(
         # first: its path sorts before its bins').
         need = per * quantity
         if not freed and ledger.balance(leaf, location) >= need:
-            movements.append(_movement(
+            movements.append(movement(
                 leaf, need, reservations.account(location, Bucket.AVAILABLE),
                 reservations.account(location, Bucket.RESERVED), "reserve", command.reservation,
             ))  # fmt: skip
@@ -308,7 +287,7 @@ def decide_reserve(
             take = min(need, ledger.balance(leaf, place) + freed.get((leaf, place), 0))
             if take <= 0:
                 continue
-            movements.append(_movement(
+            movements.append(movement(
                 leaf, take, reservations.account(place, Bucket.AVAILABLE),
                 reservations.account(place, Bucket.RESERVED), "reserve", command.reservation,
             ))  # fmt: skip

@@ -122,8 +122,14 @@ class Reservation:
             incoming=incoming, placed=placed,
         )  # fmt: skip
 
-    def units_at(self, sku: str, location: str) -> int:
-        """Received held units of stocked ``sku`` placed in ``location``'s subtree."""
+    def units_at(self, sku: str, location: str = "", *, exact: bool = False) -> int:
+        """Received held units of stocked ``sku`` placed in ``location``'s subtree (at
+        exactly ``location`` with ``exact``; anywhere when ``location`` is empty): the one
+        reading of :attr:`placed`."""
+        if not location:
+            return sum(n for leaf, _b, n in self.placed if leaf == sku)
+        if exact:
+            return sum(n for leaf, b, n in self.placed if leaf == sku and b == location)
         prefix = location + "/"
         return sum(n for leaf, b, n in self.placed
                    if leaf == sku and (b == location or b.startswith(prefix)))  # fmt: skip

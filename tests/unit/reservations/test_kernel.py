@@ -1,0 +1,47 @@
+"""The reservation kernel builds what the checked constructors build, field for field; a
+reservation reads its placed units one way."""
+
+from __future__ import annotations
+
+import attrs
+
+import invorder as iv
+from invorder.domain.reservations.kernel import movement, reserve_command
+from invorder.domain.reservations.reservation import Reservation
+from invorder.domain.stock.catalog import SkuId
+from invorder.domain.stock.location import LocationId
+from tests.support.availability import T
+
+
+def test_reserve_command_equals_the_checked_command_and_sets_every_field() -> None:
+    built = reserve_command("k-1", T, "O1/R1", "MUG", "WEST/A/01", 3, "O1/L1")
+    checked = iv.ReserveStock(key="k-1", at=T, reservation="O1/R1", sku="MUG",
+                              location="WEST/A/01", quantity=3, reference="O1/L1")  # fmt: skip
+    assert built == checked
+    # A field added to ReserveStock must be set by the kernel too.
+    for field in attrs.fields(iv.ReserveStock):
+        assert getattr(built, field.name) == getattr(checked, field.name)
+
+
+def test_movement_equals_the_checked_movement() -> None:
+    source = iv.Account("WEST/A/01", iv.Bucket.AVAILABLE)
+    destination = iv.Account("WEST/A/01", iv.Bucket.RESERVED)
+    built = movement("MUG", 2, source, destination, "reserve", "O1/R1")
+    assert built == iv.Movement(sku="MUG", quantity=2, source=source, destination=destination,
+                                reason="reserve", reference="O1/R1")  # fmt: skip
+
+
+def test_units_at_reads_placed_exactly_in_a_subtree_or_anywhere() -> None:
+    mug, lid, west = SkuId("MUG"), SkuId("LID"), LocationId("WEST")
+    bin_a, bin_b = LocationId("WEST/A/01"), LocationId("WEST/B/01")
+    r = Reservation(reservation="R1", sku=SkuId("SET"), location=west, quantity=2,
+                    leaves=((lid, 1), (mug, 2)), reserved_at=T, position=1,
+                    placed=((mug, west, 1), (lid, bin_a, 2), (mug, bin_a, 2),
+                            (mug, bin_b, 1)))  # fmt: skip
+    assert r.units_at("MUG", "WEST", exact=True) == 1
+    assert r.units_at("MUG", "WEST") == 4
+    assert r.units_at("MUG", "WEST/A") == 2
+    assert r.units_at("MUG", "WEST/A", exact=True) == 0
+    assert r.units_at("MUG") == 4
+    assert r.units_at("LID") == 2
+    assert r.units_at("CUP") == 0
