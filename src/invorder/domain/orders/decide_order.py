@@ -39,6 +39,7 @@ from invorder.domain.orders.events import (
 from invorder.domain.orders.ids import LineId
 from invorder.domain.orders.order import Order, OrderLine, OrderStatus, content_of, new_order
 from invorder.domain.orders.shipment import ShipmentStatus
+from invorder.domain.orders.taken import Taken
 from invorder.domain.orders.values import HoldReason, PaymentStatus
 from invorder.domain.orders.whole import allocate
 from invorder.domain.pricing.decide import price_lines
@@ -112,7 +113,7 @@ def decide_capture(
         events.append(OrderHeld(position=position + len(events), command=command,
                                 order=command.order, reason=reason))  # fmt: skip
     if not held and not order.holds and not ctx.waves(command.channel):
-        events.extend(allocate(ctx, order, needs_of(order), command, position + 1, {},
+        events.extend(allocate(ctx, order, needs_of(order), command, position + 1, Taken(),
                                sweep_lapsed=True))  # fmt: skip
     return tuple(events)
 
@@ -175,7 +176,7 @@ def release_hold(
     needs = needs_of(order)
     if not rest and needs and not _waits_for_wave(ctx, order):
         order = attrs.evolve(order, holds=rest)
-        events.extend(allocate(ctx, order, needs, command, position + 1, {},
+        events.extend(allocate(ctx, order, needs, command, position + 1, Taken(),
                                withdraw=True, sweep_lapsed=True))  # fmt: skip
     return tuple(events)
 

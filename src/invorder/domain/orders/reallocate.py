@@ -35,7 +35,7 @@ def decide_allocate(ctx: Context, command: AllocateOrder, position: int) -> tupl
         raise IllegalTransitionError("order", order.order_id, order.status.value, "allocate",
                                      "no unit is waiting for allocation")  # fmt: skip
     complete = order.ship_complete and not command.split
-    return allocate(ctx, order, needs, command, position, {}, ship_complete=complete,
+    return allocate(ctx, order, needs, command, position, Taken(), ship_complete=complete,
                     sweep_lapsed=True)  # fmt: skip
 
 

@@ -31,7 +31,7 @@ def allocate(
     needs: Mapping[str, int],
     command: Command,
     position: int,
-    taken: Taken | Mapping[tuple[str, str], int],
+    taken: Taken,
     *,
     prior: Sequence[Event] = (),
     withdraw: bool = False,
@@ -60,10 +60,8 @@ def allocate(
     order waiting whole could not be completed anywhere before, and supply grows only by
     arrivals, so only those can complete it now); empty: any. ``limit``: at most these
     units of a SKU (a wave's fair share). ``taken``: what the outcome's earlier decisions
-    took (a mapping of units per (SKU, place), empty for none, is read into a new record).
+    took (a new :class:`Taken` for none).
     """
-    if not isinstance(taken, Taken):
-        taken = Taken.of(taken)
     if ship_complete is None:
         ship_complete = order.ship_complete
     gone = _gone(prior, order.order_id)
