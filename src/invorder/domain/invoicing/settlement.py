@@ -71,10 +71,10 @@ def close_out(
 ) -> CloseOut:
     """What stands between ``order`` (done shipping) and closing it at ``at``. The money
     side: an invoiced order owes its invoices less their credits, and what it shipped that
-    is on no invoice yet; an order not invoiced,
-    whose payments the host reports, owes the value it shipped less the refunds its returns
-    owe. What was captured, less what was refunded, pays it (the earliest invoices first).
-    An order not invoiced and without any payment fact is judged by its units alone."""
+    is on no invoice yet; an order not invoiced, whose payments the host reports, owes the
+    value it shipped less the refunds its returns owe. What was captured, less what was
+    refunded, pays it (the earliest invoices first, then what is not invoiced yet). An
+    order not invoiced and without any payment fact is judged by its units alone."""
     standing = order_invoicing(orders, invoices, order)
     currency = standing.shipped.currency
     paid = payments.get(order.order_id)
