@@ -58,6 +58,14 @@ def capture(
     )  # fmt: skip
 
 
+def ship(engine: Engine, shipment: str, minute: int = 10) -> None:
+    """Pick, pack and ship ``shipment`` at ``at(minute)``."""
+    for step in (invorder.StartPicking, invorder.PackShipment):
+        engine.execute(step(key=f"{step.__name__}-{shipment}", at=at(minute), shipment=shipment))
+    engine.execute(invorder.ShipShipment(key=f"ship-{shipment}", at=at(minute),
+                                         shipment=shipment, carrier="UPS"))  # fmt: skip
+
+
 def identities_hold(engine: Engine) -> None:
     """Assert the line quantity identities and derived statuses of every order."""
     for order in engine.orders():

@@ -25,16 +25,8 @@ from invorder.errors import (
     UnknownChannelError,
 )
 from invorder.records import Invoicing
-from tests.support.order_world import clean, order_world, price, state_of
+from tests.support.order_world import clean, order_world, price, ship, state_of
 from tests.support.world import at, refused_once
-
-
-def ship(engine: iv.Engine, shipment: str, minute: int = 10) -> None:
-    """Pick, pack and ship ``shipment``."""
-    for step in (iv.StartPicking, iv.PackShipment):
-        engine.execute(step(key=f"{step.__name__}-{shipment}", at=at(minute), shipment=shipment))
-    engine.execute(iv.ShipShipment(key=f"ship-{shipment}", at=at(minute), shipment=shipment,
-                                   carrier="UPS"))  # fmt: skip
 
 
 def wholesale_order(engine: iv.Engine, order: str = "W-1", units: int = 6) -> iv.records.Order:

@@ -11,16 +11,8 @@ import invorder as iv
 from invorder import LineItem, LineQuantity, OrderKind
 from invorder.domain.payments.commands import PaymentFact
 from invorder.records import CloseOutReason as R
-from tests.support.order_world import order_world, price
+from tests.support.order_world import order_world, price, ship
 from tests.support.world import at
-
-
-def ship(engine: iv.Engine, shipment: str, minute: int = 10) -> None:
-    """Pick, pack and ship ``shipment``."""
-    for step in (iv.StartPicking, iv.PackShipment):
-        engine.execute(step(key=f"{step.__name__}-{shipment}", at=at(minute), shipment=shipment))
-    engine.execute(iv.ShipShipment(key=f"ship-{shipment}", at=at(minute), shipment=shipment,
-                                   carrier="UPS"))  # fmt: skip
 
 
 def pay(engine: iv.Engine, order: str, kind: type[PaymentFact], amount: str, ref: str) -> None:

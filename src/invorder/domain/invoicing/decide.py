@@ -26,6 +26,7 @@ from invorder.domain.orders.context import known_order
 from invorder.domain.orders.ids import LineId
 from invorder.domain.orders.order import Order
 from invorder.domain.orders.shipment import Shipment, ShipmentStatus
+from invorder.domain.orders.standing import open_units
 from invorder.domain.stock.catalog import SkuId
 
 
@@ -60,7 +61,7 @@ def decide_issue_invoice(
             "checkout: their shipped value is the receipt); DefineInvoicing changes that",
         )
     if policy is Invoicing.ON_COMPLETION:
-        waiting = sum(line.live - line.shipped for line in order.lines)
+        waiting = open_units(order)
         if waiting:
             raise InvoiceRefusedError(
                 order.order_id, f"it is invoiced once complete and {waiting} unit(s) have "

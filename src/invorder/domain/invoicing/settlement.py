@@ -20,6 +20,7 @@ from invorder.domain.orders.book import OrderBook
 from invorder.domain.orders.events import OrderClosed
 from invorder.domain.orders.ids import OrderId
 from invorder.domain.orders.order import Order
+from invorder.domain.orders.standing import open_units
 from invorder.domain.payments.register import Payments
 
 
@@ -63,7 +64,7 @@ class CloseOut:
 
 def done_shipping(order: Order) -> bool:
     """True when every unit of the order is shipped or cancelled (returns come after)."""
-    return all(line.live == line.shipped for line in order.lines)
+    return not open_units(order)
 
 
 def close_out(

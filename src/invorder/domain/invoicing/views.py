@@ -14,6 +14,7 @@ from invorder.domain.orders.book import OrderBook
 from invorder.domain.orders.ids import OrderId
 from invorder.domain.orders.order import Order
 from invorder.domain.orders.shipment import ShipmentStatus
+from invorder.domain.payments.payment import shipped_value
 
 
 @attrs.frozen(kw_only=True)
@@ -43,7 +44,7 @@ def order_invoicing(orders: OrderBook, invoices: Invoices, order: Order) -> Orde
     capture = order.capture
     currency = order.lines[0].unit_price.currency
     prices = {line.line_id: line.unit_price.amount for line in order.lines}
-    shipped = sum((prices[line.line_id] * line.shipped for line in order.lines), Decimal(0))
+    shipped = shipped_value(order)
     policy = invoices.policy(capture.channel, capture.kind)
     uninvoiced = Decimal(0)
     if policy is not Invoicing.NONE:
@@ -56,7 +57,7 @@ def order_invoicing(orders: OrderBook, invoices: Invoices, order: Order) -> Orde
     invoiced = sum((i.total.amount for i in issued), Decimal(0))
     credited = sum((invoices.credited(i).amount for i in issued), Decimal(0))
     return OrderInvoicing(
-        order=order.order_id, policy=policy, shipped=Money(shipped, currency),
+        order=order.order_id, policy=policy, shipped=shipped,
         invoiced=Money(invoiced, currency), credited=Money(credited, currency),
         uninvoiced=Money(uninvoiced, currency), invoices=tuple(i.invoice for i in issued),
     )  # fmt: skip

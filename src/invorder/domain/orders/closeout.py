@@ -13,6 +13,7 @@ from invorder.domain.orders.commands import CaptureOrder, OpenReturn
 from invorder.domain.orders.context import Context, known_order
 from invorder.domain.orders.events import OrderClosed
 from invorder.domain.orders.ids import OrderId, as_order_id
+from invorder.domain.orders.standing import open_units
 
 
 @attrs.frozen(kw_only=True)
@@ -30,7 +31,7 @@ class CloseOrder(Command):
 def decide_close(ctx: Context, command: CloseOrder, position: int) -> tuple[Event, ...]:
     """Close the order if nothing of it waits to ship."""
     order = known_order(ctx.orders, command.order)
-    waiting = sum(line.live - line.shipped for line in order.lines)
+    waiting = open_units(order)
     if waiting:
         raise IllegalTransitionError(
             "order", order.order_id, f"open: {waiting} unit(s) neither shipped nor cancelled",

@@ -76,7 +76,8 @@ def decide_capture(
                                          new[name])  # fmt: skip
         return ()
     # References before state rules (see the errors module): the channel, the SKUs, the list.
-    if ctx.channel_locations(command.channel) is None:
+    channel = channels.get(command.channel)  # read once: known, and its payment rule
+    if channel is None:
         raise UnknownChannelError(command.channel)
     for item in command.lines:
         if ctx.ledger.catalog.get(item.sku) is None:
@@ -99,12 +100,11 @@ def decide_capture(
                              price_list=applied, prices=tuple(listed.items()))  # fmt: skip
     events: list[Event] = [captured]
     order = new_order(command, position, listed, applied)
-    channel = channels.get(command.channel)
     held = [
         reason
         for reason, due in (
             (HoldReason.PRICE_REVIEW, differing),
-            (HoldReason.PAYMENT_PENDING, channel is not None and channel.await_authorisation
+            (HoldReason.PAYMENT_PENDING, channel.await_authorisation
              and command.payment is not PaymentStatus.ON_TERMS),
         )
         if due and reason not in order.holds

@@ -115,7 +115,7 @@ def payment_state(paid: OrderPayments, total: Money) -> PaymentState:
 def shipped_value(order: Order) -> Money:
     """What ``order`` has shipped, at its line prices."""
     amount = sum((line.unit_price.amount * line.shipped for line in order.lines), Decimal(0))
-    return Money(amount, order.total.currency)
+    return Money(amount, order.lines[0].unit_price.currency)  # one currency per order
 
 
 @attrs.frozen(kw_only=True)
