@@ -16,9 +16,14 @@ written as JSON by the codec, per event); ``fork_ms``;
 ``report_ms`` (``simulate.report``, stock value included); ``stock_value`` at the end;
 ``gc_pauses`` and ``gc_pause_max_ms``, the collections during the run and the longest of
 them, and ``gc_full_collect_ms``, one full collection at the end of the day (the longest
-pause a host holding the engine would see).
+pause a host holding the engine would see). The decisions, to check that speed work
+changes none: ``fill_rate``, ``stock_value``, ``oversold_units``, and the money side's
+``invoiced_value``, ``captured_value``, ``refunded_value``, ``closed_orders`` and
+``orders_not_closable``.
 
-Usage: ``python benchmarks/day.py [--size tenth|small|day|10x] [--scenario FILE] [--seed N]``.
+Usage: ``python benchmarks/day.py [--size tenth|small|day|10x] [--scenario FILE] [--seed N]
+[--no-money]`` (``--no-money``: the day without its money side, as earlier versions
+generated it).
 The default ``tenth`` is the ``day`` network (10,000 SKUs, 5 warehouses, 4 channels) with
 a tenth of its orders, to stay under a minute; ``--size day`` runs the full day. The last
 line printed is the benchmark JSON object.
@@ -56,6 +61,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--rule", default=sim.DEFAULT_RULE)
     parser.add_argument("--atp-queries", type=int, default=20_000)
+    parser.add_argument("--no-money", action="store_true",
+                        help="generate the day without its money side (Parameters(money=False)):"
+                        " the same orders and decisions, fewer events")  # fmt: skip
     args = parser.parse_args()
     figures: dict[str, object] = {}
 
@@ -67,6 +75,7 @@ def main() -> None:
     else:
         params = attrs.evolve(sim.SIZES["day"], orders=10_000, purchase_orders=40) if (
             args.size == "tenth") else sim.SIZES[args.size]  # fmt: skip
+        params = attrs.evolve(params, money=not args.no_money)
         scenario = sim.generate(params, random.Random(args.seed), name=args.size)
         text = sim.dumps(scenario)
         figures["size"] = args.size
@@ -169,6 +178,10 @@ def main() -> None:
         "stock_value": " + ".join(f"{m.currency} {m.amount}" for m in value.values()),
         "fill_rate": rep.overall.fill_rate,
         "oversold_units": rep.oversold_units,
+        **{name: " + ".join(f"{m.currency} {m.amount}" for m in getattr(rep.overall, name).values())
+           for name in ("invoiced_value", "captured_value", "refunded_value")},
+        "closed_orders": rep.overall.closed_orders,
+        "orders_not_closable": rep.overall.orders_not_closable,
     })  # fmt: skip
     print_figures("day", figures)
 

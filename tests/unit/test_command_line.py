@@ -190,7 +190,7 @@ def test_the_sql_adapter_without_its_extra_names_the_extra(
 
 def test_report_comparison_engine_and_simulation_have_short_reprs() -> None:
     run_ = sim.Simulation(sim.generate_size("small", 1), "nearest")
-    assert repr(run_) == "<Simulation nearest of 'small-1': step 0 of 1,028, 0 refused>"
+    assert repr(run_) == "<Simulation nearest of 'small-1': step 0 of 1,993, 0 refused>"
     run_.advance()
     rep = sim.report(run_)
     k = rep.overall

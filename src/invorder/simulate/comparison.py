@@ -11,7 +11,7 @@ import attrs
 
 from invorder._html import paragraph, table
 from invorder.routing import Explanation
-from invorder.simulate.kpi import KPI_NAMES, Report, StockValue
+from invorder.simulate.kpi import Report, StockValue, kpi_rows
 from invorder.simulate.table import Value, difference_text, text
 
 _EXAMPLES = 10
@@ -22,7 +22,8 @@ class Row:
     """One row of a comparison: the row name and each run's raw value."""
 
     name: str
-    """The KPI name (``stock_value USD``, ``stock_value EAST USD`` for money rows)."""
+    """The KPI name (``invoiced_value USD``, ``stock_value USD``, ``stock_value EAST USD``
+    for money rows)."""
     a: Value
     """The first run's value (``None`` when it has none)."""
     b: Value
@@ -172,7 +173,7 @@ def comparison_rows(a: Report, b: Report, channel: str | None = None) -> list[Ro
             known = sorted(a.by_channel.keys() | b.by_channel.keys())
             raise KeyError(f"channel {channel!r} is not in both runs; channels: {known}")
         x, y = a.by_channel[channel], b.by_channel[channel]
-    rows = [Row(name, getattr(x, name), getattr(y, name)) for name in KPI_NAMES]
+    rows = [Row(name, *values) for name, values in kpi_rows([x, y])]
     if channel is not None:
         return rows
     rows += [

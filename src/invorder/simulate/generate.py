@@ -26,6 +26,7 @@ from invorder.domain.purchasing.commands import (
     ReceivePurchase,
 )
 from invorder.domain.stock.catalog import Component, Sku
+from invorder.simulate._money_steps import add_money
 from invorder.simulate.scenario import (
     ChannelSpec,
     FulfilOrder,
@@ -82,6 +83,15 @@ class Parameters:
     """Share of orders cancelled soon after capture."""
     return_percent: int = 2
     """Share of orders returned after shipping."""
+    money: bool = True
+    """Generate the money side too: a wholesale price list (wholesale lines take its
+    prices), card authorisations at checkout, a :class:`~invorder.simulate.SettleOrder`
+    after every fulfilment and return, and a ``CloseSettledOrders`` sweep every midnight.
+    Drawn after everything else: with or without it, the orders and every routing
+    decision are the same."""
+    decline_percent: int = 2
+    """Share of card-paid orders (DTC and marketplace) whose captures the provider
+    declines (with ``money``)."""
     start: datetime = _START
     """Start of the day."""
 
@@ -256,6 +266,8 @@ def generate(
     if progress is not None:
         progress(params.orders, params.orders)
     header = _add_costs(header, timed, prices, rng)
+    if params.money:
+        add_money(timed, prices, rng, params.decline_percent, start)
     timed.sort(key=lambda t: (t[0], t[1]))
     return Scenario(header, tuple(step for _, _, step in timed))
 

@@ -17,8 +17,9 @@ from invorder.domain.orders.order import Order
 from invorder.domain.purchasing.valuation import Valuation
 from invorder.domain.stock.movement import Bucket
 from invorder.routing import Explanation
+from invorder.simulate.money import MONEY_KPIS, close_out_reasons, money_kpis, order_money
 from invorder.simulate.run import Simulation
-from invorder.simulate.table import text
+from invorder.simulate.table import Value, text
 
 
 @attrs.frozen(kw_only=True)
@@ -49,6 +50,21 @@ class Kpis:
     """Shipments shipped after the order's ship-by."""
     distance_km: float
     """Great-circle km from warehouse to ship-to, summed over shipped shipments."""
+    invoiced_value: dict[str, Money] = attrs.field(factory=dict)
+    """Invoices issued (tax and shipping included), per currency."""
+    credited_value: dict[str, Money] = attrs.field(factory=dict)
+    """Credit notes issued against them, per currency."""
+    captured_value: dict[str, Money] = attrs.field(factory=dict)
+    """Payments captured, per currency."""
+    refunded_value: dict[str, Money] = attrs.field(factory=dict)
+    """Payments refunded, per currency."""
+    closed_orders: int = 0
+    """Orders closed."""
+    open_orders: int = 0
+    """Orders not closed: still shipping, or done and held open."""
+    orders_not_closable: int = 0
+    """Orders done shipping, not closed, and held open by something (see
+    ``Report.close_out_reasons``)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -93,6 +109,9 @@ class Report:
     uncosted_received_units: int
     """Units of costed SKUs received without a cost of their own (initial stock or receipts
     with no ``unit_cost``): they entered at the SKU's average of the moment, an estimate."""
+    close_out_reasons: dict[str, int] = attrs.field(factory=dict)
+    """Orders done shipping and held open, per reason (a
+    :class:`~invorder.records.CloseOutReason` value; an order may count under several)."""
     explanations: dict[str, Explanation] = attrs.field(factory=dict, eq=False, repr=False)
     """Per order, the rule's explanation of its first plan (runs made with ``explain``)."""
     replans: dict[str, tuple[Explanation, ...]] = attrs.field(factory=dict, eq=False, repr=False)
@@ -111,14 +130,17 @@ class Report:
         """The KPI table as HTML, for notebooks: one column overall, one per channel; then
         the stock on hand at the end and what the ledger says."""
         columns = {"all": self.overall, **self.by_channel}
-        rows = [[name, *(text(name, getattr(k, name)) for k in columns.values())]
-                for name in KPI_NAMES]  # fmt: skip
+        rows = [[name, *(text(name, v) for v in values)]
+                for name, values in kpi_rows(list(columns.values()))]  # fmt: skip
         caption = f"rule {self.rule}: {self.events:,} events, end {self.end.isoformat()}"
         top = ", ".join(f"{s} ({n})" for s, n in list(self.stock_outs.items())[:5]) or "none"
         notes = [
             f"oversold units: {self.oversold_units}",
             f"stock-outs: {len(self.stock_outs)} SKUs backordered; most: {top}",
         ]
+        if self.close_out_reasons:
+            held = ", ".join(f"{r} {n:,}" for r, n in self.close_out_reasons.items())
+            notes.append("orders held open: " + held)
         if self.rejected:
             refused = ", ".join(f"{c} {n}" for c, n in self.rejected.items())
             notes.append("refused commands: " + refused)
@@ -220,6 +242,7 @@ def report(sim: Simulation) -> Report:
     groups: dict[str, list[str]] = defaultdict(list)
     for oid, order in orders.items():
         groups[order.capture.channel].append(oid)
+    money = order_money(engine, end)
     ship_groups: dict[str, list[tuple[str, str, datetime]]] = defaultdict(list)
     for row in shipped:
         ship_groups[orders[row[0]].capture.channel].append(row)
@@ -268,6 +291,7 @@ def report(sim: Simulation) -> Report:
             mean_backorder_age_h=round(sum(ages) / len(ages), 2) if ages else 0.0,
             sla_misses=misses,
             distance_km=round(distance, 1),
+            **attrs.asdict(money_kpis(money, ids), recurse=False),
         )
 
     stock_outs: Counter[str] = Counter()
@@ -304,6 +328,7 @@ def report(sim: Simulation) -> Report:
         stock_value=stock_value,
         stock_value_by_warehouse=by_warehouse,
         uncosted_received_units=uncosted,
+        close_out_reasons=close_out_reasons(money),
     )
 
 
@@ -324,8 +349,34 @@ KPI_NAMES = (
     "mean_backorder_age_h",
     "sla_misses",
     "distance_km",
+    *MONEY_KPIS,
+    "closed_orders",
+    "open_orders",
+    "orders_not_closable",
 )
-"""The ``Kpis`` field names, in the order the tables show them."""
+"""The ``Kpis`` field names, in the order the tables show them (the amounts, in
+``MONEY_KPIS``, take a row per currency: see :func:`kpi_rows`)."""
+
+
+def kpi_rows(columns: list[Kpis]) -> list[tuple[str, list[Value]]]:
+    """The rows of a KPI table with a column per item of ``columns``: each KPI by name, in
+    the order of :data:`KPI_NAMES`, except the amounts, which take one row per currency
+    any column has (``invoiced_value USD``; zero in a column without it), or one row of
+    ``None`` when no column has any."""
+    rows: list[tuple[str, list[Value]]] = []
+    for name in KPI_NAMES:
+        if name not in MONEY_KPIS:
+            rows.append((name, [getattr(k, name) for k in columns]))
+            continue
+        amounts: list[dict[str, Money]] = [getattr(k, name) for k in columns]
+        currencies = sorted({c for value in amounts for c in value})
+        if not currencies:
+            rows.append((name, [None for _ in columns]))
+        zero = Decimal("0.00")
+        for currency in currencies:
+            values: list[Value] = [v[currency].amount if currency in v else zero for v in amounts]
+            rows.append((f"{name} {currency}", values))
+    return rows
 
 
 def money_text(value: dict[str, Money]) -> str:

@@ -31,7 +31,7 @@ from invorder.simulate.history import (
     plot_stock,
     stock_over_time,
 )
-from invorder.simulate.kpi import KPI_NAMES, Report
+from invorder.simulate.kpi import Report, kpi_rows
 from invorder.simulate.table import difference
 
 if TYPE_CHECKING:
@@ -73,16 +73,19 @@ def _reports(runs: Sequence[Report | Comparison]) -> list[Report]:
 
 
 def kpi_table(report: Report) -> pd.DataFrame:
-    """One row per channel (``all`` first), one column per KPI (``Kpis`` field names);
-    ``.T`` gives the layout of :func:`~invorder.simulate.format_report`."""
+    """One row per channel (``all`` first), one column per KPI (``Kpis`` field names; an
+    amount takes a column per currency, ``invoiced_value USD``: the rows of
+    :func:`~invorder.simulate.kpi.kpi_rows`); ``.T`` gives the layout of
+    :func:`~invorder.simulate.format_report`."""
     require("pandas")
     import pandas as pd
 
     columns = {"all": report.overall, **report.by_channel}
+    rows = kpi_rows(list(columns.values()))
     return pd.DataFrame(
-        [[getattr(k, name) for name in KPI_NAMES] for k in columns.values()],
+        [[values[n] for _, values in rows] for n in range(len(columns))],
         index=pd.Index(list(columns), name="channel"),
-        columns=list(KPI_NAMES),
+        columns=[name for name, _ in rows],
     )
 
 

@@ -40,7 +40,8 @@ from invorder.routing import (
     route,
 )
 from invorder.simulate.collector import fewer_collections
-from invorder.simulate.scenario import FulfilOrder, ReturnOrder, Scenario, Step
+from invorder.simulate.scenario import FulfilOrder, ReturnOrder, Scenario, SettleOrder, Step
+from invorder.simulate.settle import settle_commands
 
 
 class UnknownRuleError(ValidationError):
@@ -272,6 +273,10 @@ class Simulation:
                     )
         elif isinstance(step, ReturnOrder):
             yield from self._returns(step)
+        elif isinstance(step, SettleOrder):
+            if self.engine.order(step.order) is None:
+                raise NotFoundError("order", step.order)
+            yield from settle_commands(self.engine, step)
         else:
             yield step
 

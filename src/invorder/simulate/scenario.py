@@ -3,9 +3,9 @@
 The :class:`ScenarioHeader` holds warehouses with coordinates and capacity, channels and
 their policies, the catalog with bundles and initial stock; each step is a command (any type
 of :data:`invorder.codec.COMMAND_TYPES`) or a simulation step (:class:`FulfilOrder`,
-:class:`ReturnOrder`) that the runner expands into commands, because shipment ids depend on
-the routing rule. Reading and writing the JSON Lines files is in
-:mod:`invorder.simulate.scenario_file`.
+:class:`ReturnOrder`, :class:`SettleOrder`) that the runner expands into commands, because
+shipment ids and amounts depend on the routing rule. Reading and writing the JSON Lines
+files is in :mod:`invorder.simulate.scenario_file`.
 """
 
 from __future__ import annotations
@@ -244,10 +244,38 @@ class ReturnOrder:
     """What happens to the units."""
 
 
-Step = Command | FulfilOrder | ReturnOrder
+@attrs.frozen(kw_only=True)
+class SettleOrder:
+    """Simulation step: the host's money work on an order after it ships or units come
+    back, as the engine stands when the step runs.
+
+    It invoices what shipped and is on no invoice yet (where the order's policy invoices
+    it), credits returned units on the invoices that charged them, reports the capture of
+    what shipped and is not captured (for orders whose payments the host reports: those
+    with an authorisation), or the provider declining it when ``decline`` is set, and
+    reports the refund of what the order's returns owe. Nothing happens when nothing is
+    due (see :mod:`invorder.simulate.settle`).
+    """
+
+    key: str = attrs.field(validator=_checks.identifier)
+    """Step id; the commands it expands to have keys ``{key}/invoice``, ``{key}/credit/N``,
+    ``{key}/capture`` and ``{key}/refund``."""
+    at: datetime = attrs.field(validator=_checks.aware_datetime)
+    """When."""
+    order: str = attrs.field(validator=_checks.identifier)
+    """The order."""
+    decline: bool = attrs.field(default=False, validator=_checks.boolean)
+    """True: the provider declines the capture (reported as a payment failure)."""
+
+
+Step = Command | FulfilOrder | ReturnOrder | SettleOrder
 """One line after the header."""
 
-STEP_TYPES: dict[str, type[Any]] = {"FulfilOrder": FulfilOrder, "ReturnOrder": ReturnOrder}
+STEP_TYPES: dict[str, type[Any]] = {
+    "FulfilOrder": FulfilOrder,
+    "ReturnOrder": ReturnOrder,
+    "SettleOrder": SettleOrder,
+}
 """Simulation step classes by the name used in their lines."""
 
 

@@ -51,17 +51,23 @@ FORMATS: dict[str, Format] = {
     "mean_backorder_age_h": Format(Kind.DECIMAL, -1),
     "sla_misses": Format(Kind.COUNT, -1),
     "distance_km": Format(Kind.DECIMAL, -1),
+    "closed_orders": Format(Kind.COUNT, 1),
+    "open_orders": Format(Kind.COUNT),
+    "orders_not_closable": Format(Kind.COUNT, -1),
     "oversold_units": Format(Kind.COUNT, -1),
     "stock_out_skus": Format(Kind.COUNT, -1),
     "stock_units": Format(Kind.COUNT),
     "unvalued_units": Format(Kind.COUNT),
 }
-"""Per row name, how it is written; a ``stock_value ...`` row is money."""
+"""Per row name, how it is written; a ``stock_value ...`` row, and a row of an amount KPI
+(``invoiced_value USD``, ...), is money."""
+
+_AMOUNTS = ("stock_value", "invoiced_value", "credited_value", "captured_value", "refunded_value")
 
 
 def format_of(name: str) -> Format:
     """The format of the row called ``name``."""
-    if name.startswith("stock_value"):
+    if name.split(" ", 1)[0] in _AMOUNTS:
         return Format(Kind.MONEY)
     return FORMATS[name]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from invorder.simulate.comparison import Comparison, allocation_text, labels, why_text
-from invorder.simulate.kpi import KPI_NAMES, Report, money_text
+from invorder.simulate.kpi import Report, kpi_rows, money_text
 from invorder.simulate.table import better, difference_text, text
 
 
@@ -11,8 +11,8 @@ def format_report(rep: Report) -> str:
     """A plain-text KPI table: one column overall, one per channel."""
     columns = {"all": rep.overall, **rep.by_channel}
     rows = [["kpi", *columns]]
-    for name in KPI_NAMES:
-        rows.append([name, *(text(name, getattr(k, name)) for k in columns.values())])
+    for name, values in kpi_rows(list(columns.values())):
+        rows.append([name, *(text(name, v) for v in values)])
     out = [f"rule: {rep.rule}   events: {rep.events:,}   end: {rep.end.isoformat()}", _table(rows)]
     out.append("stock on hand at the end, at weighted-average cost (cash tied up):")
     stock = [["stock", "units", "value", "unvalued_units"]]
@@ -27,6 +27,9 @@ def format_report(rep: Report) -> str:
     out.append(f"oversold units: {rep.oversold_units:,}")
     top = ", ".join(f"{s} ({n:,})" for s, n in list(rep.stock_outs.items())[:5]) or "none"
     out.append(f"stock-outs: {len(rep.stock_outs):,} SKUs backordered; most: {top}")
+    if rep.close_out_reasons:
+        held = ", ".join(f"{r} {n:,}" for r, n in rep.close_out_reasons.items())
+        out.append(f"orders held open (done shipping, not closable): {held}")
     if rep.rejected:
         out.append("refused commands: " + ", ".join(f"{c} {n:,}" for c, n in rep.rejected.items()))
     return "\n".join(out) + "\n"

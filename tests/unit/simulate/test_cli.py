@@ -88,7 +88,7 @@ def test_verify_is_clean(scenario_file: Path) -> None:
         (("simulate", "--compare", "nope:x"), "cannot import"),
         (("simulate", "--compare", "first_fit", "--fork-at", "2026-12-25T12:00:00+00:00"),
          "--fork-at 2026-12-25T12:00:00+00:00 is outside the scenario, which runs from "
-         "2026-11-27T00:00:00+00:00 to 2026-11-29T11:04:36+00:00"),
+         "2026-11-27T00:00:00+00:00 to 2026-11-30T00:00:00+00:00"),
         (("simulate", "--fork-at", "2026-11-27T12:00:00+00:00"), "--fork-at needs --compare"),
         (("simulate", "--compare", "first_fit", "--fork-at", "noon"), "not an ISO time"),
         (("simulate", "--compare", "first_fit", "--fork-at", "2026-11-27T12:00"),

@@ -25,6 +25,7 @@ from invorder.domain.stock.movement import Bucket
 from invorder.errors import UnknownSkuError
 from invorder.routing import AllocationPlan, Explanation, has_stock, nearest, route
 from invorder.simulate import notebook as nb
+from invorder.simulate.money import MONEY_KPIS
 from tests.support.routing import EAST, NOW, WEST, order
 
 
@@ -81,7 +82,13 @@ def test_kpi_table_has_a_row_per_channel_with_the_report_figures(world: World) -
     kpis = {"all": world.ra.overall, **world.ra.by_channel}
     for channel, row in table.iterrows():
         for name in table.columns:
-            assert row[name] == getattr(kpis[str(channel)], name), (channel, name)
+            kpi, _, currency = str(name).partition(" ")
+            value = getattr(kpis[str(channel)], kpi)
+            expected = value[currency].amount if currency else value
+            assert row[name] == expected, (channel, name)
+    # Amounts take a column per currency; the generated day is in dollars.
+    money = [name for name in table.columns if " " in str(name)]
+    assert money == [f"{name} USD" for name in MONEY_KPIS]
     assert table.loc["all", "orders"] == 500
     assert table["orders"].dtype == "int64"
     assert table["fill_rate"].dtype == "float64"
@@ -96,6 +103,8 @@ def test_comparison_table_overall_and_difference(world: World) -> None:
     assert table.loc["shipments", "most_stock"] == world.rb.overall.shipments
     for name in attrs.fields_dict(sim.Kpis):
         x, y = getattr(world.ra.overall, name), getattr(world.rb.overall, name)
+        if isinstance(x, dict):  # an amount per currency: one row each
+            name, x, y = f"{name} USD", x["USD"].amount, y["USD"].amount
         assert table.loc[name, "difference"] == pytest.approx(y - x), name
     assert list(table.loc["oversold_units"]) == [0, 0, 0]
     assert table.loc["stock_out_skus", "nearest"] == len(world.ra.stock_outs)
