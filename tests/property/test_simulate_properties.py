@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+import attrs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -77,3 +78,30 @@ def test_a_ship_complete_order_ships_whole_in_one_parcel(
                        if s.status is ShipmentStatus.SHIPPED]  # fmt: skip
             assert len(shipped) <= 1, f"{order.order_id} shipped in {len(shipped)} parcels"
             assert len([s for s in run.engine.shipments(order.order_id) if s.units]) <= 1
+
+
+@settings(max_examples=10, deadline=None)
+@given(params, st.integers(0, 2**32), st.sampled_from(sorted(sim.BUILT_IN_RULES)),
+       st.integers(0, 100))  # fmt: skip
+def test_the_money_side_changes_no_decision_and_is_never_refused(
+    p: sim.Parameters, seed: int, rule: str, decline: int
+) -> None:
+    # Issue 13, item 6: drawn after everything else, settled from what the run did.
+    with_money = attrs.evolve(p, decline_percent=decline)
+    run = sim.simulate(sim.generate(with_money, random.Random(seed)), rule)
+    plain = sim.simulate(sim.generate(attrs.evolve(p, money=False), random.Random(seed)), rule)
+    a, b = sim.report(run), sim.report(plain)
+    assert (a.decisions, a.stock_value) == (b.decisions, b.stock_value)
+    # The same refusals (on other lines of the file: the money steps come between).
+    assert [(r.key, r.code) for r in run.refused] == [(r.key, r.code) for r in plain.refused]
+    k = a.overall
+    assert k.closed_orders + k.open_orders == k.orders
+    assert k.orders_not_closable <= k.open_orders
+    # Money never runs ahead of the goods: captures within what shipped, refunds within
+    # what was captured, credits within what was invoiced.
+    for order in run.engine.orders():
+        paid = run.engine.payment(order.order_id)
+        assert paid is not None
+        assert paid.refunded.amount <= paid.captured.amount <= paid.shipped.amount
+        standing = run.engine.invoicing(order.order_id)
+        assert standing.credited.amount <= standing.invoiced.amount <= standing.shipped.amount

@@ -32,15 +32,20 @@ class Payments:
     FOLDS: ClassVar[frozenset[type]] = frozenset(KINDS)
     """The event types :meth:`apply` folds (others leave it unchanged)."""
 
-    __slots__ = ("_by_order", "_by_reference")
+    __slots__ = ("_by_order", "_by_reference", "_facts")
 
     def __init__(self) -> None:
         self._by_reference: dict[str, Payment] = {}
         self._by_order: dict[str, OrderPayments] = {}
+        self._facts: dict[str, list[Payment]] = {}  # order -> its facts, in the order recorded
 
     def get(self, order: str) -> OrderPayments | None:
         """The order's amounts, or ``None`` if no fact names it."""
         return self._by_order.get(order)
+
+    def of_order(self, order: str) -> list[Payment]:
+        """The facts naming ``order``, in the order recorded (a new list)."""
+        return list(self._facts.get(order, ()))
 
     def by_reference(self, reference: str) -> Payment | None:
         """The fact recorded under the provider's ``reference``, or ``None``."""
@@ -63,6 +68,7 @@ class Payments:
         if payment.reference in self._by_reference:
             raise ValueError(f"payment reference {payment.reference!r} is recorded twice")
         self._by_reference[payment.reference] = payment
+        self._facts.setdefault(payment.order, []).append(payment)
         before = self._by_order.get(payment.order)
         if before is None:
             before = OrderPayments.none(payment.order, payment.amount.currency)

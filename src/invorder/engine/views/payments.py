@@ -27,4 +27,4 @@ def payment(engine: _HasState, order: str) -> PaymentSummary | None:
 def payment_facts(engine: _HasState, order: str) -> list[Payment]:
     """The provider's facts about ``order``, in the order recorded. (``Engine`` has it as a
     method.)"""
-    return [fact for fact in engine._state.payments if fact.order == order]
+    return engine._state.payments.of_order(order)
