@@ -54,7 +54,7 @@ class Money:
 
     def __add__(self, other: Money) -> Money:
         self._same(other, "add")
-        return Money(self.amount + other.amount, self.currency)
+        return trusted_money(self.amount + other.amount, self.currency)
 
     def __lt__(self, other: Money) -> bool:
         self._same(other, "compare")
@@ -66,10 +66,25 @@ class Money:
 
     def times(self, units: int) -> Money:
         """This amount multiplied by a whole number of units."""
-        return Money(self.amount * units, self.currency)
+        return trusted_money(self.amount * units, self.currency)
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency}"
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def trusted_money(amount: Decimal, currency: str) -> Money:
+    """A :class:`Money` of values already checked, built without checking them again: an
+    amount computed from the amounts of valid ``Money`` (a ``Decimal`` operation raises
+    rather than give an infinite result) and the currency of one of them. Anything from
+    outside goes through ``Money(...)``."""
+    money: Money = _new(Money)
+    _set(money, "amount", amount)
+    _set(money, "currency", currency)
+    return money
 
 
 def non_negative_cost(instance: object, attribute: Any, value: Money | None) -> None:

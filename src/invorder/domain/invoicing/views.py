@@ -9,7 +9,7 @@ import attrs
 
 from invorder.domain.invoicing.invoices import Invoices
 from invorder.domain.invoicing.values import Invoicing
-from invorder.domain.money import Money
+from invorder.domain.money import Money, trusted_money
 from invorder.domain.orders.book import OrderBook
 from invorder.domain.orders.ids import OrderId
 from invorder.domain.orders.order import Order
@@ -58,6 +58,6 @@ def order_invoicing(orders: OrderBook, invoices: Invoices, order: Order) -> Orde
     credited = sum((invoices.credited(i).amount for i in issued), Decimal(0))
     return OrderInvoicing(
         order=order.order_id, policy=policy, shipped=shipped,
-        invoiced=Money(invoiced, currency), credited=Money(credited, currency),
-        uninvoiced=Money(uninvoiced, currency), invoices=tuple(i.invoice for i in issued),
+        invoiced=trusted_money(invoiced, currency), credited=trusted_money(credited, currency),
+        uninvoiced=trusted_money(uninvoiced, currency), invoices=tuple(i.invoice for i in issued),
     )  # fmt: skip

@@ -17,7 +17,7 @@ from typing import Any
 
 import attrs
 
-from invorder.domain.money import Money
+from invorder.domain.money import Money, trusted_money
 from invorder.domain.orders.commands import CaptureOrder
 from invorder.domain.orders.ids import LineId, OrderId
 from invorder.domain.stock.catalog import SkuId
@@ -212,7 +212,7 @@ class Order:
         """The value of the live units."""
         # A capture refuses mixed currencies, so the amounts add up directly.
         amount = sum((line.unit_price.amount * line.live for line in self.lines), Decimal(0))
-        return Money(amount, self.lines[0].unit_price.currency)
+        return trusted_money(amount, self.lines[0].unit_price.currency)
 
     def without_allocated(self, units: Mapping[str, int]) -> Order:
         """The order as it reads once ``units`` (per line id) have left their lines'

@@ -9,8 +9,10 @@ from decimal import Decimal
 
 import attrs
 
-from invorder.domain.money import Money
+from invorder.domain.money import Money, trusted_money
 from invorder.domain.orders.order import Order
+
+_ZERO = Decimal(0)
 
 
 class PaymentKind(enum.StrEnum):
@@ -81,19 +83,22 @@ class OrderPayments:
     @classmethod
     def none(cls, order: str, currency: str) -> OrderPayments:
         """An order with no payment yet, in ``currency``."""
-        zero = Money(Decimal(0), currency)
+        zero = trusted_money(_ZERO, currency)
         return cls(order, zero, zero, zero)
 
     def add(self, payment: Payment) -> OrderPayments:
         """These amounts with ``payment`` counted."""
         kind, amount = payment.kind, payment.amount
+        authorised, captured, refunded = self.authorised, self.captured, self.refunded
         if kind is PaymentKind.AUTHORISED:
-            return attrs.evolve(self, authorised=self.authorised + amount)
-        if kind is PaymentKind.CAPTURED:
-            return attrs.evolve(self, captured=self.captured + amount)
-        if kind is PaymentKind.REFUNDED:
-            return attrs.evolve(self, refunded=self.refunded + amount)
-        return attrs.evolve(self, failures=self.failures + 1)
+            authorised = authorised + amount
+        elif kind is PaymentKind.CAPTURED:
+            captured = captured + amount
+        elif kind is PaymentKind.REFUNDED:
+            refunded = refunded + amount
+        else:
+            return OrderPayments(self.order, authorised, captured, refunded, self.failures + 1)
+        return OrderPayments(self.order, authorised, captured, refunded, self.failures)
 
 
 def payment_state(paid: OrderPayments, total: Money) -> PaymentState:
@@ -115,7 +120,7 @@ def payment_state(paid: OrderPayments, total: Money) -> PaymentState:
 def shipped_value(order: Order) -> Money:
     """What ``order`` has shipped, at its line prices."""
     amount = sum((line.unit_price.amount * line.shipped for line in order.lines), Decimal(0))
-    return Money(amount, order.lines[0].unit_price.currency)  # one currency per order
+    return trusted_money(amount, order.lines[0].unit_price.currency)  # one currency per order
 
 
 @attrs.frozen(kw_only=True)
@@ -153,5 +158,5 @@ def summarise(order: Order, paid: OrderPayments | None) -> PaymentSummary:
     return PaymentSummary(
         order=order.order_id, status=payment_state(paid, total), total=total, shipped=shipped,
         authorised=paid.authorised, captured=paid.captured, refunded=paid.refunded,
-        failures=paid.failures, due_for_capture=Money(due, total.currency),
+        failures=paid.failures, due_for_capture=trusted_money(due, total.currency),
     )  # fmt: skip
