@@ -14,7 +14,8 @@ the run keeping them all),
 (:meth:`Notification.to_json`), and ``consumer_ms``: a :class:`~invorder.feed.Feed` on an
 in-memory checkpoint store reading the whole log in batches of 1,000 and acknowledging each.
 
-Usage: ``python benchmarks/feed.py [--size tenth|small|day] [--seed N]``. The last line
+Usage: ``python benchmarks/feed.py [--size tenth|small|day] [--seed N] [--no-money]``
+(``--no-money``: the day without its money side, as earlier versions generated it). The last line
 printed is the benchmark JSON object.
 """
 
@@ -41,9 +42,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", default="tenth", choices=["tenth", "small", "day"])
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-money", action="store_true", help="the day without its money side")
     args = parser.parse_args()
     params = attrs.evolve(sim.SIZES["day"], orders=10_000, purchase_orders=40) if (
         args.size == "tenth") else sim.SIZES[args.size]  # fmt: skip
+    params = attrs.evolve(params, money=not args.no_money)
     start = time.perf_counter()
     run = sim.Simulation(sim.generate(params, random.Random(args.seed), name=args.size))
     run.advance()

@@ -18,8 +18,8 @@ from decimal import Decimal
 from typing import ClassVar
 
 import attrs
+from attrs import evolve
 
-from invorder.domain._fast import replace
 from invorder.domain.errors import IllegalTransitionError, NotFoundError
 from invorder.domain.messages import Event
 from invorder.domain.money import Money
@@ -194,10 +194,10 @@ class Purchases:
             change = event.command
             order = self._by_id[change.purchase_order]
             lines = tuple(
-                replace(line, eta=change.eta) if line.sku == change.sku else line
+                evolve(line, eta=change.eta) if line.sku == change.sku else line
                 for line in order.lines
             )
-            self._by_id[order.purchase_order] = replace(order, lines=lines)
+            self._by_id[order.purchase_order] = evolve(order, lines=lines)
             return
         if kind is not StockPosted:
             return
@@ -208,7 +208,7 @@ class Purchases:
         if event.operation is Operation.PURCHASE_EXPECT:
             if isinstance(command, ConfirmPurchase):
                 order = self._by_id[command.purchase_order]
-                self._by_id[order.purchase_order] = replace(order, state=PurchaseState.CONFIRMED)
+                self._by_id[order.purchase_order] = evolve(order, state=PurchaseState.CONFIRMED)
             else:
                 assert isinstance(command, ExpectPurchase)
                 self._open(command, PurchaseState.CONFIRMED)
@@ -217,23 +217,23 @@ class Purchases:
             order = self._by_id[command.purchase_order]
             got = {line.sku: line.quantity for line in command.lines}
             lines = tuple(
-                replace(line, received=line.received + got.get(line.sku, 0)) for line in order.lines
+                evolve(line, received=line.received + got.get(line.sku, 0)) for line in order.lines
             )
-            self._by_id[order.purchase_order] = replace(
+            self._by_id[order.purchase_order] = evolve(
                 order, lines=lines, state=_received_state(lines)
             )
         elif event.operation is Operation.PURCHASE_CANCEL:
             assert isinstance(command, CancelPurchase | ClosePurchase)
             order = self._by_id[command.purchase_order]
             lines = tuple(
-                replace(line, cancelled=line.cancelled + line.outstanding) for line in order.lines
+                evolve(line, cancelled=line.cancelled + line.outstanding) for line in order.lines
             )
             state = (
                 PurchaseState.CLOSED
                 if isinstance(command, ClosePurchase)
                 else PurchaseState.CANCELLED
             )
-            self._by_id[order.purchase_order] = replace(order, lines=lines, state=state)
+            self._by_id[order.purchase_order] = evolve(order, lines=lines, state=state)
 
     def _open(self, command: ExpectPurchase, state: PurchaseState) -> None:
         self._by_id[command.purchase_order] = PurchaseOrder(
