@@ -200,15 +200,11 @@ def channel_pool(
     if len(leaves) == 1 and leaves[0][1] == 1 and not channel.sell_incoming:
         # The hot path: a stocked SKU, only shelf stock. Same result as the general case.
         leaf = leaves[0][0]
-        rollup = ledger.rollup
-        pool = 0
+        pool = ledger.rollup_sum(leaf, channel.locations, _AVAILABLE)
         if reservations.may_lapse(leaf):
             lapsed = reservations.lapsed_units
             for location in channel.locations:
-                pool += rollup(leaf, location, _AVAILABLE) + lapsed(leaf, location, at)
-        else:
-            for location in channel.locations:
-                pool += rollup(leaf, location, _AVAILABLE)
+                pool += lapsed(leaf, location, at)
         return pool
     figures, incoming = _pool(ledger, reservations, purchases, channel, sku, at)
     return sum(quantity for _location, quantity in figures) + incoming

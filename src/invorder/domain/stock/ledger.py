@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from array import array
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import ClassVar
 
@@ -113,6 +113,19 @@ class Ledger:
         exact, below = self._rolls.get((location, bucket), _NO_IDS)
         units = self._exact.get(sku, _EMPTY)
         return units.get(exact, 0) + units.get(below, 0)
+
+    def rollup_sum(
+        self, sku: str, locations: Iterable[str], bucket: Bucket = Bucket.AVAILABLE
+    ) -> int:
+        """The sum of :meth:`rollup` over ``locations`` (a channel's feeding locations), in
+        one look-up of the SKU."""
+        units = self._exact.get(sku, _EMPTY)
+        rolls = self._rolls
+        total = 0
+        for location in locations:
+            exact, below = rolls.get((location, bucket), _NO_IDS)
+            total += units.get(exact, 0) + units.get(below, 0)
+        return total
 
     def on_hand(self, sku: str, location: str) -> int:
         """Physical units (available, reserved, damaged, quality control) in the subtree."""
