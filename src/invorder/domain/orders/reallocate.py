@@ -5,6 +5,8 @@ order, in the same outcome, and cost what they fill rather than the whole backlo
 
 from __future__ import annotations
 
+from collections.abc import Set
+
 from invorder.domain.errors import IllegalTransitionError, UnknownSkuError
 from invorder.domain.messages import Command, Event
 from invorder.domain.orders.commands import AllocateBackorders, AllocateOrder
@@ -17,6 +19,7 @@ from invorder.domain.orders.events import (
     PicksWithdrawn,
 )
 from invorder.domain.orders.order import Order
+from invorder.domain.orders.shipment import ShipmentStatus
 from invorder.domain.orders.taken import Taken
 from invorder.domain.orders.whole import allocate
 from invorder.domain.stock.ledger import Ledger
@@ -100,7 +103,9 @@ def reallocate_after(
     def hopeless(pair: tuple[Order, dict[str, int]]) -> bool:
         order, needs = pair
         line_skus = {line.sku for line in order.lines if line.line_id in needs}
-        return all(_none_left(ledger, sku, warehouses, taken, gone) for sku in line_skus)
+        if all(_none_left(ledger, sku, warehouses, taken, gone) for sku in line_skus):
+            return True
+        return _cannot_complete(ctx, order, taken, arrived_at)
 
     # Orders with nothing to gain are dropped before the (costlier) priority sort.
     waiting = [pair for pair in waiting if not hopeless(pair)]
@@ -116,6 +121,29 @@ def reallocate_after(
 
 _REALLOCATING = (OrderAllocated, OrderCancelled, PicksFoundShort, PicksWithdrawn)
 """Events that change an order's allocation."""
+
+_UNSHIPPED = (ShipmentStatus.OPEN, ShipmentStatus.PICKING, ShipmentStatus.PACKED)
+
+
+def _cannot_complete(ctx: Context, order: Order, taken: Taken, arrived_at: Set[str]) -> bool:
+    """True for a ship-complete order waiting whole (no unit in a parcel not shipped) that
+    no warehouse where units arrived can now give whole, after ``taken``: allocating it
+    would give nothing, since :func:`~invorder.domain.orders.whole.allocate` offers such an
+    order only those warehouses, and only those that hold all of it. A cheap look, so the
+    backlog of such orders costs an arrival a few counts each rather than a routing."""
+    if not order.ship_complete or not arrived_at:
+        return False
+    for shipment in ctx.orders.shipments_of(order):
+        if shipment.status in _UNSHIPPED and any(p.quantity for p in shipment.picks):
+            return False  # the rest may only join its parcel: whole.allocate decides
+    demand: dict[str, int] = {}
+    for line in order.lines:
+        n = line.unallocated + line.backordered
+        if n:
+            demand[line.sku] = demand.get(line.sku, 0) + n
+    ledger = ctx.ledger
+    return not any(all(warehouse_units(ledger, sku, warehouse, taken) >= n
+                       for sku, n in demand.items()) for warehouse in arrived_at)  # fmt: skip
 
 
 def _none_left(
