@@ -12,12 +12,8 @@ from collections.abc import Iterable
 from hypothesis.stateful import invariant
 
 from invorder.domain.messages import Event
-from invorder.domain.orders._book_records import (
-    OrderRecord,
-    Records,
-    ReturnRecord,
-    ShipmentRecord,
-)
+from invorder.domain.orders._book_records import OrderRecord, Records
+from invorder.domain.orders._book_shipments import ReturnRecord, ShipmentRecord
 from invorder.domain.orders.book import OrderBook
 from invorder.domain.orders.order import Order
 from invorder.engine._spares import duplicate

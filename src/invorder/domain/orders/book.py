@@ -11,13 +11,8 @@ from typing import Any, ClassVar
 
 from invorder.domain.messages import Event
 from invorder.domain.money import Money
-from invorder.domain.orders._book_records import (
-    OrderRecord,
-    Records,
-    ReturnRecord,
-    ShipmentRecord,
-    frozen_part,
-)
+from invorder.domain.orders._book_records import OrderRecord, Records, frozen_part
+from invorder.domain.orders._book_shipments import ReturnRecord, ShipmentRecord
 from invorder.domain.orders.commands import CaptureOrder, OpenReturn, ReceiveReturn
 from invorder.domain.orders.events import (
     AlertAcknowledged,
