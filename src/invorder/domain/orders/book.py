@@ -1,5 +1,6 @@
-"""The order book: every order, shipment and return, folded from the log (values are
-copied with :func:`invorder.domain._fast.replace`: every change comes from a checked event)."""
+"""The order book: every order, shipment and return, folded from the log into the book's
+own mutable records (:mod:`invorder.domain.orders._book_records`); the frozen values
+callers read are built when asked and cached until the record next changes."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from datetime import datetime
 from operator import attrgetter
 from typing import Any, ClassVar
 
-from invorder.domain._fast import replace
 from invorder.domain.messages import Event
 from invorder.domain.money import Money
+from invorder.domain.orders._book_records import OrderRecord, Records, frozen_part
+from invorder.domain.orders._book_shipments import ReturnRecord, ShipmentRecord
 from invorder.domain.orders.commands import CaptureOrder, OpenReturn, ReceiveReturn
 from invorder.domain.orders.events import (
     AlertAcknowledged,
@@ -31,7 +33,7 @@ from invorder.domain.orders.events import (
     ShipmentShipped,
 )
 from invorder.domain.orders.ids import LineId
-from invorder.domain.orders.order import Order, OrderLine, new_order
+from invorder.domain.orders.order import Order
 from invorder.domain.orders.refunds import DefineRefundPolicy, RefundPolicy
 from invorder.domain.orders.rma import Return
 from invorder.domain.orders.shipment import Shipment, ShipmentStatus
@@ -46,15 +48,16 @@ class OrderBook:
     """The event types :meth:`apply` folds (others leave it unchanged)."""
 
     __slots__ = (
-        "_backordered", "_by_external", "_given", "_marks", "_orders", "_refunds", "_returns",
-        "_shipments", "_waiting",
+        "_backordered", "_by_external", "_given", "_marks", "_order_records", "_refunds",
+        "_return_records", "_shipment_records", "_waiting",
     )  # fmt: skip
 
     def __init__(self) -> None:
-        self._orders: dict[str, Order] = {}
+        # Kept in Records, which the engine's copies of a projection copy in one pass.
+        self._order_records: Records[OrderRecord] = Records()
         self._by_external: dict[tuple[str, str], str] = {}
-        self._shipments: dict[str, Shipment] = {}
-        self._returns: dict[str, Return] = {}
+        self._shipment_records: Records[ShipmentRecord] = Records()
+        self._return_records: Records[ReturnRecord] = Records()
         self._backordered: dict[str, None] = {}
         # Per line SKU (stocked or bundle), the orders with backordered units of it.
         self._waiting: dict[str, dict[str, None]] = {}
@@ -65,21 +68,29 @@ class OrderBook:
         # every time zone's midnight falls on a quarter hour, so any local day is a range.
         self._given: dict[str, dict[int, int]] = {}
 
+    # The snapshot codec reads and writes the frozen values by these names.
+    _orders = frozen_part("_order_records", OrderRecord)
+    _shipments = frozen_part("_shipment_records", ShipmentRecord)
+    _returns = frozen_part("_return_records", ReturnRecord)
+
     def get(self, order: str) -> Order | None:
         """One order, or ``None``."""
-        return self._orders.get(order)
+        record = self._order_records.get(order)
+        return None if record is None else record.freeze()
 
     def by_external(self, channel: str, external_id: str) -> Order | None:
         """The order a channel knows by ``external_id``, or ``None``."""
         order = self._by_external.get((channel, external_id))
-        return None if order is None else self._orders[order]
+        return None if order is None else self._order_records[order].freeze()
 
     def __iter__(self) -> Iterator[Order]:
-        return iter(self._orders.values())
+        return (record.freeze() for record in self._order_records.values())
 
     def differences(self, other: OrderBook) -> list[str]:
-        """How this projection differs from ``other`` (the same: ``[]``), part by part."""
-        return [f"{name.lstrip('_')} differ from the log" for name in self.__slots__
+        """How this projection differs from ``other`` (the same: ``[]``), part by part
+        (orders, shipments and returns compared as the frozen values callers read)."""
+        return [f"{_PARTS.get(name, name.lstrip('_'))} differ from the log"
+                for name in self.__slots__
                 if getattr(self, name) != getattr(other, name)]  # fmt: skip
 
     def has_backorders(self) -> bool:
@@ -88,7 +99,7 @@ class OrderBook:
 
     def backordered(self) -> list[Order]:
         """Orders with backordered units (in no promised order; sort them by priority)."""
-        return [self._orders[o] for o in self._backordered]
+        return [self._order_records[o].freeze() for o in self._backordered]
 
     def backordered_skus(self) -> list[str]:
         """The line SKUs (stocked or bundle) some order has backordered units of."""
@@ -100,17 +111,18 @@ class OrderBook:
         found: dict[str, None] = {}
         for sku in skus:
             found.update(self._waiting.get(sku, {}))
-        orders = [self._orders[o] for o in found]
+        orders = [self._order_records[o].freeze() for o in found]
         orders.sort(key=attrgetter("position"))
         return orders
 
     def shipment(self, shipment: str) -> Shipment | None:
         """One shipment, or ``None``."""
-        return self._shipments.get(shipment)
+        record = self._shipment_records.get(shipment)
+        return None if record is None else record.freeze()
 
     def shipments_of(self, order: Order) -> list[Shipment]:
         """The order's shipments, in order made."""
-        return [self._shipments[s] for s in order.shipments]
+        return [self._shipment_records[s].freeze() for s in order.shipments]
 
     def units_given(self, warehouse: str, start: datetime, end: datetime) -> int:
         """Units allocated at ``warehouse`` by commands timed from ``start`` up to ``end``
@@ -143,7 +155,7 @@ class OrderBook:
             return
         # Every other event folded here changes an order's lines or holds: its alerts too.
         order_id = event.order  # type: ignore[attr-defined]  # every folded type has it
-        order = self._orders[order_id]
+        order = self._order_records[order_id]
         if kind is ShipmentShipped and not order.short_picked:
             return  # shipping can only clear a short pick's alert
         reasons = standing(order)
@@ -167,18 +179,21 @@ class OrderBook:
         marks = self._marks.setdefault(event.order, AlertMarks())
         marks.acknowledged[event.alert] = (event.at, event.note)
 
-    def _set_lines(self, order: Order, lines: Iterable[OrderLine], **changes: Any) -> None:
-        updated = replace(order, lines=tuple(lines), **changes)
+    def _waits(self, order: OrderRecord) -> set[str]:
+        """The SKUs the order waits for, as the backorder index has them (read before a
+        change, for :meth:`_reindex`)."""
+        return order.waiting_skus() if order.order_id in self._backordered else set()
+
+    def _reindex(self, order: OrderRecord, before: set[str]) -> None:
+        """Bring the backorder indexes level with the order's lines once they changed
+        (``before``: :meth:`_waits` read before the change)."""
         order_id = order.order_id
-        self._orders[order_id] = updated
-        after = {line.sku for line in updated.lines if line.backordered}
+        after = order.waiting_skus()
         # An order is in the backorder index exactly when one of its lines waits.
         if order_id in self._backordered:
-            before = {line.sku for line in order.lines if line.backordered}
             if not after:
                 del self._backordered[order_id]
         elif after:
-            before = set()
             self._backordered[order_id] = None
         else:
             return
@@ -196,87 +211,73 @@ class OrderBook:
     def _captured(self, event: OrderCaptured) -> None:
         command = event.command
         assert isinstance(command, CaptureOrder)
-        prices = dict(event.prices)
-        self._orders[command.order] = new_order(command, event.position, prices, event.price_list)
+        self._order_records.add(command.order, OrderRecord.captured(
+            command, event.position, dict(event.prices), event.price_list))  # fmt: skip
         self._by_external[(command.channel, command.external_id)] = command.order
 
     def _held(self, event: OrderHeld) -> None:
-        order = self._orders[event.order]
-        self._orders[event.order] = replace(order, holds=(*order.holds, event.reason))
+        order = self._order_records.mine(event.order)
+        order.holds = (*order.holds, event.reason)
+        order.view = None
 
     def _closed(self, event: OrderClosed) -> None:
-        order = self._orders[event.order]
-        self._orders[event.order] = replace(order, closed_at=event.at, close_reason=event.reason)
+        order = self._order_records.mine(event.order)
+        order.closed_at = event.at
+        order.close_reason = event.reason
+        order.view = None
 
     def _released(self, event: OrderHoldReleased) -> None:
-        order = self._orders[event.order]
-        holds = tuple(h for h in order.holds if h != event.reason)
-        self._orders[event.order] = replace(order, holds=holds)
+        order = self._order_records.mine(event.order)
+        order.holds = tuple(h for h in order.holds if h != event.reason)
+        order.view = None
 
     def _allocated(self, event: OrderAllocated) -> None:
-        order = self._orders[event.order]
-        picked: dict[str, int] = {}
-        for pick in event.picks:
-            picked[pick.line_id] = picked.get(pick.line_id, 0) + pick.quantity
-        backorders = {b.line_id: b.backordered for b in event.backorders}
-        lines = [
-            line if line.line_id not in picked and line.line_id not in backorders
-            else replace(line, allocated=line.allocated + picked.get(line.line_id, 0),
-                              backordered=backorders.get(line.line_id, line.backordered))
-            for line in order.lines
-        ]  # fmt: skip
-        shipments = list(order.shipments)
+        order = self._order_records.mine(event.order)
+        before = self._waits(order)
+        picked: dict[LineId, int] = {}
         by_shipment: dict[str, list[Pick]] = {}
-        for pick in event.picks:
-            by_shipment.setdefault(pick.shipment, []).append(pick)
-        for sid, picks in by_shipment.items():
-            found = self._shipments.get(sid)
-            if found is None:
-                shipments.append(sid)
-                warehouse = LocationId(picks[0].location.split("/", 1)[0])
-                self._shipments[sid] = Shipment(shipment=sid, order=order.order_id,
-                                                location=warehouse, picks=tuple(picks))  # fmt: skip
-            else:
-                self._shipments[sid] = replace(found, picks=(*found.picks, *picks))
         if event.picks:
             bucket = quarter(event.at)
             for pick in event.picks:
+                picked[pick.line_id] = picked.get(pick.line_id, 0) + pick.quantity
+                by_shipment.setdefault(pick.shipment, []).append(pick)
                 given = self._given.setdefault(pick.location.split("/", 1)[0], {})
                 given[bucket] = given.get(bucket, 0) + pick.quantity
-        reservations = (*order.reservations, *(p.reservation for p in event.picks))
-        self._set_lines(order, lines, reservations=reservations, shipments=tuple(shipments))
+                order.reservations.append(pick.reservation)
+        order.allocate(picked, {b.line_id: b.backordered for b in event.backorders})
+        for sid, picks in by_shipment.items():
+            if sid in self._shipment_records:
+                found = self._shipment_records.mine(sid)
+            else:
+                order.shipments.append(sid)
+                warehouse = LocationId(picks[0].location.split("/", 1)[0])
+                found = self._shipment_records.add(sid, ShipmentRecord(sid, order.order_id,
+                                                                       warehouse))  # fmt: skip
+            found.add(picks)
+        self._reindex(order, before)
 
-    def _take_from_picks(self, taken: Iterable[tuple[str, int]], order: Order) -> None:
+    def _take_from_picks(self, taken: Iterable[tuple[str, int]], order: OrderRecord) -> None:
         amounts = dict(taken)
         for sid in order.shipments:
-            s = self._shipments[sid]
-            if not any(p.reservation in amounts for p in s.picks):
-                continue
-            picks = tuple(
-                replace(p, quantity=p.quantity - amounts.get(p.reservation, 0)) for p in s.picks
-            )
-            status = s.status
-            if not any(p.quantity for p in picks) and status is not ShipmentStatus.SHIPPED:
-                status = ShipmentStatus.CANCELLED
-            self._shipments[sid] = replace(s, picks=picks, status=status)
+            if any(p.reservation in amounts for p in self._shipment_records[sid].picks):
+                self._shipment_records.mine(sid).take(amounts)
 
     def _cancelled(self, event: OrderCancelled) -> None:
-        order = self._orders[event.order]
+        order = self._order_records.mine(event.order)
+        before = self._waits(order)
         by_line = {c.line_id: c for c in event.lines}
-        lines = []
         for line in order.lines:
             c = by_line.get(line.line_id)
             if c is not None:
-                line = replace(line, cancelled=line.cancelled + c.quantity,
-                               backordered=line.backordered - c.backordered,
-                               allocated=line.allocated - c.allocated)  # fmt: skip
-            lines.append(line)
+                line.cancel(c.quantity, c.backordered, c.allocated)
         self._take_from_picks(event.released, order)
-        self._set_lines(self._orders[event.order], lines)
+        order.view = None
+        self._reindex(order, before)
 
     def _picking(self, event: PickingStarted) -> None:
-        s = self._shipments[event.shipment]
-        self._shipments[event.shipment] = replace(s, status=ShipmentStatus.PICKING)
+        s = self._shipment_records.mine(event.shipment)
+        s.status = ShipmentStatus.PICKING
+        s.view = None
 
     def _short(self, event: PicksFoundShort) -> None:
         self._unallocate(event.order, event.shipment, event.missing, short=True)
@@ -289,78 +290,65 @@ class OrderBook:
     ) -> None:
         """Take ``units`` (reservation, units) out of the shipment's picks and their lines'
         allocation (counted as short-picked when ``short``)."""
-        order = self._orders[order_id]
-        by_reservation = {p.reservation: p for p in self._shipments[shipment].picks}
-        lost: dict[str, int] = {}
+        order = self._order_records.mine(order_id)
+        by_reservation = {p.reservation: p for p in self._shipment_records[shipment].picks}
+        lost: dict[LineId, int] = {}
         for rid, n in units:
             line_id = by_reservation[rid].line_id
             lost[line_id] = lost.get(line_id, 0) + n
         self._take_from_picks(units, order)
-        lines = [replace(line, allocated=line.allocated - lost.get(line.line_id, 0))
-                 for line in order.lines]  # fmt: skip
-        found_short = order.short_picked + (sum(lost.values()) if short else 0)
-        self._set_lines(order, lines, short_picked=found_short)
+        order.unallocate(lost, short=short)  # no backordered unit changes: nor the indexes
 
     def _packed(self, event: ShipmentPacked) -> None:
-        s = self._shipments[event.shipment]
-        self._shipments[event.shipment] = replace(
-            s, status=ShipmentStatus.PACKED, packages=event.packages
-        )
+        s = self._shipment_records.mine(event.shipment)
+        s.status = ShipmentStatus.PACKED
+        s.packages = event.packages
+        s.view = None
 
     def _shipped(self, event: ShipmentShipped) -> None:
-        s = self._shipments[event.shipment]
-        self._shipments[event.shipment] = replace(
-            s, status=ShipmentStatus.SHIPPED, carrier=event.carrier, tracking=event.tracking,
-            shipped_at=event.at,
-        )  # fmt: skip
-        units: dict[str, int] = {}
-        for p in s.picks:
-            units[p.line_id] = units.get(p.line_id, 0) + p.quantity
-        order = self._orders[event.order]
-        lines = [replace(line, shipped=line.shipped + units[line.line_id])
-                 if line.line_id in units else line for line in order.lines]  # fmt: skip
-        self._set_lines(order, lines)
+        s = self._shipment_records.mine(event.shipment)
+        s.ship(event.carrier, event.tracking, event.at)
+        # No backordered unit changes (nor the backorder indexes).
+        self._order_records.mine(event.order).add_shipped(s.units_by_line())
 
     def _return_opened(self, event: ReturnOpened) -> None:
         command = event.command
         assert isinstance(command, OpenReturn)
-        order = self._orders[event.order]
+        order = self._order_records.mine(event.order)
         expected = tuple((lq.line_id, lq.quantity) for lq in command.lines)
         zero = Money(0, order.lines[0].unit_price.currency)
-        self._returns[event.rma] = Return(
-            rma=event.rma, order=event.order, expected=expected, refund=zero
-        )
-        self._orders[event.order] = replace(order, returns=(*order.returns, event.rma))
+        self._return_records.add(event.rma, ReturnRecord(event.rma, event.order, expected, zero))
+        order.returns.append(event.rma)
+        order.view = None
 
     def _return_received(self, event: ReturnReceived) -> None:
         command = event.command
         assert isinstance(command, ReceiveReturn)
-        rma = self._returns[event.rma]
-        units: dict[str, int] = {}
+        rma = self._return_records.mine(event.rma)
+        units: dict[LineId, int] = {}
         for part in command.lines:
             units[part.line_id] = units.get(part.line_id, 0) + part.quantity
-        received = dict(rma.received)
-        for line_id, n in units.items():
-            received[LineId(line_id)] = received.get(LineId(line_id), 0) + n
-        self._returns[event.rma] = replace(
-            rma, received=tuple(sorted(received.items())), refund=rma.refund + event.refund
-        )
-        order = self._orders[event.order]
-        lines = [replace(line, returned=line.returned + units.get(line.line_id, 0))
-                 for line in order.lines]  # fmt: skip
-        self._set_lines(order, lines)
+        rma.receive(units, event.refund)
+        # No backordered unit changes (nor the backorder indexes).
+        self._order_records.mine(event.order).add_returned(units)
 
     def rma(self, rma: str) -> Return | None:
         """One RMA, or ``None``."""
-        return self._returns.get(rma)
+        record = self._return_records.get(rma)
+        return None if record is None else record.freeze()
 
     def expected_back(self, order: Order, line_id: str) -> int:
         """Units of a line expected on the order's RMAs and not received yet."""
         total = 0
         for rid in order.returns:
-            r = self._returns[rid]
+            r = self._return_records[rid].freeze()
             total += r.expected_of(line_id) - r.received_of(line_id)
         return total
+
+
+_PARTS = {"_order_records": "orders", "_shipment_records": "shipments",
+          "_return_records": "returns"}  # fmt: skip
+"""The names :meth:`OrderBook.differences` gives the parts kept as records."""
 
 
 def quarter(at: datetime) -> int:

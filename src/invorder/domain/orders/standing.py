@@ -8,6 +8,7 @@ from datetime import datetime
 
 import attrs
 
+from invorder.domain.orders._book_records import OrderRecord
 from invorder.domain.orders.order import Order
 from invorder.domain.orders.values import AlertReason
 
@@ -17,9 +18,10 @@ def open_units(order: Order) -> int:
     return sum(line.live - line.shipped for line in order.lines)
 
 
-def standing(order: Order) -> tuple[AlertReason, ...]:
+def standing(order: Order | OrderRecord) -> tuple[AlertReason, ...]:
     """The reasons the order's own state raises (not those that depend on the time), in
-    the fixed order. One pass over the lines: the order book asks after every order event."""
+    the fixed order. One pass over the lines: the order book asks after every order event,
+    of its own record."""
     waiting = False
     nothing = True  # every live line waits whole: not a unit allocated or shipped
     unshipped = 0
