@@ -179,32 +179,22 @@ class OrderRecord:
                 line.view = None
         self.view = None
 
+    def count(self, quantity: str, units: Mapping[LineId, int], sign: int = 1) -> None:
+        """Add ``units`` (by line id; times ``sign``) to the lines' ``quantity``
+        (``"shipped"``, ``"returned"``, ``"allocated"``)."""
+        for line in self.lines:
+            n = units.get(line.line_id)
+            if n is not None:
+                setattr(line, quantity, getattr(line, quantity) + sign * n)
+                line.view = None
+        self.view = None
+
     def unallocate(self, lost: Mapping[LineId, int], *, short: bool) -> None:
         """Take ``lost`` units (by line id) out of the lines' allocation, counted as
         short-picked when ``short``."""
-        for line in self.lines:
-            if line.line_id in lost:
-                line.allocated -= lost[line.line_id]
-                line.view = None
+        self.count("allocated", lost, -1)
         if short:
             self.short_picked += sum(lost.values())
-        self.view = None
-
-    def add_shipped(self, units: Mapping[LineId, int]) -> None:
-        """Count ``units`` (by line id) as shipped."""
-        for line in self.lines:
-            if line.line_id in units:
-                line.shipped += units[line.line_id]
-                line.view = None
-        self.view = None
-
-    def add_returned(self, units: Mapping[LineId, int]) -> None:
-        """Count ``units`` (by line id) as returned."""
-        for line in self.lines:
-            if line.line_id in units:
-                line.returned += units[line.line_id]
-                line.view = None
-        self.view = None
 
     def waiting_skus(self) -> set[str]:
         """The SKUs of its lines with backordered units."""

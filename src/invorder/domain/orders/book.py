@@ -309,7 +309,7 @@ class OrderBook:
         s = self._shipment_records.mine(event.shipment)
         s.ship(event.carrier, event.tracking, event.at)
         # No backordered unit changes (nor the backorder indexes).
-        self._order_records.mine(event.order).add_shipped(s.units_by_line())
+        self._order_records.mine(event.order).count("shipped", s.units_by_line())
 
     def _return_opened(self, event: ReturnOpened) -> None:
         command = event.command
@@ -330,7 +330,7 @@ class OrderBook:
             units[part.line_id] = units.get(part.line_id, 0) + part.quantity
         rma.receive(units, event.refund)
         # No backordered unit changes (nor the backorder indexes).
-        self._order_records.mine(event.order).add_returned(units)
+        self._order_records.mine(event.order).count("returned", units)
 
     def rma(self, rma: str) -> Return | None:
         """One RMA, or ``None``."""
