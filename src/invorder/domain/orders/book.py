@@ -205,7 +205,7 @@ class OrderBook:
             del orders[order_id]
             if not orders:
                 del waiting[sku]
-        for sku in after - before:
+        for sku in sorted(after - before):  # the same order in every process (snapshots)
             waiting.setdefault(sku, {})[order_id] = None
 
     def _captured(self, event: OrderCaptured) -> None:
