@@ -85,13 +85,19 @@ def reallocate_after(
     # a short count re-allocated) is not folded yet: routing it again would read it stale.
     touched = {event.order for event in arrivals if isinstance(event, _REALLOCATING)}
     waiting = []
+    fed: dict[str, bool] = {}  # per line SKU: whether units of one of its leaves arrived
     for order in ctx.orders.waiting_for(skus):
         if order.holds or order.order_id in touched:
             continue
-        needs: dict[str, int] = {
-            line.line_id: line.backordered for line in order.lines
-            if line.backordered and any(leaf in arrived for leaf, _ in catalog.leaves(line.sku))
-        }  # fmt: skip
+        needs: dict[str, int] = {}
+        for line in order.lines:
+            if line.backordered:
+                sku = line.sku
+                hit = fed.get(sku)
+                if hit is None:
+                    hit = fed[sku] = any(leaf in arrived for leaf, _ in catalog.leaves(sku))
+                if hit:
+                    needs[line.line_id] = line.backordered
         if needs:
             waiting.append((order, needs))
     events: list[Event] = []
@@ -99,13 +105,25 @@ def reallocate_after(
     warehouses = all_warehouses(ctx)
     arrived_at = taken.arrived_at()
     gone: set[str] = set()  # SKUs no warehouse can give any more (supply only shrinks here)
+    # What is known to be left while ``taken`` stays as it is (forgotten after each
+    # allocation): the SKUs some warehouse can still give, and the units per (SKU,
+    # warehouse). The orders behind an arrival share their SKUs.
+    left: set[str] = set()
+    counted: dict[tuple[str, str], int] = {}
 
     def hopeless(pair: tuple[Order, dict[str, int]]) -> bool:
         order, needs = pair
-        line_skus = {line.sku for line in order.lines if line.line_id in needs}
-        if all(_none_left(ledger, sku, warehouses, taken, gone) for sku in line_skus):
+        for line in order.lines:
+            if line.line_id in needs:
+                sku = line.sku
+                if sku in left:
+                    break
+                if not _none_left(ledger, sku, warehouses, taken, gone):
+                    left.add(sku)
+                    break
+        else:
             return True
-        return _cannot_complete(ctx, order, taken, arrived_at)
+        return _cannot_complete(ctx, order, taken, arrived_at, counted)
 
     # Orders with nothing to gain are dropped before the (costlier) priority sort.
     waiting = [pair for pair in waiting if not hopeless(pair)]
@@ -114,6 +132,8 @@ def reallocate_after(
             continue  # the rule would be routing an order with nothing to give it
         found = allocate(ctx, order, needs, command, position + len(events), taken,
                          only_with_supply=True, arrived_at=arrived_at)  # fmt: skip
+        left.clear()  # ``taken`` may have changed
+        counted.clear()
         if any(type(e) is not OrderAllocated for e in found):
             events.extend(found)
     return tuple(events)
@@ -125,12 +145,16 @@ _REALLOCATING = (OrderAllocated, OrderCancelled, PicksFoundShort, PicksWithdrawn
 _UNSHIPPED = (ShipmentStatus.OPEN, ShipmentStatus.PICKING, ShipmentStatus.PACKED)
 
 
-def _cannot_complete(ctx: Context, order: Order, taken: Taken, arrived_at: Set[str]) -> bool:
+def _cannot_complete(
+    ctx: Context, order: Order, taken: Taken, arrived_at: Set[str],
+    counted: dict[tuple[str, str], int],
+) -> bool:  # fmt: skip
     """True for a ship-complete order waiting whole (no unit in a parcel not shipped) that
     no warehouse where units arrived can now give whole, after ``taken``: allocating it
     would give nothing, since :func:`~invorder.domain.orders.whole.allocate` offers such an
     order only those warehouses, and only those that hold all of it. A cheap look, so the
-    backlog of such orders costs an arrival a few counts each rather than a routing."""
+    backlog of such orders costs an arrival a few counts each rather than a routing
+    (``counted``: the units per (SKU, warehouse) known so far, after ``taken``)."""
     if not order.ship_complete or not arrived_at:
         return False
     for shipment in ctx.orders.shipments_of(order):
@@ -142,8 +166,16 @@ def _cannot_complete(ctx: Context, order: Order, taken: Taken, arrived_at: Set[s
         if n:
             demand[line.sku] = demand.get(line.sku, 0) + n
     ledger = ctx.ledger
-    return not any(all(warehouse_units(ledger, sku, warehouse, taken) >= n
-                       for sku, n in demand.items()) for warehouse in arrived_at)  # fmt: skip
+    for warehouse in arrived_at:
+        for sku, n in demand.items():
+            units = counted.get((sku, warehouse))
+            if units is None:
+                units = counted[(sku, warehouse)] = warehouse_units(ledger, sku, warehouse, taken)
+            if units < n:
+                break
+        else:
+            return False  # this warehouse can give all of it
+    return True
 
 
 def _none_left(
