@@ -1,6 +1,6 @@
 """Fewer garbage collections during bulk work (a simulation run, a replay into a fork): it
 keeps almost every object it makes, so CPython's default young-generation threshold has the
-collector scan a growing heap and find nothing.
+collector scan a growing heap and find nothing, and each full collection walks all it kept.
 
 The library never changes the process-wide collector settings on its own (a host's process
 is the host's); the simulation, an application, does for the length of a run, and hosts
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 BULK_YOUNG_THRESHOLD = 50_000
 """The young-generation threshold used during bulk work (CPython's default is 700)."""
@@ -34,3 +34,26 @@ def fewer_collections(young: int = BULK_YOUNG_THRESHOLD) -> Iterator[None]:
     finally:
         if gc.get_threshold() == during:
             gc.set_threshold(*before)
+
+
+@contextlib.contextmanager
+def kept_out_of_reach() -> Iterator[Callable[[], None]]:
+    """For bulk work that keeps what it makes: gives a ``keep()`` that moves every object
+    the collector tracks so far out of its reach (``gc.freeze()``), so that later full
+    collections stop walking the state already kept; at the end of the block everything
+    frozen is handed back to the collector (``gc.unfreeze()``), to be collected as usual.
+
+    When the host has frozen objects itself (a freeze count above zero at the start), or
+    the collector is off, ``keep()`` does nothing: the host's own freezing is left alone.
+    """
+    if gc.get_freeze_count() or not gc.isenabled():
+        yield _nothing
+        return
+    try:
+        yield gc.freeze
+    finally:
+        gc.unfreeze()
+
+
+def _nothing() -> None:
+    return None

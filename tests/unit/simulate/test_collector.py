@@ -1,15 +1,23 @@
-"""A simulation's bulk work raises the collector's young threshold for its duration only;
-the engine never touches it."""
+"""A simulation's bulk work raises the collector's young threshold for its duration only,
+and moves what it keeps out of the collector's reach until it ends; the engine never
+touches either."""
 
 from __future__ import annotations
 
 import gc
+import random
 from collections.abc import Iterator
 
 import pytest
 
 import invorder as iv
-from invorder.simulate.collector import BULK_YOUNG_THRESHOLD, fewer_collections
+from invorder import simulate as sim
+from invorder.simulate import run as run_module
+from invorder.simulate.collector import (
+    BULK_YOUNG_THRESHOLD,
+    fewer_collections,
+    kept_out_of_reach,
+)
 from tests.support.world import T0
 
 
@@ -81,3 +89,50 @@ def test_the_engine_leaves_the_collector_alone(monkeypatch: pytest.MonkeyPatch) 
     engine.execute(iv.DefineLocation(key="l9", at=T0, location="WEST/A/01"))
     assert seen == []
     assert gc.get_threshold() == (700, 10, 10)
+
+
+def test_kept_objects_leave_the_collectors_reach_and_come_back_at_the_end() -> None:
+    assert gc.get_freeze_count() == 0
+    with kept_out_of_reach() as keep:
+        kept = [object() for _ in range(10)]  # noqa: F841  # alive while frozen
+        keep()
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0
+
+
+def test_an_error_inside_still_hands_everything_back() -> None:
+    def fails() -> None:
+        with kept_out_of_reach() as keep:
+            keep()
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        fails()
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_host_that_froze_objects_itself_is_left_alone() -> None:
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with kept_out_of_reach() as keep:
+            keep()
+            assert gc.get_freeze_count() == frozen
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+
+
+def test_a_run_hands_back_what_it_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(run_module, "KEEP_EVERY", 100)  # several moves in a small day
+    freezes: list[int] = []
+    real = gc.freeze
+
+    def spy() -> None:
+        freezes.append(1)
+        real()
+
+    monkeypatch.setattr(gc, "freeze", spy)
+    run = sim.simulate(sim.generate(sim.Parameters(orders=60, skus=20), random.Random(1)))
+    assert len(freezes) == len(run.scenario.steps) // 100 > 0
+    assert gc.get_freeze_count() == 0
