@@ -48,11 +48,9 @@ def order_money(engine: Engine, at: datetime) -> dict[str, OrderMoney]:
         invoiced = sum((i.total.amount for i in invoices), Decimal(0))
         credited = sum((n.total.amount for i in invoices for n in engine.credit_notes(i.invoice)),
                        Decimal(0))  # fmt: skip
-        paid = engine.payment(oid) if engine.payment_facts(oid) else None
-        if paid is not None:
-            captured, refunded = paid.captured.amount, paid.refunded.amount
-        else:
-            captured = refunded = Decimal(0)
+        paid = engine.payment(oid)  # zero amounts for an order without payment facts
+        assert paid is not None  # the order is the engine's own
+        captured, refunded = paid.captured.amount, paid.refunded.amount
         out[oid] = OrderMoney(
             invoiced=Money(invoiced, currency), credited=Money(credited, currency),
             captured=Money(captured, currency), refunded=Money(refunded, currency),

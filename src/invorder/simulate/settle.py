@@ -34,9 +34,9 @@ def settle_commands(engine: Engine, step: SettleOrder) -> Iterator[Command]:
         if standing.uninvoiced.amount and (
             standing.policy is Invoicing.EACH_SHIPMENT or done_shipping(order)
         ):
-            number = len(standing.invoices) + 1
-            yield IssueInvoice(key=f"{step.key}/invoice", at=at, invoice=f"INV-{order.order_id}-"
-                               f"{number}", order=order.order_id)  # fmt: skip
+            invoice = f"INV-{order.order_id}-{len(standing.invoices) + 1}"
+            yield IssueInvoice(key=f"{step.key}/invoice", at=at, invoice=invoice,
+                               order=order.order_id)  # fmt: skip
         yield from _credits(engine, step, order)
         return
     paid = engine.payment(step.order)
