@@ -17,6 +17,7 @@ from invorder.domain.orders.order import Order
 from invorder.domain.purchasing.valuation import Valuation
 from invorder.domain.stock.movement import Bucket
 from invorder.routing import Explanation
+from invorder.simulate.collector import fewer_collections, kept_out_of_reach
 from invorder.simulate.money import MONEY_KPIS, close_out_reasons, money_kpis, order_money
 from invorder.simulate.run import Simulation
 from invorder.simulate.table import Value, text
@@ -220,7 +221,14 @@ def _stock_values(
 
 
 def report(sim: Simulation) -> Report:
-    """The KPIs of ``sim`` at its current step."""
+    """The KPIs of ``sim`` at its current step (like a run, it keeps the collector off the
+    run's state while it reads it: see :mod:`invorder.simulate.collector`)."""
+    with fewer_collections(), kept_out_of_reach() as keep:
+        keep()
+        return _report(sim)
+
+
+def _report(sim: Simulation) -> Report:
     engine = sim.engine
     header = sim.scenario.header
     coords = {w.code: w.coordinates for w in header.warehouses}
