@@ -22,7 +22,7 @@ area               what it holds (each depends only on the rows above it)
 =================  ========================================================================
 
 Shared by every area: ``messages`` (the command and event bases, the decision row type),
-``errors`` (every typed error and its code), ``money``, ``_checks`` (validators) and
-``_fast`` (trusted copies for hot paths). ``model`` holds :class:`~invorder.domain.model.State`
-(every projection) and the one ``decide`` built from the areas' tables.
+``errors`` (every typed error and its code), ``money`` and ``_checks`` (validators). ``model``
+holds :class:`~invorder.domain.model.State` (every projection) and the one ``decide`` built
+from the areas' tables.
 """

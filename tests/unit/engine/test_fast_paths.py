@@ -1,5 +1,5 @@
-"""The engine's trusted fast paths give exactly what the checked paths give: copies of
-values, ATP swapped into location facts, and the ledger's per-SKU holding query."""
+"""The engine's trusted fast paths give exactly what the checked paths give: ATP swapped
+into location facts, the ledger's per-SKU holding query, the routed fold."""
 
 from __future__ import annotations
 
@@ -11,16 +11,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import invorder
-from invorder import LineId, LocationId, OrderId, SkuId
+from invorder import LineId, SkuId
 from invorder import simulate as sim
-from invorder.domain import _fast, model
+from invorder.domain import model
 from invorder.domain.availability.events import ChannelDefined
 from invorder.domain.messages import Event
 from invorder.domain.money import Money
 from invorder.domain.orders.allocator import backorder_priority
 from invorder.domain.orders.events import OrderAllocated
 from invorder.domain.orders.order import OrderLine
-from invorder.domain.orders.shipment import Shipment
 from invorder.domain.purchasing.events import PurchaseEtaChanged, SupplierDefined
 from invorder.domain.reservations.events import ReservationsExpired
 from invorder.domain.stock.events import LocationDefined, StockPosted
@@ -32,49 +31,6 @@ from tests.support.world import T0, stocked
 
 LINE = OrderLine(line_id=LineId("L1"), sku=SkuId("MUG"), unit_price=Money("4.50", "USD"), ordered=5)
 counts = st.integers(min_value=0, max_value=1_000)
-
-
-@given(allocated=counts, backordered=counts, shipped=counts, cancelled=counts)
-def test_replace_equals_evolve(
-    allocated: int, backordered: int, shipped: int, cancelled: int
-) -> None:
-    changes: dict[str, Any] = {"allocated": allocated, "backordered": backordered,
-                               "shipped": shipped, "cancelled": cancelled}  # fmt: skip
-    fast = _fast.replace(LINE, **changes)
-    assert fast == attrs.evolve(LINE, **changes)
-    assert type(fast) is OrderLine
-    assert LINE.allocated == 0  # the original is untouched
-
-
-def test_replace_without_changes_is_an_equal_copy() -> None:
-    shipment = Shipment(shipment="O1/S1", order=OrderId("O1"), location=LocationId("EAST"))
-    copy = _fast.replace(shipment)
-    assert copy == shipment
-    assert copy is not shipment
-
-
-def test_build_equals_the_constructor() -> None:
-    values = attrs.asdict(LINE, recurse=False)
-    assert _fast.build(OrderLine, **values) == LINE
-
-
-def test_build_fills_defaults_and_needs_the_fields_without_one() -> None:
-    built = _fast.build(OrderLine, line_id="L1", sku="MUG", unit_price=LINE.unit_price, ordered=5)
-    assert built == LINE  # allocated, backordered, ... took their defaults
-    with pytest.raises(KeyError, match="ordered"):
-        _fast.build(OrderLine, line_id="L1", sku="MUG", unit_price=LINE.unit_price)
-    shipment = _fast.build(Shipment, shipment="O1/S1", order="O1", location="EAST")
-    assert shipment == Shipment(shipment="O1/S1", order=OrderId("O1"), location=LocationId("EAST"))
-
-
-def test_build_refuses_a_default_that_takes_self() -> None:
-    @attrs.frozen
-    class Odd:
-        a: int
-        b: int = attrs.field(default=attrs.Factory(lambda self: self.a, takes_self=True))
-
-    with pytest.raises(TypeError, match=r"Odd\.b"):
-        _fast.build(Odd, a=1)
 
 
 @given(st.dictionaries(st.sampled_from(["MUG", "TEE", "CAP"]), counts))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import attrs
 
 import invorder as iv
-from invorder.domain.reservations.kernel import movement, reserve_command
+from invorder.domain.reservations.kernel import commit_command, movement, reserve_command
 from invorder.domain.reservations.reservation import Reservation
 from invorder.domain.stock.catalog import SkuId
 from invorder.domain.stock.location import LocationId
@@ -20,6 +20,16 @@ def test_reserve_command_equals_the_checked_command_and_sets_every_field() -> No
     assert built == checked
     # A field added to ReserveStock must be set by the kernel too.
     for field in attrs.fields(iv.ReserveStock):
+        assert getattr(built, field.name) == getattr(checked, field.name)
+
+
+def test_commit_command_equals_the_checked_command_and_sets_every_field() -> None:
+    built = commit_command("k-2", T, "O1/R1", 2, "O1/S1")
+    checked = iv.CommitReservation(key="k-2", at=T, reservation="O1/R1", quantity=2,
+                                   reference="O1/S1")  # fmt: skip
+    assert built == checked
+    # A field added to CommitReservation must be set by the kernel too.
+    for field in attrs.fields(iv.CommitReservation):
         assert getattr(built, field.name) == getattr(checked, field.name)
 
 

@@ -3,7 +3,6 @@ missing units allocated again), pack, and ship (committing the reservations)."""
 
 from __future__ import annotations
 
-from invorder.domain import _fast
 from invorder.domain.errors import IllegalTransitionError, NotFoundError, OrderOnHoldError
 from invorder.domain.messages import Event
 from invorder.domain.orders.book import OrderBook
@@ -20,8 +19,9 @@ from invorder.domain.orders.events import (
 from invorder.domain.orders.shipment import Shipment, ShipmentStatus
 from invorder.domain.orders.values import PickCount
 from invorder.domain.orders.whole import allocate
-from invorder.domain.reservations.commands import CommitReservation, ReleaseReservation
+from invorder.domain.reservations.commands import ReleaseReservation
 from invorder.domain.reservations.decide import decide_commit, decide_release
+from invorder.domain.reservations.kernel import commit_command
 from invorder.domain.stock.catalog import SkuId
 from invorder.domain.stock.commands import PostEntry
 from invorder.domain.stock.events import Operation, StockPosted
@@ -194,8 +194,7 @@ def decide_ship(ctx: Context, command: ShipShipment, position: int) -> tuple[Eve
     for pick in s.picks:
         if pick.quantity:
             # Every field comes from the checked command and shipment.
-            commit = _fast.build(CommitReservation, key=command.key, at=command.at,
-                                 reservation=pick.reservation, quantity=pick.quantity,
-                                 reference=s.shipment)  # fmt: skip
+            commit = commit_command(command.key, command.at, pick.reservation,
+                                    pick.quantity, s.shipment)  # fmt: skip
             events.append(decide_commit(ctx.reservations, commit, position + len(events)))
     return tuple(events)

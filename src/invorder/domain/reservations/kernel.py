@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from invorder.domain.reservations.commands import ReserveStock
+from invorder.domain.reservations.commands import CommitReservation, ReserveStock
 from invorder.domain.reservations.reservation import Reservations
 from invorder.domain.stock.events import Operation, StockPosted
 from invorder.domain.stock.movement import Account, Bucket, Movement
@@ -49,6 +49,21 @@ def reserve_command(
     _set(command, "expires_at", None)
     _set(command, "priority", 0)
     _set(command, "purchase_order", "")
+    return command
+
+
+def commit_command(
+    key: str, at: datetime, reservation: str, quantity: int, reference: str
+) -> CommitReservation:
+    """The :class:`CommitReservation` a shipment's pick records when it ships (the log
+    stores it), from values the shipping decision checked: the pick's reservation and
+    units, the shipment as reference."""
+    command: CommitReservation = _new(CommitReservation)
+    _set(command, "key", key)
+    _set(command, "at", at)
+    _set(command, "reservation", reservation)
+    _set(command, "quantity", quantity)
+    _set(command, "reference", reference)
     return command
 
 
