@@ -43,10 +43,12 @@ def kept_out_of_reach() -> Iterator[Callable[[], None]]:
     collections stop walking the state already kept; at the end of the block everything
     frozen is handed back to the collector (``gc.unfreeze()``), to be collected as usual.
 
-    When the host has frozen objects itself (a freeze count above zero at the start), or
-    the collector is off, ``keep()`` does nothing: the host's own freezing is left alone.
+    CPython cannot hand back part of what is frozen: objects frozen before the block (a
+    few hundred by CPython 3.12 itself at start-up, or a host's own) are handed back too.
+    A host that freezes its own state calls ``gc.freeze()`` again after the run. While
+    the collector is off, ``keep()`` does nothing and nothing is handed back.
     """
-    if gc.get_freeze_count() or not gc.isenabled():
+    if not gc.isenabled():
         yield _nothing
         return
     try:
