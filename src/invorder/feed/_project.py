@@ -236,7 +236,7 @@ class FeedProjection:
             if not wanted:
                 continue
             pool = pools.setdefault((channel.locations, channel.sell_incoming), {})
-            sellable = None if _keeps_nothing_back(channel) else channel.sellable
+            sellable = channel.sellable if channel.holds_back else None
             for sku in wanted:
                 units = pool.get(sku)
                 if units is None:
@@ -255,13 +255,6 @@ class FeedProjection:
 
     def _pool(self, channel: Channel, sku: str, at: datetime) -> int:
         return channel_pool(self.ledger, self.reservations, self.purchases, channel, sku, at)
-
-
-def _keeps_nothing_back(channel: Channel) -> bool:
-    """True when the channel sells its whole pool (no safety stock, full share, no
-    maximum): what it may sell is then the pool, never below zero."""
-    return not (channel.safety_stock or any(channel.safety_stock_by_sku.values())
-                or channel.share_percent < 100 or channel.share_max is not None)  # fmt: skip
 
 
 _MONEY: dict[type, NotificationKind] = {

@@ -48,14 +48,20 @@ class Channel:
         return self.safety_stock_by_sku.get(sku, self.safety_stock)
 
     @property
-    def limits_allocation(self) -> bool:
-        """True when allocating an order from this channel must respect its policy: the
-        channel holds something back (safety stock, a share, a maximum) and has not opted
-        out with ``allocate_within_policy=False``."""
-        return self.allocate_within_policy and bool(
+    def holds_back(self) -> bool:
+        """True when the policy keeps something back (safety stock, a share, a maximum);
+        False: the channel may sell its whole pool (never below zero)."""
+        return bool(
             self.safety_stock or any(self.safety_stock_by_sku.values())
             or self.share_percent < 100 or self.share_max is not None
         )  # fmt: skip
+
+    @property
+    def limits_allocation(self) -> bool:
+        """True when allocating an order from this channel must respect its policy: the
+        channel holds something back (:attr:`holds_back`) and has not opted out with
+        ``allocate_within_policy=False``."""
+        return self.allocate_within_policy and self.holds_back
 
     def sellable(self, sku: str, pool: int) -> int:
         """What the channel may sell of ``sku`` out of ``pool`` units: the safety stock
