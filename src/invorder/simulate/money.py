@@ -43,17 +43,12 @@ def order_money(engine: Engine, at: datetime) -> dict[str, OrderMoney]:
     out: dict[str, OrderMoney] = {}
     for order in engine.orders():
         oid = order.order_id
-        currency = order.lines[0].unit_price.currency
-        invoices = engine.invoices(oid)
-        invoiced = sum((i.total.amount for i in invoices), Decimal(0))
-        credited = sum((n.total.amount for i in invoices for n in engine.credit_notes(i.invoice)),
-                       Decimal(0))  # fmt: skip
+        standing = engine.invoicing(oid)
         paid = engine.payment(oid)  # zero amounts for an order without payment facts
         assert paid is not None  # the order is the engine's own
-        captured, refunded = paid.captured.amount, paid.refunded.amount
         out[oid] = OrderMoney(
-            invoiced=Money(invoiced, currency), credited=Money(credited, currency),
-            captured=Money(captured, currency), refunded=Money(refunded, currency),
+            invoiced=standing.invoiced, credited=standing.credited,
+            captured=paid.captured, refunded=paid.refunded,
             closed=order.closed_at is not None, reasons=stuck.get(oid, ()),
         )  # fmt: skip
     return out

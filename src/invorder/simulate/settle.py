@@ -4,13 +4,12 @@ from the engine's state when the step runs (amounts depend on what the rule ship
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal
 
 from invorder.domain.invoicing.commands import IssueCreditNote, IssueInvoice
 from invorder.domain.invoicing.settlement import done_shipping
-from invorder.domain.invoicing.values import Invoice, Invoicing
+from invorder.domain.invoicing.values import Invoice, Invoicing, credited_units
 from invorder.domain.messages import Command
 from invorder.domain.money import Money
 from invorder.domain.orders.order import Order
@@ -64,18 +63,13 @@ def _credits(engine: Engine, step: SettleOrder, order: Order) -> Iterator[Comman
     """A credit note per RMA and invoice for the units the RMA received that no note
     credits yet, each line on the first invoice that charged it and has units left."""
     invoices = engine.invoices(order.order_id)
-    notes = [note for invoice in invoices for note in engine.credit_notes(invoice.invoice)]
-    left: dict[tuple[str, str], int] = {}  # (invoice, line) -> units not credited
-    for invoice in invoices:
-        for line in invoice.lines:
-            left[(invoice.invoice, line.line_id)] = left.get((invoice.invoice, line.line_id),
-                                                             0) + line.quantity  # fmt: skip
-    credited: Counter[tuple[str, str]] = Counter()  # (rma, line) -> units credited
-    for note in notes:
-        for line in note.lines:
-            left[(note.invoice, line.line_id)] -= line.quantity
-            if note.rma:
-                credited[(note.rma, line.line_id)] += line.quantity
+    notes_of = {invoice.invoice: engine.credit_notes(invoice.invoice) for invoice in invoices}
+    notes = [note for found in notes_of.values() for note in found]
+    left = {  # (invoice, line) -> units not credited
+        (invoice.invoice, line.line_id):
+            line.quantity - credited_units(notes_of[invoice.invoice], line.line_id)
+        for invoice in invoices for line in invoice.lines
+    }  # fmt: skip
     count = len(notes)
     for rma_id in order.returns:
         rma = engine.rma(rma_id)
@@ -83,7 +77,7 @@ def _credits(engine: Engine, step: SettleOrder, order: Order) -> Iterator[Comman
             continue
         per_invoice: dict[str, list[LineQuantity]] = {}
         for line_id, received in rma.received:
-            units = received - credited[(rma_id, line_id)]
+            units = received - credited_units(notes, line_id, rma_id)
             for invoice in _charging(invoices, line_id):
                 take = min(units, left[(invoice.invoice, line_id)])
                 if take > 0:

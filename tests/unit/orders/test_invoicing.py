@@ -334,3 +334,27 @@ def test_orders_done_shipping_list_what_keeps_them_from_closing() -> None:
     credit(engine, "CN-1", rma="RMA-1", lines=[LineQuantity("1", 2)])
     engine.execute(iv.CloseOrder(key="close", at=at(40), order="W-1", reason="settled"))
     assert [(c.order, c.reasons) for c in engine.close_outs(at(60))] == [("D-1", ())]
+
+
+def test_credited_units_counts_a_line_over_notes_and_one_rma() -> None:
+    """The one count of credited units the decisions and a settling host share: a line's
+    units over every note, or over the notes of one RMA."""
+    from invorder.domain.invoicing.values import CreditNote, InvoiceLine, credited_units
+    from invorder.domain.orders.ids import LineId, OrderId
+    from invorder.domain.stock.catalog import SkuId
+
+    def note(name: str, rma: str, *lines: tuple[str, int]) -> CreditNote:
+        rows = tuple(InvoiceLine(line_id=LineId(lid), sku=SkuId("MUG"), quantity=n,
+                                 unit_price=price("10.00"), amount=price("10.00").times(n))
+                     for lid, n in lines)  # fmt: skip
+        total = price("10.00").times(sum(n for _, n in lines))
+        return CreditNote(credit_note=name, invoice="INV-1", order=OrderId("W-1"),
+                          issued_at=at(9), reason="return", rma=rma, lines=rows,
+                          adjustment=price("0.00"), total=total)  # fmt: skip
+
+    notes = [note("CN-1", "RMA-1", ("1", 2), ("2", 1)), note("CN-2", "", ("1", 1)),
+             note("CN-3", "RMA-2", ("1", 3))]  # fmt: skip
+    assert credited_units(notes, "1") == 6
+    assert credited_units(notes, "1", "RMA-1") == 2
+    assert credited_units(notes, "2", "RMA-2") == 0
+    assert credited_units([], "1") == 0

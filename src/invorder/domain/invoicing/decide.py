@@ -19,7 +19,13 @@ from invorder.domain.errors import (
 from invorder.domain.invoicing.commands import DefineInvoicing, IssueCreditNote, IssueInvoice
 from invorder.domain.invoicing.events import CreditNoteIssued, InvoiceIssued, InvoicingDefined
 from invorder.domain.invoicing.invoices import Invoices
-from invorder.domain.invoicing.values import CreditNote, Invoice, InvoiceLine, Invoicing
+from invorder.domain.invoicing.values import (
+    CreditNote,
+    Invoice,
+    InvoiceLine,
+    Invoicing,
+    credited_units,
+)
 from invorder.domain.money import Money
 from invorder.domain.orders.book import OrderBook
 from invorder.domain.orders.context import known_order
@@ -177,12 +183,12 @@ def decide_issue_credit_note(
         line = invoiced.get(line_id)
         if line is None:
             raise refuse(f"line {line_id!r} is not on it")
-        open_units = line.quantity - _credited(before, line_id)
+        open_units = line.quantity - credited_units(before, line_id)
         if n > open_units:
             raise refuse(f"{n} unit(s) of line {line_id!r}, of which {open_units} are left to "
                          "credit")  # fmt: skip
         if rma is not None:
-            received = rma.received_of(line_id) - _credited(before, line_id, command.rma)
+            received = rma.received_of(line_id) - credited_units(before, line_id, command.rma)
             if n > received:
                 raise refuse(f"{n} unit(s) of line {line_id!r} for RMA {command.rma!r}, which "
                              f"received {received} not yet credited")  # fmt: skip
@@ -199,9 +205,3 @@ def decide_issue_credit_note(
         adjustment=adjustment, total=total,
     )  # fmt: skip
     return CreditNoteIssued(position=position, command=command, issued=issued)
-
-
-def _credited(notes: list[CreditNote], line_id: str, rma: str | None = None) -> int:
-    """Units of ``line_id`` the notes credit (only those of ``rma`` when given)."""
-    return sum(line.quantity for note in notes if rma is None or note.rma == rma
-               for line in note.lines if line.line_id == line_id)  # fmt: skip

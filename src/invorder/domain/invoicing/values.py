@@ -4,6 +4,7 @@ notes as issued (immutable)."""
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from datetime import datetime
 
 import attrs
@@ -92,3 +93,10 @@ class CreditNote:
     """An amount credited besides the units (a price correction)."""
     total: Money
     """The lines' amounts and the adjustment."""
+
+
+def credited_units(notes: Iterable[CreditNote], line_id: str, rma: str | None = None) -> int:
+    """Units of order line ``line_id`` that ``notes`` credit (only the notes of ``rma`` when
+    given): what the invoicing decisions and a host settling an order both count."""
+    return sum(line.quantity for note in notes if rma is None or note.rma == rma
+               for line in note.lines if line.line_id == line_id)  # fmt: skip
