@@ -1,6 +1,7 @@
 """The order book's records against values rebuilt from scratch, under the order machine's
 random commands: after every step each cached frozen value (order, line, shipment, RMA)
-equals one built again from its record, the book equals a fresh fold of the log, and a copy
+equals one built again from its record, the book equals a fresh fold of the log, its index
+of orders done shipping and open equals a scan of every order, and a copy
 of the book taken a step before (sharing its records copy-on-write) was left as it was by
 the live book's changes and catches up to it by folding the events since."""
 
@@ -11,6 +12,7 @@ from collections.abc import Iterable
 
 from hypothesis.stateful import invariant
 
+from invorder.domain.invoicing.settlement import done_shipping
 from invorder.domain.messages import Event
 from invorder.domain.orders._book_records import OrderRecord, Records
 from invorder.domain.orders._book_shipments import ReturnRecord, ShipmentRecord
@@ -43,7 +45,7 @@ def everything(book: OrderBook) -> tuple[object, ...]:
     orders = list(book)
     shipments = [book.shipments_of(order) for order in orders]
     rmas = [book.rma(rid) for order in orders for rid in order.returns]
-    return orders, shipments, rmas, book.backordered(), book.backordered_skus()
+    return orders, shipments, rmas, book.backordered(), book.backordered_skus(), book.settling()
 
 
 class BookMachine(OrderMachine):
@@ -77,6 +79,11 @@ class BookMachine(OrderMachine):
         book = self._book()
         assert book.differences(fresh) == []
         assert everything(book) == everything(fresh)
+
+    @invariant()
+    def the_settling_index_is_the_orders_done_shipping_and_open(self) -> None:
+        book = self._book()
+        assert book.settling() == [o for o in book if o.closed_at is None and done_shipping(o)]
 
     @invariant()
     def a_copy_shares_records_without_seeing_changes(self) -> None:

@@ -245,6 +245,7 @@ def import_orders(data: object) -> OrderBook:
     _known([_checked(str, order, "orders.marks") for order, _ in rows], orders, "orders.marks")
     marks = _read_records([mark for _, mark in rows], AlertMarks, "orders.marks")
     book._marks = {order: mark for (order, _), mark in zip(rows, marks, strict=True)}
+    book.index_settling()  # derived from the orders: not in the snapshot
     return book
 
 

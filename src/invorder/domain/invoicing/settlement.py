@@ -128,8 +128,7 @@ def close_outs(
 ) -> list[CloseOut]:
     """Every order done shipping and not closed, in capture order, with what stands in the
     way of closing it at ``at``."""
-    return [close_out(orders, invoices, payments, order, at) for order in orders
-            if order.closed_at is None and done_shipping(order)]  # fmt: skip
+    return [close_out(orders, invoices, payments, order, at) for order in orders.settling()]
 
 
 def decide_close_settled(

@@ -196,6 +196,13 @@ class OrderRecord:
         if short:
             self.short_picked += sum(lost.values())
 
+    def settling(self) -> bool:
+        """True when every unit is shipped or cancelled and the order is not closed: what
+        the close-out queries look at (returns come after)."""
+        return self.closed_at is None and all(
+            line.shipped >= line.ordered - line.cancelled for line in self.lines
+        )
+
     def waiting_skus(self) -> set[str]:
         """The SKUs of its lines with backordered units."""
         return {line.sku for line in self.lines if line.backordered}

@@ -49,7 +49,7 @@ class OrderBook:
 
     __slots__ = (
         "_backordered", "_by_external", "_given", "_marks", "_order_records", "_refunds",
-        "_return_records", "_shipment_records", "_waiting",
+        "_return_records", "_settling", "_shipment_records", "_waiting",
     )  # fmt: skip
 
     def __init__(self) -> None:
@@ -67,6 +67,7 @@ class OrderBook:
         # Per warehouse, units allocated there per quarter of an hour (UTC), for capacity:
         # every time zone's midnight falls on a quarter hour, so any local day is a range.
         self._given: dict[str, dict[int, int]] = {}
+        self._settling: dict[str, None] = {}
 
     # The snapshot codec reads and writes the frozen values by these names.
     _orders = frozen_part("_order_records", OrderRecord)
@@ -92,6 +93,18 @@ class OrderBook:
         return [f"{_PARTS.get(name, name.lstrip('_'))} differ from the log"
                 for name in self.__slots__
                 if getattr(self, name) != getattr(other, name)]  # fmt: skip
+
+    def settling(self) -> list[Order]:
+        """Orders whose every unit is shipped or cancelled and that are not closed, in
+        capture order (an index: an order done shipping stays so until it is closed)."""
+        records = [self._order_records[o] for o in self._settling]
+        records.sort(key=attrgetter("position"))
+        return [record.freeze() for record in records]
+
+    def index_settling(self) -> None:
+        """Rebuild the index :meth:`settling` reads (a snapshot does not store it)."""
+        self._settling = {o: None for o, record in self._order_records.items()
+                          if record.settling()}  # fmt: skip
 
     def has_backorders(self) -> bool:
         """True when some order has backordered units (a quick check before re-allocating)."""
@@ -225,6 +238,7 @@ class OrderBook:
         order.closed_at = event.at
         order.close_reason = event.reason
         order.view = None
+        self._settling.pop(event.order, None)
 
     def _released(self, event: OrderHoldReleased) -> None:
         order = self._order_records.mine(event.order)
@@ -273,6 +287,8 @@ class OrderBook:
         self._take_from_picks(event.released, order)
         order.view = None
         self._reindex(order, before)
+        if order.settling():
+            self._settling[event.order] = None
 
     def _picking(self, event: PickingStarted) -> None:
         s = self._shipment_records.mine(event.shipment)
@@ -309,7 +325,10 @@ class OrderBook:
         s = self._shipment_records.mine(event.shipment)
         s.ship(event.carrier, event.tracking, event.at)
         # No backordered unit changes (nor the backorder indexes).
-        self._order_records.mine(event.order).count("shipped", s.units_by_line())
+        order = self._order_records.mine(event.order)
+        order.count("shipped", s.units_by_line())
+        if order.settling():
+            self._settling[event.order] = None
 
     def _return_opened(self, event: ReturnOpened) -> None:
         command = event.command
