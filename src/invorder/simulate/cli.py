@@ -20,7 +20,8 @@ import attrs
 
 from invorder.adapters.memory import MemoryEventStore
 from invorder.engine import Engine
-from invorder.simulate.comparison import compare
+from invorder.simulate._pair import OtherRun, side_by_side
+from invorder.simulate.comparison import Comparison, compare
 from invorder.simulate.console import progress_bar
 from invorder.simulate.generate import SIZES, generate_size
 from invorder.simulate.kpi import report
@@ -131,6 +132,14 @@ def _simulate_arguments(p: argparse.ArgumentParser) -> None:
         "--fork-at",
         metavar="TIME",
         help="with --compare: run under --rule until TIME (ISO 8601 with a zone), then fork",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        choices=(1, 2),
+        default=2,
+        help="with --compare: 2 (the default) runs the second rule in a process of its own "
+        "at the same time, on Linux; 1 runs the two one after the other in this process",
     )
     shown = p.add_mutually_exclusive_group()
     shown.add_argument(
@@ -263,15 +272,18 @@ def _simulate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         else:
             out.write(format_report(rep))
         return EXIT_OK
-    if fork_at is not None:
-        _run(base, err, args.quiet, until=fork_at)
-        other = base.fork(args.compare)
-    else:
-        other = Simulation(scenario, args.compare, explain=True)
-    _run(base, err, args.quiet)
-    _run(other, err, args.quiet)
-    comparison = compare(report(base), report(other))
     examples = None if args.all else max(args.examples, 0)
+    if fork_at is None and args.workers == 2 and side_by_side():
+        comparison = _side_by_side(base, scenario, args, err, examples)
+    else:
+        if fork_at is not None:
+            _run(base, err, args.quiet, until=fork_at)
+            other = base.fork(args.compare)
+        else:
+            other = Simulation(scenario, args.compare, explain=True)
+        _run(base, err, args.quiet)
+        _run(other, err, args.quiet)
+        comparison = compare(report(base), report(other))
     if args.json:
         data = _json_header(scenario) | comparison.to_dict(examples=examples)
         out.write(json.dumps(data, indent=2) + "\n")
@@ -280,6 +292,24 @@ def _simulate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write(f"forked at {fork_at.isoformat()}\n")
     out.write(format_comparison(comparison, examples=examples, colour=_colour(out)))
     return EXIT_OK
+
+
+def _side_by_side(
+    base: Simulation, scenario: Scenario, args: argparse.Namespace, err: TextIO,
+    examples: int | None,
+) -> Comparison:  # fmt: skip
+    """The comparison, the second rule run in a forked process while this one runs the
+    first; only the explanations of the decisions listed come back from it."""
+    other = OtherRun(scenario, args.compare)  # forked before the progress bar's thread
+    try:
+        mine = report(_run(base, err, args.quiet))
+        with progress_bar(err, f"waiting for {args.compare}", "runs", quiet=args.quiet):
+            theirs = other.report()
+        listed = compare(mine, theirs).differing
+        theirs = other.explain(theirs, listed if examples is None else listed[:examples])
+    finally:
+        other.close()
+    return compare(mine, theirs)
 
 
 def _json_header(scenario: Scenario) -> dict[str, Any]:
