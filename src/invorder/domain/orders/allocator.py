@@ -48,6 +48,13 @@ class AllocatorAnswer:
     """Set to hold the order for a person (the allocations are kept as a proposal)."""
 
 
+@attrs.frozen
+class CheckedAnswer(AllocatorAnswer):
+    """An answer already checked against its request's needs and supply (a routing plan
+    that passed :func:`~invorder.routing.check_plan` for the request built from it): the
+    allocation does not check it again."""
+
+
 class Allocator(Protocol):
     """Chooses locations for the units of an :class:`AllocationRequest`:
     ``{line_id: [(location, units), ...]}`` (what it leaves out is backordered), or an
@@ -63,20 +70,24 @@ class Allocator(Protocol):
 def first_fit(request: AllocationRequest) -> dict[str, list[tuple[str, int]]]:
     """The simple default: each line from the first location (by id) that can ship all of
     it, else spilled over the locations in id order; the rest is backordered."""
-    left = {loc: dict(skus) for loc, skus in request.supply.items()}
+    supply = request.supply
+    order = sorted(supply)
+    # Units left per (location, SKU) once an earlier line took some; else the supply's.
+    left: dict[tuple[str, str], int] = {}
     result: dict[str, list[tuple[str, int]]] = {}
     for line_id, sku, need in request.needs:
-        whole = next((loc for loc in sorted(left) if left[loc].get(sku, 0) >= need), None)
+        have = [(loc, left.get((loc, sku), supply[loc].get(sku, 0))) for loc in order]
         chosen: list[tuple[str, int]] = []
+        whole = next((loc for loc, units in have if units >= need), None)
         if whole is not None:
             chosen.append((whole, need))
-            left[whole][sku] -= need
+            left[(whole, sku)] = left.get((whole, sku), supply[whole].get(sku, 0)) - need
         else:
-            for loc in sorted(left):
-                take = min(need, left[loc].get(sku, 0))
+            for loc, units in have:
+                take = min(need, units)
                 if take:
                     chosen.append((loc, take))
-                    left[loc][sku] -= take
+                    left[(loc, sku)] = units - take
                     need -= take
         result[line_id] = chosen
     return result
