@@ -72,22 +72,32 @@ def first_fit(request: AllocationRequest) -> dict[str, list[tuple[str, int]]]:
     it, else spilled over the locations in id order; the rest is backordered."""
     supply = request.supply
     order = sorted(supply)
-    # Units left per (location, SKU) once an earlier line took some; else the supply's.
-    left: dict[tuple[str, str], int] = {}
+    # Per SKU, the units left at a location once an earlier line took some there; a
+    # location not listed still has the supply's units.
+    left: dict[str, dict[str, int]] = {}
     result: dict[str, list[tuple[str, int]]] = {}
     for line_id, sku, need in request.needs:
-        have = [(loc, left.get((loc, sku), supply[loc].get(sku, 0))) for loc in order]
+        mine = left.get(sku)
+        if mine is None:
+            mine = left[sku] = {}
         chosen: list[tuple[str, int]] = []
-        whole = next((loc for loc, units in have if units >= need), None)
-        if whole is not None:
-            chosen.append((whole, need))
-            left[(whole, sku)] = left.get((whole, sku), supply[whole].get(sku, 0)) - need
+        for loc in order:
+            have = mine.get(loc)
+            if have is None:
+                have = supply[loc].get(sku, 0)
+            if have >= need:
+                chosen.append((loc, need))
+                mine[loc] = have - need
+                break
         else:
-            for loc, units in have:
-                take = min(need, units)
+            for loc in order:
+                have = mine.get(loc)
+                if have is None:
+                    have = supply[loc].get(sku, 0)
+                take = min(need, have)
                 if take:
                     chosen.append((loc, take))
-                    left[(loc, sku)] = units - take
+                    mine[loc] = have - take
                     need -= take
         result[line_id] = chosen
     return result
