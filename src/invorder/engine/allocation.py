@@ -11,7 +11,12 @@ from typing import Any
 import attrs
 
 from invorder.domain.model import State
-from invorder.domain.orders.allocator import AllocationRequest, AllocatorAnswer, backorder_priority
+from invorder.domain.orders.allocator import (
+    AllocationRequest,
+    AllocatorAnswer,
+    CheckedAnswer,
+    backorder_priority,
+)
 from invorder.domain.orders.order import Order
 from invorder.domain.stock.location import LocationId
 from invorder.routing import (
@@ -39,17 +44,22 @@ _NO_ATTRIBUTES: Mapping[str, str] = MappingProxyType({})
 def order_view(order: Order) -> OrderView:
     """The routing view of an order."""
     c = order.capture
-    # Every field comes from the capture, which checked it: the view is built as trusted.
+    # Every field comes from the capture, which checked it: the view is built as trusted,
+    # each field written out (a loop over (name, value) pairs costs more per order).
     view = object.__new__(OrderView)
-    for name, value in (
-        ("order_id", c.order), ("channel", c.channel), ("kind", c.kind), ("placed_at", c.at),
-        ("customer_id", c.customer), ("customer_tier", c.customer_tier),
-        ("ship_to", c.ship_to), ("shipping_method", c.shipping_method),
-        ("ship_by", c.ship_by), ("priority", c.priority), ("value", order.total),
-        ("ship_complete", order.ship_complete),
-        ("attributes", dict(c.attributes) if c.attributes else _NO_ATTRIBUTES),
-    ):  # fmt: skip
-        _set(view, name, value)
+    _set(view, "order_id", c.order)
+    _set(view, "channel", c.channel)
+    _set(view, "kind", c.kind)
+    _set(view, "placed_at", c.at)
+    _set(view, "customer_id", c.customer)
+    _set(view, "customer_tier", c.customer_tier)
+    _set(view, "ship_to", c.ship_to)
+    _set(view, "shipping_method", c.shipping_method)
+    _set(view, "ship_by", c.ship_by)
+    _set(view, "priority", c.priority)
+    _set(view, "value", order.total)
+    _set(view, "ship_complete", order.ship_complete)
+    _set(view, "attributes", dict(c.attributes) if c.attributes else _NO_ATTRIBUTES)
     return view
 
 
@@ -86,8 +96,12 @@ class RoutingAllocator:
 
     def __call__(self, request: AllocationRequest) -> AllocatorAnswer:
         """Build the routing request, run the rule and read its plan (allocations, units
-        the backorder policy cancels, and its hold for review)."""
-        return answer_of(self.rule(self.request(request)))
+        the backorder policy cancels, and its hold for review). A plan checked for this
+        request (a pipeline's, or one passed through
+        :func:`~invorder.routing.check_plan`) is not checked again by the allocation."""
+        routing = self.request(request)
+        plan = self.rule(routing)
+        return answer_of(plan, checked=plan._checked_for is routing)
 
     def plan(self, request: AllocationRequest) -> AllocationPlan:
         """The rule's plan for ``request`` with its explanation (see
@@ -123,9 +137,11 @@ class RoutingAllocator:
         return routing
 
 
-def answer_of(plan: AllocationPlan) -> AllocatorAnswer:
-    """What a routing plan answers the allocation port."""
-    return AllocatorAnswer(
+def answer_of(plan: AllocationPlan, *, checked: bool = False) -> AllocatorAnswer:
+    """What a routing plan answers the allocation port (``checked``: the plan keeps the
+    routing laws for the request built from the allocation's, so its answer is a
+    :class:`~invorder.domain.orders.allocator.CheckedAnswer`)."""
+    return (CheckedAnswer if checked else AllocatorAnswer)(
         allocations={
             line.line_id: [(a.location, a.quantity) for a in line.allocations]
             for line in plan.lines

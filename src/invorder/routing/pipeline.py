@@ -3,12 +3,13 @@ backorder policy; asked to explain, it also says why at every step."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
 
 from invorder.domain.errors import InvalidRoutingRuleError
+from invorder.domain.orders.ids import LineId
 from invorder.domain.stock.location import LocationId
 from invorder.routing._candidates import Candidates
 from invorder.routing.backorder import Backorder, CancelRemainder, HoldForReview
@@ -22,8 +23,22 @@ from invorder.routing.filters import (
     WithinDistance,
     as_filter,
 )
-from invorder.routing.plan import AllocationPlan, LineAllocation, _trusted_line, check_plan
-from invorder.routing.rankers import InTurn, Weighted, _criterion, by
+from invorder.routing.plan import (
+    Allocation,
+    AllocationPlan,
+    LineAllocation,
+    _trusted_line,
+    check_plan,
+)
+from invorder.routing.rankers import (
+    InTurn,
+    LeastLoaded,
+    Nearest,
+    PriorityList,
+    Weighted,
+    _criterion,
+    by,
+)
 from invorder.routing.request import LocationFacts, RoutingRequest
 from invorder.routing.rule import (
     BackorderPolicy,
@@ -35,7 +50,7 @@ from invorder.routing.rule import (
     SplitOutcome,
     SplitPolicy,
 )
-from invorder.routing.split import AtMost, MinimiseShipments, ShipComplete, SpillOver
+from invorder.routing.split import AtMost, MinimiseShipments, ShipComplete, SpillOver, _fill
 
 
 def _has(value: Any, *methods: str) -> bool:
@@ -89,7 +104,13 @@ class Pipeline:
 
     def _plan(self, request: RoutingRequest, explain: bool) -> AllocationPlan:
         excluded: dict[LocationId, tuple[str, str]] = {}
-        if explain or not isinstance(request._locations, Candidates):
+        trusted = _trusted(self)
+        given = request._locations
+        # Without an explanation, a built-in pipeline whose ranker reads no ATP ranks the
+        # candidates' facts without it and splits from the ledger's units: no location's
+        # ATP facts are built (the same plan: the criteria read the same facts).
+        lean = not explain and trusted and isinstance(given, Candidates) and _reads_no_atp(self)
+        if explain or not isinstance(given, Candidates):
             candidates = []
             for facts in request.locations:
                 for block in self.filters:
@@ -100,8 +121,7 @@ class Pipeline:
                 else:
                     candidates.append(facts)
         else:
-            candidates = self._narrowed(request, request._locations)
-        trusted = _trusted(self)
+            candidates = self._narrowed(request, given, atp=not lean)
         ranker = self.ranker
         if trusted and not explain:
             # Nothing downstream reads scores or tie-breaks: rank without them.
@@ -110,8 +130,18 @@ class Pipeline:
             )
         else:
             ranked = ranker.rank(request, candidates)
-        outcome = self.split.split(request, ranked, Budget(candidates))
-        chosen = outcome.allocations
+        if lean:
+            assert isinstance(given, Candidates)
+            budget = Budget._of(candidates, given._supply)
+        else:
+            budget = Budget(candidates)
+        outcome = None
+        if not explain and type(self.split) is SpillOver:
+            # Its decisions in words are for the explanation only.
+            chosen: Mapping[LineId, tuple[Allocation, ...]] = _fill(request, ranked, budget)[0]
+        else:
+            outcome = self.split.split(request, ranked, budget)
+            chosen = outcome.allocations
         lines = []
         for line in request.lines:
             allocations = tuple(chosen.get(line.line_id, ()))
@@ -141,6 +171,7 @@ class Pipeline:
         settled = self.backorder.settle(request, tuple(lines))
         explanation = None
         if explain:
+            assert outcome is not None
             explanation = self._explanation(request, excluded, ranked, outcome, settled)
         plan = AllocationPlan(
             order_id=request.order.order_id,
@@ -157,11 +188,14 @@ class Pipeline:
             return plan
         return check_plan(request, plan)
 
-    def _narrowed(self, request: RoutingRequest, given: Candidates) -> list[LocationFacts]:
+    def _narrowed(
+        self, request: RoutingRequest, given: Candidates, *, atp: bool = True
+    ) -> list[LocationFacts]:
         """The candidates every filter keeps, for a request the engine built: a location
         the order's SKUs are not stocked at is dropped unread when a ``has_stock`` filter
         would drop it anyway, and filters that read no ATP run on its facts without ATP,
-        so only the survivors' facts are built. Which filter excludes a location does not
+        so only the survivors' facts are built (``atp=False``: none are; the survivors
+        come with their facts without ATP). Which filter excludes a location does not
         matter here (no explanation is made), only whether one does."""
         free = [block for block in self.filters if type(block) in _NO_ATP_FILTERS]
         stock = any(type(block) is HasStock for block in self.filters)
@@ -177,10 +211,9 @@ class Pipeline:
                 continue
             if free and _excludes(free, request, given.base(location)):
                 continue
-            facts = given.facts(location)
-            if rest and _excludes(rest, request, facts):
+            if rest and _excludes(rest, request, given.facts(location)):
                 continue
-            candidates.append(facts)
+            candidates.append(given.facts(location) if atp else given.base(location))
         return candidates
 
     def _explanation(
@@ -242,6 +275,22 @@ _NO_ATP_FILTERS = (ServesOrder, IsOnline, HasCapacity, BeforeCutoff, WithinDista
 _TRUSTED_RANKERS = (InTurn, Weighted)
 _TRUSTED_SPLITS = (SpillOver, ShipComplete, MinimiseShipments)
 _TRUSTED_BACKORDERS = (Backorder, CancelRemainder, HoldForReview)
+
+
+_NO_ATP_CRITERIA = (Nearest, PriorityList, LeastLoaded)
+"""Built-in criteria that read no ATP (exact types: a host subclass may read anything)."""
+
+
+def _reads_no_atp(pipeline: Pipeline) -> bool:
+    """True when the pipeline's (built-in) ranker scores with criteria that read no ATP."""
+    ranker = pipeline.ranker
+    if type(ranker) is InTurn:
+        criteria: Iterable[Any] = ranker.criteria
+    elif type(ranker) is Weighted:
+        criteria = (c for c, _ in ranker.criteria)
+    else:
+        return False
+    return all(type(c) in _NO_ATP_CRITERIA for c in criteria)
 
 
 def _trusted_split(split: Any) -> bool:

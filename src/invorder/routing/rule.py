@@ -118,6 +118,18 @@ class Budget:
             self._atp[facts.location] = facts.atp
             self._capacity[facts.location] = facts.capacity_left
 
+    @classmethod
+    def _of(
+        cls, locations: Sequence[LocationFacts], atp: Mapping[LocationId, Mapping[SkuId, int]]
+    ) -> Budget:
+        """A budget of ``locations`` (their capacity) with their ATP read from ``atp``
+        instead of their facts (the ledger's units of a request the engine built)."""
+        budget = cls(())
+        for facts in locations:
+            budget._atp[facts.location] = atp[facts.location]
+            budget._capacity[facts.location] = facts.capacity_left
+        return budget
+
     def copy(self, only: Iterable[LocationId] | None = None) -> Budget:
         """An independent copy (for trial allocations), optionally of some locations only."""
         clone = Budget(())

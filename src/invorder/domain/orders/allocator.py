@@ -48,6 +48,13 @@ class AllocatorAnswer:
     """Set to hold the order for a person (the allocations are kept as a proposal)."""
 
 
+@attrs.frozen
+class CheckedAnswer(AllocatorAnswer):
+    """An answer already checked against its request's needs and supply (a routing plan
+    that passed :func:`~invorder.routing.check_plan` for the request built from it): the
+    allocation does not check it again."""
+
+
 class Allocator(Protocol):
     """Chooses locations for the units of an :class:`AllocationRequest`:
     ``{line_id: [(location, units), ...]}`` (what it leaves out is backordered), or an
@@ -63,20 +70,34 @@ class Allocator(Protocol):
 def first_fit(request: AllocationRequest) -> dict[str, list[tuple[str, int]]]:
     """The simple default: each line from the first location (by id) that can ship all of
     it, else spilled over the locations in id order; the rest is backordered."""
-    left = {loc: dict(skus) for loc, skus in request.supply.items()}
+    supply = request.supply
+    order = sorted(supply)
+    # Per SKU, the units left at a location once an earlier line took some there; a
+    # location not listed still has the supply's units.
+    left: dict[str, dict[str, int]] = {}
     result: dict[str, list[tuple[str, int]]] = {}
     for line_id, sku, need in request.needs:
-        whole = next((loc for loc in sorted(left) if left[loc].get(sku, 0) >= need), None)
+        mine = left.get(sku)
+        if mine is None:
+            mine = left[sku] = {}
         chosen: list[tuple[str, int]] = []
-        if whole is not None:
-            chosen.append((whole, need))
-            left[whole][sku] -= need
+        for loc in order:
+            have = mine.get(loc)
+            if have is None:
+                have = supply[loc].get(sku, 0)
+            if have >= need:
+                chosen.append((loc, need))
+                mine[loc] = have - need
+                break
         else:
-            for loc in sorted(left):
-                take = min(need, left[loc].get(sku, 0))
+            for loc in order:
+                have = mine.get(loc)
+                if have is None:
+                    have = supply[loc].get(sku, 0)
+                take = min(need, have)
                 if take:
                     chosen.append((loc, take))
-                    left[loc][sku] -= take
+                    mine[loc] = have - take
                     need -= take
         result[line_id] = chosen
     return result

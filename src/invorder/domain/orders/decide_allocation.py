@@ -8,12 +8,19 @@ Reservation and shipment ids are derived from the order id and counters: ``ORDER
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
+from functools import lru_cache
 
 from invorder.domain.errors import InvalidPlanError
 from invorder.domain.messages import Command, Event
-from invorder.domain.orders.allocator import AllocationRequest, AllocatorAnswer
+from invorder.domain.orders._bins import takes
+from invorder.domain.orders.allocator import (
+    AllocationRequest,
+    AllocatorAnswer,
+    CheckedAnswer,
+    first_fit,
+)
 from invorder.domain.orders.context import Context
 from invorder.domain.orders.events import (
     LineBackorder,
@@ -59,31 +66,17 @@ def _units_in(
     return units or 0
 
 
-def _bins(ledger: Ledger, leaf: str, location: str, taken: Taken) -> list[str]:
-    """The locations in ``location``'s subtree that may give units of stocked ``leaf``,
-    sorted: those holding it, and those an arrival of this outcome (a negative ``taken``)
-    puts it in (for a bundle, its first leaf: a location holding none of it can give no
-    unit of the bundle)."""
-    bins = ledger.holding(leaf, location)
-    arrived = taken.arrived_in(leaf, location)
-    if arrived:
-        bins = sorted({*bins, *arrived})
-    return bins
-
-
-def _bin_units(
-    ledger: Ledger, leaves: tuple[tuple[SkuId, int], ...], place: str, taken: Taken
-) -> int:
-    """Units of the SKU made of ``leaves`` that exactly ``place`` can give after ``taken``."""
-    return min((ledger.balance(leaf, place) - taken.at(leaf, place)) // per
-               for leaf, per in leaves)  # fmt: skip
-
-
-def _candidates(ctx: Context, order: Order) -> list[str]:
+def _candidates(ctx: Context, order: Order) -> Sequence[str]:
     feeding = ctx.channel_locations(order.capture.channel)
     if feeding is None:
         return all_warehouses(ctx)
-    return sorted({p.split("/", 1)[0] for p in feeding})
+    return _warehouses_of(tuple(feeding))
+
+
+@lru_cache(maxsize=1 << 10)
+def _warehouses_of(feeding: tuple[str, ...]) -> tuple[str, ...]:
+    """The warehouses of a channel's feeding locations, sorted (once per feeding list)."""
+    return tuple(sorted({p.split("/", 1)[0] for p in feeding}))
 
 
 def allocate_lines(
@@ -145,11 +138,18 @@ def allocate_lines(
     if limit is not None and any(sku in limit for sku in needed):
         allowed = {sku: min(allowed[sku] if allowed is not None else _NO_LIMIT,
                             max(0, limit.get(sku, _NO_LIMIT))) for sku in needed}  # fmt: skip
-    made_of = [(sku, ledger.catalog.leaves(sku)) for sku in needed]
+    made_of = [(sku, leaves, _simple(leaves))
+               for sku in needed for leaves in (ledger.catalog.leaves(sku),)]  # fmt: skip
+    rollup, under = ledger.rollup, taken.under
     for warehouse in candidates:
         units: dict[SkuId, int] = {}
-        for sku, leaves in made_of:
-            n = _units_in(ledger, leaves, warehouse, taken)
+        for sku, leaves, simple in made_of:
+            if simple is None:
+                n = _units_in(ledger, leaves, warehouse, taken)
+            else:  # one unit of itself: _units_in without the loop over leaves
+                n = rollup(simple, warehouse) - under(simple, warehouse)
+                if n < 0:
+                    n = 0
             if allowed is not None and n > allowed[sku]:
                 n = allowed[sku]
             if demand is not None and n < demand[sku]:
@@ -170,11 +170,42 @@ def allocate_lines(
         order=order, needs=tuple((LineId(k), skus[k], n) for k, n in needs.items()),
         supply=supply, at=at, given=given,
     )  # fmt: skip
-    answer = ctx.allocator(request)
+    allocator = ctx.allocator
+    answer = allocator(request)
     if not isinstance(answer, AllocatorAnswer):
         answer = AllocatorAnswer(allocations=answer)
-    plan = {str(k): list(v) for k, v in answer.allocations.items()}
     cancel = {str(k): n for k, n in answer.cancelled.items() if n}
+    if allocator is first_fit or type(answer) is CheckedAnswer:
+        # Kept within the supply by construction, or checked against it by routing's laws.
+        plan: Mapping[str, Sequence[tuple[str, int]]] = answer.allocations
+    else:
+        plan = _checked(answer, cancel, needs, skus, supply)
+    if ship_complete:
+        used = {loc for parts in plan.values() for loc, _ in parts}
+        complete = all(sum(q for _, q in plan.get(k, ())) == n for k, n in needs.items())
+        if len(used) > 1 or not complete:
+            plan, cancel = {}, {}
+    return _reserve(ctx, order, needs, command, position, taken, plan, cancel, answer.hold,
+                    skus=skus, allowed=allowed, ship_complete=ship_complete,
+                    into_open=into_open, emptied=emptied, sweep=sweep)  # fmt: skip
+
+
+def _simple(leaves: tuple[tuple[SkuId, int], ...]) -> SkuId | None:
+    """The SKU made of ``leaves`` when it is one unit of one stocked SKU, else ``None``."""
+    return leaves[0][0] if len(leaves) == 1 and leaves[0][1] == 1 else None
+
+
+def _checked(
+    answer: AllocatorAnswer,
+    cancel: Mapping[str, int],
+    needs: Mapping[str, int],
+    skus: Mapping[str, SkuId],
+    supply: Mapping[LocationId, Mapping[SkuId, int]],
+) -> dict[str, list[tuple[str, int]]]:
+    """The allocations of an answer nothing checked yet, checked against what the lines
+    need and the locations can give; raises :class:`InvalidPlanError` for the first law
+    broken."""
+    plan = {str(k): list(v) for k, v in answer.allocations.items()}
     for line_id, n in cancel.items():
         done = sum(q for _, q in plan.get(line_id, ()))
         if line_id not in needs or n < 0 or done + n > needs[line_id]:
@@ -190,11 +221,31 @@ def allocate_lines(
             if n <= 0 or n > have:
                 raise InvalidPlanError(f"{n} of {skus[line_id]!r} at {loc} (can give {have})")
             left[LocationId(loc)][skus[line_id]] -= n
-    if ship_complete:
-        used = {loc for parts in plan.values() for loc, _ in parts}
-        complete = all(sum(q for _, q in plan.get(k, ())) == n for k, n in needs.items())
-        if len(used) > 1 or not complete:
-            plan, cancel = {}, {}
+    return plan
+
+
+def _reserve(
+    ctx: Context,
+    order: Order,
+    needs: Mapping[str, int],
+    command: Command,
+    position: int,
+    taken: Taken,
+    plan: Mapping[str, Sequence[tuple[str, int]]],
+    cancel: Mapping[str, int],
+    hold: str | None,
+    *,
+    skus: Mapping[str, SkuId],
+    allowed: dict[str, int] | None,
+    ship_complete: bool,
+    into_open: bool,
+    emptied: Collection[str],
+    sweep: tuple[Event, ...],
+) -> tuple[Event, ...]:
+    """Reserve the checked ``plan`` bin by bin: the order's :class:`OrderAllocated`, the
+    reservations, the units cancelled and the hold for review (after ``sweep``)."""
+    ledger = ctx.ledger
+    at = command.at
     picks: list[Pick] = []
     shipment_of: dict[str, str] = {}
     opened = 0
@@ -224,7 +275,7 @@ def allocate_lines(
                     opened += 1
                     shipment = f"{order.order_id}/S{len(order.shipments) + opened}"
                 shipment_of[loc] = shipment
-            for place, take, spread in _takes(ledger, leaves, loc, taken, n):
+            for place, take, spread in takes(ledger, leaves, loc, taken, n):
                 if allowed is not None:
                     allowed[sku] -= take
                 counter += 1
@@ -256,7 +307,7 @@ def allocate_lines(
                                      order=order.order_id, lines=lines, released=(),
                                      reason=f"cancelled by {name}"))  # fmt: skip
     review = HoldReason.ROUTING_REVIEW.value
-    if answer.hold is not None and review not in order.holds:
+    if hold is not None and review not in order.holds:
         events.append(OrderHeld(position=position + len(events), command=command,
                                 order=order.order_id, reason=review))  # fmt: skip
     return (*sweep, *events)
@@ -264,60 +315,6 @@ def allocate_lines(
 
 _NO_LIMIT = 1 << 62
 """More units than any allowance: a SKU without a limit."""
-
-
-def _takes(
-    ledger: Ledger, leaves: tuple[tuple[SkuId, int], ...], location: str, taken: Taken, n: int
-) -> Iterator[tuple[str, int, list[tuple[SkuId, str, int]]]]:
-    """Up to ``n`` units of the SKU made of ``leaves`` from ``location``'s bins in bin-path
-    order, each counted in ``taken`` as it is given: per place, the units and the
-    (component, bin, units) they take. A bundle whose components lie in different bins
-    then gives the rest in one place, ``location``, each component from its bins."""
-    for place in _bins(ledger, leaves[0][0], location, taken):
-        if not n:
-            return
-        take = min(n, _bin_units(ledger, leaves, place, taken))
-        if take > 0:
-            n -= take
-            spread = [(leaf, place, per * take) for leaf, per in leaves]
-            _take(taken, spread)
-            yield place, take, spread
-    if n and len(leaves) > 1:
-        take, spread = _spread(ledger, leaves, location, taken, n)
-        if take:
-            _take(taken, spread)
-            yield location, take, spread
-
-
-def _take(taken: Taken, spread: list[tuple[SkuId, str, int]]) -> None:
-    """Count the (component, bin, units) of ``spread`` as taken."""
-    for leaf, b, units in spread:
-        taken.add(leaf, b, units)
-
-
-def _spread(
-    ledger: Ledger, leaves: tuple[tuple[SkuId, int], ...], warehouse: str, taken: Taken, n: int
-) -> tuple[int, list[tuple[SkuId, str, int]]]:
-    """Up to ``n`` units of the bundle made of ``leaves`` from ``warehouse``'s bins, each
-    component from the bins that hold it in bin-path order, after ``taken``: the units, and
-    the (component, bin, units) they take."""
-    free: dict[SkuId, list[tuple[str, int]]] = {}
-    units = n
-    for leaf, per in leaves:
-        rows = [(b, ledger.balance(leaf, b) - taken.at(leaf, b))
-                for b in _bins(ledger, leaf, warehouse, taken)]  # fmt: skip
-        free[leaf] = [(b, k) for b, k in rows if k > 0]
-        units = min(units, sum(k for _, k in free[leaf]) // per)
-    spread: list[tuple[SkuId, str, int]] = []
-    if units:
-        for leaf, per in leaves:
-            need = per * units
-            for b, k in free[leaf]:
-                if not need:
-                    break
-                spread.append((leaf, b, min(need, k)))
-                need -= min(need, k)
-    return units, spread
 
 
 def taken_by(events: tuple[Event, ...] | list[Event]) -> tuple[Taken, set[str]]:
