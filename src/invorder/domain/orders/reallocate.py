@@ -19,7 +19,6 @@ from invorder.domain.orders.events import (
     PicksWithdrawn,
 )
 from invorder.domain.orders.order import Order
-from invorder.domain.orders.shipment import ShipmentStatus
 from invorder.domain.orders.taken import Taken
 from invorder.domain.orders.whole import allocate
 from invorder.domain.stock.ledger import Ledger
@@ -142,8 +141,6 @@ def reallocate_after(
 _REALLOCATING = (OrderAllocated, OrderCancelled, PicksFoundShort, PicksWithdrawn)
 """Events that change an order's allocation."""
 
-_UNSHIPPED = (ShipmentStatus.OPEN, ShipmentStatus.PICKING, ShipmentStatus.PACKED)
-
 
 def _cannot_complete(
     ctx: Context, order: Order, taken: Taken, arrived_at: Set[str],
@@ -157,11 +154,12 @@ def _cannot_complete(
     (``counted``: the units per (SKU, warehouse) known so far, after ``taken``)."""
     if not order.ship_complete or not arrived_at:
         return False
-    for shipment in ctx.orders.shipments_of(order):
-        if shipment.status in _UNSHIPPED and any(p.quantity for p in shipment.picks):
-            return False  # the rest may only join its parcel: whole.allocate decides
     demand: dict[str, int] = {}
     for line in order.lines:
+        if line.allocated > line.shipped:
+            # A unit in a parcel not shipped (allocated counts shipped units too): the rest
+            # may only join its parcel, which whole.allocate decides.
+            return False
         n = line.unallocated + line.backordered
         if n:
             demand[line.sku] = demand.get(line.sku, 0) + n
