@@ -43,11 +43,11 @@ def order_invoicing(orders: OrderBook, invoices: Invoices, order: Order) -> Orde
     """Where ``order``'s invoicing stands."""
     capture = order.capture
     currency = order.lines[0].unit_price.currency
-    prices = {line.line_id: line.unit_price.amount for line in order.lines}
     shipped = shipped_value(order)
     policy = invoices.policy(capture.channel, capture.kind)
     uninvoiced = Decimal(0)
     if policy is not Invoicing.NONE:
+        prices = {line.line_id: line.unit_price.amount for line in order.lines}
         for shipment in orders.shipments_of(order):
             if (shipment.status is ShipmentStatus.SHIPPED
                     and invoices.invoiced_on(shipment.shipment) is None):  # fmt: skip
