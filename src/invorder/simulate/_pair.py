@@ -93,7 +93,7 @@ def _serve(conn: Connection, scenario: Scenario, rule: str) -> None:
         }
         replans = {o: full.replans[o] for o in wanted if o in full.replans}
         conn.send(("explanations", (explanations, replans)))
-    except EOFError:
+    except (EOFError, BrokenPipeError):
         pass  # the parent went away or needs nothing more
     except BaseException:  # told to the parent, which raises it there
         conn.send(("failed", traceback.format_exc()))
