@@ -36,7 +36,7 @@ from invorder.domain.reservations.commands import (
     ReserveStock,
 )
 from invorder.domain.reservations.events import ReservationsExpired
-from invorder.domain.reservations.kernel import movement
+from invorder.domain.reservations.kernel import movement, reserve_on_shelf
 from invorder.domain.reservations.reservation import Reservation, Reservations
 from invorder.domain.stock.catalog import SkuId
 from invorder.domain.stock.events import Operation, StockPosted
@@ -121,6 +121,14 @@ def _moved(
     """Movements taking ``n`` of ``r``'s received units out of ``reserved`` into ``bucket``
     at their bin (``None``: to the customer)."""
     customer = reservations.account(CUSTOMER, Bucket.AVAILABLE)
+    placed = r.placed
+    if len(placed) == 1 and not first:  # one stocked SKU in one bin: the hot path
+        leaf, place, _units = placed[0]
+        return (movement(
+            leaf, r.leaves[0][1] * n, reservations.account(place, Bucket.RESERVED),
+            customer if bucket is None else reservations.account(place, bucket),
+            reason, r.reservation,
+        ),)  # fmt: skip
     return tuple(
         movement(
             leaf,
@@ -246,9 +254,12 @@ def decide_reserve(
         raise UnknownLocationError(location)
     if command.purchase_order:
         return _preorder(reservations, incoming, command, position)
+    leaves = ledger.catalog.leaves(command.sku)
+    entry = reserve_on_shelf(ledger, reservations, command, leaves, position)
+    if entry is not None:
+        return (entry,)
     at = command.at
     quantity = command.quantity
-    leaves = ledger.catalog.leaves(command.sku)
     short = [(leaf, per * quantity) for leaf, per in leaves
              if ledger.rollup(leaf, location) < per * quantity]  # fmt: skip
     events: tuple[Event, ...] = ()

@@ -1,5 +1,9 @@
 """The reservation kernel: ledger entries built from plain, already-checked arguments, for
-decisions (orders' allocation; reserve, commit and release) that checked them at the edge."""
+decisions (orders' allocation; reserve, commit and release) that checked them at the edge.
+
+Nothing here validates: each caller has checked its command (the public constructor ran
+once, at the edge) and the rules of the decision (the reservation is new or open, the SKU
+and location known); the kernel only assembles the entry."""
 
 from __future__ import annotations
 
@@ -8,7 +12,9 @@ from datetime import datetime
 
 from invorder.domain.reservations.commands import CommitReservation, ReserveStock
 from invorder.domain.reservations.reservation import Reservations
+from invorder.domain.stock.catalog import SkuId
 from invorder.domain.stock.events import Operation, StockPosted
+from invorder.domain.stock.ledger import Ledger
 from invorder.domain.stock.movement import Account, Bucket, Movement
 
 _new = object.__new__
@@ -82,5 +88,41 @@ def reserve_counted(
                  account(place, Bucket.RESERVED), "reserve", rid)
         for leaf, place, units in spread
     )  # fmt: skip
+    return StockPosted(position=position, command=command, operation=Operation.RESERVE,
+                       movements=movements, reference=rid)  # fmt: skip
+
+
+def reserve_on_shelf(
+    ledger: Ledger, reservations: Reservations, command: ReserveStock,
+    leaves: tuple[tuple[SkuId, int], ...], position: int,
+) -> StockPosted | None:  # fmt: skip
+    """The ``reserve`` entry of ``command`` (a known SKU of stocked ``leaves`` at a known
+    location, no purchase order) when ``command.location`` itself holds every component:
+    one movement per component from its own ``available`` to its ``reserved``; ``None``
+    when some component must come from the bins inside it or from lapsed holds (the full
+    decision then places the units). Balances are never below zero, so a location that
+    holds the units is never short over its subtree."""
+    location = command.location
+    need = command.quantity
+    balance = ledger.balance
+    rid = command.reservation
+    account = reservations.account
+    available = account(location, Bucket.AVAILABLE)
+    reserved = account(location, Bucket.RESERVED)
+    if len(leaves) == 1:  # a stocked SKU: the hot path
+        leaf, per = leaves[0]
+        need *= per
+        if balance(leaf, location) < need:
+            return None
+        movements: tuple[Movement, ...] = (
+            movement(leaf, need, available, reserved, "reserve", rid),
+        )
+    else:
+        for leaf, per in leaves:
+            if balance(leaf, location) < per * need:
+                return None
+        movements = tuple(
+            movement(leaf, per * need, available, reserved, "reserve", rid) for leaf, per in leaves
+        )
     return StockPosted(position=position, command=command, operation=Operation.RESERVE,
                        movements=movements, reference=rid)  # fmt: skip
