@@ -7,6 +7,7 @@ import attrs
 
 import invorder as iv
 from invorder.domain.reservations.kernel import commit_command, movement, reserve_command
+from invorder.domain.reservations.record import assemble
 from invorder.domain.reservations.reservation import Reservation
 from invorder.domain.stock.catalog import SkuId
 from invorder.domain.stock.location import LocationId
@@ -55,3 +56,20 @@ def test_units_at_reads_placed_exactly_in_a_subtree_or_anywhere() -> None:
     assert r.units_at("MUG") == 4
     assert r.units_at("LID") == 2
     assert r.units_at("CUP") == 0
+
+
+def test_assemble_equals_the_constructor_and_sets_every_field() -> None:
+    # Every field a value other than its default, so that a field left unset shows.
+    values: dict[str, object] = {
+        "reservation": "R1", "sku": SkuId("SET"), "location": LocationId("WEST"),
+        "quantity": 5, "leaves": ((SkuId("MUG"), 2),), "reference": "O1/L1", "priority": 3,
+        "expires_at": T, "purchase_order": "PO1", "reserved_at": T, "position": 7,
+        "committed": 1, "released": 1, "expired": 1, "incoming": 1,
+        "placed": ((SkuId("MUG"), LocationId("WEST/A/01"), 2),),
+    }  # fmt: skip
+    names = [field.name for field in attrs.fields(Reservation)]
+    assert sorted(values) == sorted(names)
+    built = assemble(*(values[name] for name in names))  # type: ignore[arg-type]  # the test's dict of mixed values
+    assert built == Reservation(**values)  # type: ignore[arg-type]  # as above
+    for name in names:
+        assert getattr(built, name) == values[name]

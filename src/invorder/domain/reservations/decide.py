@@ -26,7 +26,6 @@ from invorder.domain.errors import (
     NotFoundError,
     OverCommitError,
     UnknownLocationError,
-    UnknownSkuError,
 )
 from invorder.domain.messages import Command, Event
 from invorder.domain.reservations.commands import (
@@ -246,15 +245,12 @@ def decide_reserve(
     order) that is short there.
     """
     check_new(reservations, command.reservation)
-    sku = ledger.catalog.get(command.sku)
-    if sku is None:
-        raise UnknownSkuError(command.sku)
+    leaves = ledger.catalog.leaves(command.sku)  # UnknownSkuError for an unknown SKU
     location = command.location
     if not ledger.has_location(location):
         raise UnknownLocationError(location)
     if command.purchase_order:
         return _preorder(reservations, incoming, command, position)
-    leaves = ledger.catalog.leaves(command.sku)
     entry = reserve_on_shelf(ledger, reservations, command, leaves, position)
     if entry is not None:
         return (entry,)
