@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from operator import attrgetter
 from types import ModuleType
 from typing import Any, cast
 
@@ -229,7 +230,7 @@ def decide(state: State, command: Command, position: int) -> tuple[Event, ...]:
     stock arrives, the outcome goes on with the allocation of waiting backorders.
     """
     route = _ROUTES.get(type(command)) or _route(command)
-    decision, reads, closable, owned, costed = route
+    decision, reads, spread, closable, owned, costed = route
     orders = state.orders
     if closable:
         # A closed order takes a late return, and the provider's facts about its money only.
@@ -237,11 +238,14 @@ def decide(state: State, command: Command, position: int) -> tuple[Event, ...]:
     if owned:
         # An order's reservations change only through the order (cancel, ship, short pick).
         refuse_if_owned(orders, cast(ReleaseReservation, command).reservation, owned)
-    if "context" in reads:
-        args = [state.context() if name == "context" else getattr(state, name) for name in reads]
+    if reads is None:  # the order decisions' context, built for this command
+        args = [state.context() if name == "context" else getattr(state, name)
+                for name in decision.reads]  # fmt: skip
         result = decision.decide(*args, command, position)
+    elif spread:
+        result = decision.decide(*reads(state), command, position)
     else:
-        result = decision.decide(*[getattr(state, name) for name in reads], command, position)
+        result = decision.decide(reads(state), command, position)
     if costed:
         # After the area's own rules: valuation averages a SKU's costs, so a cost in a
         # second currency is refused here (the decision is pure: nothing to undo).
@@ -253,21 +257,25 @@ def decide(state: State, command: Command, position: int) -> tuple[Event, ...]:
     return events
 
 
-_Route = tuple[Decision, tuple[str, ...], bool, str, bool]
+_Route = tuple[Decision, Callable[[State], Any] | None, bool, bool, str, bool]
 _ROUTES: dict[type, _Route] = {}
+_OWNED_ACTIONS: dict[type, str] = {CommitReservation: "commit", ReleaseReservation: "release"}
 
 
 def _route(command: Command) -> _Route:
     """How :func:`decide` handles commands of ``command``'s type, worked out once: the
-    decision, what it reads, whether the command may name a closed order (it has an
-    ``order``), the action an order-owned reservation refuses (``""``: none), and whether
-    it may carry costs."""
+    decision; the getter of the projections it reads (``None`` if it reads the context)
+    and whether it gets several (a tuple to spread); whether the command may name a closed
+    order (it has an ``order``); the action an order-owned reservation refuses (``""``:
+    none); whether it may carry costs."""
     kind = type(command)
     decision = DECISIONS.get(kind)
     if decision is None:
         raise TypeError(f"not a command invorder knows: {command!r}")
-    owned = {CommitReservation: "commit", ReleaseReservation: "release"}.get(kind, "")
+    owned = _OWNED_ACTIONS.get(kind, "")
     closable = hasattr(kind, "order") or "order" in attrs.fields_dict(kind)
-    route = (decision, decision.reads, closable, owned, issubclass(kind, COSTED))
+    names = decision.reads
+    reads = None if "context" in names else attrgetter(*names)
+    route = (decision, reads, len(names) > 1, closable, owned, issubclass(kind, COSTED))
     _ROUTES[kind] = route
     return route
