@@ -4,9 +4,16 @@ reservation reads its placed units one way."""
 from __future__ import annotations
 
 import attrs
+import pytest
 
 import invorder as iv
-from invorder.domain.reservations.kernel import commit_command, movement, reserve_command
+from invorder.domain.reservations._slots import setters
+from invorder.domain.reservations.kernel import (
+    commit_command,
+    movement,
+    reserve_command,
+    stock_entry,
+)
 from invorder.domain.reservations.record import assemble
 from invorder.domain.reservations.reservation import Reservation
 from invorder.domain.stock.catalog import SkuId
@@ -40,6 +47,29 @@ def test_movement_equals_the_checked_movement() -> None:
     built = movement("MUG", 2, source, destination, "reserve", "O1/R1")
     assert built == iv.Movement(sku="MUG", quantity=2, source=source, destination=destination,
                                 reason="reserve", reference="O1/R1")  # fmt: skip
+
+
+def test_stock_entry_equals_the_constructor_and_sets_every_field() -> None:
+    source = iv.Account("WEST", iv.Bucket.AVAILABLE)
+    destination = iv.Account("WEST", iv.Bucket.RESERVED)
+    moved = (movement("MUG", 2, source, destination, "reserve", "R1"),)
+    command = reserve_command("k-1", T, "R1", "MUG", "WEST", 2, "")
+    values: dict[str, object] = {
+        "position": 4, "command": command, "operation": iv.events.Operation.RESERVE,
+        "movements": moved, "reference": "R1", "memo": "a memo",
+    }  # fmt: skip
+    names = [field.name for field in attrs.fields(iv.events.StockPosted)]
+    assert sorted(values) == sorted(names)
+    built = stock_entry(*(values[name] for name in names))  # type: ignore[arg-type]  # the test's dict of mixed values
+    assert built == iv.events.StockPosted(**values)  # type: ignore[arg-type]  # as above
+    assert hash(built) == hash(iv.events.StockPosted(**values))  # type: ignore[arg-type]  # as above
+    for name in names:
+        assert getattr(built, name) == values[name]
+
+
+def test_setters_refuse_a_field_list_that_is_not_the_class_s() -> None:
+    with pytest.raises(AssertionError, match="Movement has fields"):
+        setters(iv.Movement, ("sku", "quantity"))
 
 
 def test_units_at_reads_placed_exactly_in_a_subtree_or_anywhere() -> None:

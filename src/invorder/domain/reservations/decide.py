@@ -35,7 +35,7 @@ from invorder.domain.reservations.commands import (
     ReserveStock,
 )
 from invorder.domain.reservations.events import ReservationsExpired
-from invorder.domain.reservations.kernel import movement, reserve_on_shelf
+from invorder.domain.reservations.kernel import movement, reserve_on_shelf, stock_entry
 from invorder.domain.reservations.reservation import Reservation, Reservations
 from invorder.domain.stock.catalog import SkuId
 from invorder.domain.stock.events import Operation, StockPosted
@@ -183,13 +183,7 @@ def decide_commit(
             f"{r.purchase_order!r} is received",
         )  # fmt: skip
     movements = _moved(reservations, r, n, None, "commit")
-    return StockPosted(
-        position=position,
-        command=command,
-        operation=Operation.COMMIT,
-        movements=movements,
-        reference=r.reservation,
-    )
+    return stock_entry(position, command, Operation.COMMIT, movements, r.reservation)
 
 
 def decide_release(
@@ -212,13 +206,7 @@ def decide_release(
     movements: tuple[Movement, ...] = ()
     if on_shelf:
         movements = _moved(reservations, r, on_shelf, Bucket.AVAILABLE, command.reason, first)
-    return StockPosted(
-        position=position,
-        command=command,
-        operation=Operation.RELEASE,
-        movements=movements,
-        reference=r.reservation,
-    )
+    return stock_entry(position, command, Operation.RELEASE, movements, r.reservation)
 
 
 def decide_sweep(

@@ -4,12 +4,11 @@ status, and the fold's way of assembling one from values it already holds."""
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 import attrs
 
+from invorder.domain.reservations._slots import setters
 from invorder.domain.reservations.placement import Placed
 from invorder.domain.stock.catalog import SkuId
 from invorder.domain.stock.location import LocationId
@@ -138,18 +137,13 @@ class Reservation:
         return ReservationStatus.COMMITTED if self.committed else ReservationStatus.RELEASED
 
 
-_FIELDS = (
+(_RESERVATION, _SKU, _LOCATION, _QUANTITY, _LEAVES, _REFERENCE, _PRIORITY, _EXPIRES_AT,
+ _PURCHASE_ORDER, _RESERVED_AT, _POSITION, _COMMITTED, _RELEASED, _EXPIRED, _INCOMING,
+ _PLACED) = setters(Reservation, (
     "reservation", "sku", "location", "quantity", "leaves", "reference", "priority",
     "expires_at", "purchase_order", "reserved_at", "position", "committed", "released",
     "expired", "incoming", "placed",
-)  # fmt: skip
-assert tuple(f.name for f in attrs.fields(Reservation)) == _FIELDS, "assemble sets every field"
-_SETTERS: tuple[Callable[[Reservation, Any], None], ...] = tuple(
-    getattr(Reservation, name).__set__ for name in _FIELDS
-)
-(_RESERVATION, _SKU, _LOCATION, _QUANTITY, _LEAVES, _REFERENCE, _PRIORITY, _EXPIRES_AT,
- _PURCHASE_ORDER, _RESERVED_AT, _POSITION, _COMMITTED, _RELEASED, _EXPIRED, _INCOMING,
- _PLACED) = _SETTERS  # fmt: skip
+))  # fmt: skip
 _new = object.__new__
 
 
