@@ -121,13 +121,12 @@ def _moved(
     at their bin (``None``: to the customer)."""
     customer = reservations.account(CUSTOMER, Bucket.AVAILABLE)
     placed = r.placed
-    if len(placed) == 1 and not first:  # one stocked SKU in one bin: the hot path
+    if len(placed) == 1 and not first and (bucket is None or bucket is Bucket.AVAILABLE):
+        # One stocked SKU in one bin, to the customer or back on the shelf: the hot path.
         leaf, place, _units = placed[0]
-        return (movement(
-            leaf, r.leaves[0][1] * n, reservations.account(place, Bucket.RESERVED),
-            customer if bucket is None else reservations.account(place, bucket),
-            reason, r.reservation,
-        ),)  # fmt: skip
+        available, reserved = reservations.shelf(place)
+        to = customer if bucket is None else available
+        return (movement(leaf, r.leaves[0][1] * n, reserved, to, reason, r.reservation),)
     return tuple(
         movement(
             leaf,
@@ -199,9 +198,11 @@ def decide_release(
     shelf (a count that found fewer than are reserved); ``first``: up to that many shelf
     units of a (component, bin) before the others (where they were found missing)."""
     r = open_reservation(reservations, command.reservation, "release", command.at)
-    n = command.quantity if command.quantity is not None else r.held
-    if n > (r.backed if from_shelf else r.held):
-        raise OverCommitError(r.reservation, "release", n, r.backed if from_shelf else r.held)
+    held = r.held
+    n = command.quantity if command.quantity is not None else held
+    most = r.backed if from_shelf else held
+    if n > most:
+        raise OverCommitError(r.reservation, "release", n, most)
     on_shelf = n if from_shelf else n - min(n, r.incoming)
     movements: tuple[Movement, ...] = ()
     if on_shelf:

@@ -129,9 +129,7 @@ def reserve_on_shelf(
     need = command.quantity
     balance = ledger.balance
     rid = command.reservation
-    account = reservations.account
-    available = account(location, Bucket.AVAILABLE)
-    reserved = account(location, Bucket.RESERVED)
+    available, reserved = reservations.shelf(location)
     if len(leaves) == 1:  # a stocked SKU: the hot path
         leaf, per = leaves[0]
         need *= per

@@ -46,7 +46,8 @@ class Reservations:
     """The event types :meth:`apply` folds (others leave it unchanged)."""
 
     __slots__ = (
-        "_accounts", "_by_id", "_expiring", "_expiring_skus", "_preorders", "_with_expiry",
+        "_accounts", "_by_id", "_expiring", "_expiring_skus", "_preorders", "_shelves",
+        "_with_expiry",
     )  # fmt: skip
 
     def __init__(self) -> None:
@@ -56,6 +57,7 @@ class Reservations:
         self._expiring_skus: dict[str, int] = {}
         self._preorders: dict[tuple[str, str], dict[str, None]] = {}
         self._accounts: dict[tuple[str, Bucket], Account] = {}
+        self._shelves: dict[str, tuple[Account, Account]] = {}
 
     # --- queries -------------------------------------------------------------------------
 
@@ -133,6 +135,18 @@ class Reservations:
         if account is None:
             account = self._accounts[key] = Account(location, bucket)
         return account
+
+    def shelf(self, location: str) -> tuple[Account, Account]:
+        """The shared ``available`` and ``reserved`` accounts of ``location``, in one
+        look-up: what a reservation moves units between."""
+        pair = self._shelves.get(location)
+        if pair is None:
+            pair = (
+                self.account(location, Bucket.AVAILABLE),
+                self.account(location, Bucket.RESERVED),
+            )
+            self._shelves[location] = pair
+        return pair
 
     # --- folding -------------------------------------------------------------------------
 
