@@ -5,7 +5,9 @@ in-memory store, then measures:
 
 * ``channel_atp_median_us``: median time of one ``Engine.channel_atp`` call (target < 10 us);
 * ``reserve_release_pairs_per_s``: ``ReserveStock`` + ``ReleaseReservation`` pairs executed
-  through the engine per second, commands built beforehand (target >= 100,000/s);
+  through the engine per second, commands built beforehand (target >= 100,000/s), with
+  the collections that ran meanwhile (``reserve_release_gc_pauses``) and the longest of
+  them (``reserve_release_gc_pause_max_ms``: a full collection of the 100,000-SKU heap);
 * ``publish_diff_ms``: one ``Engine.publish_diff`` for a whole channel (every SKU), against
   the set published before 2,000 reservations (``publish_full_set_ms``: the whole set);
 * ``atp_pairs_per_s`` / ``atp_many_pairs_per_s``: ATP of every (SKU, warehouse) pair, one
@@ -24,6 +26,8 @@ import random
 import statistics
 import time
 from datetime import UTC, datetime, timedelta
+
+from _report import GcPauses  # benchmarks/_report.py, beside this script
 
 import invorder as iv
 
@@ -106,16 +110,17 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
     execute = engine.execute
     # Wall-clock time is the figure; CPU time of this process is printed too, because on a
     # shared machine other processes stretch the wall clock.
-    t0, c0 = time.perf_counter(), time.process_time()
-    for command in commands:
-        execute(command)
-    elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
+    with GcPauses() as pauses:  # the collector's share: its longest pause in the loop
+        t0, c0 = time.perf_counter(), time.process_time()
+        for command in commands:
+            execute(command)
+        elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
     pairs_per_s = args.pairs / elapsed
     pairs_per_cpu_s = args.pairs / cpu
     print(
         f"reserve + release: {args.pairs} pairs in {elapsed:.2f} s = {pairs_per_s:,.0f} pairs/s "
         f"({pairs_per_cpu_s:,.0f} per CPU second, {cpu / len(commands) * 1e6:.1f} us CPU "
-        "per command)"
+        f"per command; {pauses.count} collections, the longest {pauses.longest_ms:.0f} ms)"
     )
 
     # Publish diff for a whole channel after a few thousand SKUs changed.
@@ -161,6 +166,8 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
             "channel_atp_p99_us": round(p99_us, 3),
             "reserve_release_pairs_per_s": round(pairs_per_s),
             "reserve_release_pairs_per_cpu_s": round(pairs_per_cpu_s),
+            "reserve_release_gc_pauses": pauses.count,
+            "reserve_release_gc_pause_max_ms": round(pauses.longest_ms, 1),
             "publish_diff_ms": round(publish_ms, 2),
             "publish_diff_changed": len(diff),
             "publish_full_set_ms": round(publish_full_ms, 2),

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from operator import attrgetter
 from types import ModuleType
-from typing import Any
+from typing import Any, cast
+
+import attrs
 
 from invorder.domain import (
     availability,
@@ -226,24 +229,53 @@ def decide(state: State, command: Command, position: int) -> tuple[Event, ...]:
     Raises the typed error of the first rule the command breaks; changes nothing. When
     stock arrives, the outcome goes on with the allocation of waiting backorders.
     """
-    decision = DECISIONS.get(type(command))
-    if decision is None:
-        raise TypeError(f"not a command invorder knows: {command!r}")
-    # A closed order takes a late return, and the provider's facts about its money only.
-    refuse_if_closed(state.orders, command, also=(PaymentFact,))
-    if isinstance(command, CommitReservation | ReleaseReservation):
+    route = _ROUTES.get(type(command)) or _route(command)
+    decision, reads, spread, closable, owned, costed = route
+    orders = state.orders
+    if closable:
+        # A closed order takes a late return, and the provider's facts about its money only.
+        refuse_if_closed(orders, command, also=(PaymentFact,))
+    if owned:
         # An order's reservations change only through the order (cancel, ship, short pick).
-        action = "commit" if isinstance(command, CommitReservation) else "release"
-        refuse_if_owned(state.orders, command.reservation, action)
-    args = [state.context() if name == "context" else getattr(state, name)
-            for name in decision.reads]  # fmt: skip
-    result = decision.decide(*args, command, position)
-    if isinstance(command, COSTED):
+        refuse_if_owned(orders, cast(ReleaseReservation, command).reservation, owned)
+    if reads is None:  # the order decisions' context, built for this command
+        args = [state.context() if name == "context" else getattr(state, name)
+                for name in decision.reads]  # fmt: skip
+        result = decision.decide(*args, command, position)
+    elif spread:
+        result = decision.decide(*reads(state), command, position)
+    else:
+        result = decision.decide(reads(state), command, position)
+    if costed:
         # After the area's own rules: valuation averages a SKU's costs, so a cost in a
         # second currency is refused here (the decision is pure: nothing to undo).
         state.costs.check(command, state.ledger.catalog)
     events: tuple[Event, ...] = result if isinstance(result, tuple) else (result,)
-    if decision.arrival and state.orders.has_backorders():
+    if decision.arrival and orders.has_backorders():
         more = reallocate_after(state.context(), events, command, position + len(events))
         events = (*events, *more)
     return events
+
+
+_Route = tuple[Decision, Callable[[State], Any] | None, bool, bool, str, bool]
+_ROUTES: dict[type, _Route] = {}
+_OWNED_ACTIONS: dict[type, str] = {CommitReservation: "commit", ReleaseReservation: "release"}
+
+
+def _route(command: Command) -> _Route:
+    """How :func:`decide` handles commands of ``command``'s type, worked out once: the
+    decision; the getter of the projections it reads (``None`` if it reads the context)
+    and whether it gets several (a tuple to spread); whether the command may name a closed
+    order (it has an ``order``); the action an order-owned reservation refuses (``""``:
+    none); whether it may carry costs."""
+    kind = type(command)
+    decision = DECISIONS.get(kind)
+    if decision is None:
+        raise TypeError(f"not a command invorder knows: {command!r}")
+    owned = _OWNED_ACTIONS.get(kind, "")
+    closable = hasattr(kind, "order") or "order" in attrs.fields_dict(kind)
+    names = decision.reads
+    reads = None if "context" in names else attrgetter(*names)
+    route = (decision, reads, len(names) > 1, closable, owned, issubclass(kind, COSTED))
+    _ROUTES[kind] = route
+    return route

@@ -153,7 +153,7 @@ def prior_outcome(
     Raises :class:`~invorder.IdempotencyConflictError` if the first command differs.
     """
     key = command.key
-    events = decided.get(key)
+    events = decided.get(key) if decided else None
     if events is None:
         cached = cache.get(key)
         if cached is not None:
@@ -162,7 +162,7 @@ def prior_outcome(
                 raise conflict(first_command, command)
             # Raised again as a fresh raise: a traceback would otherwise grow on each repeat.
             raise error.with_traceback(None)
-        if key in keys:
+        if keys.get(key) is not None:
             events = outcome_of(store, keys, key)
     if not events:
         return None

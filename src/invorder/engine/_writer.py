@@ -3,7 +3,8 @@ fold in; on a conflict with another writer, read what changed and decide again."
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from types import MappingProxyType
 
 import attrs
 
@@ -22,6 +23,9 @@ from invorder.ports import EventStore
 
 Outcome = tuple[Event, ...]
 """What an accepted command produced: its events, in log order."""
+
+_NONE_DECIDED: Mapping[str, Outcome] = MappingProxyType({})
+"""No command decided yet: what a single command's repeat check looks in first."""
 
 STORE_ERRORS = (ConcurrencyError, StoreCorruptError, StoreUnavailableError)
 """Errors about the store, not the command: raised as they are, never kept as the outcome of
@@ -65,17 +69,18 @@ class Writer:
         its :class:`CommandRejected` record and raise its error)."""
         replica = self.replica
         store = self.store
-        lost = (replica.position, replica.position)  # the last race lost: (expected, found)
+        lost: tuple[int, int] | None = None  # the last race lost: (expected, found)
         for attempt in range(self.max_attempts):
             if attempt:
                 self.retries += 1
-            prior = prior_outcome(command, store, replica.keys, {}, self.rejections)
+            prior = prior_outcome(command, store, replica.keys, _NONE_DECIDED, self.rejections)
             if prior is not None:
                 return prior
             position = replica.position
             refused: InvorderError | None = None
+            state = replica.state
             try:
-                events: Outcome = decide(replica.state, command, position)
+                events: Outcome = decide(state, command, position)
             except InvorderError as error:
                 # Kept in the log at the position decided from: if another writer appended
                 # first (perhaps this very key, accepted), the append fails and the command
@@ -88,11 +93,14 @@ class Writer:
                 lost = (race.expected, race.actual)
                 replica.catch_up()
                 continue
-            replica.fold(events)
+            for event in events:  # Replica.fold, without its call on the hot path
+                state.apply(event)
+            replica.commit(events)
             if refused is not None:
                 self.rejections.remember(command.key, command, refused)
                 raise refused
             return events
+        assert lost is not None  # every attempt but a returning one lost a race
         raise ConcurrencyError(*lost, self.max_attempts)
 
     def execute_many(self, commands: Iterable[Command]) -> list[Outcome | Rejected]:

@@ -4,9 +4,17 @@ reservation reads its placed units one way."""
 from __future__ import annotations
 
 import attrs
+import pytest
 
 import invorder as iv
-from invorder.domain.reservations.kernel import commit_command, movement, reserve_command
+from invorder.domain.reservations._slots import setters
+from invorder.domain.reservations.kernel import (
+    commit_command,
+    movement,
+    reserve_command,
+    stock_entry,
+)
+from invorder.domain.reservations.record import assemble
 from invorder.domain.reservations.reservation import Reservation
 from invorder.domain.stock.catalog import SkuId
 from invorder.domain.stock.location import LocationId
@@ -41,6 +49,29 @@ def test_movement_equals_the_checked_movement() -> None:
                                 reason="reserve", reference="O1/R1")  # fmt: skip
 
 
+def test_stock_entry_equals_the_constructor_and_sets_every_field() -> None:
+    source = iv.Account("WEST", iv.Bucket.AVAILABLE)
+    destination = iv.Account("WEST", iv.Bucket.RESERVED)
+    moved = (movement("MUG", 2, source, destination, "reserve", "R1"),)
+    command = reserve_command("k-1", T, "R1", "MUG", "WEST", 2, "")
+    values: dict[str, object] = {
+        "position": 4, "command": command, "operation": iv.events.Operation.RESERVE,
+        "movements": moved, "reference": "R1", "memo": "a memo",
+    }  # fmt: skip
+    names = [field.name for field in attrs.fields(iv.events.StockPosted)]
+    assert sorted(values) == sorted(names)
+    built = stock_entry(*(values[name] for name in names))  # type: ignore[arg-type]  # the test's dict of mixed values
+    assert built == iv.events.StockPosted(**values)  # type: ignore[arg-type]  # as above
+    assert hash(built) == hash(iv.events.StockPosted(**values))  # type: ignore[arg-type]  # as above
+    for name in names:
+        assert getattr(built, name) == values[name]
+
+
+def test_setters_refuse_a_field_list_that_is_not_the_class_s() -> None:
+    with pytest.raises(AssertionError, match="Movement has fields"):
+        setters(iv.Movement, ("sku", "quantity"))
+
+
 def test_units_at_reads_placed_exactly_in_a_subtree_or_anywhere() -> None:
     mug, lid, west = SkuId("MUG"), SkuId("LID"), LocationId("WEST")
     bin_a, bin_b = LocationId("WEST/A/01"), LocationId("WEST/B/01")
@@ -55,3 +86,20 @@ def test_units_at_reads_placed_exactly_in_a_subtree_or_anywhere() -> None:
     assert r.units_at("MUG") == 4
     assert r.units_at("LID") == 2
     assert r.units_at("CUP") == 0
+
+
+def test_assemble_equals_the_constructor_and_sets_every_field() -> None:
+    # Every field a value other than its default, so that a field left unset shows.
+    values: dict[str, object] = {
+        "reservation": "R1", "sku": SkuId("SET"), "location": LocationId("WEST"),
+        "quantity": 5, "leaves": ((SkuId("MUG"), 2),), "reference": "O1/L1", "priority": 3,
+        "expires_at": T, "purchase_order": "PO1", "reserved_at": T, "position": 7,
+        "committed": 1, "released": 1, "expired": 1, "incoming": 1,
+        "placed": ((SkuId("MUG"), LocationId("WEST/A/01"), 2),),
+    }  # fmt: skip
+    names = [field.name for field in attrs.fields(Reservation)]
+    assert sorted(values) == sorted(names)
+    built = assemble(*(values[name] for name in names))  # type: ignore[arg-type]  # the test's dict of mixed values
+    assert built == Reservation(**values)  # type: ignore[arg-type]  # as above
+    for name in names:
+        assert getattr(built, name) == values[name]

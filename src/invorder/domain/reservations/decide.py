@@ -26,7 +26,6 @@ from invorder.domain.errors import (
     NotFoundError,
     OverCommitError,
     UnknownLocationError,
-    UnknownSkuError,
 )
 from invorder.domain.messages import Command, Event
 from invorder.domain.reservations.commands import (
@@ -36,7 +35,7 @@ from invorder.domain.reservations.commands import (
     ReserveStock,
 )
 from invorder.domain.reservations.events import ReservationsExpired
-from invorder.domain.reservations.kernel import movement
+from invorder.domain.reservations.kernel import movement, reserve_on_shelf, stock_entry
 from invorder.domain.reservations.reservation import Reservation, Reservations
 from invorder.domain.stock.catalog import SkuId
 from invorder.domain.stock.events import Operation, StockPosted
@@ -121,6 +120,13 @@ def _moved(
     """Movements taking ``n`` of ``r``'s received units out of ``reserved`` into ``bucket``
     at their bin (``None``: to the customer)."""
     customer = reservations.account(CUSTOMER, Bucket.AVAILABLE)
+    placed = r.placed
+    if len(placed) == 1 and not first and (bucket is None or bucket is Bucket.AVAILABLE):
+        # One stocked SKU in one bin, to the customer or back on the shelf: the hot path.
+        leaf, place, _units = placed[0]
+        available, reserved = reservations.shelf(place)
+        to = customer if bucket is None else available
+        return (movement(leaf, r.leaves[0][1] * n, reserved, to, reason, r.reservation),)
     return tuple(
         movement(
             leaf,
@@ -176,13 +182,7 @@ def decide_commit(
             f"{r.purchase_order!r} is received",
         )  # fmt: skip
     movements = _moved(reservations, r, n, None, "commit")
-    return StockPosted(
-        position=position,
-        command=command,
-        operation=Operation.COMMIT,
-        movements=movements,
-        reference=r.reservation,
-    )
+    return stock_entry(position, command, Operation.COMMIT, movements, r.reservation)
 
 
 def decide_release(
@@ -198,20 +198,16 @@ def decide_release(
     shelf (a count that found fewer than are reserved); ``first``: up to that many shelf
     units of a (component, bin) before the others (where they were found missing)."""
     r = open_reservation(reservations, command.reservation, "release", command.at)
-    n = command.quantity if command.quantity is not None else r.held
-    if n > (r.backed if from_shelf else r.held):
-        raise OverCommitError(r.reservation, "release", n, r.backed if from_shelf else r.held)
+    held = r.held
+    n = command.quantity if command.quantity is not None else held
+    most = r.backed if from_shelf else held
+    if n > most:
+        raise OverCommitError(r.reservation, "release", n, most)
     on_shelf = n if from_shelf else n - min(n, r.incoming)
     movements: tuple[Movement, ...] = ()
     if on_shelf:
         movements = _moved(reservations, r, on_shelf, Bucket.AVAILABLE, command.reason, first)
-    return StockPosted(
-        position=position,
-        command=command,
-        operation=Operation.RELEASE,
-        movements=movements,
-        reference=r.reservation,
-    )
+    return stock_entry(position, command, Operation.RELEASE, movements, r.reservation)
 
 
 def decide_sweep(
@@ -238,17 +234,17 @@ def decide_reserve(
     order) that is short there.
     """
     check_new(reservations, command.reservation)
-    sku = ledger.catalog.get(command.sku)
-    if sku is None:
-        raise UnknownSkuError(command.sku)
+    leaves = ledger.catalog.leaves(command.sku)  # UnknownSkuError for an unknown SKU
     location = command.location
     if not ledger.has_location(location):
         raise UnknownLocationError(location)
     if command.purchase_order:
         return _preorder(reservations, incoming, command, position)
+    entry = reserve_on_shelf(ledger, reservations, command, leaves, position)
+    if entry is not None:
+        return (entry,)
     at = command.at
     quantity = command.quantity
-    leaves = ledger.catalog.leaves(command.sku)
     short = [(leaf, per * quantity) for leaf, per in leaves
              if ledger.rollup(leaf, location) < per * quantity]  # fmt: skip
     events: tuple[Event, ...] = ()

@@ -14,12 +14,9 @@ Invariants, each checked by property and state-machine tests:
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import ClassVar, cast
-
-import attrs
 
 from invorder.domain.messages import Event
 from invorder.domain.reservations.commands import (
@@ -29,136 +26,12 @@ from invorder.domain.reservations.commands import (
 )
 from invorder.domain.reservations.events import ReservationsExpired
 from invorder.domain.reservations.placement import Placed, index_keys, placed_after
+from invorder.domain.reservations.record import Reservation, ReservationStatus, assemble
 from invorder.domain.stock.catalog import SkuId
 from invorder.domain.stock.events import Operation, StockPosted
-from invorder.domain.stock.location import LocationId
 from invorder.domain.stock.movement import Account, Bucket
 
-
-class ReservationStatus(enum.StrEnum):
-    """Where a reservation is in its life."""
-
-    PENDING = "pending"
-    """Every unit still held."""
-    PARTIALLY_COMMITTED = "partially_committed"
-    """Some units committed, some still held."""
-    PARTIALLY_RELEASED = "partially_released"
-    """Some units released (none committed), some still held."""
-    COMMITTED = "committed"
-    """Closed; at least one unit was committed."""
-    RELEASED = "released"
-    """Closed; every unit was released."""
-    EXPIRED = "expired"
-    """Closed by expiry."""
-
-
-@attrs.frozen(kw_only=True)
-class Reservation:
-    """A reservation as the log tells it (a new value after every change).
-
-    Invariant: ``committed + released + expired + held == quantity``; ``incoming <= held``.
-    """
-
-    reservation: str
-    """The reservation id."""
-    sku: SkuId
-    """The SKU reserved (a bundle or a stocked SKU)."""
-    location: LocationId
-    """Where the units were asked for: a bin, or a warehouse or zone whose bins hold them
-    (``placed`` says which)."""
-    quantity: int
-    """Units reserved."""
-    leaves: tuple[tuple[SkuId, int], ...]
-    """The stocked SKUs held per unit of ``sku`` (for a stocked SKU: ``((sku, 1),)``)."""
-    reference: str = ""
-    """The order line the units are held for."""
-    priority: int = 0
-    """Pre-order priority (larger first)."""
-    expires_at: datetime | None = None
-    """When the hold lapses; ``None``: never."""
-    purchase_order: str = ""
-    """For a pre-order, the purchase order it was made against."""
-    reserved_at: datetime
-    """When it was made."""
-    position: int
-    """Log position of the entry that made it (orders ties)."""
-    committed: int = 0
-    """Units committed so far."""
-    released: int = 0
-    """Units released so far."""
-    expired: int = 0
-    """Units expired."""
-    incoming: int = 0
-    """Held units still waiting on the purchase order (not yet on the ledger)."""
-    placed: Placed = ()
-    """Where the received held units are: ``(stocked SKU, bin, units)``, sorted by bin path
-    then SKU, none empty. Each component of a bundle is placed on its own, so one
-    reservation may span several bins of its location."""
-
-    @property
-    def held(self) -> int:
-        """Units still held (received or not)."""
-        return self.quantity - self.committed - self.released - self.expired
-
-    @property
-    def backed(self) -> int:
-        """Held units that are on the shelf, in the ``reserved`` bucket."""
-        return self.held - self.incoming
-
-    @property
-    def is_open(self) -> bool:
-        """True while some unit is held."""
-        return self.held > 0
-
-    def _updated(self, committed: int, released: int, expired: int, incoming: int,
-                 placed: Placed) -> Reservation:  # fmt: skip
-        # attrs.evolve re-introspects the class on every call; this is the fold's hot path.
-        return Reservation(
-            reservation=self.reservation, sku=self.sku, location=self.location,
-            quantity=self.quantity, leaves=self.leaves, reference=self.reference,
-            priority=self.priority, expires_at=self.expires_at,
-            purchase_order=self.purchase_order, reserved_at=self.reserved_at,
-            position=self.position, committed=committed, released=released, expired=expired,
-            incoming=incoming, placed=placed,
-        )  # fmt: skip
-
-    def units_at(self, sku: str, location: str = "", *, exact: bool = False) -> int:
-        """Received held units of stocked ``sku`` placed in ``location``'s subtree (at
-        exactly ``location`` with ``exact``; anywhere when ``location`` is empty): the one
-        reading of :attr:`placed`."""
-        if not location:
-            return sum(n for leaf, _b, n in self.placed if leaf == sku)
-        if exact:
-            return sum(n for leaf, b, n in self.placed if leaf == sku and b == location)
-        prefix = location + "/"
-        return sum(n for leaf, b, n in self.placed
-                   if leaf == sku and (b == location or b.startswith(prefix)))  # fmt: skip
-
-    def lapsed(self, at: datetime) -> bool:
-        """True when the hold has lapsed at ``at`` (it counts as expired from then on)."""
-        return self.expires_at is not None and self.expires_at <= at
-
-    def status_at(self, at: datetime) -> ReservationStatus:
-        """The status at ``at`` as ATP sees it: ``expired`` once the hold has lapsed, swept
-        or not (a sweep only writes down what already holds); else :attr:`status`."""
-        if self.held and self.lapsed(at):
-            return ReservationStatus.EXPIRED
-        return self.status
-
-    @property
-    def status(self) -> ReservationStatus:
-        """The status derived from the quantities as the log tells them (a lapsed hold stays
-        ``pending`` until a sweep writes its expiry: ask :meth:`status_at` for the status
-        ATP uses)."""
-        if self.held:
-            if self.committed:
-                return ReservationStatus.PARTIALLY_COMMITTED
-            if self.released:
-                return ReservationStatus.PARTIALLY_RELEASED
-            return ReservationStatus.PENDING
-        if self.expired:
-            return ReservationStatus.EXPIRED
-        return ReservationStatus.COMMITTED if self.committed else ReservationStatus.RELEASED
+__all__ = ["Reservation", "ReservationStatus", "Reservations"]
 
 
 class Reservations:
@@ -173,7 +46,8 @@ class Reservations:
     """The event types :meth:`apply` folds (others leave it unchanged)."""
 
     __slots__ = (
-        "_accounts", "_by_id", "_expiring", "_expiring_skus", "_preorders", "_with_expiry",
+        "_accounts", "_by_id", "_expiring", "_expiring_skus", "_preorders", "_shelves",
+        "_with_expiry",
     )  # fmt: skip
 
     def __init__(self) -> None:
@@ -183,6 +57,7 @@ class Reservations:
         self._expiring_skus: dict[str, int] = {}
         self._preorders: dict[tuple[str, str], dict[str, None]] = {}
         self._accounts: dict[tuple[str, Bucket], Account] = {}
+        self._shelves: dict[str, tuple[Account, Account]] = {}
 
     # --- queries -------------------------------------------------------------------------
 
@@ -261,6 +136,18 @@ class Reservations:
             account = self._accounts[key] = Account(location, bucket)
         return account
 
+    def shelf(self, location: str) -> tuple[Account, Account]:
+        """The shared ``available`` and ``reserved`` accounts of ``location``, in one
+        look-up: what a reservation moves units between."""
+        pair = self._shelves.get(location)
+        if pair is None:
+            pair = (
+                self.account(location, Bucket.AVAILABLE),
+                self.account(location, Bucket.RESERVED),
+            )
+            self._shelves[location] = pair
+        return pair
+
     # --- folding -------------------------------------------------------------------------
 
     def apply(self, event: Event) -> None:
@@ -302,21 +189,11 @@ class Reservations:
         else:
             leaves = ((command.sku, 1),)
             incoming = quantity
-        reservation = Reservation(
-            reservation=command.reservation,
-            sku=command.sku,
-            location=command.location,
-            quantity=quantity,
-            leaves=leaves,
-            reference=command.reference,
-            priority=command.priority,
-            expires_at=command.expires_at,
-            purchase_order=command.purchase_order,
-            reserved_at=command.at,
-            position=event.position,
-            incoming=incoming,
-            placed=placed,
-        )
+        reservation = assemble(
+            command.reservation, command.sku, command.location, quantity, leaves,
+            command.reference, command.priority, command.expires_at, command.purchase_order,
+            command.at, event.position, 0, 0, 0, incoming, placed,
+        )  # fmt: skip
         self._by_id[reservation.reservation] = reservation
         rid = reservation.reservation
         if reservation.expires_at is not None:
@@ -362,13 +239,14 @@ class Reservations:
 
     def _store(self, r: Reservation) -> None:
         rid = r.reservation
-        before = self._by_id[rid]
-        self._by_id[rid] = r
-        if not r.incoming:
+        by_id = self._by_id
+        before = by_id[rid]
+        by_id[rid] = r
+        if not r.incoming and r.purchase_order:  # only pre-orders are indexed as such
             ids = self._preorders.get((r.purchase_order, r.sku))
             if ids is not None:
                 ids.pop(rid, None)
-        if not r.held and r.expires_at is not None and rid in self._with_expiry:
+        if r.expires_at is not None and not r.held and rid in self._with_expiry:
             del self._with_expiry[rid]
             counts = self._expiring_skus
             for leaf, _per in r.leaves:
