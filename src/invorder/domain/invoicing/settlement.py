@@ -15,12 +15,13 @@ from invorder.domain.invoicing.invoices import Invoices
 from invorder.domain.invoicing.values import Invoicing
 from invorder.domain.invoicing.views import order_invoicing
 from invorder.domain.messages import Event
-from invorder.domain.money import Money
+from invorder.domain.money import Money, trusted_money
 from invorder.domain.orders.book import OrderBook
 from invorder.domain.orders.events import OrderClosed
 from invorder.domain.orders.ids import OrderId
 from invorder.domain.orders.order import Order
 from invorder.domain.orders.standing import open_units
+from invorder.domain.payments.payment import shipped_value
 from invorder.domain.payments.register import Payments
 
 
@@ -76,16 +77,23 @@ def close_out(
     value it shipped less the refunds its returns owe. What was captured, less what was
     refunded, pays it (the earliest invoices first, then what is not invoiced yet). An
     order not invoiced and without any payment fact is judged by its units alone."""
-    standing = order_invoicing(orders, invoices, order)
-    currency = standing.shipped.currency
+    capture = order.capture
+    policy = invoices.policy(capture.channel, capture.kind)
+    if policy is Invoicing.NONE:  # nothing to invoice: the receipt's figure is all it needs
+        shipped = shipped_value(order)
+        uninvoiced = trusted_money(Decimal(0), shipped.currency)
+    else:
+        standing = order_invoicing(orders, invoices, order)
+        shipped, uninvoiced = standing.shipped, standing.uninvoiced
+    currency = shipped.currency
     paid = payments.get(order.order_id)
     net = Decimal(0) if paid is None else paid.captured.amount - paid.refunded.amount
     reasons: list[CloseOutReason] = []
-    if standing.uninvoiced.amount:
+    if uninvoiced.amount:
         reasons.append(CloseOutReason.NOT_INVOICED)
     uncredited = 0
     owed = Decimal(0)
-    if standing.policy is not Invoicing.NONE:
+    if policy is not Invoicing.NONE:
         issued = invoices.of_order(order.order_id)
         notes = [note for invoice in issued for note in invoices.notes_of(invoice.invoice)]
         credited = sum(line.quantity for note in notes for line in note.lines)
@@ -104,22 +112,21 @@ def close_out(
                 if reason not in reasons:
                     reasons.append(reason)
         # What shipped and is not invoiced yet is owed too (paid ahead, it is no refund).
-        uninvoiced = standing.uninvoiced.amount
-        covered = min(max(left, Decimal(0)), uninvoiced)
+        covered = min(max(left, Decimal(0)), uninvoiced.amount)
         left -= covered
-        owed += uninvoiced - covered
+        owed += uninvoiced.amount - covered
         owed -= max(left, Decimal(0))
     elif paid is not None:
         refunds = sum((rma.refund.amount for r in order.returns
                        if (rma := orders.rma(r)) is not None), Decimal(0))  # fmt: skip
-        owed = standing.shipped.amount - refunds - net
+        owed = shipped.amount - refunds - net
         if owed > 0:
             reasons.append(CloseOutReason.NOT_CAPTURED)
     if owed < 0:
         reasons.append(CloseOutReason.REFUND_OWED)
     reasons.sort(key=list(CloseOutReason).index)
     return CloseOut(order=order.order_id, channel=order.capture.channel, reasons=tuple(reasons),
-                    uninvoiced=standing.uninvoiced, uncredited_units=uncredited,
+                    uninvoiced=uninvoiced, uncredited_units=uncredited,
                     owed=Money(owed, currency))  # fmt: skip
 
 
