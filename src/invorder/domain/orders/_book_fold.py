@@ -112,40 +112,58 @@ def _released(book: OrderBook, event: OrderHoldReleased) -> OrderRecord | None:
 
 
 def _allocated(book: OrderBook, event: OrderAllocated) -> OrderRecord | None:
-    order = book._order_records.mine(event.order)
-    before = _waits(book, order) if order.capture.order in book._backordered else _NONE
-    picked: dict[LineId, int] = {}
+    records = book._order_records
+    order = records[event.order]
+    if order.epoch != records.epoch:
+        order = records.mine(event.order)
+    before = order.waiting_skus() if event.order in book._backordered else _NONE
+    lines = order.lines
     picks = event.picks
     if picks:
         bucket = quarter(event.at)
         given_by = book._given
         shipments = book._shipment_records
-        reservations = order.reservations
         sid = ""
         record: ShipmentRecord | None = None
         for pick in picks:
             line_id, quantity = pick.line_id, pick.quantity
-            picked[line_id] = picked.get(line_id, 0) + quantity
+            for line in lines:
+                if line.line_id == line_id:
+                    line.allocated += quantity
+                    line.view = None
+                    break
             warehouse = pick.location.partition("/")[0]
             given = given_by.get(warehouse)
             if given is None:
                 given = given_by[warehouse] = {}
             given[bucket] = given.get(bucket, 0) + quantity
-            reservations.append(pick.reservation)
             if pick.shipment != sid or record is None:
                 # A shipment's first pick names its warehouse (a shipment is one warehouse).
                 sid = pick.shipment
                 if sid in shipments:
                     record = shipments.mine(sid)
                 else:
-                    order.shipments.append(sid)
+                    order.shipments = (*order.shipments, sid)
                     record = shipments.add(sid, ShipmentRecord(sid, order.capture.order,
                                                                LocationId(warehouse)))  # fmt: skip
             record.picks.append(pick)
             record.units.append(quantity)
             record.view = None
-    order.allocate(picked, {b.line_id: b.backordered for b in event.backorders})
-    if before or any(line.backordered for line in order.lines):
+        order.reservations = (*order.reservations, *[p.reservation for p in picks])
+    waits = False
+    for backorder in event.backorders:
+        line_id = backorder.line_id
+        for line in lines:
+            if line.line_id == line_id:
+                line.backordered = backorder.backordered
+                line.view = None
+                break
+    for line in lines:
+        if line.backordered:
+            waits = True
+            break
+    order.view = None
+    if before or waits:
         _reindex(book, order, before)
     return order
 
@@ -177,7 +195,10 @@ def _cancelled(book: OrderBook, event: OrderCancelled) -> OrderRecord | None:
 
 
 def _picking(book: OrderBook, event: PickingStarted) -> OrderRecord | None:
-    s = book._shipment_records.mine(event.shipment)
+    records = book._shipment_records
+    s = records[event.shipment]
+    if s.epoch != records.epoch:
+        s = records.mine(event.shipment)
     s.status = ShipmentStatus.PICKING
     s.view = None
     return None
@@ -220,13 +241,18 @@ def _shipped(book: OrderBook, event: ShipmentShipped) -> OrderRecord | None:
     s = book._shipment_records.mine(event.shipment)
     s.ship(event.carrier, event.tracking, event.at)
     # No backordered unit changes (nor the backorder indexes).
-    order = book._order_records.mine(event.order)
-    units = s.units_by_line()
-    for line in order.lines:
-        n = units.get(line.line_id)
-        if n is not None:
-            line.shipped += n
-            line.view = None
+    records = book._order_records
+    order = records[event.order]
+    if order.epoch != records.epoch:
+        order = records.mine(event.order)
+    lines = order.lines
+    for pick, n in zip(s.picks, s.units, strict=True):
+        line_id = pick.line_id
+        for line in lines:
+            if line.line_id == line_id:
+                line.shipped += n
+                line.view = None
+                break
     order.view = None
     if order.settling():
         book._settling[event.order] = None
@@ -241,7 +267,7 @@ def _return_opened(book: OrderBook, event: ReturnOpened) -> OrderRecord | None:
     expected = tuple((lq.line_id, lq.quantity) for lq in command.lines)
     zero = Money(0, order.lines[0].unit_price.currency)
     book._return_records.add(event.rma, ReturnRecord(event.rma, event.order, expected, zero))
-    order.returns.append(event.rma)
+    order.returns = (*order.returns, event.rma)
     order.view = None
     return None
 
