@@ -78,11 +78,15 @@ def _reindex(book: OrderBook, order: OrderRecord, before: set[str]) -> None:
         waiting.setdefault(sku, {})[order_id] = None
 
 
+_NO_PRICES: dict[LineId, Money] = {}  # read only: a capture whose every line has its price
+
+
 def _captured(book: OrderBook, event: OrderCaptured) -> OrderRecord | None:
     command = event.command
     assert isinstance(command, CaptureOrder)
+    prices = dict(event.prices) if event.prices else _NO_PRICES
     order = book._order_records.add(command.order, OrderRecord.captured(
-        command, event.position, dict(event.prices), event.price_list))  # fmt: skip
+        command, event.position, prices, event.price_list))  # fmt: skip
     book._by_external[(command.channel, command.external_id)] = command.order
     # Nothing allocated, backordered nor shipped yet: only a hold can raise an alert.
     return order if order.holds else None
@@ -165,6 +169,8 @@ def _allocated(book: OrderBook, event: OrderAllocated) -> OrderRecord | None:
     order.view = None
     if before or waits:
         _reindex(book, order, before)
+    elif not order.holds and not order.short_picked and event.order not in book._marks:
+        return None  # nothing waits, held nor short, and no marks: no alert stands or goes
     return order
 
 
