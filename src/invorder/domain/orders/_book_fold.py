@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from invorder.domain.money import Money
-from invorder.domain.orders._book_records import OrderRecord
+from invorder.domain.orders._book_records import OrderRecord, Records
 from invorder.domain.orders._book_shipments import ReturnRecord, ShipmentRecord
 from invorder.domain.orders.commands import CaptureOrder, OpenReturn, ReceiveReturn
 from invorder.domain.orders.events import (
@@ -35,10 +35,24 @@ from invorder.domain.orders.shipment import ShipmentStatus
 from invorder.domain.orders.standing import AlertMarks
 from invorder.domain.stock.location import LocationId
 
-if TYPE_CHECKING:
-    from invorder.domain.orders.book import OrderBook
 
-Handler = Callable[["OrderBook", Any], OrderRecord | None]
+class Book(Protocol):
+    """What the fold changes of :class:`~invorder.domain.orders.book.OrderBook` (its own
+    slots: the book imports this module, not the other way round)."""
+
+    _order_records: Records[OrderRecord]
+    _by_external: dict[tuple[str, str], str]
+    _shipment_records: Records[ShipmentRecord]
+    _return_records: Records[ReturnRecord]
+    _backordered: dict[str, None]
+    _waiting: dict[str, dict[str, None]]
+    _marks: dict[str, AlertMarks]
+    _refunds: dict[str, RefundPolicy]
+    _given: dict[str, dict[int, int]]
+    _settling: dict[str, None]
+
+
+Handler = Callable[[Book, Any], OrderRecord | None]
 """Folds one event of its type into the book; returns the order whose alerts to re-read."""
 
 
@@ -47,13 +61,13 @@ def quarter(at: datetime) -> int:
     return int(at.timestamp()) // 900
 
 
-def _waits(book: OrderBook, order: OrderRecord) -> set[str]:
+def _waits(book: Book, order: OrderRecord) -> set[str]:
     """The SKUs the order waits for, as the backorder index has them (read before a change,
     for :func:`_reindex`)."""
     return order.waiting_skus() if order.capture.order in book._backordered else set()
 
 
-def _reindex(book: OrderBook, order: OrderRecord, before: set[str]) -> None:
+def _reindex(book: Book, order: OrderRecord, before: set[str]) -> None:
     """Bring the backorder indexes level with the order's lines once they changed
     (``before``: :func:`_waits` read before the change)."""
     order_id = order.capture.order
@@ -81,7 +95,7 @@ def _reindex(book: OrderBook, order: OrderRecord, before: set[str]) -> None:
 _NO_PRICES: dict[LineId, Money] = {}  # read only: a capture whose every line has its price
 
 
-def _captured(book: OrderBook, event: OrderCaptured) -> OrderRecord | None:
+def _captured(book: Book, event: OrderCaptured) -> OrderRecord | None:
     command = event.command
     assert isinstance(command, CaptureOrder)
     prices = dict(event.prices) if event.prices else _NO_PRICES
@@ -92,14 +106,14 @@ def _captured(book: OrderBook, event: OrderCaptured) -> OrderRecord | None:
     return order if order.holds else None
 
 
-def _held(book: OrderBook, event: OrderHeld) -> OrderRecord | None:
+def _held(book: Book, event: OrderHeld) -> OrderRecord | None:
     order = book._order_records.mine(event.order)
     order.holds = (*order.holds, event.reason)
     order.view = None
     return order
 
 
-def _closed(book: OrderBook, event: OrderClosed) -> OrderRecord | None:
+def _closed(book: Book, event: OrderClosed) -> OrderRecord | None:
     order = book._order_records.mine(event.order)
     order.closed_at = event.at
     order.close_reason = event.reason
@@ -108,14 +122,14 @@ def _closed(book: OrderBook, event: OrderClosed) -> OrderRecord | None:
     return None
 
 
-def _released(book: OrderBook, event: OrderHoldReleased) -> OrderRecord | None:
+def _released(book: Book, event: OrderHoldReleased) -> OrderRecord | None:
     order = book._order_records.mine(event.order)
     order.holds = tuple(h for h in order.holds if h != event.reason)
     order.view = None
     return order
 
 
-def _allocated(book: OrderBook, event: OrderAllocated) -> OrderRecord | None:
+def _allocated(book: Book, event: OrderAllocated) -> OrderRecord | None:
     records = book._order_records
     order = records[event.order]
     if order.epoch != records.epoch:
@@ -177,14 +191,14 @@ def _allocated(book: OrderBook, event: OrderAllocated) -> OrderRecord | None:
 _NONE: set[str] = set()  # read only: the SKUs an order outside the backorder index waits for
 
 
-def _take_from_picks(book: OrderBook, taken: Iterable[tuple[str, int]], order: OrderRecord) -> None:
+def _take_from_picks(book: Book, taken: Iterable[tuple[str, int]], order: OrderRecord) -> None:
     amounts = dict(taken)
     for sid in order.shipments:
         if any(p.reservation in amounts for p in book._shipment_records[sid].picks):
             book._shipment_records.mine(sid).take(amounts)
 
 
-def _cancelled(book: OrderBook, event: OrderCancelled) -> OrderRecord | None:
+def _cancelled(book: Book, event: OrderCancelled) -> OrderRecord | None:
     order = book._order_records.mine(event.order)
     before = _waits(book, order)
     by_line = {c.line_id: c for c in event.lines}
@@ -200,7 +214,7 @@ def _cancelled(book: OrderBook, event: OrderCancelled) -> OrderRecord | None:
     return order
 
 
-def _picking(book: OrderBook, event: PickingStarted) -> OrderRecord | None:
+def _picking(book: Book, event: PickingStarted) -> OrderRecord | None:
     records = book._shipment_records
     s = records[event.shipment]
     if s.epoch != records.epoch:
@@ -211,7 +225,7 @@ def _picking(book: OrderBook, event: PickingStarted) -> OrderRecord | None:
 
 
 def _unallocate(
-    book: OrderBook, order_id: str, shipment: str, units: tuple[tuple[str, int], ...], *,
+    book: Book, order_id: str, shipment: str, units: tuple[tuple[str, int], ...], *,
     short: bool,
 ) -> OrderRecord:  # fmt: skip
     """Take ``units`` (reservation, units) out of the shipment's picks and their lines'
@@ -227,15 +241,15 @@ def _unallocate(
     return order
 
 
-def _short(book: OrderBook, event: PicksFoundShort) -> OrderRecord | None:
+def _short(book: Book, event: PicksFoundShort) -> OrderRecord | None:
     return _unallocate(book, event.order, event.shipment, event.missing, short=True)
 
 
-def _withdrawn(book: OrderBook, event: PicksWithdrawn) -> OrderRecord | None:
+def _withdrawn(book: Book, event: PicksWithdrawn) -> OrderRecord | None:
     return _unallocate(book, event.order, event.shipment, event.withdrawn, short=False)
 
 
-def _packed(book: OrderBook, event: ShipmentPacked) -> OrderRecord | None:
+def _packed(book: Book, event: ShipmentPacked) -> OrderRecord | None:
     s = book._shipment_records.mine(event.shipment)
     s.status = ShipmentStatus.PACKED
     s.packages = event.packages
@@ -243,7 +257,7 @@ def _packed(book: OrderBook, event: ShipmentPacked) -> OrderRecord | None:
     return None
 
 
-def _shipped(book: OrderBook, event: ShipmentShipped) -> OrderRecord | None:
+def _shipped(book: Book, event: ShipmentShipped) -> OrderRecord | None:
     s = book._shipment_records.mine(event.shipment)
     s.ship(event.carrier, event.tracking, event.at)
     # No backordered unit changes (nor the backorder indexes).
@@ -266,7 +280,7 @@ def _shipped(book: OrderBook, event: ShipmentShipped) -> OrderRecord | None:
     return order if order.short_picked else None
 
 
-def _return_opened(book: OrderBook, event: ReturnOpened) -> OrderRecord | None:
+def _return_opened(book: Book, event: ReturnOpened) -> OrderRecord | None:
     command = event.command
     assert isinstance(command, OpenReturn)
     order = book._order_records.mine(event.order)
@@ -278,7 +292,7 @@ def _return_opened(book: OrderBook, event: ReturnOpened) -> OrderRecord | None:
     return None
 
 
-def _return_received(book: OrderBook, event: ReturnReceived) -> OrderRecord | None:
+def _return_received(book: Book, event: ReturnReceived) -> OrderRecord | None:
     command = event.command
     assert isinstance(command, ReceiveReturn)
     rma = book._return_records.mine(event.rma)
@@ -292,13 +306,13 @@ def _return_received(book: OrderBook, event: ReturnReceived) -> OrderRecord | No
     return order
 
 
-def _acknowledged(book: OrderBook, event: AlertAcknowledged) -> OrderRecord | None:
+def _acknowledged(book: Book, event: AlertAcknowledged) -> OrderRecord | None:
     marks = book._marks.setdefault(event.order, AlertMarks())
     marks.acknowledged[event.alert] = (event.at, event.note)
     return None
 
 
-def _refund_policy(book: OrderBook, event: RefundPolicyDefined) -> OrderRecord | None:
+def _refund_policy(book: Book, event: RefundPolicyDefined) -> OrderRecord | None:
     command = event.command
     assert isinstance(command, DefineRefundPolicy)
     book._refunds[command.channel] = RefundPolicy(
