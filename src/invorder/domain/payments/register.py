@@ -68,6 +68,14 @@ class _Totals:
             )  # fmt: skip
         return view
 
+    def __eq__(self, other: object) -> bool:
+        # Equal when the amounts callers read are (a projection against a rebuild).
+        if not isinstance(other, _Totals):
+            return NotImplemented
+        return self.freeze() == other.freeze()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable: not hashable
+
 
 _ZERO = Decimal(0)
 
