@@ -6,12 +6,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import invorder as iv
 from invorder import Money
+from invorder.domain.errors import CurrencyMismatchError
 from invorder.domain.payments.commands import PaymentFact
+from invorder.domain.payments.payment import OrderPayments, Payment, PaymentKind
+from invorder.domain.payments.register import Payments
 from invorder.errors import OverCaptureError, OverRefundError, PaymentConflictError
 from invorder.records import PaymentState, PaymentSummary
 from tests.support.order_world import capture, order_world
@@ -95,3 +99,44 @@ def test_the_amounts_stay_within_their_bounds_and_the_status_agrees(
             (fact.amount.amount for fact in recorded if fact.kind == kind), Decimal(0)
         )
     assert engine.verify() == []
+
+
+register_facts = st.lists(
+    st.tuples(
+        st.sampled_from(list(PaymentKind)),
+        st.sampled_from(["o1", "o2", "o3"]),
+        st.integers(1, 2500),  # cents
+    ),
+    max_size=30,
+)
+
+
+@given(facts=register_facts)
+def test_the_registers_amounts_equal_a_fold_of_frozen_amounts(
+    facts: list[tuple[PaymentKind, str, int]],
+) -> None:
+    # The register keeps each order's running amounts in a mutable record; the reference
+    # folds the frozen OrderPayments fact by fact, as the register once did.
+    register = Payments()
+    reference: dict[str, OrderPayments] = {}
+    for n, (kind, order, cents) in enumerate(facts):
+        payment = Payment(f"r{n}", kind, order, Money(Decimal(cents) / 100, "USD"))
+        register.put(payment)
+        before = reference.get(order) or OrderPayments.none(order, "USD")
+        reference[order] = before.add(payment)
+        assert register.get(order) == reference[order]
+    for order in ("o1", "o2", "o3"):
+        assert register.get(order) == reference.get(order)
+    assert [p.reference for p in register] == [f"r{n}" for n in range(len(facts))]
+
+
+def test_the_register_refuses_an_amount_in_another_currency_as_adding_money_does() -> None:
+    register = Payments()
+    register.put(Payment("r1", PaymentKind.AUTHORISED, "o1", Money(Decimal(5), "USD")))
+    with pytest.raises(CurrencyMismatchError):
+        Money(Decimal(5), "USD") + Money(Decimal(1), "EUR")
+    with pytest.raises(CurrencyMismatchError):
+        register.put(Payment("r2", PaymentKind.CAPTURED, "o1", Money(Decimal(1), "EUR")))
+    assert register.get("o1") == OrderPayments.none("o1", "USD").add(
+        Payment("r1", PaymentKind.AUTHORISED, "o1", Money(Decimal(5), "USD"))
+    )

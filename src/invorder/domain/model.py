@@ -47,6 +47,7 @@ from invorder.domain.purchasing.suppliers import Suppliers
 from invorder.domain.rejection import EVENTS as REJECTION_EVENTS
 from invorder.domain.reservations.commands import CommitReservation, ReleaseReservation
 from invorder.domain.reservations.reservation import Reservations
+from invorder.domain.stock.events import Operation, StockPosted
 from invorder.domain.stock.ledger import Ledger
 from invorder.domain.stock.location import is_virtual
 
@@ -93,9 +94,16 @@ class State:
     def apply(self, event: Event) -> None:
         """Fold one event into every projection that follows it."""
         kind = type(event)
-        names = _FOLDERS.get(kind)
-        if names is None:
-            names = _FOLDERS[kind] = _folders(kind)
+        if kind is StockPosted:
+            # Journal entries are most of a log: routed by operation too (see _folders).
+            operation = event.operation  # type: ignore[attr-defined]  # kind is StockPosted
+            names = _ENTRY_FOLDERS.get(operation)
+            if names is None:
+                names = _ENTRY_FOLDERS[operation] = _folders(kind, operation)
+        else:
+            names = _FOLDERS.get(kind)
+            if names is None:
+                names = _FOLDERS[kind] = _folders(kind)
         for name in names:
             getattr(self, name).apply(event)
 
@@ -186,14 +194,17 @@ PROJECTIONS = tuple(name for name in State.__slots__ if name not in POLICIES)
 assert set(PROJECTIONS) == set(_PROJECTION_CLASSES), "every area projection has a State slot"
 
 _FOLDERS: dict[type, tuple[str, ...]] = {}
+_ENTRY_FOLDERS: dict[Operation, tuple[str, ...]] = {}
 
 
-def _folders(kind: type) -> tuple[str, ...]:
-    """The projections that fold events of ``kind``, in fold order (a projection without
-    ``FOLDS`` is given every event)."""
+def _folders(kind: type, operation: Operation | None = None) -> tuple[str, ...]:
+    """The projections that fold events of ``kind`` (journal entries: of ``operation``), in
+    fold order. A projection without ``FOLDS`` is given every event; one with
+    ``OPERATIONS`` only the journal entries of those operations."""
     return tuple(
         name for name, cls in _PROJECTION_CLASSES.items()
         if kind in getattr(cls, "FOLDS", (kind,))
+        and (operation is None or operation in getattr(cls, "OPERATIONS", (operation,)))
     )  # fmt: skip
 
 

@@ -166,32 +166,36 @@ class Replica:
 
     def _fold_read(self, events: Iterator[Event]) -> None:
         # Streams: a start-up replay must not hold the whole log in memory at once.
-        state = self.state
+        apply = self.state.apply
         keys = self.keys
-        last = None  # a command's events are contiguous: index its key once
+        last = None  # a command's events are contiguous (and share it): index its key once
         since = self.spares.since if self.spares.copies else None
-        for event in events:
-            if event.position != self.position:
-                # Folding it would apply an event twice or skip one, silently.
-                raise StoreCorruptError(self.position,
-                                        f"the store gave the event of position "
-                                        f"{event.position} there")  # fmt: skip
-            state.apply(event)
-            if since is not None:
-                since.append(event)
-            key = event.key
-            if key != last:
-                keys.setdefault(key, event.position)
-                last = key
-            self.position += 1
+        position = self.position
+        try:
+            for event in events:
+                if event.position != position:
+                    # Folding it would apply an event twice or skip one, silently.
+                    raise StoreCorruptError(position,
+                                            f"the store gave the event of position "
+                                            f"{event.position} there")  # fmt: skip
+                apply(event)
+                if since is not None:
+                    since.append(event)
+                command = event.command
+                if command is not last:  # another command (or a copy: indexed again, no harm)
+                    keys.setdefault(command.key, position)
+                    last = command
+                position += 1
+        finally:
+            self.position = position  # the events folded, even when one of them raised
         if since is not None:
             self.spares.record(())
 
     def fold(self, events: Sequence[Event]) -> None:
         """Fold ``events``, the next ones of the log (just appended)."""
-        state = self.state
+        apply = self.state.apply
         for event in events:
-            state.apply(event)
+            apply(event)
         self.commit(events)
 
     def fold_pending(self, events: Sequence[Event]) -> None:
@@ -212,10 +216,10 @@ class Replica:
         keys = self.keys
         last = None
         for event in events:
-            key = event.key
-            if key != last:
-                keys.setdefault(key, event.position)
-                last = key
+            command = event.command
+            if command is not last:
+                keys.setdefault(command.key, event.position)
+                last = command
         self.position += len(events)
         self.chain_known = False
         self.spares.record(events)

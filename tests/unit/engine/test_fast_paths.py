@@ -22,7 +22,7 @@ from invorder.domain.orders.events import OrderAllocated
 from invorder.domain.orders.order import OrderLine
 from invorder.domain.purchasing.events import PurchaseEtaChanged, SupplierDefined
 from invorder.domain.reservations.events import ReservationsExpired
-from invorder.domain.stock.events import LocationDefined, StockPosted
+from invorder.domain.stock.events import LocationDefined, Operation, StockPosted
 from invorder.engine.allocation import order_view
 from invorder.errors import InvalidQuantityError
 from invorder.routing import backorder_priority as routing_priority
@@ -83,6 +83,12 @@ def test_each_event_type_goes_to_the_projections_that_fold_it() -> None:
     assert model._folders(SupplierDefined) == ("suppliers",)
     assert model._folders(OrderAllocated) == ("orders",)
     assert model._folders(Event) == ()  # nobody folds an unknown kind
+
+
+def test_journal_entries_go_only_to_the_projections_that_read_their_operation() -> None:
+    commit, receive = Operation.COMMIT, Operation.PURCHASE_RECEIVE
+    assert model._folders(StockPosted, commit) == ("ledger", "reservations", "costs")
+    assert model._folders(StockPosted, receive) == model._folders(StockPosted)
 
 
 def test_the_routed_fold_equals_giving_every_event_to_every_projection() -> None:

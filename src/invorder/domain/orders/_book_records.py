@@ -95,9 +95,11 @@ class OrderRecord:
         self.capture = capture
         self.lines = lines
         self.holds: tuple[str, ...] = capture.initial_holds
-        self.reservations: list[str] = []
-        self.shipments: list[str] = []
-        self.returns: list[str] = []
+        # Tuples: they grow an allocation (or a return) at a time, and are shared as they
+        # are by the frozen order, the copies and the record read back.
+        self.reservations: tuple[str, ...] = ()
+        self.shipments: tuple[str, ...] = ()
+        self.returns: tuple[str, ...] = ()
         self.short_picked = 0
         self.closed_at: datetime | None = None
         self.close_reason = ""
@@ -126,9 +128,9 @@ class OrderRecord:
         record = cls(order.capture, [LineRecord.of(line) for line in order.lines],
                      order.position, order.price_list)  # fmt: skip
         record.holds = order.holds
-        record.reservations = list(order.reservations)
-        record.shipments = list(order.shipments)
-        record.returns = list(order.returns)
+        record.reservations = order.reservations
+        record.shipments = order.shipments
+        record.returns = order.returns
         record.short_picked = order.short_picked
         record.closed_at = order.closed_at
         record.close_reason = order.close_reason
@@ -140,9 +142,9 @@ class OrderRecord:
         new = OrderRecord(self.capture, [line.copy() for line in self.lines], self.position,
                           self.price_list)  # fmt: skip
         new.holds = self.holds
-        new.reservations = self.reservations.copy()
-        new.shipments = self.shipments.copy()
-        new.returns = self.returns.copy()
+        new.reservations = self.reservations
+        new.shipments = self.shipments
+        new.returns = self.returns
         new.short_picked = self.short_picked
         new.closed_at = self.closed_at
         new.close_reason = self.close_reason
@@ -160,24 +162,13 @@ class OrderRecord:
         if view is None:
             view = self.view = Order(
                 capture=self.capture, lines=tuple([line.freeze() for line in self.lines]),
-                holds=self.holds, reservations=tuple(self.reservations),
-                shipments=tuple(self.shipments), returns=tuple(self.returns),
+                holds=self.holds, reservations=self.reservations,
+                shipments=self.shipments, returns=self.returns,
                 short_picked=self.short_picked, closed_at=self.closed_at,
                 close_reason=self.close_reason, price_list=self.price_list,
                 position=self.position,
             )  # fmt: skip
         return view
-
-    def allocate(self, picked: Mapping[LineId, int], backorders: Mapping[LineId, int]) -> None:
-        """Add ``picked`` units to their lines' allocation and set the lines' backordered
-        units to ``backorders`` (both by line id)."""
-        for line in self.lines:
-            line_id = line.line_id
-            if line_id in picked or line_id in backorders:
-                line.allocated += picked.get(line_id, 0)
-                line.backordered = backorders.get(line_id, line.backordered)
-                line.view = None
-        self.view = None
 
     def count(self, quantity: str, units: Mapping[LineId, int], sign: int = 1) -> None:
         """Add ``units`` (by line id; times ``sign``) to the lines' ``quantity``
@@ -199,9 +190,12 @@ class OrderRecord:
     def settling(self) -> bool:
         """True when every unit is shipped or cancelled and the order is not closed: what
         the close-out queries look at (returns come after)."""
-        return self.closed_at is None and all(
-            line.shipped >= line.ordered - line.cancelled for line in self.lines
-        )
+        if self.closed_at is not None:
+            return False
+        for line in self.lines:  # noqa: SIM110  # all() of a generator: twice the time
+            if line.shipped < line.ordered - line.cancelled:
+                return False
+        return True
 
     def waiting_skus(self) -> set[str]:
         """The SKUs of its lines with backordered units."""

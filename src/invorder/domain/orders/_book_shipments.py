@@ -68,12 +68,6 @@ class ShipmentRecord:
         new.view = self.view
         return new
 
-    def add(self, picks: list[Pick]) -> None:
-        """Add an allocation's picks."""
-        self.picks += picks
-        self.units += [p.quantity for p in picks]
-        self.view = None
-
     def take(self, amounts: Mapping[str, int]) -> None:
         """Take ``amounts`` (by reservation) off the picks; with no unit left, an unshipped
         shipment is cancelled."""
@@ -90,13 +84,6 @@ class ShipmentRecord:
         self.tracking = tracking
         self.shipped_at = at
         self.view = None
-
-    def units_by_line(self) -> dict[LineId, int]:
-        """The units of its picks, per line id."""
-        units: dict[LineId, int] = {}
-        for p, n in zip(self.picks, self.units, strict=True):
-            units[p.line_id] = units.get(p.line_id, 0) + n
-        return units
 
     def freeze(self) -> Shipment:
         """The shipment as a frozen value (built once per change)."""

@@ -4,41 +4,20 @@ callers read are built when asked and cached until the record next changes."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from operator import attrgetter
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from invorder.domain.messages import Event
-from invorder.domain.money import Money
+from invorder.domain.orders._book_fold import FOLD, quarter
 from invorder.domain.orders._book_records import OrderRecord, Records, frozen_part
 from invorder.domain.orders._book_shipments import ReturnRecord, ShipmentRecord
-from invorder.domain.orders.commands import CaptureOrder, OpenReturn, ReceiveReturn
-from invorder.domain.orders.events import (
-    AlertAcknowledged,
-    OrderAllocated,
-    OrderCancelled,
-    OrderCaptured,
-    OrderClosed,
-    OrderHeld,
-    OrderHoldReleased,
-    Pick,
-    PickingStarted,
-    PicksFoundShort,
-    PicksWithdrawn,
-    RefundPolicyDefined,
-    ReturnOpened,
-    ReturnReceived,
-    ShipmentPacked,
-    ShipmentShipped,
-)
-from invorder.domain.orders.ids import LineId
 from invorder.domain.orders.order import Order
-from invorder.domain.orders.refunds import DefineRefundPolicy, RefundPolicy
+from invorder.domain.orders.refunds import RefundPolicy
 from invorder.domain.orders.rma import Return
-from invorder.domain.orders.shipment import Shipment, ShipmentStatus
+from invorder.domain.orders.shipment import Shipment
 from invorder.domain.orders.standing import AlertMarks, standing
-from invorder.domain.stock.location import LocationId
 
 
 class OrderBook:
@@ -159,19 +138,15 @@ class OrderBook:
 
     def apply(self, event: Event) -> None:
         """Fold one event (others are ignored)."""
-        kind = type(event)
-        handler = _FOLD.get(kind)
+        handler = FOLD.get(type(event))
         if handler is None:
             return
-        handler(self, event)
-        if kind in _SAME_ALERTS:
-            return
+        order = handler(self, event)
+        if order is None:
+            return  # the event changed neither an order's lines nor its holds
         # Every other event folded here changes an order's lines or holds: its alerts too.
-        order_id = event.order  # type: ignore[attr-defined]  # every folded type has it
-        order = self._order_records[order_id]
-        if kind is ShipmentShipped and not order.short_picked:
-            return  # shipping can only clear a short pick's alert
         reasons = standing(order)
+        order_id = order.capture.order
         marks = self._marks.get(order_id)
         if marks is None:
             if not reasons:
@@ -180,176 +155,6 @@ class OrderBook:
         marks.track(reasons, event.at)
         if not marks:
             del self._marks[order_id]
-
-    def _refund_policy(self, event: RefundPolicyDefined) -> None:
-        command = event.command
-        assert isinstance(command, DefineRefundPolicy)
-        self._refunds[command.channel] = RefundPolicy(
-            command.channel, command.refund_percent, command.fee, command.return_window_days
-        )
-
-    def _acknowledged(self, event: AlertAcknowledged) -> None:
-        marks = self._marks.setdefault(event.order, AlertMarks())
-        marks.acknowledged[event.alert] = (event.at, event.note)
-
-    def _waits(self, order: OrderRecord) -> set[str]:
-        """The SKUs the order waits for, as the backorder index has them (read before a
-        change, for :meth:`_reindex`)."""
-        return order.waiting_skus() if order.order_id in self._backordered else set()
-
-    def _reindex(self, order: OrderRecord, before: set[str]) -> None:
-        """Bring the backorder indexes level with the order's lines once they changed
-        (``before``: :meth:`_waits` read before the change)."""
-        order_id = order.order_id
-        after = order.waiting_skus()
-        # An order is in the backorder index exactly when one of its lines waits.
-        if order_id in self._backordered:
-            if not after:
-                del self._backordered[order_id]
-        elif after:
-            self._backordered[order_id] = None
-        else:
-            return
-        if before == after:
-            return
-        waiting = self._waiting
-        for sku in before - after:
-            orders = waiting[sku]
-            del orders[order_id]
-            if not orders:
-                del waiting[sku]
-        for sku in sorted(after - before):  # the same order in every process (snapshots)
-            waiting.setdefault(sku, {})[order_id] = None
-
-    def _captured(self, event: OrderCaptured) -> None:
-        command = event.command
-        assert isinstance(command, CaptureOrder)
-        self._order_records.add(command.order, OrderRecord.captured(
-            command, event.position, dict(event.prices), event.price_list))  # fmt: skip
-        self._by_external[(command.channel, command.external_id)] = command.order
-
-    def _held(self, event: OrderHeld) -> None:
-        order = self._order_records.mine(event.order)
-        order.holds = (*order.holds, event.reason)
-        order.view = None
-
-    def _closed(self, event: OrderClosed) -> None:
-        order = self._order_records.mine(event.order)
-        order.closed_at = event.at
-        order.close_reason = event.reason
-        order.view = None
-        self._settling.pop(event.order, None)
-
-    def _released(self, event: OrderHoldReleased) -> None:
-        order = self._order_records.mine(event.order)
-        order.holds = tuple(h for h in order.holds if h != event.reason)
-        order.view = None
-
-    def _allocated(self, event: OrderAllocated) -> None:
-        order = self._order_records.mine(event.order)
-        before = self._waits(order)
-        picked: dict[LineId, int] = {}
-        by_shipment: dict[str, list[Pick]] = {}
-        if event.picks:
-            bucket = quarter(event.at)
-            for pick in event.picks:
-                picked[pick.line_id] = picked.get(pick.line_id, 0) + pick.quantity
-                by_shipment.setdefault(pick.shipment, []).append(pick)
-                given = self._given.setdefault(pick.location.split("/", 1)[0], {})
-                given[bucket] = given.get(bucket, 0) + pick.quantity
-                order.reservations.append(pick.reservation)
-        order.allocate(picked, {b.line_id: b.backordered for b in event.backorders})
-        for sid, picks in by_shipment.items():
-            if sid in self._shipment_records:
-                found = self._shipment_records.mine(sid)
-            else:
-                order.shipments.append(sid)
-                warehouse = LocationId(picks[0].location.split("/", 1)[0])
-                found = self._shipment_records.add(sid, ShipmentRecord(sid, order.order_id,
-                                                                       warehouse))  # fmt: skip
-            found.add(picks)
-        self._reindex(order, before)
-
-    def _take_from_picks(self, taken: Iterable[tuple[str, int]], order: OrderRecord) -> None:
-        amounts = dict(taken)
-        for sid in order.shipments:
-            if any(p.reservation in amounts for p in self._shipment_records[sid].picks):
-                self._shipment_records.mine(sid).take(amounts)
-
-    def _cancelled(self, event: OrderCancelled) -> None:
-        order = self._order_records.mine(event.order)
-        before = self._waits(order)
-        by_line = {c.line_id: c for c in event.lines}
-        for line in order.lines:
-            c = by_line.get(line.line_id)
-            if c is not None:
-                line.cancel(c.quantity, c.backordered, c.allocated)
-        self._take_from_picks(event.released, order)
-        order.view = None
-        self._reindex(order, before)
-        if order.settling():
-            self._settling[event.order] = None
-
-    def _picking(self, event: PickingStarted) -> None:
-        s = self._shipment_records.mine(event.shipment)
-        s.status = ShipmentStatus.PICKING
-        s.view = None
-
-    def _short(self, event: PicksFoundShort) -> None:
-        self._unallocate(event.order, event.shipment, event.missing, short=True)
-
-    def _withdrawn(self, event: PicksWithdrawn) -> None:
-        self._unallocate(event.order, event.shipment, event.withdrawn, short=False)
-
-    def _unallocate(
-        self, order_id: str, shipment: str, units: tuple[tuple[str, int], ...], *, short: bool
-    ) -> None:
-        """Take ``units`` (reservation, units) out of the shipment's picks and their lines'
-        allocation (counted as short-picked when ``short``)."""
-        order = self._order_records.mine(order_id)
-        by_reservation = {p.reservation: p for p in self._shipment_records[shipment].picks}
-        lost: dict[LineId, int] = {}
-        for rid, n in units:
-            line_id = by_reservation[rid].line_id
-            lost[line_id] = lost.get(line_id, 0) + n
-        self._take_from_picks(units, order)
-        order.unallocate(lost, short=short)  # no backordered unit changes: nor the indexes
-
-    def _packed(self, event: ShipmentPacked) -> None:
-        s = self._shipment_records.mine(event.shipment)
-        s.status = ShipmentStatus.PACKED
-        s.packages = event.packages
-        s.view = None
-
-    def _shipped(self, event: ShipmentShipped) -> None:
-        s = self._shipment_records.mine(event.shipment)
-        s.ship(event.carrier, event.tracking, event.at)
-        # No backordered unit changes (nor the backorder indexes).
-        order = self._order_records.mine(event.order)
-        order.count("shipped", s.units_by_line())
-        if order.settling():
-            self._settling[event.order] = None
-
-    def _return_opened(self, event: ReturnOpened) -> None:
-        command = event.command
-        assert isinstance(command, OpenReturn)
-        order = self._order_records.mine(event.order)
-        expected = tuple((lq.line_id, lq.quantity) for lq in command.lines)
-        zero = Money(0, order.lines[0].unit_price.currency)
-        self._return_records.add(event.rma, ReturnRecord(event.rma, event.order, expected, zero))
-        order.returns.append(event.rma)
-        order.view = None
-
-    def _return_received(self, event: ReturnReceived) -> None:
-        command = event.command
-        assert isinstance(command, ReceiveReturn)
-        rma = self._return_records.mine(event.rma)
-        units: dict[LineId, int] = {}
-        for part in command.lines:
-            units[part.line_id] = units.get(part.line_id, 0) + part.quantity
-        rma.receive(units, event.refund)
-        # No backordered unit changes (nor the backorder indexes).
-        self._order_records.mine(event.order).count("returned", units)
 
     def rma(self, rma: str) -> Return | None:
         """One RMA, or ``None``."""
@@ -370,31 +175,4 @@ _PARTS = {"_order_records": "orders", "_shipment_records": "shipments",
 """The names :meth:`OrderBook.differences` gives the parts kept as records."""
 
 
-def quarter(at: datetime) -> int:
-    """The quarter of an hour (counted from the Unix epoch) that ``at`` falls in."""
-    return int(at.timestamp()) // 900
-
-
-_FOLD: dict[type[Any], Callable[[OrderBook, Any], None]] = {
-    OrderCaptured: OrderBook._captured,
-    OrderHeld: OrderBook._held,
-    OrderHoldReleased: OrderBook._released,
-    OrderClosed: OrderBook._closed,
-    OrderAllocated: OrderBook._allocated,
-    OrderCancelled: OrderBook._cancelled,
-    PickingStarted: OrderBook._picking,
-    PicksFoundShort: OrderBook._short,
-    PicksWithdrawn: OrderBook._withdrawn,
-    ShipmentPacked: OrderBook._packed,
-    ShipmentShipped: OrderBook._shipped,
-    ReturnOpened: OrderBook._return_opened,
-    ReturnReceived: OrderBook._return_received,
-    AlertAcknowledged: OrderBook._acknowledged,
-    RefundPolicyDefined: OrderBook._refund_policy,
-}
-OrderBook.FOLDS = frozenset(_FOLD)
-_SAME_ALERTS = frozenset({
-    PickingStarted, ShipmentPacked, AlertAcknowledged, ReturnOpened, RefundPolicyDefined,
-    OrderClosed,
-})  # fmt: skip
-"""Folded events that change neither an order's lines nor its holds."""
+OrderBook.FOLDS = frozenset(FOLD)

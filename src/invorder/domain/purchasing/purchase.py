@@ -119,6 +119,8 @@ class Purchases:
 
     FOLDS: ClassVar[frozenset[type]] = frozenset({PurchaseDrafted, PurchaseEtaChanged, StockPosted})
     """The event types :meth:`apply` folds (others leave it unchanged)."""
+    OPERATIONS: ClassVar[frozenset[Operation]]
+    """The journal entries (``StockPosted``) :meth:`apply` folds: purchase entries."""
 
     __slots__ = ("_by_id", "_by_sku")
 
@@ -254,3 +256,4 @@ class Purchases:
 _PURCHASE_OPERATIONS = frozenset(
     {Operation.PURCHASE_EXPECT, Operation.PURCHASE_RECEIVE, Operation.PURCHASE_CANCEL}
 )
+Purchases.OPERATIONS = _PURCHASE_OPERATIONS
