@@ -115,8 +115,7 @@ register_facts = st.lists(
 def test_the_registers_amounts_equal_a_fold_of_frozen_amounts(
     facts: list[tuple[PaymentKind, str, int]],
 ) -> None:
-    # The register keeps each order's running amounts in a mutable record; the reference
-    # folds the frozen OrderPayments fact by fact, as the register once did.
+    # The reference folds the frozen OrderPayments fact by fact, outside the register.
     register = Payments()
     reference: dict[str, OrderPayments] = {}
     for n, (kind, order, cents) in enumerate(facts):
