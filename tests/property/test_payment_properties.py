@@ -4,6 +4,7 @@ amounts, a refused fact changes nothing, and a reference names one fact."""
 
 from __future__ import annotations
 
+import copy
 from decimal import Decimal
 
 import pytest
@@ -16,6 +17,7 @@ from invorder.domain.errors import CurrencyMismatchError
 from invorder.domain.payments.commands import PaymentFact
 from invorder.domain.payments.payment import OrderPayments, Payment, PaymentKind
 from invorder.domain.payments.register import Payments
+from invorder.engine._spares import duplicate
 from invorder.errors import OverCaptureError, OverRefundError, PaymentConflictError
 from invorder.records import PaymentState, PaymentSummary
 from tests.support.order_world import capture, order_world
@@ -115,7 +117,8 @@ register_facts = st.lists(
 def test_the_registers_amounts_equal_a_fold_of_frozen_amounts(
     facts: list[tuple[PaymentKind, str, int]],
 ) -> None:
-    # The reference folds the frozen OrderPayments fact by fact, outside the register.
+    # The register keeps each order's running amounts in a mutable record; the reference
+    # folds the frozen OrderPayments fact by fact.
     register = Payments()
     reference: dict[str, OrderPayments] = {}
     for n, (kind, order, cents) in enumerate(facts):
@@ -139,3 +142,26 @@ def test_the_register_refuses_an_amount_in_another_currency_as_adding_money_does
     assert register.get("o1") == OrderPayments.none("o1", "USD").add(
         Payment("r1", PaymentKind.AUTHORISED, "o1", Money(Decimal(5), "USD"))
     )
+
+
+@given(facts=register_facts, split=st.integers(0, 30), deep=st.booleans())
+def test_a_copy_of_the_register_keeps_its_amounts_while_the_register_goes_on(
+    facts: list[tuple[PaymentKind, str, int]], split: int, deep: bool
+) -> None:
+    # The running amounts are shared copy-on-write with the engine's copies (forks, batch
+    # spares): a change on either side must not show on the other.
+    payments = [Payment(f"r{n}", kind, order, Money(Decimal(cents) / 100, "USD"))
+                for n, (kind, order, cents) in enumerate(facts)]  # fmt: skip
+    live = Payments()
+    for payment in payments[:split]:
+        live.put(payment)
+    spare = copy.deepcopy(live) if deep else duplicate(live)[0]
+    orders = ("o1", "o2", "o3")
+    read = [spare.get(order) for order in orders]
+    for payment in payments[split:]:
+        live.put(payment)
+    assert [spare.get(order) for order in orders] == read
+    for payment in payments[split:]:
+        spare.put(payment)
+    assert [spare.get(order) for order in orders] == [live.get(order) for order in orders]
+    assert [p.reference for p in spare] == [p.reference for p in live]

@@ -12,9 +12,10 @@ from collections.abc import Iterable
 
 from hypothesis.stateful import invariant
 
+from invorder.domain._records import Records
 from invorder.domain.invoicing.settlement import done_shipping
 from invorder.domain.messages import Event
-from invorder.domain.orders._book_records import OrderRecord, Records
+from invorder.domain.orders._book_records import OrderRecord
 from invorder.domain.orders._book_shipments import ReturnRecord, ShipmentRecord
 from invorder.domain.orders.book import OrderBook
 from invorder.domain.orders.order import Order

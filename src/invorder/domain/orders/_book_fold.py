@@ -8,8 +8,9 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, Protocol
 
+from invorder.domain._records import Records
 from invorder.domain.money import Money
-from invorder.domain.orders._book_records import OrderRecord, Records
+from invorder.domain.orders._book_records import OrderRecord
 from invorder.domain.orders._book_shipments import ReturnRecord, ShipmentRecord
 from invorder.domain.orders.commands import CaptureOrder, OpenReturn, ReceiveReturn
 from invorder.domain.orders.events import (

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any
 
+from invorder.domain._records import Records
 from invorder.domain.money import Money
 from invorder.domain.orders._book_shipments import ReturnRecord, ShipmentRecord
 from invorder.domain.orders.commands import CaptureOrder
@@ -209,44 +210,6 @@ class OrderRecord:
         return self.freeze() == other.freeze()
 
     __hash__ = None  # type: ignore[assignment]  # mutable: not hashable
-
-
-class _Record(Protocol):
-    epoch: int
-
-    def copy(self) -> Any: ...
-
-
-R = TypeVar("R", bound=_Record)
-
-
-class Records(dict[str, R]):
-    """The records of one kind by id, shared copy-on-write with its deep copies (how the
-    engine keeps spare copies of a projection and branches one): a deep copy copies the
-    dict alone and moves both dicts to a new epoch, so that a record stamped with an older
-    one is shared and :meth:`mine` copies it before it changes."""
-
-    epoch = 0
-    """The epoch of this dict's own records (those only it holds)."""
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> Records[R]:
-        self.epoch += 1
-        other = Records(self)
-        other.epoch = self.epoch
-        return other
-
-    def add(self, key: str, record: R) -> R:
-        """Add a new record (this dict's own)."""
-        record.epoch = self.epoch
-        self[key] = record
-        return record
-
-    def mine(self, key: str) -> R:
-        """The record under ``key``, to change: copied first if another dict shares it."""
-        record = self[key]
-        if record.epoch != self.epoch:
-            record = self.add(key, record.copy())
-        return record
 
 
 def frozen_part(name: str, record: type[OrderRecord | ShipmentRecord | ReturnRecord]) -> Any:

@@ -9,9 +9,10 @@ from datetime import datetime
 from operator import attrgetter
 from typing import ClassVar
 
+from invorder.domain._records import Records
 from invorder.domain.messages import Event
 from invorder.domain.orders._book_fold import FOLD, quarter
-from invorder.domain.orders._book_records import OrderRecord, Records, frozen_part
+from invorder.domain.orders._book_records import OrderRecord, frozen_part
 from invorder.domain.orders._book_shipments import ReturnRecord, ShipmentRecord
 from invorder.domain.orders.order import Order
 from invorder.domain.orders.refunds import RefundPolicy

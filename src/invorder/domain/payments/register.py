@@ -4,9 +4,13 @@ payment amounts."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import ClassVar
 
+from invorder.domain._records import Records
+from invorder.domain.errors import CurrencyMismatchError
 from invorder.domain.messages import Event
+from invorder.domain.money import trusted_money
 from invorder.domain.payments.events import (
     PaymentAuthorised,
     PaymentCaptured,
@@ -25,6 +29,71 @@ KINDS: dict[type, PaymentKind] = {
 """The kind of fact each payment event records."""
 
 
+class _Totals:
+    """One order's running amounts as the fold keeps them (mutable; only the fold changes
+    them): the frozen :class:`OrderPayments` is built when asked, cached until they change.
+    Kept in :class:`~invorder.domain._records.Records`, so the engine's copies of the
+    register share them until one side changes them."""
+
+    __slots__ = (
+        "authorised", "captured", "currency", "epoch", "failures", "order", "refunded", "view",
+    )  # fmt: skip
+
+    def __init__(self, order: str, currency: str) -> None:
+        self.order = order
+        self.currency = currency
+        self.authorised = self.captured = self.refunded = _ZERO
+        self.failures = 0
+        self.view: OrderPayments | None = None
+        self.epoch = 0  # see Records
+
+    def copy(self) -> _Totals:
+        """A copy of the amounts (the cached frozen value shared)."""
+        new = _Totals(self.order, self.currency)
+        new.authorised, new.captured, new.refunded = self.authorised, self.captured, self.refunded
+        new.failures = self.failures
+        new.view = self.view
+        return new
+
+    def add(self, payment: Payment) -> None:
+        """Count ``payment`` in (as :meth:`OrderPayments.add` counts it)."""
+        kind, amount = payment.kind, payment.amount
+        if kind is PaymentKind.FAILED:
+            self.failures += 1
+        else:
+            if amount.currency != self.currency:
+                raise CurrencyMismatchError("add", self.currency, amount.currency)
+            if kind is PaymentKind.AUTHORISED:
+                self.authorised += amount.amount
+            elif kind is PaymentKind.CAPTURED:
+                self.captured += amount.amount
+            else:
+                self.refunded += amount.amount
+        self.view = None
+
+    def freeze(self) -> OrderPayments:
+        """The amounts as a frozen value."""
+        view = self.view
+        if view is None:
+            c = self.currency
+            view = self.view = OrderPayments(
+                self.order, trusted_money(self.authorised, c), trusted_money(self.captured, c),
+                trusted_money(self.refunded, c), self.failures,
+            )  # fmt: skip
+        return view
+
+    def __eq__(self, other: object) -> bool:
+        # Equal when the amounts callers read are (a projection against a rebuild).
+        if not isinstance(other, _Totals):
+            return NotImplemented
+        return self.freeze() == other.freeze()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable: not hashable
+
+
+_ZERO = Decimal(0)
+
+
 class Payments:
     """The payments projection: every fact by the provider's reference (in the order
     recorded), and each order's amounts (:class:`OrderPayments`)."""
@@ -36,12 +105,14 @@ class Payments:
 
     def __init__(self) -> None:
         self._by_reference: dict[str, Payment] = {}
-        self._by_order: dict[str, OrderPayments] = {}
+        # Shared copy-on-write with the engine's copies (forks, batches): one dict copy.
+        self._by_order: Records[_Totals] = Records()
         self._facts: dict[str, list[Payment]] = {}  # order -> its facts, in the order recorded
 
     def get(self, order: str) -> OrderPayments | None:
         """The order's amounts, or ``None`` if no fact names it."""
-        return self._by_order.get(order)
+        totals = self._by_order.get(order)
+        return None if totals is None else totals.freeze()
 
     def of_order(self, order: str) -> list[Payment]:
         """The facts naming ``order``, in the order recorded (a new list)."""
@@ -69,7 +140,9 @@ class Payments:
             raise ValueError(f"payment reference {payment.reference!r} is recorded twice")
         self._by_reference[payment.reference] = payment
         self._facts.setdefault(payment.order, []).append(payment)
-        before = self._by_order.get(payment.order)
-        if before is None:
-            before = OrderPayments.none(payment.order, payment.amount.currency)
-        self._by_order[payment.order] = before.add(payment)
+        by_order = self._by_order
+        if payment.order in by_order:
+            totals = by_order.mine(payment.order)
+        else:
+            totals = by_order.add(payment.order, _Totals(payment.order, payment.amount.currency))
+        totals.add(payment)
