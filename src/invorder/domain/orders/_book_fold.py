@@ -131,10 +131,7 @@ def _released(book: Book, event: OrderHoldReleased) -> OrderRecord | None:
 
 
 def _allocated(book: Book, event: OrderAllocated) -> OrderRecord | None:
-    records = book._order_records
-    order = records[event.order]
-    if order.epoch != records.epoch:
-        order = records.mine(event.order)
+    order = book._order_records.mine(event.order)
     before = order.waiting_skus() if event.order in book._backordered else _NONE
     lines = order.lines
     picks = event.picks
@@ -216,10 +213,7 @@ def _cancelled(book: Book, event: OrderCancelled) -> OrderRecord | None:
 
 
 def _picking(book: Book, event: PickingStarted) -> OrderRecord | None:
-    records = book._shipment_records
-    s = records[event.shipment]
-    if s.epoch != records.epoch:
-        s = records.mine(event.shipment)
+    s = book._shipment_records.mine(event.shipment)
     s.status = ShipmentStatus.PICKING
     s.view = None
     return None
@@ -262,10 +256,7 @@ def _shipped(book: Book, event: ShipmentShipped) -> OrderRecord | None:
     s = book._shipment_records.mine(event.shipment)
     s.ship(event.carrier, event.tracking, event.at)
     # No backordered unit changes (nor the backorder indexes).
-    records = book._order_records
-    order = records[event.order]
-    if order.epoch != records.epoch:
-        order = records.mine(event.order)
+    order = book._order_records.mine(event.order)
     lines = order.lines
     for pick, n in zip(s.picks, s.units, strict=True):
         line_id = pick.line_id
