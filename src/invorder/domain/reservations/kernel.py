@@ -20,13 +20,17 @@ from invorder.domain.stock.ledger import Ledger
 from invorder.domain.stock.movement import Account, Bucket, Movement
 
 _new = object.__new__
-_set = object.__setattr__
 (_SKU, _QUANTITY, _SOURCE, _DESTINATION, _REASON, _MOVED_FOR) = setters(
     Movement, ("sku", "quantity", "source", "destination", "reason", "reference")
 )
 (_POSITION, _COMMAND, _OPERATION, _MOVEMENTS, _ENTRY_FOR, _MEMO) = setters(
     StockPosted, ("position", "command", "operation", "movements", "reference", "memo")
 )
+_RESERVE_FIELDS = setters(ReserveStock, (
+    "key", "at", "reservation", "sku", "location", "quantity", "reference", "expires_at",
+    "priority", "purchase_order",
+))  # fmt: skip
+_COMMIT_FIELDS = setters(CommitReservation, ("key", "at", "reservation", "quantity", "reference"))
 
 
 def movement(
@@ -69,16 +73,9 @@ def reserve_command(
     stores it; the reservations fold reads it), from values the order decision checked:
     no expiry, no priority, no purchase order."""
     command: ReserveStock = _new(ReserveStock)
-    _set(command, "key", key)
-    _set(command, "at", at)
-    _set(command, "reservation", reservation)
-    _set(command, "sku", sku)
-    _set(command, "location", location)
-    _set(command, "quantity", quantity)
-    _set(command, "reference", reference)
-    _set(command, "expires_at", None)
-    _set(command, "priority", 0)
-    _set(command, "purchase_order", "")
+    values = (key, at, reservation, sku, location, quantity, reference, None, 0, "")
+    for put, value in zip(_RESERVE_FIELDS, values, strict=True):
+        put(command, value)
     return command
 
 
@@ -89,11 +86,9 @@ def commit_command(
     stores it), from values the shipping decision checked: the pick's reservation and
     units, the shipment as reference."""
     command: CommitReservation = _new(CommitReservation)
-    _set(command, "key", key)
-    _set(command, "at", at)
-    _set(command, "reservation", reservation)
-    _set(command, "quantity", quantity)
-    _set(command, "reference", reference)
+    for put, value in zip(_COMMIT_FIELDS, (key, at, reservation, quantity, reference),
+                          strict=True):  # fmt: skip
+        put(command, value)
     return command
 
 
