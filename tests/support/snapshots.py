@@ -16,9 +16,10 @@ from invorder.engine import Engine, _snapshot
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
-CACHES = {("reservations", "_accounts")}
+CACHES = {("reservations", "_accounts"), ("ledger", "memo"), ("ledger", "_raised")}
 """Projection slots that cache values built on demand (not facts of the log): a snapshot
-leaves them out and they fill again as queries ask."""
+leaves them out and they fill again as queries ask. The ledger's raise marks are only ever
+compared with what the same ledger's memo holds, so a restored ledger starts both afresh."""
 
 
 def fixture_events() -> list[Event]:

@@ -101,12 +101,26 @@ class OrderBook:
     def waiting_for(self, skus: Iterable[str]) -> list[Order]:
         """Orders with backordered units of any of ``skus`` (line SKUs), each once, in
         capture order (sort them by priority)."""
+        return self.in_capture_order(self.waiting_ids(skus))
+
+    def waiting_ids(self, skus: Iterable[str]) -> dict[str, None]:
+        """The ids of :meth:`waiting_for`'s orders, in no particular order."""
         found: dict[str, None] = {}
         for sku in skus:
             found.update(self._waiting.get(sku, {}))
-        orders = [self._order_records[o].freeze() for o in found]
+        return found
+
+    def in_capture_order(self, ids: Iterable[str]) -> list[Order]:
+        """The orders of ``ids`` (known ones), in capture order."""
+        orders = [self._order_records[o].freeze() for o in ids]
         orders.sort(key=attrgetter("position"))
         return orders
+
+    def unchanged(self, order: Order) -> bool:
+        """True when ``order`` is the book's current value of that order: the very value it
+        last built, its record not changed since (a value equal to it is not enough)."""
+        record = self._order_records.get(order.order_id)
+        return record is not None and record.view is order
 
     def shipment(self, shipment: str) -> Shipment | None:
         """One shipment, or ``None``."""

@@ -5,10 +5,11 @@ order, in the same outcome, and cost what they fill rather than the whole backlo
 
 from __future__ import annotations
 
-from collections.abc import Set
+from collections.abc import Iterable, Set
 
 from invorder.domain.errors import IllegalTransitionError, UnknownSkuError
 from invorder.domain.messages import Command, Event
+from invorder.domain.orders.book import OrderBook
 from invorder.domain.orders.commands import AllocateBackorders, AllocateOrder
 from invorder.domain.orders.context import Context, known_order, needs_of
 from invorder.domain.orders.decide_allocation import all_warehouses, taken_by, warehouse_units
@@ -83,9 +84,21 @@ def reallocate_after(
     # An order whose allocation this outcome already changed (the order being cancelled, one
     # a short count re-allocated) is not folded yet: routing it again would read it stale.
     touched = {event.order for event in arrivals if isinstance(event, _REALLOCATING)}
+    arrived_at = taken.arrived_at()
+    ledger = ctx.ledger
+    book = ctx.orders
+    short = _short_whole(ledger)
+    # Per (SKU, warehouse): its stocked parts' raise marks, or None where units of one
+    # arrived in this outcome (read once while ``taken`` stays as it is; see _still_short).
+    now: dict[tuple[str, str], _Marks | None] = {}
+    ids: Iterable[str] = book.waiting_ids(skus)
+    if short and arrived_at:
+        # Ship-complete orders found short where the units arrived, and still short there,
+        # are left out before anything is built for them (hopeless() would drop them).
+        ids = [o for o in ids if not _known_short(ledger, book, short, o, taken, arrived_at, now)]
     waiting = []
     fed: dict[str, bool] = {}  # per line SKU: whether units of one of its leaves arrived
-    for order in ctx.orders.waiting_for(skus):
+    for order in book.in_capture_order(ids):
         if order.holds or order.order_id in touched:
             continue
         needs: dict[str, int] = {}
@@ -100,9 +113,7 @@ def reallocate_after(
         if needs:
             waiting.append((order, needs))
     events: list[Event] = []
-    ledger = ctx.ledger
     warehouses = all_warehouses(ctx)
-    arrived_at = taken.arrived_at()
     gone: set[str] = set()  # SKUs no warehouse can give any more (supply only shrinks here)
     # What is known to be left while ``taken`` stays as it is (forgotten after each
     # allocation): the SKUs some warehouse can still give, and the units per (SKU,
@@ -122,7 +133,7 @@ def reallocate_after(
                     break
         else:
             return True
-        return _cannot_complete(ctx, order, taken, arrived_at, counted)
+        return _cannot_complete(ctx, order, taken, arrived_at, counted, now)
 
     # Orders with nothing to gain are dropped before the (costlier) priority sort.
     waiting = [pair for pair in waiting if not hopeless(pair)]
@@ -133,6 +144,7 @@ def reallocate_after(
                          only_with_supply=True, arrived_at=arrived_at)  # fmt: skip
         left.clear()  # ``taken`` may have changed
         counted.clear()
+        now.clear()
         if any(type(e) is not OrderAllocated for e in found):
             events.extend(found)
     return tuple(events)
@@ -144,36 +156,134 @@ _REALLOCATING = (OrderAllocated, OrderCancelled, PicksFoundShort, PicksWithdrawn
 
 def _cannot_complete(
     ctx: Context, order: Order, taken: Taken, arrived_at: Set[str],
-    counted: dict[tuple[str, str], int],
+    counted: dict[tuple[str, str], int], now: dict[tuple[str, str], _Marks | None],
 ) -> bool:  # fmt: skip
     """True for a ship-complete order waiting whole (no unit in a parcel not shipped) that
     no warehouse where units arrived can now give whole, after ``taken``: allocating it
     would give nothing, since :func:`~invorder.domain.orders.whole.allocate` offers such an
     order only those warehouses, and only those that hold all of it. A cheap look, so the
     backlog of such orders costs an arrival a few counts each rather than a routing
-    (``counted``: the units per (SKU, warehouse) known so far, after ``taken``)."""
+    (``counted``: the units per (SKU, warehouse) known so far, after ``taken``).
+
+    A warehouse found short of one of the order's SKUs by its balances alone (without
+    ``taken``) is remembered in the ledger's memo until units of that SKU are put into
+    the warehouse's available bucket or the order changes (see :func:`_known_short`)."""
     if not order.ship_complete or not arrived_at:
         return False
-    demand: dict[str, int] = {}
-    for line in order.lines:
-        if line.allocated > line.shipped:
-            # A unit in a parcel not shipped (allocated counts shipped units too): the rest
-            # may only join its parcel, which whole.allocate decides.
-            return False
-        n = line.unallocated + line.backordered
-        if n:
-            demand[line.sku] = demand.get(line.sku, 0) + n
     ledger = ctx.ledger
+    short = _short_whole(ledger)
+    entry = short.get(order.order_id)
+    known = entry[1] if entry is not None and entry[0] is order else None
+    demand: dict[str, int] | None = None
     for warehouse in arrived_at:
+        if known is not None:
+            found = known.get(warehouse)
+            if found is not None and _still_short(ledger, taken, now, warehouse, *found):
+                continue
+        if demand is None:
+            demand = _whole_demand(order)
+            if demand is None:
+                # A unit in a parcel not shipped: the rest may only join its parcel, which
+                # whole.allocate decides.
+                return False
+        lacking = None
         for sku, n in demand.items():
             units = counted.get((sku, warehouse))
             if units is None:
                 units = counted[(sku, warehouse)] = warehouse_units(ledger, sku, warehouse, taken)
             if units < n:
+                lacking = sku
                 break
-        else:
+        if lacking is None:
             return False  # this warehouse can give all of it
+        if warehouse_units(ledger, lacking, warehouse, None) < demand[lacking]:
+            if known is None:
+                known = {}
+                short[order.order_id] = (order, known)
+            known[warehouse] = (lacking, _marks(ledger, warehouse, lacking))
     return True
+
+
+_Marks = tuple[int, ...]
+"""The raise marks (:meth:`~invorder.domain.stock.ledger.Ledger.raised`) at a warehouse of
+a SKU's stocked parts, in the catalog's order of its leaves."""
+
+_Short = dict[str, tuple[Order, dict[str, tuple[str, _Marks]]]]
+
+_SHORT_WHOLE = "orders.short_whole"
+"""The key of :func:`_short_whole`'s table in the ledger's memo."""
+
+
+def _short_whole(ledger: Ledger) -> _Short:
+    """Per ship-complete order found short: the order as it was then (the very value), and
+    per warehouse a SKU the warehouse's balances lacked for it, with that SKU's raise marks
+    there. Kept in the ledger's memo, so it lives and dies with the balances it was read
+    from (a copy of the ledger starts it empty)."""
+    found: _Short | None = ledger.memo.get(_SHORT_WHOLE)
+    if found is None:
+        found = ledger.memo[_SHORT_WHOLE] = {}
+    return found
+
+
+def _known_short(
+    ledger: Ledger, book: OrderBook, short: _Short, order: str, taken: Taken,
+    arrived_at: Set[str], now: dict[tuple[str, str], _Marks | None],
+) -> bool:  # fmt: skip
+    """True when ``order`` is unchanged since it was found short at every warehouse of
+    ``arrived_at``, and each of them still is: :func:`_cannot_complete` would say so
+    without counting. A finding about an order that changed since is dropped."""
+    entry = short.get(order)
+    if entry is None:
+        return False
+    if not book.unchanged(entry[0]):
+        del short[order]
+        return False
+    known = entry[1]
+    for warehouse in arrived_at:
+        found = known.get(warehouse)
+        if found is None or not _still_short(ledger, taken, now, warehouse, *found):
+            return False
+    return True
+
+
+def _still_short(
+    ledger: Ledger, taken: Taken, now: dict[tuple[str, str], _Marks | None], warehouse: str,
+    sku: str, marks: _Marks,
+) -> bool:  # fmt: skip
+    """True while no unit of ``sku``'s stocked parts was put into ``warehouse``'s available
+    bucket since ``marks`` were read, nor arrives there in this outcome: the units there can
+    only have gone down, so the warehouse still lacks them. ``now`` keeps the marks read
+    per (SKU, warehouse), ``None`` where units arrive (its caller clears it when ``taken``
+    changes)."""
+    key = (sku, warehouse)
+    current = now.get(key, _UNREAD)
+    if current is _UNREAD:
+        arriving = any(taken.under(leaf, warehouse) < 0 for leaf, _ in ledger.catalog.leaves(sku))
+        current = now[key] = None if arriving else _marks(ledger, warehouse, sku)
+    return current == marks
+
+
+_UNREAD: _Marks = (-2,)
+"""Marks no SKU has (a mark is -1 or a log position): ``now`` has not read this one yet."""
+
+
+def _marks(ledger: Ledger, warehouse: str, sku: str) -> _Marks:
+    """The raise marks of ``sku``'s stocked parts at ``warehouse`` (the leaves of a SKU
+    never change: a SKU is defined once)."""
+    return tuple([ledger.raised(leaf, warehouse) for leaf, _ in ledger.catalog.leaves(sku)])
+
+
+def _whole_demand(order: Order) -> dict[str, int] | None:
+    """Units a ship-complete order still waits for, per line SKU; ``None`` if a unit is in
+    a parcel not shipped (allocated counts shipped units too)."""
+    demand: dict[str, int] = {}
+    for line in order.lines:
+        if line.allocated > line.shipped:
+            return None
+        n = line.unallocated + line.backordered
+        if n:
+            demand[line.sku] = demand.get(line.sku, 0) + n
+    return demand
 
 
 def _none_left(

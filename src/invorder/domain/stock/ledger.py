@@ -15,6 +15,7 @@ from typing import ClassVar
 
 import attrs
 
+from invorder.domain._memo import Memo
 from invorder.domain.messages import Event
 from invorder.domain.stock.catalog import Catalog, SkuId
 from invorder.domain.stock.events import LocationDefined, Operation, SkuDefined, StockPosted
@@ -36,6 +37,7 @@ _NO_FEEDS: Mapping[Bucket, tuple[int, ...]] = {}
 
 
 _NO_ID: Mapping[Bucket, int] = {}
+_AVAILABLE = Bucket.AVAILABLE
 
 
 @attrs.frozen
@@ -69,8 +71,8 @@ class Ledger:
     FOLDS: ClassVar[frozenset[type]] = frozenset({StockPosted, LocationDefined, SkuDefined})
     """The event types :meth:`apply` folds (others leave it unchanged)."""
 
-    __slots__ = ("_accounts", "_books", "_exact", "_feeds", "_ids", "_lineage", "_rolls",
-                 "catalog", "locations", "transfers")  # fmt: skip
+    __slots__ = ("_accounts", "_books", "_exact", "_feeds", "_ids", "_lineage", "_raised",
+                 "_rolls", "catalog", "locations", "memo", "transfers")  # fmt: skip
 
     def __init__(self) -> None:
         self.catalog = Catalog()
@@ -95,6 +97,12 @@ class Ledger:
         # Per SKU, in first-movement order: units by id, and the log positions of its entries.
         self._exact: dict[str, defaultdict[int, int]] = {}
         self._books: dict[str, tuple[defaultdict[int, int], array[int]]] = {}
+        # Per (SKU, warehouse): the position of the last entry that put units of the SKU
+        # into the available bucket somewhere in the warehouse (see raised()).
+        self._raised: dict[tuple[str, str], int] = {}
+        self.memo = Memo()
+        """What decisions derived from these balances, kept while it stays true (see
+        :meth:`raised`); never copied, compared or saved."""
 
     # --- queries -------------------------------------------------------------------------
 
@@ -145,6 +153,13 @@ class Ledger:
     def skus_with_stock(self) -> Iterator[SkuId]:
         """SKUs that have ever had a movement, in first-movement order."""
         return (SkuId(sku) for sku in self._exact)
+
+    def raised(self, sku: str, warehouse: str) -> int:
+        """The log position of the last entry that put units of ``sku`` into the available
+        bucket of ``warehouse`` or a place inside it, as this projection folded it (-1 for
+        none; a ledger read from a snapshot starts counting afresh). While it stays the
+        same, the available units of ``sku`` in the warehouse can only have gone down."""
+        return self._raised.get((sku, warehouse), -1)
 
     def history_positions(self, sku: str) -> tuple[int, ...]:
         """Log positions of the entries that moved ``sku``, in log order."""
@@ -276,6 +291,8 @@ class Ledger:
             )
             for ident in ids:
                 units[ident] += quantity
+            if account.bucket is _AVAILABLE and account.location[:1] != "@":
+                self._raised[(sku, account.location.partition("/")[0])] = position
             if not positions or positions[-1] != position:
                 positions.append(position)
         if event.operation in TRANSFER_OPERATIONS:
