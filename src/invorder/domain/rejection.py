@@ -3,17 +3,12 @@ for ever (across restarts and engines), while no projection folds it."""
 
 from __future__ import annotations
 
-import datetime as dt
-import enum
-import functools
-import json
-from decimal import Decimal
-from typing import Any, ClassVar, cast
+from typing import ClassVar
 
 import attrs
 
-from invorder.domain.errors import InvorderError, RejectedError
-from invorder.domain.errors._declared import _rebuild
+from invorder.domain.errors import InvorderError
+from invorder.domain.errors._facts import facts_of, rebuilt
 from invorder.domain.messages import Command, FromCommand
 
 
@@ -46,10 +41,9 @@ class CommandRejected(FromCommand):
     @classmethod
     def of(cls, command: Command, error: InvorderError, position: int) -> CommandRejected:
         """The record of ``command`` refused with ``error``, at log ``position``."""
-        facts = {k: v for k, v in vars(error).items() if k != "message"}
         return cls(
             position=position, command=command, error_type=type(error).__name__,
-            code=str(error.code), message=error.message, facts=_dumps(facts),
+            code=str(error.code), message=error.message, facts=facts_of(error),
         )  # fmt: skip
 
     def error(self) -> InvorderError:
@@ -58,73 +52,7 @@ class CommandRejected(FromCommand):
         A class this version does not know (renamed since the record was written) comes
         back as a :class:`~invorder.errors.RejectedError` with the message kept.
         """
-        cls = _error_classes().get(self.error_type)
-        if cls is None:
-            return _known_as_rejected(self.message)
-        error = cast("InvorderError", _rebuild(cls, self.message))
-        vars(error).update(json.loads(self.facts, object_hook=_tagged))
-        error.message = self.message
-        return error
-
-
-def _known_as_rejected(message: str) -> InvorderError:
-    return RejectedError(message)
-
-
-@functools.cache
-def _error_classes() -> dict[str, type[InvorderError]]:
-    found: dict[str, type[InvorderError]] = {}
-    pending: list[type[InvorderError]] = [InvorderError]
-    while pending:
-        cls = pending.pop()
-        found.setdefault(cls.__name__, cls)
-        pending.extend(cls.__subclasses__())
-    return found
-
-
-# JSON has no decimals, times, tuples or sets: such values travel as {"$kind": value}.
-
-
-def _encode(value: Any) -> Any:
-    if isinstance(value, enum.Enum):
-        return _encode(value.value)  # a StrEnum/IntEnum equals its value
-    if isinstance(value, bool | int | float | str) or value is None:
-        return value
-    if isinstance(value, Decimal):
-        return {"$decimal": str(value)}
-    if isinstance(value, dt.datetime):
-        return {"$datetime": value.isoformat()}
-    if isinstance(value, dt.date):
-        return {"$date": value.isoformat()}
-    if isinstance(value, tuple):
-        return {"$tuple": [_encode(v) for v in value]}
-    if isinstance(value, frozenset | set):
-        return {"$frozenset": sorted((_encode(v) for v in value), key=repr)}
-    if isinstance(value, list):
-        return [_encode(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _encode(v) for k, v in value.items()}
-    return repr(value)  # a value of a host's type: its wording survives, not its type
-
-
-def _dumps(facts: dict[str, Any]) -> str:
-    return json.dumps(_encode(facts), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-def _tagged(data: dict[str, Any]) -> Any:
-    if len(data) == 1:
-        ((tag, value),) = data.items()
-        if tag == "$decimal":
-            return Decimal(value)
-        if tag == "$datetime":
-            return dt.datetime.fromisoformat(value)
-        if tag == "$date":
-            return dt.date.fromisoformat(value)
-        if tag == "$tuple":
-            return tuple(value)
-        if tag == "$frozenset":
-            return frozenset(value)
-    return data
+        return rebuilt(self.error_type, self.message, self.facts)
 
 
 EVENTS = (CommandRejected,)
