@@ -92,6 +92,7 @@ from invorder.domain.purchasing.commands import (
     ReceivePurchase,
 )
 from invorder.domain.purchasing.supplier import Supplier, SupplierTerms
+from invorder.domain.reservations.batch import ReleaseItem, ReleaseMany, ReserveItem, ReserveMany
 from invorder.domain.reservations.commands import (
     CommitReservation,
     ExpireReservations,
@@ -256,8 +257,12 @@ __all__ = [
     "Rejected",
     "RejectedError",
     "ReleaseHold",
+    "ReleaseItem",
+    "ReleaseMany",
     "ReleaseQuarantine",
     "ReleaseReservation",
+    "ReserveItem",
+    "ReserveMany",
     "ReserveStock",
     "ReturnedUnits",
     "SCRAP",

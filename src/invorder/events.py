@@ -40,7 +40,14 @@ from invorder.domain.payments.events import (
 from invorder.domain.pricing.events import PriceListDefined
 from invorder.domain.purchasing.events import PurchaseDrafted, PurchaseEtaChanged, SupplierDefined
 from invorder.domain.rejection import CommandRejected
-from invorder.domain.reservations.events import ReservationsExpired, expired_reservations
+from invorder.domain.reservations.events import (
+    ItemResult,
+    ItemsRefused,
+    RefusedItem,
+    ReservationsExpired,
+    batch_results,
+    expired_reservations,
+)
 from invorder.domain.stock.events import LocationDefined, Operation, SkuDefined, StockPosted
 
 __all__ = [
@@ -51,6 +58,8 @@ __all__ = [
     "Event",
     "InvoiceIssued",
     "InvoicingDefined",
+    "ItemResult",
+    "ItemsRefused",
     "LineBackorder",
     "LineCancellation",
     "LocationDefined",
@@ -74,6 +83,7 @@ __all__ = [
     "PurchaseDrafted",
     "PurchaseEtaChanged",
     "RefundPolicyDefined",
+    "RefusedItem",
     "ReservationsExpired",
     "ReturnOpened",
     "ReturnReceived",
@@ -83,5 +93,6 @@ __all__ = [
     "SkuDefined",
     "StockPosted",
     "SupplierDefined",
+    "batch_results",
     "expired_reservations",
 ]

@@ -154,6 +154,14 @@ ONE_OF_EACH: list[Command] = [
                                   amount=invorder.Money("36.00", "EUR")),
     invorder.RecordRefund(key="pr", at=T0, order="O-1", reference="psp-ref-1",
                           amount=invorder.Money("2.50", "EUR")),
+    invorder.ReserveMany(key="rm", at=T0, items=[
+        invorder.ReserveItem(reservation="R-7", sku="MUG", location="EAST/A/01", quantity=2,
+                             reference="O-1/1", expires_at=at(5), priority=1,
+                             purchase_order="PO-9"),
+        invorder.ReserveItem(reservation="R-8", sku="MUG", location="EAST", quantity=1)]),
+    invorder.ReleaseMany(key="rlm", at=T0, items=[
+        invorder.ReleaseItem(reservation="R-7", quantity=1, reason="cart emptied"),
+        invorder.ReleaseItem(reservation="R-8")]),
 ]  # fmt: skip
 
 
@@ -294,6 +302,12 @@ def events_of_every_kind() -> list[invorder.Event]:
                                amount=EUR("1.80")),
         invorder.RecordRefund(key="pr3", at=T0, order="O-3", reference="r3",
                               amount=EUR("0.80")),
+        # A batch with an item refused: its ItemsRefused record, then the entry for the rest.
+        invorder.ReserveMany(key="rmany", at=T0, items=[
+            invorder.ReserveItem(reservation="RM-1", sku="MUG", location="EAST", quantity=1),
+            invorder.ReserveItem(reservation="RM-2", sku="MUG", location="EAST", quantity=999)]),
+        invorder.ReleaseMany(key="rlmany", at=T0, items=[
+            invorder.ReleaseItem(reservation="RM-1"), invorder.ReleaseItem(reservation="RM-2")]),
     ]  # fmt: skip
     for command in commands:
         engine.execute(command)

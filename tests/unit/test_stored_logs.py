@@ -72,6 +72,7 @@ ADDED_SINCE = frozenset({
     "RecordAuthorisation", "RecordCapture",
     "RecordPaymentFailure", "RecordRefund", "PaymentAuthorised", "PaymentCaptured",
     "PaymentFailed", "PaymentRefunded",
+    "ReserveMany", "ReleaseMany", "ItemsRefused",
 })  # fmt: skip
 """Command and event types added after the fixture was written (``test_codec`` round-trips
 them)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from operator import attrgetter
 from types import ModuleType
 from typing import Any, cast
@@ -45,6 +46,7 @@ from invorder.domain.purchasing.costs import COSTED, CostCurrencies
 from invorder.domain.purchasing.purchase import Purchases
 from invorder.domain.purchasing.suppliers import Suppliers
 from invorder.domain.rejection import EVENTS as REJECTION_EVENTS
+from invorder.domain.reservations.batch import ReleaseMany
 from invorder.domain.reservations.commands import CommitReservation, ReleaseReservation
 from invorder.domain.reservations.reservation import Reservations
 from invorder.domain.stock.events import Operation, StockPosted
@@ -271,6 +273,21 @@ def decide(state: State, command: Command, position: int) -> tuple[Event, ...]:
 _Route = tuple[Decision, Callable[[State], Any] | None, bool, bool, str, bool]
 _ROUTES: dict[type, _Route] = {}
 _OWNED_ACTIONS: dict[type, str] = {CommitReservation: "commit", ReleaseReservation: "release"}
+_OWNED_ITEMS: dict[type, str] = {ReleaseMany: "release"}
+"""Batch commands whose items may name a reservation an order owns, and the action refused:
+after what it reads, the decision is given the check that refuses such an item on its own."""
+
+
+def _checking_owners(
+    projection: Callable[[State], Any], action: str
+) -> Callable[[State], tuple[Any, Callable[[str], None]]]:
+    """The getter of what a batch of :data:`_OWNED_ITEMS` reads (one projection), and the
+    check refusing ``action`` on a reservation an order owns."""
+
+    def reads(state: State) -> tuple[Any, Callable[[str], None]]:
+        return projection(state), partial(refuse_if_owned, state.orders, action=action)
+
+    return reads
 
 
 def _route(command: Command) -> _Route:
@@ -287,6 +304,10 @@ def _route(command: Command) -> _Route:
     closable = hasattr(kind, "order") or "order" in attrs.fields_dict(kind)
     names = decision.reads
     reads = None if "context" in names else attrgetter(*names)
-    route = (decision, reads, len(names) > 1, closable, owned, issubclass(kind, COSTED))
+    spread = len(names) > 1
+    action = _OWNED_ITEMS.get(kind)
+    if action is not None:
+        reads, spread = _checking_owners(attrgetter(*names), action), True
+    route = (decision, reads, spread, closable, owned, issubclass(kind, COSTED))
     _ROUTES[kind] = route
     return route

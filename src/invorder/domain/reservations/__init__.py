@@ -6,9 +6,13 @@ module                    what it holds
 ========================  =================================================================
 ``commands``              ``ReserveStock``, ``CommitReservation``, ``ReleaseReservation``,
                           ``ExpireReservations``
-``events``                ``ReservationsExpired`` (the other steps are ledger entries)
+``batch``                 ``ReserveMany`` and ``ReleaseMany``, and their items
+``events``                ``ReservationsExpired``, ``ItemsRefused`` (the other steps are
+                          ledger entries); ``batch_results`` reads a batch's outcome
 ``reservation``           a reservation as the log tells it, and the projection of them all
 ``decide``                reserve, commit, release, sweep; lazy expiry of lapsed holds
+``decide_batch``          a batch's items, each decided as its single command would be
+``taking``                the bins (and lapsed holds) a reservation takes its units from
 ========================  =================================================================
 
 Depends on ``stock`` only: a pre-order is decided against :class:`IncomingStock`, which the
@@ -18,9 +22,11 @@ purchasing area provides.
 from __future__ import annotations
 
 from invorder.domain.messages import Decision
+from invorder.domain.reservations import batch as _b
 from invorder.domain.reservations import commands as _c
 from invorder.domain.reservations import decide as _d
-from invorder.domain.reservations.events import ReservationsExpired
+from invorder.domain.reservations import decide_batch as _db
+from invorder.domain.reservations.events import ItemsRefused, ReservationsExpired
 from invorder.domain.reservations.reservation import Reservations
 
 PROJECTIONS = {"reservations": Reservations}
@@ -32,8 +38,11 @@ DECISIONS = (
     # Released and swept units are available again: like an arrival, for waiting orders.
     Decision(_c.ReleaseReservation, _d.decide_release, ("reservations",), arrival=True),
     Decision(_c.ExpireReservations, _d.decide_sweep, ("reservations",), arrival=True),
+    Decision(_b.ReserveMany, _db.decide_reserve_many, ("ledger", "reservations", "purchases")),
+    # The model gives it, after the reservations, the check that refuses an order's own.
+    Decision(_b.ReleaseMany, _db.decide_release_many, ("reservations",), arrival=True),
 )
 """Every reservation command, the function that decides it and what it reads."""
 
-EVENTS: tuple[type, ...] = (ReservationsExpired,)
+EVENTS: tuple[type, ...] = (ReservationsExpired, ItemsRefused)
 """The events this area writes (besides ledger entries)."""

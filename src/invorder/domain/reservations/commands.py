@@ -21,11 +21,15 @@ def _optional_aware(instance: object, attribute: Any, value: Any) -> None:
 
 def _after_at(instance: ReserveStock, attribute: Any, value: datetime | None) -> None:
     if value is not None and value <= instance.at:
-        raise ConflictingFieldsError(
-            "expires_at",
-            f"{value.isoformat()} is not after at ({instance.at.isoformat()}); "
-            "a reservation must be held for some time",
-        )
+        raise ConflictingFieldsError("expires_at", _reservation_window(value, instance.at))
+
+
+def _reservation_window(expires_at: datetime, at: datetime) -> str:
+    """What is wrong with an expiry ``expires_at`` not after the command's ``at``."""
+    return (
+        f"{expires_at.isoformat()} is not after at ({at.isoformat()}); "
+        "a reservation must be held for some time"
+    )
 
 
 def _priority(instance: object, attribute: Any, value: Any) -> None:

@@ -17,12 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Protocol
 
 from invorder.domain.errors import (
     DuplicateError,
     IllegalTransitionError,
-    InsufficientStockError,
     NotFoundError,
     OverCommitError,
     UnknownLocationError,
@@ -37,22 +35,17 @@ from invorder.domain.reservations.commands import (
 from invorder.domain.reservations.events import ReservationsExpired
 from invorder.domain.reservations.kernel import movement, reserve_on_shelf, stock_entry
 from invorder.domain.reservations.reservation import Reservation, Reservations
+from invorder.domain.reservations.taking import (
+    EarlierItems,
+    IncomingStock,
+    promise_incoming,
+    take_units,
+)
 from invorder.domain.stock.catalog import SkuId
 from invorder.domain.stock.events import Operation, StockPosted
 from invorder.domain.stock.ledger import Ledger
 from invorder.domain.stock.location import CUSTOMER, LocationId
 from invorder.domain.stock.movement import Bucket, Movement
-
-
-class IncomingStock(Protocol):
-    """What a pre-order is decided against: the units a purchase order still brings
-    (the purchasing area's projection provides it; reservations do not depend on it)."""
-
-    def outstanding_for(self, purchase_order: str, sku: str, location: str) -> int:
-        """Units of ``sku`` still outstanding on the open ``purchase_order`` received at
-        ``location``; the typed error of the first rule a pre-order there breaks if none
-        can be promised (unknown or closed order, another location, no such line)."""
-        ...
 
 
 def expire(
@@ -197,17 +190,36 @@ def decide_release(
     the units still to come first (a pre-order's); ``from_shelf`` takes only units on the
     shelf (a count that found fewer than are reserved); ``first``: up to that many shelf
     units of a (component, bin) before the others (where they were found missing)."""
-    r = open_reservation(reservations, command.reservation, "release", command.at)
+    movements = release_movements(
+        reservations, command.reservation, command.quantity, command.reason, command.at,
+        from_shelf=from_shelf, first=first,
+    )  # fmt: skip
+    return stock_entry(position, command, Operation.RELEASE, movements, command.reservation)
+
+
+def release_movements(
+    reservations: Reservations,
+    reservation: str,
+    quantity: int | None,
+    reason: str,
+    at: datetime,
+    *,
+    from_shelf: bool = False,
+    first: Mapping[tuple[str, str], int] | None = None,
+) -> tuple[Movement, ...]:
+    """The movements releasing ``quantity`` units (``None``: all held) of the open
+    ``reservation`` at ``at`` (see :func:`decide_release`), or the typed error of the first
+    rule the release breaks."""
+    r = open_reservation(reservations, reservation, "release", at)
     held = r.held
-    n = command.quantity if command.quantity is not None else held
+    n = quantity if quantity is not None else held
     most = r.backed if from_shelf else held
     if n > most:
         raise OverCommitError(r.reservation, "release", n, most)
     on_shelf = n if from_shelf else n - min(n, r.incoming)
-    movements: tuple[Movement, ...] = ()
-    if on_shelf:
-        movements = _moved(reservations, r, on_shelf, Bucket.AVAILABLE, command.reason, first)
-    return stock_entry(position, command, Operation.RELEASE, movements, r.reservation)
+    if not on_shelf:
+        return ()
+    return _moved(reservations, r, on_shelf, Bucket.AVAILABLE, reason, first)
 
 
 def decide_sweep(
@@ -243,53 +255,13 @@ def decide_reserve(
     entry = reserve_on_shelf(ledger, reservations, command, leaves, position)
     if entry is not None:
         return (entry,)
-    at = command.at
-    quantity = command.quantity
-    short = [(leaf, per * quantity) for leaf, per in leaves
-             if ledger.rollup(leaf, location) < per * quantity]  # fmt: skip
+    earlier = EarlierItems()
+    movements = take_units(ledger, reservations, earlier, command.reservation, location,
+                           command.quantity, leaves, command.at)  # fmt: skip
     events: tuple[Event, ...] = ()
-    freed: dict[tuple[str, str], int] = {}
-    if short:
-        # Units held by lapsed reservations here are free: expire those holds first.
-        due = reservations.lapsed_holding((leaf for leaf, _ in short), (location,), at)
-        prefix = location + "/"
-        for r in due:
-            for stocked, where, units in r.placed:
-                if where == location or where.startswith(prefix):
-                    freed[(stocked, where)] = freed.get((stocked, where), 0) + units
-        for leaf, need in short:
-            have = ledger.rollup(leaf, location) + sum(
-                n for (s, _place), n in freed.items() if s == leaf
-            )
-            if need > have:
-                raise InsufficientStockError(leaf, location, Bucket.AVAILABLE.value, need, have)
-        events = expire(reservations, due, command, position)
+    if earlier.due:
+        events = expire(reservations, earlier.due, command, position)
         position += len(events)
-    movements: list[Movement] = []
-    for leaf, per in leaves:
-        # Each component from the bins that hold it, in bin-path order (the location itself
-        # first: its path sorts before its bins').
-        need = per * quantity
-        if not freed and ledger.balance(leaf, location) >= need:
-            movements.append(movement(
-                leaf, need, reservations.account(location, Bucket.AVAILABLE),
-                reservations.account(location, Bucket.RESERVED), "reserve", command.reservation,
-            ))  # fmt: skip
-            continue
-        places = ledger.holding(leaf, location)
-        if freed:
-            places = sorted({*places, *(b for (s, b) in freed if s == leaf)})
-        for place in places:
-            take = min(need, ledger.balance(leaf, place) + freed.get((leaf, place), 0))
-            if take <= 0:
-                continue
-            movements.append(movement(
-                leaf, take, reservations.account(place, Bucket.AVAILABLE),
-                reservations.account(place, Bucket.RESERVED), "reserve", command.reservation,
-            ))  # fmt: skip
-            need -= take
-            if not need:
-                break
     entry = StockPosted(
         position=position,
         command=command,
@@ -303,20 +275,12 @@ def decide_reserve(
 def _preorder(
     reservations: Reservations, incoming: IncomingStock, command: ReserveStock, position: int
 ) -> tuple[Event, ...]:
-    purchase_order = command.purchase_order
-    outstanding = incoming.outstanding_for(purchase_order, command.sku, command.location)
-    at = command.at
-    pending = reservations.preorders(purchase_order, command.sku)
-    due = [r for r in pending if r.lapsed(at)]
-    promised = sum(r.incoming for r in pending if not r.lapsed(at))
-    free = outstanding - promised
-    if command.quantity > free:
-        raise InsufficientStockError(
-            command.sku, command.location, Bucket.INCOMING.value, command.quantity, free
-        )
+    earlier = EarlierItems()
+    promise_incoming(reservations, incoming, earlier, command.purchase_order, command.sku,
+                     command.location, command.quantity, command.at)  # fmt: skip
     events: tuple[Event, ...] = ()
-    if due:
-        events = expire(reservations, due, command, position)
+    if earlier.due:
+        events = expire(reservations, earlier.due, command, position)
         position += len(events)
     entry = StockPosted(
         position=position,
@@ -324,6 +288,6 @@ def _preorder(
         operation=Operation.RESERVE,
         movements=(),
         reference=command.reservation,
-        memo=f"pre-order on {purchase_order}",
+        memo=f"pre-order on {command.purchase_order}",
     )
     return (*events, entry)

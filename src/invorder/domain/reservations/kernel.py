@@ -12,6 +12,7 @@ from datetime import datetime
 
 from invorder.domain.messages import Command
 from invorder.domain.reservations._slots import setters
+from invorder.domain.reservations.batch import ReleaseItem, ReleaseMany, ReserveItem, ReserveMany
 from invorder.domain.reservations.commands import CommitReservation, ReserveStock
 from invorder.domain.reservations.reservation import Reservations
 from invorder.domain.stock.catalog import SkuId
@@ -31,6 +32,7 @@ _RESERVE_FIELDS = setters(ReserveStock, (
     "priority", "purchase_order",
 ))  # fmt: skip
 _COMMIT_FIELDS = setters(CommitReservation, ("key", "at", "reservation", "quantity", "reference"))
+_BATCH_FIELDS = {kind: setters(kind, ("key", "at", "items")) for kind in (ReserveMany, ReleaseMany)}
 
 
 def movement(
@@ -141,3 +143,17 @@ def reserve_on_shelf(
             movement(leaf, per * need, available, reserved, "reserve", rid) for leaf, per in leaves
         )
     return stock_entry(position, command, Operation.RESERVE, movements, rid)
+
+
+def batch_part(
+    command: ReserveMany | ReleaseMany, items: list[ReserveItem] | list[ReleaseItem]
+) -> ReserveMany | ReleaseMany:
+    """``command`` with only ``items`` (some of its own, in its order, at least one): what
+    the entry carrying out a batch's accepted items records, assembled without checking
+    again what the batch's constructor checked."""
+    kind = type(command)
+    part: ReserveMany | ReleaseMany = _new(kind)
+    for put, value in zip(_BATCH_FIELDS[kind], (command.key, command.at, tuple(items)),
+                          strict=True):  # fmt: skip
+        put(part, value)
+    return part

@@ -14,11 +14,12 @@ Invariants, each checked by property and state-machine tests:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import ClassVar, cast
 
 from invorder.domain.messages import Event
+from invorder.domain.reservations.batch import ReleaseMany, ReserveItem, ReserveMany
 from invorder.domain.reservations.commands import (
     CommitReservation,
     ReleaseReservation,
@@ -29,7 +30,7 @@ from invorder.domain.reservations.placement import Placed, index_keys, placed_af
 from invorder.domain.reservations.record import Reservation, ReservationStatus, assemble
 from invorder.domain.stock.catalog import SkuId
 from invorder.domain.stock.events import Operation, StockPosted
-from invorder.domain.stock.movement import Account, Bucket
+from invorder.domain.stock.movement import Account, Bucket, Movement
 
 __all__ = ["Reservation", "ReservationStatus", "Reservations"]
 
@@ -170,10 +171,23 @@ class Reservations:
 
     def _reserve(self, event: StockPosted) -> None:
         command = event.command
+        if type(command) is ReserveMany:
+            assert isinstance(command, ReserveMany)
+            # Every item of the entry's batch was reserved; its movements name their item.
+            by_item = _by_reservation(event.movements)
+            at, position = command.at, event.position
+            for item in command.items:
+                self._make(item, at, position, by_item.get(item.reservation, ()))
+            return
         assert isinstance(command, ReserveStock)
-        quantity = command.quantity
+        self._make(command, command.at, event.position, event.movements)
+
+    def _make(
+        self, asked: ReserveStock | ReserveItem, at: datetime, position: int,
+        movements: Sequence[Movement],
+    ) -> None:  # fmt: skip
+        quantity = asked.quantity
         placed: Placed = ()
-        movements = event.movements
         if len(movements) == 1:
             m = movements[0]
             leaves: tuple[tuple[SkuId, int], ...] = ((m.sku, m.quantity // quantity),)
@@ -187,12 +201,12 @@ class Reservations:
             placed = placed_after((), movements, 1)
             incoming = 0
         else:
-            leaves = ((command.sku, 1),)
+            leaves = ((asked.sku, 1),)
             incoming = quantity
         reservation = assemble(
-            command.reservation, command.sku, command.location, quantity, leaves,
-            command.reference, command.priority, command.expires_at, command.purchase_order,
-            command.at, event.position, 0, 0, 0, incoming, placed,
+            asked.reservation, asked.sku, asked.location, quantity, leaves,
+            asked.reference, asked.priority, asked.expires_at, asked.purchase_order,
+            at, position, 0, 0, 0, incoming, placed,
         )  # fmt: skip
         self._by_id[reservation.reservation] = reservation
         rid = reservation.reservation
@@ -206,24 +220,38 @@ class Reservations:
             for stocked, path in keys:
                 expiring.setdefault((stocked, path), {})[rid] = None
         if incoming:
-            self._preorders.setdefault((command.purchase_order, command.sku), {})[rid] = None
+            self._preorders.setdefault((asked.purchase_order, asked.sku), {})[rid] = None
 
     def _resolve(self, event: StockPosted) -> None:
-        command = cast(CommitReservation | ReleaseReservation, event.command)
+        command = event.command
+        if type(command) is ReleaseMany:
+            assert isinstance(command, ReleaseMany)
+            # Every item of the entry's batch was released; its movements name their item.
+            by_item = _by_reservation(event.movements)
+            for item in command.items:
+                r = self._by_id[item.reservation]
+                n = item.quantity if item.quantity is not None else r.held
+                self._release(r, n, by_item.get(item.reservation, ()))
+            return
+        command = cast(CommitReservation | ReleaseReservation, command)
         r = self._by_id[command.reservation]
         n = command.quantity if command.quantity is not None else r.held
-        placed = placed_after(r.placed, event.movements, -1)
         if type(command) is CommitReservation:
+            placed = placed_after(r.placed, event.movements, -1)
             self._store(r._updated(r.committed + n, r.released, r.expired, r.incoming, placed))
         else:
-            incoming = r.incoming
-            if incoming:
-                # The entry says how many came off the shelf; the rest were still to come
-                # (a release takes those first; a short count takes shelf units only).
-                leaf, per = r.leaves[0]
-                shelf = sum(m.quantity for m in event.movements if m.sku == leaf) // per
-                incoming -= n - shelf
-            self._store(r._updated(r.committed, r.released + n, r.expired, incoming, placed))
+            self._release(r, n, event.movements)
+
+    def _release(self, r: Reservation, n: int, movements: Sequence[Movement]) -> None:
+        placed = placed_after(r.placed, movements, -1)
+        incoming = r.incoming
+        if incoming:
+            # The entry says how many came off the shelf; the rest were still to come
+            # (a release takes those first; a short count takes shelf units only).
+            leaf, per = r.leaves[0]
+            shelf = sum(m.quantity for m in movements if m.sku == leaf) // per
+            incoming -= n - shelf
+        self._store(r._updated(r.committed, r.released + n, r.expired, incoming, placed))
 
     def _convert(self, event: StockPosted) -> None:
         for movement in event.movements:
@@ -257,3 +285,11 @@ class Reservations:
                 ids = self._expiring.get((stocked, path))
                 if ids is not None:
                     ids.pop(rid, None)
+
+
+def _by_reservation(movements: Iterable[Movement]) -> dict[str, list[Movement]]:
+    """A batch entry's movements per reservation (each names its own as ``reference``)."""
+    found: dict[str, list[Movement]] = {}
+    for m in movements:
+        found.setdefault(m.reference, []).append(m)
+    return found
