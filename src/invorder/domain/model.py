@@ -303,7 +303,7 @@ def _route(command: Command) -> _Route:
     owned = _OWNED_ACTIONS.get(kind, "")
     closable = hasattr(kind, "order") or "order" in attrs.fields_dict(kind)
     names = decision.reads
-    reads = None if "context" in names else attrgetter(*names)
+    reads: Callable[[State], Any] | None = None if "context" in names else attrgetter(*names)
     spread = len(names) > 1
     action = _OWNED_ITEMS.get(kind)
     if action is not None:
