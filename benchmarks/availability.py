@@ -8,6 +8,10 @@ in-memory store, then measures:
   through the engine per second, commands built beforehand (target >= 100,000/s), with
   the collections that ran meanwhile (``reserve_release_gc_pauses``) and the longest of
   them (``reserve_release_gc_pause_max_ms``: a full collection of the 100,000-SKU heap);
+* ``reserve_many_items_per_s_{100,500}`` / ``release_many_items_per_s_{100,500}``: the same
+  kind of reserve + release pairs as items of ``ReserveMany`` / ``ReleaseMany`` batches of 100
+  and 500 (each batch reserved, then released), items per second of each phase, and
+  ``reserve_release_pairs_per_s_batched_{100,500}`` for the pairs (both phases together);
 * ``publish_diff_ms``: one ``Engine.publish_diff`` for a whole channel (every SKU), against
   the set published before 2,000 reservations (``publish_full_set_ms``: the whole set);
 * ``atp_pairs_per_s`` / ``atp_many_pairs_per_s``: ATP of every (SKU, warehouse) pair, one
@@ -63,6 +67,51 @@ def build(skus: int, rng: random.Random) -> tuple[iv.Engine, list[str]]:
             iv.DefineChannel(key=f"ch-{cid}", at=T, channel=cid, locations=locations, **policy)
         )
     return engine, codes
+
+
+BATCH_SIZES = (100, 500)
+"""Items per ``ReserveMany`` / ``ReleaseMany`` command."""
+
+
+def batched_pairs(
+    engine: iv.Engine, codes: list[str], rng: random.Random, pairs: int, size: int, at: datetime
+) -> dict[str, int]:
+    """``pairs`` reserve + release pairs like the single ones, as items of batches of
+    ``size``: each ``ReserveMany`` executed, then the ``ReleaseMany`` of its reservations
+    (commands built beforehand). Items per second of each phase and pairs per second."""
+    reserves: list[iv.Command] = []
+    releases: list[iv.Command] = []
+    for first in range(0, pairs, size):
+        rids = [f"B{size}-{n}" for n in range(first, min(first + size, pairs))]
+        reserves.append(iv.ReserveMany(key=f"resm-{size}-{first}", at=at, items=[
+            iv.ReserveItem(reservation=rid, sku=codes[rng.randrange(len(codes))],
+                           location=WAREHOUSES[n % len(WAREHOUSES)], quantity=1)
+            for n, rid in enumerate(rids, first)]))  # fmt: skip
+        items = [iv.ReleaseItem(reservation=rid) for rid in rids]
+        releases.append(iv.ReleaseMany(key=f"relm-{size}-{first}", at=at, items=items))
+    execute = engine.execute
+    timer = time.perf_counter
+    reserving = releasing = 0.0
+    refused = 0
+    with GcPauses() as pauses:
+        for reserve, release in zip(reserves, releases, strict=True):
+            t0 = timer()
+            outcome = execute(reserve)
+            t1 = timer()
+            execute(release)
+            reserving, releasing = reserving + t1 - t0, releasing + timer() - t1
+            refused += sum(not r.ok for r in iv.events.batch_results(outcome))
+    assert not refused, f"{refused} batch item(s) refused"
+    print(
+        f"batches of {size}: {pairs} reservations at {pairs / reserving:,.0f} items/s, "
+        f"releases at {pairs / releasing:,.0f} items/s; {pairs / (reserving + releasing):,.0f} "
+        f"pairs/s ({pauses.count} collections, the longest {pauses.longest_ms:.0f} ms)"
+    )
+    return {
+        "reserve_many_items_per_s": round(pairs / reserving),
+        "release_many_items_per_s": round(pairs / releasing),
+        "reserve_release_pairs_per_s_batched": round(pairs / (reserving + releasing)),
+    }
 
 
 def main(argv: list[str] | None = None) -> dict[str, object]:
@@ -123,6 +172,9 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
         f"per command; {pauses.count} collections, the longest {pauses.longest_ms:.0f} ms)"
     )
 
+    batched = {size: batched_pairs(engine, codes, rng, args.pairs, size, later)
+               for size in BATCH_SIZES}  # fmt: skip
+
     # Publish diff for a whole channel after a few thousand SKUs changed.
     t0 = time.perf_counter()
     previous = engine.publish("shopify", later)
@@ -168,6 +220,11 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
             "reserve_release_pairs_per_cpu_s": round(pairs_per_cpu_s),
             "reserve_release_gc_pauses": pauses.count,
             "reserve_release_gc_pause_max_ms": round(pauses.longest_ms, 1),
+            **{
+                f"{name}_{size}": figure
+                for size, figures in batched.items()
+                for name, figure in figures.items()
+            },
             "publish_diff_ms": round(publish_ms, 2),
             "publish_diff_changed": len(diff),
             "publish_full_set_ms": round(publish_full_ms, 2),

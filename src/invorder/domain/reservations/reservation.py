@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
-from typing import ClassVar, cast
+from typing import ClassVar, TypeVar, cast
 
 from invorder.domain.messages import Event
-from invorder.domain.reservations.batch import ReleaseMany, ReserveItem, ReserveMany
+from invorder.domain.reservations.batch import ReleaseItem, ReleaseMany, ReserveItem, ReserveMany
 from invorder.domain.reservations.commands import (
     CommitReservation,
     ReleaseReservation,
@@ -33,6 +33,8 @@ from invorder.domain.stock.events import Operation, StockPosted
 from invorder.domain.stock.movement import Account, Bucket, Movement
 
 __all__ = ["Reservation", "ReservationStatus", "Reservations"]
+
+_Item = TypeVar("_Item", ReserveItem, ReleaseItem)
 
 
 class Reservations:
@@ -173,11 +175,9 @@ class Reservations:
         command = event.command
         if type(command) is ReserveMany:
             assert isinstance(command, ReserveMany)
-            # Every item of the entry's batch was reserved; its movements name their item.
-            by_item = _by_reservation(event.movements)
             at, position = command.at, event.position
-            for item in command.items:
-                self._make(item, at, position, by_item.get(item.reservation, ()))
+            for item, movements in per_item(command.items, event.movements):
+                self._make(item, at, position, movements)
             return
         assert isinstance(command, ReserveStock)
         self._make(command, command.at, event.position, event.movements)
@@ -226,12 +226,10 @@ class Reservations:
         command = event.command
         if type(command) is ReleaseMany:
             assert isinstance(command, ReleaseMany)
-            # Every item of the entry's batch was released; its movements name their item.
-            by_item = _by_reservation(event.movements)
-            for item in command.items:
+            for item, movements in per_item(command.items, event.movements):
                 r = self._by_id[item.reservation]
                 n = item.quantity if item.quantity is not None else r.held
-                self._release(r, n, by_item.get(item.reservation, ()))
+                self._release(r, n, movements)
             return
         command = cast(CommitReservation | ReleaseReservation, command)
         r = self._by_id[command.reservation]
@@ -287,9 +285,19 @@ class Reservations:
                     ids.pop(rid, None)
 
 
-def _by_reservation(movements: Iterable[Movement]) -> dict[str, list[Movement]]:
-    """A batch entry's movements per reservation (each names its own as ``reference``)."""
-    found: dict[str, list[Movement]] = {}
-    for m in movements:
-        found.setdefault(m.reference, []).append(m)
-    return found
+def per_item(
+    items: Iterable[_Item], movements: Sequence[Movement]
+) -> Iterator[tuple[_Item, Sequence[Movement]]]:
+    """Each item of a batch entry's command (every one carried out) with its movements: a
+    batch's decision writes each item's movements together, in the order of the items, each
+    naming its reservation as ``reference`` (an item may have none: a pre-order, a release
+    of units still to come)."""
+    start, end = 0, len(movements)
+    for item in items:
+        rid = item.reservation
+        stop = start
+        while stop < end and movements[stop].reference == rid:
+            stop += 1
+        yield item, movements[start:stop]
+        start = stop
+    assert start == end, "a batch entry has movements for no item of its command"

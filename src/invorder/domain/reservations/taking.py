@@ -96,6 +96,13 @@ def take_units(
     in bin-path order (the location itself first), after expiring the lapsed holds there if
     the shelves are short. Raises :class:`InsufficientStockError` for the first component
     still short (changing nothing)."""
+    if all(earlier.balance(ledger, leaf, location) >= per * quantity for leaf, per in leaves):
+        # The location itself holds every component (most reservations): no bin to choose.
+        available, reserved = reservations.shelf(location)
+        for leaf, per in leaves:
+            earlier.move(leaf, location, -per * quantity)
+        return [movement(leaf, per * quantity, available, reserved, "reserve", reservation)
+                for leaf, per in leaves]  # fmt: skip
     short = [(leaf, per * quantity) for leaf, per in leaves
              if earlier.rollup(ledger, leaf, location) < per * quantity]  # fmt: skip
     if short:
