@@ -10,6 +10,7 @@ import pytest
 import invorder as iv
 from invorder import Bucket
 from invorder.codec import Codec
+from invorder.domain.availability.touched import touch
 from invorder.domain.reservations.batch import MAX_ITEMS
 from invorder.events import ItemsRefused, batch_results
 from tests.support.order_world import capture, order_world
@@ -356,3 +357,26 @@ def test_a_snapshot_holds_batch_made_reservations_as_it_holds_single_ones() -> N
     assert again.verify() == []
     command = reserve_many(item("R1", 3), item("R2", 30), item("R3", 2, expires_at=at(9)))
     assert batch_results(again.execute(command))[1].error is not None
+
+
+def test_a_batch_entry_touches_the_skus_of_its_items_pre_orders_too() -> None:
+    engine = stocked()
+    engine.execute(
+        iv.ExpectPurchase(
+            key="po",
+            at=at(1),
+            purchase_order="PO-1",
+            location="EAST/A/01",
+            lines=[iv.PurchaseLine(sku="TEE", quantity=5, eta=at(60))],
+        )
+    )
+    outcome = engine.execute(
+        reserve_many(item("R1", 1), item("P1", 2, "TEE", purchase_order="PO-1"))
+    )
+    touched: set[str] = set()
+    assert touch(outcome[-1], engine._state.reservations, touched)
+    assert touched == {"MUG", "TEE"}
+    freed = engine.execute(release_many(iv.ReleaseItem(reservation="P1")))
+    touched.clear()
+    touch(freed[-1], engine._state.reservations, touched)
+    assert touched == {"TEE"}

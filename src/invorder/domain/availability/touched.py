@@ -5,13 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import cast
 
 from invorder.domain.availability.events import ChannelDefined
 from invorder.domain.messages import Event
+from invorder.domain.reservations.batch import ReleaseMany, ReserveMany
 from invorder.domain.reservations.events import ReservationsExpired
 from invorder.domain.reservations.reservation import Reservations
 from invorder.domain.stock.catalog import Catalog
 from invorder.domain.stock.events import LocationDefined, SkuDefined, StockPosted
+
+
+_BATCHES = (ReserveMany, ReleaseMany)
 
 
 def touch(event: Event, reservations: Reservations, touched: set[str]) -> bool:
@@ -22,7 +27,13 @@ def touch(event: Event, reservations: Reservations, touched: set[str]) -> bool:
     if kind is StockPosted:
         assert isinstance(event, StockPosted)
         touched.update(m.sku for m in event.movements)
-        _add_reservation(reservations, event.reference, touched)
+        command = event.command
+        if type(command) in _BATCHES:
+            # A batch's entry: its items' reservations (a pre-order's have no movement).
+            for item in cast("ReserveMany | ReleaseMany", command).items:
+                _add_reservation(reservations, item.reservation, touched)
+        else:
+            _add_reservation(reservations, event.reference, touched)
     elif kind is ReservationsExpired:
         assert isinstance(event, ReservationsExpired)
         for rid in event.reservations:
