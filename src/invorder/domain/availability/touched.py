@@ -15,7 +15,6 @@ from invorder.domain.reservations.reservation import Reservations
 from invorder.domain.stock.catalog import Catalog
 from invorder.domain.stock.events import LocationDefined, SkuDefined, StockPosted
 
-
 _BATCHES = (ReserveMany, ReleaseMany)
 
 
