@@ -12,6 +12,7 @@ from hypothesis.stateful import (
     RuleBasedStateMachine,
     consumes,
     invariant,
+    multiple,
     precondition,
     rule,
 )
@@ -128,6 +129,40 @@ class ReservationMachine(RuleBasedStateMachine):
         self._run(
             iv.ReleaseReservation(key=self.key(), at=self.now, reservation=rid, quantity=quantity)
         )
+
+    @rule(
+        target=reservations,
+        rows=st.lists(
+            st.tuples(st.sampled_from(SKUS), st.sampled_from(RESERVE_AT), st.integers(1, 5),
+                      st.one_of(st.none(), st.integers(1, 120)), st.booleans()),
+            min_size=1, max_size=4,
+        ),
+    )  # fmt: skip
+    def reserve_many(self, rows: list[tuple[str, str, int, int | None, bool]]) -> Any:
+        items = []
+        for sku, location, quantity, expires, preorder in rows:
+            self.count += 1
+            expires_at = None if expires is None else self.now + timedelta(minutes=expires)
+            fields: dict[str, Any] = {"sku": sku, "location": location}
+            if preorder and self.orders:
+                fields = {"sku": "MUG", "location": "WEST", "purchase_order": f"PO-{self.orders}"}
+            items.append(iv.ReserveItem(reservation=f"R{self.count}", quantity=quantity,
+                                        expires_at=expires_at, **fields))  # fmt: skip
+        outcome = self.engine.execute(iv.ReserveMany(key=self.key(), at=self.now, items=items))
+        results = iv.events.batch_results(outcome)
+        assert [r.reservation for r in results] == [i.reservation for i in items]
+        for r in results:
+            assert r.ok == (self.engine.reservation(r.reservation) is not None)
+        return multiple(*(r.reservation for r in results if r.ok))
+
+    @rule(
+        rids=st.lists(reservations, min_size=1, max_size=3, unique=True),
+        quantity=st.one_of(st.none(), st.integers(1, 5)),
+    )
+    def release_many(self, rids: list[str], quantity: int | None) -> None:
+        items = [iv.ReleaseItem(reservation=rid, quantity=quantity) for rid in rids]
+        outcome = self.engine.execute(iv.ReleaseMany(key=self.key(), at=self.now, items=items))
+        assert len(iv.events.batch_results(outcome)) == len(rids)
 
     @rule()
     def sweep(self) -> None:
