@@ -46,17 +46,22 @@ def test_the_memo_is_used_and_a_fork_starts_without_it() -> None:
     p = sim.Parameters(skus=40, warehouses=2, orders=300, purchase_orders=4, cover=0.5,
                        cancel_percent=20, return_percent=10)  # fmt: skip
     scenario = sim.generate(p, random.Random(1))
-    looks: Counter[bool] = Counter()
-    known_short = reallocate._known_short
+    left_out: Counter[str] = Counter()
+    not_known_short = reallocate._not_known_short
 
-    def counting(*args: Any) -> bool:
-        found = known_short(*args)
-        looks[found] += 1
-        return found
+    def counting(
+        ledger: Any, book: Any, short: Any, ids: Any, taken: Any, at: Any, now: Any
+    ) -> list[str]:
+        ids = list(ids)
+        kept = not_known_short(ledger, book, short, ids, taken, at, now)
+        left_out["looked"] += len(ids)
+        left_out["left out"] += len(ids) - len(kept)
+        return kept
 
-    with mock.patch.object(reallocate, "_known_short", counting):
+    with mock.patch.object(reallocate, "_not_known_short", counting):
         run = sim.simulate(scenario, "nearest")
-    assert looks[True] > 10, looks  # orders left out without counting their units again
+    # Orders left out without counting their units again.
+    assert left_out["left out"] > 10, left_out
     with mock.patch.object(reallocate, "_short_whole", _forgetting):
         assert list(sim.simulate(scenario, "nearest").engine.events()) == list(run.engine.events())
     memo = run.engine._state.ledger.memo

@@ -90,12 +90,12 @@ def reallocate_after(
     short = _short_whole(ledger)
     # Per (SKU, warehouse): its stocked parts' raise marks, or None where units of one
     # arrived in this outcome (read once while ``taken`` stays as it is; see _still_short).
-    now: dict[tuple[str, str], _Marks | None] = {}
+    now: dict[tuple[str, str], _Mark | None] = {}
     ids: Iterable[str] = book.waiting_ids(skus)
     if short and arrived_at:
         # Ship-complete orders found short where the units arrived, and still short there,
         # are left out before anything is built for them (hopeless() would drop them).
-        ids = [o for o in ids if not _known_short(ledger, book, short, o, taken, arrived_at, now)]
+        ids = _not_known_short(ledger, book, short, ids, taken, tuple(arrived_at), now)
     waiting = []
     fed: dict[str, bool] = {}  # per line SKU: whether units of one of its leaves arrived
     for order in book.in_capture_order(ids):
@@ -156,7 +156,7 @@ _REALLOCATING = (OrderAllocated, OrderCancelled, PicksFoundShort, PicksWithdrawn
 
 def _cannot_complete(
     ctx: Context, order: Order, taken: Taken, arrived_at: Set[str],
-    counted: dict[tuple[str, str], int], now: dict[tuple[str, str], _Marks | None],
+    counted: dict[tuple[str, str], int], now: dict[tuple[str, str], _Mark | None],
 ) -> bool:  # fmt: skip
     """True for a ship-complete order waiting whole (no unit in a parcel not shipped) that
     no warehouse where units arrived can now give whole, after ``taken``: allocating it
@@ -167,7 +167,7 @@ def _cannot_complete(
 
     A warehouse found short of one of the order's SKUs by its balances alone (without
     ``taken``) is remembered in the ledger's memo until units of that SKU are put into
-    the warehouse's available bucket or the order changes (see :func:`_known_short`)."""
+    the warehouse's available bucket or the order changes (see :func:`_not_known_short`)."""
     if not order.ship_complete or not arrived_at:
         return False
     ledger = ctx.ledger
@@ -200,15 +200,14 @@ def _cannot_complete(
             if known is None:
                 known = {}
                 short[order.order_id] = (order, known)
-            known[warehouse] = (lacking, _marks(ledger, warehouse, lacking))
+            known[warehouse] = (lacking, _mark(ledger, warehouse, lacking))
     return True
 
 
-_Marks = tuple[int, ...]
-"""The raise marks (:meth:`~invorder.domain.stock.ledger.Ledger.raised`) at a warehouse of
-a SKU's stocked parts, in the catalog's order of its leaves."""
+_Mark = int
+"""The largest raise mark at a warehouse of a SKU's stocked parts (see :func:`_mark`)."""
 
-_Short = dict[str, tuple[Order, dict[str, tuple[str, _Marks]]]]
+_Short = dict[str, tuple[Order, dict[str, tuple[str, _Mark]]]]
 
 _SHORT_WHOLE = "orders.short_whole"
 """The key of :func:`_short_whole`'s table in the ledger's memo."""
@@ -225,52 +224,86 @@ def _short_whole(ledger: Ledger) -> _Short:
     return found
 
 
-def _known_short(
-    ledger: Ledger, book: OrderBook, short: _Short, order: str, taken: Taken,
-    arrived_at: Set[str], now: dict[tuple[str, str], _Marks | None],
-) -> bool:  # fmt: skip
-    """True when ``order`` is unchanged since it was found short at every warehouse of
-    ``arrived_at``, and each of them still is: :func:`_cannot_complete` would say so
-    without counting. A finding about an order that changed since is dropped."""
-    entry = short.get(order)
-    if entry is None:
-        return False
-    if not book.unchanged(entry[0]):
-        del short[order]
-        return False
-    known = entry[1]
-    for warehouse in arrived_at:
-        found = known.get(warehouse)
-        if found is None or not _still_short(ledger, taken, now, warehouse, *found):
-            return False
-    return True
+def _not_known_short(
+    ledger: Ledger, book: OrderBook, short: _Short, ids: Iterable[str], taken: Taken,
+    arrived_at: tuple[str, ...], now: dict[tuple[str, str], _Mark | None],
+) -> list[str]:  # fmt: skip
+    """The ids of ``ids`` less the orders unchanged since they were found short at every
+    warehouse of ``arrived_at`` and still short at each: :func:`_cannot_complete` would say
+    so without counting. A finding about an order that changed since is dropped.
+
+    One pass with its lookups bound once: it runs for every waiting order of an arrived
+    SKU, the backlog a cancellation or a return meets."""
+    kept: list[str] = []
+    keep = kept.append
+    found_for = short.get
+    unchanged = book.unchanged
+    for o in ids:
+        entry = found_for(o)
+        if entry is None:
+            keep(o)
+            continue
+        if not unchanged(entry[0]):
+            del short[o]
+            keep(o)
+            continue
+        known = entry[1]
+        for warehouse in arrived_at:
+            found = known.get(warehouse)
+            if found is None:
+                keep(o)
+                break
+            sku, mark = found
+            current = now.get((sku, warehouse), _UNREAD)
+            if current is _UNREAD:
+                current = now[(sku, warehouse)] = _mark_now(ledger, taken, warehouse, sku)
+            if current != mark:
+                keep(o)
+                break
+    return kept
 
 
 def _still_short(
-    ledger: Ledger, taken: Taken, now: dict[tuple[str, str], _Marks | None], warehouse: str,
-    sku: str, marks: _Marks,
+    ledger: Ledger, taken: Taken, now: dict[tuple[str, str], _Mark | None], warehouse: str,
+    sku: str, mark: _Mark,
 ) -> bool:  # fmt: skip
     """True while no unit of ``sku``'s stocked parts was put into ``warehouse``'s available
-    bucket since ``marks`` were read, nor arrives there in this outcome: the units there can
+    bucket since ``mark`` was read, nor arrives there in this outcome: the units there can
     only have gone down, so the warehouse still lacks them. ``now`` keeps the marks read
     per (SKU, warehouse), ``None`` where units arrive (its caller clears it when ``taken``
     changes)."""
     key = (sku, warehouse)
     current = now.get(key, _UNREAD)
     if current is _UNREAD:
-        arriving = any(taken.under(leaf, warehouse) < 0 for leaf, _ in ledger.catalog.leaves(sku))
-        current = now[key] = None if arriving else _marks(ledger, warehouse, sku)
-    return current == marks
+        current = now[key] = _mark_now(ledger, taken, warehouse, sku)
+    return current == mark
 
 
-_UNREAD: _Marks = (-2,)
-"""Marks no SKU has (a mark is -1 or a log position): ``now`` has not read this one yet."""
+_UNREAD = -2
+"""A mark no SKU has (a mark is -1 or a log position): ``now`` has not read this one yet."""
 
 
-def _marks(ledger: Ledger, warehouse: str, sku: str) -> _Marks:
-    """The raise marks of ``sku``'s stocked parts at ``warehouse`` (the leaves of a SKU
-    never change: a SKU is defined once)."""
-    return tuple([ledger.raised(leaf, warehouse) for leaf, _ in ledger.catalog.leaves(sku)])
+def _mark_now(ledger: Ledger, taken: Taken, warehouse: str, sku: str) -> _Mark | None:
+    """:func:`_mark` of ``sku`` at ``warehouse``, or ``None`` when units of one of its
+    stocked parts arrive there in this outcome (``taken`` gives them back)."""
+    leaves = ledger.catalog.leaves(sku)
+    under = taken.under
+    for leaf, _ in leaves:
+        if under(leaf, warehouse) < 0:
+            return None
+    return _mark(ledger, warehouse, sku)
+
+
+def _mark(ledger: Ledger, warehouse: str, sku: str) -> _Mark:
+    """The largest raise mark (:meth:`~invorder.domain.stock.ledger.Ledger.raised`) of
+    ``sku``'s stocked parts at ``warehouse``. A raise takes the position of its entry, later
+    than every mark before it, so this one number changes exactly when the mark of one of
+    the parts does (the leaves of a SKU never change: a SKU is defined once)."""
+    raised = ledger.raised
+    leaves = ledger.catalog.leaves(sku)
+    if len(leaves) == 1:
+        return raised(leaves[0][0], warehouse)
+    return max([raised(leaf, warehouse) for leaf, _ in leaves])
 
 
 def _whole_demand(order: Order) -> dict[str, int] | None:
