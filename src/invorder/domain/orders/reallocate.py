@@ -88,7 +88,7 @@ def reallocate_after(
     ledger = ctx.ledger
     book = ctx.orders
     short = _short_whole(ledger)
-    # Per (SKU, warehouse): its stocked parts' raise marks, or None where units of one
+    # Per (SKU, warehouse): its mark (see _mark), or None where units of one of its parts
     # arrived in this outcome (read once while ``taken`` stays as it is; see _still_short).
     now: dict[tuple[str, str], _Mark | None] = {}
     ids: Iterable[str] = book.waiting_ids(skus)
@@ -215,9 +215,9 @@ _SHORT_WHOLE = "orders.short_whole"
 
 def _short_whole(ledger: Ledger) -> _Short:
     """Per ship-complete order found short: the order as it was then (the very value), and
-    per warehouse a SKU the warehouse's balances lacked for it, with that SKU's raise marks
-    there. Kept in the ledger's memo, so it lives and dies with the balances it was read
-    from (a copy of the ledger starts it empty)."""
+    per warehouse a SKU the warehouse's balances lacked for it, with that SKU's mark there
+    (:func:`_mark`). Kept in the ledger's memo, so it lives and dies with the balances it
+    was read from (a copy of the ledger starts it empty)."""
     found: _Short | None = ledger.memo.get(_SHORT_WHOLE)
     if found is None:
         found = ledger.memo[_SHORT_WHOLE] = {}
