@@ -186,14 +186,26 @@ def test_a_malformed_batch_is_refused_before_anything_is_written(
 
 
 def test_an_item_is_checked_as_its_single_command_is() -> None:
-    with pytest.raises(iv.errors.InvalidQuantityError):
+    zero = (
+        "quantity must be a positive integer number of units, got 0; quantities are whole "
+        "units, never zero, negative or fractional"
+    )
+    with pytest.raises(iv.errors.InvalidQuantityError) as caught:
         item("R1", 0)
-    with pytest.raises(iv.errors.InvalidIdentifierError):
+    assert caught.value.message == zero
+    with pytest.raises(iv.errors.InvalidIdentifierError) as named:
         iv.ReleaseItem(reservation=" R1")
-    with pytest.raises(iv.errors.InvalidQuantityError):
+    assert named.value.message == (
+        "reservation ' R1' is not valid: it must not have surrounding whitespace"
+    )
+    with pytest.raises(iv.errors.InvalidQuantityError) as caught:
         iv.ReleaseItem(reservation="R1", quantity=0)
-    with pytest.raises(iv.errors.InvalidListError):
+    assert caught.value.message == zero
+    with pytest.raises(iv.errors.InvalidListError) as twice:
         release_many(iv.ReleaseItem(reservation="R1"), iv.ReleaseItem(reservation="R1"))
+    assert twice.value.message == (
+        "items: reservation 'R1' appears twice; each item names its own reservation"
+    )
 
 
 def test_a_malformed_batch_read_from_json_is_a_typed_error() -> None:
