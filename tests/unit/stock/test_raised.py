@@ -1,5 +1,6 @@
-"""The ledger's raise marks (where units last came into a warehouse's available bucket) and
-its memo, which no copy of the ledger inherits."""
+"""The ledger's raise marks (where units last came into a warehouse's available bucket), the
+one mark re-allocation keeps per SKU from them, and the ledger's memo, which no copy of the
+ledger inherits."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pickle
 import invorder as iv
 from invorder import Engine
 from invorder.domain._memo import Memo
+from invorder.domain.orders.reallocate import _mark
 from invorder.engine._spares import duplicate
 from tests.support.world import at
 
@@ -52,3 +54,26 @@ def test_a_copy_of_the_ledger_keeps_its_marks_and_starts_its_memo_empty(
     assert twin.raised("MUG", "EAST") == ledger.raised("MUG", "EAST") >= 0
     assert twin == ledger  # the memo is not state
     assert ledger.memo == {"found": "something"}
+
+
+def test_a_bundle_has_one_mark_that_moves_when_units_of_any_part_come_in(
+    engine: Engine,
+) -> None:
+    # What re-allocation's memo keeps for a SKU at a warehouse: the largest mark of its parts.
+    engine.execute(iv.DefineSku(key="sku-set", at=at(2), sku=iv.Sku(
+        "SET", components=(iv.Component("MUG", 1), iv.Component("TEE", 2)),
+    )))  # fmt: skip
+    ledger = engine._state.ledger
+    mug, tee = ledger.raised("MUG", "EAST"), ledger.raised("TEE", "EAST")
+    assert 0 <= mug < tee  # the fixture received MUG, then TEE
+    assert _mark(ledger, "EAST", "SET") == tee
+    assert _mark(ledger, "EAST", "MUG") == mug
+    # Units of the part with the older mark come in: the one number moves all the same.
+    (entry,) = engine.execute(iv.ReceiveStock(key="more", at=at(3), sku="MUG",
+                                              location="EAST/A/02", quantity=1))  # fmt: skip
+    assert _mark(ledger, "EAST", "SET") == entry.position > tee
+    # Units taken out (a reservation) move no mark.
+    engine.execute(iv.ReserveStock(key="res", at=at(4), reservation="R1", sku="TEE",
+                                   location="EAST/A/01", quantity=2))  # fmt: skip
+    assert _mark(ledger, "EAST", "SET") == entry.position
+    assert _mark(ledger, "WEST", "SET") == -1  # no part ever came into WEST
