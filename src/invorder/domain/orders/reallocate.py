@@ -22,6 +22,7 @@ from invorder.domain.orders.events import (
 from invorder.domain.orders.order import Order
 from invorder.domain.orders.taken import Taken
 from invorder.domain.orders.whole import allocate
+from invorder.domain.stock.catalog import SkuId
 from invorder.domain.stock.ledger import Ledger
 
 
@@ -253,11 +254,7 @@ def _not_known_short(
             if found is None:
                 keep(o)
                 break
-            sku, mark = found
-            current = now.get((sku, warehouse), _UNREAD)
-            if current is _UNREAD:
-                current = now[(sku, warehouse)] = _mark_now(ledger, taken, warehouse, sku)
-            if current != mark:
+            if not _still_short(ledger, taken, now, warehouse, *found):
                 keep(o)
                 break
     return kept
@@ -291,7 +288,7 @@ def _mark_now(ledger: Ledger, taken: Taken, warehouse: str, sku: str) -> _Mark |
     for leaf, _ in leaves:
         if under(leaf, warehouse) < 0:
             return None
-    return _mark(ledger, warehouse, sku)
+    return _largest_mark(ledger, warehouse, leaves)
 
 
 def _mark(ledger: Ledger, warehouse: str, sku: str) -> _Mark:
@@ -299,8 +296,12 @@ def _mark(ledger: Ledger, warehouse: str, sku: str) -> _Mark:
     ``sku``'s stocked parts at ``warehouse``. A raise takes the position of its entry, later
     than every mark before it, so this one number changes exactly when the mark of one of
     the parts does (the leaves of a SKU never change: a SKU is defined once)."""
+    return _largest_mark(ledger, warehouse, ledger.catalog.leaves(sku))
+
+
+def _largest_mark(ledger: Ledger, warehouse: str, leaves: tuple[tuple[SkuId, int], ...]) -> _Mark:
+    """:func:`_mark` of the SKU made of ``leaves``."""
     raised = ledger.raised
-    leaves = ledger.catalog.leaves(sku)
     if len(leaves) == 1:
         return raised(leaves[0][0], warehouse)
     return max([raised(leaf, warehouse) for leaf, _ in leaves])
