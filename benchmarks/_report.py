@@ -1,14 +1,21 @@
 """What the benchmark scripts share: how they end (each figure on a line of its own, then one
 JSON object ``{"benchmark": ..., "python": ..., "figures": {...}}`` that a program can
-compare), and a recorder of the collector's pauses."""
+compare), a recorder of the collector's pauses, and the memory a set of values holds."""
 
 from __future__ import annotations
 
+import enum
 import gc
 import json
 import platform
+import sys
 import time
-from collections.abc import Mapping
+import types
+from collections.abc import Iterable, Mapping
+
+_SHARED = (type, types.ModuleType, types.FunctionType, enum.Enum)
+"""What :func:`held_bytes` does not count: classes, modules, functions and enum members
+(one each per process, whatever the values)."""
 
 
 def print_figures(benchmark: str, figures: Mapping[str, object]) -> None:
@@ -42,3 +49,24 @@ class GcPauses:
 
     def __exit__(self, *exc: object) -> None:
         gc.callbacks.remove(self._callback)
+
+
+def held_bytes(values: Iterable[object]) -> int:
+    """The bytes of every object reachable from ``values`` (``sys.getsizeof``), each object
+    counted once however many values share it, less :data:`_SHARED` and ``None``,
+    ``True`` and ``False``: what keeping ``values`` costs a process."""
+    seen: set[int] = set()
+    total = 0
+    stack = list(values)
+    referents = gc.get_referents
+    while stack:
+        value = stack.pop()
+        ident = id(value)
+        if ident in seen or value is None or value is True or value is False:
+            continue
+        seen.add(ident)
+        if isinstance(value, _SHARED):
+            continue
+        total += sys.getsizeof(value)
+        stack.extend(referents(value))
+    return total

@@ -11,7 +11,8 @@ Figures: ``order_lines_per_s`` and ``events_per_s`` of the run; ``replay_speedup
 over replay time, the replay raising the collector's threshold as ``docs/performance.md``
 recommends; ``replay_events_per_s_default_gc`` is the same replay without it);
 ``atp_median_us`` / ``atp_p99_us`` of ``Engine.channel_atp``; ``bytes_per_event`` (the log
-written as JSON by the codec, per event); ``fork_ms``;
+written as JSON by the codec, per event) and ``held_bytes_per_event`` (the memory the log's
+event values hold, each object counted once however many events share it); ``fork_ms``;
 ``valuation_ms`` (one ``Engine.valuation()`` at the end: a fold of the whole log) and
 ``report_ms`` (``simulate.report``, stock value included); ``stock_value`` at the end;
 ``gc_pauses`` and ``gc_pause_max_ms``, the collections during the run and the longest of
@@ -41,7 +42,7 @@ import time
 from datetime import timedelta
 
 import attrs
-from _report import GcPauses, print_figures  # benchmarks/_report.py, beside this script
+from _report import GcPauses, held_bytes, print_figures  # benchmarks/_report.py, beside this script
 
 import invorder as iv
 from invorder import simulate as sim
@@ -140,6 +141,7 @@ def main() -> None:
     codec = iv.Codec()
     sample = events[:: max(1, len(events) // 20_000)]
     size = sum(len(json.dumps(codec.event_to_dict(e), separators=(",", ":"))) for e in sample)
+    held = held_bytes(events)
 
     start = time.perf_counter()
     valuation = engine.valuation()  # re-folds the whole log on every call
@@ -168,6 +170,7 @@ def main() -> None:
         "atp_median_us": round(statistics.median(timings) / 1000, 2),
         "atp_p99_us": round(timings[int(len(timings) * 0.99)] / 1000, 2),
         "bytes_per_event": round(size / len(sample)),
+        "held_bytes_per_event": round(held / len(events)),
         "fork_events": fork_events,
         "fork_ms": round(fork_s * 1000, 1),
         "valuation_ms": round(valuation_s * 1000, 1),

@@ -64,8 +64,9 @@ it reads; payments read orders and channels; invoicing reads orders)."""
 class State:
     """Every projection of the domain, folded from the same log."""
 
-    __slots__ = ("allocator", "channels", "costs", "invoices", "ledger", "orders", "payments",
-                 "prices", "priority", "purchases", "reservations", "suppliers")  # fmt: skip
+    __slots__ = ("_context", "allocator", "channels", "costs", "invoices", "ledger", "orders",
+                 "payments", "prices", "priority", "purchases", "reservations",
+                 "suppliers")  # fmt: skip
 
     def __init__(self) -> None:
         self.ledger = Ledger()
@@ -92,6 +93,7 @@ class State:
         """Chooses locations when orders are allocated (not state: never in the log)."""
         self.priority: Callable[[Order], Any] = backorder_priority
         """Order in which backorders are allocated again (not state: never in the log)."""
+        self._context: Context | None = None  # see context()
 
     def apply(self, event: Event) -> None:
         """Fold one event into every projection that follows it."""
@@ -110,8 +112,25 @@ class State:
             getattr(self, name).apply(event)
 
     def context(self) -> Context:
-        """What the order decisions read: the projections and the allocation policies."""
+        """What the order decisions read: the projections and the allocation policies.
 
+        Built once and kept while the projections and policies it holds are the ones in
+        place (a spare copy put back, a snapshot read or a new policy makes another): most
+        commands read it, and its readers are closures over this state."""
+        found = self._context
+        if (
+            found is not None
+            and found.ledger is self.ledger
+            and found.orders is self.orders
+            and found.reservations is self.reservations
+            and found.allocator is self.allocator
+            and found.priority is self.priority
+        ):
+            return found
+        self._context = found = self._new_context()
+        return found
+
+    def _new_context(self) -> Context:
         def feeding(channel: str) -> tuple[str, ...] | None:
             found = self.channels.get(channel)
             return None if found is None else tuple(found.locations)
@@ -180,6 +199,7 @@ class State:
     def __setstate__(self, data: dict[str, Any]) -> None:
         self.allocator = first_fit
         self.priority = backorder_priority
+        self._context = None
         for name in PROJECTIONS:
             setattr(self, name, data[name])
 
@@ -191,7 +211,7 @@ _PROJECTION_CLASSES: dict[str, type] = {
 
 POLICIES = ("allocator", "priority")
 """State slots that hold code chosen by the host, not facts from the log."""
-PROJECTIONS = tuple(name for name in State.__slots__ if name not in POLICIES)
+PROJECTIONS = tuple(name for name in State.__slots__ if name not in POLICIES and name[0] != "_")
 """State slots that are projections of the log (compared by ``verify``, kept in snapshots)."""
 assert set(PROJECTIONS) == set(_PROJECTION_CLASSES), "every area projection has a State slot"
 

@@ -183,7 +183,7 @@ class Replica:
                     since.append(event)
                 command = event.command
                 if command is not last:  # another command (or a copy: indexed again, no harm)
-                    keys.setdefault(command.key, position)
+                    keys.setdefault(command.key, event.position)  # the event's int, shared
                     last = command
                 position += 1
         finally:

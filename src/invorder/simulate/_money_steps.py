@@ -50,6 +50,7 @@ def add_money(
     wholesale: dict[str, None] = {}
     declined: dict[str, bool] = {}
     added: Timed = []
+    amounts: dict[str, Money] = {}  # one frozen value per amount authorised (shared)
     for index, (at, seq, step) in enumerate(timed):
         if isinstance(step, CaptureOrder):
             if step.kind is OrderKind.WHOLESALE:
@@ -60,10 +61,9 @@ def add_money(
             declined[step.order] = rng.randrange(100) < decline_percent
             total = sum((line.quantity * line.unit_price.amount for line in step.lines
                          if line.unit_price is not None), Decimal(0))  # fmt: skip
-            authorise = RecordAuthorisation(
-                key=f"auth/{step.order}", at=at, order=step.order,
-                reference=f"auth/{step.order}", amount=Money(total, "USD"),
-            )  # fmt: skip
+            key = f"auth/{step.order}"  # the key is the provider's reference too
+            authorise = RecordAuthorisation(key=key, at=at, order=step.order, reference=key,
+                                            amount=_shared(amounts, total))  # fmt: skip
             added.append((at, seq, authorise))
         elif isinstance(step, FulfilOrder | ReturnOrder):
             settle = SettleOrder(key=f"settle/{step.key}", at=at, order=step.order,
@@ -79,6 +79,16 @@ def add_money(
         sweep: Command = CloseSettledOrders(key=f"close/{day}", at=night)
         timed.append((night, len(timed), sweep))
         night += timedelta(days=1)
+
+
+def _shared(amounts: dict[str, Money], amount: Decimal) -> Money:
+    """The US dollar amount ``amount``, one value per amount in ``amounts`` (by its text:
+    ``19.98`` and ``19.980`` are equal but written differently)."""
+    text = str(amount)
+    found = amounts.get(text)
+    if found is None:
+        found = amounts[text] = Money(amount, "USD")
+    return found
 
 
 def _price_list(skus: list[str], prices: dict[str, Decimal], start: datetime) -> DefinePriceList:

@@ -6,6 +6,7 @@ same scenario, and :func:`invorder.simulate.dumps` gives the same bytes.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import random
 from collections.abc import Callable
@@ -209,6 +210,8 @@ def generate(
             )
         )
     share_cum = list(itertools.accumulate(ch[4] for ch in _CHANNELS))
+    # One frozen price per SKU, shared by every line that orders it (values, not copies).
+    retail = {code: Money(price, "USD") for code, price in prices.items()}
     for n in range(1, params.orders + 1):
         if progress is not None and n % 1000 == 0:
             progress(n, params.orders)
@@ -221,7 +224,7 @@ def generate(
         lat = round(rng.uniform(26.0, 48.0), 4)
         lon = round(rng.uniform(-122.0, -70.0), 4)
         items = [
-            LineItem(str(i), sku, rng.randint(qlo, qhi), Money(prices[sku], "USD"))
+            LineItem(_line_id(i), sku, rng.randint(qlo, qhi), retail[sku])
             for i, sku in enumerate(chosen, start=1)
         ]
         method = ShippingMethod.TWO_DAY if sla <= 24 else ShippingMethod.STANDARD
@@ -275,6 +278,13 @@ def generate(
 _CENT = Decimal("0.01")
 
 
+@functools.cache
+def _line_id(n: int) -> str:
+    """The id of an order's ``n``-th line: ``"1"``, ``"2"``, ... (one string per number,
+    shared by every order's lines)."""
+    return str(n)
+
+
 def _add_costs(
     header: ScenarioHeader,
     timed: list[tuple[datetime, int, Step]],
@@ -297,7 +307,8 @@ def _add_costs(
                 for line in step.lines
             ]
             timed[index] = (at, seq, attrs.evolve(step, lines=lines))
-    stock = [attrs.evolve(s, unit_cost=_usd(costs[s.sku])) for s in header.stock]
+    unit_costs = {code: _usd(cost) for code, cost in costs.items()}  # shared per SKU
+    stock = [attrs.evolve(s, unit_cost=unit_costs[s.sku]) for s in header.stock]
     return attrs.evolve(header, stock=stock)
 
 

@@ -46,17 +46,18 @@ def settle_commands(engine: Engine, step: SettleOrder) -> Iterator[Command]:
     due = min(paid.due_for_capture.amount, paid.authorised.amount - captured)
     if due > 0:
         fact = RecordPaymentFailure if step.decline else RecordCapture
-        yield fact(key=f"{step.key}/capture", at=at, order=order.order_id,
-                   reference=f"{step.key}/capture", amount=Money(due, currency))  # fmt: skip
+        key = f"{step.key}/capture"  # the key is the provider's reference too
+        yield fact(key=key, at=at, order=order.order_id, reference=key,
+                   amount=Money(due, currency))  # fmt: skip
         if not step.decline:
             captured += due
     refunds = sum((rma.refund.amount for r in order.returns
                    if (rma := engine.rma(r)) is not None), Decimal(0))  # fmt: skip
     owed = min(refunds, captured) - paid.refunded.amount
     if owed > 0:
-        refund = Money(owed, currency)
-        yield RecordRefund(key=f"{step.key}/refund", at=at, order=order.order_id,
-                           reference=f"{step.key}/refund", amount=refund)  # fmt: skip
+        key = f"{step.key}/refund"
+        yield RecordRefund(key=key, at=at, order=order.order_id, reference=key,
+                           amount=Money(owed, currency))  # fmt: skip
 
 
 def _credits(engine: Engine, step: SettleOrder, order: Order) -> Iterator[Command]:

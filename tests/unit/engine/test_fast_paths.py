@@ -18,6 +18,7 @@ from invorder.domain.availability.events import ChannelDefined
 from invorder.domain.messages import Event
 from invorder.domain.money import Money
 from invorder.domain.orders.allocator import backorder_priority
+from invorder.domain.orders.book import OrderBook
 from invorder.domain.orders.events import OrderAllocated
 from invorder.domain.orders.order import OrderLine
 from invorder.domain.purchasing.events import PurchaseEtaChanged, SupplierDefined
@@ -109,3 +110,21 @@ def test_the_default_backorder_priority_is_routings_priority_of_the_view() -> No
     for order in orders:
         assert backorder_priority(order) == routing_priority(order_view(order))
     assert run.engine._state.priority is backorder_priority  # what an engine uses by default
+
+
+def test_the_state_keeps_one_context_while_what_it_holds_stays_in_place() -> None:
+    state = model.State()
+    context = state.context()
+    assert state.context() is context
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        context.ledger = state.ledger  # type: ignore[misc]  # assigning is what is tested
+    state.orders = OrderBook()  # a spare copy put back, a snapshot read
+    assert state.context() is not context
+    assert state.context().orders is state.orders
+
+    def by_capture(order: Any) -> Any:
+        return order.position
+
+    state.priority = by_capture  # a policy the engine installs
+    assert state.context().priority is by_capture
+    assert "_context" not in model.PROJECTIONS  # a cache: not compared, not in snapshots

@@ -15,6 +15,7 @@ from invorder import Money
 from invorder import simulate as sim
 from invorder.domain.orders.commands import CaptureOrder
 from invorder.domain.orders.ids import OrderKind
+from invorder.domain.payments.commands import RecordAuthorisation
 from invorder.errors import (
     InvalidFieldError,
     InvalidIdentifierError,
@@ -52,6 +53,23 @@ def test_the_money_side_changes_no_routing_decision(rule: str) -> None:
     assert with_money.events > plain.events
     assert plain.overall.captured_value == {"USD": Money(Decimal("0.00"), "USD")}
     assert plain.overall.closed_orders == 0
+
+
+def test_a_generated_day_shares_its_repeated_values(busy: sim.Simulation) -> None:
+    steps = busy.scenario.steps
+    retail = [line for step in steps if isinstance(step, CaptureOrder)
+              for line in step.lines if line.unit_price is not None]  # fmt: skip
+    prices = {line.sku: line.unit_price for line in retail}
+    assert all(line.unit_price is prices[line.sku] for line in retail)  # one value per SKU
+    numbers = {line.line_id: line.line_id for line in retail}
+    assert all(line.line_id is numbers[line.line_id] for line in retail)
+    authorised = [s for s in steps if isinstance(s, RecordAuthorisation)]
+    amounts = {str(s.amount.amount): s.amount for s in authorised}
+    assert len(amounts) < len(authorised)
+    assert all(s.amount is amounts[str(s.amount.amount)] and s.reference is s.key
+               for s in authorised)  # fmt: skip
+    costs = {line.sku: line.unit_cost for line in busy.scenario.header.stock}
+    assert all(line.unit_cost is costs[line.sku] for line in busy.scenario.header.stock)
 
 
 def test_no_money_command_is_refused(busy: sim.Simulation) -> None:

@@ -17,10 +17,10 @@ from invorder.domain.reservations.reservation import Reservations
 from invorder.domain.stock.ledger import Ledger
 
 
-@attrs.define
+@attrs.frozen
 class Context:
     """What the order decisions read: the projections they need, the allocator and the
-    backorder priority."""
+    backorder priority (frozen: the state keeps one for every decision that reads it)."""
 
     ledger: Ledger
     """The stock ledger."""

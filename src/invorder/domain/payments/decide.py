@@ -73,10 +73,10 @@ def decide_payment(
                 raise PaymentConflictError(command.reference, field, str(first), str(second))
         return ()
     order = known_order(ctx.orders, command.order)
-    total = order.total
-    if command.amount.currency != total.currency:
-        raise CurrencyMismatchError("mix in one order", total.currency, command.amount.currency)
-    paid = payments.get(order.order_id) or OrderPayments.none(order.order_id, total.currency)
+    currency = order.lines[0].unit_price.currency  # one currency per order
+    if command.amount.currency != currency:
+        raise CurrencyMismatchError("mix in one order", currency, command.amount.currency)
+    paid = payments.get(order.order_id) or OrderPayments.none(order.order_id, currency)
     amount = command.amount
     if kind is PaymentKind.CAPTURED:
         allowed, why = paid.authorised.amount - paid.captured.amount, "authorised, not captured"
@@ -87,16 +87,16 @@ def decide_payment(
                 allowed, why = shipped, "shipped, not captured: the channel captures on shipment"
         if amount.amount > allowed:
             raise OverCaptureError(order.order_id, str(amount),
-                                   str(Money(max(allowed, 0), total.currency)), why)  # fmt: skip
+                                   str(Money(max(allowed, 0), currency)), why)  # fmt: skip
     elif kind is PaymentKind.REFUNDED:
         allowed = paid.captured.amount - paid.refunded.amount
         if amount.amount > allowed:
-            raise OverRefundError(order.order_id, str(amount), str(Money(allowed, total.currency)))
+            raise OverRefundError(order.order_id, str(amount), str(Money(allowed, currency)))
     events: list[Event] = [event_type(position=position, command=command)]
     if (
         kind is PaymentKind.AUTHORISED
         and HoldReason.PAYMENT_PENDING in order.holds
-        and paid.authorised.amount + amount.amount >= total.amount
+        and paid.authorised.amount + amount.amount >= order.total.amount
     ):
         events.extend(release_hold(ctx, order, HoldReason.PAYMENT_PENDING, command, position + 1))
     return tuple(events)
