@@ -128,8 +128,9 @@ _NEEDS_ZONE = (
 
 
 def make_converter(
-    *, strict: bool = False, detailed: bool | None = None, forbid_extra_keys: bool | None = None
-) -> cattrs.Converter:
+    *, strict: bool = False, detailed: bool | None = None, forbid_extra_keys: bool | None = None,
+    prepare: Callable[[cattrs.Converter], None] | None = None,
+) -> cattrs.Converter:  # fmt: skip
     """A converter for every command and event, with tags, ISO datetimes and enum values.
 
     ``strict=True`` refuses values of the wrong JSON type (``"2"`` or ``2.0`` or ``true`` for
@@ -138,6 +139,10 @@ def make_converter(
     ``strict``) collects every problem with its field path (read them with
     :func:`field_problems`); without it the first problem is raised as is, which is faster
     and lets the typed errors of the values' validators reach the caller unwrapped.
+
+    ``prepare`` is called with the converter before the commands' and events' functions are
+    made, which look their fields' hooks up once: hooks for field types registered there
+    are used inside commands too (a scenario reader shares repeated ids and money so).
     """
     detailed = strict if detailed is None else detailed
     forbid = strict if forbid_extra_keys is None else forbid_extra_keys
@@ -168,6 +173,8 @@ def make_converter(
         return result
 
     converter.register_structure_hook(Command, structure_command)
+    if prepare is not None:
+        prepare(converter)
 
     # Hooks are registered before the per-class functions are generated, so that a field
     # typed with the base class keeps its concrete class (and tag) on the way out and in.

@@ -31,6 +31,7 @@ from invorder.domain.messages import Command
 from invorder.domain.money import Money
 from invorder.domain.purchasing.costs import costs_of
 from invorder.domain.stock.catalog import Catalog
+from invorder.simulate._shared_values import sharing
 from invorder.simulate.scenario import (
     SCHEMA_VERSION,
     STEP_TYPES,
@@ -54,12 +55,20 @@ _NO_CATALOG = Catalog()  # a step naming its SKU by barcode is checked by the en
 
 
 class ScenarioCodec:
-    """Reads and writes scenario lines with a strict cattrs converter."""
+    """Reads and writes scenario lines with a strict cattrs converter.
 
-    __slots__ = ("_converter",)
+    A line is read by the fast converter, which stops at the first problem; only a line it
+    refuses is read again by the detailed one, for the error with every field path. With
+    ``share=True`` (how :func:`loads` reads a file), what the codec reads shares its
+    repeated values: equal ids and money are one object, kept by the codec for as long as
+    it lives (see :mod:`invorder.simulate._shared_values`)."""
 
-    def __init__(self) -> None:
-        self._converter = make_converter(strict=True)
+    __slots__ = ("_converter", "_detailed")
+
+    def __init__(self, *, share: bool = False) -> None:
+        prepare = sharing({}) if share else None
+        self._converter = make_converter(strict=True, detailed=False, prepare=prepare)
+        self._detailed: cattrs.Converter | None = None  # made for the first bad line
 
     def header_to_dict(self, header: ScenarioHeader) -> dict[str, Any]:
         """The header as a JSON-compatible dict (``type`` is ``Scenario``)."""
@@ -84,7 +93,7 @@ class ScenarioCodec:
             readable = " and ".join(map(str, READABLE_SCHEMAS))
             raise ValueError(f"schema {data.get('schema')!r} (this library reads {readable})")
         fields = {k: v for k, v in data.items() if k != "type"}
-        header: ScenarioHeader = self._converter.structure(fields, ScenarioHeader)
+        header: ScenarioHeader = self._structure(fields, ScenarioHeader)
         return header
 
     def step_from_dict(self, data: dict[str, Any]) -> Step:
@@ -95,11 +104,21 @@ class ScenarioCodec:
         if cls is None:
             if not isinstance(name, str) or name not in COMMAND_TYPES:
                 raise ValueError(_unknown_type(name))
-            command: Command = self._converter.structure(data, Command)
+            command: Command = self._structure(data, Command)
             return command
         fields = {k: v for k, v in data.items() if k != "type"}
-        step: Step = self._converter.structure(fields, cls)
+        step: Step = self._structure(fields, cls)
         return step
+
+    def _structure(self, data: dict[str, Any], kind: Any) -> Any:
+        try:
+            return self._converter.structure(data, kind)
+        except Exception:  # read again below: the detailed converter raises the error
+            pass
+        if self._detailed is None:
+            self._detailed = make_converter(strict=True)
+        # Raises what the line's problems are, with their field paths.
+        return self._detailed.structure(data, kind)
 
 
 def _unknown_type(name: object) -> str:
@@ -161,7 +180,7 @@ class _Reader:
                  "number", "steps")  # fmt: skip
 
     def __init__(self, file: str) -> None:
-        self.codec = ScenarioCodec()
+        self.codec = ScenarioCodec(share=True)  # for this read only
         self.file = file
         self.header: ScenarioHeader | None = None
         self.steps: list[Step] = []

@@ -11,6 +11,7 @@ import random
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -18,7 +19,9 @@ import pytest
 import invorder as iv
 from invorder import simulate as sim
 from invorder.cli import main
+from invorder.codec import make_converter
 from invorder.simulate import scenario_file
+from invorder.simulate._shared_values import sharing
 
 
 def run(*argv: str) -> tuple[int, str, str]:
@@ -222,3 +225,64 @@ def test_an_unknown_key_in_a_file_is_refused_with_file_line_and_path(
         f"invorder: {path}:{number}: CaptureOrder.channel: missing; CaptureOrder: unknown key "
         "'chanel' (did you mean 'channel'?)\n"
     )
+
+
+def test_a_read_scenario_shares_repeated_values_and_keeps_their_text(tiny: sim.Scenario) -> None:
+    capture = next(s for s in tiny.steps if isinstance(s, iv.CaptureOrder))
+    later = tiny.steps[-1].at + timedelta(minutes=1)
+    priced = [  # equal amounts written two ways: each keeps its own text
+        attrs.evolve(capture, key=f"cap/P{n}", order=f"P{n}", external_id=f"P{n}", at=later,
+                     lines=[attrs.evolve(capture.lines[0], unit_price=iv.Money(price, "USD"))])
+        for n, price in enumerate(["19.98", "19.980", "19.98"])
+    ]  # fmt: skip
+    text = sim.dumps(sim.Scenario(tiny.header, (*tiny.steps, *priced)))
+    read = sim.loads(text)
+    assert sim.dumps(read) == text  # byte for byte, 19.980 included
+    captures = [s for s in read.steps if isinstance(s, iv.CaptureOrder)]
+    values: list[object] = [value for c in captures for line in c.lines
+                            for value in (line.sku, line.line_id, line.unit_price)]  # fmt: skip
+    values += [c.channel for c in captures]
+    kept: dict[str, object] = {}
+    for value in values:  # one object per id and per money text
+        assert value is kept.setdefault(repr(value), value)
+    a, b = (c.lines[0].unit_price for c in captures[-3:-1])
+    assert a == b
+    assert a is not b
+    assert b is not None
+    assert str(b.amount) == "19.980"
+
+
+def test_a_converter_prepared_to_share_reads_equal_ids_and_money_as_one_object() -> None:
+    shared: dict[Any, Any] = {}
+    converter = make_converter(strict=True, detailed=False, prepare=sharing(shared))
+    price = {"amount": "4.50", "currency": "USD"}
+    one, two = (converter.structure({"line_id": "1", "sku": "MUG", "quantity": n,
+                                     "unit_price": dict(price)}, iv.LineItem)
+                for n in (1, 2))  # fmt: skip
+    assert one.sku is two.sku
+    assert one.line_id is two.line_id
+    assert one.unit_price is two.unit_price
+    plain = make_converter(strict=True, detailed=False)
+    alone = plain.structure({"line_id": "1", "sku": "MUG", "quantity": 1, "unit_price": price},
+                            iv.LineItem)  # fmt: skip
+    assert alone == one
+    assert alone.unit_price is not one.unit_price  # nothing kept without the dict
+    bad = {"line_id": "1", "sku": "MUG", "quantity": 1,
+           "unit_price": {"amount": 4.5, "currency": "USD"}}  # fmt: skip
+    for reader in (converter, plain):  # the same checks, and nothing kept of a bad value
+        with pytest.raises(TypeError, match="must be a decimal string"):
+            reader.structure(bad, iv.LineItem)
+    assert len(shared) == 3  # the SKU, the line id, the price
+
+
+def test_a_codec_shares_only_when_asked(tiny: sim.Scenario) -> None:
+    capture = next(s for s in tiny.steps if isinstance(s, iv.CaptureOrder))
+    line = sim.ScenarioCodec().step_to_dict(capture)
+    for share, alike in ((False, False), (True, True)):
+        codec = sim.ScenarioCodec(share=share)
+        one, two = (codec.step_from_dict(json.loads(json.dumps(line))) for _ in range(2))
+        assert isinstance(one, iv.CaptureOrder)
+        assert isinstance(two, iv.CaptureOrder)
+        assert one == two
+        assert (one.lines[0].unit_price is two.lines[0].unit_price) is alike
+        assert (one.order is two.order) is alike
