@@ -74,7 +74,7 @@ def decide_issue_invoice(
                 "not shipped; ship or cancel them first",
             )  # fmt: skip
     chosen = _shipments(orders, invoices, order, command.shipments)
-    currency = order.lines[0].unit_price.currency
+    currency = order.currency
     tax = _in(currency, command.tax, "tax")
     shipping = _in(currency, command.shipping, "shipping")
     units: dict[str, int] = {}

@@ -42,7 +42,7 @@ class OrderInvoicing:
 def order_invoicing(orders: OrderBook, invoices: Invoices, order: Order) -> OrderInvoicing:
     """Where ``order``'s invoicing stands."""
     capture = order.capture
-    currency = order.lines[0].unit_price.currency
+    currency = order.currency
     shipped = shipped_value(order)
     policy = invoices.policy(capture.channel, capture.kind)
     uninvoiced = Decimal(0)

@@ -74,7 +74,7 @@ def decide_receive_return(ctx: Context, command: ReceiveReturn, position: int) -
         if n > allowed:
             raise ReturnQuantityError("receive", line_id, n, allowed)
     policy = refund_policy(ctx.orders.refund_policies(), order.capture.channel)
-    refund = Money(0, order.lines[0].unit_price.currency)
+    refund = Money(0, order.currency)
     for part in command.lines:
         line = order.line(part.line_id)
         assert line is not None

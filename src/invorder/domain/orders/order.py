@@ -208,11 +208,16 @@ class Order:
         return OrderStatus.PENDING
 
     @property
+    def currency(self) -> str:
+        """The currency of every amount of the order (a capture refuses mixed currencies)."""
+        return self.lines[0].unit_price.currency
+
+    @property
     def total(self) -> Money:
         """The value of the live units."""
         # A capture refuses mixed currencies, so the amounts add up directly.
         amount = sum((line.unit_price.amount * line.live for line in self.lines), Decimal(0))
-        return trusted_money(amount, self.lines[0].unit_price.currency)
+        return trusted_money(amount, self.currency)
 
     def without_allocated(self, units: Mapping[str, int]) -> Order:
         """The order as it reads once ``units`` (per line id) have left their lines'

@@ -73,7 +73,7 @@ def decide_payment(
                 raise PaymentConflictError(command.reference, field, str(first), str(second))
         return ()
     order = known_order(ctx.orders, command.order)
-    currency = order.lines[0].unit_price.currency  # one currency per order
+    currency = order.currency
     if command.amount.currency != currency:
         raise CurrencyMismatchError("mix in one order", currency, command.amount.currency)
     paid = payments.get(order.order_id) or OrderPayments.none(order.order_id, currency)

@@ -120,7 +120,7 @@ def payment_state(paid: OrderPayments, total: Money) -> PaymentState:
 def shipped_value(order: Order) -> Money:
     """What ``order`` has shipped, at its line prices."""
     amount = sum((line.unit_price.amount * line.shipped for line in order.lines), Decimal(0))
-    return trusted_money(amount, order.lines[0].unit_price.currency)  # one currency per order
+    return trusted_money(amount, order.currency)
 
 
 @attrs.frozen(kw_only=True)
