@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import difflib
 import enum
-import functools
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -23,7 +22,20 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from invorder.domain import _checks
+from invorder._codec_hooks import (
+    NEEDS_ZONE,
+    array_hook,
+    exactly,
+    is_optional,
+    is_tuple,
+    optional_hook,
+    strict_datetime,
+    strict_decimal,
+    strict_enum,
+    strict_float,
+    structure_datetime,
+    unstructure_datetime,
+)
 from invorder.domain.errors import CodecError as CodecError  # lives with the other errors
 from invorder.domain.errors import (
     InvalidFieldError,
@@ -52,81 +64,6 @@ Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 """Turns the dict of an event at schema version N into the dict at version N + 1."""
 
 
-def _unstructure_datetime(value: datetime) -> str:
-    return value.isoformat()
-
-
-def _structure_datetime(value: object, _: type) -> datetime:
-    if isinstance(value, datetime):
-        result = value
-    elif isinstance(value, str):
-        result = datetime.fromisoformat(value)
-    else:
-        raise CodecError(f"a datetime from {value!r}", value)
-    _checks.check_aware("datetime", result)
-    return result
-
-
-def _exactly(kind: type, wording: str) -> Callable[[object, type], Any]:
-    # A hook that takes a value of exactly ``kind`` (no bool for an int, no "2" for an int).
-    def hook(value: object, _: type) -> Any:
-        if type(value) is not kind:
-            raise TypeError(f"must be {wording} (got {value!r})")
-        return value
-
-    return hook
-
-
-def _strict_float(value: object, _: type) -> float:
-    if type(value) not in (int, float):
-        raise TypeError(f"must be a number (got {value!r})")
-    return float(value)  # type: ignore[arg-type]  # an int or a float, checked above
-
-
-def _strict_decimal(value: object, _: type) -> Decimal:
-    # A JSON float has already lost digits (9.99 is 9.9900000000000002131...): refuse it.
-    if type(value) is int:
-        return Decimal(value)
-    if type(value) is str:
-        try:
-            return Decimal(value)
-        except InvalidOperation:
-            pass
-    raise TypeError(f'must be a decimal string such as "9.99" (got {value!r})')
-
-
-@functools.cache
-def _members(kind: type[enum.Enum]) -> dict[object, enum.Enum]:
-    return {member.value: member for member in kind}
-
-
-def _strict_enum(value: object, kind: type[enum.Enum]) -> enum.Enum:
-    if type(value) is kind:  # a dict unstructured in memory keeps a StrEnum's members
-        return value
-    member = _members(kind).get(value) if isinstance(value, str | int) else None
-    # ``True == 1`` finds an IntEnum member by hash: the exact type must match too.
-    if member is not None and type(member._value_) is type(value):
-        return member
-    raise ValueError(f"must be {_checks.choices(kind)} (got {value!r})")
-
-
-def _strict_datetime(value: object, _: type) -> datetime:
-    if type(value) is not str:
-        raise TypeError(f"must be an ISO 8601 time string (got {value!r})")
-    try:
-        result = datetime.fromisoformat(value)
-    except ValueError:
-        raise TypeError(_NEEDS_ZONE.format(value=value)) from None
-    if result.tzinfo is None:  # well-typed but naive: the same typed error as in code
-        raise NaiveDatetimeError("datetime", value)
-    return result
-
-
-_NEEDS_ZONE = (
-    "must be an ISO 8601 time with a zone, such as 2026-11-27T10:00:00+00:00 (got {value!r})"
-)
-
-
 def make_converter(
     *, strict: bool = False, detailed: bool | None = None, forbid_extra_keys: bool | None = None,
     prepare: Callable[[cattrs.Converter], None] | None = None,
@@ -147,18 +84,18 @@ def make_converter(
     detailed = strict if detailed is None else detailed
     forbid = strict if forbid_extra_keys is None else forbid_extra_keys
     converter = cattrs.Converter(detailed_validation=detailed, forbid_extra_keys=forbid)
-    converter.register_unstructure_hook(datetime, _unstructure_datetime)
-    converter.register_structure_hook(datetime, _structure_datetime)
+    converter.register_unstructure_hook(datetime, unstructure_datetime)
+    converter.register_structure_hook(datetime, structure_datetime)
     # Decimals travel as strings so that no digit is lost to a JSON float.
     converter.register_unstructure_hook(Decimal, str)
     converter.register_structure_hook(Decimal, lambda value, _: Decimal(value))
     if strict:
-        for kind, hook in ((int, _exactly(int, "an integer")),
-                           (str, _exactly(str, "a string")),
-                           (bool, _exactly(bool, "true or false")), (float, _strict_float),
-                           (Decimal, _strict_decimal),
-                           (datetime, _strict_datetime), (enum.Enum, _strict_enum),
-                           (enum.StrEnum, _strict_enum), (enum.IntEnum, _strict_enum)):  # fmt: skip
+        for kind, hook in ((int, exactly(int, "an integer")),
+                           (str, exactly(str, "a string")),
+                           (bool, exactly(bool, "true or false")), (float, strict_float),
+                           (Decimal, strict_decimal),
+                           (datetime, strict_datetime), (enum.Enum, strict_enum),
+                           (enum.StrEnum, strict_enum), (enum.IntEnum, strict_enum)):  # fmt: skip
             # Registered by class: cattrs picks the closest class in a field type's MRO, so
             # the enum hooks keep ``StrEnum`` and ``IntEnum`` fields from the str/int hooks.
             converter.register_structure_hook(kind, hook)
@@ -173,6 +110,9 @@ def make_converter(
         return result
 
     converter.register_structure_hook(Command, structure_command)
+    converter.register_structure_hook_factory(is_optional, optional_hook(converter))
+    if strict:
+        converter.register_structure_hook_factory(is_tuple, array_hook(converter))
     if prepare is not None:
         prepare(converter)
 
@@ -211,6 +151,7 @@ def make_converter(
 
 
 _TAG_KEYS = frozenset({"type", "schema"})
+
 
 # Typed loosely: cattrs types its field overrides and its own options as one ``**kwargs``.
 _unstructure_fn: Callable[..., Callable[[Any], dict[str, Any]]] = make_dict_unstructure_fn
@@ -260,7 +201,7 @@ def _walk(error: BaseException, path: str, kind: object, out: list[str]) -> None
     elif isinstance(error, KeyError):
         out.append(f"{path}: missing")
     elif isinstance(error, NaiveDatetimeError):
-        out.append(f"{path}: " + _NEEDS_ZONE.format(value=error.value))
+        out.append(f"{path}: " + NEEDS_ZONE.format(value=error.value))
     elif isinstance(error, InvalidFieldError):
         if not path.endswith(f".{error.field}"):
             path = f"{path}.{error.field}"

@@ -412,7 +412,15 @@ def _capture_dict() -> dict[str, Any]:
          'CaptureOrder.lines[0].unit_price.amount: must be a decimal string such as "9.99" '
          "(got 9.99)"),
         (lambda d: d.update(lines="L1"),
-         "CaptureOrder.lines"),
+         "CaptureOrder.lines: must be an array (got 'L1')"),
+        # A string or a dict is iterable, but not a JSON array: "fraud" was read as the five
+        # holds f, r, a, u, d, and a dict as its keys.
+        (lambda d: d.update(holds="fraud"),
+         "CaptureOrder.holds: must be an array (got 'fraud')"),
+        (lambda d: d.update(holds={"fraud": True}),
+         "CaptureOrder.holds: must be an array (got {'fraud': True})"),
+        (lambda d: d.update(attributes=[["segment", "vip"], "tier"]),
+         "CaptureOrder.attributes[1]: must be an array (got 'tier')"),
         (lambda d: d.update(colour="red"),
          "CaptureOrder: unknown key 'colour'"),
         (lambda d: d.update(chanel=d.pop("channel")),
@@ -436,6 +444,19 @@ def test_a_wrongly_typed_command_is_a_codec_error_naming_the_field(
     assert caught.value.code == "codec_error"
     assert str(caught.value).startswith("cannot decode " + message)
     assert caught.value.fields["data"] == data
+
+
+def test_an_event_whose_list_is_a_string_or_a_dict_is_a_codec_error() -> None:
+    posted = next(e for e in events_of_every_kind() if isinstance(e, invorder.events.StockPosted))
+    data = through_json(Codec().event_to_dict(posted))
+    for wrong in ("receipt", {"sku": "MUG"}):
+        with pytest.raises(CodecError) as caught:
+            Codec().event_from_dict({**data, "movements": wrong})
+        assert (
+            str(caught.value)
+            == f"cannot decode StockPosted.movements: must be an array (got {wrong!r})"
+        )
+    assert Codec().event_from_dict(data) == posted  # the well-formed dict still reads
 
 
 def test_a_command_that_is_not_a_dict_is_a_codec_error() -> None:
