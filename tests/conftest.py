@@ -3,11 +3,14 @@ where PostgreSQL is for the storage tests (the helpers live in ``tests/support/`
 
 PostgreSQL tests read the URL from ``INVORDER_TEST_POSTGRES_URL`` (``.ci/run`` starts a
 server and sets it). Without it they skip with that reason, except under ``CI=true``, where
-a missing server is a failure: CI must run them.
+a missing server is a failure: CI must run them. When the suite runs on several workers
+(``pytest -n``), each worker gets a database of its own next to that one, so that no worker
+drops the tables another is using.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 
@@ -50,4 +53,26 @@ def postgres_url() -> str:
         if os.environ.get("CI") == "true":
             pytest.fail(reason + "; CI must run the PostgreSQL tests")
         pytest.skip(reason)
-    return url
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return _database_of_its_own(url, worker) if worker else url
+
+
+@functools.cache
+def _database_of_its_own(url: str, worker: str) -> str:
+    """The URL of the database ``<database>_<worker>`` on ``url``'s server, created if it is
+    missing (the tests drop and create their tables in it)."""
+    import sqlalchemy as sa  # the [sql] extra, there whenever PostgreSQL is tested
+
+    base = sa.make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            found = connection.execute(
+                sa.text("select 1 from pg_database where datname = :name"), {"name": name}
+            ).scalar()
+            if found is None:
+                connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
