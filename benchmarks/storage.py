@@ -1,5 +1,6 @@
 """Storage benchmark: appends and commands per second on each store; start-up times; the
-time ``Engine.history()`` takes for a SKU with 30,000 movements (``--history N``).
+time ``Engine.history()`` takes for a SKU with 30,000 movements (``--history N``), whole and
+its last 100 lines.
 
 Run: ``python benchmarks/storage.py`` (about a minute; start-up measured on a log of
 50,000 events) or ``python benchmarks/storage.py --events 1000000`` for the 1M-event
@@ -33,6 +34,8 @@ T0 = datetime(2026, 11, 27, tzinfo=UTC)
 SKUS = [f"SKU-{i:03d}" for i in range(20)]
 BINS = [f"EAST/A/{i:02d}" for i in range(10)]
 BATCH = 500
+LAST = 100
+"""How many of the latest history lines ``history(last=...)`` is timed reading."""
 
 
 def set_up(engine: invorder.Engine) -> None:
@@ -131,9 +134,10 @@ def startup(url: str) -> tuple[float, float, int, int]:
     return snapshot_s, replay_s, store.head(), size
 
 
-def history_ms(store: invorder.EventStore, movements: int) -> float:
-    """``Engine.history()`` of one SKU with ``movements`` movements, on a log where another
-    SKU's movement sits between each two of them (as other SKUs' would in a real log)."""
+def history_ms(store: invorder.EventStore, movements: int) -> tuple[float, float]:
+    """Milliseconds of ``Engine.history()`` of one SKU with ``movements`` movements, on a
+    log where another SKU's movement sits between each two of them (as other SKUs' would in
+    a real log): the whole history, then its last ``LAST`` lines (``last=LAST``)."""
     engine = invorder.Engine(store)
     engine.execute_batch([
         invorder.DefineLocation(key="h-loc", at=T0, location="EAST/H/01"),
@@ -152,7 +156,11 @@ def history_ms(store: invorder.EventStore, movements: int) -> float:
     elapsed = time.perf_counter() - start
     assert len(lines) == movements
     assert lines[-1].balance == movements
-    return elapsed * 1000
+    start = time.perf_counter()
+    latest = engine.history("HOT", "EAST", last=LAST)
+    elapsed_last = time.perf_counter() - start
+    assert latest == lines[-LAST:]
+    return elapsed * 1000, elapsed_last * 1000
 
 
 def postgres_url() -> tuple[str | None, str]:
@@ -207,12 +215,13 @@ def main() -> None:
                 fresh_postgres(url), n // 20, batched=False
             )
         movements = f"{args.history // 1000}k"
-        figures[f"history_{movements}_movements_ms_memory"] = history_ms(
-            MemoryEventStore(), args.history
-        )
-        figures[f"history_{movements}_movements_ms_sqlite"] = history_ms(
-            SqlEventStore(sql_engine(f"sqlite:///{path}/h.db", synchronous="OFF")), args.history
-        )
+        for name, store in (
+            ("memory", MemoryEventStore()),
+            ("sqlite", SqlEventStore(sql_engine(f"sqlite:///{path}/h.db", synchronous="OFF"))),
+        ):
+            whole, latest = history_ms(store, args.history)
+            figures[f"history_{movements}_movements_ms_{name}"] = whole
+            figures[f"history_last_{LAST}_of_{movements}_ms_{name}"] = latest
         log_url = f"sqlite:///{path}/log.db"
         build_log(log_url, args.events)
         snapshot_s, replay_s, events, size = startup(log_url)

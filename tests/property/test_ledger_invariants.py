@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import contextlib
 import json
+from typing import Any
 
+from hypothesis import event as label
 from hypothesis import given
+from hypothesis import strategies as st
 
 import invorder
 from invorder import Codec, Command, Engine, InvorderError, MemoryEventStore
 from invorder.engine.views.stock import fold
+from invorder.records import PHYSICAL_BUCKETS
 from invorder.testing import strategies as ist
-from tests.support.world import check_invariants, decisions, snapshot
+from tests.support.world import BINS, at, check_invariants, decisions, snapshot, world
 
 
 def run(story: list[Command]) -> tuple[Engine, int]:
@@ -113,3 +117,53 @@ def test_generated_commands_and_their_events_round_trip(story: list[Command]) ->
     engine, _ = run(story)
     for event in engine.events():
         assert CODEC.event_from_dict(json.loads(json.dumps(CODEC.event_to_dict(event)))) == event
+
+
+MOVES = st.lists(
+    st.tuples(
+        st.sampled_from(["receive", "move", "damage", "scrap"]),
+        st.sampled_from(["MUG", "TEE"]),
+        st.sampled_from(BINS),
+        st.sampled_from(BINS),
+        st.integers(min_value=1, max_value=6),
+    ),
+    min_size=4,
+    max_size=30,
+)
+
+
+def moved(steps: list[tuple[str, str, str, str, int]]) -> Engine:
+    """The standard world after ``steps`` (those refused, for want of stock or for moving
+    between warehouses, are left out)."""
+    engine = world()
+    for n, (kind, sku, place, other, quantity) in enumerate(steps):
+        common: dict[str, Any] = {"key": f"op-{n}", "at": at(n + 1), "sku": sku}
+        with contextlib.suppress(InvorderError):  # a move between warehouses, or no stock
+            if kind == "move":
+                command: Command = invorder.MoveStock(
+                    **common, source=place, destination=other, quantity=quantity
+                )
+            else:
+                make = {"receive": invorder.ReceiveStock, "damage": invorder.MarkDamaged,
+                        "scrap": invorder.ScrapStock}[kind]  # fmt: skip
+                command = make(**common, location=place, quantity=quantity)
+            engine.execute(command)
+    return engine
+
+
+@given(MOVES, st.integers(min_value=1, max_value=3), st.data())
+def test_the_last_movements_of_a_history_are_the_tail_of_the_whole(
+    steps: list[tuple[str, str, str, str, int]], last: int, data: st.DataObject
+) -> None:
+    # ``history(last=n)`` reads from the end and takes its first balance from today's
+    # roll-up: it must give the tail of the whole history, balances included.
+    engine = moved(steps)
+    location = data.draw(st.sampled_from([*BINS, "EAST", "EAST/A", "WEST", "@supplier"]))
+    bucket = data.draw(st.sampled_from([None, invorder.Bucket.AVAILABLE, invorder.Bucket.DAMAGED]))
+    buckets = [bucket] if bucket is not None else PHYSICAL_BUCKETS
+    for sku in ("MUG", "TEE"):
+        whole = engine.history(sku, location, bucket)
+        assert engine.history(sku, location, bucket, last=last) == whole[-last:]
+        label("cut" if len(whole) > last else "whole" if whole else "empty")
+        if whole:
+            assert whole[-1].balance == sum(engine.rollup(sku, location, b) for b in buckets)

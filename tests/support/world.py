@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import invorder
-from invorder import Bucket, Engine, MemoryEventStore, Sku
+from invorder import Bucket, Engine, EventStore, MemoryEventStore, Sku
 from invorder.domain.stock.location import is_within
 from invorder.engine.views.stock import fold
 
@@ -25,7 +25,7 @@ def at(minutes: int) -> datetime:
     return T0 + timedelta(minutes=minutes)
 
 
-def world(store: MemoryEventStore | None = None) -> Engine:
+def world(store: EventStore | None = None) -> Engine:
     """An engine with the standard bins and SKUs MUG (barcode ``MUG_EAN``) and TEE."""
     engine = Engine(store if store is not None else MemoryEventStore())
     for n, path in enumerate(BINS):
@@ -35,7 +35,7 @@ def world(store: MemoryEventStore | None = None) -> Engine:
     return engine
 
 
-def stocked(store: MemoryEventStore | None = None) -> Engine:
+def stocked(store: EventStore | None = None) -> Engine:
     """The standard world with 10 MUG and 5 TEE available at EAST/A/01."""
     engine = world(store)
     engine.execute(

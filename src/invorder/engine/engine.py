@@ -194,10 +194,13 @@ class Engine:
         the ledger really had (a prefix of the log), never a mix that breaks its invariants."""
         return stock.balances_as_of(self._store, at)
 
-    def history(self, sku: str, location: str, bucket: Bucket | None = None) -> list[HistoryLine]:
+    def history(
+        self, sku: str, location: str, bucket: Bucket | None = None, *, last: int | None = None
+    ) -> list[HistoryLine]:
         """The movements of ``sku`` in and out of ``location`` (its subtree included), each
-        with the running balance after it: of ``bucket``, or of the physical buckets."""
-        return stock.history(self._state, self._store, sku, location, bucket)
+        with the running balance after it: of ``bucket``, or of the physical buckets. With
+        ``last``, the last ``last`` movements only, read from the end of the log."""
+        return stock.history(self._state, self._store, sku, location, bucket, last)
 
     def sku(self, sku: str) -> Sku | None:
         """The catalog entry of ``sku``, or ``None``."""

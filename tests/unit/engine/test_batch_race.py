@@ -161,7 +161,7 @@ def test_a_batch_with_a_refusal_is_undone_and_decided_again() -> None:
 def test_a_lost_race_message_gives_the_positions_it_was_lost_at(tmp_path: Path) -> None:
     plain = SqlEventStore(f"sqlite:///{tmp_path / 'race.db'}")
     store = RacingStore(plain)
-    stocked(plain)  # type: ignore[arg-type]  # any store will do: it only executes
+    stocked(plain)
     batcher = Engine(store, max_attempts=2)
     other = Engine(plain)
     keys = iter(range(100))

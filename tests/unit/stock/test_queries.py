@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 import invorder
 from invorder import SUPPLIER, Account, Bucket, Engine
-from invorder.errors import NaiveDatetimeError
+from invorder.adapters.sql import SqlEventStore
+from invorder.errors import InvalidFieldError, NaiveDatetimeError
 from invorder.events import Operation
-from tests.support.world import T0, at
+from tests.support.world import T0, at, stocked
 
 
 def test_balance_is_exact_and_zero_for_unknown_accounts(engine: Engine) -> None:
@@ -119,6 +123,57 @@ def test_history_follows_a_location_with_a_running_balance(engine: Engine) -> No
     ]
     assert engine.history("MUG", "WEST") == []
     assert engine.history("NOPE", "EAST") == []
+
+
+def _busy(engine: Engine) -> Engine:
+    """``engine`` after moves in and out of EAST/A/01, and TEE and other bins in between."""
+    for n in range(6):
+        engine.execute(
+            invorder.MoveStock(key=f"m{n}", at=at(2 + n), sku="MUG", source="EAST/A/01",
+                               destination="EAST/A/02", quantity=1)
+        )  # fmt: skip
+        if n < 5:  # TEE has five
+            engine.execute(
+                invorder.MoveStock(key=f"t{n}", at=at(2 + n), sku="TEE", source="EAST/A/01",
+                                   destination="EAST/B/01", quantity=1)
+            )  # fmt: skip
+        engine.execute(
+            invorder.MarkDamaged(key=f"d{n}", at=at(2 + n), sku="MUG", location="EAST/A/02",
+                                 quantity=1)
+        )  # fmt: skip
+    return engine
+
+
+@pytest.mark.parametrize("store", ["memory", "sqlite"])
+def test_history_last_gives_the_latest_movements_with_their_balances(
+    store: str, tmp_path: Path
+) -> None:
+    sql = SqlEventStore(f"sqlite:///{tmp_path / 'h.db'}") if store == "sqlite" else None
+    engine = _busy(stocked(sql))
+    whole = engine.history("MUG", "EAST/A/01")
+    assert [(line.key, line.change, line.balance) for line in whole][-3:] == [
+        ("m3", -1, 6), ("m4", -1, 5), ("m5", -1, 4),
+    ]  # fmt: skip
+    for last in (1, 2, 3, 6, 7, 50):
+        assert engine.history("MUG", "EAST/A/01", last=last) == whole[-last:]
+    # EAST/A/02's history in its available bucket: every entry moves stock in, then out.
+    available = engine.history("MUG", "EAST/A/02", Bucket.AVAILABLE)
+    assert engine.history("MUG", "EAST/A/02", Bucket.AVAILABLE, last=4) == available[-4:]
+    assert available[-1].balance == 0
+    assert engine.history("MUG", "WEST", last=3) == []
+    assert engine.history("NOPE", "EAST", last=3) == []
+
+
+@pytest.mark.parametrize("last", [0, -1, True, 2.0, "2"])
+def test_history_last_must_be_a_positive_number_of_movements(
+    engine: Engine, last: object, unchanged: Any
+) -> None:
+    check = unchanged(engine)
+    with pytest.raises(InvalidFieldError) as caught:
+        engine.history("MUG", "EAST/A/01", last=last)  # type: ignore[arg-type]  # the bad input
+    assert str(caught.value) == f"last must be a positive number of movements (got {last!r})"
+    assert caught.value.code == "invalid_field"
+    check()
 
 
 def test_balances_as_of_a_past_time(engine: Engine) -> None:

@@ -8,14 +8,14 @@ from datetime import datetime
 from itertools import takewhile
 
 from invorder.domain import _checks
-from invorder.domain.errors import UnknownLocationError
+from invorder.domain.errors import InvalidFieldError, UnknownLocationError
 from invorder.domain.messages import Event
 from invorder.domain.model import State
 from invorder.domain.stock.catalog import Sku, SkuId
 from invorder.domain.stock.events import StockPosted
 from invorder.domain.stock.ledger import HistoryLine, Ledger
 from invorder.domain.stock.location import Location, LocationId, is_within
-from invorder.domain.stock.movement import PHYSICAL_BUCKETS, Account, Bucket
+from invorder.domain.stock.movement import PHYSICAL_BUCKETS, Account, Bucket, Movement
 from invorder.domain.stock.transfer import Transfer
 from invorder.ports import EventStore
 
@@ -55,44 +55,73 @@ def balances_as_of(store: EventStore, at: datetime) -> Ledger:
 
 
 def history(
-    state: State, store: EventStore, sku: str, location: str, bucket: Bucket | None
+    state: State,
+    store: EventStore,
+    sku: str,
+    location: str,
+    bucket: Bucket | None,
+    last: int | None = None,
 ) -> list[HistoryLine]:
     """The movements of ``sku`` in and out of ``location``'s subtree, in ``bucket`` (the
-    physical buckets without), each with the running balance after it."""
+    physical buckets without), each with the running balance after it; with ``last``, only
+    the last ``last`` of them, read from the end of the log."""
     buckets = (bucket,) if bucket is not None else PHYSICAL_BUCKETS
-    lines: list[HistoryLine] = []
-    balance = 0
-    for event in _events_at(store, state.ledger.history_positions(sku)):
+    positions = state.ledger.history_positions(sku)
+    if last is None:
+        return _lines(list(_changes(_events_at(store, positions), sku, location, buckets)), 0)
+    if type(last) is not int or last < 1:
+        raise InvalidFieldError("last", last, "a positive number of movements")
+    # Pages of positions from the end, each twice as long as the one before, until enough
+    # lines are found: a SKU's entries need not touch ``location``. The balance before the
+    # first line kept is today's, less the changes of the lines kept.
+    found: list[tuple[StockPosted, Movement, int]] = []
+    end, page = len(positions), last
+    while end > 0 and len(found) < last:
+        start = max(0, end - page)
+        found[:0] = _changes(_events_at(store, positions[start:end]), sku, location, buckets)
+        end, page = start, page * 2
+    kept = found[-last:]
+    now = sum(state.ledger.rollup(sku, location, one) for one in buckets)
+    return _lines(kept, now - sum(change for _, _, change in kept))
+
+
+def _changes(
+    events: Iterable[Event], sku: str, location: str, buckets: tuple[Bucket, ...]
+) -> Iterator[tuple[StockPosted, Movement, int]]:
+    """Each movement of ``sku`` in ``events`` that touches ``location``'s subtree in one of
+    ``buckets``, with its entry and the change it makes there."""
+    for event in events:
         if not isinstance(event, StockPosted):
             continue
         for movement in event.movements:
             if movement.sku != sku:
                 continue
-            change = 0
-            if movement.destination.bucket in buckets and is_within(
+            into = movement.destination.bucket in buckets and is_within(
                 movement.destination.location, location
-            ):
-                change += movement.quantity
-            if movement.source.bucket in buckets and is_within(movement.source.location, location):
-                change -= movement.quantity
-            touches = any(
-                account.bucket in buckets and is_within(account.location, location)
-                for account in (movement.source, movement.destination)
             )
-            if not touches:
-                continue
-            balance += change
-            lines.append(
-                HistoryLine(
-                    position=event.position,
-                    at=event.at,
-                    key=event.key,
-                    operation=event.operation,
-                    movement=movement,
-                    change=change,
-                    balance=balance,
-                )
+            out_of = movement.source.bucket in buckets and is_within(
+                movement.source.location, location
             )
+            if into or out_of:
+                yield event, movement, movement.quantity * (into - out_of)
+
+
+def _lines(changes: list[tuple[StockPosted, Movement, int]], balance: int) -> list[HistoryLine]:
+    """History lines of ``changes``, the running balance starting from ``balance``."""
+    lines = []
+    for event, movement, change in changes:
+        balance += change
+        lines.append(
+            HistoryLine(
+                position=event.position,
+                at=event.at,
+                key=event.key,
+                operation=event.operation,
+                movement=movement,
+                change=change,
+                balance=balance,
+            )
+        )
     return lines
 
 
