@@ -194,6 +194,8 @@ def test_bad_purchase_commands_change_nothing() -> None:
         (lambda: iv.DraftPurchase(key="k", at=T, purchase_order="P", location="WEST",
                                   lines=[line("MUG", 1, "1")], tolerance="-0.1"), "invalid_money"),
         (lambda: iv.DraftPurchase(key="k", at=T, purchase_order="P", location="WEST",
+                                  lines=[line("MUG", 1, "1")], tolerance="5%"), "invalid_money"),
+        (lambda: iv.DraftPurchase(key="k", at=T, purchase_order="P", location="WEST",
                                   lines=[line("MUG", 1, "1"),
                                          iv.PurchaseLine(sku="SPOON", quantity=1, eta=T,
                                                          unit_cost=iv.Money(1, "USD"))]),
@@ -211,6 +213,19 @@ def test_malformed_values_are_refused_when_built(build: Callable[[], object], co
     assert caught.value.code == code
     if code == "invalid_money" and "negative" in str(caught.value):
         assert "zero or more" in str(caught.value)
+
+
+def test_a_tolerance_that_is_not_a_number_is_a_typed_error() -> None:
+    # Decimal("5%") raises decimal.InvalidOperation; the command says which field and why.
+    with pytest.raises(iv.errors.InvalidMoneyError) as caught:
+        iv.ExpectPurchase(key="k", at=T, purchase_order="P", location="WEST",
+                          lines=[line("MUG", 1, "1")], tolerance="5%")  # fmt: skip
+    assert caught.value.fields == {
+        "field": "tolerance",
+        "value": "5%",
+        "rule": "it is not a number",
+    }
+    assert str(caught.value).startswith("money tolerance '5%' is not valid: it is not a number;")
 
 
 def test_a_negative_receipt_cost_is_refused() -> None:

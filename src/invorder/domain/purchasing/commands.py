@@ -75,7 +75,10 @@ def _tolerance(value: Any) -> Decimal | None:
         return None
     if isinstance(value, bool) or not isinstance(value, (Decimal, int, str)):
         raise InvalidMoneyError("tolerance", value, "it must be a Decimal fraction")
-    tolerance = Decimal(value)
+    try:
+        tolerance = Decimal(value)
+    except ArithmeticError:  # "5%" or "five": not a number at all
+        raise InvalidMoneyError("tolerance", value, "it is not a number") from None
     if not tolerance.is_finite() or tolerance < 0:
         raise InvalidMoneyError("tolerance", value, "it must be a fraction of zero or more")
     return tolerance
