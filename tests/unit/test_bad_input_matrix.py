@@ -9,6 +9,7 @@ chosen by what a field holds: ids and keys, times, quantities, choices.
 
 from __future__ import annotations
 
+import typing
 from datetime import datetime
 from typing import Any
 
@@ -64,19 +65,45 @@ def _cases() -> list[tuple[str, Command, str, object]]:
     return cases
 
 
+# A list field given what is not a list: a string or an object iterates as characters or
+# keys, and used to slip through as one item per character.
+BAD_LISTS: list[tuple[str, object]] = [("text", "L1"), ("number", 7), ("object", {"L1": "1"})]
+BY_NAME = ("attributes", "safety_stock_by_sku", "weights", "refund_percent", "fee")
+"""List fields of pairs that may also be given as a mapping of name to value."""
+
+
+def _list_cases() -> list[tuple[str, Command, str, object]]:
+    cases = []
+    for command in ONE_OF_EACH:
+        hints = typing.get_type_hints(type(command))
+        for field in attrs.fields(type(command)):
+            if typing.get_origin(hints[field.name]) is not tuple:
+                continue
+            for label, value in BAD_LISTS:
+                if label == "object" and field.name in BY_NAME:
+                    continue  # the field may be given as a mapping
+                if label == "text" and field.name == "locations":
+                    continue  # a channel fed by one location may name it alone
+                cases.append((f"{type(command).__name__}.{field.name}={label}", command,
+                              field.name, value))  # fmt: skip
+    return cases
+
+
 def _optional(command: Command, field: str) -> bool:
     attribute = attrs.fields_dict(type(command))[field]
     return attribute.default is None or attribute.default == ""
 
 
 CODEC = iv.Codec()  # one codec: building its converters is the costly part
-CASES = _cases()
+LIST_CASES = _list_cases()
+CASES = _cases() + LIST_CASES
 # An ISO string is what a time is in JSON: bad only when built in code.
 DECODED = [c for c in CASES if not (c[2] in TIMES and isinstance(c[3], str))]
 
 
 def test_the_matrix_is_wide() -> None:
     assert len(CASES) >= 150
+    assert len(LIST_CASES) >= 60
     assert len(DECODED) >= 150
     assert {type(command) for _, command, _, _ in CASES} == {type(c) for c in ONE_OF_EACH}
 

@@ -8,7 +8,7 @@ while they are being built, before any command reaches an engine.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -21,6 +21,39 @@ from invorder.domain.errors import (
 )
 
 E = TypeVar("E", bound=enum.Enum)
+T = TypeVar("T")
+
+
+def items(field: str, value: object, kind: type[T] | None, what: str) -> tuple[T, ...]:
+    """The items of the list ``field`` as a tuple: ``value`` must be a list, a tuple or
+    another iterable (not a string, bytes or a mapping, whose items are characters or keys)
+    and, when ``kind`` is given, each item a ``kind``. Raises :class:`InvalidFieldError`
+    (``holds must be a list of hold names (got 'fraud')``, ``lines[2] must be a
+    LineQuantity (got 'L1')``)."""
+    if isinstance(value, str | bytes | bytearray | Mapping) or not isinstance(value, Iterable):
+        raise InvalidFieldError(field, value, f"a list of {what}")
+    found = tuple(value)
+    if kind is not None:
+        for n, item in enumerate(found):
+            if not isinstance(item, kind):
+                raise InvalidFieldError(f"{field}[{n}]", item, f"a {kind.__name__}")
+    return found
+
+
+def pairs(field: str, value: object, what: str) -> list[tuple[Any, Any]]:
+    """The (key, value) pairs of ``field``, given as a mapping or as a list of pairs (each a
+    tuple or a list of two); anything else raises :class:`InvalidFieldError` (``weights must
+    be a mapping or a list of (channel, weight) pairs (got 7)``)."""
+    if isinstance(value, Mapping):
+        return list(value.items())
+    wanted = f"a mapping or a list of {what} pairs"
+    if isinstance(value, str | bytes | bytearray) or not isinstance(value, Iterable):
+        raise InvalidFieldError(field, value, wanted)
+    found = list(value)
+    for n, pair in enumerate(found):
+        if not isinstance(pair, tuple | list) or len(pair) != 2:
+            raise InvalidFieldError(f"{field}[{n}]", pair, f"a {what} pair")
+    return [(key, item) for key, item in found]
 
 
 def choices(kind: type[enum.Enum]) -> str:

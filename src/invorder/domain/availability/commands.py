@@ -18,7 +18,8 @@ from invorder.domain.stock.location import LocationId, is_within, real_location
 def _locations(values: Iterable[str]) -> tuple[LocationId, ...]:
     if isinstance(values, str):
         values = (values,)
-    locations = tuple(sorted({real_location(value) for value in values}))
+    given: tuple[str, ...] = _checks.items("locations", values, None, "locations")
+    locations = tuple(sorted({real_location(value) for value in given}))
     if not locations:
         raise InvalidPolicyError("a channel needs at least one location to feed it")
     for a in locations:
@@ -35,9 +36,8 @@ def _locations(values: Iterable[str]) -> tuple[LocationId, ...]:
 def _safety_by_sku(
     values: Mapping[str, int] | Iterable[tuple[str, int]],
 ) -> tuple[tuple[SkuId, int], ...]:
-    pairs = values.items() if isinstance(values, Mapping) else values
     result: dict[SkuId, int] = {}
-    for sku, quantity in pairs:
+    for sku, quantity in _checks.pairs("safety_stock_by_sku", values, "(SKU, units)"):
         if type(quantity) is not int or quantity < 0:
             raise InvalidQuantityError(f"safety_stock_by_sku[{sku!r}]", quantity, allow_zero=True)
         result[sku_id(sku)] = quantity

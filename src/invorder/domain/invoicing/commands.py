@@ -52,7 +52,7 @@ class DefineInvoicing(Command):
 
 
 def _shipments(value: Iterable[str]) -> tuple[str, ...]:
-    shipments = tuple(value)
+    shipments: tuple[str, ...] = _checks.items("shipments", value, None, "shipment ids")
     for n, shipment in enumerate(shipments):
         _checks.check_identifier(f"shipments[{n}]", shipment)
     _checks.named_once("shipments", shipments, "shipment", "name it once", required=False)
@@ -79,7 +79,7 @@ class IssueInvoice(Command):
 
 
 def _lines(value: Iterable[LineQuantity]) -> tuple[LineQuantity, ...]:
-    lines = tuple(value)
+    lines: tuple[LineQuantity, ...] = _checks.items("lines", value, None, "LineQuantity values")
     for n, line in enumerate(lines):
         if not isinstance(line, LineQuantity):
             raise InvalidListError(f"lines[{n}]", f"{line!r} is not a LineQuantity")

@@ -43,10 +43,7 @@ from invorder.domain.stock.location import LocationId, real_location
 
 
 def _items(value: Iterable[LineItem]) -> tuple[LineItem, ...]:
-    items = tuple(value)
-    for n, item in enumerate(items):
-        if not isinstance(item, LineItem):
-            raise InvalidFieldError(f"lines[{n}]", item, "a LineItem")
+    items = _checks.items("lines", value, LineItem, "LineItem values")
     # No line at all is EmptyOrderError, raised once the order's id is known.
     _checks.named_once("lines", (item.line_id for item in items), "line id",
                        "line ids are unique within an order", required=False)  # fmt: skip
@@ -59,7 +56,7 @@ def _optional_time(instance: object, attribute: Any, value: Any) -> None:
 
 
 def _holds(value: Iterable[str]) -> tuple[str, ...]:
-    holds = tuple(value)
+    holds: tuple[str, ...] = _checks.items("holds", value, None, "hold names")
     for hold in holds:
         _checks.check_identifier("holds", hold)
     return tuple(dict.fromkeys(holds))
@@ -72,7 +69,11 @@ MAX_ATTRIBUTES = 50
 def _attributes(
     value: Mapping[str, str] | Iterable[tuple[str, str]],
 ) -> tuple[tuple[str, str], ...]:
-    pairs = list(value.items() if isinstance(value, Mapping) else value)
+    pairs = list(
+        value.items()
+        if isinstance(value, Mapping)
+        else _checks.items("attributes", value, None, "(name, value) pairs")
+    )
     if len(pairs) > MAX_ATTRIBUTES:
         raise InvalidListError("attributes", f"{len(pairs)} given; at most {MAX_ATTRIBUTES}")
     for n, pair in enumerate(pairs):
@@ -244,7 +245,7 @@ class AllocateBackorders(Command):
 def line_quantities(value: Iterable[LineQuantity]) -> tuple[LineQuantity, ...]:
     """attrs converter: a tuple of line quantities naming each line once (the command says
     why an empty list is refused)."""
-    lines = tuple(value)
+    lines = _checks.items("lines", value, LineQuantity, "LineQuantity values")
     # CancelLines says why an empty list is refused.
     _checks.named_once("lines", (line.line_id for line in lines), "line", "merge the quantities",
                        required=False)  # fmt: skip
@@ -283,7 +284,7 @@ def _rma(value: Any) -> str:
 
 
 def _expected_lines(value: Iterable[LineQuantity]) -> tuple[LineQuantity, ...]:
-    lines = tuple(value)
+    lines = _checks.items("lines", value, LineQuantity, "LineQuantity values")
     _checks.named_once("lines", (line.line_id for line in lines), "line", "name each line once")
     return lines
 
@@ -303,7 +304,7 @@ class OpenReturn(Command):
 
 
 def _received(value: Iterable[ReturnedUnits]) -> tuple[ReturnedUnits, ...]:
-    units = tuple(value)
+    units = _checks.items("lines", value, ReturnedUnits, "ReturnedUnits values")
     if not units:
         raise InvalidListError("lines", "no line given; a receipt names at least one line")
     return units
@@ -335,7 +336,7 @@ class StartPicking(Command):
 
 
 def _counts(value: Iterable[PickCount]) -> tuple[PickCount, ...]:
-    counts = tuple(value)
+    counts = _checks.items("counts", value, PickCount, "PickCount values")
     _checks.named_once("counts", (_counted(c) for c in counts), "pick",
                        "give each pick's count once")  # fmt: skip
     everywhere = {c.reservation for c in counts if not c.component}
@@ -369,7 +370,7 @@ class RecordPick(Command):
 
 
 def _packages(value: Iterable[Package]) -> tuple[Package, ...]:
-    packages = tuple(value)
+    packages: tuple[Package, ...] = _checks.items("packages", value, None, "Package values")
     if not packages:
         raise InvalidListError("packages", "no package given; a packed shipment has at least one")
     for n, package in enumerate(packages):

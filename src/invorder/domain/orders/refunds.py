@@ -36,7 +36,10 @@ def _check_fee(field: str, value: object) -> None:
 def _by_disposition(
     field: str, values: Mapping[Any, V] | Iterable[tuple[Any, V]], check: Any
 ) -> tuple[tuple[Disposition, V], ...]:
-    pairs = list(values.items() if isinstance(values, Mapping) else values)
+    what = "(disposition, figure) pairs"
+    pairs = list(
+        values.items() if isinstance(values, Mapping) else _checks.items(field, values, None, what)
+    )
     for pair in pairs:
         if not isinstance(pair, tuple) or len(pair) != 2:
             raise InvalidPolicyError(f"{field} maps a disposition to its figure, got {pair!r}")

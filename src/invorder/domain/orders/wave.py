@@ -54,7 +54,8 @@ def share_by_weight(
 
 
 def _orders(value: Iterable[str]) -> tuple[OrderId, ...]:
-    orders = tuple(as_order_id(o) for o in value)
+    given: tuple[str, ...] = _checks.items("orders", value, None, "order ids")
+    orders = tuple(as_order_id(o) for o in given)
     _checks.named_once("orders", orders, "order", "name each order once", required=False)
     return orders
 
@@ -62,7 +63,7 @@ def _orders(value: Iterable[str]) -> tuple[OrderId, ...]:
 def _weights(
     value: Mapping[str, int] | Iterable[tuple[str, int]],
 ) -> tuple[tuple[ChannelId, int], ...]:
-    pairs = value.items() if isinstance(value, Mapping) else value
+    pairs = _checks.pairs("weights", value, "(channel, weight)")
     weights = tuple(sorted((as_channel_id(channel), weight) for channel, weight in pairs))
     _checks.named_once("weights", (c for c, _ in weights), "channel",
                        "give each channel one weight", required=False)  # fmt: skip

@@ -38,7 +38,7 @@ class PriceBreak:
 
 
 def _breaks(value: Iterable[PriceBreak]) -> tuple[PriceBreak, ...]:
-    breaks = tuple(value)
+    breaks: tuple[PriceBreak, ...] = _checks.items("prices", value, None, "PriceBreak values")
     for n, item in enumerate(breaks):
         if not isinstance(item, PriceBreak):
             raise InvalidListError(f"prices[{n}]", f"{item!r} is not a PriceBreak")
@@ -58,7 +58,7 @@ def _breaks(value: Iterable[PriceBreak]) -> tuple[PriceBreak, ...]:
 
 
 def _ids(field: str, value: Iterable[str]) -> tuple[str, ...]:
-    ids = tuple(value)
+    ids: tuple[str, ...] = _checks.items(field, value, None, "ids")
     for n, item in enumerate(ids):
         _checks.check_identifier(f"{field}[{n}]", item)
     _checks.named_once(field, ids, "", "give it once", required=False)

@@ -50,8 +50,8 @@ class ReceiptLine:
 _Line = TypeVar("_Line", PurchaseLine, ReceiptLine)
 
 
-def _lines(values: Iterable[_Line]) -> tuple[_Line, ...]:
-    lines = tuple(values)
+def _lines(values: Iterable[_Line], kind: type[_Line]) -> tuple[_Line, ...]:
+    lines = _checks.items("lines", values, kind, f"{kind.__name__} values")
     if not lines:
         raise InvalidMovementError("a purchase order or receipt needs at least one line")
     skus = [line.sku for line in lines]
@@ -61,7 +61,7 @@ def _lines(values: Iterable[_Line]) -> tuple[_Line, ...]:
 
 
 def _purchase_lines(values: Iterable[PurchaseLine]) -> tuple[PurchaseLine, ...]:
-    lines = _lines(values)
+    lines = _lines(values, PurchaseLine)
     currencies = {line.unit_cost.currency for line in lines if line.unit_cost is not None}
     if len(currencies) > 1:
         raise InvalidMoneyError(
@@ -85,7 +85,7 @@ def _tolerance(value: Any) -> Decimal | None:
 
 
 def _receipt_lines(values: Iterable[ReceiptLine]) -> tuple[ReceiptLine, ...]:
-    return _lines(values)
+    return _lines(values, ReceiptLine)
 
 
 @attrs.frozen(kw_only=True)

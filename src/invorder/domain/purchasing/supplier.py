@@ -41,7 +41,7 @@ class SupplierTerms:
 
 
 def _terms(values: Iterable[SupplierTerms]) -> tuple[SupplierTerms, ...]:
-    terms = tuple(values)
+    terms = _checks.items("terms", values, SupplierTerms, "SupplierTerms values")
     _checks.named_once("terms", (t.sku for t in terms), "SKU", "give it once", required=False)
     return terms
 

@@ -68,9 +68,7 @@ Item = TypeVar("Item", ReserveItem, ReleaseItem)
 def _items(kind: type[Item], value: Iterable[Item]) -> tuple[Item, ...]:
     """``value`` as a tuple of ``kind`` items: at least one, at most :data:`MAX_ITEMS`, each
     reservation id once; else the typed error of the first rule it breaks."""
-    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        raise InvalidFieldError("items", value, f"a list of {kind.__name__}")
-    items = tuple(value)
+    items: tuple[Item, ...] = _checks.items("items", value, None, kind.__name__)
     if len(items) > MAX_ITEMS:
         raise InvalidListError(
             "items", f"{len(items):,} given; a batch holds at most {MAX_ITEMS:,}: split it"

@@ -81,7 +81,9 @@ class Component:
 
 
 def _components(values: Iterable[Component]) -> tuple[Component, ...]:
-    components = tuple(values)
+    components: tuple[Component, ...] = _checks.items(
+        "components", values, None, "Component values"
+    )
     for component in components:
         if not isinstance(component, Component):
             raise InvalidBundleError("", f"{component!r} is not a Component")

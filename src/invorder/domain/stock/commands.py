@@ -22,7 +22,7 @@ from invorder.domain.stock.movement import Bucket, Movement, to_bucket, to_targe
 
 
 def _movements(values: Iterable[Movement]) -> tuple[Movement, ...]:
-    movements = tuple(values)
+    movements: tuple[Movement, ...] = _checks.items("movements", values, None, "Movement values")
     if not movements:
         raise InvalidMovementError("a journal entry needs at least one movement")
     for movement in movements:
@@ -231,7 +231,7 @@ class TransferLine:
 
 
 def _transfer_lines(values: Iterable[TransferLine]) -> tuple[TransferLine, ...]:
-    lines = tuple(values)
+    lines = _checks.items("lines", values, TransferLine, "TransferLine values")
     if not lines:
         raise InvalidMovementError("a transfer needs at least one line")
     skus = [line.sku for line in lines]
