@@ -30,13 +30,19 @@ def items(field: str, value: object, kind: type[T] | None, what: str) -> tuple[T
     and, when ``kind`` is given, each item a ``kind``. Raises :class:`InvalidFieldError`
     (``holds must be a list of hold names (got 'fraud')``, ``lines[2] must be a
     LineQuantity (got 'L1')``)."""
-    if isinstance(value, str | bytes | bytearray | Mapping) or not isinstance(value, Iterable):
+    if type(value) is tuple:  # the common cases first: no abstract class to ask
+        found: tuple[Any, ...] = value
+    elif type(value) is list:
+        found = tuple(value)
+    elif isinstance(value, str | bytes | bytearray | Mapping) or not isinstance(value, Iterable):
         raise InvalidFieldError(field, value, f"a list of {what}")
-    found = tuple(value)
+    else:
+        found = tuple(value)
     if kind is not None:
         for n, item in enumerate(found):
             if not isinstance(item, kind):
-                raise InvalidFieldError(f"{field}[{n}]", item, f"a {kind.__name__}")
+                article = "an" if kind.__name__[:1] in "AEIOU" else "a"
+                raise InvalidFieldError(f"{field}[{n}]", item, f"{article} {kind.__name__}")
     return found
 
 

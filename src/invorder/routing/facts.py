@@ -91,7 +91,7 @@ def _utc() -> tzinfo:
 
 
 def _rates(values: Iterable[ShippingRate]) -> tuple[ShippingRate, ...]:
-    return tuple(values)
+    return _checks.items("shipping_rates", values, ShippingRate, "ShippingRate values")
 
 
 @attrs.frozen

@@ -29,7 +29,7 @@ class Allocation:
 
 
 def _allocations(value: Iterable[Allocation]) -> tuple[Allocation, ...]:
-    allocations = tuple(value)
+    allocations = _checks.items("allocations", value, Allocation, "Allocation values")
     seen: set[str] = set()
     for allocation in allocations:
         if allocation.location in seen:
@@ -121,7 +121,7 @@ def _trusted_line(
 
 
 def _line_tuple(value: Iterable[LineAllocation]) -> tuple[LineAllocation, ...]:
-    return tuple(value)
+    return _checks.items("lines", value, LineAllocation, "LineAllocation values")
 
 
 @attrs.frozen

@@ -130,7 +130,7 @@ def trusted_line(line_id: LineId, sku: SkuId, quantity: int) -> RequestLine:
 
 
 def _lines(value: Iterable[RequestLine]) -> tuple[RequestLine, ...]:
-    lines = tuple(value)
+    lines: tuple[RequestLine, ...] = _checks.items("lines", value, None, "RequestLine values")
     if not lines:
         raise InvalidRoutingRequestError("an order needs at least one line to route")
     seen: set[str] = set()
@@ -150,7 +150,9 @@ def _locations(
 ) -> tuple[LocationFacts, ...] | Candidates:
     if isinstance(value, Candidates):
         return value
-    locations = tuple(value)
+    locations: tuple[LocationFacts, ...] = _checks.items(
+        "locations", value, None, "LocationFacts values"
+    )
     seen: set[str] = set()
     for facts in locations:
         if not isinstance(facts, LocationFacts):

@@ -210,6 +210,37 @@ def test_a_plan_that_breaks_a_law_is_refused_and_the_request_is_unchanged() -> N
     assert req == before
 
 
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda: AllocationPlan(order_id="o-1", lines="L1"),
+         "lines must be a list of LineAllocation values (got 'L1')"),
+        (lambda: AllocationPlan(order_id="o-1", lines=[Allocation("EAST", 1)]),
+         "lines[0] must be a LineAllocation (got Allocation(location='EAST', quantity=1))"),
+        (lambda: LineAllocation(line_id="L1", sku="MUG", requested=1, allocations=5),
+         "allocations must be a list of Allocation values (got 5)"),
+        (lambda: LineAllocation(line_id="L1", sku="MUG", requested=1, allocations=[("EAST", 1)]),
+         "allocations[0] must be an Allocation (got ('EAST', 1))"),
+        (lambda: LocationFacts("EAST", shipping_rates={"ground": 5}),
+         "shipping_rates must be a list of ShippingRate values (got {'ground': 5})"),
+        (lambda: RoutingRequest(order=order("o-1"), lines=7, locations=(EAST,), now=NOW),
+         "lines must be a list of RequestLine values (got 7)"),
+        (lambda: RoutingRequest(order=order("o-1"), lines=(RequestLine("L1", "MUG", 1),),
+                                locations="EAST", now=NOW),
+         "locations must be a list of LocationFacts values (got 'EAST')"),
+    ],
+)  # fmt: skip
+def test_a_host_built_plan_or_request_with_no_list_where_one_belongs_is_refused(
+    build: Callable[[], object], message: str
+) -> None:
+    # A custom rule builds these values itself: a string, a number or a mapping where a
+    # list belongs, or an item of another type, is a typed error, not an AttributeError
+    # when the engine reads the plan.
+    with pytest.raises(ValidationError) as caught:
+        build()
+    assert str(caught.value) == message
+
+
 def test_a_host_rule_breaking_the_laws_is_caught_by_choose() -> None:
     def cheat(req: RoutingRequest) -> AllocationPlan:
         line = req.lines[0]
