@@ -6,6 +6,7 @@ import copy
 from collections.abc import Callable
 from datetime import datetime, time
 from decimal import Decimal
+from typing import Any
 
 import attrs
 import pytest
@@ -210,22 +211,29 @@ def test_a_plan_that_breaks_a_law_is_refused_and_the_request_is_unchanged() -> N
     assert req == before
 
 
+# The constructors typed loosely: the wrong types are the point of the cases below.
+_PLAN: Any = AllocationPlan
+_LINE: Any = LineAllocation
+_FACTS: Any = LocationFacts
+_REQUEST: Any = RoutingRequest
+
+
 @pytest.mark.parametrize(
     ("build", "message"),
     [
-        (lambda: AllocationPlan(order_id="o-1", lines="L1"),
+        (lambda: _PLAN(order_id="o-1", lines="L1"),
          "lines must be a list of LineAllocation values (got 'L1')"),
-        (lambda: AllocationPlan(order_id="o-1", lines=[Allocation("EAST", 1)]),
+        (lambda: _PLAN(order_id="o-1", lines=[Allocation("EAST", 1)]),
          "lines[0] must be a LineAllocation (got Allocation(location='EAST', quantity=1))"),
-        (lambda: LineAllocation(line_id="L1", sku="MUG", requested=1, allocations=5),
+        (lambda: _LINE(line_id="L1", sku="MUG", requested=1, allocations=5),
          "allocations must be a list of Allocation values (got 5)"),
-        (lambda: LineAllocation(line_id="L1", sku="MUG", requested=1, allocations=[("EAST", 1)]),
+        (lambda: _LINE(line_id="L1", sku="MUG", requested=1, allocations=[("EAST", 1)]),
          "allocations[0] must be an Allocation (got ('EAST', 1))"),
-        (lambda: LocationFacts("EAST", shipping_rates={"ground": 5}),
+        (lambda: _FACTS("EAST", shipping_rates={"ground": 5}),
          "shipping_rates must be a list of ShippingRate values (got {'ground': 5})"),
-        (lambda: RoutingRequest(order=order("o-1"), lines=7, locations=(EAST,), now=NOW),
+        (lambda: _REQUEST(order=order("o-1"), lines=7, locations=(EAST,), now=NOW),
          "lines must be a list of RequestLine values (got 7)"),
-        (lambda: RoutingRequest(order=order("o-1"), lines=(RequestLine("L1", "MUG", 1),),
+        (lambda: _REQUEST(order=order("o-1"), lines=(RequestLine("L1", "MUG", 1),),
                                 locations="EAST", now=NOW),
          "locations must be a list of LocationFacts values (got 'EAST')"),
     ],
