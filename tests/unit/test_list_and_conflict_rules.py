@@ -17,6 +17,7 @@ from invorder.errors import (
     ConflictingFieldsError,
     InvalidFieldError,
     InvalidListError,
+    InvalidQuantityError,
     ValidationError,
 )
 from tests.support.order_world import capture, order_world
@@ -74,6 +75,26 @@ CASES: list[tuple[str, Callable[[], Any], type[ValidationError], str]] = [
      lambda: iv.Supplier(supplier="S", terms=[iv.SupplierTerms(sku="MUG"),
                                              iv.SupplierTerms(sku="MUG")]),
      InvalidListError, "terms: SKU 'MUG' appears twice; give it once"),
+    # Values inside commands: a list given as something else, an item of another type.
+    ("supplier: terms not SupplierTerms",
+     lambda: iv.Supplier(supplier="S", terms=["MUG"]),  # type: ignore[list-item]  # the case
+     InvalidFieldError, "terms[0] must be a SupplierTerms (got 'MUG')"),
+    ("sku: barcodes a number",
+     lambda: iv.Sku("MUG", barcodes=5),  # type: ignore[arg-type]  # the case tested
+     InvalidFieldError, "barcodes must be a list of barcodes (got 5)"),
+    ("movement: an account that is not an Account",
+     lambda: iv.Movement(sku="MUG", quantity=1, source=iv.Account("EAST/A/01"),
+                         destination="EAST/A/02"),  # type: ignore[arg-type]  # the case
+     InvalidFieldError, "destination must be an Account (got 'EAST/A/02')"),
+    ("wholesale terms: case packs a number",
+     lambda: iv.WholesaleTerms(case_packs=6),  # type: ignore[arg-type]  # the case tested
+     InvalidFieldError, "case_packs must be a mapping or a list of (SKU, units) pairs (got 6)"),
+    ("wholesale terms: a minimum not a pair",
+     lambda: iv.WholesaleTerms(minimums=["MUG"]),  # type: ignore[list-item]  # the case
+     InvalidFieldError, "minimums[0] must be a (SKU, units) pair (got 'MUG')"),
+    ("wholesale terms: a minimum of no units",
+     lambda: iv.WholesaleTerms(minimums={"MUG": 0}),
+     InvalidQuantityError, "minimums['MUG'] must be a positive integer number of units"),
 ]  # fmt: skip
 
 

@@ -11,7 +11,11 @@ from typing import Any
 import attrs
 
 from invorder.domain import _checks
-from invorder.domain.errors import InvalidQuantityError, InvalidRoutingRequestError
+from invorder.domain.errors import (
+    InvalidFieldError,
+    InvalidQuantityError,
+    InvalidRoutingRequestError,
+)
 from invorder.domain.money import Money
 from invorder.domain.orders.ids import ChannelId, OrderKind
 from invorder.domain.orders.ship_to import Coordinates, ShippingMethod, ShipTo
@@ -45,9 +49,8 @@ class ShippingRate:
 
 
 def _atp(value: Mapping[Any, int] | Iterable[tuple[str, int]]) -> Mapping[SkuId, int]:
-    pairs = value.items() if isinstance(value, Mapping) else value
     result: dict[SkuId, int] = {}
-    for sku, quantity in pairs:
+    for sku, quantity in _checks.pairs("atp", value, "(SKU, units)"):
         if type(quantity) is not int or quantity < 0:
             raise InvalidQuantityError(f"atp[{sku!r}]", quantity, allow_zero=True)
         result[sku_id(sku)] = quantity
@@ -55,6 +58,8 @@ def _atp(value: Mapping[Any, int] | Iterable[tuple[str, int]]) -> Mapping[SkuId,
 
 
 def _cutoffs(value: Mapping[ShippingMethod, time]) -> Mapping[ShippingMethod, time]:
+    if not isinstance(value, Mapping):
+        raise InvalidFieldError("cutoffs", value, "a mapping of ShippingMethod to datetime.time")
     for method, cutoff in value.items():
         if not isinstance(method, ShippingMethod) or not isinstance(cutoff, time):
             raise InvalidRoutingRequestError(
@@ -71,15 +76,21 @@ def _optional_count(instance: object, attribute: Any, value: Any) -> None:
 
 
 def _channels(value: Iterable[str]) -> frozenset[ChannelId]:
-    if isinstance(value, str):
-        value = (value,)
-    for channel in value:
+    # One name alone is one channel; a generator is read once (it would be empty after
+    # the checks).
+    channels: tuple[str, ...] = (
+        (value,)
+        if isinstance(value, str)
+        else _checks.items("channels", value, None, "channel ids")
+    )
+    for channel in channels:
         _checks.check_identifier("channels", channel)
-    return frozenset(ChannelId(channel) for channel in value)
+    return frozenset(ChannelId(channel) for channel in channels)
 
 
 def _kinds(value: Iterable[OrderKind]) -> frozenset[OrderKind]:
-    kinds = frozenset(value)
+    given: tuple[OrderKind, ...] = _checks.items("kinds", value, None, "OrderKind values")
+    kinds = frozenset(given)
     for kind in kinds:
         if not isinstance(kind, OrderKind):
             raise InvalidRoutingRequestError("kinds must be OrderKind values", value=kind)

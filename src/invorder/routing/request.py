@@ -61,7 +61,7 @@ def _line(value: str) -> LineId:
 
 
 def _mapping(value: Mapping[str, str]) -> dict[str, str]:
-    return dict(value)
+    return dict(_checks.pairs("attributes", value, "(name, value)"))
 
 
 @attrs.frozen

@@ -216,6 +216,7 @@ _PLAN: Any = AllocationPlan
 _LINE: Any = LineAllocation
 _FACTS: Any = LocationFacts
 _REQUEST: Any = RoutingRequest
+_EVOLVE: Any = attrs.evolve
 
 
 @pytest.mark.parametrize(
@@ -236,6 +237,15 @@ _REQUEST: Any = RoutingRequest
         (lambda: _REQUEST(order=order("o-1"), lines=(RequestLine("L1", "MUG", 1),),
                                 locations="EAST", now=NOW),
          "locations must be a list of LocationFacts values (got 'EAST')"),
+        (lambda: _FACTS("EAST", atp=5),
+         "atp must be a mapping or a list of (SKU, units) pairs (got 5)"),
+        (lambda: _FACTS("EAST", atp=["MUG"]), "atp[0] must be a (SKU, units) pair (got 'MUG')"),
+        (lambda: _FACTS("EAST", channels=5), "channels must be a list of channel ids (got 5)"),
+        (lambda: _FACTS("EAST", kinds=5), "kinds must be a list of OrderKind values (got 5)"),
+        (lambda: _FACTS("EAST", cutoffs=5),
+         "cutoffs must be a mapping of ShippingMethod to datetime.time (got 5)"),
+        (lambda: _EVOLVE(order("o-1"), attributes=5),
+         "attributes must be a mapping or a list of (name, value) pairs (got 5)"),
     ],
 )  # fmt: skip
 def test_a_host_built_plan_or_request_with_no_list_where_one_belongs_is_refused(
@@ -247,6 +257,13 @@ def test_a_host_built_plan_or_request_with_no_list_where_one_belongs_is_refused(
     with pytest.raises(ValidationError) as caught:
         build()
     assert str(caught.value) == message
+
+
+def test_location_channels_from_a_generator_are_all_kept() -> None:
+    # The channels were checked by one pass over the generator, and the set built from the
+    # pass after it: empty.
+    facts = LocationFacts("EAST", channels=(name for name in ("web", "amazon")))
+    assert facts.channels == {"web", "amazon"}
 
 
 def test_a_host_rule_breaking_the_laws_is_caught_by_choose() -> None:

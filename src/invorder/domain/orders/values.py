@@ -4,7 +4,7 @@ counts, packages, returned units, and the hold, payment and disposition vocabula
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import ClassVar
 
 import attrs
@@ -101,14 +101,27 @@ class LineItem:
     prices is refused with :class:`~invorder.errors.UnpricedLineError`)."""
 
 
-def _pairs(value: Iterable[tuple[str, int]]) -> tuple[tuple[SkuId, int], ...]:
-    pairs = value.items() if isinstance(value, dict) else value
+def _units_by_sku(field: str, value: object) -> tuple[tuple[SkuId, int], ...]:
+    """(SKU, units) pairs of ``field``, given as a mapping or as pairs, each a positive
+    number of units; kept sorted by SKU."""
     result = []
-    for sku, quantity in pairs:
+    for sku, quantity in _checks.pairs(field, value, "(SKU, units)"):
         if type(quantity) is not int or quantity <= 0:
-            raise InvalidQuantityError(f"case pack of {sku!r}", quantity)
+            raise InvalidQuantityError(f"{field}[{sku!r}]", quantity)
         result.append((sku_id(sku), quantity))
     return tuple(sorted(result))
+
+
+def _case_packs(
+    value: Mapping[str, int] | Iterable[tuple[str, int]],
+) -> tuple[tuple[SkuId, int], ...]:
+    return _units_by_sku("case_packs", value)
+
+
+def _minimums(
+    value: Mapping[str, int] | Iterable[tuple[str, int]],
+) -> tuple[tuple[SkuId, int], ...]:
+    return _units_by_sku("minimums", value)
 
 
 @attrs.frozen(kw_only=True)
@@ -119,9 +132,9 @@ class WholesaleTerms:
     """Net days (30 for "net 30"): the invoice is due this many days after capture."""
     price_list: str = attrs.field(default="", validator=_checks.text)
     """The customer's price list."""
-    case_packs: tuple[tuple[SkuId, int], ...] = attrs.field(default=(), converter=_pairs)
+    case_packs: tuple[tuple[SkuId, int], ...] = attrs.field(default=(), converter=_case_packs)
     """Per SKU, the case size: quantities must be a multiple of it."""
-    minimums: tuple[tuple[SkuId, int], ...] = attrs.field(default=(), converter=_pairs)
+    minimums: tuple[tuple[SkuId, int], ...] = attrs.field(default=(), converter=_minimums)
     """Per SKU, the minimum quantity per line."""
     ship_complete: bool = attrs.field(default=True, validator=_checks.boolean)
     """True: one complete shipment, never split; the order waits until it can."""

@@ -67,7 +67,8 @@ def normalize_barcode(barcode: str) -> str:
 def _barcodes(values: Iterable[str]) -> tuple[str, ...]:
     if isinstance(values, str):
         values = (values,)
-    return tuple(sorted({normalize_barcode(value) for value in values}))
+    given: tuple[str, ...] = _checks.items("barcodes", values, None, "barcodes")
+    return tuple(sorted({normalize_barcode(value) for value in given}))
 
 
 @attrs.frozen
