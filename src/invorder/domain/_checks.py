@@ -30,9 +30,10 @@ def items(field: str, value: object, kind: type[T] | None, what: str) -> tuple[T
     and, when ``kind`` is given, each item a ``kind``. Raises :class:`InvalidFieldError`
     (``holds must be a list of hold names (got 'fraud')``, ``lines[2] must be a
     LineQuantity (got 'L1')``)."""
-    if type(value) is tuple:  # the common cases first: no abstract class to ask
-        found: tuple[Any, ...] = value
-    elif type(value) is list:
+    found: tuple[Any, ...]
+    if isinstance(value, tuple):  # the common cases first: no abstract class to ask
+        found = value
+    elif isinstance(value, list | frozenset | set):
         found = tuple(value)
     elif isinstance(value, str | bytes | bytearray | Mapping) or not isinstance(value, Iterable):
         raise InvalidFieldError(field, value, f"a list of {what}")
@@ -50,7 +51,7 @@ def pairs(field: str, value: object, what: str) -> list[tuple[Any, Any]]:
     """The (key, value) pairs of ``field``, given as a mapping or as a list of pairs (each a
     tuple or a list of two); anything else raises :class:`InvalidFieldError` (``weights must
     be a mapping or a list of (channel, weight) pairs (got 7)``)."""
-    if isinstance(value, Mapping):
+    if isinstance(value, dict) or isinstance(value, Mapping):  # noqa: SIM101  # dict first: fast
         return list(value.items())
     wanted = f"a mapping or a list of {what} pairs"
     if isinstance(value, str | bytes | bytearray) or not isinstance(value, Iterable):

@@ -58,7 +58,7 @@ def _atp(value: Mapping[Any, int] | Iterable[tuple[str, int]]) -> Mapping[SkuId,
 
 
 def _cutoffs(value: Mapping[ShippingMethod, time]) -> Mapping[ShippingMethod, time]:
-    if not isinstance(value, Mapping):
+    if not isinstance(value, dict) and not isinstance(value, Mapping):
         raise InvalidFieldError("cutoffs", value, "a mapping of ShippingMethod to datetime.time")
     for method, cutoff in value.items():
         if not isinstance(method, ShippingMethod) or not isinstance(cutoff, time):
