@@ -79,6 +79,19 @@ class BeforeCutoff:
         return None
 
 
+def _kilometres(value: int | str | Decimal) -> Decimal:
+    """A distance as a ``Decimal``; text that is not a number is a typed error (the checks
+    of range are :class:`WithinDistance`'s own)."""
+    if isinstance(value, bool | float) or not isinstance(value, int | str | Decimal):
+        raise InvalidRoutingRuleError(
+            "within_km takes an int, a numeric string or a Decimal", max_km=value
+        )
+    try:
+        return Decimal(value)
+    except ArithmeticError:
+        raise InvalidRoutingRuleError("within_km: not a number", max_km=value) from None
+
+
 @attrs.frozen
 class WithinDistance:
     """Keeps locations within ``max_km`` great-circle kilometres of the ship-to.
@@ -87,7 +100,7 @@ class WithinDistance:
     only if ``keep_unknown`` is True.
     """
 
-    max_km: Decimal = attrs.field(converter=Decimal)
+    max_km: Decimal = attrs.field(converter=_kilometres)
     keep_unknown: bool = False
     name: str = "within_distance"
 
@@ -160,15 +173,7 @@ def before_cutoff() -> BeforeCutoff:
 
 def within_km(max_km: int | str | Decimal, *, keep_unknown: bool = False) -> WithinDistance:
     """Filter: within ``max_km`` kilometres of the ship-to (great-circle)."""
-    if isinstance(max_km, bool | float) or not isinstance(max_km, int | str | Decimal):
-        raise InvalidRoutingRuleError(
-            "within_km takes an int, a numeric string or a Decimal", max_km=max_km
-        )
-    try:
-        distance = Decimal(max_km)
-    except ArithmeticError:
-        raise InvalidRoutingRuleError("within_km: not a number", max_km=max_km) from None
-    return WithinDistance(max_km=distance, keep_unknown=keep_unknown)
+    return WithinDistance(max_km=_kilometres(max_km), keep_unknown=keep_unknown)
 
 
 def has_stock() -> HasStock:

@@ -38,6 +38,7 @@ from invorder.routing import (
     LocationOnline,
     RequestLine,
     RoutingRequest,
+    WithinDistance,
     allocate_wave,
     apply_changes,
     at_most,
@@ -138,6 +139,8 @@ def test_bad_compositions_are_refused() -> None:
         (lambda: within_km(-1), "non-negative"),
         (lambda: within_km(2.5), "takes an int"),  # type: ignore[arg-type]  # a wrong type on purpose
         (lambda: within_km("far"), "not a number"),
+        (lambda: WithinDistance(max_km="far"), "not a number"),  # built directly, as within_km
+        (lambda: WithinDistance(max_km="NaN"), "finite, non-negative"),
         (lambda: has_capacity(0), "min_units >= 1"),
         (lambda: at_most(0), "limit of 1 or more"),
         (lambda: minimise_shipments(exact_budget=-1), "non-negative"),

@@ -69,17 +69,10 @@ MAX_ATTRIBUTES = 50
 def _attributes(
     value: Mapping[str, str] | Iterable[tuple[str, str]],
 ) -> tuple[tuple[str, str], ...]:
-    pairs = list(
-        value.items()
-        if isinstance(value, Mapping)
-        else _checks.items("attributes", value, None, "(name, value) pairs")
-    )
+    pairs = _checks.pairs("attributes", value, "(name, value)")
     if len(pairs) > MAX_ATTRIBUTES:
         raise InvalidListError("attributes", f"{len(pairs)} given; at most {MAX_ATTRIBUTES}")
-    for n, pair in enumerate(pairs):
-        if not isinstance(pair, tuple | list) or len(pair) != 2:
-            raise InvalidFieldError(f"attributes[{n}]", pair, "a (name, value) pair")
-        name, text = pair
+    for n, (name, text) in enumerate(pairs):
         _checks.check_identifier(f"attributes[{n}] name", name)
         if type(text) is not str:
             raise InvalidFieldError(f"attributes[{name}]", text, "a string")
