@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 
 from invorder.domain.errors import InvalidRoutingRuleError
-from invorder.domain.orders.ids import LineId
+from invorder.domain.orders.ids import LineId, OrderId
 from invorder.domain.stock.location import LocationId
 from invorder.routing._candidates import Candidates
 from invorder.routing.backorder import Backorder, CancelRemainder, HoldForReview
@@ -173,6 +173,13 @@ class Pipeline:
         if explain:
             assert outcome is not None
             explanation = self._explanation(request, excluded, ranked, outcome, settled)
+        if trusted:
+            # Built-in blocks keep the routing laws by construction: every unit comes from
+            # Budget.take over the candidates, and the explanation's units are counted from
+            # the settled lines. tests/property/test_routing_fast_path.py checks that.
+            return _trusted_plan(
+                request, request.order.order_id, settled.lines, explanation, settled.hold_reason
+            )
         plan = AllocationPlan(
             order_id=request.order.order_id,
             lines=settled.lines,
@@ -180,12 +187,6 @@ class Pipeline:
             held=settled.hold_reason is not None,
             hold_reason=settled.hold_reason,
         )
-        if trusted:
-            # Built-in blocks keep the routing laws by construction: every unit comes from
-            # Budget.take over the candidates, and the explanation's units are counted from
-            # the settled lines. tests/property/test_routing_fast_path.py checks that.
-            object.__setattr__(plan, "_checked_for", request)
-            return plan
         return check_plan(request, plan)
 
     def _narrowed(
@@ -339,3 +340,24 @@ def route(
         split=split or SpillOver(),
         backorder=backorder or Backorder(),
     )
+
+
+def _trusted_plan(
+    request: object,
+    order_id: OrderId,
+    lines: tuple[LineAllocation, ...],
+    explanation: Explanation | None,
+    hold_reason: str | None,
+) -> AllocationPlan:
+    """An :class:`AllocationPlan` built without re-checking its lines, marked as passed for
+    ``request``: only for the built-in blocks, whose plans keep the routing laws by
+    construction (property-tested against the checked constructor and :func:`check_plan`)."""
+    plan = object.__new__(AllocationPlan)
+    _set = object.__setattr__
+    _set(plan, "order_id", order_id)
+    _set(plan, "lines", lines)
+    _set(plan, "explanation", explanation)
+    _set(plan, "held", hold_reason is not None)
+    _set(plan, "hold_reason", hold_reason)
+    _set(plan, "_checked_for", request)
+    return plan

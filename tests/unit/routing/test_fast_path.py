@@ -133,3 +133,17 @@ def test_the_trusted_atp_copy_writes_every_field() -> None:
     assert copy == attrs.evolve(facts, atp={"MUG": 1})
     for field in attrs.fields(LocationFacts):  # a field left out would be unset
         assert hasattr(copy, field.name), field.name
+
+
+def test_the_trusted_plan_of_a_built_in_rule_writes_every_field() -> None:
+    req = request(lines=(("MUG", 4), ("TEE", 50)))
+    plan: AllocationPlan = route("m", rank=by())(req)
+    for field in attrs.fields(AllocationPlan):  # a field left out would be unset
+        assert hasattr(plan, field.name), field.name
+    checked = AllocationPlan(
+        order_id=plan.order_id, lines=plan.lines, explanation=plan.explanation,
+        held=plan.held, hold_reason=plan.hold_reason,
+    )  # fmt: skip
+    assert plan == checked
+    assert check_plan(req, checked) is checked
+    assert plan._checked_for is req  # passed for its request: not checked again

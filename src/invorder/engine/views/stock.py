@@ -68,7 +68,7 @@ def history(
     buckets = (bucket,) if bucket is not None else PHYSICAL_BUCKETS
     positions = state.ledger.history_positions(sku)
     if last is None:
-        return _lines(list(_changes(_events_at(store, positions), sku, location, buckets)), 0)
+        return _lines(_changes(_events_at(store, positions), sku, location, buckets), 0)
     if type(last) is not int or last < 1:
         raise InvalidFieldError("last", last, "a positive number of movements")
     # Pages of positions from the end, each twice as long as the one before, until enough
@@ -106,7 +106,7 @@ def _changes(
                 yield event, movement, movement.quantity * (into - out_of)
 
 
-def _lines(changes: list[tuple[StockPosted, Movement, int]], balance: int) -> list[HistoryLine]:
+def _lines(changes: Iterable[tuple[StockPosted, Movement, int]], balance: int) -> list[HistoryLine]:
     """History lines of ``changes``, the running balance starting from ``balance``."""
     lines = []
     for event, movement, change in changes:
