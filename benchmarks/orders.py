@@ -17,6 +17,12 @@ in-memory store:
   capture -> reserve -> ship over the same orders and stock (first warehouse with stock,
   split allowed, as the default rule), run in the same process; the ratio is how many
   times faster than invorder the floor is (issue 19's target: at most 15);
+* ``lines_per_s_memory_batched`` and ``lines_per_s_sqlite_batched``: the same orders and
+  stock as ``lines_per_s``, the commands given to ``Engine.execute_batch`` 50 at a time
+  (the captures, then the fulfilment commands): on the in-memory store, and persisted on a
+  SQLite file in a temporary directory (``invorder.sqlite``: WAL, ``synchronous=FULL``, the
+  chain hash kept); needs the ``sql`` extra, else left out. Both give the decisions of the
+  unbatched run, which the script checks;
 * ``peak_rss_mb``: the process's peak resident memory at the end (``--orders 100000
   --skus 10000`` is the issue's "100k orders x 3 lines" figure).
 
@@ -27,16 +33,21 @@ line printed is the benchmark JSON object.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import random
 import resource
 import sys
+import tempfile
 import time
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from _report import print_figures  # benchmarks/_report.py, beside this script
 
 import invorder as iv
+from invorder.records import Order
 
 T = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 WAREHOUSES = ("EAST", "WEST", "CENTRAL", "NORTH", "SOUTH")
@@ -44,23 +55,36 @@ KINDS = (iv.OrderKind.DTC, iv.OrderKind.MARKETPLACE)
 PRICE = iv.Money(Decimal("9.99"), "USD")
 
 
-def build(skus: int, rng: random.Random) -> iv.Engine:
-    """Bins in every warehouse, ``skus`` SKUs, stock spread over the bins."""
-    engine = iv.in_memory()
+BATCH = 50
+"""Commands per ``execute_batch`` in the batched figures (the issue's "execute_batch of 50")."""
+
+
+def set_up(skus: int, rng: random.Random) -> list[iv.Command]:
+    """The set-up commands: bins in every warehouse, ``skus`` SKUs, stock spread over the
+    bins."""
+    commands: list[iv.Command] = []
     n = 0
     for warehouse in WAREHOUSES:
         for b in range(20):
             n += 1
-            engine.execute(iv.DefineLocation(key=f"l{n}", at=T, location=f"{warehouse}/A/{b:02}"))
-    engine.execute(iv.DefineChannel(key="ch-shop", at=T, channel="shop",
-                                    locations=tuple(WAREHOUSES)))  # fmt: skip
+            commands.append(iv.DefineLocation(key=f"l{n}", at=T, location=f"{warehouse}/A/{b:02}"))
+    commands.append(iv.DefineChannel(key="ch-shop", at=T, channel="shop",
+                                     locations=tuple(WAREHOUSES)))  # fmt: skip
     for s in range(skus):
-        engine.execute(iv.DefineSku(key=f"s{s}", at=T, sku=iv.Sku(f"SKU-{s:04}")))
+        commands.append(iv.DefineSku(key=f"s{s}", at=T, sku=iv.Sku(f"SKU-{s:04}")))
         for warehouse in WAREHOUSES:
-            engine.execute(iv.ReceiveStock(
+            commands.append(iv.ReceiveStock(
                 key=f"r{s}-{warehouse}", at=T, sku=f"SKU-{s:04}", quantity=rng.randint(5, 40),
                 location=f"{warehouse}/A/{rng.randrange(20):02}",
             ))  # fmt: skip
+    return commands
+
+
+def build(skus: int, rng: random.Random) -> iv.Engine:
+    """An in-memory engine with the set-up of :func:`set_up`, one command at a time."""
+    engine = iv.in_memory()
+    for command in set_up(skus, rng):
+        engine.execute(command)
     return engine
 
 
@@ -102,8 +126,64 @@ def invorder_lines_per_s(engine: iv.Engine, orders: list[iv.CaptureOrder]) -> fl
     return sum(len(o.lines) for o in orders) / elapsed
 
 
+def chunks(commands: Sequence[iv.Command], size: int) -> Iterator[Sequence[iv.Command]]:
+    """``commands`` ``size`` at a time."""
+    for low in range(0, len(commands), size):
+        yield commands[low : low + size]
+
+
+def batched_lines_per_s(engine: iv.Engine, orders: list[iv.CaptureOrder]) -> float:
+    """:func:`invorder_lines_per_s` with the commands given to ``execute_batch``,
+    :data:`BATCH` at a time: the captures, then the pick, pack and ship of every shipment
+    (a shipment's three commands may fall in two batches). Order lines a second."""
+    start = time.perf_counter()
+    for batch in chunks(orders, BATCH):
+        for outcome in engine.execute_batch(batch):
+            assert not isinstance(outcome, iv.Rejected), outcome
+    fulfil: list[iv.Command] = []
+    for n, o in enumerate(orders):
+        for s in engine.shipments(o.order):
+            if s.units:
+                key = f"f{n}-{s.shipment}"
+                fulfil += [iv.StartPicking(key=f"{key}-p", at=T, shipment=s.shipment),
+                           iv.PackShipment(key=f"{key}-k", at=T, shipment=s.shipment),
+                           iv.ShipShipment(key=f"{key}-s", at=T, shipment=s.shipment,
+                                           carrier="UPS")]  # fmt: skip
+    for batch in chunks(fulfil, BATCH):
+        for outcome in engine.execute_batch(batch):
+            assert not isinstance(outcome, iv.Rejected), outcome
+    elapsed = time.perf_counter() - start
+    return sum(len(o.lines) for o in orders) / elapsed
+
+
+def batched_figures(
+    skus: int, orders: list[iv.CaptureOrder], expected: list[Order]
+) -> dict[str, object]:
+    """``lines_per_s_memory_batched`` and, with the ``sql`` extra, ``lines_per_s_sqlite_batched``:
+    fresh engines with the floor run's set-up (seed 11), the orders in batches. Each must
+    leave the orders of the unbatched run."""
+    figures: dict[str, object] = {}
+    setup = set_up(skus, random.Random(11))
+    memory = iv.in_memory()
+    for batch in chunks(setup, 500):
+        memory.execute_batch(batch)
+    figures["lines_per_s_memory_batched"] = round(batched_lines_per_s(memory, orders))
+    assert memory.orders() == expected, "batching must not change a decision"
+    if importlib.util.find_spec("sqlalchemy") is None:
+        print("sqlalchemy is not installed (the sql extra): no SQLite figure")
+        return figures
+    with tempfile.TemporaryDirectory() as directory:
+        engine = iv.sqlite(Path(directory) / "orders.db")
+        for batch in chunks(setup, 500):
+            engine.execute_batch(batch)
+        figures["lines_per_s_sqlite_batched"] = round(batched_lines_per_s(engine, orders))
+        assert engine.orders() == expected, "the SQLite store must not change a decision"
+        assert engine.verify() == []
+    return figures
+
+
 def floor_lines_per_s(
-    stock: dict[tuple[str, str], int], orders: list[tuple[str, tuple[tuple[str, int], ...]]]
+    stock: dict[tuple[str, str], int], orders: Sequence[tuple[str, tuple[tuple[str, int], ...]]]
 ) -> tuple[float, int]:
     """The same work as plain dicts and tuples: reserve each line from the first warehouses
     with stock, then ship every reservation. Order lines a second, and units shipped."""
@@ -194,6 +274,7 @@ def main() -> None:
     floor_per_s, shipped = floor_lines_per_s(stock, plain)
     units = sum(fresh.balance(f"SKU-{s:04}", "@customer") for s in range(args.skus))
     assert units == shipped, "the floor must do the same work (same rule, same units)"
+    batched = batched_figures(args.skus, floor_orders, fresh.orders())
     # KiB on Linux, bytes on macOS.
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     peak_mb = peak / (1 << 20) if sys.platform == "darwin" else peak / 1024
@@ -213,6 +294,7 @@ def main() -> None:
         "floor_lines_per_s": round(floor_per_s),
         "floor_units_shipped": shipped,
         "floor_ratio": round(floor_per_s / lines_per_s, 1),
+        **batched,
         "peak_rss_mb": round(peak_mb),
     }
     print_figures("orders", figures)
