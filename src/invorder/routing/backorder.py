@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import attrs
 
+from invorder.routing import _rule_fields as _f
 from invorder.routing.plan import LineAllocation
 from invorder.routing.request import RoutingRequest
 from invorder.routing.rule import Settlement
@@ -13,7 +14,7 @@ from invorder.routing.rule import Settlement
 class Backorder:
     """The remainder waits for stock (backordered)."""
 
-    name: str = "backorder"
+    name: str = attrs.field(default="backorder", validator=_f.name)
 
     def settle(self, request: RoutingRequest, lines: tuple[LineAllocation, ...]) -> Settlement:
         """Lines as they are."""
@@ -24,7 +25,7 @@ class Backorder:
 class CancelRemainder:
     """The remainder is cancelled; what was allocated still ships."""
 
-    name: str = "cancel_remainder"
+    name: str = attrs.field(default="cancel_remainder", validator=_f.name)
 
     def settle(self, request: RoutingRequest, lines: tuple[LineAllocation, ...]) -> Settlement:
         """Backordered units become cancelled units."""
@@ -41,7 +42,7 @@ class HoldForReview:
     """If anything is unfilled the order is held for a person; the proposal is kept
     (allocations plus backorder) so the person can accept or change it."""
 
-    name: str = "hold_for_review"
+    name: str = attrs.field(default="hold_for_review", validator=_f.name)
 
     def settle(self, request: RoutingRequest, lines: tuple[LineAllocation, ...]) -> Settlement:
         """Hold when any unit is unfilled."""

@@ -3,7 +3,7 @@ customer tier, order value, shipping method, ship-complete flag), with a fallbac
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 import attrs
@@ -12,11 +12,52 @@ from invorder.domain.errors import InvalidRoutingRuleError
 from invorder.domain.money import Money
 from invorder.domain.orders.ids import OrderKind
 from invorder.domain.orders.ship_to import ShippingMethod
+from invorder.routing import _rule_fields as _f
 from invorder.routing.plan import AllocationPlan, check_plan
 from invorder.routing.request import OrderView, RoutingRequest
 from invorder.routing.rule import RoutingRule
 
 T = TypeVar("T")
+
+
+def _set(value: Any, kind: type[T], field: str) -> frozenset[T]:
+    if value is None:
+        return frozenset()
+    if isinstance(value, kind):
+        items: tuple[Any, ...] = (value,)
+    elif isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        raise InvalidRoutingRuleError(f"when({field}=...) takes {kind.__name__} values",
+                                      field=field, value=value)  # fmt: skip
+    else:
+        items = tuple(value)
+    for item in items:
+        if not isinstance(item, kind):
+            raise InvalidRoutingRuleError(
+                f"when({field}=...) takes {kind.__name__} values", field=field, value=item
+            )
+    return frozenset(items)
+
+
+def _kinds(value: OrderKind | Iterable[OrderKind] | None) -> frozenset[OrderKind]:
+    return _set(value, OrderKind, "kind")
+
+
+def _channels(value: str | Iterable[str] | None) -> frozenset[str]:
+    return _set(value, str, "channel")
+
+
+def _tiers(value: str | Iterable[str] | None) -> frozenset[str]:
+    return _set(value, str, "tier")
+
+
+def _methods(value: ShippingMethod | Iterable[ShippingMethod] | None) -> frozenset[ShippingMethod]:
+    return _set(value, ShippingMethod, "method")
+
+
+def _money(instance: object, attribute: Any, value: Any) -> None:
+    if value is not None and not isinstance(value, Money):
+        field = attribute.name
+        raise InvalidRoutingRuleError(f"{field} must be Money", field=field, value=value)
 
 
 @attrs.frozen
@@ -26,25 +67,29 @@ class Branch:
     exclusive; an order without a value never matches a value condition, and comparing
     amounts of two currencies raises :class:`CurrencyMismatchError`."""
 
-    name: str
+    name: str = attrs.field(validator=_f.text)
     """Shown in explanations as the branch taken."""
-    rule: RoutingRule
+    rule: RoutingRule = attrs.field(validator=_f.function)
     """The rule orders matching this branch get."""
-    kinds: frozenset[OrderKind] = frozenset()
+    kinds: frozenset[OrderKind] = attrs.field(default=frozenset(), converter=_kinds)
     """Order kinds that match (empty: any)."""
-    channels: frozenset[str] = frozenset()
+    channels: frozenset[str] = attrs.field(default=frozenset(), converter=_channels)
     """Channels that match (empty: any)."""
-    tiers: frozenset[str] = frozenset()
+    tiers: frozenset[str] = attrs.field(default=frozenset(), converter=_tiers)
     """Customer tiers that match (empty: any)."""
-    methods: frozenset[ShippingMethod] = frozenset()
+    methods: frozenset[ShippingMethod] = attrs.field(default=frozenset(), converter=_methods)
     """Shipping methods that match (empty: any)."""
-    min_value: Money | None = None
+    min_value: Money | None = attrs.field(default=None, validator=_money)
     """Smallest order value that matches (inclusive)."""
-    max_value: Money | None = None
+    max_value: Money | None = attrs.field(default=None, validator=_money)
     """Order values below this match (exclusive)."""
-    ship_complete: bool | None = None
+    ship_complete: bool | None = attrs.field(
+        default=None, validator=attrs.validators.optional(_f.flag)
+    )
     """The ship-complete flag that matches (``None``: either)."""
-    test: Callable[[OrderView], bool] | None = None
+    test: Callable[[OrderView], bool] | None = attrs.field(
+        default=None, validator=attrs.validators.optional(_f.function)
+    )
     """A host predicate on the order view."""
 
     def matches(self, order: OrderView) -> bool:
@@ -68,18 +113,6 @@ class Branch:
         return self.test is None or bool(self.test(order))
 
 
-def _set(value: Any, kind: type[T], field: str) -> frozenset[T]:
-    if value is None:
-        return frozenset()
-    items = (value,) if isinstance(value, kind) else tuple(value)
-    for item in items:
-        if not isinstance(item, kind):
-            raise InvalidRoutingRuleError(
-                f"when({field}=...) takes {kind.__name__} values", field=field, value=item
-            )
-    return frozenset(items)
-
-
 def when(
     *,
     use: RoutingRule,
@@ -96,16 +129,13 @@ def when(
     """A branch for :func:`choose`: ``when(kind=OrderKind.WHOLESALE, use=wholesale)``."""
     if not callable(use):
         raise InvalidRoutingRuleError("when(use=...) needs a routing rule", use=use)
-    for field, money in (("min_value", min_value), ("max_value", max_value)):
-        if money is not None and not isinstance(money, Money):
-            raise InvalidRoutingRuleError(f"{field} must be Money", field=field, value=money)
     branch = Branch(
         name="",
         rule=use,
-        kinds=_set(kind, OrderKind, "kind"),
-        channels=_set(channel, str, "channel"),
-        tiers=_set(tier, str, "tier"),
-        methods=_set(method, ShippingMethod, "method"),
+        kinds=kind,
+        channels=channel,
+        tiers=tier,
+        methods=method,
         min_value=min_value,
         max_value=max_value,
         ship_complete=ship_complete,
@@ -139,14 +169,29 @@ def _describe(branch: Branch) -> str:
     return "when(" + ", ".join(parts) + ")"
 
 
+def _branches(value: Iterable[Branch]) -> tuple[Branch, ...]:
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise InvalidRoutingRuleError("choose() takes when(...) branches", value=value)
+    branches = tuple(value)
+    for branch in branches:
+        if not isinstance(branch, Branch):
+            raise InvalidRoutingRuleError("choose() takes when(...) branches", value=branch)
+    return branches
+
+
+def _fallback(instance: object, attribute: Any, value: Any) -> None:
+    if not callable(value):
+        raise InvalidRoutingRuleError("choose() needs a fallback routing rule", fallback=value)
+
+
 @attrs.frozen
 class Choice:
     """A :class:`~invorder.routing.RoutingRule` that runs the first matching branch's
     rule, else the fallback; the plan's explanation names the branch."""
 
-    branches: tuple[Branch, ...]
+    branches: tuple[Branch, ...] = attrs.field(converter=_branches)
     """Tried in order."""
-    fallback: RoutingRule
+    fallback: RoutingRule = attrs.field(validator=_fallback)
     """The rule when no branch matches."""
 
     def select(self, order: OrderView) -> tuple[str, RoutingRule]:
@@ -198,9 +243,4 @@ def explain_plan(rule: RoutingRule, request: RoutingRequest) -> AllocationPlan:
 
 def choose(*branches: Branch, fallback: RoutingRule) -> Choice:
     """A rule picking a pipeline by order attributes: ``choose(when(...), ..., fallback=r)``."""
-    for branch in branches:
-        if not isinstance(branch, Branch):
-            raise InvalidRoutingRuleError("choose() takes when(...) branches", value=branch)
-    if not callable(fallback):
-        raise InvalidRoutingRuleError("choose() needs a fallback routing rule", fallback=fallback)
-    return Choice(branches=tuple(branches), fallback=fallback)
+    return Choice(branches=branches, fallback=fallback)

@@ -10,6 +10,7 @@ from typing import Any
 import attrs
 
 from invorder.domain.errors import InvalidRoutingRuleError
+from invorder.routing import _rule_fields as _f
 from invorder.routing.request import LocationFacts, RoutingRequest
 
 
@@ -17,7 +18,7 @@ from invorder.routing.request import LocationFacts, RoutingRequest
 class ServesOrder:
     """Keeps locations that serve the order's channel and kind (empty sets serve all)."""
 
-    name: str = "serves_order"
+    name: str = attrs.field(default="serves_order", validator=_f.name)
 
     def __call__(self, request: RoutingRequest, location: LocationFacts) -> str | None:
         """Exclusion reason or ``None``."""
@@ -33,19 +34,22 @@ class ServesOrder:
 class IsOnline:
     """Keeps locations that are online."""
 
-    name: str = "online"
+    name: str = attrs.field(default="online", validator=_f.name)
 
     def __call__(self, request: RoutingRequest, location: LocationFacts) -> str | None:
         """Exclusion reason or ``None``."""
         return None if location.online else "offline"
 
 
+_MIN_UNITS = "has_capacity needs min_units >= 1 (a whole number)"
+
+
 @attrs.frozen
 class HasCapacity:
     """Keeps online locations with at least ``min_units`` of capacity and a shipment left."""
 
-    min_units: int = 1
-    name: str = "has_capacity"
+    min_units: int = attrs.field(default=1, validator=_f.whole(1, _MIN_UNITS))
+    name: str = attrs.field(default="has_capacity", validator=_f.name)
 
     def __call__(self, request: RoutingRequest, location: LocationFacts) -> str | None:
         """Exclusion reason or ``None``."""
@@ -65,7 +69,7 @@ class BeforeCutoff:
     A location with no cutoff for the method has no cutoff (it is kept).
     """
 
-    name: str = "before_cutoff"
+    name: str = attrs.field(default="before_cutoff", validator=_f.name)
 
     def __call__(self, request: RoutingRequest, location: LocationFacts) -> str | None:
         """Exclusion reason or ``None``."""
@@ -101,8 +105,8 @@ class WithinDistance:
     """
 
     max_km: Decimal = attrs.field(converter=_kilometres)
-    keep_unknown: bool = False
-    name: str = "within_distance"
+    keep_unknown: bool = attrs.field(default=False, validator=_f.flag)
+    name: str = attrs.field(default="within_distance", validator=_f.name)
 
     def __attrs_post_init__(self) -> None:
         if not self.max_km.is_finite() or self.max_km < 0:
@@ -125,7 +129,7 @@ class WithinDistance:
 class HasStock:
     """Keeps locations holding ATP of at least one of the order's SKUs."""
 
-    name: str = "has_stock"
+    name: str = attrs.field(default="has_stock", validator=_f.name)
 
     def __call__(self, request: RoutingRequest, location: LocationFacts) -> str | None:
         """Exclusion reason or ``None``."""
@@ -138,9 +142,9 @@ class HasStock:
 class Predicate:
     """A host predicate as a filter: ``test(request, location)`` True keeps the location."""
 
-    test: Callable[[RoutingRequest, LocationFacts], bool]
-    name: str
-    reason: str = "host predicate said no"
+    test: Callable[[RoutingRequest, LocationFacts], bool] = attrs.field(validator=_f.function)
+    name: str = attrs.field(validator=_f.name)
+    reason: str = attrs.field(default="host predicate said no", validator=_f.text)
 
     def __call__(self, request: RoutingRequest, location: LocationFacts) -> str | None:
         """Exclusion reason or ``None``."""
@@ -159,10 +163,6 @@ def online() -> IsOnline:
 
 def has_capacity(min_units: int = 1) -> HasCapacity:
     """Filter: at least ``min_units`` of daily capacity and one shipment left."""
-    if type(min_units) is not int or min_units < 1:
-        raise InvalidRoutingRuleError(
-            "has_capacity needs min_units >= 1 (a whole number)", min_units=min_units
-        )
     return HasCapacity(min_units=min_units)
 
 

@@ -11,6 +11,7 @@ import attrs
 from invorder.domain.errors import InvalidRoutingRuleError
 from invorder.domain.orders.ids import LineId, OrderId
 from invorder.domain.stock.location import LocationId
+from invorder.routing import _rule_fields as _f
 from invorder.routing._candidates import Candidates
 from invorder.routing.backorder import Backorder, CancelRemainder, HoldForReview
 from invorder.routing.explain import Explanation, LocationExplanation
@@ -36,7 +37,6 @@ from invorder.routing.rankers import (
     Nearest,
     PriorityList,
     Weighted,
-    _criterion,
     by,
 )
 from invorder.routing.request import LocationFacts, RoutingRequest
@@ -53,20 +53,20 @@ from invorder.routing.rule import (
 from invorder.routing.split import AtMost, MinimiseShipments, ShipComplete, SpillOver, _fill
 
 
-def _has(value: Any, *methods: str) -> bool:
-    return isinstance(getattr(value, "name", None), str) and all(
-        callable(getattr(value, method, None)) for method in methods
-    )
-
-
 def _ranker(value: Any) -> Ranker:
     if value is None:
         return InTurn(criteria=())
-    if _has(value, "rank"):
+    if _f.has(value, "rank"):
         return value  # type: ignore[no-any-return]  # duck-typed Ranker checked above
     if isinstance(value, list | tuple):
         return by(*value)
-    return by(_criterion(value))
+    return by(_f.criterion(value))
+
+
+def _filters(value: Iterable[Any]) -> tuple[Filter, ...]:
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise InvalidRoutingRuleError("a pipeline's filters are a list", filters=value)
+    return tuple(as_filter(block) for block in value)
 
 
 @attrs.frozen
@@ -82,15 +82,16 @@ class Pipeline:
     gives the same plan with one.
     """
 
-    name: str
+    name: str = attrs.field(validator=_f.name)
     """Shown in explanations."""
-    filters: tuple[Filter, ...] = ()
-    """Applied in order."""
-    ranker: Ranker = attrs.field(factory=lambda: InTurn(criteria=()))
+    filters: tuple[Filter, ...] = attrs.field(default=(), converter=_filters)
+    """Applied in order (a plain ``(request, location) -> bool`` function becomes a
+    :func:`~invorder.routing.predicate`)."""
+    ranker: Ranker = attrs.field(factory=lambda: InTurn(criteria=()), validator=_f.block("rank"))
     """Orders the candidates."""
-    split: SplitPolicy = attrs.field(factory=SpillOver)
+    split: SplitPolicy = attrs.field(factory=SpillOver, validator=_f.block("split"))
     """Chooses locations and quantities."""
-    backorder: BackorderPolicy = attrs.field(factory=Backorder)
+    backorder: BackorderPolicy = attrs.field(factory=Backorder, validator=_f.block("settle"))
     """Settles the unfilled rest."""
 
     def __call__(self, request: RoutingRequest) -> AllocationPlan:
@@ -329,13 +330,13 @@ def route(
     """
     if type(name) is not str or not name:
         raise InvalidRoutingRuleError("a pipeline needs a non-empty name", name=name)
-    if split is not None and not _has(split, "split"):
+    if split is not None and not _f.has(split, "split"):
         raise InvalidRoutingRuleError("split must be a SplitPolicy", split=split)
-    if backorder is not None and not _has(backorder, "settle"):
+    if backorder is not None and not _f.has(backorder, "settle"):
         raise InvalidRoutingRuleError("backorder must be a BackorderPolicy", backorder=backorder)
     return Pipeline(
         name=name,
-        filters=tuple(as_filter(block) for block in filters),
+        filters=filters,
         ranker=_ranker(rank),
         split=split or SpillOver(),
         backorder=backorder or Backorder(),

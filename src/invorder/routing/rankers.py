@@ -13,6 +13,7 @@ import attrs
 from invorder.domain.errors import InvalidRoutingRuleError
 from invorder.domain.orders.ship_to import EARTH_RADIUS_KM, Coordinates
 from invorder.domain.stock.location import LocationId
+from invorder.routing import _rule_fields as _f
 from invorder.routing.explain import CriterionScore, ScoreValue
 from invorder.routing.request import LocationFacts, RoutingRequest
 from invorder.routing.rule import Criterion, RankedLocation
@@ -22,9 +23,9 @@ from invorder.routing.rule import Criterion, RankedLocation
 class PriorityList:
     """Criterion: position in a fixed list (Magento MSI 'priority'); unlisted rank last."""
 
-    order: tuple[LocationId, ...]
-    name: str = "priority"
-    higher_is_better: bool = False
+    order: tuple[LocationId, ...] = attrs.field(converter=_f.locations)
+    name: str = attrs.field(default="priority", validator=_f.name)
+    higher_is_better: bool = attrs.field(default=False, validator=_f.flag)
 
     def __call__(self, request: RoutingRequest, location: LocationFacts) -> ScoreValue | None:
         """1-based position, or ``None`` when not listed."""
@@ -39,9 +40,9 @@ class Nearest:
     """Criterion: kilometres to the ship-to (great-circle); without coordinates, the
     ``zone_table`` distance from the location's zone to the ship-to zone, if listed."""
 
-    zone_table: Mapping[tuple[str, str], int] = attrs.field(factory=dict)
-    name: str = "nearest_km"
-    higher_is_better: bool = False
+    zone_table: Mapping[tuple[str, str], int] = attrs.field(factory=dict, converter=_f.zones)
+    name: str = attrs.field(default="nearest_km", validator=_f.name)
+    higher_is_better: bool = attrs.field(default=False, validator=_f.flag)
 
     def __call__(self, request: RoutingRequest, location: LocationFacts) -> ScoreValue | None:
         """Distance, or ``None`` when unknown."""
@@ -94,8 +95,8 @@ class LowestCost:
     Amounts are compared as numbers: give every location's table in one currency.
     """
 
-    name: str = "lowest_cost"
-    higher_is_better: bool = False
+    name: str = attrs.field(default="lowest_cost", validator=_f.name)
+    higher_is_better: bool = attrs.field(default=False, validator=_f.flag)
 
     def __call__(self, request: RoutingRequest, location: LocationFacts) -> ScoreValue | None:
         """Cost amount, or ``None``."""
@@ -112,8 +113,8 @@ class LowestCost:
 class MostStock:
     """Criterion: ATP of the order's SKUs held there (Saleor 'high stock')."""
 
-    name: str = "most_stock"
-    higher_is_better: bool = True
+    name: str = attrs.field(default="most_stock", validator=_f.name)
+    higher_is_better: bool = attrs.field(default=True, validator=_f.flag)
 
     def __call__(self, request: RoutingRequest, location: LocationFacts) -> ScoreValue | None:
         """Units."""
@@ -124,8 +125,8 @@ class MostStock:
 class LeastLoaded:
     """Criterion: share of today's capacity already used (0 when unlimited)."""
 
-    name: str = "least_loaded"
-    higher_is_better: bool = False
+    name: str = attrs.field(default="least_loaded", validator=_f.name)
+    higher_is_better: bool = attrs.field(default=False, validator=_f.flag)
 
     def __call__(self, request: RoutingRequest, location: LocationFacts) -> ScoreValue | None:
         """Load from 0 to 1."""
@@ -136,9 +137,11 @@ class LeastLoaded:
 class HostCriterion:
     """A host function as a criterion."""
 
-    score: Callable[[RoutingRequest, LocationFacts], ScoreValue | None]
-    name: str
-    higher_is_better: bool = False
+    score: Callable[[RoutingRequest, LocationFacts], ScoreValue | None] = attrs.field(
+        validator=_f.function
+    )
+    name: str = attrs.field(validator=_f.name)
+    higher_is_better: bool = attrs.field(default=False, validator=_f.flag)
 
     def __call__(self, request: RoutingRequest, location: LocationFacts) -> ScoreValue | None:
         """The host's score."""
@@ -195,7 +198,7 @@ def _ranked(
 class InTurn:
     """Ranker: by the first criterion, ties by the next, ..., then by location id."""
 
-    criteria: tuple[Criterion, ...]
+    criteria: tuple[Criterion, ...] = attrs.field(converter=_f.criteria)
 
     @property
     def name(self) -> str:
@@ -239,7 +242,7 @@ class Weighted:
     candidates (unknown values score 0); ties by location id. Keeps every per-criterion
     score, its normalised value and weight, plus the combined ``weighted`` score."""
 
-    criteria: tuple[tuple[Criterion, Decimal], ...]
+    criteria: tuple[tuple[Criterion, Decimal], ...] = attrs.field(converter=_f.weights)
 
     @property
     def name(self) -> str:
@@ -309,31 +312,15 @@ class Weighted:
         return _ranked(rows, details, what, scores)
 
 
-def _criterion(value: Any) -> Criterion:
-    if (
-        callable(value)
-        and isinstance(getattr(value, "name", None), str)
-        and isinstance(getattr(value, "higher_is_better", None), bool)
-    ):
-        return value  # type: ignore[no-any-return]  # duck-typed Criterion checked above
-    raise InvalidRoutingRuleError(
-        "rank by Criterion values (priority_list(), nearest(), ... or criterion(fn))",
-        value=value,
-    )
-
-
 def priority_list(locations: Iterable[str]) -> PriorityList:
     """Criterion: the position in ``locations`` (first is best)."""
-    order = tuple(LocationId(location) for location in locations)
-    if len(set(order)) != len(order):
-        raise InvalidRoutingRuleError("priority_list names a location twice", order=order)
-    return PriorityList(order=order)
+    return PriorityList(order=locations)
 
 
 def nearest(zone_table: Mapping[tuple[str, str], int] | None = None) -> Nearest:
     """Criterion: nearest to the ship-to; ``zone_table[(location_zone, ship_to_zone)]``
     gives a distance where coordinates are missing."""
-    return Nearest(zone_table=dict(sorted((zone_table or {}).items())))
+    return Nearest(zone_table=zone_table)
 
 
 def lowest_cost() -> LowestCost:
@@ -366,27 +353,9 @@ def criterion(
 
 def by(*criteria: Criterion) -> InTurn:
     """Ranker: by each criterion in turn, then by location id (no criteria: location id)."""
-    return InTurn(criteria=tuple(_criterion(c) for c in criteria))
+    return InTurn(criteria=criteria)
 
 
 def weighted(*pairs: tuple[Criterion, int | str | Decimal]) -> Weighted:
     """Ranker: ``weighted((nearest(), 3), (lowest_cost(), 1))``; weights are positive."""
-    if not pairs:
-        raise InvalidRoutingRuleError("weighted needs at least one (criterion, weight) pair")
-    checked = []
-    for pair in pairs:
-        if not isinstance(pair, tuple) or len(pair) != 2:
-            raise InvalidRoutingRuleError("weighted takes (criterion, weight) pairs", pair=pair)
-        crit, weight = pair
-        if isinstance(weight, bool | float) or not isinstance(weight, int | str | Decimal):
-            raise InvalidRoutingRuleError(
-                "a weight is an int, a numeric string or a Decimal", weight=weight
-            )
-        try:
-            amount = Decimal(weight)
-        except ArithmeticError:
-            raise InvalidRoutingRuleError("a weight must be a number", weight=weight) from None
-        if not amount.is_finite() or amount <= 0:
-            raise InvalidRoutingRuleError("a weight must be positive", weight=weight)
-        checked.append((_criterion(crit), amount))
-    return Weighted(criteria=tuple(checked))
+    return Weighted(criteria=pairs)

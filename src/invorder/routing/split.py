@@ -20,10 +20,10 @@ from collections.abc import Sequence
 
 import attrs
 
-from invorder.domain.errors import InvalidRoutingRuleError
 from invorder.domain.orders.ids import LineId
 from invorder.domain.stock.catalog import SkuId
 from invorder.domain.stock.location import LocationId
+from invorder.routing import _rule_fields as _f
 from invorder.routing.plan import Allocation, _trusted_allocation
 from invorder.routing.request import RoutingRequest
 from invorder.routing.rule import Budget, RankedLocation, SplitOutcome, SplitPolicy
@@ -53,7 +53,7 @@ def _fill(
 class SpillOver:
     """Each line, in order, takes what it can from the best-ranked location, then the next."""
 
-    name: str = "spill_over"
+    name: str = attrs.field(default="spill_over", validator=_f.name)
 
     def split(
         self, request: RoutingRequest, ranked: Sequence[RankedLocation], budget: Budget
@@ -88,7 +88,7 @@ class ShipComplete:
     """The whole order from the best-ranked single location that can send all of it; if
     none can, nothing is allocated and the order waits (every unit is backordered)."""
 
-    name: str = "ship_complete"
+    name: str = attrs.field(default="ship_complete", validator=_f.name)
 
     def split(
         self, request: RoutingRequest, ranked: Sequence[RankedLocation], budget: Budget
@@ -135,14 +135,17 @@ def _fewest_holders(quantities: list[int], need: int) -> int:
     return len(quantities) + 1
 
 
+_BUDGET = "exact_budget is a non-negative number of subsets"
+
+
 @attrs.frozen
 class MinimiseShipments:
     """The fewest locations that cover the order, ties by rank (compare rank tuples);
     when no set covers it, a greedy cover that fills as much as possible.
     See the module docstring for how the search is bounded."""
 
-    exact_budget: int = 5_000
-    name: str = "minimise_shipments"
+    exact_budget: int = attrs.field(default=5_000, validator=_f.whole(0, _BUDGET))
+    name: str = attrs.field(default="minimise_shipments", validator=_f.name)
 
     def _useful(
         self, request: RoutingRequest, ranked: Sequence[RankedLocation], budget: Budget
@@ -276,8 +279,8 @@ class AtMost:
     """At most ``limit`` shipments: run ``then``; if it uses more locations, keep the
     ``limit`` that it gave the most units (ties by rank) and run ``then`` again on them."""
 
-    limit: int
-    then: SplitPolicy
+    limit: int = attrs.field(validator=_f.whole(1, "at_most needs a limit of 1 or more"))
+    then: SplitPolicy = attrs.field(validator=_f.block("split"))
 
     @property
     def name(self) -> str:
@@ -324,15 +327,9 @@ def ship_complete() -> ShipComplete:
 
 def minimise_shipments(*, exact_budget: int = 5_000) -> MinimiseShipments:
     """Split: the fewest locations covering the order, ties by rank (bounded search)."""
-    if type(exact_budget) is not int or exact_budget < 0:
-        raise InvalidRoutingRuleError(
-            "exact_budget is a non-negative number of subsets", exact_budget=exact_budget
-        )
     return MinimiseShipments(exact_budget=exact_budget)
 
 
 def at_most(limit: int, then: SplitPolicy | None = None) -> AtMost:
     """Split: at most ``limit`` shipments, using ``then`` (spill-over by default)."""
-    if type(limit) is not int or limit < 1:
-        raise InvalidRoutingRuleError("at_most needs a limit of 1 or more", limit=limit)
-    return AtMost(limit=limit, then=then or SpillOver())
+    return AtMost(limit=limit, then=SpillOver() if then is None else then)

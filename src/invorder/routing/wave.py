@@ -50,6 +50,14 @@ def _frozen(value: Mapping[Any, Any]) -> Mapping[Any, Any]:
     return FrozenMap(dict(sorted(value.items())))
 
 
+def _weights(value: Mapping[str, int]) -> Mapping[ChannelId, int]:
+    if not isinstance(value, Mapping) or not all(type(key) is str for key in value):
+        raise InvalidRoutingRuleError(
+            "fair-share weights are a mapping of channel ids to weights", weights=value
+        )
+    return _frozen(value)
+
+
 @attrs.frozen
 class Supply:
     """The pool a wave allocates from: ATP per location and SKU, capacity left per
@@ -148,7 +156,7 @@ class FairShare:
     Channels not in ``weights`` get ``default_weight``.
     """
 
-    weights: Mapping[ChannelId, int] = attrs.field(converter=_frozen)
+    weights: Mapping[ChannelId, int] = attrs.field(converter=_weights)
     """Weight per channel."""
     default_weight: int = 1
     """Weight of channels not listed."""
