@@ -23,8 +23,11 @@ in-memory store:
   SQLite file in a temporary directory (``invorder.sqlite``: WAL, ``synchronous=FULL``, the
   chain hash kept); needs the ``sql`` extra, else left out. Both give the decisions of the
   unbatched run, which the script checks;
-* ``peak_rss_mb``: the process's peak resident memory at the end (``--orders 100000
-  --skus 10000`` is the issue's "100k orders x 3 lines" figure).
+* ``peak_rss_mb``: the process's peak resident memory before the batched runs (three
+  engines are alive by then: the first, its replay and the ``lines_per_s`` one);
+* ``held_mb``: the memory the ``lines_per_s`` engine holds once its orders have shipped (its
+  store, log and projections, each object counted once): with ``--orders 100000 --skus
+  10000``, issue 19's "100k orders x 3 lines in memory" figure.
 
 Usage: ``python benchmarks/orders.py [--orders N] [--backorders N] [--skus N]``. The last
 line printed is the benchmark JSON object.
@@ -44,7 +47,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from _report import print_figures  # benchmarks/_report.py, beside this script
+from _report import held_bytes, print_figures  # benchmarks/_report.py, beside this script
 
 import invorder as iv
 from invorder.records import Order
@@ -269,6 +272,7 @@ def main() -> None:
     floor_orders = [order(n, rng, args.skus, T + timedelta(seconds=n), "F")
                     for n in range(args.orders)]  # fmt: skip
     lines_per_s = invorder_lines_per_s(fresh, floor_orders)
+    held_mb = held_bytes([fresh]) / 1e6
     plain = [(o.order, tuple((line.sku, line.quantity) for line in o.lines))
              for o in floor_orders]  # fmt: skip
     floor_per_s, shipped = floor_lines_per_s(stock, plain)
@@ -299,6 +303,7 @@ def main() -> None:
         "floor_ratio": round(floor_per_s / lines_per_s, 1),
         **batched,
         "peak_rss_mb": round(peak_mb),
+        "held_mb": round(held_mb, 1),
     }
     print_figures("orders", figures)
 
