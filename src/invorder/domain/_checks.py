@@ -63,6 +63,21 @@ def pairs(field: str, value: object, what: str) -> list[tuple[Any, Any]]:
     return [(key, item) for key, item in found]
 
 
+def lookup(field: str, value: object) -> str:
+    """``value``, the id a query looks up, if it is a string; a number, ``None``, a list or
+    anything else raises :class:`InvalidFieldError` naming ``field`` (a list is not
+    hashable, and a number is never an id: neither is "not found")."""
+    if isinstance(value, str):
+        return value
+    raise InvalidFieldError(field, value, "a string")
+
+
+def lookups(**ids: object) -> None:
+    """Each of ``ids`` (field name to value) checked as :func:`lookup` checks it."""
+    for field, value in ids.items():
+        lookup(field, value)
+
+
 def choices(kind: type[enum.Enum]) -> str:
     """The allowed values of ``kind`` for a message: ``one of 'dtc', 'marketplace'``."""
     return "one of " + ", ".join(repr(member.value) for member in kind)

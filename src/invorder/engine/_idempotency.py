@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 
 import attrs
 
+from invorder.domain import _checks
 from invorder.domain.errors import IdempotencyConflictError, InvorderError
 from invorder.domain.messages import Command, Event
 from invorder.domain.rejection import CommandRejected
@@ -117,7 +118,7 @@ class KeyIndex:
 
 def outcome_of(store: EventStore, keys: KeyIndex, key: str) -> tuple[Event, ...]:
     """The events the command with idempotency ``key`` produced (empty if none)."""
-    first = keys.get(key)
+    first = keys.get(_checks.lookup("key", key))
     if first is None:
         return ()
     # A command's events are contiguous; read in chunks until the key changes, since

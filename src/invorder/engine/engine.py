@@ -168,7 +168,7 @@ class Engine:
 
     def events(self, start: int = 0, stop: int | None = None) -> Iterator[Event]:
         """The events of the log from ``start`` up to ``stop``."""
-        return self._store.read(start, stop)
+        return stock.events(self._store, start, stop)
 
     # --- stock (views.stock) -------------------------------------------------------------
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
+from invorder.domain import _checks
 from invorder.domain._checks import check_aware
 from invorder.domain.availability import atp as _atp
 from invorder.domain.availability.atp import ChannelAtpExplanation, StockOutRisk, StockPosition
 from invorder.domain.availability.channel import Channel, PublishedSet
 from invorder.domain.availability.channel import publish_diff as _publish_diff
 from invorder.domain.availability.touched import lapsed_between, touch, with_bundles
-from invorder.domain.errors import NotFoundError
+from invorder.domain.errors import InvalidFieldError, NotFoundError
 from invorder.domain.model import State
 from invorder.domain.stock.movement import Bucket
 from invorder.engine.views.stock import check_location
@@ -27,6 +28,8 @@ _AVAILABLE = Bucket.AVAILABLE
 def atp(state: State, sku: str, location: str, at: datetime) -> int:
     """Available to promise of ``sku`` over ``location``'s subtree."""
     check_aware("at", at)
+    if type(sku) is not str or type(location) is not str:
+        _checks.lookups(sku=sku, location=location)
     check_location(state, location)
     return _atp.location_atp(state.ledger, state.reservations, sku, location, at)
 
@@ -36,13 +39,13 @@ def atp_many(
 ) -> dict[str, dict[str, int]]:
     """ATP of each SKU over each location subtree, ``{sku: {location: atp}}``."""
     check_aware("at", at)
-    places = list(locations)
+    places = _checks.items("locations", locations, str, "location paths")
     for location in places:
         check_location(state, location)
     ledger, reservations = state.ledger, state.reservations
     rollup = ledger.rollup
     found: dict[str, dict[str, int]] = {}
-    for sku in skus:
+    for sku in _checks.items("skus", skus, str, "SKU codes"):
         leaves = ledger.catalog.leaves(sku)  # refuses an unknown SKU
         if len(leaves) == 1 and leaves[0][1] == 1 and not reservations.may_lapse(leaves[0][0]):
             # A stocked SKU no hold of which may lapse: ATP is the available roll-up.
@@ -58,6 +61,7 @@ def atp_by_date(state: State, sku: str, location: str, by: datetime, at: datetim
     """ATP at ``at`` plus unclaimed incoming due by ``by``."""
     check_aware("at", at)
     check_aware("by", by)
+    _checks.lookups(sku=sku, location=location)
     check_location(state, location)
     return _atp.atp_by_date(
         state.ledger, state.reservations, state.purchases, sku, location, by, at
@@ -67,6 +71,9 @@ def atp_by_date(state: State, sku: str, location: str, by: datetime, at: datetim
 def stock_position(state: State, sku: str, at: datetime, location: str | None) -> StockPosition:
     """On hand, every bucket, incoming by ETA, ATP and ATP per channel for ``sku``."""
     check_aware("at", at)
+    _checks.lookup("sku", sku)
+    if location is not None:
+        _checks.lookup("location", location)
     return _atp.stock_position(
         state.ledger, state.reservations, state.purchases, state.channels, sku, location, at
     )
@@ -85,6 +92,14 @@ def stock_out_risk(
     if horizon is not None:
         check_aware("horizon", horizon)
     check_location(state, location)
+    if type(threshold) is not int or threshold < 0:
+        raise InvalidFieldError("threshold", threshold, "a whole number of units >= 0")
+    if demand is not None:
+        demand = dict(_checks.pairs("demand", demand, "(SKU, units)"))
+        for sku, units in demand.items():
+            _checks.lookup("demand", sku)
+            if type(units) is not int or units < 0:
+                raise InvalidFieldError(f"demand[{sku!r}]", units, "a whole number of units >= 0")
     return _atp.stock_out_risk(
         state.ledger, state.reservations, state.purchases, at,
         location=location, threshold=threshold, demand=demand, horizon=horizon,
@@ -93,7 +108,7 @@ def stock_out_risk(
 
 def channel(state: State, channel: str) -> Channel | None:
     """The channel's current policy, or ``None``."""
-    return state.channels.get(channel)
+    return state.channels.get(_checks.lookup("channel", channel))
 
 
 def channels(state: State) -> list[Channel]:
@@ -103,6 +118,8 @@ def channels(state: State) -> list[Channel]:
 
 def defined_channel(state: State, channel: str) -> Channel:
     """The channel's current policy; raises :class:`~invorder.errors.NotFoundError` if unknown."""
+    if type(channel) is not str:
+        _checks.lookup("channel", channel)
     found = state.channels.get(channel)
     if found is None:
         raise NotFoundError("channel", channel)
@@ -112,6 +129,8 @@ def defined_channel(state: State, channel: str) -> Channel:
 def channel_atp(state: State, channel: str, sku: str, at: datetime) -> int:
     """What ``channel`` may sell of ``sku`` at ``at``."""
     check_aware("at", at)
+    if type(sku) is not str:
+        _checks.lookup("sku", sku)
     return _atp.channel_atp(
         state.ledger, state.reservations, state.purchases, defined_channel(state, channel), sku, at
     )
@@ -130,6 +149,7 @@ def explain_channel_atp(
 ) -> ChannelAtpExplanation:
     """The channel ATP of ``sku`` with the location figures, safety stock and caps."""
     check_aware("at", at)
+    _checks.lookup("sku", sku)
     return _atp.explain_channel_atp(
         state.ledger, state.reservations, state.purchases, defined_channel(state, channel), sku, at
     )
@@ -152,6 +172,8 @@ def publish_diff(
     from a :class:`PublishedSet`, only the SKUs touched since it are recomputed."""
     check_aware("at", at)
     target = defined_channel(state, channel)
+    if not isinstance(previous, PublishedSet | Mapping):
+        raise InvalidFieldError("previous", previous, "a PublishedSet or a mapping of SKU to units")
     if not isinstance(previous, PublishedSet):
         return _publish_diff(previous, channel_atp_all(state, channel, at))
     candidates = touched_since(state, store, position, previous, channel, at)

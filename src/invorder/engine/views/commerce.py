@@ -25,7 +25,7 @@ class _HasState(Protocol):
 def price_list(engine: _HasState, price_list: str) -> PriceList | None:
     """The price list with this id as last defined, or ``None``. (``Engine`` has it as a
     method.)"""
-    return engine._state.prices.get(price_list)
+    return engine._state.prices.get(_checks.lookup("price_list", price_list))
 
 
 def price_lists(engine: _HasState) -> list[PriceList]:
@@ -36,18 +36,18 @@ def price_lists(engine: _HasState) -> list[PriceList]:
 
 def invoice(engine: _HasState, invoice: str) -> Invoice | None:
     """One invoice as issued, or ``None``. (``Engine`` has it as a method.)"""
-    return engine._state.invoices.get(invoice)
+    return engine._state.invoices.get(_checks.lookup("invoice", invoice))
 
 
 def invoices(engine: _HasState, order: str) -> list[Invoice]:
     """The order's invoices, in the order issued. (``Engine`` has it as a method.)"""
-    return engine._state.invoices.of_order(order)
+    return engine._state.invoices.of_order(_checks.lookup("order", order))
 
 
 def credit_notes(engine: _HasState, invoice: str) -> list[CreditNote]:
     """The credit notes against ``invoice``, in the order issued. (``Engine`` has it as a
     method.)"""
-    return engine._state.invoices.notes_of(invoice)
+    return engine._state.invoices.notes_of(_checks.lookup("invoice", invoice))
 
 
 def invoicing(engine: _HasState, order: str) -> OrderInvoicing:
@@ -56,7 +56,7 @@ def invoicing(engine: _HasState, order: str) -> OrderInvoicing:
     :class:`~invorder.errors.NotFoundError` for an unknown order. (``Engine`` has it as a
     method.)"""
     state = engine._state
-    found = state.orders.get(order)
+    found = state.orders.get(_checks.lookup("order", order))
     if found is None:
         raise NotFoundError("order", order)
     return order_invoicing(state.orders, state.invoices, found)

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from invorder.domain import _checks
-from invorder.domain.errors import NotFoundError
+from invorder.domain.errors import InvalidFieldError, NotFoundError
 from invorder.domain.model import State
 from invorder.domain.orders.alerts import AT_RISK_WINDOW, OrderAlert
 from invorder.domain.orders.alerts import order_alerts as _order_alerts
@@ -22,11 +22,12 @@ from invorder.domain.reservations.reservation import Reservation
 
 def order(state: State, order: str) -> Order | None:
     """One order (with derived statuses), or ``None``."""
-    return state.orders.get(order)
+    return state.orders.get(_checks.lookup("order", order))
 
 
 def order_by_external(state: State, channel: str, external_id: str) -> Order | None:
     """The order a channel knows by ``external_id``, or ``None``."""
+    _checks.lookups(channel=channel, external_id=external_id)
     return state.orders.by_external(channel, external_id)
 
 
@@ -37,12 +38,12 @@ def orders(state: State) -> list[Order]:
 
 def shipment(state: State, shipment: str) -> Shipment | None:
     """One shipment, or ``None``."""
-    return state.orders.shipment(shipment)
+    return state.orders.shipment(_checks.lookup("shipment", shipment))
 
 
 def shipments(state: State, order: str) -> list[Shipment]:
     """The shipments of an order, in the order made (raises if the order is unknown)."""
-    found = state.orders.get(order)
+    found = state.orders.get(_checks.lookup("order", order))
     if found is None:
         raise NotFoundError("order", order)
     return state.orders.shipments_of(found)
@@ -50,7 +51,7 @@ def shipments(state: State, order: str) -> list[Shipment]:
 
 def rma(state: State, rma: str) -> Return | None:
     """One RMA (return), or ``None``."""
-    return state.orders.rma(rma)
+    return state.orders.rma(_checks.lookup("rma", rma))
 
 
 def order_alerts(
@@ -92,6 +93,8 @@ def order_exceptions(
 def capture(engine: _Captures, command: CaptureOrder) -> Order:
     """Capture an order and return it; a repeat with the same content returns the order
     first captured (and writes nothing). (``Engine`` has it as a method.)"""
+    if not isinstance(command, CaptureOrder):
+        raise InvalidFieldError("command", command, "a CaptureOrder")
     engine.execute(command)
     order = engine.order_by_external(command.channel, command.external_id)
     assert order is not None
@@ -112,7 +115,7 @@ def pick_list(engine: _Picks, shipment: str) -> list[PickRow]:
     and bin (a bundle line shows its components), ordered by bin path, then line and SKU.
     Raises :class:`~invorder.errors.NotFoundError` for an unknown shipment. (``Engine`` has
     it as a method.)"""
-    found = engine.shipment(shipment)
+    found = engine.shipment(_checks.lookup("shipment", shipment))
     if found is None:
         raise NotFoundError("shipment", shipment)
     rows: list[PickRow] = []

@@ -15,7 +15,7 @@ from invorder.ports import EventStore
 
 def purchase_order(state: State, purchase_order: str) -> PurchaseOrder | None:
     """The purchase order with this id, or ``None``."""
-    return state.purchases.get(purchase_order)
+    return state.purchases.get(_checks.lookup("purchase_order", purchase_order))
 
 
 def purchase_orders(state: State) -> list[PurchaseOrder]:
@@ -25,7 +25,7 @@ def purchase_orders(state: State) -> list[PurchaseOrder]:
 
 def supplier(state: State, supplier: str) -> Supplier | None:
     """The supplier's current terms, or ``None``."""
-    return state.suppliers.get(supplier)
+    return state.suppliers.get(_checks.lookup("supplier", supplier))
 
 
 def suppliers(state: State) -> list[Supplier]:

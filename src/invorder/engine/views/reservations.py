@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from invorder.domain import _checks
+from invorder.domain.errors import InvalidFieldError
 from invorder.domain.model import State
 from invorder.domain.reservations.reservation import Reservation
 from invorder.domain.stock.location import is_within
@@ -9,7 +11,7 @@ from invorder.domain.stock.location import is_within
 
 def reservation(state: State, reservation: str) -> Reservation | None:
     """The reservation with this id (any status), or ``None``."""
-    return state.reservations.get(reservation)
+    return state.reservations.get(_checks.lookup("reservation", reservation))
 
 
 def reservations(
@@ -21,6 +23,11 @@ def reservations(
 ) -> list[Reservation]:
     """Reservations in the order made, filtered by SKU, location subtree (where they were
     asked for, or where some of their units are placed), reference and openness."""
+    for field, value in (("sku", sku), ("location", location), ("reference", reference)):
+        if value is not None:
+            _checks.lookup(field, value)
+    if type(open_only) is not bool:
+        raise InvalidFieldError("open_only", open_only, "true or false")
     return [
         r
         for r in state.reservations

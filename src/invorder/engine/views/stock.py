@@ -28,24 +28,49 @@ def fold(events: Iterable[Event]) -> Ledger:
     return ledger
 
 
+_bucket = _checks.one_of(Bucket, "bucket")
+
+# The hottest queries check their ids inline (``type(...) is str``): a call per id cost a
+# balance look-up half its time again. Anything but a string, or a bucket that is not one,
+# raises InvalidFieldError (a list is not hashable, and a number is never an id).
+
+
 def balance(state: State, sku: str, location: str, bucket: Bucket) -> int:
     """Units of ``sku`` in exactly the account (``location``, ``bucket``)."""
+    if type(sku) is not str or type(location) is not str:
+        _checks.lookups(sku=sku, location=location)
+    if bucket.__class__ is not Bucket:
+        bucket = _bucket(bucket)
     return state.ledger.balance(sku, location, bucket)
 
 
 def rollup(state: State, sku: str, location: str, bucket: Bucket) -> int:
     """Units of ``sku`` in ``bucket`` over ``location``'s subtree."""
+    if type(sku) is not str or type(location) is not str:
+        _checks.lookups(sku=sku, location=location)
+    if bucket.__class__ is not Bucket:
+        bucket = _bucket(bucket)
     return state.ledger.rollup(sku, location, bucket)
 
 
 def on_hand(state: State, sku: str, location: str) -> int:
     """Physical units of ``sku`` over ``location``'s subtree."""
+    if type(sku) is not str or type(location) is not str:
+        _checks.lookups(sku=sku, location=location)
     return state.ledger.on_hand(sku, location)
 
 
 def balances(state: State, sku: str) -> dict[Account, int]:
     """Every non-zero account of ``sku``, sorted."""
-    return state.ledger.balances(sku)
+    return state.ledger.balances(_checks.lookup("sku", sku))
+
+
+def events(store: EventStore, start: int, stop: int | None) -> Iterator[Event]:
+    """The events of the log from position ``start`` up to ``stop`` (the end without)."""
+    for field, value in (("start", start), ("stop", stop)):
+        if value is not None and (type(value) is not int or value < 0):
+            raise InvalidFieldError(field, value, "a position (a whole number >= 0)")
+    return store.read(start, stop)
 
 
 def balances_as_of(store: EventStore, at: datetime) -> Ledger:
@@ -65,7 +90,8 @@ def history(
     """The movements of ``sku`` in and out of ``location``'s subtree, in ``bucket`` (the
     physical buckets without), each with the running balance after it; with ``last``, only
     the last ``last`` of them, read from the end of the log."""
-    buckets = (bucket,) if bucket is not None else PHYSICAL_BUCKETS
+    _checks.lookups(sku=sku, location=location)
+    buckets = (_bucket(bucket),) if bucket is not None else PHYSICAL_BUCKETS
     positions = state.ledger.history_positions(sku)
     if last is None:
         return _lines(_changes(_events_at(store, positions), sku, location, buckets), 0)
@@ -142,7 +168,7 @@ def _events_at(store: EventStore, positions: Sequence[int]) -> Iterator[Event]:
 
 def sku(state: State, sku: str) -> Sku | None:
     """The catalog entry of ``sku``, or ``None``."""
-    return state.ledger.catalog.get(sku)
+    return state.ledger.catalog.get(_checks.lookup("sku", sku))
 
 
 def skus(state: State) -> list[Sku]:
@@ -157,23 +183,25 @@ def lookup_barcode(state: State, barcode: str) -> SkuId:
 
 def location(state: State, location: str) -> Location | None:
     """The defined location at ``location``, or ``None``."""
-    return state.ledger.locations.get(LocationId(location))
+    return state.ledger.locations.get(LocationId(_checks.lookup("location", location)))
 
 
 def locations(state: State, within: str | None) -> list[LocationId]:
     """Defined real locations, sorted; with ``within``, only that subtree."""
     if within is None:
         return sorted(state.ledger.locations)
-    return state.ledger.subtree(within)
+    return state.ledger.subtree(_checks.lookup("within", within))
 
 
 def transfer(state: State, transfer: str) -> Transfer | None:
     """The state of a transfer, or ``None`` if it was never shipped."""
-    return state.ledger.transfers.get(transfer)
+    return state.ledger.transfers.get(_checks.lookup("transfer", transfer))
 
 
 def check_location(state: State, location: str | None) -> None:
     """Raise :class:`~invorder.errors.UnknownLocationError` if ``location`` is given and was never
-    defined."""
+    defined (:class:`~invorder.errors.InvalidFieldError` if it is not a string)."""
+    if location is not None and type(location) is not str:
+        _checks.lookup("location", location)
     if location is not None and not state.ledger.has_location(location):
         raise UnknownLocationError(location)
