@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from invorder.domain import _checks
+from invorder.domain.errors import InvalidFieldError
 from invorder.domain.model import State, decide
 from invorder.domain.orders.allocator import AllocationRequest, AllocatorAnswer
 from invorder.domain.orders.events import OrderAllocated
@@ -26,6 +28,11 @@ def explain_allocation(
     ``0``: the first), or ``None`` when the engine has no routing rule, the order has no
     such allocation, or a person chose its warehouse (``MoveAllocation``). The log is read
     twice, streaming: once to find the allocation, once to rebuild the state before it."""
+    _checks.lookup("order", order)
+    if type(which) is not int:
+        raise InvalidFieldError(
+            "which", which, "an allocation's index (0 the first, -1 the latest)"
+        )
     if policies[0] is None:
         return None
     found: list[tuple[int, OrderAllocated]] = []  # (first position of its command, event)
@@ -35,7 +42,7 @@ def explain_allocation(
             run_start, last_key = event.position, event.key
         if type(event) is OrderAllocated and event.order == order:
             found.append((run_start, event))
-    if not found:
+    if not -len(found) <= which < len(found):  # none, or not that many
         return None
     start, target = found[which]
     state = State()

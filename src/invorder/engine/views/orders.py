@@ -60,6 +60,10 @@ def order_alerts(
     """Orders that need a person at ``at``, each with its reasons (and those acknowledged,
     with ``acknowledged``)."""
     _checks.check_aware("at", at)
+    if not isinstance(at_risk, timedelta):
+        raise InvalidFieldError("at_risk", at_risk, "a timedelta")
+    if type(acknowledged) is not bool:
+        raise InvalidFieldError("acknowledged", acknowledged, "true or false")
     return _order_alerts(state.orders, at, at_risk, acknowledged, state.due)
 
 

@@ -44,4 +44,5 @@ def late_purchase_lines(
     state: State, at: datetime
 ) -> list[tuple[PurchaseOrder, PurchaseLineStatus]]:
     """Open purchase lines past their ETA at ``at`` with units still outstanding."""
+    _checks.check_aware("at", at)
     return state.purchases.late(at)
