@@ -83,7 +83,10 @@ def has(value: Any, *methods: str) -> bool:
     )
 
 
-def _listed(value: Any, what: str, **facts: Any) -> tuple[Any, ...]:
+def listed(value: Any, what: str, **facts: Any) -> tuple[Any, ...]:
+    """The items of a list setting as a tuple; a string, bytes, a mapping (whose items
+    would be characters or keys) or a value that is not iterable raises
+    :class:`~invorder.errors.InvalidRoutingRuleError` saying ``what`` it takes."""
     if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
         raise InvalidRoutingRuleError(f"{what} (got {value!r})", **facts)
     return tuple(value)
@@ -93,7 +96,7 @@ def locations(value: Iterable[str]) -> tuple[LocationId, ...]:
     """A priority list's locations: each a location path, none twice."""
     order = tuple(
         location_id(path, "priority_list")
-        for path in _listed(value, "priority_list takes a list of locations", order=value)
+        for path in listed(value, "priority_list takes a list of locations", order=value)
     )
     if len(set(order)) != len(order):
         raise InvalidRoutingRuleError("priority_list names a location twice", order=order)
@@ -103,11 +106,7 @@ def locations(value: Iterable[str]) -> tuple[LocationId, ...]:
 def criterion(value: Any) -> Criterion:
     """``value`` if it is a criterion: callable, with a string ``name`` and a bool
     ``higher_is_better``."""
-    if (
-        callable(value)
-        and isinstance(getattr(value, "name", None), str)
-        and isinstance(getattr(value, "higher_is_better", None), bool)
-    ):
+    if has(value, "__call__") and isinstance(getattr(value, "higher_is_better", None), bool):
         return value  # type: ignore[no-any-return]  # duck-typed Criterion checked above
     raise InvalidRoutingRuleError(
         "rank by Criterion values (priority_list(), nearest(), ... or criterion(fn))",
@@ -117,14 +116,14 @@ def criterion(value: Any) -> Criterion:
 
 def criteria(value: Iterable[Criterion]) -> tuple[Criterion, ...]:
     """The criteria of a ranker that ranks by each in turn."""
-    return tuple(criterion(c) for c in _listed(value, "by takes criteria", criteria=value))
+    return tuple(criterion(c) for c in listed(value, "by takes criteria", criteria=value))
 
 
 def weights(
     value: Iterable[tuple[Criterion, int | str | Decimal]],
 ) -> tuple[tuple[Criterion, Decimal], ...]:
     """A weighted ranker's (criterion, weight) pairs: at least one, each weight positive."""
-    pairs = _listed(value, "weighted takes (criterion, weight) pairs", pairs=value)
+    pairs = listed(value, "weighted takes (criterion, weight) pairs", pairs=value)
     if not pairs:
         raise InvalidRoutingRuleError("weighted needs at least one (criterion, weight) pair")
     checked = []

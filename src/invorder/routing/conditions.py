@@ -3,7 +3,7 @@ customer tier, order value, shipping method, ship-complete flag), with a fallbac
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import attrs
@@ -23,18 +23,11 @@ T = TypeVar("T")
 def _set(value: Any, kind: type[T], field: str) -> frozenset[T]:
     if value is None:
         return frozenset()
-    if isinstance(value, kind):
-        items: tuple[Any, ...] = (value,)
-    elif isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
-        raise InvalidRoutingRuleError(f"when({field}=...) takes {kind.__name__} values",
-                                      field=field, value=value)  # fmt: skip
-    else:
-        items = tuple(value)
+    takes = f"when({field}=...) takes {kind.__name__} values"
+    items = (value,) if isinstance(value, kind) else _f.listed(value, takes, field=field)
     for item in items:
         if not isinstance(item, kind):
-            raise InvalidRoutingRuleError(
-                f"when({field}=...) takes {kind.__name__} values", field=field, value=item
-            )
+            raise InvalidRoutingRuleError(takes, field=field, value=item)
     return frozenset(items)
 
 
@@ -170,9 +163,7 @@ def _describe(branch: Branch) -> str:
 
 
 def _branches(value: Iterable[Branch]) -> tuple[Branch, ...]:
-    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        raise InvalidRoutingRuleError("choose() takes when(...) branches", value=value)
-    branches = tuple(value)
+    branches = _f.listed(value, "choose() takes when(...) branches")
     for branch in branches:
         if not isinstance(branch, Branch):
             raise InvalidRoutingRuleError("choose() takes when(...) branches", value=branch)

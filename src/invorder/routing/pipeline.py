@@ -64,9 +64,7 @@ def _ranker(value: Any) -> Ranker:
 
 
 def _filters(value: Iterable[Any]) -> tuple[Filter, ...]:
-    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        raise InvalidRoutingRuleError("a pipeline's filters are a list", filters=value)
-    return tuple(as_filter(block) for block in value)
+    return tuple(as_filter(block) for block in _f.listed(value, "a pipeline's filters are a list"))
 
 
 @attrs.frozen
