@@ -1,5 +1,6 @@
-"""Fixtures shared by the tests: a stocked ledger world, an unchanged-state check, and
-where PostgreSQL is for the storage tests (the helpers live in ``tests/support/``).
+"""Fixtures shared by the tests: a stocked ledger world, an unchanged-state check, where
+PostgreSQL is for the storage tests, and the closing of every SQL store a test opened (the
+helpers live in ``tests/support/``).
 
 PostgreSQL tests read the URL from ``INVORDER_TEST_POSTGRES_URL`` (``.ci/run`` starts a
 server and sets it). Without it they skip with that reason, except under ``CI=true``, where
@@ -12,12 +13,18 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
 from invorder import Engine
 from tests.support.world import snapshot, stocked
+
+try:
+    from invorder.adapters._sql_schema import SqlStore
+except ImportError:  # no [sql] extra: no SQL store to close
+    SqlStore = None  # type: ignore[assignment,misc]  # the name is checked before any use
 
 POSTGRES_URL_VARIABLE = "INVORDER_TEST_POSTGRES_URL"
 
@@ -42,6 +49,30 @@ def unchanged() -> Callable[[Engine], Callable[[], None]]:
         return check
 
     return take
+
+
+@pytest.fixture(autouse=True)
+def sql_stores_closed(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every SQL store a test opens is closed when the test ends, as a host closes one.
+
+    Left open, a store's SQLite connections are closed by the garbage collector at some
+    moment of a later test, and Python 3.13 warns there (``ResourceWarning``: unclosed
+    database), among the warnings that test may be checking."""
+    if SqlStore is None:
+        yield
+        return
+    opened: list[Any] = []
+    open_store = SqlStore.__init__
+
+    def recorded(store: Any, *args: Any, **kwargs: Any) -> None:
+        opened.append(store)
+        open_store(store, *args, **kwargs)
+
+    monkeypatch.setattr(SqlStore, "__init__", recorded)
+    yield
+    for store in opened:
+        if hasattr(store, "_engine"):  # else its engine could not even be made
+            store.close()
 
 
 @pytest.fixture

@@ -145,12 +145,19 @@ def sqlite(path: str | os.PathLike[str], **engine_options: Any) -> Engine:
     its snapshots in the same file; needs the ``sql`` extra (``pip install 'invorder[sql]'``).
 
     ``engine_options`` go to :class:`Engine` (``routing_rule=...``, ``location_facts=...``).
-    Open one engine per process on a file: SQLite lets one writer in at a time.
+    Open one engine per process on a file: SQLite lets one writer in at a time. Close it
+    when done (``engine.close()``, or ``with invorder.sqlite(path) as engine:``): that
+    closes the file's connections.
     """
     from invorder.adapters.sql import SqlEventStore, SqlSnapshotStore, sql_engine
 
     database = sql_engine(f"sqlite:///{os.fspath(path)}")
-    return Engine(SqlEventStore(database), snapshots=SqlSnapshotStore(database), **engine_options)
+    try:
+        log, snapshots = SqlEventStore(database), SqlSnapshotStore(database)
+        return Engine(log, snapshots=snapshots, **engine_options)
+    except BaseException:  # an engine that does not start (a log cut short): close the file
+        database.dispose()
+        raise
 
 
 __version__ = installed_version()

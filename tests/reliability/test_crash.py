@@ -62,6 +62,7 @@ def crash_and_reopen(url: str, seed: int) -> dict[str, int]:
         answers.update(ack["answers"])
     writer.send_signal(signal.SIGKILL)  # it is appending the next batch, or about to
     writer.wait(timeout=60)
+    writer.stdout.close()
     assert writer.returncode == -signal.SIGKILL
 
     reopened = SqlEventStore(sql_engine(url), create=False)

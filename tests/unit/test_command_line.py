@@ -92,6 +92,7 @@ def test_a_closed_pipe_ends_quietly_with_exit_0(tmp_path: Path) -> None:
     first = process.stdout.readline()
     process.stdout.close()
     err = process.stderr.read()
+    process.stderr.close()
     assert process.wait(timeout=120) == 0
     assert json.loads(first)["type"] == "Scenario"
     assert err == b""

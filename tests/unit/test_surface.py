@@ -14,6 +14,7 @@ import pytest
 
 import invorder
 from invorder.domain import model
+from tests.support.warned import messages
 
 SRC = Path(invorder.__file__).parent
 NAMESPACES = ("invorder", "invorder.errors", "invorder.events", "invorder.records",
@@ -53,7 +54,7 @@ def test_an_old_top_level_name_still_works_and_says_where_it_went(name: str) -> 
     assert name not in invorder.__all__
     with pytest.warns(DeprecationWarning, match=rf"invorder\.{name} is deprecated") as caught:
         found = getattr(invorder, name)
-    message = str(caught[0].message)
+    message = messages(caught, DeprecationWarning)[0]
     if name in OLD._MOVED_TO:
         module = OLD._MOVED_TO[name]
         assert found is getattr(importlib.import_module(module), name)

@@ -6,11 +6,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from invorder.adapters._sql_errors import mapped
-from invorder.adapters._sql_schema import checkpoints_table, engine_of, metadata, writing
+from invorder.adapters._sql_schema import SqlStore, checkpoints_table, metadata, writing
 from invorder.domain.errors import CheckpointConflictError
 
 
-class SqlCheckpointStore:
+class SqlCheckpointStore(SqlStore):
     """A :class:`~invorder.ports.CheckpointStore` in a SQL database (the events' own, or
     another): table ``invorder_checkpoints``.
 
@@ -20,13 +20,15 @@ class SqlCheckpointStore:
     queue; either way one of them gets :class:`~invorder.errors.CheckpointConflictError`.
     """
 
-    __slots__ = ("_engine",)
+    __slots__ = ()
 
     def __init__(self, target: str | sa.Engine, *, create: bool = True) -> None:
-        self._engine = engine_of(target)
-        if create:
-            with mapped("open its tables"):
-                metadata.create_all(self._engine, tables=[checkpoints_table])
+        def create_table(engine: sa.Engine) -> None:
+            if create:
+                with mapped("open its tables"):
+                    metadata.create_all(engine, tables=[checkpoints_table])
+
+        super().__init__(target, create_table)
 
     def load(self, consumer: str) -> int:
         """The checkpoint of ``consumer`` (0 if it never advanced)."""

@@ -3,7 +3,8 @@ schema changes a store makes when it opens a database an earlier version created
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Self
 
 import sqlalchemy as sa
 
@@ -88,9 +89,45 @@ def sql_engine(url: str, *, synchronous: str = "FULL", **kwargs: Any) -> sa.Engi
     return engine
 
 
-def engine_of(target: str | sa.Engine) -> sa.Engine:
-    """``target`` if it is an engine, else one from :func:`sql_engine` for the URL."""
-    return sql_engine(target) if isinstance(target, str) else target
+class SqlStore:
+    """What the SQL stores share: the SQLAlchemy engine they use, and closing it.
+
+    A store opened on a URL makes its engine with :func:`sql_engine`; one given an engine
+    uses it. Use a store as a context manager, or call :meth:`close`, so that its database
+    connections are closed when the host is done with it rather than when the garbage
+    collector finds them (Python 3.13 warns about a SQLite connection never closed).
+    """
+
+    __slots__ = ("_engine",)
+
+    def __init__(self, target: str | sa.Engine, set_up: Callable[[sa.Engine], None]) -> None:
+        self._engine = sql_engine(target) if isinstance(target, str) else target
+        try:
+            set_up(self._engine)
+        except BaseException:
+            if isinstance(target, str):  # an engine of its own, that no one else can close
+                self._engine.dispose()
+            raise
+
+    @property
+    def engine(self) -> sa.Engine:
+        """The SQLAlchemy engine the store uses."""
+        return self._engine
+
+    def close(self) -> None:
+        """Close the database connections the store's engine keeps open (SQLAlchemy's
+        ``Engine.dispose``). Stores that share an engine (:func:`invorder.sqlite` gives
+        the log and the snapshots one) are all closed by it. The store stays usable: a
+        later call opens a new connection."""
+        self._engine.dispose()
+
+    def __enter__(self) -> Self:
+        """The store itself; :meth:`close` is called when the ``with`` block ends."""
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        """Close the store (see :meth:`close`), whether or not the block raised."""
+        self.close()
 
 
 def writing(engine: sa.Engine) -> sa.Connection:

@@ -24,7 +24,7 @@ except ImportError as error:  # pragma: no cover  # the test extra installs SQLA
 from invorder.adapters._sql_checkpoints import SqlCheckpointStore
 from invorder.adapters._sql_errors import mapped, typed, undecodable
 from invorder.adapters._sql_schema import (
-    engine_of,
+    SqlStore,
     events_table,
     has_chain_column,
     head_table,
@@ -43,6 +43,7 @@ __all__ = [
     "SqlCheckpointStore",
     "SqlEventStore",
     "SqlSnapshotStore",
+    "SqlStore",
     "events_table",
     "head_table",
     "metadata",
@@ -61,11 +62,10 @@ def _sqlite_insert(columns: Sequence[str]) -> str:
 
 _SQLITE_INSERT = (_sqlite_insert(_COLUMNS[:_PLAIN]), _sqlite_insert(_COLUMNS))
 _PAGE = 5000
-_PAGE_OF_POSITIONS = 900
-"""Positions per ``read_at`` query (SQLite allows 999 bound parameters in older builds)."""
+_PAGE_OF_POSITIONS = 900  # per read_at query: SQLite allows 999 parameters in old builds
 
 
-class SqlEventStore:
+class SqlEventStore(SqlStore):
     """An :class:`~invorder.ports.EventStore` in a SQL database (SQLite or PostgreSQL).
 
     ``target`` is a database URL (``sqlite:///path/to/file.db``,
@@ -93,24 +93,22 @@ class SqlEventStore:
     :class:`~invorder.ConcurrencyError`.
     """
 
-    __slots__ = ("_chained", "_codec", "_engine", "_head_kept", "_sqlite")
+    __slots__ = ("_chained", "_codec", "_head_kept", "_sqlite")
 
     def __init__(
         self, target: str | sa.Engine, *, codec: Codec | None = None, create: bool = True
     ) -> None:
-        self._engine = engine_of(target)
-        self._sqlite = self._engine.dialect.name == "sqlite"
         self._codec = codec or Codec()
-        with mapped("open its tables"):
-            if create:
-                metadata.create_all(self._engine)
-            self._chained = has_chain_column(self._engine, add=create)
-            self._head_kept = create or sa.inspect(self._engine).has_table(head_table.name)
 
-    @property
-    def engine(self) -> sa.Engine:
-        """The SQLAlchemy engine the store uses."""
-        return self._engine
+        def open_tables(engine: sa.Engine) -> None:
+            self._sqlite = engine.dialect.name == "sqlite"
+            with mapped("open its tables"):
+                if create:
+                    metadata.create_all(engine)
+                self._chained = has_chain_column(engine, add=create)
+                self._head_kept = create or sa.inspect(engine).has_table(head_table.name)
+
+        super().__init__(target, open_tables)
 
     def head(self) -> int:
         """The number of events in the log."""
@@ -373,16 +371,18 @@ def _link_rows(rows: list[list[Any]], previous: bytes | None) -> None:
         row[-1] = previous
 
 
-class SqlSnapshotStore:
+class SqlSnapshotStore(SqlStore):
     """A :class:`~invorder.ports.SnapshotStore` in the same database as the events."""
 
-    __slots__ = ("_engine",)
+    __slots__ = ()
 
     def __init__(self, target: str | sa.Engine, *, create: bool = True) -> None:
-        self._engine = engine_of(target)
-        if create:
-            with mapped("open its tables"):
-                metadata.create_all(self._engine)
+        def create_tables(engine: sa.Engine) -> None:
+            if create:
+                with mapped("open its tables"):
+                    metadata.create_all(engine)
+
+        super().__init__(target, create_tables)
 
     def save(self, position: int, data: bytes) -> None:
         """Keep ``data`` as the snapshot at ``position``; older snapshots are deleted."""

@@ -27,7 +27,7 @@ from invorder.domain.stock.ledger import HistoryLine, Ledger
 from invorder.domain.stock.location import Location, LocationId
 from invorder.domain.stock.movement import Account, Bucket
 from invorder.domain.stock.transfer import Transfer
-from invorder.engine import _branch
+from invorder.engine import _branch, _closing
 from invorder.engine._explain import explain_allocation
 from invorder.engine._idempotency import REJECTION_CACHE, outcome_of
 from invorder.engine._replica import Replica
@@ -145,6 +145,7 @@ class Engine:
         return self._replica.startup
 
     branch = _branch.branch
+    close, __enter__, __exit__ = _closing.close, _closing.enter, _closing.leave
 
     def reload(self) -> None:
         """Rebuild the projections from the store (snapshot, then log); if that fails, keep them."""
@@ -390,7 +391,6 @@ class Engine:
         return orders.order_alerts(self._state, at, at_risk, acknowledged)
 
     order_exceptions = _order_views.order_exceptions
-
     promise_replan = _order_views.promise_replan
 
     def explain_allocation(self, order: str, which: int = -1) -> AllocationPlan | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from invorder.domain.messages import Event
 
@@ -95,6 +95,18 @@ class KeepsHead(Protocol):
     def last_head(self) -> tuple[int, bytes | None] | None:
         """The head after the last append this store acknowledged and the chain hash there
         (``None`` if not kept); ``None`` if nothing was ever appended."""
+        ...
+
+
+@runtime_checkable
+class Closes(Protocol):
+    """An optional extra of any store: it holds connections or files, which :meth:`close`
+    releases. ``Engine.close()`` (and leaving ``with Engine(...)``) calls it on the engine's
+    event store and snapshot store where they have it. The SQL stores have it; the memory
+    stores hold nothing to close."""
+
+    def close(self) -> None:
+        """Release what the store holds open; calling it twice does no harm."""
         ...
 
 

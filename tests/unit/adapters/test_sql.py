@@ -77,7 +77,7 @@ def test_snapshots_keep_only_the_latest(tmp_path: Path) -> None:
     snapshots = SqlSnapshotStore(f"sqlite:///{tmp_path / 's.db'}")
     for position in (1, 2, 3):
         snapshots.save(position, bytes([position]))
-    with sql_engine(f"sqlite:///{tmp_path / 's.db'}").connect() as connection:
+    with snapshots.engine.connect() as connection:
         kept = connection.execute(sa.select(sql.snapshots_table.c.position)).scalars().all()
     assert kept == [3]
     assert snapshots.load() == (3, b"\x03")

@@ -29,6 +29,7 @@ from invorder.adapters.sql import (
 from invorder.engine import Engine
 from invorder.engine._replica import check_not_cut
 from invorder.errors import StoreCorruptError, StoreUnavailableError
+from tests.support.stores import sqlite_file
 
 T = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
@@ -67,7 +68,7 @@ def with_pragma(path: Path, pragma: Any) -> sa.Engine:
 
 
 def the_log(path: Path) -> list[tuple[int, str]]:
-    with sqlite3.connect(path) as connection:
+    with sqlite_file(path) as connection:
         return connection.execute("SELECT position, data FROM invorder_events").fetchall()
 
 
@@ -167,7 +168,7 @@ def test_a_refused_connection_is_unavailable() -> None:
 
 
 def set_row(path: Path, position: int, data: str) -> None:
-    with sqlite3.connect(path) as connection:
+    with sqlite_file(path) as connection:
         connection.execute(
             "UPDATE invorder_events SET data = ? WHERE position = ?", (data, position)
         )
@@ -274,7 +275,7 @@ def test_a_new_database_has_no_last_head_and_starts(tmp_path: Path) -> None:
 def test_a_log_emptied_or_cut_short_is_refused_unless_allowed(
     path: Path, kept: int, head: int
 ) -> None:
-    with sqlite3.connect(path) as connection:
+    with sqlite_file(path) as connection:
         connection.execute("DELETE FROM invorder_events WHERE position >= ?", (kept,))
     with pytest.raises(StoreCorruptError, match="allow_empty=True") as caught:
         invorder.sqlite(path)
@@ -289,7 +290,7 @@ def test_a_log_emptied_or_cut_short_is_refused_unless_allowed(
 
 
 def test_a_table_of_an_earlier_version_without_the_head_record_starts(path: Path) -> None:
-    with sqlite3.connect(path) as connection:
+    with sqlite_file(path) as connection:
         connection.execute("DROP TABLE invorder_head")
     store = SqlEventStore(url(path), create=False)
     assert store.last_head() is None
@@ -337,8 +338,10 @@ def test_postgres_lost_connection_is_unavailable(postgres_url: str) -> None:
         engine = set_up(Engine(SqlEventStore(database)))
         with database.connect() as connection:
             (pid,) = connection.exec_driver_sql("SELECT pg_backend_pid()").one()
-        with sa.create_engine(postgres_url).connect() as admin:
-            admin.exec_driver_sql(f"SELECT pg_terminate_backend({pid})")
+        admin = sa.create_engine(postgres_url)
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f"SELECT pg_terminate_backend({pid})")
+        admin.dispose()
         with pytest.raises(StoreUnavailableError) as caught:
             engine.execute(receive("more"))
         assert isinstance(caught.value.__cause__, sa.exc.OperationalError)
@@ -357,7 +360,7 @@ def test_a_deleted_file_opened_without_create_is_refused(path: Path) -> None:
 
 
 def test_a_row_of_a_newer_schema_is_a_codec_error_not_corruption(path: Path) -> None:
-    with sqlite3.connect(path) as connection:
+    with sqlite_file(path) as connection:
         (data,) = connection.execute(
             "SELECT data FROM invorder_events WHERE position = 1"
         ).fetchone()

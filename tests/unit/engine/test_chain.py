@@ -5,12 +5,10 @@ before a rollback) is refused."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 import invorder
 from invorder.adapters.memory import MemoryEventStore, MemorySnapshotStore
@@ -18,7 +16,8 @@ from invorder.adapters.sql import SqlEventStore, SqlSnapshotStore, sql_engine
 from invorder.chain import GENESIS, canonical, chain_of, link
 from invorder.engine import Engine
 from invorder.errors import SnapshotWarning, StoreCorruptError
-from tests.support.stores import PlainStore
+from tests.support.stores import PlainStore, sqlite_file
+from tests.support.warned import messages
 
 T = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 MISMATCH = "its chain hash does not match its bytes"
@@ -46,7 +45,7 @@ def sqlite_url(tmp_path: Path, name: str = "log.db") -> str:
 
 def rot(path: Path, position: int, old: str, new: str) -> None:
     """Change the JSON of one row with sqlite3 directly, as bit rot or a stray edit would."""
-    with sqlite3.connect(path) as connection:
+    with sqlite_file(path) as connection:
         (data,) = connection.execute(
             "SELECT data FROM invorder_events WHERE position = ?", (position,)
         ).fetchone()
@@ -146,12 +145,12 @@ def test_rot_in_the_tail_after_a_snapshot_is_found_at_start_up(tmp_path: Path) -
 def test_a_lost_or_changed_hash_is_found(tmp_path: Path) -> None:
     url = sqlite_url(tmp_path)
     set_up(Engine(SqlEventStore(url)))
-    with sqlite3.connect(tmp_path / "log.db") as connection:
+    with sqlite_file(tmp_path / "log.db") as connection:
         connection.execute("UPDATE invorder_events SET chain = NULL WHERE position = 1")
     with pytest.raises(StoreCorruptError, match="no chain hash is kept with it") as caught:
         Engine(SqlEventStore(url))
     assert caught.value.position == 1
-    with sqlite3.connect(tmp_path / "log.db") as connection:
+    with sqlite_file(tmp_path / "log.db") as connection:
         connection.execute("UPDATE invorder_events SET chain = ? WHERE position = 1",
                            (bytes(32),))  # fmt: skip
     with pytest.raises(StoreCorruptError, match=MISMATCH) as caught:
@@ -163,7 +162,7 @@ def test_verify_names_each_broken_link_once(tmp_path: Path) -> None:
     url = sqlite_url(tmp_path)
     engine = set_up(Engine(SqlEventStore(url)))
     engine.execute(damage("d1"))
-    with sqlite3.connect(tmp_path / "log.db") as connection:
+    with sqlite_file(tmp_path / "log.db") as connection:
         connection.execute("UPDATE invorder_events SET chain = NULL WHERE position = 1")
     rot(tmp_path / "log.db", 3, '"quantity":1', '"quantity":2')
     problems = [p for p in engine.verify() if "chain" in p]
@@ -226,8 +225,8 @@ def test_a_snapshot_taken_before_a_rollback_and_regrowth_is_refused(
     if kind == "memory":
         restored: invorder.EventStore = MemoryEventStore(list(log.read(0, 3)))
     else:
-        with sa.create_engine(sqlite_url(tmp_path)).begin() as connection:
-            connection.exec_driver_sql("DELETE FROM invorder_events WHERE position >= 3")
+        with sqlite_file(tmp_path / "log.db") as connection:
+            connection.execute("DELETE FROM invorder_events WHERE position >= 3")
         restored = SqlEventStore(sqlite_url(tmp_path))
         with pytest.raises(StoreCorruptError, match="allow_empty=True"):
             Engine(restored)  # the store's head record says 5: refused unless allowed
@@ -236,7 +235,7 @@ def test_a_snapshot_taken_before_a_rollback_and_regrowth_is_refused(
     regrown.execute(damage("d2", 3))
     with pytest.warns(SnapshotWarning, match=REFUSED) as caught:
         again = Engine(restored, snapshots=snapshots)
-    assert "before it was rolled back" in str(caught[0].message)
+    assert "before it was rolled back" in messages(caught, SnapshotWarning)[0]
     assert again.startup.snapshot is None
     assert again.balance("MUG", "EAST/A") == 3
     assert again.verify() == []
@@ -266,7 +265,7 @@ def old_log(tmp_path: Path) -> str:
     """A SQLite log written by a version without the chain column (rows in its JSON)."""
     engine = set_up(Engine(MemoryEventStore()))
     codec = invorder.Codec()
-    with sqlite3.connect(tmp_path / "old.db") as connection:
+    with sqlite_file(tmp_path / "old.db") as connection:
         connection.execute(_OLD_TABLE)
         for event in engine.events():
             data = codec.event_to_dict(event)

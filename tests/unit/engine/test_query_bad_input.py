@@ -159,14 +159,14 @@ def test_late_purchase_lines_needs_an_aware_time(engine: iv.Engine) -> None:
         engine.late_purchase_lines(5)  # type: ignore[arg-type]  # the wrong kind, on purpose
 
 
-# The public methods not in the tables above: they run commands, copy or reload the
+# The public methods not in the tables above: they run commands, copy, reload or close the
 # engine, take only times (checked as aware times, by the tests of their areas), or check
 # their one id themselves (a barcode: InvalidBarcodeError; promise_replan's key:
 # InvalidIdentifierError). A new query must be added to a table or here.
 TAKES_NO_ID = {"branch", "channels", "close_outs", "execute", "execute_batch", "execute_many",
                "lookup_barcode", "order_exceptions", "orders", "price_lists", "promise_replan",
                "purchase_orders", "reload", "skus", "snapshot", "suppliers", "valuation",
-               "verify", "balances_as_of", "late_purchase_lines"}  # fmt: skip
+               "verify", "balances_as_of", "late_purchase_lines", "close"}  # fmt: skip
 
 
 def test_every_query_of_the_engine_is_in_these_tables() -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from invorder.testing import strategies
 from invorder.testing.strategies import planning, purchasing, routing
+from tests.support.warned import messages
 
 AREAS = ("ledger", "planning", "purchasing", "routing", "stock", "story")
 
@@ -49,7 +50,7 @@ def test_an_old_strategy_module_still_works_and_says_where_it_went(module: str, 
     with pytest.warns(DeprecationWarning, match=rf"{module}\.{name} is deprecated") as caught:
         found = getattr(old, name)
     assert found is getattr(strategies, name)
-    assert f"invorder.testing.strategies.{name}" in str(caught[0].message)
+    assert f"invorder.testing.strategies.{name}" in messages(caught, DeprecationWarning)[0]
 
 
 OLD_MODULES = ["invorder.testing.routing_strategies", "invorder.testing.planning"]
