@@ -149,7 +149,8 @@ def test_a_copy_of_the_register_keeps_its_amounts_while_the_register_goes_on(
     facts: list[tuple[PaymentKind, str, int]], split: int, deep: bool
 ) -> None:
     # The running amounts are shared copy-on-write with the engine's copies (forks, batch
-    # spares): a change on either side must not show on the other.
+    # spares), the facts per order shared whole: a change on either side must not show on
+    # the other.
     payments = [Payment(f"r{n}", kind, order, Money(Decimal(cents) / 100, "USD"))
                 for n, (kind, order, cents) in enumerate(facts)]  # fmt: skip
     live = Payments()
@@ -157,11 +158,16 @@ def test_a_copy_of_the_register_keeps_its_amounts_while_the_register_goes_on(
         live.put(payment)
     spare = copy.deepcopy(live) if deep else duplicate(live)[0]
     orders = ("o1", "o2", "o3")
-    read = [spare.get(order) for order in orders]
+    read = [(spare.get(order), spare.of_order(order)) for order in orders]
     for payment in payments[split:]:
         live.put(payment)
-    assert [spare.get(order) for order in orders] == read
+    assert [(spare.get(order), spare.of_order(order)) for order in orders] == read
     for payment in payments[split:]:
         spare.put(payment)
-    assert [spare.get(order) for order in orders] == [live.get(order) for order in orders]
+    assert [(spare.get(o), spare.of_order(o)) for o in orders] == [
+        (live.get(o), live.of_order(o)) for o in orders
+    ]
+    assert [live.of_order(o) for o in orders] == [
+        [p for p in payments if p.order == o] for o in orders
+    ]
     assert [p.reference for p in spare] == [p.reference for p in live]

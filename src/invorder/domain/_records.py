@@ -1,6 +1,7 @@
 """Mutable records a projection keeps by id, shared copy-on-write with the engine's copies
 of the projection (spare copies for batches, branches): the order book's orders, shipments
-and returns, and the payments register's running amounts."""
+and returns, and the payments register's running amounts; and dicts of values never
+changed in place, which those copies share whole."""
 
 from __future__ import annotations
 
@@ -14,6 +15,18 @@ class _Record(Protocol):
 
 
 R = TypeVar("R", bound=_Record)
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class FrozenValues(dict[K, V]):
+    """A dict whose values are never changed in place (frozen values, tuples of them): a
+    value is replaced, never mutated. So its deep copy (the engine's spare copies of a
+    projection, a branch) copies the dict alone and shares every value, in one step in C,
+    where a plain dict's copy would look into each value to see whether it can be shared."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> FrozenValues[K, V]:
+        return FrozenValues(self)
 
 
 class Records(dict[str, R]):

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import ClassVar
 
-from invorder.domain._records import Records
+from invorder.domain._records import FrozenValues, Records
 from invorder.domain.errors import CurrencyMismatchError
 from invorder.domain.messages import Event
 from invorder.domain.money import trusted_money
@@ -107,7 +107,9 @@ class Payments:
         self._by_reference: dict[str, Payment] = {}
         # Shared copy-on-write with the engine's copies (forks, batches): one dict copy.
         self._by_order: Records[_Totals] = Records()
-        self._facts: dict[str, list[Payment]] = {}  # order -> its facts, in the order recorded
+        # order -> its facts, in the order recorded; a tuple replaced at each fact, so that
+        # copies share the dict's values (a fork of a day copies ~50,000 of them).
+        self._facts: FrozenValues[str, tuple[Payment, ...]] = FrozenValues()
 
     def get(self, order: str) -> OrderPayments | None:
         """The order's amounts, or ``None`` if no fact names it."""
@@ -139,7 +141,7 @@ class Payments:
         if payment.reference in self._by_reference:
             raise ValueError(f"payment reference {payment.reference!r} is recorded twice")
         self._by_reference[payment.reference] = payment
-        self._facts.setdefault(payment.order, []).append(payment)
+        self._facts[payment.order] = (*self._facts.get(payment.order, ()), payment)
         by_order = self._by_order
         if payment.order in by_order:
             totals = by_order.mine(payment.order)

@@ -10,6 +10,7 @@ from typing import NewType
 import attrs
 
 from invorder.domain import _checks
+from invorder.domain._records import FrozenValues
 from invorder.domain.errors import (
     DuplicateError,
     InvalidBarcodeError,
@@ -152,7 +153,8 @@ class Catalog:
     def __init__(self) -> None:
         self._skus: dict[str, Sku] = {}
         self._by_barcode: dict[str, SkuId] = {}
-        self._leaves: dict[str, tuple[tuple[SkuId, int], ...]] = {}
+        # Each SKU's leaves, a tuple replaced and never changed: copies share the values.
+        self._leaves: FrozenValues[str, tuple[tuple[SkuId, int], ...]] = FrozenValues()
         self._used_in: dict[str, list[SkuId]] = {}
         self._stocked: set[str] = set()
 
