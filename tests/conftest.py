@@ -22,7 +22,7 @@ from invorder import Engine
 from tests.support.world import snapshot, stocked
 
 try:
-    from invorder.adapters._sql_schema import SqlStore
+    from invorder.adapters.sql import SqlStore
 except ImportError:  # no [sql] extra: no SQL store to close
     SqlStore = None  # type: ignore[assignment,misc]  # the name is checked before any use
 
@@ -71,7 +71,7 @@ def sql_stores_closed(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(SqlStore, "__init__", recorded)
     yield
     for store in opened:
-        if hasattr(store, "_engine"):  # else its engine could not even be made
+        if getattr(store, "engine", None) is not None:  # else it could not even make one
             store.close()
 
 
