@@ -15,15 +15,16 @@ from invorder.ports import EventStore
 from invorder.routing import LocationFacts, RoutingRule
 
 
-class _Parts(Protocol):
-    """What a branch reads of an engine (its own parts: the engine is its only user)."""
+class Parts(Protocol):
+    """What the engine's helper modules (branching here, closing in ``_closing``) read of
+    an engine: its own parts (the engine is their only user)."""
 
     _replica: Replica
     _store: EventStore
     _writer: Writer
 
 
-E = TypeVar("E", bound=_Parts)
+E = TypeVar("E", bound=Parts)
 
 
 class Same(enum.Enum):

@@ -3,23 +3,11 @@ used as a context manager)."""
 
 from __future__ import annotations
 
-from typing import Protocol, TypeVar
-
-from invorder.engine._replica import Replica
-from invorder.ports import Closes, EventStore
+from invorder.engine._branch import E, Parts
+from invorder.ports import Closes
 
 
-class _Parts(Protocol):
-    """What closing reads of an engine (its own parts: the engine is its only user)."""
-
-    _replica: Replica
-    _store: EventStore
-
-
-E = TypeVar("E", bound=_Parts)
-
-
-def close(self: _Parts) -> None:
+def close(self: Parts) -> None:
     """Close the event store and the snapshot store where they hold something open
     (:class:`~invorder.ports.Closes`: the SQL stores do, the memory stores do not).
 
@@ -36,6 +24,6 @@ def enter(self: E) -> E:
     return self
 
 
-def leave(self: _Parts, *exception: object) -> None:
+def leave(self: Parts, *exception: object) -> None:
     """Close the engine (see :meth:`close`), whether or not the block raised."""
     close(self)
