@@ -32,13 +32,15 @@ def canonical_json(data: dict[str, Any]) -> str:
 
 
 @functools.cache
-def _codec() -> Codec:
+def default_codec() -> Codec:
+    """The codec without upcasters, built once and shared (building one takes a third of a
+    second): what the chain and a SQL store given no codec use."""
     return Codec()
 
 
 def canonical(event: Event) -> bytes:
     """The bytes of ``event`` its chain hash covers (the UTF-8 of :func:`canonical_json`)."""
-    return _ENCODE(_codec().event_to_dict(event)).encode("utf-8")
+    return _ENCODE(default_codec().event_to_dict(event)).encode("utf-8")
 
 
 def link(previous: bytes, data: bytes) -> bytes:

@@ -6,12 +6,14 @@ import contextlib
 import json
 from typing import Any
 
+import sqlalchemy as sa
 from hypothesis import event as label
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import invorder
 from invorder import Codec, Command, Engine, InvorderError, MemoryEventStore
+from invorder.adapters.sql import SqlEventStore, movements_table, sql_engine
 from invorder.engine.views.stock import fold
 from invorder.records import PHYSICAL_BUCKETS
 from invorder.testing import strategies as ist
@@ -167,3 +169,28 @@ def test_the_last_movements_of_a_history_are_the_tail_of_the_whole(
         label("cut" if len(whole) > last else "whole" if whole else "empty")
         if whole:
             assert whole[-1].balance == sum(engine.rollup(sku, location, b) for b in buckets)
+
+
+@settings(max_examples=40)
+@given(MOVES, st.sets(st.integers(min_value=0, max_value=40), max_size=8))
+def test_history_from_the_sql_index_equals_the_log_folded_in_memory(
+    steps: list[tuple[str, str, str, str, int]], trimmed: set[int]
+) -> None:
+    # The SQL store answers history from its movements index; any entries the index lacks
+    # (``trimmed``: an old database, rows a host deleted) are read from the log instead.
+    engine = moved(steps)
+    events = list(engine.events())
+    with SqlEventStore(sql_engine("sqlite://", poolclass=sa.pool.StaticPool)) as sql:
+        for start in range(0, len(events), 5):  # several appends
+            sql.append(events[start : start + 5], expected_position=start)
+        with sql.engine.begin() as connection:
+            connection.execute(
+                sa.delete(movements_table).where(movements_table.c.position.in_(trimmed))
+            )
+        indexed = Engine(sql)
+        for sku in ("MUG", "TEE"):
+            for location in ("EAST/A/01", "EAST", "WEST", "@supplier"):
+                for bucket in (None, invorder.Bucket.DAMAGED):
+                    whole = engine.history(sku, location, bucket)
+                    assert indexed.history(sku, location, bucket) == whole
+                    assert indexed.history(sku, location, bucket, last=2) == whole[-2:]

@@ -54,6 +54,12 @@ def mapped(operation: str) -> Iterator[None]:
         raise typed(error, operation) from error
 
 
+def refusal(error: sa.exc.IntegrityError) -> str:
+    """What the database said when it refused rows, on one line."""
+    said = " ".join(str(error.orig).split())
+    return f"the database refused the rows ({said})"
+
+
 def undecodable(position: int, error: Exception) -> NoReturn:
     """Raise why the row at ``position`` cannot be read as an event: a
     :class:`~invorder.errors.StoreCorruptError` for bad JSON, a missing or unknown type tag,

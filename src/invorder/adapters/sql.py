@@ -21,23 +21,28 @@ except ImportError as error:  # pragma: no cover  # the test extra installs SQLA
         name=error.name,
     ) from error
 
+from invorder.adapters import _sql_movements as _movements
 from invorder.adapters._sql_checkpoints import SqlCheckpointStore
-from invorder.adapters._sql_errors import mapped, typed, undecodable
+from invorder.adapters._sql_errors import mapped, refusal, typed, undecodable
 from invorder.adapters._sql_schema import (
     SqlStore,
     events_table,
     has_chain_column,
     head_table,
+    keep_head,
     metadata,
+    movements_table,
     snapshots_table,
     sql_engine,
     writing,
 )
+from invorder.adapters._sql_snapshots import SqlSnapshotStore
 from invorder.adapters.memory import check_positions
-from invorder.chain import GENESIS, canonical_json, link
+from invorder.chain import GENESIS, canonical_json, default_codec, link
 from invorder.codec import Codec
 from invorder.domain.errors import ConcurrencyError, StoreCorruptError, StoreUnavailableError
 from invorder.domain.messages import Event
+from invorder.ports import Posting
 
 __all__ = [
     "SqlCheckpointStore",
@@ -47,6 +52,7 @@ __all__ = [
     "events_table",
     "head_table",
     "metadata",
+    "movements_table",
     "snapshots_table",
     "sql_engine",
 ]
@@ -86,6 +92,11 @@ class SqlEventStore(SqlStore):
     start on a log that was emptied or cut short. A database file deleted as a whole takes
     that row with it and cannot be told from a new one (see the storage-adapter how-to).
 
+    It keeps each journal entry's movements in :data:`movements_table`, written in the
+    append's transaction, which ``Engine.history()`` reads instead of decoding the entries
+    (:class:`~invorder.ports.ReadsMovements`, :meth:`postings`; :meth:`index_movements`
+    fills in the entries of a log written before the index existed).
+
     Database errors come out typed: :class:`~invorder.errors.StoreUnavailableError` (locked,
     disk full, read-only, cannot connect: nothing was written, safe to retry) or
     :class:`~invorder.errors.StoreCorruptError` (a damaged file, a row that cannot be
@@ -93,12 +104,12 @@ class SqlEventStore(SqlStore):
     :class:`~invorder.ConcurrencyError`.
     """
 
-    __slots__ = ("_chained", "_codec", "_head_kept", "_sqlite")
+    __slots__ = ("_chained", "_codec", "_head_kept", "_indexed", "_sqlite")
 
     def __init__(
         self, target: str | sa.Engine, *, codec: Codec | None = None, create: bool = True
     ) -> None:
-        self._codec = codec or Codec()
+        self._codec = codec or default_codec()
 
         def open_tables(engine: sa.Engine) -> None:
             self._sqlite = engine.dialect.name == "sqlite"
@@ -107,6 +118,7 @@ class SqlEventStore(SqlStore):
                     metadata.create_all(engine)
                 self._chained = has_chain_column(engine, add=create)
                 self._head_kept = create or sa.inspect(engine).has_table(head_table.name)
+                self._indexed = create or sa.inspect(engine).has_table(movements_table.name)
 
         super().__init__(target, open_tables)
 
@@ -141,6 +153,7 @@ class SqlEventStore(SqlStore):
             if chained:
                 row.append(None)  # the hash, once the one before the batch is read
             rows.append(row)
+        indexed = _movements.rows_of(events) if self._indexed else None
         c = events_table.c
         previous = sa.select(c.position, c.chain if chained else sa.null()).where(
             c.position == expected_position - 1
@@ -165,17 +178,19 @@ class SqlEventStore(SqlStore):
                         sa.insert(events_table),
                         [dict(zip(columns, row, strict=True)) for row in rows],
                     )
+                if rows and indexed is not None:
+                    _movements.write(connection, expected_position, indexed, self._sqlite)
                 if rows and self._head_kept:
                     new_head = expected_position + len(rows)
                     chain = rows[-1][-1] if chained else None
-                    _keep_head(connection, new_head, chain, self._sqlite)
+                    keep_head(connection, new_head, chain, self._sqlite)
         except sa.exc.IntegrityError as error:
             # The primary key refused the batch: another writer took the position first;
             # unless the log has not moved, and the database refused the rows for a reason
             # of its own (a constraint or trigger the host added): not a race to retry.
             head = self.head()
             if head == expected_position:
-                raise StoreUnavailableError("append events", _refusal(error)) from error
+                raise StoreUnavailableError("append events", refusal(error)) from error
             raise ConcurrencyError(expected_position, head) from None
         except sa.exc.SQLAlchemyError as error:
             raise typed(error, "append events") from error
@@ -339,27 +354,30 @@ class SqlEventStore(SqlStore):
                     undecodable(at, error)
                 yield event
 
+    def postings(self, sku: str, positions: Sequence[int]) -> Iterator[Posting]:
+        """The journal entries at ``positions`` that the movements index holds, each with
+        its movements of ``sku`` (see :class:`~invorder.ports.ReadsMovements`): what
+        ``Engine.history()`` reads instead of decoding the entries. Each value is checked
+        as it is read; one that is not what it should be raises
+        :class:`~invorder.errors.StoreCorruptError`. Without the index's table (an old
+        database opened with ``create=False``) it holds nothing."""
+        return (
+            _movements.postings(self._engine, sku, positions, self._sqlite)
+            if self._indexed
+            else iter(())
+        )
 
-_KEEP_HEAD = sa.update(head_table).where(head_table.c.id == 0)
-_SQLITE_KEEP_HEAD = "UPDATE invorder_head SET head = ?, chain = ? WHERE id = 0"
-
-
-def _refusal(error: sa.exc.IntegrityError) -> str:
-    """What the database said when it refused rows, on one line."""
-    said = " ".join(str(error.orig).split())
-    return f"the database refused the rows ({said})"
-
-
-def _keep_head(connection: sa.Connection, head: int, chain: bytes | None, sqlite: bool) -> None:
-    # In the append's transaction: the row says what the log held after it, so a log found
-    # shorter later was cut (the first append of a database inserts the row). The driver's
-    # own statement on SQLite: Core's per-call overhead cost a quarter of a single append.
-    if sqlite:
-        updated = connection.exec_driver_sql(_SQLITE_KEEP_HEAD, (head, chain)).rowcount
-    else:
-        updated = connection.execute(_KEEP_HEAD, {"head": head, "chain": chain}).rowcount
-    if not updated:
-        connection.execute(sa.insert(head_table), {"id": 0, "head": head, "chain": chain})
+    def index_movements(self) -> int:
+        """Index the movements of the journal entries the index lacks (those written
+        before this version kept it) and return how many entries were indexed. One
+        transaction, which holds the write lock while it decodes the log: run it while the
+        log is quiet. Until it has run, ``Engine.history()`` decodes those entries."""
+        if not self._indexed:
+            raise ValueError("the movements index has no table: open with create=True")
+        with mapped("index the movements"), writing(self._engine) as connection, connection.begin():
+            head = self._head(connection)
+            _movements.write(connection, head, [], self._sqlite)  # a cut log's rows
+            return _movements.backfill(connection, self.read(0, head), self._sqlite)
 
 
 def _link_rows(rows: list[list[Any]], previous: bytes | None) -> None:
@@ -369,32 +387,3 @@ def _link_rows(rows: list[list[Any]], previous: bytes | None) -> None:
         if previous is not None:
             previous = link(previous, row[4].encode("utf-8"))
         row[-1] = previous
-
-
-class SqlSnapshotStore(SqlStore):
-    """A :class:`~invorder.ports.SnapshotStore` in the same database as the events."""
-
-    __slots__ = ()
-
-    def __init__(self, target: str | sa.Engine, *, create: bool = True) -> None:
-        def create_tables(engine: sa.Engine) -> None:
-            if create:
-                with mapped("open its tables"):
-                    metadata.create_all(engine)
-
-        super().__init__(target, create_tables)
-
-    def save(self, position: int, data: bytes) -> None:
-        """Keep ``data`` as the snapshot at ``position``; older snapshots are deleted."""
-        table = snapshots_table
-        with mapped("save a snapshot"), writing(self._engine) as connection, connection.begin():
-            connection.execute(sa.delete(table).where(table.c.position <= position))
-            connection.execute(sa.insert(table), {"position": position, "data": bytes(data)})
-
-    def load(self) -> tuple[int, bytes] | None:
-        """The snapshot with the highest position, or ``None``."""
-        table = snapshots_table
-        query = sa.select(table.c.position, table.c.data).order_by(table.c.position.desc())
-        with mapped("load the snapshot"), self._engine.connect() as connection:
-            row = connection.execute(query.limit(1)).first()
-        return None if row is None else (int(row[0]), bytes(row[1]))

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Protocol, runtime_checkable
+from datetime import datetime
+from typing import NamedTuple, Protocol, runtime_checkable
 
 from invorder.domain.messages import Event
+from invorder.domain.stock.events import Operation
+from invorder.domain.stock.movement import Movement
 
 
 class EventStore(Protocol):
@@ -43,6 +46,35 @@ class ReadsPositions(Protocol):
 
     def read_at(self, positions: Sequence[int]) -> Iterator[Event]:
         """The events at ``positions`` (ascending, each below the head), in that order."""
+        ...
+
+
+class Posting(NamedTuple):
+    """One journal entry as :class:`ReadsMovements` gives it: its log position, time,
+    idempotency key and operation, and the movements of the SKU asked for, in entry order
+    (the fields of :class:`~invorder.events.StockPosted` that history reads)."""
+
+    position: int
+    at: datetime
+    key: str
+    operation: Operation
+    movements: tuple[Movement, ...]
+
+
+class ReadsMovements(Protocol):
+    """An optional extra of an :class:`EventStore`: it keeps each journal entry's movements
+    beside the log, by SKU, in a form cheap to read back.
+
+    ``Engine.history()`` reads a SKU's movements from it instead of decoding every entry of
+    the SKU. What it leaves out (entries written before the store kept movements, say) the
+    engine reads from the log, so an index that covers only part of the log gives the same
+    history. The SQL store has it; the memory store holds the events themselves.
+    """
+
+    def postings(self, sku: str, positions: Sequence[int]) -> Iterator[Posting]:
+        """The entries at ``positions`` (ascending, each below the head, each an entry that
+        moved ``sku``) that the store keeps, in that order, each with its movements of
+        ``sku``; an entry it does not keep is left out."""
         ...
 
 

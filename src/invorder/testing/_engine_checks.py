@@ -17,6 +17,7 @@ from invorder.domain.errors import (
 from invorder.domain.reservations.commands import ExpireReservations, ReserveStock
 from invorder.domain.stock.catalog import Sku
 from invorder.domain.stock.commands import DefineLocation, DefineSku, MarkDamaged, ReceiveStock
+from invorder.domain.stock.events import StockPosted
 from invorder.domain.stock.movement import Bucket
 from invorder.engine import Engine
 from invorder.ports import EventStore, SnapshotStore
@@ -138,6 +139,42 @@ class EngineChecks:
         assert restarted.execute(sweep) == outcome, "the repeat must give the whole outcome"
         assert restarted.balance("KIT-SKU", "KIT/A") == 5, "the swept units must be back"
         assert restarted.verify() == [], "verify() must be clean"
+
+    def test_postings_if_offered(self) -> None:
+        """A store that keeps movements beside the log (``postings``, see
+        :class:`~invorder.ports.ReadsMovements`) gives each entry asked for as the log holds
+        it: position, time, key, operation and the movements of the SKU asked for, in
+        order; an entry of another SKU only if it also moved this one."""
+        store = self.make_store()
+        postings = getattr(store, "postings", None)
+        if postings is None:
+            pytest.skip("the store keeps no movements; history decodes the entries")
+        engine = self._stocked_engine(store)
+        engine.execute(DefineSku(key="kit-sku2", at=_T, sku=Sku("KIT-TWO")))
+        for n, sku in enumerate(("KIT-TWO", "KIT-SKU", "KIT-TWO")):
+            later = _T + timedelta(seconds=n, microseconds=7)
+            engine.execute(ReceiveStock(key=f"kit-in{n}", at=later, sku=sku, location="KIT/A",
+                                        quantity=n + 1, reference=f"PO-{n}"))  # fmt: skip
+        engine.execute(
+            MarkDamaged(key="kit-dmg", at=_T, sku="KIT-SKU", location="KIT/A", quantity=2)
+        )
+        entries = [e for e in self.open_again(store).read() if isinstance(e, StockPosted)]
+        for sku in ("KIT-SKU", "KIT-TWO"):
+            expected = [
+                (
+                    e.position,
+                    e.at,
+                    e.key,
+                    e.operation,
+                    tuple(m for m in e.movements if m.sku == sku),
+                )
+                for e in entries
+                if any(m.sku == sku for m in e.movements)
+            ]
+            wanted = [entry[0] for entry in expected]
+            got = list(postings(sku, wanted))
+            assert got == expected, f"postings({sku!r}, {wanted}) gave {got}, the log {expected}"
+            assert list(postings(sku, wanted[1:2])) == expected[1:2], "one entry of several"
 
     def test_identifiers_and_times_at_the_edges(self) -> None:
         """Ids of the longest length invorder allows (200 characters), non-ASCII text, long

@@ -205,8 +205,8 @@ def test_a_row_that_cannot_be_decoded_after_start_up_is_corrupt_for_queries(path
     with pytest.raises(StoreCorruptError) as caught:
         list(engine.events())
     assert caught.value.position == 2
-    with pytest.raises(StoreCorruptError):
-        engine.history("MUG", "EAST/A")
+    # History reads the store's movements index, not the events (see test_sql_movements).
+    assert [line.key for line in engine.history("MUG", "EAST/A")] == ["rcv"]
     with pytest.raises(StoreCorruptError):
         engine.verify()
 

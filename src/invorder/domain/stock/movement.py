@@ -119,3 +119,26 @@ class Movement:
     """Why the units moved (``"receipt"``, ``"cycle count"``, ...)."""
     reference: str = attrs.field(default="", validator=_checks.text)
     """What the movement belongs to: a purchase order, transfer, order line, ..."""
+
+
+_MOVEMENT_SLOTS = tuple(
+    getattr(Movement, name).__set__
+    for name in ("sku", "quantity", "source", "destination", "reason", "reference")
+)
+
+
+def trusted_movement(
+    sku: SkuId, quantity: int, source: Account, destination: Account, reason: str, reference: str
+) -> Movement:
+    """A :class:`Movement` from values its reader has already checked (a store reading back
+    what it wrote): nothing is checked again. Each field is set through its slot, the way
+    the class's own ``__init__`` would, without the checks."""
+    movement = object.__new__(Movement)
+    set_sku, set_quantity, set_source, set_destination, set_reason, set_reference = _MOVEMENT_SLOTS
+    set_sku(movement, sku)
+    set_quantity(movement, quantity)
+    set_source(movement, source)
+    set_destination(movement, destination)
+    set_reason(movement, reason)
+    set_reference(movement, reference)
+    return movement

@@ -8,16 +8,16 @@ from datetime import datetime
 from itertools import takewhile
 
 from invorder.domain import _checks
-from invorder.domain.errors import InvalidFieldError, UnknownLocationError
+from invorder.domain.errors import InvalidFieldError, StoreCorruptError, UnknownLocationError
 from invorder.domain.messages import Event
 from invorder.domain.model import State
 from invorder.domain.stock.catalog import Sku, SkuId
 from invorder.domain.stock.events import StockPosted
-from invorder.domain.stock.ledger import HistoryLine, Ledger
+from invorder.domain.stock.ledger import HistoryLine, Ledger, history_line
 from invorder.domain.stock.location import Location, LocationId, is_within
 from invorder.domain.stock.movement import PHYSICAL_BUCKETS, Account, Bucket, Movement
 from invorder.domain.stock.transfer import Transfer
-from invorder.ports import EventStore
+from invorder.ports import EventStore, Posting
 
 
 def fold(events: Iterable[Event]) -> Ledger:
@@ -116,58 +116,94 @@ def history(
     buckets = (_bucket(bucket),) if bucket is not None else PHYSICAL_BUCKETS
     positions = state.ledger.history_positions(sku)
     if last is None:
-        return _lines(_changes(_events_at(store, positions), sku, location, buckets), 0)
+        return _lines(_changes(_entries(store, sku, positions), sku, location, buckets), 0)
     if type(last) is not int or last < 1:
         raise InvalidFieldError("last", last, "a positive number of movements")
     # Pages of positions from the end, each twice as long as the one before, until enough
     # lines are found: a SKU's entries need not touch ``location``. The balance before the
     # first line kept is today's, less the changes of the lines kept.
-    found: list[tuple[StockPosted, Movement, int]] = []
+    found: list[tuple[Posting | StockPosted, Movement, int]] = []
     end, page = len(positions), last
     while end > 0 and len(found) < last:
         start = max(0, end - page)
-        found[:0] = _changes(_events_at(store, positions[start:end]), sku, location, buckets)
+        found[:0] = _changes(_entries(store, sku, positions[start:end]), sku, location, buckets)
         end, page = start, page * 2
     kept = found[-last:]
     now = sum(state.ledger.rollup(sku, location, one) for one in buckets)
     return _lines(kept, now - sum(change for _, _, change in kept))
 
 
+def _entries(
+    store: EventStore, sku: str, positions: Sequence[int]
+) -> Iterator[Posting | StockPosted]:
+    """The entries at ``positions`` (those that moved ``sku``): from the store's own copy
+    of their movements where it keeps one (:class:`~invorder.ports.ReadsMovements`), the
+    rest read from the log (with every movement of the entry: :func:`_changes` picks the
+    SKU's)."""
+    postings = getattr(store, "postings", None)
+    if postings is None:
+        return _decoded(store, positions)
+    kept: list[Posting] = list(postings(sku, positions))
+    if len(kept) == len(positions) and [entry.position for entry in kept] == list(positions):
+        return iter(kept)
+    have: dict[int, Posting | StockPosted] = {entry.position: entry for entry in kept}
+    if len(have) != len(kept) or not have.keys() <= set(positions):
+        raise StoreCorruptError(None, "its movements index names entries it was not asked for")
+    missing = [position for position in positions if position not in have]
+    have.update((entry.position, entry) for entry in _decoded(store, missing))
+    return (have[position] for position in positions if position in have)
+
+
+def _decoded(store: EventStore, positions: Sequence[int]) -> Iterator[StockPosted]:
+    """The journal entries among the events at ``positions``, read from the log."""
+    for event in _events_at(store, positions):
+        if isinstance(event, StockPosted):
+            yield event
+
+
 def _changes(
-    events: Iterable[Event], sku: str, location: str, buckets: tuple[Bucket, ...]
-) -> Iterator[tuple[StockPosted, Movement, int]]:
-    """Each movement of ``sku`` in ``events`` that touches ``location``'s subtree in one of
+    entries: Iterable[Posting | StockPosted], sku: str, location: str, buckets: tuple[Bucket, ...]
+) -> Iterator[tuple[Posting | StockPosted, Movement, int]]:
+    """Each movement of ``sku`` in ``entries`` that touches ``location``'s subtree in one of
     ``buckets``, with its entry and the change it makes there."""
-    for event in events:
-        if not isinstance(event, StockPosted):
-            continue
-        for movement in event.movements:
+    inside = _Inside(location)
+    for entry in entries:
+        for movement in entry.movements:
             if movement.sku != sku:
                 continue
-            into = movement.destination.bucket in buckets and is_within(
-                movement.destination.location, location
-            )
-            out_of = movement.source.bucket in buckets and is_within(
-                movement.source.location, location
-            )
+            destination, source = movement.destination, movement.source
+            into = destination.bucket in buckets and inside[destination.location]
+            out_of = source.bucket in buckets and inside[source.location]
             if into or out_of:
-                yield event, movement, movement.quantity * (into - out_of)
+                yield entry, movement, movement.quantity * (into - out_of)
 
 
-def _lines(changes: Iterable[tuple[StockPosted, Movement, int]], balance: int) -> list[HistoryLine]:
+class _Inside(dict[str, bool]):
+    """Whether each location lies in ``ancestor``'s subtree, worked out once per location
+    (a history repeats a few locations many times)."""
+
+    __slots__ = ("ancestor",)
+
+    def __init__(self, ancestor: str) -> None:
+        super().__init__()
+        self.ancestor = ancestor
+
+    def __missing__(self, location: str) -> bool:
+        answer = self[location] = is_within(location, self.ancestor)
+        return answer
+
+
+def _lines(
+    changes: Iterable[tuple[Posting | StockPosted, Movement, int]], balance: int
+) -> list[HistoryLine]:
     """History lines of ``changes``, the running balance starting from ``balance``."""
-    lines = []
-    for event, movement, change in changes:
+    lines: list[HistoryLine] = []
+    append = lines.append
+    for entry, movement, change in changes:
         balance += change
-        lines.append(
-            HistoryLine(
-                position=event.position,
-                at=event.at,
-                key=event.key,
-                operation=event.operation,
-                movement=movement,
-                change=change,
-                balance=balance,
+        append(
+            history_line(
+                entry.position, entry.at, entry.key, entry.operation, movement, change, balance
             )
         )
     return lines
