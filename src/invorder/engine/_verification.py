@@ -1,24 +1,30 @@
 """Verification: the log's hash chain checked link by link, the engine's projections
-checked against a replay of the log, each
-reserved balance against what open reservations hold, real accounts never below zero,
-every SKU's accounts summing to zero, and each order line's allocated, unshipped units
-against what the order's reservations hold."""
+checked against a replay of the log, a store's movements index against the log's
+entries, each reserved balance against what open reservations hold, real accounts never
+below zero, every SKU's accounts summing to zero, and each order line's allocated,
+unshipped units against what the order's reservations hold."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from invorder.chain import GENESIS
+from invorder.domain.messages import Event
 from invorder.domain.model import State
 from invorder.domain.orders.ownership import named_order
-from invorder.domain.stock.movement import Bucket
+from invorder.domain.stock.events import StockPosted
+from invorder.domain.stock.movement import Bucket, Movement
 from invorder.engine import _chain
 from invorder.engine._replica import Replica
+from invorder.ports import EventStore
 
 
 def verify(replica: Replica) -> list[str]:
     """Every difference between ``replica`` and a replay of its store from empty up to the
     events it has folded (none: ``[]``): the hash chain (each broken link named by its
-    position), projections, idempotency keys, gaps in the log, the head, reserved drift,
-    negative real accounts, SKUs whose accounts do not sum to zero, order drift.
+    position), projections, idempotency keys, gaps in the log, the head, the movements a
+    store keeps beside the log, reserved drift, negative real accounts, SKUs whose
+    accounts do not sum to zero, order drift.
 
     Safe beside other writers: the log is read up to the engine's position and the head is
     read before it, so events appended meanwhile (by another process) are neither compared
@@ -34,13 +40,16 @@ def verify(replica: Replica) -> list[str]:
     chained = _chain.reader(store)
     events = (store.read(0, stop) if chained is None
               else _chain.Links(chained, GENESIS, problems).read(0, stop))  # fmt: skip
+    entries = _Entries(replica.store)
     for event in events:
         if event.position != count:
             problems.append(f"the log holds position {event.position} at index {count}")
+        entries.add(event)
         fresh.apply(event)
         first_position.setdefault(event.key, event.position)
         count += 1
     problems.extend(chain_drift(replica, count))
+    problems.extend(entries.drift())
     problems.extend(replica.state.differences(fresh))
     problems.extend(reserved_drift(replica.state))
     problems.extend(negative_balances(replica.state))
@@ -54,6 +63,48 @@ def verify(replica: Replica) -> list[str]:
     if count != stop:
         problems.append(f"engine folded {stop} events, the store gave back {count}")
     return problems
+
+
+class _Entries:
+    """What a store that keeps movements beside the log (``postings``, see
+    :class:`~invorder.ports.ReadsMovements`) should give back: a hash of each journal
+    entry's movements of each SKU, in log order, as the log holds them."""
+
+    __slots__ = ("hashes", "positions", "postings")
+
+    def __init__(self, store: EventStore) -> None:
+        self.postings = getattr(store, "postings", None)
+        self.positions: dict[str, list[int]] = defaultdict(list)
+        self.hashes: dict[str, list[int]] = defaultdict(list)
+
+    def add(self, event: Event) -> None:
+        """Note the movements of ``event`` if it is a journal entry."""
+        if self.postings is None or not isinstance(event, StockPosted):
+            return
+        moved: dict[str, list[Movement]] = {}
+        for movement in event.movements:
+            moved.setdefault(movement.sku, []).append(movement)
+        for sku, movements in moved.items():
+            self.positions[sku].append(event.position)
+            self.hashes[sku].append(hash((event.at, event.key, event.operation, tuple(movements))))
+
+    def drift(self) -> list[str]:
+        """Each SKU whose entries the store gives back otherwise than the log holds them,
+        with the first such position (entries the store does not keep are no drift)."""
+        if self.postings is None:
+            return []
+        problems = []
+        for sku in sorted(self.positions):
+            positions, hashes = self.positions[sku], self.hashes[sku]
+            at = {position: n for n, position in enumerate(positions)}
+            for entry in self.postings(sku, positions):
+                n = at.get(entry.position)
+                kept = hash((entry.at, entry.key, entry.operation, entry.movements))
+                if n is None or kept != hashes[n]:
+                    problems.append(f"the store's movements of {sku!r} at position "
+                                    f"{entry.position} are not the log's")  # fmt: skip
+                    break
+        return problems
 
 
 def chain_drift(replica: Replica, count: int) -> list[str]:

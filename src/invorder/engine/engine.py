@@ -154,10 +154,10 @@ class Engine:
     def verify(self) -> list[str]:
         """Rebuild every projection from the log and describe any difference (none: ``[]``).
 
-        A host can run it as a health check; a non-empty answer means a projection drifted
-        from the log, the log has a gap or a broken hash-chain link (named by position), or
-        an invariant fails (reserved = open reservations, no real account below zero, each
-        SKU summing to zero). It reads the whole log: as long as a start-up without snapshot."""
+        A health check: a non-empty answer means a projection drifted from the log, the log
+        has a gap or a broken chain link (by position), a store's movements index is not the
+        log's, or an invariant fails (reserved = open reservations, no real account below
+        zero, each SKU summing to zero). It reads the whole log, as a cold start-up does."""
         self._replica.catch_up()
         return verify(self._replica)
 

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 import invorder
 from invorder import Bucket, Engine
+from invorder.adapters import _sql_movements as _movements
 from invorder.adapters.memory import MemoryEventStore
 from invorder.adapters.sql import SqlEventStore, events_table, head_table, metadata, sql_engine
 from invorder.domain.messages import Event
@@ -242,3 +243,36 @@ def test_the_index_and_the_log_are_written_in_one_transaction(path: Path) -> Non
     with sqlite_file(path) as connection:
         assert connection.execute(f"SELECT count(*) FROM {events_table.name}").fetchone() == (9,)
         assert connection.execute(f"SELECT count(*) FROM {head_table.name}").fetchone() == (0,)
+
+
+def test_the_portable_statements_read_and_write_what_the_sqlite_ones_do(path: Path) -> None:
+    # PostgreSQL takes the Core statements (expanding ``IN``, inserts of dicts); run them on
+    # SQLite too, so that they are tested where no PostgreSQL is.
+    database = sql_engine(url(path))
+    positions = [4, 6, 7, 8]
+    fast = list(_movements.postings(database, "MUG", positions, sqlite=True))
+    assert list(_movements.postings(database, "MUG", positions, sqlite=False)) == fast
+    assert [entry.position for entry in fast] == positions
+    rows = index_of(path)
+    with database.begin() as connection:
+        _movements.write(connection, 6, [], sqlite=False)  # drops positions 6 on
+    assert index_of(path) == rows[:2]
+    with SqlEventStore(database) as store:
+        assert store.index_movements() == 3
+    assert index_of(path) == rows
+    database.dispose()
+
+
+def test_verify_compares_the_index_with_the_log(path: Path) -> None:
+    with sqlite_file(path) as connection:
+        connection.execute("DELETE FROM invorder_movements WHERE position = 5")  # not kept
+    with SqlEventStore(url(path)) as store:
+        engine = Engine(store)
+        assert engine.verify() == []  # an entry the index lacks is no drift
+        with sqlite_file(path) as connection:  # well-formed, but not what the log says
+            connection.execute("UPDATE invorder_movements SET quantity = 8 WHERE position = 4")
+            connection.execute(
+                "UPDATE invorder_movements SET reference = 'PO-9' WHERE position = 8"
+            )
+        assert engine.history("MUG", "EAST/A/01")[0].change == 8  # history trusts the index
+        assert engine.verify() == ["the store's movements of 'MUG' at position 4 are not the log's"]
