@@ -43,17 +43,17 @@ movements_table = sa.Table(
     sa.Column("destination_bucket", sa.Text(), nullable=False),
     sa.Column("reason", sa.Text(), nullable=False),
     sa.Column("reference", sa.Text(), nullable=False),
-    # Rows kept in key order: an append adds to the end, as the log does. Keyed by SKU,
-    # each append wrote to as many places in the table as it had SKUs: 9 times slower at
-    # 200,000 rows, where a SKU's history read this way is a quarter slower.
+    # Rows kept in key order: an append adds to the end, as the log does. Keyed by SKU, a
+    # SKU's history read a quarter faster, but each append wrote to as many places in the
+    # table as it had SKUs: inserts 9 times slower on a table of 200,000 rows.
     sqlite_with_rowid=False,
 )
 """One row per movement of each journal entry (``ordinal``: its place in the entry), with
 the entry's SKU, time (ISO 8601), key and operation, keyed by log position: what
 ``Engine.history()`` reads (the ledger knows the positions of a SKU's entries), written in
-the append's transaction (see
-:class:`~invorder.ports.ReadsMovements`). It is an index of the log, not part of it: the
-hash chain does not cover it, and an entry missing from it is read from the log."""
+the append's transaction (see :class:`~invorder.ports.ReadsMovements`). It is an index of
+the log, not part of it: the hash chain does not cover it (``Engine.verify()`` compares
+it with the log), and an entry missing from it is read from the log."""
 
 snapshots_table = sa.Table(
     "invorder_snapshots",
