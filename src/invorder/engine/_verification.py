@@ -13,6 +13,7 @@ from invorder.domain.messages import Event
 from invorder.domain.model import State
 from invorder.domain.orders.ownership import named_order
 from invorder.domain.stock.events import StockPosted
+from invorder.domain.stock.ledger import Ledger
 from invorder.domain.stock.movement import Bucket, Movement
 from invorder.engine import _chain
 from invorder.engine._replica import Replica
@@ -49,7 +50,7 @@ def verify(replica: Replica) -> list[str]:
         first_position.setdefault(event.key, event.position)
         count += 1
     problems.extend(chain_drift(replica, count))
-    problems.extend(entries.drift())
+    problems.extend(entries.drift(fresh.ledger))
     problems.extend(replica.state.differences(fresh))
     problems.extend(reserved_drift(replica.state))
     problems.extend(negative_balances(replica.state))
@@ -68,13 +69,13 @@ def verify(replica: Replica) -> list[str]:
 class _Entries:
     """What a store that keeps movements beside the log (``postings``, see
     :class:`~invorder.ports.ReadsMovements`) should give back: a hash of each journal
-    entry's movements of each SKU, in log order, as the log holds them."""
+    entry's movements of each SKU, in log order, as the log holds them (the positions of
+    those entries are the replayed ledger's :meth:`~invorder.records.Ledger.history_positions`)."""
 
-    __slots__ = ("hashes", "positions", "postings")
+    __slots__ = ("hashes", "postings")
 
     def __init__(self, store: EventStore) -> None:
         self.postings = getattr(store, "postings", None)
-        self.positions: dict[str, list[int]] = defaultdict(list)
         self.hashes: dict[str, list[int]] = defaultdict(list)
 
     def add(self, event: Event) -> None:
@@ -85,17 +86,17 @@ class _Entries:
         for movement in event.movements:
             moved.setdefault(movement.sku, []).append(movement)
         for sku, movements in moved.items():
-            self.positions[sku].append(event.position)
             self.hashes[sku].append(hash((event.at, event.key, event.operation, tuple(movements))))
 
-    def drift(self) -> list[str]:
+    def drift(self, ledger: Ledger) -> list[str]:
         """Each SKU whose entries the store gives back otherwise than the log holds them,
-        with the first such position (entries the store does not keep are no drift)."""
+        with the first such position (entries the store does not keep are no drift);
+        ``ledger`` is the replay of the entries :meth:`add` was given."""
         if self.postings is None:
             return []
         problems = []
-        for sku in sorted(self.positions):
-            positions, hashes = self.positions[sku], self.hashes[sku]
+        for sku in sorted(self.hashes):
+            positions, hashes = ledger.history_positions(sku), self.hashes[sku]
             at = {position: n for n, position in enumerate(positions)}
             for entry in self.postings(sku, positions):
                 n = at.get(entry.position)
