@@ -13,7 +13,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from typing import Any
 
 from invorder.codec import Codec
@@ -38,6 +40,52 @@ def default_codec() -> Codec:
     return Codec()
 
 
+_SLOT = "\x00"  # stands for the command in an event's dict, until its text replaces it
+_SLOT_TEXT = '"command":"\\u0000"'  # the slot as the encoder writes it (no other key or
+# value can be written so: a string's quotes are escaped, and no event has a field of its
+# own holding a mapping, so the only "command" key at this level is the event's)
+
+
+def canonical_texts(events: Sequence[Event], codec: Codec | None = None) -> list[str]:
+    """The :func:`canonical_json` text of each of ``events``, in order, with a command that
+    several of them carry encoded once (every event of an outcome carries the command
+    behind it: a capture's ``OrderCaptured`` and ``OrderAllocated`` both hold the
+    ``CaptureOrder``).
+
+    The texts are those of encoding each event alone, character for character; ``codec``
+    (default :func:`default_codec`) writes the dicts.
+    """
+    codec = default_codec() if codec is None else codec
+    whole = codec.event_to_dict
+    shared = Counter(id(event.command) for event in events)  # the events hold them alive
+    written: dict[int, str] = {}  # the text of a shared command, by its id
+    texts = []
+    for event in events:
+        command = event.command
+        if shared[id(command)] == 1:
+            texts.append(_ENCODE(whole(event)))
+            continue
+        text = written.get(id(command))
+        if text is None:
+            text = written[id(command)] = '"command":' + _ENCODE(codec.command_to_dict(command))
+        data = whole(event, command=False)
+        data["command"] = _SLOT
+        texts.append(_ENCODE(data).replace(_SLOT_TEXT, text, 1))
+    return texts
+
+
+def canonical_stream(events: Iterable[Event], codec: Codec | None = None) -> Iterator[bytes]:
+    """:func:`canonical` of each of ``events`` in turn, read in slices of a few hundred so
+    that a command several of them carry is encoded once (:func:`canonical_texts`)."""
+    it = iter(events)
+    while piece := list(islice(it, _SLICE)):
+        for text in canonical_texts(piece, codec):
+            yield text.encode("utf-8")
+
+
+_SLICE = 512
+
+
 def canonical(event: Event) -> bytes:
     """The bytes of ``event`` its chain hash covers (the UTF-8 of :func:`canonical_json`)."""
     return _ENCODE(default_codec().event_to_dict(event)).encode("utf-8")
@@ -52,7 +100,7 @@ def link(previous: bytes, data: bytes) -> bytes:
 def chain_of(events: Iterable[Event], previous: bytes = GENESIS) -> list[bytes]:
     """The chain hash of each of ``events`` in turn, the first linked to ``previous``."""
     hashes = []
-    for event in events:
-        previous = link(previous, canonical(event))
+    for data in canonical_stream(events):
+        previous = link(previous, data)
         hashes.append(previous)
     return hashes

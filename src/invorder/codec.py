@@ -139,18 +139,25 @@ def make_converter(
         value_with_later_fields,
     )  # fmt: skip
     for name, cls in {**COMMAND_TYPES, **EVENT_TYPES}.items():
-        # Fields added after logs were written are left out while at their default, so an
-        # older log written again is the same, byte for byte.
-        later = {field: override(omit_if_default=True) for field in getattr(cls, "ADDED", ())}
-        inner = _unstructure_fn(cls, converter, **later)
-        schema = getattr(cls, "SCHEMA_VERSION", None)
-        tagged[cls] = _tagger(name, schema, inner)
+        tagged[cls] = _tagged_fn(cls, converter)
         structure = make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=forbid)
         converter.register_structure_hook(cls, _untagged(name, structure))
     return converter
 
 
 _TAG_KEYS = frozenset({"type", "schema"})
+
+
+def _tagged_fn(
+    cls: type[Any], converter: cattrs.Converter, **fields: Any
+) -> Callable[[Any], dict[str, Any]]:
+    """The function writing a command or event of ``cls`` as a dict with its tags;
+    ``fields``: cattrs overrides of some fields."""
+    # Fields added after logs were written are left out while at their default, so an
+    # older log written again is the same, byte for byte.
+    later = {field: override(omit_if_default=True) for field in getattr(cls, "ADDED", ())}
+    inner = _unstructure_fn(cls, converter, **later, **fields)
+    return _tagger(tag_of(cls), getattr(cls, "SCHEMA_VERSION", None), inner)
 
 
 # Typed loosely: cattrs types its field overrides and its own options as one ``**kwargs``.
@@ -249,7 +256,7 @@ class Codec:
     a newer version; by default such a log fails loudly, naming its schema version.
     """
 
-    __slots__ = ("_converter", "_detailed", "_forbid", "_upcasters")
+    __slots__ = ("_bare", "_converter", "_detailed", "_forbid", "_upcasters")
 
     def __init__(
         self,
@@ -263,11 +270,26 @@ class Codec:
         )
         self._detailed: cattrs.Converter | None = None  # built for the first error message
         self._upcasters = dict(upcasters or {})
+        # Per event class, the function writing its dict without its command (made when
+        # first asked for).
+        self._bare: dict[type[Any], Callable[[Any], dict[str, Any]]] = {}
 
-    def event_to_dict(self, event: Event) -> dict[str, Any]:
-        """A JSON-compatible dict of ``event`` (with ``type`` and ``schema``)."""
-        data: dict[str, Any] = self._converter.unstructure(event)
-        return data
+    def event_to_dict(self, event: Event, *, command: bool = True) -> dict[str, Any]:
+        """A JSON-compatible dict of ``event`` (with ``type`` and ``schema``).
+
+        ``command=False`` leaves the event's ``command`` out: for a writer that encodes a
+        command once for all the events it produced (:func:`invorder.chain.canonical_texts`).
+        """
+        if command:
+            data: dict[str, Any] = self._converter.unstructure(event)
+            return data
+        cls = type(event)
+        bare = self._bare.get(cls)
+        if bare is None:
+            if EVENT_TYPES.get(tag_of(cls)) is not cls:
+                raise CodecError(f"an event of unknown class {cls.__name__}", event)
+            bare = self._bare[cls] = _tagged_fn(cls, self._converter, command=override(omit=True))
+        return bare(event)
 
     def event_from_dict(self, data: dict[str, Any]) -> Event:
         """Read an event dict back, upcasting older schema versions first."""

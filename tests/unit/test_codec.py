@@ -8,6 +8,7 @@ from datetime import timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -334,6 +335,26 @@ def test_every_event_round_trips_through_json() -> None:
         assert data["command"]["type"] == tag_of(type(event.command))
         assert codec.event_from_dict(data) == event
         assert codec.event_from_dict(through_json(data)) == event
+
+
+def test_an_event_without_its_command_is_its_dict_less_that_key() -> None:
+    codec = Codec()
+    for event in events_of_every_kind():
+        whole = codec.event_to_dict(event)
+        del whole["command"]
+        assert codec.event_to_dict(event, command=False) == whole
+
+
+def test_an_event_of_a_class_the_codec_does_not_know_has_no_dict_without_its_command() -> None:
+    @attrs.frozen(kw_only=True)
+    class Stranger(invorder.events.StockPosted):
+        pass
+
+    event = events_of_every_kind()[0]
+    stranger = Stranger(position=0, command=event.command, operation=Operation.POST,
+                        movements=())  # fmt: skip
+    with pytest.raises(CodecError, match="an event of unknown class Stranger"):
+        Codec().event_to_dict(stranger, command=False)
 
 
 def test_a_replayed_json_log_gives_the_same_balances() -> None:

@@ -7,7 +7,7 @@ import operator
 import threading
 from collections.abc import Iterator, Sequence
 
-from invorder.chain import GENESIS, canonical, link
+from invorder.chain import GENESIS, canonical_stream, link
 from invorder.domain.errors import (
     CheckpointConflictError,
     ConcurrencyError,
@@ -68,8 +68,8 @@ class MemoryEventStore:
             if not 0 <= position <= len(events):
                 return None
             previous = chain[-1]
-            for event in events[len(chain) - 1 : position]:
-                previous = link(previous, canonical(event))
+            for data in canonical_stream(events[len(chain) - 1 : position]):
+                previous = link(previous, data)
                 chain.append(previous)
             return chain[position]
 

@@ -38,8 +38,8 @@ from invorder.adapters._sql_schema import (
 )
 from invorder.adapters._sql_snapshots import SqlSnapshotStore
 from invorder.adapters.memory import check_positions
-from invorder.chain import GENESIS, canonical_json, default_codec, link
-from invorder.codec import Codec
+from invorder.chain import GENESIS, canonical_json, canonical_texts, default_codec, link
+from invorder.codec import Codec, tag_of
 from invorder.domain.errors import ConcurrencyError, StoreCorruptError, StoreUnavailableError
 from invorder.domain.messages import Event
 from invorder.ports import Posting
@@ -142,14 +142,12 @@ class SqlEventStore(SqlStore):
     def append(self, events: Sequence[Event], *, expected_position: int) -> int:
         """Insert every event in one transaction if the log holds ``expected_position``."""
         check_positions(events, expected_position)
-        encode = self._codec.event_to_dict
         chained = self._chained
         columns = _COLUMNS if chained else _COLUMNS[:_PLAIN]
-        rows = []
-        for event in events:
-            data = encode(event)
-            row = [event.position, event.key, data["type"], data.get("schema", 1),
-                   canonical_json(data)]  # fmt: skip
+        rows: list[list[Any]] = []  # position, key, type, schema, text (and the hash)
+        for event, text in zip(events, canonical_texts(events, self._codec), strict=True):
+            cls = type(event)
+            row = [event.position, event.key, tag_of(cls), getattr(cls, "SCHEMA_VERSION", 1), text]
             if chained:
                 row.append(None)  # the hash, once the one before the batch is read
             rows.append(row)

@@ -87,12 +87,20 @@ def one_of(kind: type[E], field: str) -> Callable[[object], E]:
     """attrs converter: a member of ``kind``, or its documented value (``"dtc"`` for
     ``OrderKind.DTC``); anything else raises :class:`InvalidFieldError` listing the values."""
 
+    # Values equal across types (1 and 1.0) are one member to Enum (an alias), so a dict
+    # by value finds every member.
+    by_value: dict[object, E] = {member.value: member for member in kind}
+
     def convert(value: object) -> E:
         if isinstance(value, kind):
             return value
-        for member in kind:
-            if type(member.value) is type(value) and member.value == value:
-                return member
+        try:
+            found = by_value.get(value)
+        except TypeError:  # unhashable: no member's value
+            found = None
+        # ``True == 1`` finds an IntEnum member by hash: the exact type must match too.
+        if found is not None and type(found.value) is type(value):
+            return found
         raise InvalidFieldError(field, value, choices(kind))
 
     return convert

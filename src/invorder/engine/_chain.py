@@ -7,7 +7,7 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from typing import cast
 
-from invorder.chain import GENESIS, canonical, link
+from invorder.chain import GENESIS, canonical_stream, link
 from invorder.domain.errors import StoreCorruptError
 from invorder.domain.messages import Event
 from invorder.ports import EventStore, KeepsChain, ReadsChain
@@ -101,6 +101,6 @@ class Links:
 def recomputed(events: Iterable[Event], previous: bytes = GENESIS) -> bytes:
     """The chain hash after ``events``, computed from them (for a store that keeps a chain
     but reads no hashes with its events)."""
-    for event in events:
-        previous = link(previous, canonical(event))
+    for data in canonical_stream(events):
+        previous = link(previous, data)
     return previous
