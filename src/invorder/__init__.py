@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import warnings
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Unpack
 
 from invorder import errors, events, records, routing
 from invorder._deprecated import _moved
@@ -127,24 +127,28 @@ from invorder.domain.stock.location import (
     LocationId,
 )
 from invorder.domain.stock.movement import Account, Bucket, Movement
-from invorder.engine import Engine, Outcome, Rejected
+from invorder.engine import Engine, EngineOptions, Outcome, Rejected
 from invorder.ports import EventStore, SnapshotStore
 
 
-def in_memory(**engine_options: Any) -> Engine:
+def in_memory(
+    *, snapshots: SnapshotStore | None = None, **engine_options: Unpack[EngineOptions]
+) -> Engine:
     """An engine on a fresh in-memory store: the embedded default.
 
-    ``engine_options`` go to :class:`Engine` (``routing_rule=...``, ``location_facts=...``),
-    as for :func:`sqlite`.
+    ``snapshots`` and ``engine_options`` (:class:`EngineOptions`: ``routing_rule=...``,
+    ``location_facts=...``) go to :class:`Engine`; a type checker checks their names and
+    types.
     """
-    return Engine(MemoryEventStore(), **engine_options)
+    return Engine(MemoryEventStore(), snapshots=snapshots, **engine_options)
 
 
-def sqlite(path: str | os.PathLike[str], **engine_options: Any) -> Engine:
+def sqlite(path: str | os.PathLike[str], **engine_options: Unpack[EngineOptions]) -> Engine:
     """An engine on a SQLite file at ``path`` (created with its tables when missing), with
     its snapshots in the same file; needs the ``sql`` extra (``pip install 'invorder[sql]'``).
 
-    ``engine_options`` go to :class:`Engine` (``routing_rule=...``, ``location_facts=...``).
+    ``engine_options`` (:class:`EngineOptions`: ``routing_rule=...``,
+    ``location_facts=...``) go to :class:`Engine`.
     Open one engine per process on a file: SQLite lets one writer in at a time. Close it
     when done (``engine.close()``, or ``with invorder.sqlite(path) as engine:``): that
     closes the file's connections.
@@ -216,6 +220,7 @@ __all__ = [
     "Disposition",
     "DraftPurchase",
     "Engine",
+    "EngineOptions",
     "Event",
     "EventStore",
     "ExpectPurchase",

@@ -4,14 +4,16 @@ events (:class:`~invorder.ports.ReadsMovements`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, NoReturn
 
 import sqlalchemy as sa
 
-from invorder.adapters._sql_errors import mapped
-from invorder.adapters._sql_schema import movements_table
+from invorder.adapters._sql_errors import mapped, undecodable
+from invorder.adapters._sql_schema import events_table, movements_table, writing
+from invorder.codec import tag_of
 from invorder.domain.errors import InvorderError, StoreCorruptError
 from invorder.domain.messages import Event
 from invorder.domain.stock.catalog import SkuId
@@ -101,12 +103,52 @@ def postings(
         yield from reader.postings(rows)
 
 
-def backfill(connection: sa.Connection, events: Iterable[Event], sqlite: bool) -> int:
-    """Index the journal entries among ``events`` that the index lacks; return how many."""
-    have = {
-        int(one)
-        for one in connection.execute(sa.select(movements_table.c.position).distinct()).scalars()
-    }
+def index_missing(
+    database: sa.Engine,
+    head_of: Callable[[sa.Connection], int],
+    decode: Callable[[dict[str, Any]], Event],
+    slice_size: int,
+    sqlite: bool,
+) -> int:
+    """Index the entries the index lacks, ``slice_size`` positions per transaction (see
+    :meth:`~invorder.adapters.sql.SqlEventStore.index_movements`); return how many. Only
+    the rows of journal entries are read and decoded (``decode``: the store's codec)."""
+    if type(slice_size) is not int or slice_size < 1:
+        raise ValueError(f"slice_size must be a positive integer (got {slice_size!r})")
+    c = events_table.c
+    entries = sa.select(c.position, c.data).where(c.type == tag_of(StockPosted))
+    count, start = 0, 0
+    while True:
+        with mapped("index the movements"), writing(database) as connection, connection.begin():
+            head = head_of(connection)
+            if start == 0:
+                write(connection, head, [], sqlite)  # the rows of a log cut short
+            if start >= head:
+                return count
+            stop = min(head, start + slice_size)
+            query = entries.where(c.position >= start, c.position < stop).order_by(c.position)
+            rows = connection.execute(query).all()
+            events = (_decoded(position, data, decode) for position, data in rows)
+            count += backfill(connection, events, range(start, stop), sqlite)
+        start = stop
+
+
+def _decoded(position: int, data: str, decode: Callable[[dict[str, Any]], Event]) -> Event:
+    try:
+        return decode(json.loads(data))
+    except (ValueError, KeyError, TypeError) as error:  # JSONDecodeError, CodecError
+        undecodable(position, error)
+
+
+def backfill(
+    connection: sa.Connection, events: Iterable[Event], positions: range, sqlite: bool
+) -> int:
+    """Index the journal entries among ``events`` (those at ``positions``) that the index
+    lacks; return how many."""
+    c = movements_table.c
+    query = sa.select(c.position).distinct()
+    query = query.where(c.position >= positions.start, c.position < positions.stop)
+    have = {int(one) for one in connection.execute(query).scalars()}
     count, rows = 0, []
     for event in events:
         if event.position not in have and isinstance(event, StockPosted) and event.movements:

@@ -365,17 +365,21 @@ class SqlEventStore(SqlStore):
             else iter(())
         )
 
-    def index_movements(self) -> int:
+    def index_movements(self, *, slice_size: int = 10_000) -> int:
         """Index the movements of the journal entries the index lacks (those written
-        before this version kept it) and return how many entries were indexed. One
-        transaction, which holds the write lock while it decodes the log: run it while the
-        log is quiet. Until it has run, ``Engine.history()`` decodes those entries."""
+        before this version kept it) and return how many entries were indexed.
+
+        It reads and decodes only the rows of journal entries, ``slice_size`` positions of
+        the log at a time, each slice in a transaction of its own, so other writers wait
+        for one slice at most. Stopped part way, it keeps the slices done; run again, it
+        adds only what is still missing. Until it has run, ``Engine.history()`` decodes the
+        entries the index lacks.
+        """
         if not self._indexed:
             raise ValueError("the movements index has no table: open with create=True")
-        with mapped("index the movements"), writing(self._engine) as connection, connection.begin():
-            head = self._head(connection)
-            _movements.write(connection, head, [], self._sqlite)  # a cut log's rows
-            return _movements.backfill(connection, self.read(0, head), self._sqlite)
+        decode = self._codec.event_from_dict
+        return _movements.index_missing(self._engine, self._head, decode, slice_size,
+                                        self._sqlite)  # fmt: skip
 
 
 def _link_rows(rows: list[list[Any]], previous: bytes | None) -> None:

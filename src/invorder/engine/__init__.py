@@ -13,10 +13,12 @@ module              what it holds
 ``_verification``   the projections checked against a replay of the log
 ``views``           the queries, one module per domain area
 ``allocation``      the routing rule as the order book's allocator; host policies
+``options``         :class:`EngineOptions`, the engine's keyword options as a typed dict
 ==================  ==================================================================
 """
 
 from invorder.engine._writer import Outcome, Rejected
 from invorder.engine.engine import Engine
+from invorder.engine.options import EngineOptions
 
-__all__ = ["Engine", "Outcome", "Rejected"]
+__all__ = ["Engine", "EngineOptions", "Outcome", "Rejected"]

@@ -4,6 +4,7 @@ entries (an old database) or holds a rolled-back log's rows still gives the log'
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -126,6 +127,43 @@ def test_an_index_that_lacks_entries_is_completed_from_the_log(
         assert store.index_movements() == 0
         assert histories(engine) == reference
     assert len(index_of(path)) == 5
+
+
+@pytest.mark.parametrize("slice_size", [1, 2, 3, 100])
+def test_the_index_is_completed_slice_by_slice(path: Path, slice_size: int) -> None:
+    # Each slice is a transaction of its own; together they index what one would.
+    whole = index_of(path)
+    with sqlite_file(path) as connection:
+        connection.execute("DELETE FROM invorder_movements WHERE position IN (4, 5, 8)")
+    with SqlEventStore(url(path)) as store:
+        assert store.index_movements(slice_size=slice_size) == 3
+        assert store.index_movements(slice_size=slice_size) == 0
+    assert index_of(path) == whole
+
+
+def test_an_entry_that_cannot_be_decoded_stops_indexing_at_its_slice(path: Path) -> None:
+    with sqlite_file(path) as connection:
+        connection.execute("DELETE FROM invorder_movements WHERE position IN (4, 5, 8)")
+        connection.execute("UPDATE invorder_events SET data = '{not json' WHERE position = 5")
+        connection.execute("UPDATE invorder_events SET data = '{not json' WHERE position = 1")
+    before = index_of(path)
+    # Position 1 (a location defined) is not an entry: not read. Position 5 is: its slice
+    # (4 and 5) is rolled back whole.
+    refused = pytest.raises(StoreCorruptError, match="position 5: its row cannot be decoded")
+    with SqlEventStore(url(path)) as store, refused:
+        store.index_movements(slice_size=2)
+    assert index_of(path) == before
+
+
+@pytest.mark.parametrize("bad", [0, -1, 2.5, True, "10"])
+def test_a_slice_size_that_is_not_a_positive_integer_is_refused(path: Path, bad: object) -> None:
+    with sqlite_file(path) as connection:
+        connection.execute("DELETE FROM invorder_movements WHERE position = 4")
+    before = index_of(path)
+    refused = re.escape(f"slice_size must be a positive integer (got {bad!r})")
+    with SqlEventStore(url(path)) as store, pytest.raises(ValueError, match=refused):
+        store.index_movements(slice_size=bad)  # type: ignore[arg-type]  # what it refuses
+    assert index_of(path) == before
 
 
 def test_an_old_database_without_the_index_works_as_before(
