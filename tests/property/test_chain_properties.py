@@ -3,8 +3,10 @@ memory store, the SQLite store, and :func:`invorder.chain.chain_of` over the eve
 
 from __future__ import annotations
 
+import collections.abc
 import contextlib
 import random
+import typing
 
 import attrs
 import sqlalchemy as sa
@@ -25,7 +27,8 @@ from invorder.chain import (
     default_codec,
     link,
 )
-from invorder.domain.messages import Event
+from invorder.codec import EVENT_TYPES
+from invorder.domain.messages import Command, Event
 from invorder.engine import Engine
 from invorder.testing.strategies import ledger_scenarios
 from tests.support.snapshots import fixture_events
@@ -126,3 +129,30 @@ def test_a_generated_days_log_encodes_the_same_with_its_commands_written_once() 
         previous = link(previous, canonical(event))
         hashes.append(previous)
     assert chain_of(events) == hashes
+
+
+def test_no_event_holds_a_mapping_or_a_command_besides_its_own() -> None:
+    # canonical_texts finds an event's command slot by its text ("command":"\u0000"); only
+    # a mapping (whose keys are written as they are) or a second command (whose mappings
+    # are) could write that text elsewhere in the event. A field that would must come with
+    # another way of putting the command in.
+    found: list[str] = []
+
+    def walk(kind: object, path: str, seen: set[type]) -> None:
+        if typing.get_origin(kind) in (dict, collections.abc.Mapping) or (
+            isinstance(kind, type) and issubclass(kind, collections.abc.Mapping | Command)
+        ):
+            found.append(path)
+            return
+        for inner in typing.get_args(kind):
+            walk(inner, path, seen)
+        if isinstance(kind, type) and attrs.has(kind) and kind not in seen:
+            seen.add(kind)
+            for name, hint in typing.get_type_hints(kind).items():
+                walk(hint, f"{path}.{name}", seen)
+
+    for cls in EVENT_TYPES.values():
+        for name, hint in typing.get_type_hints(cls).items():
+            if name != "command":
+                walk(hint, f"{cls.__name__}.{name}", set())
+    assert found == []
