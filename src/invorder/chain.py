@@ -42,8 +42,8 @@ def default_codec() -> Codec:
 
 _SLOT = "\x00"  # stands for the command in an event's dict, until its text replaces it
 _SLOT_TEXT = '"command":"\\u0000"'  # the slot as the encoder writes it (no other key or
-# value can be written so: a string's quotes are escaped, and no event has a field of its
-# own holding a mapping, so the only "command" key at this level is the event's)
+# value can be written so: a string's quotes are escaped, and no event holds a mapping or
+# a second command, which a test in tests/property/test_chain_properties.py keeps so)
 
 
 def canonical_texts(events: Sequence[Event], codec: Codec | None = None) -> list[str]:
