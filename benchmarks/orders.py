@@ -11,6 +11,9 @@ in-memory store:
 * ``receipt_fills_backorders_ms``: one ``ReceiveStock`` that allocates the backorders of
   ``--backorders`` waiting orders in priority order, and how many it filled;
 * ``replay_events_per_s``: events folded per second when a fresh engine replays the log;
+* ``encode_us_per_event`` and ``json_bytes_per_event``: that log's events turned into their
+  canonical JSON (``invorder.chain.canonical_stream``), what a SQL append and the hash
+  chain pay per event, and the UTF-8 bytes of that text per event;
 * ``lines_per_s``: on a fresh engine, every order captured (allocated at once) and every
   shipment picked, packed and shipped, in order lines per second;
 * ``floor_lines_per_s`` and ``floor_ratio``: a plain dict-and-tuple loop doing the same
@@ -54,6 +57,7 @@ from pathlib import Path
 from _report import held_bytes, print_figures  # benchmarks/_report.py, beside this script
 
 import invorder as iv
+from invorder.chain import canonical_stream
 from invorder.records import Order
 
 T = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
@@ -286,6 +290,10 @@ def main() -> None:
     replay_s = time.perf_counter() - start
     assert replayed.orders() == engine.orders()
     assert engine.verify() == []
+    # What a SQL append and the hash chain pay per event: its canonical JSON text.
+    start = time.perf_counter()
+    json_bytes = sum(len(data) for data in canonical_stream(events))
+    encode_s = time.perf_counter() - start
 
     # The floor: the same orders and stock through invorder and through plain dicts.
     rng = random.Random(11)
@@ -318,6 +326,8 @@ def main() -> None:
         "receipt_filled_orders": filled,
         "events": event_count,
         "replay_events_per_s": round(event_count / replay_s),
+        "encode_us_per_event": round(encode_s / event_count * 1e6, 2),
+        "json_bytes_per_event": round(json_bytes / event_count),
         "lines_per_s": round(lines_per_s),
         "units_shipped": units,
         "floor_lines_per_s": round(floor_per_s),

@@ -14,7 +14,7 @@ import functools
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any
 
@@ -24,8 +24,30 @@ from invorder.domain.messages import Event
 GENESIS = bytes(32)
 """The chain hash of the empty log (32 zero bytes): the "previous hash" of position 0."""
 
-_ENCODE = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, sort_keys=True).encode
 _sha256 = hashlib.sha256
+
+
+def _canonical_encoder() -> Callable[[dict[str, Any]], str]:
+    # ``JSONEncoder.encode`` builds CPython's C encoder again on every call; built once here
+    # with the same options, it writes the same text about a third faster. Without its
+    # circular-reference check: an event's dict is a tree. Without the C accelerator (an
+    # interpreter that lacks it), the plain encoder.
+    options = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, sort_keys=True)
+    make = getattr(json.encoder, "c_make_encoder", None)  # undocumented in typeshed too
+    if make is None:
+        return options.encode
+    chunks = make(None, options.default, json.encoder.encode_basestring, None, ":", ",",
+                  True, False, True)  # fmt: skip  # sort keys, no skipping, NaN allowed
+    join = "".join
+
+    def encode(data: dict[str, Any]) -> str:
+        text: str = join(chunks(data, 0))
+        return text
+
+    return encode
+
+
+_ENCODE = _canonical_encoder()
 
 
 def canonical_json(data: dict[str, Any]) -> str:

@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import collections.abc
 import contextlib
+import json
 import random
 import typing
+from unittest import mock
 
 import attrs
+import pytest
 import sqlalchemy as sa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import invorder
+from invorder import chain
 from invorder import simulate as sim
 from invorder.adapters.memory import MemoryEventStore
 from invorder.adapters.sql import SqlEventStore, sql_engine
@@ -156,3 +160,25 @@ def test_no_event_holds_a_mapping_or_a_command_besides_its_own() -> None:
             if name != "command":
                 walk(hint, f"{cls.__name__}.{name}", set())
     assert found == []
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(st.dictionaries(st.text(), JSON, max_size=6))
+def test_canonical_json_is_the_standard_encoders_text(data: dict[str, object]) -> None:
+    # The encoder built once (CPython's C one) and the plain one write the same text.
+    expected = json.dumps(data, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
+    assert canonical_json(data) == expected
+    with mock.patch.object(json.encoder, "c_make_encoder", None):
+        assert chain._canonical_encoder()(data) == expected
+
+
+def test_canonical_json_refuses_what_json_cannot_hold_and_goes_on() -> None:
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        canonical_json({"a": [1, {"b": object()}]})
+    assert canonical_json({"b": [2, 1], "a": "é\x00"}) == '{"a":"é\\u0000","b":[2,1]}'
