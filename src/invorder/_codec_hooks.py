@@ -4,7 +4,6 @@ the strict reader's exact JSON types, and fast readers of optional values and tu
 from __future__ import annotations
 
 import enum
-import functools
 import types
 import typing
 from collections.abc import Callable
@@ -67,18 +66,12 @@ def strict_decimal(value: object, _: type) -> Decimal:
     raise TypeError(f'must be a decimal string such as "9.99" (got {value!r})')
 
 
-@functools.cache
-def _members(kind: type[enum.Enum]) -> dict[object, enum.Enum]:
-    return {member.value: member for member in kind}
-
-
 def strict_enum(value: object, kind: type[enum.Enum]) -> enum.Enum:
     """The member of ``kind`` whose value is ``value``, of the value's exact type."""
     if type(value) is kind:  # a dict unstructured in memory keeps a StrEnum's members
         return value
-    member = _members(kind).get(value) if isinstance(value, str | int) else None
-    # ``True == 1`` finds an IntEnum member by hash: the exact type must match too.
-    if member is not None and type(member._value_) is type(value):
+    member = _checks.member_of(kind, value)
+    if member is not None:
         return member
     raise ValueError(f"must be {_checks.choices(kind)} (got {value!r})")
 

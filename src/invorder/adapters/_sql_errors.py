@@ -10,9 +10,10 @@ integrity error on the position key is not mapped here: the append turns it into
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import sqlalchemy as sa
 
@@ -23,6 +24,7 @@ from invorder.domain.errors import (
     StoreCorruptError,
     StoreUnavailableError,
 )
+from invorder.domain.messages import Event
 
 CORRUPT = ("file is not a database", "database disk image is malformed")
 """SQLite's words for a damaged file (a header overwritten, pages torn)."""
@@ -58,6 +60,16 @@ def refusal(error: sa.exc.IntegrityError) -> str:
     """What the database said when it refused rows, on one line."""
     said = " ".join(str(error.orig).split())
     return f"the database refused the rows ({said})"
+
+
+def decoded(decode: Callable[[dict[str, Any]], Event], position: int, data: str) -> Event:
+    """The event of the row at ``position`` (its JSON ``data``, read by ``decode``, a
+    codec's ``event_from_dict``); a row that is not one raises as :func:`undecodable`
+    says."""
+    try:
+        return decode(json.loads(data))
+    except (ValueError, KeyError, TypeError) as error:  # JSONDecodeError, CodecError
+        undecodable(position, error)
 
 
 def undecodable(position: int, error: Exception) -> NoReturn:

@@ -4,14 +4,13 @@ events (:class:`~invorder.ports.ReadsMovements`)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, NoReturn
 
 import sqlalchemy as sa
 
-from invorder.adapters._sql_errors import mapped, undecodable
+from invorder.adapters._sql_errors import decoded, mapped
 from invorder.adapters._sql_schema import events_table, movements_table, writing
 from invorder.codec import tag_of
 from invorder.domain.errors import InvorderError, StoreCorruptError
@@ -128,16 +127,9 @@ def index_missing(
             stop = min(head, start + slice_size)
             query = entries.where(c.position >= start, c.position < stop).order_by(c.position)
             rows = connection.execute(query).all()
-            events = (_decoded(position, data, decode) for position, data in rows)
+            events = (decoded(decode, position, data) for position, data in rows)
             count += backfill(connection, events, range(start, stop), sqlite)
         start = stop
-
-
-def _decoded(position: int, data: str, decode: Callable[[dict[str, Any]], Event]) -> Event:
-    try:
-        return decode(json.loads(data))
-    except (ValueError, KeyError, TypeError) as error:  # JSONDecodeError, CodecError
-        undecodable(position, error)
 
 
 def backfill(

@@ -23,7 +23,7 @@ except ImportError as error:  # pragma: no cover  # the test extra installs SQLA
 
 from invorder.adapters import _sql_movements as _movements
 from invorder.adapters._sql_checkpoints import SqlCheckpointStore
-from invorder.adapters._sql_errors import mapped, refusal, typed, undecodable
+from invorder.adapters._sql_errors import decoded, mapped, refusal, typed
 from invorder.adapters._sql_schema import (
     SqlStore,
     events_table,
@@ -206,13 +206,8 @@ class SqlEventStore(SqlStore):
         position (a deleted row must not make the log look shorter than it is).
         """
         decode = self._codec.event_from_dict
-        loads = json.loads
-        for row in self._rows(start, stop, False):
-            try:
-                event = decode(loads(row[1]))
-            except (ValueError, KeyError, TypeError) as error:  # JSONDecodeError, CodecError
-                undecodable(row[0], error)
-            yield event
+        for position, data, _ in self._rows(start, stop, False):
+            yield decoded(decode, position, data)
 
     def read_chained(
         self, start: int = 0, stop: int | None = None
@@ -220,15 +215,10 @@ class SqlEventStore(SqlStore):
         """What :meth:`read` gives, each event with its stored JSON (the bytes its chain
         hash covers) and the hash (``None`` in an unchained row)."""
         decode = self._codec.event_from_dict
-        loads = json.loads
         for position, data, chain in self._rows(start, stop, self._chained):
             if chain is not None and chain.__class__ is not bytes:
                 chain = bytes(chain)  # a driver's buffer type
-            try:
-                event = decode(loads(data))
-            except (ValueError, KeyError, TypeError) as error:
-                undecodable(position, error)
-            yield event, data.encode("utf-8"), chain
+            yield decoded(decode, position, data), data.encode("utf-8"), chain
 
     def chain_at(self, position: int) -> bytes | None:
         """The chain hash of the first ``position`` events (see
@@ -346,11 +336,7 @@ class SqlEventStore(SqlStore):
                 missing = next(p for p in page if p not in found)
                 raise StoreCorruptError(missing, "no event is stored there")
             for at, data in rows:
-                try:
-                    event = decode(json.loads(data))
-                except (ValueError, KeyError, TypeError) as error:
-                    undecodable(at, error)
-                yield event
+                yield decoded(decode, at, data)
 
     def postings(self, sku: str, positions: Sequence[int]) -> Iterator[Posting]:
         """The journal entries at ``positions`` that the movements index holds, each with

@@ -8,6 +8,7 @@ while they are being built, before any command reaches an engine.
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any, TypeVar
@@ -87,23 +88,32 @@ def one_of(kind: type[E], field: str) -> Callable[[object], E]:
     """attrs converter: a member of ``kind``, or its documented value (``"dtc"`` for
     ``OrderKind.DTC``); anything else raises :class:`InvalidFieldError` listing the values."""
 
-    # Values equal across types (1 and 1.0) are one member to Enum (an alias), so a dict
-    # by value finds every member.
-    by_value: dict[object, E] = {member.value: member for member in kind}
-
     def convert(value: object) -> E:
         if isinstance(value, kind):
             return value
-        try:
-            found = by_value.get(value)
-        except TypeError:  # unhashable: no member's value
-            found = None
-        # ``True == 1`` finds an IntEnum member by hash: the exact type must match too.
-        if found is not None and type(found.value) is type(value):
-            return found
-        raise InvalidFieldError(field, value, choices(kind))
+        found = member_of(kind, value)
+        if found is None:
+            raise InvalidFieldError(field, value, choices(kind))
+        return found
 
     return convert
+
+
+def member_of(kind: type[E], value: object) -> E | None:
+    """The member of ``kind`` whose value is ``value`` and of its exact type (``True`` is not
+    the ``IntEnum`` member 1), found by one dict look-up; ``None`` if there is none."""
+    try:
+        found = _by_value(kind).get(value)
+    except TypeError:  # unhashable: no member's value
+        return None
+    return found if found is not None and type(found._value_) is type(value) else None
+
+
+@functools.cache
+def _by_value(kind: type[E]) -> dict[object, E]:
+    # Values equal across types (1 and 1.0) are one member to Enum (an alias), so a dict by
+    # value finds every member.
+    return {member.value: member for member in kind}
 
 
 def boolean(instance: object, attribute: Any, value: Any) -> None:
