@@ -23,8 +23,10 @@ changes none: ``fill_rate``, ``stock_value``, ``oversold_units``, and the money 
 ``orders_not_closable``.
 
 Usage: ``python benchmarks/day.py [--size tenth|small|day|10x] [--scenario FILE] [--seed N]
-[--no-money]`` (``--no-money``: the day without its money side, as earlier versions
-generated it).
+[--no-money] [--bytes-by-type]`` (``--no-money``: the day without its money side, as
+earlier versions generated it; ``--bytes-by-type``: also print, per event type, journal
+entries by their command's type, how many the JSON sample holds, their mean bytes and their
+share of the bytes).
 The default ``tenth`` is the ``day`` network (10,000 SKUs, 5 warehouses, 4 channels) with
 a tenth of its orders, to stay under a minute; ``--size day`` runs the full day. The last
 line printed is the benchmark JSON object.
@@ -54,6 +56,21 @@ def _phase(name: str, figures: dict[str, object]) -> None:
     print(f"[day] {name}: {figures}", file=sys.stderr, flush=True)
 
 
+def _bytes_by_type(sample: list[iv.Event], sizes: list[int]) -> None:
+    """Print each event type's count in ``sample``, mean JSON bytes and share of the bytes
+    (journal entries apart by their command's type), largest share first."""
+    kinds: dict[str, list[int]] = {}
+    for event, n in zip(sample, sizes, strict=True):
+        kind = type(event).__name__
+        if isinstance(event, iv.events.StockPosted):
+            kind += f"/{type(event.command).__name__}"
+        kinds.setdefault(kind, []).append(n)
+    total = sum(sizes)
+    for kind, ns in sorted(kinds.items(), key=lambda item: -sum(item[1])):
+        print(f"bytes: {kind:40} {len(ns):7} events {sum(ns) / len(ns):7.0f} B "
+              f"{sum(ns) / total:6.1%}")  # fmt: skip
+
+
 def main() -> None:
     """Run the benchmark and print its figures."""
     parser = argparse.ArgumentParser()
@@ -65,6 +82,8 @@ def main() -> None:
     parser.add_argument("--no-money", action="store_true",
                         help="generate the day without its money side (Parameters(money=False)):"
                         " the same orders and decisions, fewer events")  # fmt: skip
+    parser.add_argument("--bytes-by-type", action="store_true",
+                        help="print the sampled events' JSON bytes per event type")  # fmt: skip
     args = parser.parse_args()
     figures: dict[str, object] = {}
 
@@ -140,7 +159,10 @@ def main() -> None:
 
     codec = iv.Codec()
     sample = events[:: max(1, len(events) // 20_000)]
-    size = sum(len(json.dumps(codec.event_to_dict(e), separators=(",", ":"))) for e in sample)
+    sizes = [len(json.dumps(codec.event_to_dict(e), separators=(",", ":"))) for e in sample]
+    size = sum(sizes)
+    if args.bytes_by_type:
+        _bytes_by_type(sample, sizes)
     held = held_bytes(events)
 
     start = time.perf_counter()

@@ -22,6 +22,7 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from invorder import _codec_compact
 from invorder._codec_hooks import (
     NEEDS_ZONE,
     array_hook,
@@ -45,6 +46,7 @@ from invorder.domain.errors import (
 )
 from invorder.domain.messages import Command, Event
 from invorder.domain.model import COMMANDS, EVENTS
+from invorder.domain.stock.events import StockPosted
 
 
 def tag_of(cls: type[Any]) -> str:
@@ -149,15 +151,38 @@ _TAG_KEYS = frozenset({"type", "schema"})
 
 
 def _tagged_fn(
-    cls: type[Any], converter: cattrs.Converter, **fields: Any
+    cls: type[Any], converter: cattrs.Converter, *, command: bool = True
 ) -> Callable[[Any], dict[str, Any]]:
-    """The function writing a command or event of ``cls`` as a dict with its tags;
-    ``fields``: cattrs overrides of some fields."""
+    """The function writing a command or event of ``cls`` as a dict with its tags (an
+    event's ``command`` left out unless ``command``)."""
     # Fields added after logs were written are left out while at their default, so an
     # older log written again is the same, byte for byte.
     later = {field: override(omit_if_default=True) for field in getattr(cls, "ADDED", ())}
-    inner = _unstructure_fn(cls, converter, **later, **fields)
+    if not command:
+        later["command"] = override(omit=True)
+    inner = _unstructure_fn(cls, converter, **later)
+    if cls is StockPosted:  # its fields written as they are: schema 1, kept for old logs
+        schema_1 = _tagger(tag_of(cls), 1, inner)
+        return _codec_compact.writer(schema_1, converter.unstructure, command=command)
     return _tagger(tag_of(cls), getattr(cls, "SCHEMA_VERSION", None), inner)
+
+
+def schema_of(event: Event) -> int:
+    """The schema version ``event`` is written in: its class's, or the one it remembers
+    having been read in (``StockPosted.schema``)."""
+    remembered = getattr(event, "schema", None)
+    version: int = (
+        remembered if remembered is not None else getattr(type(event), "SCHEMA_VERSION", 1)
+    )
+    return version
+
+
+def reads_natively(cls: type[Any], version: object) -> bool:
+    """Whether the codec reads an event of ``cls`` at ``version`` without an upcaster: its
+    class's current version, or schema 1 of ``StockPosted`` (written before the compact
+    form, and written again the same)."""
+    current: int = getattr(cls, "SCHEMA_VERSION", 1)
+    return type(version) is int and (version == current or (cls is StockPosted and version == 1))
 
 
 # Typed loosely: cattrs types its field overrides and its own options as one ``**kwargs``.
@@ -288,7 +313,7 @@ class Codec:
         if bare is None:
             if EVENT_TYPES.get(tag_of(cls)) is not cls:
                 raise CodecError(f"an event of unknown class {cls.__name__}", event)
-            bare = self._bare[cls] = _tagged_fn(cls, self._converter, command=override(omit=True))
+            bare = self._bare[cls] = _tagged_fn(cls, self._converter, command=False)
         return bare(event)
 
     def event_from_dict(self, data: dict[str, Any]) -> Event:
@@ -297,6 +322,12 @@ class Codec:
         version = data.get("schema", 1)
         if type(version) is not int:
             raise CodecError(f"{cls.__name__}.schema: must be an integer (got {version!r})", data)
+        if cls is StockPosted and version == 1 and (tag_of(cls), 1) not in self._upcasters:
+            # Read as written, and remembered: written again in schema 1, byte for byte.
+            fields = {k: v for k, v in data.items() if k not in _TAG_KEYS}
+            entry: StockPosted = self._structure(fields, cls, data, "schema 1")
+            object.__setattr__(entry, "schema", 1)  # through the slot, as attrs' __init__
+            return entry
         while version < cls.SCHEMA_VERSION:
             upcaster = self._upcasters.get((tag_of(cls), version))
             if upcaster is None:
@@ -306,6 +337,9 @@ class Codec:
         if version != cls.SCHEMA_VERSION:
             raise CodecError(f"{cls.__name__} schema {version} is newer than this library", data)
         fields = {k: v for k, v in data.items() if k not in _TAG_KEYS}
+        if cls is StockPosted:
+            fields = _codec_compact.fields_of(data, fields)
+            return _codec_compact.shared(self._structure(fields, cls, data, f"schema {version}"))
         event: Event = self._structure(fields, cls, data, f"schema {version}")
         return event
 

@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 
 import sqlalchemy as sa
 
-from invorder.codec import EVENT_TYPES
+from invorder.codec import EVENT_TYPES, reads_natively
 from invorder.domain.errors import (
     CodecError,
     InvorderError,
@@ -91,4 +91,4 @@ def _of_another_version(data: object) -> bool:
     tag = data.get("type")
     cls = EVENT_TYPES.get(tag) if isinstance(tag, str) else None
     version = data.get("schema", 1)
-    return cls is not None and type(version) is int and version != cls.SCHEMA_VERSION
+    return cls is not None and type(version) is int and not reads_natively(cls, version)

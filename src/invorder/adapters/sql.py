@@ -39,7 +39,7 @@ from invorder.adapters._sql_schema import (
 from invorder.adapters._sql_snapshots import SqlSnapshotStore
 from invorder.adapters.memory import check_positions
 from invorder.chain import GENESIS, canonical_json, canonical_texts, default_codec, link
-from invorder.codec import Codec, tag_of
+from invorder.codec import Codec, schema_of, tag_of
 from invorder.domain.errors import ConcurrencyError, StoreCorruptError, StoreUnavailableError
 from invorder.domain.messages import Event
 from invorder.ports import Posting
@@ -146,8 +146,7 @@ class SqlEventStore(SqlStore):
         columns = _COLUMNS if chained else _COLUMNS[:_PLAIN]
         rows: list[list[Any]] = []  # position, key, type, schema, text (and the hash)
         for event, text in zip(events, canonical_texts(events, self._codec), strict=True):
-            cls = type(event)
-            row = [event.position, event.key, tag_of(cls), getattr(cls, "SCHEMA_VERSION", 1), text]
+            row = [event.position, event.key, tag_of(type(event)), schema_of(event), text]
             if chained:
                 row.append(None)  # the hash, once the one before the batch is read
             rows.append(row)

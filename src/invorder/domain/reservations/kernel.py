@@ -24,9 +24,10 @@ _new = object.__new__
 (_SKU, _QUANTITY, _SOURCE, _DESTINATION, _REASON, _MOVED_FOR) = setters(
     Movement, ("sku", "quantity", "source", "destination", "reason", "reference")
 )
-(_POSITION, _COMMAND, _OPERATION, _MOVEMENTS, _ENTRY_FOR, _MEMO) = setters(
-    StockPosted, ("position", "command", "operation", "movements", "reference", "memo")
+(_POSITION, _COMMAND, _OPERATION, _MOVEMENTS, _ENTRY_FOR, _MEMO, _SCHEMA) = setters(
+    StockPosted, ("position", "command", "operation", "movements", "reference", "memo", "schema")
 )
+_CURRENT = StockPosted.SCHEMA_VERSION
 _RESERVE_FIELDS = setters(ReserveStock, (
     "key", "at", "reservation", "sku", "location", "quantity", "reference", "expires_at",
     "priority", "purchase_order",
@@ -64,6 +65,7 @@ def stock_entry(
     _MOVEMENTS(made, movements)
     _ENTRY_FOR(made, reference)
     _MEMO(made, memo)
+    _SCHEMA(made, _CURRENT)
     return made
 
 

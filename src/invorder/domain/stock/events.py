@@ -81,7 +81,7 @@ class StockPosted(FromCommand):
     may hold no movement (a cycle count that matched the shelf is still recorded).
     """
 
-    SCHEMA_VERSION: ClassVar[int] = 1
+    SCHEMA_VERSION: ClassVar[int] = 2
     position: int
     """Index of this event in the log."""
     command: Command
@@ -94,6 +94,10 @@ class StockPosted(FromCommand):
     """The document the entry belongs to (purchase order, transfer, count sheet, ...)."""
     memo: str = ""
     """Free text for people."""
+    schema: int = attrs.field(default=SCHEMA_VERSION, init=False, eq=False, repr=False)
+    """The schema version the entry is written in: the current one, or 1 for an entry read
+    from a log written at schema 1, which the codec writes again in schema 1, byte for byte,
+    so that log's hash chain holds. Not part of the entry's value (equality leaves it out)."""
 
 
 LedgerEvent = LocationDefined | SkuDefined | StockPosted
