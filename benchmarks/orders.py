@@ -21,8 +21,9 @@ in-memory store:
   split allowed, as the default rule), run in the same process; the ratio is how many
   times faster than invorder the floor is (issue 19's target: at most 15);
 * ``replay_lines_per_s`` and ``replay_floor_ratio``: the log of that run, less its set-up,
-  replayed into a fresh engine (folded only: no decision, no validation, no event built),
-  in order lines a second, and how many times faster the floor is than that fold alone;
+  replayed into a fresh engine (its events folded into the projections and their keys
+  indexed: no decision, no validation, no event built), in order lines a second, and how
+  many times faster the floor is than that replay;
 * ``lines_per_s_memory_batched`` and ``lines_per_s_sqlite_batched``: the same orders and
   stock as ``lines_per_s``, the commands given to ``Engine.execute_batch`` 50 at a time
   (the captures, then the fulfilment commands): on the in-memory store, and persisted on a
@@ -253,8 +254,9 @@ def replayed_lines_per_s(
 ) -> float:
     """Order lines a second of a replay of what ``engine`` logged after its first
     ``set_up_events``: a fresh engine folds the whole log, less the time a fresh engine takes
-    to fold the set-up alone (each the best of three). No decision, no validation, no event
-    built: what folding the log's events into the projections costs per line."""
+    to replay the set-up alone (each the best of three). No decision, no validation, no
+    event built: what folding the log's events into the projections (and indexing their
+    keys) costs per line."""
     events = list(engine.events())
 
     def replay(log: list[iv.Event]) -> float:
