@@ -72,6 +72,7 @@ def test_a_schema_1_log_is_read_as_written_and_grows_in_schema_2(tmp_path: Path)
         live = invorder.Engine(store)
         assert live.verify() == []
         before = len(schemas(engine))
+        damaged = live.balance("MUG", "EAST/A/01", invorder.Bucket.DAMAGED)
         at = entries[-1].at
         live.execute(invorder.MarkDamaged(key="dmg-new", at=at, sku="MUG",
                                           location="EAST/A/01", quantity=1))  # fmt: skip
@@ -81,8 +82,9 @@ def test_a_schema_1_log_is_read_as_written_and_grows_in_schema_2(tmp_path: Path)
         last = next(iter(again.read(before)))
         assert isinstance(last, invorder.events.StockPosted)
         assert last.schema == 2
-        assert invorder.Engine(again).verify() == []
-        assert invorder.Engine(again).balance("MUG", "EAST/A/01", invorder.Bucket.DAMAGED) >= 1
+        reread = invorder.Engine(again)
+        assert reread.verify() == []
+        assert reread.balance("MUG", "EAST/A/01", invorder.Bucket.DAMAGED) == damaged + 1
     engine.dispose()
 
 
