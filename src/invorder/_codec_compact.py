@@ -10,7 +10,7 @@ byte for byte, so the hash chain over that log still holds.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from invorder.domain.errors import CodecError
 from invorder.domain.stock.commands import PostEntry
@@ -25,16 +25,23 @@ MOVEMENT_FIELDS = (
 Writer = Callable[[Any], dict[str, Any]]
 """Writes an event as its dict."""
 
+WRITTEN_AGAIN: dict[type[Any], frozenset[int]] = {StockPosted: frozenset({1})}
+"""Event classes that read older versions of their own (dicts of the class's fields as
+they are) without an upcaster, remember the version in their ``schema`` field and are
+written in it again, byte for byte: the versions, by class."""
 
-def writer(schema_1: Writer, unstructure: Callable[[Any], Any], *, command: bool = True) -> Writer:
-    """The function writing a ``StockPosted``: in schema 1 (``schema_1``, the dict its
-    fields give) when the entry was read so, else in schema 2; ``unstructure`` writes the
-    command (left out when ``command`` is false)."""
+
+def writer(
+    tag: str, schema_1: Writer, unstructure: Callable[[Any], Any], *, command: bool = True
+) -> Writer:
+    """The function writing a ``StockPosted`` (stored under ``tag``): in schema 1
+    (``schema_1``, the dict its fields give) when the entry was read so, else in schema 2;
+    ``unstructure`` writes the command (left out when ``command`` is false)."""
 
     def write(entry: StockPosted) -> dict[str, Any]:
         if entry.schema == 1:
             return schema_1(entry)
-        data: dict[str, Any] = {"type": "StockPosted", "schema": 2, "position": entry.position}
+        data: dict[str, Any] = {"type": tag, "schema": 2, "position": entry.position}
         given = entry.command
         if command:
             data["command"] = unstructure(given)
@@ -55,17 +62,18 @@ def writer(schema_1: Writer, unstructure: Callable[[Any], Any], *, command: bool
     return write
 
 
-def fields_of(data: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
+def fields_of(data: dict[str, Any], fields: dict[str, Any]) -> tuple[dict[str, Any], bool]:
     """The entry's fields (``fields``: ``data`` without its tags) as ``StockPosted``'s own
-    reader takes them: each movement array as the object it stands for, and a
-    ``PostEntry``'s movements, left out, taken from the command. A movement that is not an
-    array of eight values, or movements left out of an entry whose command is not a
+    reader takes them, each movement array as the object it stands for; and whether the
+    movements were left out as its ``PostEntry``'s (then read as none: the command's are
+    given to the entry once it is read, :func:`with_command_movements`). A movement that is
+    not an array of eight values, or movements left out of an entry whose command is not a
     ``PostEntry``, raise :class:`~invorder.errors.CodecError`."""
     if "movements" not in fields:
         command = fields.get("command")
         if not isinstance(command, dict) or command.get("type") != "PostEntry":
             raise CodecError("StockPosted.movements: missing", data)
-        return {**fields, "movements": command.get("movements")}
+        return {**fields, "movements": []}, True
     rows = fields["movements"]
     if not isinstance(rows, list):
         raise CodecError(f"StockPosted.movements: must be an array (got {rows!r})", data)
@@ -84,13 +92,13 @@ def fields_of(data: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
             "destination": {"location": destination, "bucket": destination_bucket},
             "reason": why, "reference": ref,
         })  # fmt: skip
-    return {**fields, "movements": movements}
+    return {**fields, "movements": movements}, False
 
 
-def shared(entry: StockPosted) -> StockPosted:
-    """``entry`` holding its ``PostEntry``'s movements (equal, read twice) as one tuple."""
-    command = entry.command
-    if type(command) is PostEntry and command.movements == entry.movements:
-        # Set through the slot before any caller holds the entry, as attrs' __init__ does.
-        object.__setattr__(entry, "movements", command.movements)
+def with_command_movements(entry: StockPosted) -> StockPosted:
+    """``entry``, read without movements of its own, holding its ``PostEntry``'s (one tuple,
+    read once)."""
+    # Set through the slot before any caller holds the entry, as attrs' __init__ does; the
+    # command read is a PostEntry, as fields_of checked its type tag.
+    object.__setattr__(entry, "movements", cast("PostEntry", entry.command).movements)
     return entry

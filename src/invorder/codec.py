@@ -11,7 +11,7 @@ import enum
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import attrs
 import cattrs
@@ -23,6 +23,7 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from invorder import _codec_compact
+from invorder._codec_compact import WRITTEN_AGAIN
 from invorder._codec_hooks import (
     NEEDS_ZONE,
     array_hook,
@@ -163,26 +164,26 @@ def _tagged_fn(
     inner = _unstructure_fn(cls, converter, **later)
     if cls is StockPosted:  # its fields written as they are: schema 1, kept for old logs
         schema_1 = _tagger(tag_of(cls), 1, inner)
-        return _codec_compact.writer(schema_1, converter.unstructure, command=command)
+        return _codec_compact.writer(tag_of(cls), schema_1, converter.unstructure, command=command)
     return _tagger(tag_of(cls), getattr(cls, "SCHEMA_VERSION", None), inner)
 
 
 def schema_of(event: Event) -> int:
     """The schema version ``event`` is written in: its class's, or the one it remembers
     having been read in (``StockPosted.schema``)."""
-    remembered = getattr(event, "schema", None)
-    version: int = (
-        remembered if remembered is not None else getattr(type(event), "SCHEMA_VERSION", 1)
-    )
+    cls = type(event)
+    remembered = cls in WRITTEN_AGAIN
+    version: int = cast("Any", event).schema if remembered else getattr(cls, "SCHEMA_VERSION", 1)
     return version
 
 
 def reads_natively(cls: type[Any], version: object) -> bool:
     """Whether the codec reads an event of ``cls`` at ``version`` without an upcaster: its
-    class's current version, or schema 1 of ``StockPosted`` (written before the compact
-    form, and written again the same)."""
+    class's current version, or an older one it writes again the same (schema 1 of
+    ``StockPosted``, written before the compact form)."""
     current: int = getattr(cls, "SCHEMA_VERSION", 1)
-    return type(version) is int and (version == current or (cls is StockPosted and version == 1))
+    older = WRITTEN_AGAIN.get(cls, frozenset())
+    return type(version) is int and (version == current or version in older)
 
 
 # Typed loosely: cattrs types its field overrides and its own options as one ``**kwargs``.
@@ -322,12 +323,13 @@ class Codec:
         version = data.get("schema", 1)
         if type(version) is not int:
             raise CodecError(f"{cls.__name__}.schema: must be an integer (got {version!r})", data)
-        if cls is StockPosted and version == 1 and (tag_of(cls), 1) not in self._upcasters:
-            # Read as written, and remembered: written again in schema 1, byte for byte.
+        older = WRITTEN_AGAIN.get(cls)
+        if older and version in older and (tag_of(cls), version) not in self._upcasters:
+            # Read as written, and remembered: written again in that version, byte for byte.
             fields = {k: v for k, v in data.items() if k not in _TAG_KEYS}
-            entry: StockPosted = self._structure(fields, cls, data, "schema 1")
-            object.__setattr__(entry, "schema", 1)  # through the slot, as attrs' __init__
-            return entry
+            event: Event = self._structure(fields, cls, data, f"schema {version}")
+            object.__setattr__(event, "schema", version)  # through the slot, as attrs' init
+            return event
         while version < cls.SCHEMA_VERSION:
             upcaster = self._upcasters.get((tag_of(cls), version))
             if upcaster is None:
@@ -338,9 +340,10 @@ class Codec:
             raise CodecError(f"{cls.__name__} schema {version} is newer than this library", data)
         fields = {k: v for k, v in data.items() if k not in _TAG_KEYS}
         if cls is StockPosted:
-            fields = _codec_compact.fields_of(data, fields)
-            return _codec_compact.shared(self._structure(fields, cls, data, f"schema {version}"))
-        event: Event = self._structure(fields, cls, data, f"schema {version}")
+            fields, from_command = _codec_compact.fields_of(data, fields)
+            entry: StockPosted = self._structure(fields, cls, data, f"schema {version}")
+            return _codec_compact.with_command_movements(entry) if from_command else entry
+        event = self._structure(fields, cls, data, f"schema {version}")
         return event
 
     def command_to_dict(self, command: Command) -> dict[str, Any]:
